@@ -1,0 +1,133 @@
+/* ir.h - a small linear IR that stays close to BPF.
+ *
+ * Three-address instructions over registers in one number space: 0..10 are
+ * the physical BPF registers (r10 the read-only frame pointer), IR_VREG0 and
+ * up are virtual.  Physical registers appear only at ABI edges: r1 (ctx) at
+ * entry, r1-r5 just before a CALL, r0 just after it and before EXIT; lowering
+ * copies them into virtual registers at once so their live ranges stay tiny.
+ * There are no loops: every jump goes forward.
+ *
+ * Opcode facts live in IR_OPS and nowhere else: the dumper, the allocator and
+ * the emitter read them through ir_op_info[].
+ *
+ * Pipeline: lower_probe() builds a function, ra_alloc() rewrites every
+ * virtual register to a physical one (adding spill code), emit_prog() turns it
+ * into struct bpf_insn.
+ */
+#ifndef SPRY_IR_H
+#define SPRY_IR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+struct arena;
+
+#define IR_VREG0	16
+#define IR_NONE		(-1)
+#define IR_R0		0
+#define IR_R1		1
+#define IR_CTX		1	/* r1 at entry */
+#define IR_FP		10
+
+/* X(op, name, dst, a, b, flags)
+ *   dst/a/b: 1 when the instruction writes dst / reads a / reads b (registers)
+ *   flags: IR_F_* below */
+#define IR_F_IMM	0x01	/* uses imm */
+#define IR_F_JUMP	0x02	/* may transfer control to label */
+#define IR_F_CALL	0x04	/* reads r1..r(nargs), writes r0, clobbers r1-r5 */
+#define IR_F_MEM	0x08	/* memory access of `size` at a + off */
+#define IR_F_END	0x10	/* control does not fall through */
+#define IR_OPS(X)							\
+	X(MOV,    "mov",    1, 1, 0, 0)		/* dst = a */			\
+	X(MOV32,  "mov32",  1, 1, 0, 0)		/* dst = (u32)a */		\
+	X(MOVI,   "movi",   1, 0, 0, IR_F_IMM)	/* dst = imm (s32 range) */	\
+	X(LDI64,  "ldi64",  1, 0, 0, IR_F_IMM)	/* dst = imm (any 64-bit) */	\
+	X(LDMAP,  "ldmap",  1, 0, 0, IR_F_IMM)	/* dst = map #imm (pseudo fd) */ \
+	X(ALU,    "alu",    1, 1, 1, 0)		/* dst = a <alu> b */		\
+	X(ALUI,   "alui",   1, 1, 0, IR_F_IMM)	/* dst = a <alu> imm */		\
+	X(NEG,    "neg",    1, 1, 0, 0)		/* dst = -a */			\
+	X(LDX,    "ldx",    1, 1, 0, IR_F_MEM)	/* dst = *(size *)(a + off) */	\
+	X(STX,    "stx",    0, 1, 1, IR_F_MEM)	/* *(size *)(a + off) = b */	\
+	X(ST,     "st",     0, 1, 0, IR_F_MEM | IR_F_IMM) /* *(a + off) = imm */ \
+	X(CALL,   "call",   0, 0, 0, IR_F_CALL | IR_F_IMM) /* helper #imm */	\
+	X(JA,     "ja",     0, 0, 0, IR_F_JUMP | IR_F_END)			\
+	X(JCC,    "jcc",    0, 1, 1, IR_F_JUMP)	/* if (a <cc> b) goto label */	\
+	X(JCCI,   "jcci",   0, 1, 0, IR_F_JUMP | IR_F_IMM) /* a <cc> imm */	\
+	X(LABEL,  "label",  0, 0, 0, 0)					\
+	X(EXIT,   "exit",   0, 0, 0, IR_F_END)	/* return r0 */
+
+enum ir_op {
+#define X(op, name, d, a, b, f) IR_##op,
+	IR_OPS(X)
+#undef X
+	IR_NOPS_
+};
+
+struct ir_op_info {
+	const char *name;
+	bool dst, a, b;
+	unsigned flags;
+};
+extern const struct ir_op_info ir_op_info[IR_NOPS_];
+
+struct ir_insn {
+	enum ir_op op;
+	uint8_t code;	/* ALU/ALUI: BPF_ADD..BPF_ARSH; JCC/JCCI: BPF_JEQ..BPF_JSLE */
+	uint8_t size;	/* LDX/STX/ST: BPF_B, BPF_H, BPF_W, BPF_DW */
+	uint8_t nargs;	/* CALL: helper arguments in r1..r<nargs> */
+	int dst, a, b;	/* registers, IR_NONE where unused */
+	int16_t off;	/* LDX/STX/ST */
+	int64_t imm;	/* MOVI/LDI64/ALUI/ST/JCCI immediate, LDMAP map id, CALL helper */
+	int label;	/* JA/JCC/JCCI target, LABEL's own number */
+	struct loc loc;
+};
+
+struct ir_func {
+	struct arena *arena;
+	struct ir_insn *insns;
+	unsigned n, cap;
+	int next_vreg;		/* first unused virtual register */
+	int next_label;
+	unsigned stack;		/* bytes of the frame used so far, from the top:
+				 * lowering owns [r10 - stack, r10); ra_alloc
+				 * adds its spill slots below and updates it */
+};
+
+struct ir_func *ir_new(struct arena *a);
+int ir_vreg(struct ir_func *f);
+int ir_label(struct ir_func *f);
+/* Reserve @size bytes of frame (aligned to @align); returns the (negative)
+ * offset from r10, or 0 when the 512-byte frame would overflow. */
+int ir_stack(struct ir_func *f, unsigned size, unsigned align);
+/* Append and return a pointer valid until the next append. */
+struct ir_insn *ir_emit(struct ir_func *f, enum ir_op op, struct loc loc);
+
+/* Builders used by lowering and the unit tests. */
+void ir_mov(struct ir_func *f, int dst, int a, struct loc l);
+void ir_movi(struct ir_func *f, int dst, int64_t imm, struct loc l);	/* picks LDI64 when needed */
+void ir_alu(struct ir_func *f, int code, int dst, int a, int b, struct loc l);
+void ir_alui(struct ir_func *f, int code, int dst, int a, int64_t imm, struct loc l);
+void ir_ldx(struct ir_func *f, int size, int dst, int a, int off, struct loc l);
+void ir_stx(struct ir_func *f, int size, int a, int off, int b, struct loc l);
+void ir_st(struct ir_func *f, int size, int a, int off, int64_t imm, struct loc l);
+void ir_ldmap(struct ir_func *f, int dst, unsigned map, struct loc l);
+void ir_call(struct ir_func *f, int helper, unsigned nargs, struct loc l);
+void ir_ja(struct ir_func *f, int label, struct loc l);
+void ir_jcc(struct ir_func *f, int code, int a, int b, int label, struct loc l);
+void ir_jcci(struct ir_func *f, int code, int a, int64_t imm, int label, struct loc l);
+void ir_place(struct ir_func *f, int label, struct loc l);		/* LABEL */
+void ir_exit(struct ir_func *f, struct loc l);
+
+/* BPF_B.. -> 1, 2, 4, 8 and back */
+unsigned ir_size_bytes(int size);
+int ir_size_code(unsigned bytes);
+
+/* "  v17 = ldx.w [v16 + 8]" one line per instruction; physical registers as
+ * r0..r10, virtual as v16.. */
+void ir_dump(FILE *out, const struct ir_func *f);
+void ir_insn_dump(FILE *out, const struct ir_insn *in);
+
+#endif

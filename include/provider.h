@@ -1,0 +1,78 @@
+/* provider.h - probe providers: where programs attach and what they see.
+ *
+ * One file per provider under src/provider/, each defining one
+ * `const struct provider`; provider.c lists them all.  A provider is matched by
+ * its exact name or one of its explicit aliases ("kprobe" or "k").
+ *
+ * Compile time:
+ *   expand   (required) turn one written specifier into concrete probes:
+ *            check the target exists, expand globs, build the context type
+ *            (e.g. the tracepoint's format as a struct), choose prog_type.
+ *            Reports bad specifiers through diag, returns 0 or -errno.
+ *   resolve  (optional) name a provider variable: "data", "arg0", "retval"...
+ *            Fills *pv and returns 0, or -ENOENT if the name is not its own.
+ *   member   (optional) a member access on a provider variable that the
+ *            provider maps itself (raw syscall tracepoints map data->field to
+ *            argument registers).  Same return convention as resolve.
+ * Run time (src/runtime.c calls them after the program is loaded):
+ *   attach   (required unless the provider is run by the runtime itself, as
+ *            BEGIN/END are) attach p->prog_fd; store fds/links in p->attach.
+ *   detach   (required with attach) undo attach; safe on a partial attach.
+ */
+#ifndef SPRY_PROVIDER_H
+#define SPRY_PROVIDER_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+struct arena;
+struct script;
+struct probe;
+struct runtime;
+struct type;
+
+/* A provider variable, as lowering reads it.  Lowering knows these kinds and
+ * nothing else about providers. */
+enum pvar_kind {
+	PV_CTX,		/* the context pointer itself; type is a T_PTR (AS_CTX)
+			 * to a struct whose members load directly from ctx */
+	PV_CTX_LOAD,	/* integer at ctx + off, type's size */
+	PV_REG,		/* integer in the saved registers: regs + off.  regs is
+			 * ctx itself, or, when `indirect`, the pointer stored at
+			 * ctx + 0 (raw tracepoints), read with probe_read_kernel */
+	PV_KSTACK,	/* bpf_get_stackid(ctx, stack map, 0) */
+	PV_USTACK,	/* tgid << 32 | bpf_get_stackid(ctx, map, BPF_F_USER_STACK) */
+};
+
+struct pvar {
+	enum pvar_kind kind;
+	const struct type *type;
+	int off;
+	bool indirect;
+};
+
+struct provider {
+	const char *name;
+	const char *const *aliases;	/* NULL-terminated, may be NULL */
+	bool takes_target;		/* false: BEGIN, END */
+	const char *help;		/* one line for --help / the man page */
+
+	int (*expand)(struct script *s, struct probe *p, struct diag *d);
+	int (*resolve)(struct probe *p, const char *name, struct pvar *pv);
+	int (*member)(struct probe *p, const struct pvar *base,
+		      const char *name, struct pvar *pv);
+	int (*attach)(struct probe *p, struct runtime *rt, struct diag *d);
+	void (*detach)(struct probe *p);
+};
+
+/* NULL if no provider has this name or alias. */
+const struct provider *provider_find(const char *name);
+/* NULL-terminated list, for --help and -T. */
+extern const struct provider *const providers[];
+
+/* Where tracefs is: $SPRY_TRACEFS if set (tests point it at a fixture
+ * directory), else /sys/kernel/tracing, else /sys/kernel/debug/tracing. */
+const char *provider_tracefs(void);
+
+#endif

@@ -1,0 +1,64 @@
+/* runtime.h - running a compiled script in the kernel.
+ *
+ * Requires: compile_script() succeeded.  The runtime creates the maps from
+ * their recorded layout, patches map fds into each program, loads it (with the
+ * verifier log mapped back to script locations on rejection), attaches every
+ * probe through its provider, runs BEGIN, consumes the event ring buffer until
+ * exit(), a signal, the end of the -c command or event loss, then runs END,
+ * prints the @-maps and tears everything down.  Nothing outlives rt_close():
+ * no program, map, link, perf event or -c child.
+ */
+#ifndef SPRY_RUNTIME_H
+#define SPRY_RUNTIME_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "diag.h"
+
+struct script;
+struct output;
+
+enum out_format { OUT_TEXT, OUT_JSON };
+
+struct rt_opts {
+	const char *command;	/* -c: run under sh -c once attached */
+	pid_t pid;		/* -p */
+	bool keep_going;	/* -k: warn about lost events instead of stopping */
+	bool unbuffered;	/* -u */
+	bool verbose_log;	/* -d: print the whole verifier log */
+	bool load_only;		/* load every program, attach nothing */
+	enum out_format format;	/* -f */
+};
+
+struct runtime {
+	struct script *s;
+	struct diag *d;
+	struct rt_opts opts;
+	struct output *out;
+	pid_t child;		/* -c child, 0 when none */
+	int child_gate;		/* write end of the pipe the child waits on */
+	int exit_code;
+	bool exiting;
+	unsigned long long lost;
+	int ncpus;
+	void *events;		/* ring/perf buffer consumer */
+};
+
+/* Create maps, load programs.  With opts->command, fork the child now (it
+ * waits) so that -p-like filters can name it.  0 or -errno, reported. */
+int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
+	    struct diag *d);
+/* Attach every probe (not BEGIN/END).  0 or -errno, reported. */
+int rt_attach(struct runtime *rt);
+/* Run BEGIN, release the child, loop over events, run END, print maps.
+ * Returns the process exit status spry should end with. */
+int rt_run(struct runtime *rt);
+/* Detach, close everything, kill and reap the child if still there. */
+void rt_close(struct runtime *rt);
+
+/* Kernel feature self-test for -T; prints a report, returns 0 if usable. */
+int rt_selftest(FILE *out, struct diag *d);
+
+#endif

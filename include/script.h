@@ -1,0 +1,160 @@
+/* script.h - a script through the whole pipeline.
+ *
+ * struct script owns everything about one run of spry: the source, the AST,
+ * the concrete probes with their IR and BPF code, the maps and the event
+ * descriptors that let user space decode what the programs send.  All of it
+ * lives in s->arena.  The compiler fills it (compile.c: parse -> expand ->
+ * sema -> lower -> regalloc -> emit); the runtime (runtime.c) creates maps,
+ * loads, attaches and reads events using only what is recorded here.
+ */
+#ifndef SPRY_SCRIPT_H
+#define SPRY_SCRIPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/bpf.h>
+
+#include "diag.h"
+
+struct arena;
+struct node;
+struct type;
+struct provider;
+struct ir_func;
+struct spec;
+struct arch;
+
+/* ---- maps ---- */
+
+enum map_kind {
+	MAP_PLAIN,	/* m[k] = v: plain hash (array when keyless) */
+	MAP_COUNT,	/* @m[k] = count() */
+	MAP_SUM,	/* @m[k] = sum(x) */
+	MAP_QUANTIZE,	/* @m[k] = quantize(x): key gets a trailing u64 bucket */
+	/* internal maps, created for the script, never named by it */
+	MAP_EVENTS,	/* BPF_MAP_TYPE_RINGBUF (perf event array fallback) */
+	MAP_LOST,	/* per-CPU array[1] of u64: events the ring buffer refused */
+	MAP_STACKS,	/* BPF_MAP_TYPE_STACK_TRACE */
+};
+
+struct map {
+	unsigned id;		/* index in script.maps; IR/BPF refer to maps by it */
+	const char *name;	/* "@foo", "@", "foo", or "<events>" for internal */
+	struct loc loc;		/* first mention */
+	enum map_kind kind;
+	bool printed;		/* @-maps print at exit */
+
+	/* types, unified by sema over every probe */
+	unsigned nkeys;
+	const struct type **keys;	/* nkeys user keys */
+	const struct type *val;		/* user value type (u64 for count/sum) */
+
+	/* layout, filled by lowering (map_layout()); the runtime uses only this */
+	enum bpf_map_type bpf_type;
+	unsigned key_size, val_size;	/* bytes, as given to BPF_MAP_CREATE */
+	unsigned *key_off;		/* offset of each user key in the key */
+	unsigned max_entries;
+
+	int fd;				/* runtime */
+};
+
+/* ---- events: records programs send to user space ----
+ * Every record starts with a u64 event id (the index in script.events);
+ * arguments follow at the offsets recorded here. */
+
+enum event_kind {
+	EV_PRINTF,	/* fmt + args */
+	EV_PRINT,	/* args printed with their default format, ", "-joined */
+	EV_PRINTMAP,	/* print(@m): map */
+	EV_CLEAR,	/* clear(@m): map */
+	EV_EXIT,	/* exit(code): args[0] is the s64 code */
+};
+
+struct event_arg {
+	const struct type *type;
+	unsigned off;
+	struct loc loc;
+};
+
+struct event {
+	unsigned id;
+	enum event_kind kind;
+	struct loc loc;
+	const char *fmt;	/* EV_PRINTF, escapes decoded */
+	unsigned nargs;
+	struct event_arg *args;
+	unsigned size;		/* record size in bytes */
+	struct map *map;	/* EV_PRINTMAP, EV_CLEAR */
+};
+
+/* ---- probes ---- */
+
+/* A map-fd relocation: insn[insn] is a BPF_LD_IMM64 whose imm holds a map id;
+ * the runtime writes the map's fd there before loading. */
+struct reloc {
+	unsigned insn;
+	unsigned map;
+};
+
+struct probe {
+	struct probe *next;
+	const struct provider *prov;
+	const struct spec *spec;	/* as written */
+	const char *target;		/* concrete target after expansion */
+	struct loc loc;			/* of the specifier */
+	struct node *pred, *body;	/* own copy of the AST (ast_clone) */
+	enum bpf_prog_type prog_type;
+	const char *attach_name;	/* raw tracepoint name, when that matters */
+	void *priv;			/* provider data (context type, ids) */
+	char **targets;			/* glob matches for multi-attach providers */
+	unsigned ntargets;
+
+	struct ir_func *ir;		/* lowering */
+	struct bpf_insn *insns;		/* emit */
+	struct loc *insn_loc;		/* parallel to insns */
+	unsigned ninsns;
+	struct reloc *relocs;
+	unsigned nrelocs;
+
+	int prog_fd;			/* runtime */
+	void *attach;			/* provider's attach state */
+};
+
+struct script_opts {
+	unsigned map_entries;	/* default max_entries of script maps */
+	unsigned str_size;	/* default str() buffer, bytes */
+	unsigned events_size;	/* ring buffer bytes (power of two) */
+	int target_pid;		/* -p; 0: any */
+};
+
+struct script {
+	struct arena *arena;
+	struct source src;
+	struct script_opts opts;
+	struct node *ast;		/* N_PROBE list as parsed */
+	struct probe *probes;		/* expanded */
+	unsigned nprobes;
+	struct map **maps;
+	unsigned nmaps;
+	struct event **events;
+	unsigned nevents;
+	struct map *events_map, *lost_map, *stacks_map;	/* NULL if unused */
+	const struct arch *arch;	/* the target (host unless --arch) */
+};
+
+/* script.c: registries, used by sema and lowering */
+struct map *script_map_add(struct script *s, const char *name, struct loc loc,
+			   enum map_kind kind);
+struct map *script_map_find(struct script *s, const char *name);
+struct event *script_event_add(struct script *s, enum event_kind kind,
+			       struct loc loc);
+/* The internal maps, created on first use. */
+struct map *script_events_map(struct script *s);
+struct map *script_lost_map(struct script *s);
+struct map *script_stacks_map(struct script *s);
+
+/* compile.c: the pipeline.  0 or -errno; problems reported to @d. */
+int compile_script(struct script *s, struct diag *d);
+
+#endif

@@ -1,0 +1,2 @@
+/* placeholder: being written */
+typedef int spry_placeholder_tracepoint_t;
