@@ -31,7 +31,8 @@ enum map_kind {
 	MAP_PLAIN,	/* m[k] = v: plain hash (array when keyless) */
 	MAP_COUNT,	/* @m[k] = count() */
 	MAP_SUM,	/* @m[k] = sum(x) */
-	MAP_QUANTIZE,	/* @m[k] = quantize(x): key gets a trailing u64 bucket */
+	MAP_QUANTIZE,	/* @m[k] = quantize(x): key gets a trailing u64 bucket:
+			 * 0 for x < 1, else b with 2^(b-1) <= x < 2^b */
 	/* internal maps, created for the script, never named by it */
 	MAP_EVENTS,	/* BPF_MAP_TYPE_RINGBUF (perf event array fallback) */
 	MAP_LOST,	/* per-CPU array[1] of u64: events the ring buffer refused */
