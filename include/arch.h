@@ -12,6 +12,14 @@ struct type;
 
 #define ARCH_MAX_ARGS 8
 
+/* A system call: its number and the name of its syscalls/sys_enter_NAME
+ * tracepoint, which is the name of the kernel's entry point (SYSCALL_DEFINE),
+ * not always the name libc uses (x86_64: "newstat" is stat, nr 4). */
+struct arch_syscall {
+	const char *name;
+	int nr;
+};
+
 struct arch {
 	const char *name;		/* "x86_64", matches uname -m */
 	const char *const *aliases;	/* "amd64", "arm64"; NULL-terminated */
@@ -19,17 +27,29 @@ struct arch {
 	unsigned nargs;			/* function arguments in registers */
 	int arg_off[ARCH_MAX_ARGS];	/* kernel/user calling convention */
 	unsigned nsysargs;
-	int sysarg_off[6];		/* syscall calling convention */
+	int sysarg_off[6];		/* syscall calling convention, valid at
+					 * syscall entry and exit alike */
 	int ret_off;			/* return value */
 	int pc_off, sp_off, fp_off;	/* instruction, stack and frame pointer */
+	int sysnr_off;			/* syscall number in pt_regs ... */
+	unsigned sysnr_size;		/* ... a signed integer of this size */
 	unsigned nregs;			/* named registers, for the pt_regs type */
 	const struct arch_reg { const char *name; int off; } *regs;
+	unsigned nsyscalls;		/* native (64-bit) syscall table */
+	const struct arch_syscall *syscalls;
 };
 
 extern const struct arch *const arches[];	/* NULL-terminated */
+extern const struct arch arch_x86_64, arch_aarch64;
 const struct arch *arch_host(void);
+/* By name or alias; NULL if unknown. */
 const struct arch *arch_find(const char *name);
+/* uname -m to arch; NULL if unknown.  arch_host() is this for the running
+ * machine. */
+const struct arch *arch_from_machine(const char *machine);
 /* struct pt_regs of @arch as a type (members named as the kernel names them). */
 const struct type *arch_regs_type(struct arena *a, const struct arch *arch);
+/* Syscall number of the syscalls/sys_enter_@name tracepoint; -1 if unknown. */
+int arch_syscall_nr(const struct arch *arch, const char *name);
 
 #endif

@@ -94,6 +94,7 @@ struct node {
 	struct node *body;	/* N_BLOCK statements; N_PROBE body */
 	const char *name;	/* N_IDENT, N_MAP, N_MEMBER, N_CALL */
 	uint64_t num;		/* N_NUM */
+	bool is_char;		/* N_NUM written as a character literal: type_char */
 	const char *str;	/* N_STR bytes (may contain NUL), NUL-terminated */
 	unsigned len;		/* N_STR length without the terminator */
 	bool arrow;		/* N_MEMBER: -> rather than . */
@@ -123,7 +124,10 @@ struct node *parse_expr_text(struct arena *a, const struct source *src,
 
 /* ast.c */
 struct node *ast_clone(struct arena *a, const struct node *n);	/* deep, with next */
-void ast_dump(FILE *out, const struct node *n, int indent);	/* -S output */
+/* -S output: @n and every node after it on its next list, one node per line,
+ * children two spaces deeper; @indent counts levels of two spaces.  After sema
+ * a typed node ends in " :type" (type_name()).  Format: see ast.c. */
+void ast_dump(FILE *out, const struct node *n, int indent);
 const char *binop_str(enum binop op);	/* "+", "&&", ... */
 const char *unop_str(enum unop op);
 

@@ -125,6 +125,10 @@ void ir_exit(struct ir_func *f, struct loc l);
 unsigned ir_size_bytes(int size);
 int ir_size_code(unsigned bytes);
 
+/* The kernel's name of BPF_FUNC_<name> ("map_lookup_elem"), or NULL for a
+ * helper spry does not know by name (printed by number). */
+const char *ir_helper_name(int helper);
+
 /* "  v17 = ldx.w [v16 + 8]" one line per instruction; physical registers as
  * r0..r10, virtual as v16.. */
 void ir_dump(FILE *out, const struct ir_func *f);

@@ -1,1 +1,119 @@
-/* placeholder */
+/* output.h - rendering what the programs send, as text or as JSON.
+ *
+ * The output layer never talks to the kernel: it formats event records (the
+ * bytes a program wrote to the ring buffer) and map contents that the runtime
+ * has already read into memory (struct out_map_data), so every shape can be
+ * tested on hand-built data.  Two things it cannot know by itself are hooks
+ * the runtime fills: reading a stack id from the stack map, and naming a
+ * kernel address (symbolization comes later; addresses print as 0x... until
+ * a hook is set).
+ *
+ * Text formats (OUT_TEXT):
+ *   printf   exactly as formatted, nothing added
+ *   print    the values with their default formats, ", "-joined, then "\n"
+ *   map      "@name:" then one "key: value" row per entry sorted by value
+ *            ascending; several keys are written "[k1, k2]"; a keyless map
+ *            is the single line "@name: value"; a blank line ends the block
+ *   hist     "@name:" then per key group (keyed: a "key:" line first) the
+ *            log2 buckets "[8k, 16k)             10 |@@@@...|", groups
+ *            sorted by their total count ascending; a blank line ends it
+ *   lost     "spry: N events lost" on stderr (the runtime writes it)
+ * Default formats: integers decimal; char as the character; strings up to
+ * their NUL; ksym/usym 0x%llx (or the hook's name); kernel stacks one frame a
+ * line, indented by 8 spaces, starting with a newline; walltime
+ * "2026-11-24 19:20:01.123456" in local time; u8[N] as "de ad be ef";
+ * pointers 0x%llx.
+ *
+ * JSON (OUT_JSON, -f json): one object per line, shaped like bpftrace -f json:
+ *   {"type": "printf", "data": "text"}
+ *   {"type": "value", "data": V}           print(x); several args: [V, ...]
+ *   {"type": "map", "data": {"@name": {"key": V, ...}}}   keyless: {"@name": V}
+ *                                          several keys: "k1,k2"
+ *   {"type": "hist", "data": {"@name": [{"min": 8192, "max": 16383, "count": 10}, ...]}}
+ *                                          keyed: {"@name": {"key": [...]}}
+ *   {"type": "lost_events", "data": {"events": N}}
+ * where V is a number for integers, a string for strings, chars, symbols,
+ * walltime and bytes, and an array of strings for stacks.
+ */
+#ifndef SPRY_OUTPUT_H
+#define SPRY_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "runtime.h"
+
+struct event;
+struct event_arg;
+struct map;
+struct type;
+
+#define OUT_STACK_MAX	127	/* frames per stack, as the kernel's default */
+
+struct output {
+	FILE *f;
+	enum out_format format;
+	bool unbuffered;		/* fflush after every record */
+	int64_t boot_to_real_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
+
+	/* Fill @ips with the frames of stack @id (kernel stacks: the stack
+	 * map id; user: tgid << 32 | id); return the count, or <= 0 when the
+	 * stack is gone.  NULL: stacks print as their id. */
+	int (*stack_read)(void *ctx, uint64_t id, bool user, uint64_t *ips,
+			  unsigned max);
+	/* Name @addr into @buf ("vfs_read+0x12"), or return NULL to print it
+	 * as 0x...  NULL hook: always hex. */
+	const char *(*ksym)(void *ctx, uint64_t addr, char *buf, size_t n);
+	void *hook_ctx;
+
+	char *buf;			/* scratch for one record */
+	size_t len, cap;
+};
+
+/* One map's contents, read by the runtime: @n entries, keys and values
+ * packed at key_size / val_size strides.  Per-CPU values already summed into
+ * one val_size value. */
+struct out_map_data {
+	const struct map *m;
+	unsigned n;
+	unsigned key_size, val_size;
+	void *keys;
+	void *vals;
+};
+
+/* Set up @o writing to @f.  Computes the boot->realtime offset once. */
+void out_init(struct output *o, FILE *f, enum out_format format,
+	      bool unbuffered);
+void out_free(struct output *o);
+
+/* Render one ring buffer record {u64 id, args} of event @ev.  EV_PRINTF,
+ * EV_PRINT only (maps, clear and exit are the runtime's business).  Returns
+ * 0, or -EINVAL for a record shorter than the event. */
+int out_event(struct output *o, const struct event *ev, const void *rec,
+	      size_t len);
+/* Print a map (count/sum/plain as rows, quantize as histograms). */
+void out_map(struct output *o, const struct out_map_data *md);
+/* In JSON, a lost_events record; in text nothing (stderr is the runtime's). */
+void out_lost(struct output *o, unsigned long long n);
+/* Flush @f: at exit and before blocking; after every record when
+ * unbuffered (out_event/out_map do that themselves). */
+void out_flush(struct output *o);
+
+/* Building blocks, exposed for the unit tests. */
+
+/* Format @fmt with @nargs typed arguments found in @rec at their offsets
+ * into @o's scratch buffer (o->buf, o->len; NUL-terminated). */
+void out_format_printf(struct output *o, const char *fmt,
+		       const struct event_arg *args, unsigned nargs,
+		       const void *rec, size_t len);
+/* Append the default text form of a value of type @t at @p. */
+void out_format_value(struct output *o, const struct type *t, const void *p);
+/* Append @s (@n bytes) as a JSON string literal, quotes included. */
+void out_json_string(struct output *o, const char *s, size_t n);
+/* A histogram bound, 2^@log2 as "1", "512", "1k", "16E" (2^64); "0" for
+ * @log2 < 0.  Bucket b spans [out_hist_bound(b - 1), out_hist_bound(b)). */
+const char *out_hist_bound(int log2, char *buf, size_t n);
+
+#endif

@@ -75,4 +75,38 @@ extern const struct provider *const providers[];
  * directory), else /sys/kernel/tracing, else /sys/kernel/debug/tracing. */
 const char *provider_tracefs(void);
 
+/* ---- shared mechanics for provider implementations (provider.c) ----
+ * Attach state they keep in p->attach: a list of fds closed by
+ * provider_detach_fds(), which is a valid detach hook by itself. */
+struct perf_event_attr;
+
+/* Open @attr on each of @cpus (pid -1), attach p->prog_fd and enable it.
+ * Errors are reported as "cannot attach to <prov>:<target>: <strerror>". */
+int provider_perf_attach(struct probe *p, struct perf_event_attr *attr,
+			 const int *cpus, unsigned ncpus, struct diag *d);
+/* bpf(BPF_RAW_TRACEPOINT_OPEN) of p->prog_fd on @name. */
+int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d);
+void provider_detach_fds(struct probe *p);
+/* The online CPUs (/sys/devices/system/cpu/online) into @cpus; returns how
+ * many (at most @max), or -errno. */
+int provider_online_cpus(int *cpus, unsigned max);
+/* A sampling rate as written: "10ms", "ms:10", "99hz", "hz:99", or a bare
+ * number in @dflt_unit.  Units: ns us ms s m (minutes) hz.  Exactly one of
+ * period_ns and hz is set.  -EINVAL if malformed, zero or too large. */
+struct provider_rate {
+	unsigned long long period_ns;
+	unsigned long long hz;
+};
+int provider_parse_rate(const char *text, const char *dflt_unit,
+			struct provider_rate *r);
+/* Variables of programs whose context is struct bpf_perf_event_data, which
+ * starts with the interrupted pt_regs (interval, profile): regs (@regs, a
+ * PV_CTX to arch_regs_type()), stack/kstack, ustack. */
+int provider_regs_resolve(const struct pvar *regs, const char *name,
+			  struct pvar *pv);
+/* Insert a copy of @p (own AST clone, @target) after @after in s->probes;
+ * for providers whose specifier expands to several probes. */
+struct probe *provider_probe_dup(struct script *s, const struct probe *p,
+				 struct probe *after, const char *target);
+
 #endif

@@ -19,6 +19,9 @@
 
 struct script;
 struct output;
+struct probe;
+struct ring_buffer;
+struct perf_buffer;
 
 enum out_format { OUT_TEXT, OUT_JSON };
 
@@ -30,6 +33,7 @@ struct rt_opts {
 	bool verbose_log;	/* -d: print the whole verifier log */
 	bool load_only;		/* load every program, attach nothing */
 	enum out_format format;	/* -f */
+	FILE *out;		/* NULL: stdout (tests capture it) */
 };
 
 struct runtime {
@@ -39,11 +43,17 @@ struct runtime {
 	struct output *out;
 	pid_t child;		/* -c child, 0 when none */
 	int child_gate;		/* write end of the pipe the child waits on */
+	int child_status;	/* wait status once reaped */
 	int exit_code;
 	bool exiting;
-	unsigned long long lost;
-	int ncpus;
-	void *events;		/* ring/perf buffer consumer */
+	unsigned long long lost;	/* events lost, reported so far */
+	unsigned long long lost_perf;	/* perf buffer's own loss count */
+	int ncpus;		/* possible CPUs: per-CPU value count */
+	struct ring_buffer *rb;	/* event consumer: ring buffer... */
+	struct perf_buffer *pb;	/* ...or perf buffer (older kernels) */
+	struct probe *attach_end; /* first probe attach was not tried on */
+	bool attaching;		/* rt_attach started: detach on close */
+	bool opened;		/* rt_open started: rt_close has work */
 };
 
 /* Create maps, load programs.  With opts->command, fork the child now (it
@@ -60,5 +70,18 @@ void rt_close(struct runtime *rt);
 
 /* Kernel feature self-test for -T; prints a report, returns 0 if usable. */
 int rt_selftest(FILE *out, struct diag *d);
+
+/* Read map @m into @md (per-CPU values summed), for print(@m), the maps at
+ * exit and the tests.  0 or -errno; free with rt_map_data_free(). */
+struct out_map_data;
+struct map;
+int rt_map_read(struct runtime *rt, const struct map *m,
+		struct out_map_data *md);
+void rt_map_data_free(struct out_map_data *md);
+
+/* Whether this kernel has BPF_MAP_TYPE_RINGBUF (5.8+).  Lowering may choose
+ * a perf event array for MAP_EVENTS (bpf_perf_event_output) when it has
+ * not; the runtime consumes whichever type the layout names. */
+bool rt_has_ringbuf(void);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <linux/bpf.h>
 
@@ -24,6 +25,7 @@ struct provider;
 struct ir_func;
 struct spec;
 struct arch;
+struct pvar;
 
 /* ---- maps ---- */
 
@@ -110,6 +112,12 @@ struct probe {
 	void *priv;			/* provider data (context type, ids) */
 	char **targets;			/* glob matches for multi-attach providers */
 	unsigned ntargets;
+	/* Raw syscall tracepoints (sys_enter, sys_exit) fire for every
+	 * syscall: lowering must begin the program with
+	 * `if (nr != filter_nr) return 0`, nr read like the provider variable
+	 * *filter_pv.  NULL: no filter. */
+	const struct pvar *filter_pv;
+	long filter_nr;
 
 	struct ir_func *ir;		/* lowering */
 	struct bpf_insn *insns;		/* emit */
@@ -127,6 +135,7 @@ struct script_opts {
 	unsigned str_size;	/* default str() buffer, bytes */
 	unsigned events_size;	/* ring buffer bytes (power of two) */
 	int target_pid;		/* -p; 0: any */
+	FILE *dump;		/* -S: each pass's output goes here */
 };
 
 struct script {

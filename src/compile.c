@@ -1,2 +1,187 @@
-/* placeholder: being written */
-typedef int spry_placeholder_compile_t;
+/* compile.c - the compile pipeline, from script text to BPF instructions.
+ *
+ * Input: a struct script with its source and options.  Output: s->probes,
+ * each with its BPF instructions, relocations and per-instruction locations,
+ * and s->maps / s->events describing everything user space must create and
+ * decode.  Each pass documents what it requires in its header; this file only
+ * orders them:
+ *
+ *   parse -> expand (providers) -> sema -> map layout -> per probe:
+ *   lower -> regalloc -> emit
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "emit.h"
+#include "ir.h"
+#include "lower.h"
+#include "provider.h"
+#include "regalloc.h"
+#include "script.h"
+#include "sema.h"
+#include "type.h"
+
+static void dump_banner(const struct script *s, const char *what,
+			const struct probe *p)
+{
+	if (p)
+		fprintf(s->opts.dump, ";; %s: %s:%s\n", what, p->prov->name,
+			p->target ? p->target : "");
+	else
+		fprintf(s->opts.dump, ";; %s\n", what);
+}
+
+/* Append a probe for one written specifier and let its provider expand it;
+ * expand may insert further probes after it (one per glob match). */
+static int expand_spec(struct script *s, const struct node *probe,
+		       const struct spec *spec, struct probe ***tail,
+		       struct diag *d)
+{
+	const struct provider *prov = provider_find(spec->provider);
+	struct probe *p;
+	int err;
+
+	if (!prov) {
+		diag_error(d, &spec->loc, "unknown provider '%s'",
+			   spec->provider);
+		return -ENOENT;
+	}
+	if (prov->takes_target && !*spec->target) {
+		diag_error(d, &spec->loc, "%s needs a target, as in %s:%s",
+			   prov->name, spec->provider,
+			   strcmp(prov->name, "tracepoint") ? "..." :
+			   "syscalls/sys_enter_openat");
+		return -EINVAL;
+	}
+	if (!prov->takes_target && *spec->target) {
+		diag_error(d, &spec->loc, "%s takes no target", prov->name);
+		return -EINVAL;
+	}
+
+	p = arena_alloc(s->arena, sizeof(*p));
+	p->prov = prov;
+	p->spec = spec;
+	p->target = spec->target;
+	p->loc = spec->loc;
+	p->pred = ast_clone(s->arena, probe->pred);
+	p->body = ast_clone(s->arena, probe->body);
+	p->prog_fd = -1;
+	**tail = p;
+	s->nprobes++;
+
+	err = prov->expand(s, p, d);
+	/* expand may have linked more probes after p */
+	while (p->next)
+		p = p->next;
+	*tail = &p->next;
+	return err;
+}
+
+static int expand_probes(struct script *s, struct diag *d)
+{
+	struct probe **tail = &s->probes;
+	const struct node *n;
+	const struct spec *spec;
+	int err = 0;
+
+	for (n = s->ast; n; n = n->next)
+		for (spec = n->specs; spec; spec = spec->next)
+			if (expand_spec(s, n, spec, &tail, d))
+				err = -EINVAL;
+	return err;
+}
+
+static int compile_probe(struct script *s, struct probe *p, struct diag *d)
+{
+	int err;
+
+	err = lower_probe(s, p, d);
+	if (err)
+		return err;
+	if (s->opts.dump) {
+		dump_banner(s, "ir", p);
+		ir_dump(s->opts.dump, p->ir);
+	}
+
+	err = ra_alloc(p->ir, &p->loc, d);
+	if (err)
+		return err;
+	if (s->opts.dump) {
+		dump_banner(s, "allocated", p);
+		ir_dump(s->opts.dump, p->ir);
+	}
+
+	err = emit_prog(s->arena, p->ir, p, d);
+	if (err)
+		return err;
+	if (s->opts.dump) {
+		dump_banner(s, "bpf", p);
+		emit_dump(s->opts.dump, p);
+	}
+	return 0;
+}
+
+static void dump_maps(const struct script *s)
+{
+	char buf[128];
+	unsigned i, k;
+
+	dump_banner(s, "maps", NULL);
+	for (i = 0; i < s->nmaps; i++) {
+		const struct map *m = s->maps[i];
+
+		fprintf(s->opts.dump, "map %u %s: type %u key %u val %u max %u",
+			m->id, m->name, m->bpf_type, m->key_size, m->val_size,
+			m->max_entries);
+		for (k = 0; k < m->nkeys; k++)
+			fprintf(s->opts.dump, "%s%s", k ? ", " : " [",
+				type_name(m->keys[k], buf, sizeof(buf)));
+		if (m->nkeys)
+			fputc(']', s->opts.dump);
+		if (m->val)
+			fprintf(s->opts.dump, " -> %s",
+				type_name(m->val, buf, sizeof(buf)));
+		fputc('\n', s->opts.dump);
+	}
+}
+
+int compile_script(struct script *s, struct diag *d)
+{
+	struct probe *p;
+	int err = 0;
+
+	s->ast = parse_script(s->arena, &s->src, d);
+	if (!s->ast)
+		return -EINVAL;
+	if (s->opts.dump) {
+		dump_banner(s, "ast", NULL);
+		ast_dump(s->opts.dump, s->ast, 0);
+	}
+
+	if (expand_probes(s, d))
+		return -EINVAL;
+	if (sema_script(s, d))
+		return -EINVAL;
+	if (s->opts.dump) {
+		for (p = s->probes; p; p = p->next) {
+			dump_banner(s, "typed", p);
+			if (p->pred)
+				ast_dump(s->opts.dump, p->pred, 0);
+			ast_dump(s->opts.dump, p->body, 0);
+		}
+	}
+
+	if (map_layout(s, d))
+		return -EINVAL;
+
+	/* Keep going after a failing probe so that one run reports the
+	 * problems of every probe. */
+	for (p = s->probes; p; p = p->next)
+		if (compile_probe(s, p, d))
+			err = -EINVAL;
+	if (!err && s->opts.dump)
+		dump_maps(s);
+	return err;
+}

@@ -1,1 +1,307 @@
-int main(void) { return 0; }
+/* main.c - the command line: read the program, compile it, run it.
+ *
+ * Input: argv.  Output: the trace on stdout, problems on stderr, and an exit
+ * status: 0, the n of exit(n), 1 on any error, 2 when events were lost.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "arch.h"
+#include "arena.h"
+#include "diag.h"
+#include "provider.h"
+#include "runtime.h"
+#include "script.h"
+
+enum {
+	OPT_LOAD_ONLY = 0x100,
+	OPT_ARCH,
+};
+
+static const char usage_text[] =
+"usage: spry [options] PROGRAM\n"
+"       spry [options] -e TEXT\n"
+"\n"
+"Compile a ply-style tracing script to BPF and run it.  PROGRAM is a script\n"
+"file or, when no such file exists, the program text itself.\n"
+"\n"
+"options:\n"
+"  -e, --program TEXT   program text (as bpftrace -e)\n"
+"  -c, --command CMD    run 'sh -c CMD' once every probe is attached; stop\n"
+"                       when it exits\n"
+"  -p, --pid PID        trace only process PID where the provider can\n"
+"  -n, --dry-run        compile only: no kernel, no root needed\n"
+"  -S, --dump           print the AST, the IR, the allocation and the BPF\n"
+"  -d, --debug          print the whole verifier log on rejection\n"
+"  -k, --keep-going     warn about lost events instead of stopping\n"
+"  -u, --unbuffered     flush output after every event\n"
+"  -f, --format FMT     output as text (default) or json (one object a line)\n"
+"  -M, --map-entries N  entries per map (default 4096)\n"
+"  -s, --str-size N     default str() buffer size (default 64)\n"
+"  -b, --buffer SIZE    event ring buffer size, e.g. 256k (default), 4m\n"
+"      --load-only      load every program into the kernel, attach nothing\n"
+"      --arch NAME      compile for another architecture (with --dry-run)\n"
+"  -T, --self-test      check the kernel features spry needs\n"
+"  -V, --version        print the version\n"
+"  -h, --help           this text\n"
+"\n"
+"language:\n"
+"  provider:target [/predicate/] { statements }\n"
+"  @name[keys] = count() | sum(x) | quantize(x) | expr;  map[keys] = expr;\n"
+"  if (expr) stmt [else stmt]; delete map[keys]; printf(\"fmt\", ...);\n"
+"  print(...); exit(code); clear(@m); print(@m);\n"
+"  variables: pid kpid/tid uid gid comm/execname cpu time/nsecs walltime,\n"
+"             and the provider's (data/args, arg0.., retval, regs, stack)\n"
+"  functions: str(p[, n]) uptr(p) mem(p, n) strcmp(a, b) dyn(field)\n"
+"\n"
+"providers:\n";
+
+static void usage(FILE *out)
+{
+	const struct provider *const *pp;
+
+	fputs(usage_text, out);
+	for (pp = providers; *pp; pp++) {
+		const char *const *al;
+		int n = fprintf(out, "  %s", (*pp)->name);
+
+		for (al = (*pp)->aliases; al && *al; al++)
+			n += fprintf(out, ", %s", *al);
+		fprintf(out, "%*s%s\n", n < 24 ? 24 - n : 1, "",
+			(*pp)->help ? (*pp)->help : "");
+	}
+	fputs("\nSee spry(1) for the full language.\n", out);
+}
+
+/* "256k", "4m", "65536" -> bytes; 0 on a malformed size. */
+static unsigned long parse_size(const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 0);
+	if (errno || end == arg)
+		return 0;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	return *end ? 0 : v;
+}
+
+static int parse_uint(const char *arg, const char *what, unsigned long max,
+		      unsigned long *out)
+{
+	unsigned long v = parse_size(arg);
+
+	if (!v || v > max) {
+		fprintf(stderr, "spry: error: invalid %s '%s'\n", what, arg);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Read PROGRAM: a file if one exists by that name, else the text itself. */
+static int read_program(struct arena *a, const char *arg, struct source *src)
+{
+	struct stat st;
+	FILE *f;
+	char *buf;
+	size_t n;
+
+	if (stat(arg, &st) || S_ISDIR(st.st_mode)) {
+		src->name = "<program>";
+		src->text = arg;
+		src->len = strlen(arg);
+		return 0;
+	}
+
+	f = fopen(arg, "r");
+	if (!f) {
+		fprintf(stderr, "spry: error: cannot read '%s': %s\n", arg,
+			strerror(errno));
+		return -errno;
+	}
+	buf = arena_alloc(a, (size_t)st.st_size + 1);
+	n = fread(buf, 1, (size_t)st.st_size, f);
+	if (ferror(f)) {
+		fprintf(stderr, "spry: error: cannot read '%s': %s\n", arg,
+			strerror(errno));
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (strlen(buf) != n) {
+		fprintf(stderr, "spry: error: '%s' is not a text file "
+			"(it contains a NUL byte)\n", arg);
+		return -EINVAL;
+	}
+	src->name = arena_strdup(a, arg);
+	src->text = buf;
+	src->len = n;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "program",     required_argument, NULL, 'e' },
+		{ "command",     required_argument, NULL, 'c' },
+		{ "pid",         required_argument, NULL, 'p' },
+		{ "dry-run",     no_argument,       NULL, 'n' },
+		{ "dump",        no_argument,       NULL, 'S' },
+		{ "debug",       no_argument,       NULL, 'd' },
+		{ "keep-going",  no_argument,       NULL, 'k' },
+		{ "unbuffered",  no_argument,       NULL, 'u' },
+		{ "format",      required_argument, NULL, 'f' },
+		{ "map-entries", required_argument, NULL, 'M' },
+		{ "str-size",    required_argument, NULL, 's' },
+		{ "buffer",      required_argument, NULL, 'b' },
+		{ "load-only",   no_argument,       NULL, OPT_LOAD_ONLY },
+		{ "arch",        required_argument, NULL, OPT_ARCH },
+		{ "self-test",   no_argument,       NULL, 'T' },
+		{ "version",     no_argument,       NULL, 'V' },
+		{ "help",        no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rt_opts ro = { .format = OUT_TEXT };
+	struct script s = { 0 };
+	struct runtime rt = { 0 };
+	struct diag d;
+	const char *text = NULL, *arch_name = NULL;
+	bool dry_run = false, dump = false, selftest = false;
+	unsigned long v;
+	int c, status;
+
+	diag_init(&d, stderr);
+	s.opts.map_entries = 4096;
+	s.opts.str_size = 64;
+	s.opts.events_size = 256 << 10;
+
+	while ((c = getopt_long(argc, argv, "+e:c:p:nSdkuf:M:s:b:TVh",
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e': text = optarg; break;
+		case 'c': ro.command = optarg; break;
+		case 'p':
+			if (parse_uint(optarg, "pid", INT_MAX, &v))
+				return 1;
+			ro.pid = (pid_t)v;
+			s.opts.target_pid = (int)v;
+			break;
+		case 'n': dry_run = true; break;
+		case 'S': dump = true; break;
+		case 'd': ro.verbose_log = true; break;
+		case 'k': ro.keep_going = true; break;
+		case 'u': ro.unbuffered = true; break;
+		case 'f':
+			if (!strcmp(optarg, "json")) {
+				ro.format = OUT_JSON;
+			} else if (!strcmp(optarg, "text")) {
+				ro.format = OUT_TEXT;
+			} else {
+				fprintf(stderr, "spry: error: unknown output "
+					"format '%s' (text, json)\n", optarg);
+				return 1;
+			}
+			break;
+		case 'M':
+			if (parse_uint(optarg, "map size", 1u << 24, &v))
+				return 1;
+			s.opts.map_entries = (unsigned)v;
+			break;
+		case 's':
+			if (parse_uint(optarg, "string size", 256, &v))
+				return 1;
+			s.opts.str_size = (unsigned)v;
+			break;
+		case 'b':
+			if (parse_uint(optarg, "buffer size", 1ul << 30, &v))
+				return 1;
+			if (v < 4096 || (v & (v - 1))) {
+				fprintf(stderr, "spry: error: the buffer size "
+					"must be a power of two of at least "
+					"4k, not '%s'\n", optarg);
+				return 1;
+			}
+			s.opts.events_size = (unsigned)v;
+			break;
+		case OPT_LOAD_ONLY: ro.load_only = true; break;
+		case OPT_ARCH: arch_name = optarg; break;
+		case 'T': selftest = true; break;
+		case 'V':
+			printf("spry %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fputs("Try 'spry --help'.\n", stderr);
+			return 1;
+		}
+	}
+
+	if (selftest)
+		return rt_selftest(stdout, &d) ? 1 : 0;
+
+	if (text ? optind != argc : optind != argc - 1) {
+		fprintf(stderr, "spry: error: %s\nTry 'spry --help'.\n",
+			text || optind < argc ? "expected one program" :
+			"no program given");
+		return 1;
+	}
+
+	s.arch = arch_name ? arch_find(arch_name) : arch_host();
+	if (!s.arch) {
+		fprintf(stderr, "spry: error: %s architecture '%s'\n",
+			arch_name ? "unknown" : "unsupported host",
+			arch_name ? arch_name : "");
+		return 1;
+	}
+	if (arch_name && s.arch != arch_host() && !dry_run) {
+		fprintf(stderr, "spry: error: --arch %s needs --dry-run\n",
+			arch_name);
+		return 1;
+	}
+
+	s.arena = arena_new();
+	if (text) {
+		s.src.name = "<program>";
+		s.src.text = text;
+		s.src.len = strlen(text);
+	} else if (read_program(s.arena, argv[optind], &s.src)) {
+		arena_free(s.arena);
+		return 1;
+	}
+	if (dump)
+		s.opts.dump = stdout;
+
+	if (compile_script(&s, &d)) {
+		arena_free(s.arena);
+		return 1;
+	}
+	if (dry_run) {
+		arena_free(s.arena);
+		return 0;
+	}
+
+	status = 1;
+	if (!rt_open(&rt, &s, &ro, &d)) {
+		if (ro.load_only)
+			status = 0;
+		else if (!rt_attach(&rt))
+			status = rt_run(&rt);
+	}
+	rt_close(&rt);
+	arena_free(s.arena);
+	return status;
+}

@@ -1,2 +1,1111 @@
-/* placeholder: being written */
-typedef int spry_placeholder_runtime_t;
+/* runtime.c - running a compiled script in the kernel.
+ *
+ * Input: a struct script that compile_script() filled: maps with their
+ * layout, probes with BPF instructions, relocations and per-instruction
+ * locations, event descriptors.  Output: the trace (through output.c), the
+ * @-maps at exit, and an exit status.
+ *
+ * Only libbpf's thin syscall wrappers (bpf.h) and its ring/perf buffer
+ * consumers are used: the script already is the object file, so there is
+ * nothing for libbpf's loader to do.
+ *
+ * Lifetime: rt_open creates maps, forks the -c child (parked on a pipe) and
+ * loads programs; rt_attach attaches through the providers; rt_run runs
+ * BEGIN, releases the child, consumes events, detaches, runs END and prints
+ * the maps; rt_close undoes whatever part of that happened.  The child gets
+ * PR_SET_PDEATHSIG so that even a crashed spry leaves nothing behind.
+ */
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/perf_event.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "output.h"
+#include "provider.h"
+#include "runtime.h"
+#include "script.h"
+#include "type.h"
+
+#define RT_POLL_MS	100		/* lost-event and child checks */
+#define RT_LOG_MIN	(1u << 20)	/* verifier log: first buffer */
+#define RT_LOG_MAX	(1u << 28)	/* ...grown up to this */
+#define RT_LOG_NOTES	5		/* log lines shown under the error */
+#define RT_PERF_PAGES	64		/* perf buffer pages per CPU */
+
+static volatile sig_atomic_t rt_sig_stop, rt_sig_child;
+
+static void rt_on_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		rt_sig_child = 1;
+	else
+		rt_sig_stop = 1;
+}
+
+static int rt_libbpf_quiet(enum libbpf_print_level level, const char *fmt,
+			   va_list ap)
+{
+	return 0;
+}
+
+static int rt_libbpf_debug(enum libbpf_print_level level, const char *fmt,
+			   va_list ap)
+{
+	return vfprintf(stderr, fmt, ap);
+}
+
+static bool rt_is_special(const struct probe *p, const char *name)
+{
+	return p->prov && p->prov->name && !strcmp(p->prov->name, name);
+}
+
+/* BEGIN and END: run by us with BPF_PROG_TEST_RUN, never attached. */
+static bool rt_is_begin_end(const struct probe *p)
+{
+	return rt_is_special(p, "BEGIN") || rt_is_special(p, "END");
+}
+
+static bool rt_map_percpu(enum bpf_map_type t)
+{
+	return t == BPF_MAP_TYPE_PERCPU_HASH || t == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+static bool rt_map_array(enum bpf_map_type t)
+{
+	return t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_PERCPU_ARRAY;
+}
+
+/* Kernel object names: up to 15 of [A-Za-z0-9_.]; "@lat" -> "lat". */
+static void rt_obj_name(char *buf, size_t n, const char *a, const char *b)
+{
+	size_t k = 0;
+	const char *parts[2] = { a, b };
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		const char *s = parts[i];
+
+		if (!s)
+			continue;
+		if (i && k && *s && k < n - 1)
+			buf[k++] = '_';
+		for (; *s && k < n - 1 && k < 15; s++) {
+			char c = *s;
+
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '_' || c == '.')
+				buf[k++] = c;
+			else if (c != '@' && k && buf[k - 1] != '_')
+				buf[k++] = '_';
+		}
+	}
+	if (!k)
+		snprintf(buf, n, "spry");
+	else
+		buf[k] = '\0';
+}
+
+/* ---- maps ---- */
+
+static int rt_map_create(struct runtime *rt, struct map *m)
+{
+	enum bpf_map_type type = m->bpf_type;
+	unsigned key = m->key_size, val = m->val_size, max = m->max_entries;
+	char name[16];
+	int fd;
+
+	if (type == BPF_MAP_TYPE_RINGBUF) {
+		/* a ring buffer has no key or value; its size is the entry
+		 * count, a power of two multiple of the page size */
+		key = val = 0;
+		if (!max)
+			max = rt->s->opts.events_size ?
+			      rt->s->opts.events_size : 256u << 10;
+	} else if (type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+		key = val = 4;
+		if (!max)
+			max = (unsigned)rt->ncpus;
+	}
+	rt_obj_name(name, sizeof(name), m->name, NULL);
+	fd = bpf_map_create(type, name, key, val, max, NULL);
+	if (fd < 0) {
+		int err = fd;
+
+		if (type == BPF_MAP_TYPE_RINGBUF && err == -EINVAL)
+			diag_error(rt->d, &m->loc, "cannot create the event "
+				   "ring buffer: this kernel has no BPF ring "
+				   "buffers (Linux 5.8+)");
+		else if (err == -EPERM)
+			diag_error(rt->d, &m->loc, "cannot create map %s: %s "
+				   "(spry needs root, or CAP_BPF and "
+				   "CAP_PERFMON)", m->name, strerror(-err));
+		else
+			diag_error(rt->d, &m->loc, "cannot create map %s "
+				   "(type %u, key %u, value %u, %u entries): %s",
+				   m->name, type, key, val, max, strerror(-err));
+		return err;
+	}
+	m->fd = fd;
+	return 0;
+}
+
+static size_t rt_percpu_stride(const struct map *m)
+{
+	/* per-CPU values are copied out 8-byte aligned per CPU */
+	return ((size_t)m->val_size + 7) & ~(size_t)7;
+}
+
+/* Value buffer big enough for one lookup of @m. */
+static size_t rt_lookup_size(const struct runtime *rt, const struct map *m)
+{
+	if (rt_map_percpu(m->bpf_type))
+		return rt_percpu_stride(m) * (size_t)rt->ncpus;
+	return m->val_size ? m->val_size : 8;
+}
+
+/* Sum per-CPU values word by word: counts and sums are u64 (two's
+ * complement addition is right for signed sums too). */
+static void rt_percpu_sum(const struct runtime *rt, const struct map *m,
+			  const uint8_t *raw, uint8_t *out)
+{
+	size_t stride = rt_percpu_stride(m), w;
+	int cpu;
+
+	memcpy(out, raw, m->val_size);
+	if (m->val_size % 8)
+		return;
+	for (w = 0; w < m->val_size; w += 8) {
+		uint64_t sum = 0, v;
+
+		for (cpu = 0; cpu < rt->ncpus; cpu++) {
+			memcpy(&v, raw + (size_t)cpu * stride + w, 8);
+			sum += v;
+		}
+		memcpy(out + w, &sum, 8);
+	}
+}
+
+void rt_map_data_free(struct out_map_data *md)
+{
+	free(md->keys);
+	free(md->vals);
+	md->keys = md->vals = NULL;
+	md->n = 0;
+}
+
+int rt_map_read(struct runtime *rt, const struct map *m,
+		struct out_map_data *md)
+{
+	size_t ksz = m->key_size, vsz = m->val_size, cap = 16;
+	bool percpu = rt_map_percpu(m->bpf_type);
+	uint8_t *cur = calloc(1, ksz + 8), *next = calloc(1, ksz + 8);
+	uint8_t *raw = calloc(1, rt_lookup_size(rt, m));
+	/* a hash being updated while we walk it may restart the walk; bound
+	 * it rather than loop forever */
+	unsigned long limit = 2ul * m->max_entries + 64;
+	int err = 0;
+
+	memset(md, 0, sizeof(*md));
+	md->m = m;
+	md->key_size = m->key_size;
+	md->val_size = m->val_size;
+	md->keys = calloc(cap, ksz ? ksz : 1);
+	md->vals = calloc(cap, vsz ? vsz : 1);
+	if (!cur || !next || !raw || !md->keys || !md->vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (m->fd < 0) {
+		err = -EBADF;
+		goto out;
+	}
+
+	err = bpf_map_get_next_key(m->fd, NULL, next);
+	while (!err && limit--) {
+		if (!bpf_map_lookup_elem(m->fd, next, raw)) {
+			if (md->n == cap) {
+				void *k, *v;
+
+				cap *= 2;
+				k = realloc(md->keys, cap * ksz);
+				v = realloc(md->vals, cap * vsz);
+				if (k)
+					md->keys = k;
+				if (v)
+					md->vals = v;
+				if (!k || !v) {
+					err = -ENOMEM;
+					goto out;
+				}
+			}
+			memcpy((uint8_t *)md->keys + md->n * ksz, next, ksz);
+			if (percpu)
+				rt_percpu_sum(rt, m, raw,
+					      (uint8_t *)md->vals + md->n * vsz);
+			else
+				memcpy((uint8_t *)md->vals + md->n * vsz, raw,
+				       vsz);
+			md->n++;
+		}
+		memcpy(cur, next, ksz);
+		err = bpf_map_get_next_key(m->fd, cur, next);
+	}
+	if (err == -ENOENT)
+		err = 0;
+out:
+	free(cur);
+	free(next);
+	free(raw);
+	if (err)
+		rt_map_data_free(md);
+	return err;
+}
+
+static void rt_map_print(struct runtime *rt, const struct map *m)
+{
+	struct out_map_data md;
+	int err = rt_map_read(rt, m, &md);
+
+	if (err) {
+		fprintf(stderr, "spry: cannot read map %s: %s\n", m->name,
+			strerror(-err));
+		return;
+	}
+	out_map(rt->out, &md);
+	rt_map_data_free(&md);
+}
+
+/* clear(@m): delete every key; arrays cannot lose entries, so their values
+ * are zeroed instead. */
+static void rt_map_clear(struct runtime *rt, const struct map *m)
+{
+	struct out_map_data md;
+	void *zero;
+	unsigned i;
+
+	if (rt_map_read(rt, m, &md))
+		return;
+	zero = calloc(1, rt_lookup_size(rt, m));
+	for (i = 0; zero && i < md.n; i++) {
+		void *key = (uint8_t *)md.keys + (size_t)i * md.key_size;
+
+		if (rt_map_array(m->bpf_type))
+			bpf_map_update_elem(m->fd, key, zero, BPF_ANY);
+		else
+			bpf_map_delete_elem(m->fd, key);
+	}
+	free(zero);
+	rt_map_data_free(&md);
+}
+
+/* Total of the per-CPU lost-event counters. */
+static unsigned long long rt_lost_read(struct runtime *rt)
+{
+	const struct map *m = rt->s->lost_map;
+	unsigned long long sum = 0;
+	uint32_t key = 0;
+	uint8_t *raw;
+	int cpu;
+
+	if (!m || m->fd < 0)
+		return 0;
+	raw = calloc(1, rt_lookup_size(rt, m));
+	if (raw && !bpf_map_lookup_elem(m->fd, &key, raw)) {
+		if (rt_map_percpu(m->bpf_type)) {
+			for (cpu = 0; cpu < rt->ncpus; cpu++) {
+				uint64_t v;
+
+				memcpy(&v, raw + (size_t)cpu * rt_percpu_stride(m), 8);
+				sum += v;
+			}
+		} else {
+			uint64_t v;
+
+			memcpy(&v, raw, 8);
+			sum = v;
+		}
+	}
+	free(raw);
+	return sum;
+}
+
+/* The output layer's stack hook: frames of a stack id from the stack map. */
+static int rt_stack_read(void *ctx, uint64_t id, bool user, uint64_t *ips,
+			 unsigned max)
+{
+	struct runtime *rt = ctx;
+	const struct map *m = rt->s->stacks_map;
+	int32_t sid = (int32_t)(uint32_t)id;
+	uint32_t key;
+	uint64_t *frames;
+	unsigned n = 0, i, cap;
+
+	if (!m || m->fd < 0 || sid < 0 || (!user && (int64_t)id < 0))
+		return 0;
+	key = (uint32_t)sid;
+	frames = calloc(1, m->val_size + 8);
+	if (!frames)
+		return 0;
+	if (!bpf_map_lookup_elem(m->fd, &key, frames)) {
+		cap = m->val_size / 8;
+		for (i = 0; i < cap && n < max && frames[i]; i++)
+			ips[n++] = frames[i];
+	}
+	free(frames);
+	return (int)n;
+}
+
+/* ---- programs ---- */
+
+/* Split @log into lines in place; returns the count. */
+static unsigned rt_log_lines(char *log, char ***lines)
+{
+	unsigned n = 0, cap = 64;
+	char **v = malloc(cap * sizeof(*v));
+	char *p = log, *nl;
+
+	if (!v)
+		return 0;
+	while (*p) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		if (n == cap) {
+			char **w = realloc(v, (cap *= 2) * sizeof(*v));
+
+			if (!w)
+				break;
+			v = w;
+		}
+		v[n++] = p;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	*lines = v;
+	return n;
+}
+
+/* "12: (85) call bpf_probe_read#4" -> 12; -1 for any other line. */
+static long rt_log_insn(const char *l)
+{
+	char *end;
+	long idx;
+
+	if (*l < '0' || *l > '9')
+		return -1;
+	idx = strtol(l, &end, 10);
+	if (end[0] != ':' || end[1] != ' ' || end[2] != '(' ||
+	    !isxdigit((unsigned char)end[3]) ||
+	    !isxdigit((unsigned char)end[4]) || end[5] != ')')
+		return -1;
+	return idx;
+}
+
+/* Summary lines the verifier adds after its verdict. */
+static bool rt_log_trailer(const char *l)
+{
+	return !*l || !strncmp(l, "processed ", 10) ||
+	       !strncmp(l, "verification time", 17) ||
+	       !strncmp(l, "stack depth", 11) ||
+	       !strncmp(l, "-- END PROG LOAD LOG --", 23);
+}
+
+/* The verifier said no: point at the script expression whose instruction
+ * it rejected, quote its verdict, and show the lines that lead to it. */
+static void rt_verifier_error(struct runtime *rt, const struct probe *p,
+			      char *log, int err)
+{
+	const struct loc *loc = &p->loc;
+	char **lines = NULL;
+	unsigned n, i, from;
+	long insn = -1;
+
+	if (rt->opts.verbose_log && log && *log)
+		fprintf(rt->d->out ? rt->d->out : stderr,
+			"spry: verifier log for %s:%s:\n%s\n", p->prov->name,
+			p->target ? p->target : "", log);
+
+	n = log ? rt_log_lines(log, &lines) : 0;
+	while (n && rt_log_trailer(lines[n - 1]))
+		n--;
+	if (!n) {
+		diag_error(rt->d, loc, "cannot load this probe: %s",
+			   strerror(-err));
+		free(lines);
+		return;
+	}
+	for (i = n - 1; i-- > 0;) {
+		insn = rt_log_insn(lines[i]);
+		if (insn >= 0)
+			break;
+	}
+	if (insn >= 0 && (unsigned long)insn < p->ninsns && p->insn_loc &&
+	    p->insn_loc[insn].src)
+		loc = &p->insn_loc[insn];
+	diag_error(rt->d, loc, "BPF verifier rejected this probe: %s",
+		   lines[n - 1]);
+	if (!rt->opts.verbose_log) {
+		from = n - 1 > RT_LOG_NOTES ? n - 1 - RT_LOG_NOTES : 0;
+		for (i = from; i < n - 1; i++)
+			diag_note(rt->d, NULL, "verifier: %s", lines[i]);
+		if (n - 1 > RT_LOG_NOTES)
+			diag_note(rt->d, NULL, "run with -d for the whole "
+				  "verifier log");
+	}
+	free(lines);
+}
+
+static int rt_prog_load(struct runtime *rt, struct probe *p)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, lo);
+	struct script *s = rt->s;
+	char name[16], *log = NULL;
+	unsigned i, size;
+	int fd;
+
+	for (i = 0; i < p->nrelocs; i++) {
+		const struct reloc *r = &p->relocs[i];
+		struct bpf_insn *in;
+
+		assert(r->insn + 1 < p->ninsns && "reloc past the program");
+		assert(r->map < s->nmaps && "reloc names no map");
+		in = &p->insns[r->insn];
+		assert(in->code == (BPF_LD | BPF_DW | BPF_IMM) &&
+		       in->src_reg == BPF_PSEUDO_MAP_FD &&
+		       "reloc on something else than ld_imm64 map_fd");
+		in->imm = s->maps[r->map]->fd;
+		in[1].imm = 0;
+	}
+
+	rt_obj_name(name, sizeof(name), p->prov ? p->prov->name : NULL,
+		    p->target);
+	/* first without a log: fast, and most programs load */
+	fd = bpf_prog_load(p->prog_type, name, "GPL", p->insns, p->ninsns, &lo);
+	for (size = RT_LOG_MIN; fd < 0 && fd != -EPERM && size <= RT_LOG_MAX;
+	     size *= 4) {
+		char *nlog = realloc(log, size);
+
+		if (!nlog)
+			break;
+		log = nlog;
+		log[0] = '\0';
+		lo.log_buf = log;
+		lo.log_size = size;
+		lo.log_level = 1;
+		fd = bpf_prog_load(p->prog_type, name, "GPL", p->insns,
+				   p->ninsns, &lo);
+		/* ENOSPC: the log did not fit; anything else is the
+		 * verdict */
+		if (fd != -ENOSPC)
+			break;
+	}
+	if (fd < 0) {
+		if (fd == -EPERM)
+			diag_error(rt->d, &p->loc, "cannot load this probe: %s "
+				   "(spry needs root, or CAP_BPF and "
+				   "CAP_PERFMON)", strerror(-fd));
+		else
+			rt_verifier_error(rt, p, log, fd);
+		free(log);
+		return fd;
+	}
+	free(log);
+	p->prog_fd = fd;
+	return 0;
+}
+
+/* BEGIN/END: BPF_PROG_TEST_RUN of a raw tracepoint program runs it once,
+ * right here, on this CPU. */
+static int rt_prog_run(struct runtime *rt, struct probe *p)
+{
+	/* a raw tracepoint context is up to 12 u64 arguments; all zero */
+	uint64_t args[12] = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, to, .ctx_in = args,
+		    .ctx_size_in = sizeof(args));
+	int err;
+
+	if (p->prog_fd < 0)
+		return 0;
+	err = bpf_prog_test_run_opts(p->prog_fd, &to);
+	if (err) {
+		diag_error(rt->d, &p->loc, "cannot run %s: %s", p->prov->name,
+			   strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* ---- the -c child ---- */
+
+static int rt_child_fork(struct runtime *rt)
+{
+	pid_t parent = getpid(), pid;
+	int gate[2];
+
+	if (pipe2(gate, O_CLOEXEC)) {
+		diag_error(rt->d, NULL, "cannot run '%s': %s",
+			   rt->opts.command, strerror(errno));
+		return -errno;
+	}
+	/* stdio buffers would be written twice, by both processes */
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		diag_error(rt->d, NULL, "cannot run '%s': %s",
+			   rt->opts.command, strerror(errno));
+		close(gate[0]);
+		close(gate[1]);
+		return err;
+	}
+	if (!pid) {
+		sigset_t none;
+		ssize_t r;
+		char c;
+
+		/* die with spry, even a spry killed by SIGKILL; the check
+		 * after it closes the race with a parent already gone */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		close(gate[1]);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		/* parked until every probe is attached; EOF means spry gave
+		 * up without releasing us */
+		do
+			r = read(gate[0], &c, 1);
+		while (r < 0 && errno == EINTR);
+		if (r != 1)
+			_exit(127);
+		close(gate[0]);
+		execl("/bin/sh", "sh", "-c", rt->opts.command, (char *)NULL);
+		_exit(127);
+	}
+	close(gate[0]);
+	rt->child = pid;
+	rt->child_gate = gate[1];
+	return 0;
+}
+
+static void rt_child_release(struct runtime *rt)
+{
+	ssize_t r;
+
+	if (rt->child_gate < 0)
+		return;
+	do
+		r = write(rt->child_gate, "x", 1);
+	while (r < 0 && errno == EINTR);
+	close(rt->child_gate);
+	rt->child_gate = -1;
+}
+
+/* true once the child has exited (and is reaped) */
+static bool rt_child_done(struct runtime *rt)
+{
+	int st;
+	pid_t r;
+
+	if (!rt->child)
+		return true;
+	r = waitpid(rt->child, &st, WNOHANG);
+	if (r == rt->child || (r < 0 && errno == ECHILD)) {
+		rt->child_status = r == rt->child ? st : 0;
+		rt->child = 0;
+		return true;
+	}
+	return false;
+}
+
+static void rt_child_kill(struct runtime *rt)
+{
+	if (rt->child_gate >= 0) {
+		close(rt->child_gate);
+		rt->child_gate = -1;
+	}
+	if (rt->child > 0) {
+		kill(rt->child, SIGKILL);
+		while (waitpid(rt->child, &rt->child_status, 0) < 0 &&
+		       errno == EINTR)
+			;
+		rt->child = 0;
+	}
+}
+
+/* ---- events ---- */
+
+static void rt_record(struct runtime *rt, const void *data, size_t size)
+{
+	const struct script *s = rt->s;
+	const struct event *ev;
+	uint64_t id;
+
+	if (size < 8)
+		return;
+	memcpy(&id, data, 8);
+	if (id >= s->nevents || !s->events[id]) {
+		fprintf(stderr, "spry: warning: unknown event %" PRIu64
+			" (record of %zu bytes)\n", id, size);
+		return;
+	}
+	ev = s->events[id];
+	if (size < ev->size) {
+		fprintf(stderr, "spry: warning: short record for event %" PRIu64
+			" (%zu of %u bytes)\n", id, size, ev->size);
+		return;
+	}
+	switch (ev->kind) {
+	case EV_PRINTF:
+	case EV_PRINT:
+		out_event(rt->out, ev, data, size);
+		break;
+	case EV_PRINTMAP:
+		if (ev->map)
+			rt_map_print(rt, ev->map);
+		break;
+	case EV_CLEAR:
+		if (ev->map)
+			rt_map_clear(rt, ev->map);
+		break;
+	case EV_EXIT:
+		/* the first exit() decides the status; what is already
+		 * queued is still printed */
+		if (!rt->exiting) {
+			int64_t code = 0;
+
+			if (ev->nargs && ev->args[0].off + 8 <= size)
+				memcpy(&code, (const uint8_t *)data +
+				       ev->args[0].off, 8);
+			rt->exiting = true;
+			rt->exit_code = (int)(code & 0xff);
+		}
+		break;
+	}
+}
+
+static int rt_on_ring(void *ctx, void *data, size_t size)
+{
+	rt_record(ctx, data, size);
+	return 0;
+}
+
+static void rt_on_perf(void *ctx, int cpu, void *data, __u32 size)
+{
+	rt_record(ctx, data, size);
+}
+
+static void rt_on_perf_lost(void *ctx, int cpu, __u64 cnt)
+{
+	struct runtime *rt = ctx;
+
+	/* counted with the lost map's total in rt_lost_check() */
+	rt->lost_perf += cnt;
+}
+
+static int rt_consumer_open(struct runtime *rt)
+{
+	const struct map *m = rt->s->events_map;
+	int err;
+
+	if (!m)
+		return 0;
+	if (m->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+		rt->pb = perf_buffer__new(m->fd, RT_PERF_PAGES, rt_on_perf,
+					  rt_on_perf_lost, rt, NULL);
+		err = rt->pb ? 0 : -errno;
+	} else {
+		rt->rb = ring_buffer__new(m->fd, rt_on_ring, rt, NULL);
+		err = rt->rb ? 0 : -errno;
+	}
+	if (err)
+		diag_error(rt->d, NULL, "cannot read the event buffer: %s",
+			   strerror(-err));
+	return err;
+}
+
+static int rt_poll(struct runtime *rt, int ms)
+{
+	if (rt->rb)
+		return ring_buffer__poll(rt->rb, ms);
+	if (rt->pb)
+		return perf_buffer__poll(rt->pb, ms);
+	/* nothing to read: just wait for a signal or the timeout */
+	return poll(NULL, 0, ms) < 0 ? -errno : 0;
+}
+
+static void rt_drain(struct runtime *rt)
+{
+	if (rt->rb)
+		ring_buffer__consume(rt->rb);
+	else if (rt->pb)
+		perf_buffer__consume(rt->pb);
+}
+
+/* Report new losses; true when that must stop the trace. */
+static bool rt_lost_check(struct runtime *rt)
+{
+	unsigned long long now = rt_lost_read(rt) + rt->lost_perf;
+
+	if (now <= rt->lost)
+		return false;
+	fprintf(stderr, "spry: %llu events lost%s\n", now - rt->lost,
+		rt->opts.keep_going ? "" :
+		" (stopping; -k keeps going, -b enlarges the buffer)");
+	out_lost(rt->out, now - rt->lost);
+	rt->lost = now;
+	return !rt->opts.keep_going;
+}
+
+/* ---- the API ---- */
+
+int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
+	    struct diag *d)
+{
+	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+	struct probe *p;
+	unsigned i;
+	int err;
+
+	memset(rt, 0, sizeof(*rt));
+	rt->s = s;
+	rt->d = d;
+	rt->opts = *opts;
+	rt->child_gate = -1;
+	rt->opened = true;
+	for (i = 0; i < s->nmaps; i++)
+		s->maps[i]->fd = -1;
+	for (p = s->probes; p; p = p->next)
+		p->prog_fd = -1;
+
+	libbpf_set_print(opts->verbose_log ? rt_libbpf_debug : rt_libbpf_quiet);
+	rt->ncpus = libbpf_num_possible_cpus();
+	if (rt->ncpus <= 0) {
+		diag_error(d, NULL, "cannot count the possible CPUs: %s",
+			   strerror(rt->ncpus ? -rt->ncpus : EINVAL));
+		return rt->ncpus ? rt->ncpus : -EINVAL;
+	}
+	rt->out = calloc(1, sizeof(*rt->out));
+	if (!rt->out)
+		return -ENOMEM;
+	out_init(rt->out, opts->out ? opts->out : stdout, opts->format,
+		 opts->unbuffered);
+	rt->out->stack_read = rt_stack_read;
+	rt->out->hook_ctx = rt;
+
+	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
+	setrlimit(RLIMIT_MEMLOCK, &unlimited);
+
+	if (opts->command) {
+		err = rt_child_fork(rt);
+		if (err)
+			return err;
+	}
+
+	for (i = 0; i < s->nmaps; i++) {
+		err = rt_map_create(rt, s->maps[i]);
+		if (err)
+			return err;
+	}
+
+	/* load every probe, so that one run reports every rejection */
+	err = 0;
+	for (p = s->probes; p; p = p->next)
+		if (rt_prog_load(rt, p) && !err)
+			err = -EINVAL;
+	if (err || opts->load_only)
+		return err;
+	return rt_consumer_open(rt);
+}
+
+int rt_attach(struct runtime *rt)
+{
+	struct probe *p;
+	int err;
+
+	rt->attaching = true;
+	for (p = rt->s->probes; p; p = p->next) {
+		/* the failing probe is detached too: detach is safe on a
+		 * partial attach */
+		rt->attach_end = p->next;
+		if (rt_is_begin_end(p))
+			continue;
+		if (!p->prov->attach) {
+			diag_error(rt->d, &p->loc, "the %s provider cannot "
+				   "attach probes", p->prov->name);
+			return -EOPNOTSUPP;
+		}
+		err = p->prov->attach(p, rt, rt->d);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void rt_detach(struct runtime *rt)
+{
+	struct probe *p;
+
+	if (!rt->attaching)
+		return;
+	for (p = rt->s->probes; p && p != rt->attach_end; p = p->next)
+		if (!rt_is_begin_end(p) && p->prov->detach)
+			p->prov->detach(p);
+	/* the last probe tried has attach_end == NULL: covered by p == NULL */
+	rt->attaching = false;
+}
+
+static void rt_run_special(struct runtime *rt, const char *which, int *status)
+{
+	struct probe *p;
+
+	for (p = rt->s->probes; p; p = p->next)
+		if (rt_is_special(p, which) && rt_prog_run(rt, p))
+			*status = 1;
+	rt_drain(rt);
+}
+
+int rt_run(struct runtime *rt)
+{
+	struct sigaction sa = { .sa_handler = rt_on_signal }, old[3];
+	static const int sigs[3] = { SIGINT, SIGTERM, SIGCHLD };
+	int status = 0, n;
+	unsigned i;
+
+	/* no SA_RESTART: a signal must end the wait in poll at once */
+	sigemptyset(&sa.sa_mask);
+	rt_sig_stop = rt_sig_child = 0;
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+
+	rt_run_special(rt, "BEGIN", &status);
+	if (!rt->exiting && !status)
+		rt_child_release(rt);
+
+	while (!rt->exiting && !status) {
+		out_flush(rt->out);
+		n = rt_poll(rt, RT_POLL_MS);
+		if (n < 0 && n != -EINTR) {
+			fprintf(stderr, "spry: error: reading events: %s\n",
+				strerror(-n));
+			status = 1;
+			break;
+		}
+		if (rt_sig_stop)
+			break;
+		if (rt_lost_check(rt)) {
+			status = 2;
+			break;
+		}
+		/* checked every round, not only on SIGCHLD: a signal that
+		 * lands just before poll blocks is only seen next round */
+		rt_sig_child = 0;
+		if (rt->child && rt_child_done(rt))
+			break;
+	}
+
+	/* stop the probes first: END and the maps then see a quiet state */
+	rt_detach(rt);
+	rt_drain(rt);
+	if (!status || status == 2)
+		rt_run_special(rt, "END", &status);
+	if (rt_lost_check(rt) && !status)
+		status = 2;
+
+	for (i = 0; i < rt->s->nmaps; i++) {
+		const struct map *m = rt->s->maps[i];
+
+		if (m->printed && m->kind <= MAP_QUANTIZE)
+			rt_map_print(rt, m);
+	}
+	out_flush(rt->out);
+	if (rt->lost)
+		fprintf(stderr, "spry: %llu events lost in total\n", rt->lost);
+
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	if (status)
+		return status;
+	return rt->exiting ? rt->exit_code : 0;
+}
+
+void rt_close(struct runtime *rt)
+{
+	struct script *s = rt->s;
+	struct probe *p;
+	unsigned i;
+
+	if (!rt->opened || !s)
+		return;
+	rt_detach(rt);
+	rt_child_kill(rt);
+	if (rt->rb) {
+		ring_buffer__free(rt->rb);
+		rt->rb = NULL;
+	}
+	if (rt->pb) {
+		perf_buffer__free(rt->pb);
+		rt->pb = NULL;
+	}
+	for (p = s->probes; p; p = p->next) {
+		if (p->prog_fd >= 0)
+			close(p->prog_fd);
+		p->prog_fd = -1;
+	}
+	for (i = 0; i < s->nmaps; i++) {
+		if (s->maps[i]->fd >= 0)
+			close(s->maps[i]->fd);
+		s->maps[i]->fd = -1;
+	}
+	if (rt->out) {
+		out_flush(rt->out);
+		out_free(rt->out);
+		free(rt->out);
+		rt->out = NULL;
+	}
+	rt->opened = false;
+}
+
+/* ---- -T ---- */
+
+static void rt_check(FILE *out, const char *what, int err, const char *hint)
+{
+	if (!err)
+		fprintf(out, "  %-32s ok\n", what);
+	else
+		fprintf(out, "  %-32s missing (%s)%s%s\n", what,
+			strerror(err < 0 ? -err : err), hint ? ": " : "",
+			hint ? hint : "");
+}
+
+static int rt_try_map(enum bpf_map_type type, unsigned key, unsigned val,
+		      unsigned max)
+{
+	int fd = bpf_map_create(type, "spry_test", key, val, max, NULL);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+static int rt_try_path(const char *path)
+{
+	return access(path, F_OK) ? -errno : 0;
+}
+
+int rt_selftest(FILE *out, struct diag *d)
+{
+	/* r0 = 0; exit */
+	static const struct bpf_insn prog[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+	struct perf_event_attr pa = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(pa),
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_period = 1000000,
+		.disabled = 1,
+	};
+	const char *tracefs = "/sys/kernel/tracing";
+	int bpf_err, prog_err, rb_err, pe_err, fd, tr_err, status = 0;
+	char path[256];
+
+	libbpf_set_print(rt_libbpf_quiet);
+	setrlimit(RLIMIT_MEMLOCK, &unlimited);
+	fprintf(out, "spry self-test:\n");
+
+	bpf_err = rt_try_map(BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+	rt_check(out, "bpf(2) syscall, array map", bpf_err,
+		 bpf_err == -EPERM ? "run as root" : NULL);
+	rt_check(out, "hash map", rt_try_map(BPF_MAP_TYPE_HASH, 8, 8, 16), NULL);
+	rt_check(out, "per-CPU hash and array maps",
+		 rt_try_map(BPF_MAP_TYPE_PERCPU_HASH, 8, 8, 16) ?:
+		 rt_try_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1), NULL);
+	rb_err = rt_try_map(BPF_MAP_TYPE_RINGBUF, 0, 0, 4096);
+	rt_check(out, "ring buffer map (5.8+)", rb_err,
+		 "events fall back to a perf buffer");
+	rt_check(out, "perf event array map",
+		 rt_try_map(BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 1), NULL);
+	rt_check(out, "stack trace map",
+		 rt_try_map(BPF_MAP_TYPE_STACK_TRACE, 4, 127 * 8, 16), NULL);
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "spry_test", "GPL",
+			   prog, 2, NULL);
+	prog_err = fd < 0 ? fd : 0;
+	if (fd >= 0) {
+		uint64_t args[12] = { 0 };
+		LIBBPF_OPTS(bpf_test_run_opts, to, .ctx_in = args,
+			    .ctx_size_in = sizeof(args));
+
+		rt_check(out, "program load (raw tracepoint)", 0, NULL);
+		rt_check(out, "test run (BEGIN/END)",
+			 bpf_prog_test_run_opts(fd, &to), NULL);
+		close(fd);
+	} else {
+		rt_check(out, "program load (raw tracepoint)", prog_err, NULL);
+	}
+
+	snprintf(path, sizeof(path), "%s/events", tracefs);
+	tr_err = rt_try_path(path);
+	if (tr_err && !mount("nodev", tracefs, "tracefs", 0, NULL))
+		tr_err = rt_try_path(path);
+	if (tr_err && !rt_try_path("/sys/kernel/debug/tracing/events")) {
+		tracefs = "/sys/kernel/debug/tracing";
+		tr_err = 0;
+	}
+	rt_check(out, "tracefs", tr_err, "mount -t tracefs nodev "
+		 "/sys/kernel/tracing");
+	snprintf(path, sizeof(path), "%s/events/syscalls", tracefs);
+	rt_check(out, "syscall tracepoints", rt_try_path(path), NULL);
+	rt_check(out, "kprobe PMU",
+		 rt_try_path("/sys/bus/event_source/devices/kprobe/type"),
+		 "kprobes unavailable");
+	rt_check(out, "uprobe PMU",
+		 rt_try_path("/sys/bus/event_source/devices/uprobe/type"),
+		 "uprobes unavailable");
+	fd = (int)syscall(__NR_perf_event_open, &pa, -1, 0, -1,
+			  PERF_FLAG_FD_CLOEXEC);
+	pe_err = fd < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	rt_check(out, "perf events (cpu-clock)", pe_err, NULL);
+	rt_check(out, "kernel BTF", rt_try_path("/sys/kernel/btf/vmlinux"),
+		 NULL);
+
+	if (bpf_err || prog_err || tr_err || (rb_err && pe_err))
+		status = -ENOTSUP;
+	fprintf(out, "%s\n", status ? "spry cannot run here" :
+		"spry can run here");
+	return status;
+}
+
+bool rt_has_ringbuf(void)
+{
+	return !rt_try_map(BPF_MAP_TYPE_RINGBUF, 0, 0, 4096);
+}

@@ -1,2 +1,83 @@
-/* placeholder: being written */
-typedef int spry_placeholder_script_t;
+/* script.c - the script's registries of maps and events.
+ *
+ * Input: requests from sema (user maps, on first mention) and lowering
+ * (events, internal maps).  Output: s->maps and s->events, indexed by the ids
+ * they hand out; every entry lives in s->arena.  Ids are dense and stable, so
+ * IR and BPF relocations refer to maps by id.
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "arena.h"
+#include "script.h"
+
+struct map *script_map_add(struct script *s, const char *name, struct loc loc,
+			   enum map_kind kind)
+{
+	struct map *m = arena_alloc(s->arena, sizeof(*m));
+
+	assert(!script_map_find(s, name) && "one map per name");
+	m->id = s->nmaps;
+	m->name = arena_strdup(s->arena, name);
+	m->loc = loc;
+	m->kind = kind;
+	/* @-maps print at exit; plain maps are the script's own variables */
+	m->printed = name[0] == '@' && kind < MAP_EVENTS;
+	m->fd = -1;
+	s->maps = arena_grow(s->arena, s->maps, s->nmaps * sizeof(*s->maps),
+			     (s->nmaps + 1) * sizeof(*s->maps));
+	s->maps[s->nmaps++] = m;
+	return m;
+}
+
+struct map *script_map_find(struct script *s, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nmaps; i++)
+		if (!strcmp(s->maps[i]->name, name))
+			return s->maps[i];
+	return NULL;
+}
+
+struct event *script_event_add(struct script *s, enum event_kind kind,
+			       struct loc loc)
+{
+	struct event *e = arena_alloc(s->arena, sizeof(*e));
+
+	e->id = s->nevents;
+	e->kind = kind;
+	e->loc = loc;
+	s->events = arena_grow(s->arena, s->events,
+			       s->nevents * sizeof(*s->events),
+			       (s->nevents + 1) * sizeof(*s->events));
+	s->events[s->nevents++] = e;
+	return e;
+}
+
+/* Internal maps have names no script can write ("<...>"), so they never
+ * collide with user maps, and are created once, on first use. */
+static struct map *script_internal_map(struct script *s, struct map **slot,
+				       const char *name, enum map_kind kind)
+{
+	struct loc none = { 0 };
+
+	if (!*slot)
+		*slot = script_map_add(s, name, none, kind);
+	return *slot;
+}
+
+struct map *script_events_map(struct script *s)
+{
+	return script_internal_map(s, &s->events_map, "<events>", MAP_EVENTS);
+}
+
+struct map *script_lost_map(struct script *s)
+{
+	return script_internal_map(s, &s->lost_map, "<lost>", MAP_LOST);
+}
+
+struct map *script_stacks_map(struct script *s)
+{
+	return script_internal_map(s, &s->stacks_map, "<stacks>", MAP_STACKS);
+}

@@ -1,2 +1,1674 @@
-/* placeholder: being written */
-typedef int spry_placeholder_sema_t;
+/* sema.c - name resolution, type inference, checks and constant folding.
+ *
+ * Input: s->probes, each with its own AST copy and its provider.  Output: the
+ * same ASTs annotated (type, builtin, pvar, map, is_const/cval on every
+ * expression) and s->maps with kind, keys and value unified over every probe.
+ * Errors are reported to the diag, all of them, each once.
+ *
+ * How maps get their types.  A map's value type comes from its assignments,
+ * but a read may come before the assignment that decides it (in an earlier
+ * probe, say), and the value read feeds other types.  So sema walks every
+ * probe quietly, collecting each map's signature (kind, keys, value) in visit
+ * order while reads use the previous walk's signatures, until nothing changes
+ * (a walk only widens ints and lengthens strings, so this converges in a few
+ * walks).  A last walk reports errors: a mismatch names the mention that set
+ * the signature first and the one that disagrees.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "provider.h"
+#include "script.h"
+#include "sema.h"
+#include "type.h"
+
+#define SEMA_MAX_WALKS		16
+#define SEMA_MAX_BUF		65535	/* str()/mem() sizes, bytes */
+#define SEMA_DEFAULT_STR	64
+
+/* ---- builtins ---- */
+
+static const struct {
+	const char *name;
+	int nargs;
+} builtins[] = {
+	[BI_NONE] = { "", 0 },
+#define X(id, name, nargs) [BI_##id] = { name, nargs },
+	BUILTINS(X)
+#undef X
+};
+
+static const struct {
+	const char *alias;
+	enum builtin b;
+} builtin_aliases[] = {
+	{ "tid", BI_KPID },
+	{ "execname", BI_COMM },
+	{ "nsecs", BI_TIME },
+};
+
+const char *builtin_name(enum builtin b)
+{
+	if ((unsigned)b >= BI_COUNT_)
+		return "?";
+	return builtins[b].name;
+}
+
+static bool builtin_is_var(enum builtin b)
+{
+	return b >= BI_PID && b <= BI_WALLTIME;
+}
+
+static enum builtin builtin_lookup(const char *name)
+{
+	unsigned i;
+
+	for (i = 1; i < BI_COUNT_; i++)
+		if (!strcmp(builtins[i].name, name))
+			return i;
+	for (i = 0; i < sizeof(builtin_aliases) / sizeof(builtin_aliases[0]); i++)
+		if (!strcmp(builtin_aliases[i].alias, name))
+			return builtin_aliases[i].b;
+	return BI_NONE;
+}
+
+static const struct type comm_type = {
+	.kind = T_ARRAY, .size = 16, .align = 1, .base = &type_char, .len = 16,
+};
+
+static const struct type *builtin_var_type(enum builtin b)
+{
+	switch (b) {
+	case BI_PID:
+	case BI_KPID:
+	case BI_UID:
+	case BI_GID:
+	case BI_CPU:
+		return &type_u32;
+	case BI_COMM:
+		return &comm_type;
+	case BI_TIME:
+		return &type_u64;
+	case BI_WALLTIME:
+		return &type_walltime;
+	default:
+		break;
+	}
+	assert(0 && "not a builtin variable");
+	return &type_s64;
+}
+
+/* The type of an expression sema already reported: operations on it stay
+ * quiet, so one mistake makes one message. */
+static const struct type bad_type = {
+	.kind = T_INT, .size = 8, .align = 8, .is_signed = true,
+};
+
+static bool is_bad(const struct type *t)
+{
+	return t == &bad_type;
+}
+
+/* ---- state ---- */
+
+/* What sema knows about one map: each part with the mention that set it. */
+struct msig {
+	bool kind_set;
+	enum map_kind kind;
+	struct loc kind_loc;
+
+	bool keys_set;
+	unsigned nkeys;
+	struct loc nkeys_loc;
+	const struct type **keys;
+	struct loc *key_loc;
+
+	const struct type *val;
+	struct loc val_loc;
+
+	bool reported;		/* "never assigned" said once */
+};
+
+struct reported {
+	struct reported *next;
+	struct loc loc;
+	const char *msg;
+};
+
+struct sema {
+	struct script *s;
+	struct diag *d;
+	struct arena *a;
+	struct probe *p;
+	unsigned str_size;
+
+	bool quiet;		/* a collecting walk: no messages */
+	unsigned errors;	/* in the reporting walk */
+	bool last_shown;	/* the last error was printed: notes follow */
+	struct reported *reported;
+
+	const char **assigned;	/* names assigned as plain maps */
+	unsigned nassigned;
+
+	struct msig *cur;	/* built by this walk */
+	struct msig *known;	/* the previous walk's result: reads use it */
+	unsigned nsig;
+};
+
+static const struct type *expr(struct sema *S, struct node *n);
+static void stmt(struct sema *S, struct node *n);
+
+/* ---- diagnostics ---- */
+
+static bool loc_same(const struct loc *a, const struct loc *b)
+{
+	return a->src == b->src && a->line == b->line && a->col == b->col;
+}
+
+/* Report once: probes expanded from one specifier share the AST locations,
+ * and a glob can make hundreds of them. */
+static void serr(struct sema *S, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void serr(struct sema *S, const struct loc *loc, const char *fmt, ...)
+{
+	struct reported *r;
+	struct loc none = { 0 };
+	va_list ap;
+	char *msg;
+
+	S->last_shown = false;
+	if (S->quiet)
+		return;
+	S->errors++;
+	va_start(ap, fmt);
+	msg = arena_vprintf(S->a, fmt, ap);
+	va_end(ap);
+	if (!loc)
+		loc = &none;
+	for (r = S->reported; r; r = r->next)
+		if (loc_same(&r->loc, loc) && !strcmp(r->msg, msg))
+			return;
+	r = arena_alloc(S->a, sizeof(*r));
+	r->loc = *loc;
+	r->msg = msg;
+	r->next = S->reported;
+	S->reported = r;
+	diag_error(S->d, loc->src ? loc : NULL, "%s", msg);
+	S->last_shown = true;
+}
+
+static void snote(struct sema *S, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void snote(struct sema *S, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (S->quiet || !S->last_shown)
+		return;
+	va_start(ap, fmt);
+	msg = arena_vprintf(S->a, fmt, ap);
+	va_end(ap);
+	diag_note(S->d, loc && loc->src ? loc : NULL, "%s", msg);
+}
+
+static const char *tname(struct sema *S, const struct type *t)
+{
+	char buf[256];
+
+	return arena_strdup(S->a, type_name(t, buf, sizeof(buf)));
+}
+
+static const char *loc_str(struct sema *S, const struct loc *l)
+{
+	if (!l->src)
+		return "<command line>";
+	return arena_printf(S->a, "%s:%u:%u",
+			    l->src->name ? l->src->name : "<program>",
+			    l->line, l->col);
+}
+
+/* Edit distance, for "did you mean". */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	unsigned la = strlen(a), lb = strlen(b), i, j;
+	unsigned row[64], prev, tmp;
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			unsigned best = prev + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+static bool close_enough(const char *name, const char *cand, unsigned *best)
+{
+	unsigned dist = edit_distance(name, cand);
+	unsigned limit = strlen(name) <= 3 ? 1 : 2;
+
+	if (dist > limit || dist >= *best)
+		return false;
+	*best = dist;
+	return true;
+}
+
+/* A builtin variable (vars) or function (!vars) whose name is close. */
+static const char *suggest_builtin(const char *name, bool vars)
+{
+	const char *found = NULL;
+	unsigned best = 99, i;
+
+	for (i = 1; i < BI_COUNT_; i++)
+		if (builtin_is_var(i) == vars &&
+		    close_enough(name, builtins[i].name, &best))
+			found = builtins[i].name;
+	if (vars)
+		for (i = 0; i < sizeof(builtin_aliases) /
+		     sizeof(builtin_aliases[0]); i++)
+			if (close_enough(name, builtin_aliases[i].alias, &best))
+				found = builtin_aliases[i].alias;
+	return found;
+}
+
+/* ---- maps: signatures and unification ---- */
+
+static struct msig *sig_grow(struct sema *S, struct msig *old, unsigned n)
+{
+	return arena_grow(S->a, old, S->nsig * sizeof(*old), n * sizeof(*old));
+}
+
+static void sig_reserve(struct sema *S)
+{
+	unsigned n = S->s->nmaps;
+
+	if (n <= S->nsig)
+		return;
+	S->cur = sig_grow(S, S->cur, n);
+	S->known = sig_grow(S, S->known, n);
+	S->nsig = n;
+}
+
+static bool is_assigned(struct sema *S, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < S->nassigned; i++)
+		if (!strcmp(S->assigned[i], name))
+			return true;
+	return false;
+}
+
+static struct map *map_get(struct sema *S, const char *name, struct loc loc)
+{
+	struct map *m = script_map_find(S->s, name);
+
+	if (!m)
+		m = script_map_add(S->s, name, loc, MAP_PLAIN);
+	sig_reserve(S);
+	return m;
+}
+
+static const char *kind_str(enum map_kind k)
+{
+	switch (k) {
+	case MAP_PLAIN:
+		return "a value";
+	case MAP_COUNT:
+		return "count()";
+	case MAP_SUM:
+		return "sum()";
+	case MAP_QUANTIZE:
+		return "quantize()";
+	default:
+		return "an internal map";
+	}
+}
+
+static bool kind_is_agg(enum map_kind k)
+{
+	return k == MAP_COUNT || k == MAP_SUM || k == MAP_QUANTIZE;
+}
+
+/* How a value is stored in a map: ints (and pointers, as addresses) in 8
+ * bytes keeping signedness and print format, strings as they are.  NULL if
+ * it cannot be stored. */
+static const struct type *map_norm(struct sema *S, const struct type *t)
+{
+	if (t->kind == T_INT)
+		return type_with_fmt(S->a, type_int(8, t->is_signed), t->fmt);
+	if (t->kind == T_PTR)
+		return &type_u64;
+	if (type_is_string(t))
+		return t;
+	return NULL;
+}
+
+static bool fmt_is_stack(enum type_fmt f)
+{
+	return f == F_KSTACK || f == F_USTACK;
+}
+
+/* Unify @t, met at @loc, into *slot (set at *slot_loc); @what names the part
+ * ("key 1", "value") for messages. */
+static void unify(struct sema *S, const struct map *m, const struct type **slot,
+		  struct loc *slot_loc, const struct type *t,
+		  const struct loc *loc, const char *what)
+{
+	const struct type *n, *o = *slot;
+
+	if (is_bad(t))
+		return;
+	n = map_norm(S, t);
+	if (!n) {
+		serr(S, loc, "map %s: cannot store %s as its %s", m->name,
+		     tname(S, t), what);
+		return;
+	}
+	if (!o) {
+		*slot = n;
+		*slot_loc = *loc;
+		return;
+	}
+	if (o->kind == T_INT && n->kind == T_INT &&
+	    (o->fmt == n->fmt || (!fmt_is_stack(o->fmt) &&
+				  !fmt_is_stack(n->fmt)))) {
+		enum type_fmt f = o->fmt == n->fmt ? o->fmt : F_NONE;
+
+		*slot = type_with_fmt(S->a, type_int(8, o->is_signed &&
+						     n->is_signed), f);
+		return;
+	}
+	if (type_is_string(o) && type_is_string(n)) {
+		if (n->len > o->len)
+			*slot = n;
+		return;
+	}
+	serr(S, loc, "map %s: %s is %s here, %s at %s", m->name, what,
+	     tname(S, t), tname(S, o), loc_str(S, slot_loc));
+}
+
+enum map_use {
+	USE_READ,	/* @m[k] in an expression */
+	USE_WRITE,	/* @m[k] = v */
+	USE_DELETE,	/* delete @m[k] */
+	USE_WHOLE,	/* print(@m), clear(@m): the map itself */
+};
+
+/* A map mentioned at @n with key list @keys; for writes, the kind and the
+ * value's type as stored.  Sets n->map and n->type. */
+static void map_use(struct sema *S, struct node *n, const char *name,
+		    struct node *keys, enum map_use use, enum map_kind kind,
+		    const struct type *val, const struct loc *val_loc)
+{
+	struct map *m = map_get(S, name, n->loc);
+	struct msig *c, *k;
+	struct node *key;
+	unsigned nkeys = 0, i;
+
+	c = &S->cur[m->id];
+	k = &S->known[m->id];
+	n->map = m;
+
+	for (key = keys; key; key = key->next) {
+		const struct type *t = expr(S, key);
+
+		if (!is_bad(t) && !map_norm(S, t))
+			serr(S, &key->loc, "cannot use %s as a map key",
+			     tname(S, t));
+		nkeys++;
+	}
+
+	if (use != USE_WHOLE) {
+		if (!c->keys_set) {
+			c->keys_set = true;
+			c->nkeys = nkeys;
+			c->nkeys_loc = n->loc;
+			c->keys = arena_alloc(S->a, (nkeys + 1) *
+					      sizeof(*c->keys));
+			c->key_loc = arena_alloc(S->a, (nkeys + 1) *
+						 sizeof(*c->key_loc));
+		}
+		if (c->nkeys != nkeys) {
+			serr(S, &n->loc, "map %s: used with %u key%s here, "
+			     "%u at %s", m->name, nkeys, nkeys == 1 ? "" : "s",
+			     c->nkeys, loc_str(S, &c->nkeys_loc));
+		} else {
+			for (key = keys, i = 0; key; key = key->next, i++) {
+				char what[32];
+
+				snprintf(what, sizeof(what), "key %u", i + 1);
+				unify(S, m, &c->keys[i], &c->key_loc[i],
+				      key->type, &key->loc, what);
+			}
+		}
+	}
+
+	if (use == USE_WRITE) {
+		if (!c->kind_set) {
+			c->kind_set = true;
+			c->kind = kind;
+			c->kind_loc = *val_loc;
+		} else if (c->kind != kind) {
+			serr(S, val_loc, "map %s is assigned %s here, %s at %s",
+			     m->name, kind_str(kind), kind_str(c->kind),
+			     loc_str(S, &c->kind_loc));
+			n->type = val;
+			return;
+		}
+		unify(S, m, &c->val, &c->val_loc, val, val_loc, "value");
+		n->type = k->val ? k->val : c->val ? c->val : &bad_type;
+		return;
+	}
+
+	/* Reads see the previous walk's signature, complete over every
+	 * probe; in the reporting walk that is the final one. */
+	if (!k->kind_set) {
+		if (!c->reported && !S->quiet) {
+			serr(S, &n->loc, "map %s is never assigned", m->name);
+			c->reported = true;
+		}
+		n->type = use == USE_WHOLE ? &type_void : &bad_type;
+		return;
+	}
+	if (use == USE_WHOLE) {
+		n->type = &type_void;
+		return;
+	}
+	if (use == USE_READ && kind_is_agg(k->kind)) {
+		serr(S, &n->loc, "cannot read %s map %s: its value is per-CPU; "
+		     "print it instead", kind_str(k->kind), m->name);
+		n->type = &bad_type;
+		return;
+	}
+	n->type = k->val ? k->val : &bad_type;
+	if (use == USE_DELETE)
+		n->type = &type_void;
+}
+
+static bool sig_equal(const struct msig *a, const struct msig *b)
+{
+	unsigned i;
+
+	if (a->kind_set != b->kind_set || a->kind != b->kind ||
+	    a->keys_set != b->keys_set || a->nkeys != b->nkeys ||
+	    !a->val != !b->val || (a->val && !type_equal(a->val, b->val)))
+		return false;
+	if (a->keys_set)
+		for (i = 0; i < a->nkeys; i++)
+			if (!a->keys[i] != !b->keys[i] ||
+			    (a->keys[i] && !type_equal(a->keys[i], b->keys[i])))
+				return false;
+	return true;
+}
+
+/* ---- names ---- */
+
+/* Resolve @name as a builtin or provider variable of the current probe;
+ * fills n->builtin / n->pvar / n->type and returns true if it is one. */
+static bool resolve_var(struct sema *S, struct node *n, const char *name)
+{
+	const struct provider *prov = S->p->prov;
+	enum builtin b = builtin_lookup(name);
+	struct pvar pv, *copy;
+
+	if (b && builtin_is_var(b)) {
+		n->builtin = b;
+		n->type = builtin_var_type(b);
+		return true;
+	}
+	memset(&pv, 0, sizeof(pv));
+	if (prov && prov->resolve && prov->resolve(S->p, name, &pv) == 0) {
+		assert(pv.type && "a provider variable has a type");
+		copy = arena_alloc(S->a, sizeof(*copy));
+		*copy = pv;
+		n->pvar = copy;
+		n->type = pv.type;
+		return true;
+	}
+	return false;
+}
+
+static void unknown_ident(struct sema *S, struct node *n)
+{
+	const char *hint = suggest_builtin(n->name, true);
+
+	if (hint)
+		serr(S, &n->loc, "unknown identifier '%s'; did you mean '%s'?",
+		     n->name, hint);
+	else
+		serr(S, &n->loc, "unknown identifier '%s'", n->name);
+	n->type = &bad_type;
+}
+
+/* ---- constant folding ---- */
+
+static void set_const(struct node *n, int64_t v)
+{
+	n->is_const = true;
+	n->cval = v;
+}
+
+/* Fold a binary operator over constants; @sgn: operands compare/divide as
+ * signed.  Division by zero and bad shifts never get here. */
+static int64_t fold_binary(enum binop op, int64_t a, int64_t b, bool sgn)
+{
+	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+
+	switch (op) {
+	case B_MUL:
+		return (int64_t)(ua * ub);
+	case B_DIV:
+		if (sgn) {
+			if (a == INT64_MIN && b == -1)
+				return INT64_MIN;	/* wraps, as BPF does */
+			return a / b;
+		}
+		return (int64_t)(ua / ub);
+	case B_MOD:
+		if (sgn) {
+			if (b == -1)
+				return 0;
+			return a % b;
+		}
+		return (int64_t)(ua % ub);
+	case B_ADD:
+		return (int64_t)(ua + ub);
+	case B_SUB:
+		return (int64_t)(ua - ub);
+	case B_SHL:
+		return (int64_t)(ua << ub);
+	case B_SHR:
+		if (sgn)
+			return a < 0 ? (int64_t)~(~ua >> ub) : (int64_t)(ua >> ub);
+		return (int64_t)(ua >> ub);
+	case B_LT:
+		return sgn ? a < b : ua < ub;
+	case B_LE:
+		return sgn ? a <= b : ua <= ub;
+	case B_GT:
+		return sgn ? a > b : ua > ub;
+	case B_GE:
+		return sgn ? a >= b : ua >= ub;
+	case B_EQ:
+		return a == b;
+	case B_NE:
+		return a != b;
+	case B_AND:
+		return (int64_t)(ua & ub);
+	case B_XOR:
+		return (int64_t)(ua ^ ub);
+	case B_OR:
+		return (int64_t)(ua | ub);
+	case B_LAND:
+		return a && b;
+	case B_LOR:
+		return a || b;
+	}
+	assert(0 && "unknown binary operator");
+	return 0;
+}
+
+/* ---- expressions ---- */
+
+/* Integer promotion with a 64-bit int: arithmetic happens in 64 bits. */
+static const struct type *promote(const struct type *t)
+{
+	return type_int(8, t->size == 8 ? t->is_signed : true);
+}
+
+static const struct type *arith(const struct type *a, const struct type *b)
+{
+	return type_common(promote(a), promote(b));
+}
+
+static bool is_string_like(const struct type *t)
+{
+	return type_is_string(t);
+}
+
+static const struct type *expr_num(struct sema *S, struct node *n)
+{
+	(void)S;
+	if (n->is_char)
+		n->type = &type_char;
+	else
+		n->type = n->num > INT64_MAX ? &type_u64 : &type_s64;
+	set_const(n, (int64_t)n->num);
+	return n->type;
+}
+
+static const struct type *expr_ident(struct sema *S, struct node *n)
+{
+	if (resolve_var(S, n, n->name))
+		return n->type;
+	if (is_assigned(S, n->name)) {
+		map_use(S, n, n->name, NULL, USE_READ, MAP_PLAIN, NULL, NULL);
+		return n->type;
+	}
+	if (builtin_lookup(n->name)) {
+		serr(S, &n->loc, "'%s' is a function; call it as %s(...)",
+		     n->name, n->name);
+		n->type = &bad_type;
+		return n->type;
+	}
+	unknown_ident(S, n);
+	return n->type;
+}
+
+static const struct type *expr_unary(struct sema *S, struct node *n)
+{
+	const struct type *t = expr(S, n->lhs);
+	const char *op = unop_str(n->op);
+
+	if (is_bad(t))
+		return n->type = &bad_type;
+	switch ((enum unop)n->op) {
+	case U_NEG:
+	case U_BNOT:
+		if (!type_is_int(t)) {
+			serr(S, &n->loc, "operator '%s' needs an integer, got %s",
+			     op, tname(S, t));
+			return n->type = &bad_type;
+		}
+		n->type = promote(t);
+		if (n->lhs->is_const)
+			set_const(n, n->op == U_NEG ?
+				  (int64_t)(0 - (uint64_t)n->lhs->cval) :
+				  (int64_t)~(uint64_t)n->lhs->cval);
+		return n->type;
+	case U_NOT:
+		if (!type_is_scalar(t)) {
+			serr(S, &n->loc, "operator '!' needs an integer or a "
+			     "pointer, got %s", tname(S, t));
+			return n->type = &bad_type;
+		}
+		n->type = &type_s32;
+		if (n->lhs->is_const)
+			set_const(n, !n->lhs->cval);
+		return n->type;
+	case U_DEREF:
+		if (t->kind != T_PTR) {
+			serr(S, &n->loc, "cannot dereference %s, it is not a "
+			     "pointer", tname(S, t));
+			return n->type = &bad_type;
+		}
+		if (t->base->kind == T_VOID) {
+			serr(S, &n->loc, "cannot dereference %s", tname(S, t));
+			return n->type = &bad_type;
+		}
+		return n->type = t->base;
+	}
+	assert(0 && "unknown unary operator");
+	return n->type = &bad_type;
+}
+
+static void binary_mismatch(struct sema *S, struct node *n,
+			    const struct type *l, const struct type *r)
+{
+	serr(S, &n->loc, "invalid operands to '%s': %s and %s",
+	     binop_str(n->op), tname(S, l), tname(S, r));
+	n->type = &bad_type;
+}
+
+static const struct type *expr_binary(struct sema *S, struct node *n)
+{
+	const struct type *l = expr(S, n->lhs), *r = expr(S, n->rhs);
+	enum binop op = n->op;
+	bool lc = n->lhs->is_const, rc = n->rhs->is_const;
+	bool sgn;
+
+	if (is_bad(l) || is_bad(r))
+		return n->type = &bad_type;
+
+	switch (op) {
+	case B_LAND:
+	case B_LOR:
+		if (!type_is_scalar(l) || !type_is_scalar(r)) {
+			binary_mismatch(S, n, l, r);
+			return n->type;
+		}
+		n->type = &type_s32;
+		/* a deciding constant left operand folds the whole */
+		if (lc && ((op == B_LAND && !n->lhs->cval) ||
+			   (op == B_LOR && n->lhs->cval)))
+			set_const(n, op == B_LOR);
+		else if (lc && rc)
+			set_const(n, fold_binary(op, n->lhs->cval,
+						 n->rhs->cval, true));
+		return n->type;
+	case B_EQ:
+	case B_NE:
+		if (is_string_like(l) && is_string_like(r))
+			return n->type = &type_s32;
+		/* fall through */
+	case B_LT:
+	case B_LE:
+	case B_GT:
+	case B_GE:
+		if (!type_is_scalar(l) || !type_is_scalar(r)) {
+			if (is_string_like(l) && is_string_like(r))
+				serr(S, &n->loc, "strings compare only with "
+				     "'==' and '!='; use strcmp()");
+			else if ((is_string_like(l) && r->kind == T_PTR) ||
+				 (is_string_like(r) && l->kind == T_PTR))
+				serr(S, &n->loc, "cannot compare %s and %s; "
+				     "read the pointer with str() first",
+				     tname(S, l), tname(S, r));
+			else
+				binary_mismatch(S, n, l, r);
+			return n->type = &bad_type;
+		}
+		n->type = &type_s32;
+		sgn = type_common(l, r)->is_signed;
+		if (l->kind == T_INT && r->kind == T_INT)
+			sgn = arith(l, r)->is_signed;
+		if (lc && rc)
+			set_const(n, fold_binary(op, n->lhs->cval, n->rhs->cval,
+						 sgn));
+		return n->type;
+	case B_ADD:
+		if (l->kind == T_PTR && type_is_int(r))
+			return n->type = l;
+		if (type_is_int(l) && r->kind == T_PTR)
+			return n->type = r;
+		break;
+	case B_SUB:
+		if (l->kind == T_PTR && type_is_int(r))
+			return n->type = l;
+		if (l->kind == T_PTR && r->kind == T_PTR) {
+			if (l->base->size != r->base->size) {
+				binary_mismatch(S, n, l, r);
+				return n->type;
+			}
+			return n->type = &type_s64;
+		}
+		break;
+	default:
+		break;
+	}
+
+	if (!type_is_int(l) || !type_is_int(r)) {
+		binary_mismatch(S, n, l, r);
+		return n->type;
+	}
+	if (op == B_SHL || op == B_SHR) {
+		n->type = promote(l);
+		if (rc && (n->rhs->cval < 0 || n->rhs->cval >= 64)) {
+			serr(S, &n->rhs->loc, "shift count %" PRId64 " is out "
+			     "of range (0 to 63)", n->rhs->cval);
+			return n->type = &bad_type;
+		}
+		if (lc && rc)
+			set_const(n, fold_binary(op, n->lhs->cval, n->rhs->cval,
+						 n->type->is_signed));
+		return n->type;
+	}
+	n->type = arith(l, r);
+	if ((op == B_DIV || op == B_MOD) && rc && n->rhs->cval == 0) {
+		serr(S, &n->rhs->loc, "%s by zero",
+		     op == B_DIV ? "division" : "modulo");
+		return n->type = &bad_type;
+	}
+	if (lc && rc)
+		set_const(n, fold_binary(op, n->lhs->cval, n->rhs->cval,
+					 n->type->is_signed));
+	return n->type;
+}
+
+static bool check_cond(struct sema *S, struct node *c, const char *what)
+{
+	const struct type *t = expr(S, c);
+
+	if (is_bad(t) || type_is_scalar(t))
+		return true;
+	serr(S, &c->loc, "%s must be an integer or a pointer, got %s", what,
+	     tname(S, t));
+	return false;
+}
+
+static const struct type *expr_cond(struct sema *S, struct node *n)
+{
+	const struct type *l, *r;
+	bool ok = check_cond(S, n->cond, "condition");
+
+	l = expr(S, n->lhs);
+	r = expr(S, n->rhs);
+	if (!ok || is_bad(l) || is_bad(n->cond->type) || is_bad(r))
+		return n->type = &bad_type;
+	if (type_is_int(l) && type_is_int(r)) {
+		n->type = type_common(l, r);
+	} else if (type_is_string(l) && type_is_string(r)) {
+		n->type = l->len >= r->len ? l : r;
+	} else if (type_equal(l, r) && l->kind == T_PTR) {
+		n->type = l;
+	} else {
+		serr(S, &n->loc, "the branches of '?:' have different types: "
+		     "%s and %s", tname(S, l), tname(S, r));
+		return n->type = &bad_type;
+	}
+	if (n->cond->is_const) {
+		struct node *pick = n->cond->cval ? n->lhs : n->rhs;
+
+		if (pick->is_const)
+			set_const(n, pick->cval);
+	}
+	return n->type;
+}
+
+/* A note listing a struct's fields, closest first if one is close. */
+static void note_fields(struct sema *S, const struct type *st,
+			const char *name)
+{
+	const struct member *m, *close = NULL;
+	unsigned best = 99, n = 0;
+	char list[256] = "";
+	size_t at = 0;
+
+	for (m = st->members; m; m = m->next) {
+		if (close_enough(name, m->name, &best))
+			close = m;
+		if (n < 6) {
+			int w = snprintf(list + at, sizeof(list) - at, "%s%s",
+					 n ? ", " : "", m->name);
+
+			if (w > 0 && (size_t)w < sizeof(list) - at)
+				at += (size_t)w;
+		}
+		n++;
+	}
+	if (close)
+		snote(S, NULL, "did you mean '%s'?", close->name);
+	if (!n)
+		snote(S, NULL, "%s has no known fields", tname(S, st));
+	else
+		snote(S, NULL, "%s has %s%s", tname(S, st), list,
+		      n > 6 ? ", ..." : "");
+}
+
+static const struct type *expr_member(struct sema *S, struct node *n)
+{
+	const struct type *t = expr(S, n->lhs), *st;
+	const struct provider *prov = S->p->prov;
+	const struct member *m;
+
+	if (is_bad(t))
+		return n->type = &bad_type;
+	/* providers that map fields themselves (raw syscall tracepoints:
+	 * data->field is an argument register) get the first word */
+	if (n->lhs->kind == N_IDENT && n->lhs->pvar && prov && prov->member) {
+		struct pvar pv, *copy;
+
+		memset(&pv, 0, sizeof(pv));
+		if (prov->member(S->p, n->lhs->pvar, n->name, &pv) == 0) {
+			assert(pv.type && "a provider variable has a type");
+			copy = arena_alloc(S->a, sizeof(*copy));
+			*copy = pv;
+			n->pvar = copy;
+			return n->type = pv.type;
+		}
+	}
+	if (n->arrow) {
+		if (t->kind == T_STRUCT) {
+			serr(S, &n->loc, "%s is not a pointer; use '.'",
+			     tname(S, t));
+			return n->type = &bad_type;
+		}
+		if (t->kind != T_PTR || t->base->kind != T_STRUCT) {
+			serr(S, &n->loc, "'->%s' needs a pointer to a struct, "
+			     "got %s", n->name, tname(S, t));
+			return n->type = &bad_type;
+		}
+		st = t->base;
+	} else {
+		if (t->kind == T_PTR && t->base->kind == T_STRUCT) {
+			serr(S, &n->loc, "%s is a pointer; use '->'",
+			     tname(S, t));
+			return n->type = &bad_type;
+		}
+		if (t->kind != T_STRUCT) {
+			serr(S, &n->loc, "'.%s' needs a struct, got %s",
+			     n->name, tname(S, t));
+			return n->type = &bad_type;
+		}
+		st = t;
+	}
+	m = type_member(st, n->name);
+	if (!m) {
+		serr(S, &n->loc, "unknown field '%s' in %s", n->name,
+		     tname(S, st));
+		note_fields(S, st, n->name);
+		return n->type = &bad_type;
+	}
+	return n->type = m->type;
+}
+
+/* `x[..]` where x names no variable: a plain map read, if x is assigned
+ * somewhere. */
+static bool index_is_map(struct sema *S, struct node *n)
+{
+	struct node *id = n->lhs;
+	struct pvar pv;
+	enum builtin b;
+
+	if (id->kind != N_IDENT)
+		return false;
+	b = builtin_lookup(id->name);
+	if (b && builtin_is_var(b))
+		return false;
+	if (S->p->prov && S->p->prov->resolve &&
+	    S->p->prov->resolve(S->p, id->name, &pv) == 0)
+		return false;
+	return true;
+}
+
+static const struct type *expr_index(struct sema *S, struct node *n)
+{
+	const struct type *t, *it;
+	struct node *idx = n->args;
+
+	if (index_is_map(S, n)) {
+		if (!is_assigned(S, n->lhs->name)) {
+			struct node *k;
+
+			unknown_ident(S, n->lhs);
+			for (k = n->args; k; k = k->next)
+				expr(S, k);
+			return n->type = &bad_type;
+		}
+		map_use(S, n, n->lhs->name, n->args, USE_READ, MAP_PLAIN,
+			NULL, NULL);
+		n->lhs->map = n->map;
+		n->lhs->type = n->type;
+		return n->type;
+	}
+	t = expr(S, n->lhs);
+	if (!idx || idx->next) {
+		serr(S, &n->loc, "an index is one expression");
+		for (; idx; idx = idx->next)
+			expr(S, idx);
+		return n->type = &bad_type;
+	}
+	it = expr(S, idx);
+	if (is_bad(t) || is_bad(it))
+		return n->type = &bad_type;
+	if (!type_is_int(it)) {
+		serr(S, &idx->loc, "an index must be an integer, got %s",
+		     tname(S, it));
+		return n->type = &bad_type;
+	}
+	if (t->kind == T_ARRAY) {
+		if (idx->is_const && (idx->cval < 0 ||
+				      (uint64_t)idx->cval >= t->len)) {
+			serr(S, &idx->loc, "index %" PRId64 " is out of bounds "
+			     "for %s", idx->cval, tname(S, t));
+			return n->type = &bad_type;
+		}
+		return n->type = t->base;
+	}
+	if (t->kind == T_PTR && t->base->kind != T_VOID)
+		return n->type = t->base;
+	serr(S, &n->loc, "cannot index %s", tname(S, t));
+	return n->type = &bad_type;
+}
+
+/* A map named as a whole (print(@m), clear(@m)): @m without keys, or a
+ * keyless plain map name. */
+static bool is_map_mention(struct sema *S, const struct node *a)
+{
+	if (a->kind == N_MAP && !a->args)
+		return true;
+	if (a->kind == N_IDENT && !builtin_lookup(a->name) &&
+	    is_assigned(S, a->name)) {
+		struct pvar pv;
+
+		return !(S->p->prov && S->p->prov->resolve &&
+			 S->p->prov->resolve(S->p, a->name, &pv) == 0);
+	}
+	return false;
+}
+
+static void whole_map(struct sema *S, struct node *call, struct node *a)
+{
+	map_use(S, a, a->name, NULL, USE_WHOLE, MAP_PLAIN, NULL, NULL);
+	a->type = &type_void;
+	call->map = a->map;
+}
+
+static unsigned count_args(const struct node *a)
+{
+	unsigned n = 0;
+
+	for (; a; a = a->next)
+		n++;
+	return n;
+}
+
+static bool printable(const struct type *t)
+{
+	return t->kind == T_INT || t->kind == T_PTR || t->kind == T_ARRAY;
+}
+
+/* A constant size argument of str()/mem(). */
+static bool const_size(struct sema *S, struct node *call, struct node *a,
+		       unsigned *size)
+{
+	const struct type *t = expr(S, a);
+
+	if (is_bad(t))
+		return false;
+	if (!type_is_int(t) || !a->is_const) {
+		serr(S, &a->loc, "the size of %s() must be a constant integer",
+		     call->name);
+		return false;
+	}
+	if (a->cval < 1 || a->cval > SEMA_MAX_BUF) {
+		serr(S, &a->loc, "the size of %s() must be between 1 and %u, "
+		     "got %" PRId64, call->name, SEMA_MAX_BUF, a->cval);
+		return false;
+	}
+	*size = (unsigned)a->cval;
+	return true;
+}
+
+static bool is_conv_flag(char c)
+{
+	return c && strchr("-+ #0", c);
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Check one conversion against its argument's type. */
+static void check_conv(struct sema *S, char c, const char *spec,
+		       struct node *a)
+{
+	const struct type *t = a->type;
+
+	if (is_bad(t))
+		return;
+	switch (c) {
+	case 's':
+		if (t->kind == T_ARRAY && t->base->kind == T_INT &&
+		    t->base->size == 1)
+			return;
+		if (t->kind == T_PTR)
+			serr(S, &a->loc, "%s needs a string, got %s; read it "
+			     "with str()", spec, tname(S, t));
+		else
+			serr(S, &a->loc, "%s needs a string, got %s", spec,
+			     tname(S, t));
+		return;
+	case 'p':
+		if (type_is_scalar(t))
+			return;
+		serr(S, &a->loc, "%s needs a pointer, got %s", spec,
+		     tname(S, t));
+		return;
+	case 'v':
+		if (printable(t))
+			return;
+		serr(S, &a->loc, "%s cannot print %s", spec, tname(S, t));
+		return;
+	default:
+		if (type_is_int(t))
+			return;
+		if (t->kind == T_PTR)
+			serr(S, &a->loc, "%s needs an integer, got %s; use %%p",
+			     spec, tname(S, t));
+		else
+			serr(S, &a->loc, "%s needs an integer, got %s", spec,
+			     tname(S, t));
+		return;
+	}
+}
+
+/* printf's format: %[flags][width][.prec][len]conv with conv one of
+ * d i o u x X c s p v, or %%; arguments checked in order. */
+static void check_printf(struct sema *S, struct node *call)
+{
+	struct node *fmt = call->args, *a = fmt->next;
+	const char *f = fmt->str;
+	unsigned len = fmt->len, i, nconv = 0, nargs = count_args(a);
+
+	for (i = 0; i < len; i++) {
+		unsigned start = i;
+		const char *spec;
+
+		if (f[i] != '%')
+			continue;
+		if (++i < len && f[i] == '%')
+			continue;
+		while (i < len && is_conv_flag(f[i]))
+			i++;
+		while (i < len && is_digit(f[i]))
+			i++;
+		if (i < len && f[i] == '.')
+			for (i++; i < len && is_digit(f[i]); i++)
+				;
+		while (i < len && f[i] && strchr("hlzjt", f[i]))
+			i++;
+		if (i >= len) {
+			serr(S, &fmt->loc, "incomplete conversion '%.*s' at "
+			     "the end of the format", (int)(len - start),
+			     f + start);
+			return;
+		}
+		spec = arena_strndup(S->a, f + start, i - start + 1);
+		if (f[i] == '*') {
+			serr(S, &fmt->loc, "'*' widths are not supported in "
+			     "printf formats");
+			return;
+		}
+		if (!f[i] || !strchr("diouxXcspv", f[i])) {
+			serr(S, &fmt->loc, "unknown conversion '%s' in the "
+			     "format", spec);
+			return;
+		}
+		nconv++;
+		if (a) {
+			check_conv(S, f[i], spec, a);
+			a = a->next;
+		}
+	}
+	if (nconv > nargs)
+		serr(S, &fmt->loc, "the format has %u conversion%s but %u "
+		     "argument%s follow%s", nconv, nconv == 1 ? "" : "s",
+		     nargs, nargs == 1 ? "" : "s", nargs == 1 ? "s" : "");
+	else if (a)
+		serr(S, &a->loc, "argument %u of printf() has no conversion in "
+		     "the format", nconv + 2);
+}
+
+static bool bad_arity(struct sema *S, struct node *n, unsigned got)
+{
+	enum builtin b = n->builtin;
+	int want = builtins[b].nargs;
+
+	if (b == BI_STR) {
+		if (got == 1 || got == 2)
+			return false;
+		serr(S, &n->loc, "str() takes 1 or 2 arguments, got %u", got);
+		return true;
+	}
+	if (b == BI_PRINT || b == BI_PRINTF) {
+		if (got)
+			return false;
+		serr(S, &n->loc, "%s() needs at least one argument",
+		     builtins[b].name);
+		return true;
+	}
+	if ((int)got == want)
+		return false;
+	serr(S, &n->loc, "%s() takes %d argument%s, got %u", builtins[b].name,
+	     want, want == 1 ? "" : "s", got);
+	return true;
+}
+
+static const struct type *expr_call(struct sema *S, struct node *n)
+{
+	enum builtin b = builtin_lookup(n->name);
+	struct node *a = n->args, *k;
+	const struct type *t;
+	unsigned size;
+
+	if (!b) {
+		const char *hint = suggest_builtin(n->name, false);
+
+		if (hint)
+			serr(S, &n->loc, "unknown function '%s'; did you mean "
+			     "'%s'?", n->name, hint);
+		else
+			serr(S, &n->loc, "unknown function '%s'", n->name);
+		for (k = a; k; k = k->next)
+			expr(S, k);
+		return n->type = &bad_type;
+	}
+	if (builtin_is_var(b)) {
+		serr(S, &n->loc, "'%s' is a variable, not a function", n->name);
+		return n->type = &bad_type;
+	}
+	n->builtin = b;
+	if (bad_arity(S, n, count_args(a))) {
+		for (k = a; k; k = k->next)
+			if (!is_map_mention(S, k))
+				expr(S, k);
+		return n->type = &bad_type;
+	}
+
+	switch (b) {
+	case BI_PRINT:
+		if (!a->next && is_map_mention(S, a)) {
+			whole_map(S, n, a);
+			return n->type = &type_void;
+		}
+		for (k = a; k; k = k->next) {
+			t = expr(S, k);
+			if (!is_bad(t) && !printable(t))
+				serr(S, &k->loc, "print() cannot print %s",
+				     tname(S, t));
+		}
+		return n->type = &type_void;
+	case BI_PRINTF:
+		if (a->kind != N_STR) {
+			serr(S, &a->loc, "printf() needs a literal format "
+			     "string");
+			for (k = a; k; k = k->next)
+				expr(S, k);
+			return n->type = &type_void;
+		}
+		for (k = a; k; k = k->next)
+			expr(S, k);
+		check_printf(S, n);
+		return n->type = &type_void;
+	case BI_STR:
+		t = expr(S, a);
+		size = S->str_size;
+		if (a->next && !const_size(S, n, a->next, &size))
+			return n->type = &bad_type;
+		if (is_bad(t))
+			return n->type = &bad_type;
+		if (type_is_string(t))
+			return n->type = t;	/* already a string */
+		if (t->kind == T_ARRAY && t->base->kind == T_INT &&
+		    t->base->size == 1)
+			return n->type = type_string(S->a, t->len);
+		if (!type_is_scalar(t)) {
+			serr(S, &a->loc, "str() needs a pointer or an address, "
+			     "got %s", tname(S, t));
+			return n->type = &bad_type;
+		}
+		return n->type = type_string(S->a, size);
+	case BI_UPTR:
+		t = expr(S, a);
+		if (is_bad(t))
+			return n->type = &bad_type;
+		if (t->kind == T_PTR)
+			return n->type = type_ptr(S->a, t->base, AS_USER);
+		if (t->kind == T_INT)
+			return n->type = type_ptr(S->a, &type_void, AS_USER);
+		serr(S, &a->loc, "uptr() needs a pointer or an address, got %s",
+		     tname(S, t));
+		return n->type = &bad_type;
+	case BI_MEM:
+		t = expr(S, a);
+		if (!const_size(S, n, a->next, &size) || is_bad(t))
+			return n->type = &bad_type;
+		if (!type_is_scalar(t)) {
+			serr(S, &a->loc, "mem() needs a pointer or an address, "
+			     "got %s", tname(S, t));
+			return n->type = &bad_type;
+		}
+		return n->type = type_array(S->a, &type_u8, size);
+	case BI_STRCMP:
+		t = expr(S, a);
+		expr(S, a->next);
+		for (k = a; k; k = k->next)
+			if (!is_bad(k->type) && !type_is_string(k->type))
+				serr(S, &k->loc, "strcmp() compares strings, "
+				     "got %s%s", tname(S, k->type),
+				     k->type->kind == T_PTR ?
+				     "; read it with str()" : "");
+		return n->type = &type_s64;
+	case BI_EXIT:
+		t = expr(S, a);
+		if (!is_bad(t) && !type_is_int(t))
+			serr(S, &a->loc, "exit() needs an integer, got %s",
+			     tname(S, t));
+		return n->type = &type_void;
+	case BI_CLEAR:
+		if (!is_map_mention(S, a)) {
+			serr(S, &a->loc, "clear() needs a map, as in clear(@m)");
+			expr(S, a);
+			return n->type = &type_void;
+		}
+		whole_map(S, n, a);
+		return n->type = &type_void;
+	case BI_COUNT:
+	case BI_SUM:
+	case BI_QUANTIZE:
+		serr(S, &n->loc, "%s() is only allowed as the value of a map "
+		     "assignment, as in @m[key] = %s(%s)", n->name, n->name,
+		     b == BI_COUNT ? "" : "x");
+		for (k = a; k; k = k->next)
+			expr(S, k);
+		return n->type = &bad_type;
+	case BI_DYN:
+		t = expr(S, a);
+		if (is_bad(t))
+			return n->type = &bad_type;
+		if (a->kind != N_MEMBER || t->fmt != F_DATALOC) {
+			serr(S, &a->loc, "dyn() needs a __data_loc field, "
+			     "got %s", tname(S, t));
+			return n->type = &bad_type;
+		}
+		return n->type = type_string(S->a, S->str_size);
+	default:
+		break;
+	}
+	assert(0 && "every builtin function is handled");
+	return n->type = &bad_type;
+}
+
+static const struct type *expr(struct sema *S, struct node *n)
+{
+	n->is_const = false;
+	n->cval = 0;
+	switch (n->kind) {
+	case N_NUM:
+		return expr_num(S, n);
+	case N_STR:
+		return n->type = type_string(S->a, n->len + 1);
+	case N_IDENT:
+		return expr_ident(S, n);
+	case N_MAP:
+		map_use(S, n, n->name, n->args, USE_READ, MAP_PLAIN, NULL,
+			NULL);
+		return n->type;
+	case N_UNARY:
+		return expr_unary(S, n);
+	case N_BINARY:
+		return expr_binary(S, n);
+	case N_COND:
+		return expr_cond(S, n);
+	case N_MEMBER:
+		return expr_member(S, n);
+	case N_INDEX:
+		return expr_index(S, n);
+	case N_CALL:
+		return expr_call(S, n);
+	default:
+		break;
+	}
+	serr(S, &n->loc, "a statement is not an expression");
+	return n->type = &bad_type;
+}
+
+/* ---- statements ---- */
+
+/* The value of `m[k] = rhs`: aggregations give the map its kind. */
+static const struct type *assign_value(struct sema *S, struct node *rhs,
+				       enum map_kind *kind)
+{
+	enum builtin b = rhs->kind == N_CALL ? builtin_lookup(rhs->name) :
+			 BI_NONE;
+	const struct type *t;
+	unsigned got;
+
+	*kind = MAP_PLAIN;
+	if (b != BI_COUNT && b != BI_SUM && b != BI_QUANTIZE) {
+		t = expr(S, rhs);
+		if (t->kind == T_VOID) {
+			serr(S, &rhs->loc, "%s() has no value",
+			     rhs->kind == N_CALL ? rhs->name : "this");
+			return &bad_type;
+		}
+		return t;
+	}
+	rhs->builtin = b;
+	rhs->is_const = false;
+	*kind = b == BI_COUNT ? MAP_COUNT : b == BI_SUM ? MAP_SUM :
+		MAP_QUANTIZE;
+	got = count_args(rhs->args);
+	if (bad_arity(S, rhs, got)) {
+		struct node *k;
+
+		for (k = rhs->args; k; k = k->next)
+			expr(S, k);
+		return rhs->type = &bad_type;
+	}
+	if (b == BI_COUNT)
+		return rhs->type = &type_u64;
+	t = expr(S, rhs->args);
+	if (is_bad(t))
+		return rhs->type = &bad_type;
+	if (!type_is_int(t)) {
+		serr(S, &rhs->args->loc, "%s() needs an integer, got %s",
+		     rhs->name, tname(S, t));
+		return rhs->type = &bad_type;
+	}
+	if (b == BI_QUANTIZE)
+		return rhs->type = &type_u64;
+	/* sums keep the sign of what they add up */
+	return rhs->type = type_int(8, t->is_signed);
+}
+
+static void stmt_assign(struct sema *S, struct node *n)
+{
+	struct node *lhs = n->lhs, *keys = NULL;
+	const struct type *val;
+	enum map_kind kind;
+	const char *name;
+
+	switch (lhs->kind) {
+	case N_MAP:
+		name = lhs->name;
+		keys = lhs->args;
+		break;
+	case N_IDENT:
+		name = lhs->name;
+		if (resolve_var(S, lhs, name)) {
+			serr(S, &lhs->loc, "cannot assign to %s variable '%s'",
+			     lhs->builtin ? "builtin" : "provider", name);
+			assign_value(S, n->rhs, &kind);
+			return;
+		}
+		break;
+	case N_INDEX:
+		if (!index_is_map(S, lhs)) {
+			expr(S, lhs->lhs);
+			serr(S, &lhs->loc, "cannot assign to an element of '%s'",
+			     lhs->lhs->kind == N_IDENT ? lhs->lhs->name :
+			     "this expression");
+			assign_value(S, n->rhs, &kind);
+			return;
+		}
+		name = lhs->lhs->name;
+		keys = lhs->args;
+		break;
+	default:
+		serr(S, &lhs->loc, "only maps can be assigned to");
+		assign_value(S, n->rhs, &kind);
+		return;
+	}
+	val = assign_value(S, n->rhs, &kind);
+	map_use(S, lhs, name, keys, USE_WRITE, kind, val, &n->rhs->loc);
+	if (lhs->kind == N_INDEX) {
+		lhs->lhs->map = lhs->map;
+		lhs->lhs->type = lhs->type;
+	}
+	n->type = &type_void;
+}
+
+static void stmt_delete(struct sema *S, struct node *n)
+{
+	struct node *lhs = n->lhs;
+
+	n->type = &type_void;
+	if (lhs->kind == N_MAP) {
+		map_use(S, lhs, lhs->name, lhs->args, USE_DELETE, MAP_PLAIN,
+			NULL, NULL);
+		return;
+	}
+	if (lhs->kind == N_INDEX && index_is_map(S, lhs) &&
+	    is_assigned(S, lhs->lhs->name)) {
+		map_use(S, lhs, lhs->lhs->name, lhs->args, USE_DELETE,
+			MAP_PLAIN, NULL, NULL);
+		lhs->lhs->map = lhs->map;
+		lhs->lhs->type = lhs->type;
+		return;
+	}
+	if (is_map_mention(S, lhs)) {
+		map_use(S, lhs, lhs->name, NULL, USE_DELETE, MAP_PLAIN, NULL,
+			NULL);
+		return;
+	}
+	serr(S, &lhs->loc, "delete needs a map element, as in delete @m[key]");
+}
+
+static void stmt(struct sema *S, struct node *n)
+{
+	struct node *c;
+
+	switch (n->kind) {
+	case N_BLOCK:
+		for (c = n->body; c; c = c->next)
+			stmt(S, c);
+		break;
+	case N_IF:
+		check_cond(S, n->cond, "an if condition");
+		if (n->lhs)
+			stmt(S, n->lhs);
+		if (n->rhs)
+			stmt(S, n->rhs);
+		break;
+	case N_EXPR:
+		expr(S, n->lhs);
+		break;
+	case N_ASSIGN:
+		stmt_assign(S, n);
+		return;
+	case N_DELETE:
+		stmt_delete(S, n);
+		return;
+	default:
+		expr(S, n);
+		return;
+	}
+	n->type = &type_void;
+}
+
+/* ---- the pass ---- */
+
+static void add_assigned(struct sema *S, const char *name)
+{
+	if (is_assigned(S, name))
+		return;
+	S->assigned = arena_grow(S->a, S->assigned,
+				 S->nassigned * sizeof(*S->assigned),
+				 (S->nassigned + 1) * sizeof(*S->assigned));
+	S->assigned[S->nassigned++] = name;
+}
+
+/* Names assigned anywhere as `x = v` or `x[k] = v`: these are plain maps
+ * wherever they are not variables, reads included. */
+static void scan_assigned(struct sema *S, const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_ASSIGN) {
+			const struct node *l = n->lhs;
+
+			if (l->kind == N_IDENT)
+				add_assigned(S, l->name);
+			else if (l->kind == N_INDEX && l->lhs->kind == N_IDENT)
+				add_assigned(S, l->lhs->name);
+		}
+		if (n->kind == N_BLOCK)
+			scan_assigned(S, n->body);
+		if (n->kind == N_IF) {
+			scan_assigned(S, n->lhs);
+			scan_assigned(S, n->rhs);
+		}
+	}
+}
+
+static void walk(struct sema *S)
+{
+	struct probe *p;
+
+	S->cur = arena_alloc(S->a, (S->nsig ? S->nsig : 1) * sizeof(*S->cur));
+	for (p = S->s->probes; p; p = p->next) {
+		S->p = p;
+		if (p->pred)
+			check_cond(S, p->pred, "a predicate");
+		if (p->body)
+			stmt(S, p->body);
+	}
+	S->p = NULL;
+}
+
+static bool walk_stable(struct sema *S)
+{
+	unsigned i;
+
+	for (i = 0; i < S->nsig; i++)
+		if (!sig_equal(&S->cur[i], &S->known[i]))
+			return false;
+	return true;
+}
+
+static void publish_maps(struct sema *S)
+{
+	unsigned i, k;
+
+	for (i = 0; i < S->nsig; i++) {
+		struct map *m = S->s->maps[i];
+		const struct msig *c = &S->cur[i];
+
+		if (m->kind >= MAP_EVENTS)
+			continue;
+		m->kind = c->kind;
+		m->nkeys = c->nkeys;
+		m->keys = arena_alloc(S->a, (c->nkeys + 1) * sizeof(*m->keys));
+		for (k = 0; k < c->nkeys; k++)
+			m->keys[k] = c->keys[k];
+		m->val = c->val;
+	}
+}
+
+int sema_script(struct script *s, struct diag *d)
+{
+	struct sema S = {
+		.s = s,
+		.d = d,
+		.a = s->arena,
+		.str_size = s->opts.str_size ? s->opts.str_size :
+			    SEMA_DEFAULT_STR,
+	};
+	struct probe *p;
+	unsigned i;
+
+	for (p = s->probes; p; p = p->next)
+		scan_assigned(&S, p->body);
+	sig_reserve(&S);
+
+	S.quiet = true;
+	for (i = 0; i < SEMA_MAX_WALKS; i++) {
+		walk(&S);
+		if (walk_stable(&S))
+			break;
+		S.known = S.cur;
+		S.cur = NULL;
+		/* walk() allocates cur at nsig; a walk that created maps
+		 * grew known already through sig_reserve() */
+	}
+	S.quiet = false;
+	walk(&S);
+	if (S.errors)
+		return -EINVAL;
+	publish_maps(&S);
+	return 0;
+}

@@ -1,2 +1,651 @@
-/* placeholder: being written */
-typedef int spry_placeholder_regalloc_t;
+/* regalloc.c - linear-scan register allocation for the BPF calling convention.
+ *
+ * Input: a function from lower_probe() in virtual registers (forward jumps
+ * only; physical registers only at ABI edges).  Output: the same function in
+ * physical registers r0-r9, with spill code added where ten registers are not
+ * enough, and f->stack grown by the spill slots.
+ *
+ * Positions.  Instruction i has two positions: 2i, where it reads its
+ * operands, and 2i+1, where it writes its result.  A value last read by i and
+ * a value written by i may therefore share a register, which is what lets
+ * `v2 = v1 + 1` become `r1 += 1`.
+ *
+ * Intervals.  Without loops a value can only be live between one of its
+ * definitions and one of its later uses, so a virtual register's interval is
+ * simply [first appearance, last use] in program order.  This covers a value
+ * defined before a branch and read after the join, and a value with a
+ * definition on each of two paths (the result of ?: or of a map read that
+ * defaults to 0).  Holes (a value dead on one path) are ignored: intervals are
+ * conservative, never wrong.
+ *
+ * Physical registers are precoloured and may be live in several short pieces
+ * (r1 before every call), so for them an exact backward liveness pass (cheap:
+ * one 16-bit mask per instruction) marks every position where each of r0-r9
+ * is taken.  A CALL writes r0 and clobbers r1-r5 at its write position, which
+ * is how "a value live across a call must sit in r6-r9" falls out of the
+ * ordinary conflict test rather than being a special rule.
+ *
+ * Two-address ALU.  BPF computes `dst op= src`; the emitter turns
+ * `dst = a op b` into `mov dst, a; op dst, b`.  That is wrong when dst and b
+ * share a register and op is not commutative, so for SUB, DIV, MOD and the
+ * shifts b counts as read at the write position: it then conflicts with dst.
+ * The one case that cannot be expressed that way (the same virtual register
+ * as dst and b) is split first with a copy.  Lowering may therefore use any
+ * operands; the emitter may rely on reg(dst) != reg(b) for non-commutative
+ * ops unless reg(a) == reg(b).
+ *
+ * Spilling.  When no register is free the interval with the furthest end is
+ * spilled whole to an 8-byte slot below f->stack (LDX/STX of BPF_DW on r10 at
+ * 8-aligned offsets, which the verifier tracks exactly, keeping pointer types
+ * and NULL-check ids).  The spilled register is then rewritten: every use
+ * reads a fresh temporary loaded just before the instruction, every
+ * definition writes a fresh temporary stored just after it, and allocation
+ * runs again.  The temporaries live for at most two instructions and are
+ * never spilled, so they always find a register: at one instruction at most
+ * three of them are live, next to at most five fixed argument registers.
+ * Each round spills at least one original register, so the loop ends.
+ * Slots are shared by spilled values whose lifetimes do not overlap.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bpf.h>
+
+#include "arena.h"
+#include "ir.h"
+#include "regalloc.h"
+
+#define RA_NREGS	10	/* r0-r9; r10 is the read-only frame pointer */
+#define RA_CALLER_SAVED	0x3f	/* r0-r5: written or clobbered by CALL */
+
+struct ra_ival {
+	int vreg;
+	int start, end;		/* positions, see above; start == -1: unused */
+	int hint_reg;		/* a physical register it is copied to/from */
+	int hint_vreg;		/* a register it is computed from */
+};
+
+struct ra_slot {
+	int off;		/* from r10, negative, 8-aligned */
+	int lo, hi;		/* instructions accessing it (this round) */
+};
+
+struct ra {
+	struct ir_func *f;
+	struct diag *d;
+	const struct loc *where;
+	int first_temp;		/* vregs from here on are spill temporaries */
+	unsigned data_stack;	/* f->stack as lowering left it */
+
+	/* per round */
+	int nv;			/* f->next_vreg */
+	int npos;		/* 2 * f->n */
+	int *label_at;		/* label -> index of its LABEL */
+	int *taken;		/* RA_NREGS x (npos + 1) prefix counts of
+				 * positions where a physical register is fixed */
+	struct ra_ival *iv;	/* indexed by vreg - IR_VREG0 */
+	int *reg;		/* vreg - IR_VREG0 -> physical, -1 */
+	bool *spilled;
+
+	struct ra_slot *slots;
+	unsigned nslots, slots_cap;
+	struct ra_stats stats;
+};
+
+static bool ra_is_vreg(int r)
+{
+	return r >= IR_VREG0;
+}
+
+static bool ra_is_alloc_phys(int r)
+{
+	return r >= 0 && r < RA_NREGS;
+}
+
+/* SUB, DIV, MOD and shifts: `mov dst, a; op dst, b` needs dst != b. */
+static bool ra_noncommutative(const struct ir_insn *in)
+{
+	if (in->op != IR_ALU)
+		return false;
+	switch (in->code) {
+	case BPF_ADD:
+	case BPF_MUL:
+	case BPF_OR:
+	case BPF_AND:
+	case BPF_XOR:
+		return false;
+	}
+	return true;
+}
+
+/* Registers read at 2i, including the implicit ones: CALL reads r1..rN,
+ * EXIT reads r0.  Returns how many were stored in @r. */
+static unsigned ra_uses(const struct ir_insn *in, int r[7])
+{
+	const struct ir_op_info *oi = &ir_op_info[in->op];
+	unsigned n = 0, k;
+
+	if (oi->a && in->a != IR_NONE)
+		r[n++] = in->a;
+	if (oi->b && in->b != IR_NONE)
+		r[n++] = in->b;
+	if (in->op == IR_CALL)
+		for (k = 1; k <= in->nargs; k++)
+			r[n++] = (int)k;
+	if (in->op == IR_EXIT)
+		r[n++] = IR_R0;
+	return n;
+}
+
+/* The register written at 2i+1 (CALL: r0), or IR_NONE. */
+static int ra_def(const struct ir_insn *in)
+{
+	if (in->op == IR_CALL)
+		return IR_R0;
+	if (ir_op_info[in->op].dst)
+		return in->dst;
+	return IR_NONE;
+}
+
+static uint16_t ra_bit(int r)
+{
+	return ra_is_alloc_phys(r) ? (uint16_t)(1u << r) : 0;
+}
+
+static void *ra_zalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p) {
+		fprintf(stderr, "spry: out of memory\n");
+		abort();
+	}
+	return p;
+}
+
+static void ra_round_free(struct ra *ra)
+{
+	free(ra->label_at);
+	free(ra->taken);
+	free(ra->iv);
+	free(ra->reg);
+	free(ra->spilled);
+	ra->label_at = ra->taken = ra->reg = NULL;
+	ra->iv = NULL;
+	ra->spilled = NULL;
+}
+
+static int ra_label_index(const struct ra *ra, int label)
+{
+	assert(label >= 0 && label < ra->f->next_label && "jump to a known label");
+	assert(ra->label_at[label] >= 0 && "jump to a placed label");
+	return ra->label_at[label];
+}
+
+/* Exact liveness of r0-r9, one backward pass (all jumps go forward, so the
+ * live-in of every jump target is known when the jump is reached). */
+static void ra_phys_liveness(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	uint16_t *live_in = ra_zalloc(f->n + 1, sizeof(*live_in));
+	int np = ra->npos;
+	unsigned i, k, nu;
+	int r, u[7];
+
+	ra->taken = ra_zalloc((size_t)RA_NREGS * (np + 1), sizeof(*ra->taken));
+	for (i = f->n; i-- > 0;) {
+		const struct ir_insn *in = &f->insns[i];
+		unsigned flags = ir_op_info[in->op].flags;
+		uint16_t out = 0, use = 0, def, at_def;
+
+		if (!(flags & IR_F_END))
+			out |= live_in[i + 1];
+		if (flags & IR_F_JUMP) {
+			int t = ra_label_index(ra, in->label);
+
+			assert((unsigned)t > i && "jumps go forward only");
+			out |= live_in[t];
+		}
+		nu = ra_uses(in, u);
+		for (k = 0; k < nu; k++)
+			use |= ra_bit(u[k]);
+		def = ra_bit(ra_def(in));
+		if (in->op == IR_CALL)
+			def |= RA_CALLER_SAVED;
+		live_in[i] = use | (out & (uint16_t)~def);
+		at_def = out | def;
+		if (ra_noncommutative(in))
+			at_def |= ra_bit(in->b);
+		/* taken[r][p] counts the positions < p where r is fixed */
+		for (r = 0; r < RA_NREGS; r++) {
+			ra->taken[r * (np + 1) + 2 * i] = !!(live_in[i] & (1u << r));
+			ra->taken[r * (np + 1) + 2 * i + 1] = !!(at_def & (1u << r));
+		}
+	}
+	for (r = 0; r < RA_NREGS; r++) {
+		int *t = &ra->taken[r * (np + 1)];
+		int sum = 0, p;
+
+		for (p = 0; p <= np; p++) {
+			int v = p < np ? t[p] : 0;
+
+			t[p] = sum;
+			sum += v;
+		}
+	}
+	free(live_in);
+}
+
+/* Is physical @r fixed anywhere in [s, e]? */
+static bool ra_fixed(const struct ra *ra, int r, int s, int e)
+{
+	const int *t = &ra->taken[r * (ra->npos + 1)];
+
+	return t[e + 1] - t[s] > 0;
+}
+
+static void ra_touch(struct ra_ival *v, int pos)
+{
+	if (v->start < 0 || pos < v->start)
+		v->start = pos;
+	if (pos > v->end)
+		v->end = pos;
+}
+
+static void ra_intervals(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	unsigned i, k, nu;
+	int v, u[7];
+
+	ra->iv = ra_zalloc(ra->nv - IR_VREG0, sizeof(*ra->iv));
+	for (v = IR_VREG0; v < ra->nv; v++) {
+		struct ra_ival *iv = &ra->iv[v - IR_VREG0];
+
+		iv->vreg = v;
+		iv->start = iv->end = -1;
+		iv->hint_reg = iv->hint_vreg = -1;
+	}
+	for (i = 0; i < f->n; i++) {
+		const struct ir_insn *in = &f->insns[i];
+		int d = ra_def(in);
+
+		nu = ra_uses(in, u);
+		for (k = 0; k < nu; k++)
+			if (ra_is_vreg(u[k]))
+				ra_touch(&ra->iv[u[k] - IR_VREG0], 2 * (int)i);
+		if (ra_noncommutative(in) && ra_is_vreg(in->b))
+			ra_touch(&ra->iv[in->b - IR_VREG0], 2 * (int)i + 1);
+		if (ra_is_vreg(d))
+			ra_touch(&ra->iv[d - IR_VREG0], 2 * (int)i + 1);
+
+		/* hints: copies to and from ABI registers, and a result
+		 * computed from an operand (saves the two-address mov) */
+		if (in->op == IR_MOV && ra_is_vreg(in->dst) &&
+		    ra_is_alloc_phys(in->a))
+			ra->iv[in->dst - IR_VREG0].hint_reg = in->a;
+		if (in->op == IR_MOV && ra_is_vreg(in->a) &&
+		    ra_is_alloc_phys(in->dst) &&
+		    ra->iv[in->a - IR_VREG0].hint_reg < 0)
+			ra->iv[in->a - IR_VREG0].hint_reg = in->dst;
+		if ((in->op == IR_MOV || in->op == IR_ALU ||
+		     in->op == IR_ALUI || in->op == IR_NEG ||
+		     in->op == IR_MOV32) &&
+		    ra_is_vreg(in->dst) && ra_is_vreg(in->a))
+			ra->iv[in->dst - IR_VREG0].hint_vreg = in->a;
+	}
+}
+
+static int ra_cmp_start(const void *x, const void *y)
+{
+	const struct ra_ival *a = *(const struct ra_ival *const *)x;
+	const struct ra_ival *b = *(const struct ra_ival *const *)y;
+
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return a->vreg < b->vreg ? -1 : a->vreg > b->vreg;
+}
+
+static bool ra_can_take(const struct ra *ra, int r, const int owner[],
+			const struct ra_ival *cur)
+{
+	return r >= 0 && r < RA_NREGS && owner[r] < 0 &&
+	       !ra_fixed(ra, r, cur->start, cur->end);
+}
+
+/* A free register for @cur: its hints first, then r0-r5 (keeping r6-r9 for
+ * values that must survive calls), then r6-r9; -1 if none. */
+static int ra_pick(const struct ra *ra, const int owner[],
+		   const struct ra_ival *cur)
+{
+	int r;
+
+	if (ra_can_take(ra, cur->hint_reg, owner, cur))
+		return cur->hint_reg;
+	if (cur->hint_vreg >= 0 &&
+	    ra_can_take(ra, ra->reg[cur->hint_vreg - IR_VREG0], owner, cur))
+		return ra->reg[cur->hint_vreg - IR_VREG0];
+	for (r = 0; r < RA_NREGS; r++)
+		if (ra_can_take(ra, r, owner, cur))
+			return r;
+	return -1;
+}
+
+/* One linear scan.  Returns the number of registers it decided to spill, or
+ * -1 if a spill temporary found no register (cannot happen with the BPF ABI,
+ * see the file comment). */
+static int ra_scan(struct ra *ra)
+{
+	int n = ra->nv - IR_VREG0, nsorted = 0, nspill = 0, i, r;
+	struct ra_ival **sorted = ra_zalloc(n, sizeof(*sorted));
+	int owner[RA_NREGS];	/* vreg - IR_VREG0 holding r, or -1 */
+
+	ra->reg = ra_zalloc(n, sizeof(*ra->reg));
+	ra->spilled = ra_zalloc(n, sizeof(*ra->spilled));
+	for (i = 0; i < n; i++) {
+		ra->reg[i] = -1;
+		if (ra->iv[i].start >= 0)
+			sorted[nsorted++] = &ra->iv[i];
+	}
+	qsort(sorted, nsorted, sizeof(*sorted), ra_cmp_start);
+	for (r = 0; r < RA_NREGS; r++)
+		owner[r] = -1;
+
+	for (i = 0; i < nsorted; i++) {
+		struct ra_ival *cur = sorted[i];
+		int ci = cur->vreg - IR_VREG0, victim = -1, vreg_r = -1;
+		int far = -1;
+
+		for (r = 0; r < RA_NREGS; r++)
+			if (owner[r] >= 0 && ra->iv[owner[r]].end < cur->start)
+				owner[r] = -1;
+
+		r = ra_pick(ra, owner, cur);
+		if (r >= 0) {
+			owner[r] = ci;
+			ra->reg[ci] = r;
+			continue;
+		}
+
+		/* Spill whichever of cur and the values holding a register
+		 * cur could use ends furthest away. */
+		if (cur->vreg < ra->first_temp)
+			far = cur->end;
+		for (r = 0; r < RA_NREGS; r++) {
+			int o = owner[r];
+
+			if (o < 0 || ra->iv[o].vreg >= ra->first_temp ||
+			    ra_fixed(ra, r, cur->start, cur->end))
+				continue;
+			if (ra->iv[o].end > far) {
+				far = ra->iv[o].end;
+				victim = o;
+				vreg_r = r;
+			}
+		}
+		if (victim >= 0) {
+			ra->stats.spills++;
+			ra->spilled[victim] = true;
+			ra->reg[victim] = -1;
+			owner[vreg_r] = ci;
+			ra->reg[ci] = vreg_r;
+		} else if (cur->vreg < ra->first_temp) {
+			ra->stats.spills++;
+			ra->spilled[ci] = true;
+		} else {
+			free(sorted);
+			return -1;
+		}
+		nspill++;
+	}
+	free(sorted);
+	return nspill;
+}
+
+/* Split `d = a op d` (op not commutative) into `t = d; d = a op t`: the only
+ * form where dst and b cannot get different registers by conflict alone. */
+static void ra_split_twoaddr(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	struct ir_insn *old = f->insns;
+	unsigned n = f->n, i;
+
+	for (i = 0; i < n; i++)
+		if (ra_noncommutative(&old[i]) && old[i].dst == old[i].b &&
+		    old[i].a != old[i].b)
+			break;
+	if (i == n)
+		return;
+
+	f->insns = NULL;
+	f->n = f->cap = 0;
+	for (i = 0; i < n; i++) {
+		struct ir_insn in = old[i];
+
+		if (ra_noncommutative(&in) && in.dst == in.b && in.a != in.b) {
+			int t = ir_vreg(f);
+
+			ir_mov(f, t, in.b, in.loc);
+			in.b = t;
+		}
+		*ir_emit(f, in.op, in.loc) = in;
+	}
+}
+
+/* Slots already used by earlier rounds are busy where their spill code is. */
+static void ra_slot_ranges(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	unsigned i, s;
+
+	for (s = 0; s < ra->nslots; s++)
+		ra->slots[s].lo = ra->slots[s].hi = -1;
+	for (i = 0; i < f->n; i++) {
+		const struct ir_insn *in = &f->insns[i];
+
+		if ((in->op != IR_LDX && in->op != IR_STX) || in->a != IR_FP)
+			continue;
+		for (s = 0; s < ra->nslots; s++) {
+			struct ra_slot *sl = &ra->slots[s];
+
+			if (in->off != sl->off)
+				continue;
+			if (sl->lo < 0)
+				sl->lo = (int)i;
+			sl->hi = (int)i;
+		}
+	}
+}
+
+/* A slot for a value whose spill code will sit in instructions [lo, hi]. */
+static int ra_slot_for(struct ra *ra, int lo, int hi)
+{
+	struct ra_slot *sl;
+	unsigned s;
+	int off;
+
+	for (s = 0; s < ra->nslots; s++) {
+		sl = &ra->slots[s];
+		if (sl->lo < 0 || sl->hi < lo || sl->lo > hi) {
+			if (sl->lo < 0 || lo < sl->lo)
+				sl->lo = lo;
+			if (hi > sl->hi)
+				sl->hi = hi;
+			return sl->off;
+		}
+	}
+	off = ir_stack(ra->f, 8, 8);
+	if (!off)
+		return 0;
+	if (ra->nslots == ra->slots_cap) {
+		ra->slots_cap = ra->slots_cap ? 2 * ra->slots_cap : 8;
+		ra->slots = realloc(ra->slots,
+				    ra->slots_cap * sizeof(*ra->slots));
+		if (!ra->slots) {
+			fprintf(stderr, "spry: out of memory\n");
+			abort();
+		}
+	}
+	sl = &ra->slots[ra->nslots++];
+	sl->off = off;
+	sl->lo = lo;
+	sl->hi = hi;
+	ra->stats.slots++;
+	return off;
+}
+
+/* Rewrite every spilled register through short-lived temporaries. */
+static int ra_spill(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	int n = ra->nv - IR_VREG0, v;
+	int *slot = ra_zalloc(n, sizeof(*slot));
+	struct ir_insn *old = f->insns;
+	unsigned nold = f->n, i;
+
+	ra_slot_ranges(ra);
+	for (v = 0; v < n; v++) {
+		if (!ra->spilled[v])
+			continue;
+		slot[v] = ra_slot_for(ra, ra->iv[v].start / 2,
+				      ra->iv[v].end / 2);
+		if (!slot[v]) {
+			free(slot);
+			diag_error(ra->d, ra->where,
+				   "probe needs more than 512 bytes of BPF stack "
+				   "(%u bytes of data, the rest register spills)",
+				   ra->data_stack);
+			return -E2BIG;
+		}
+	}
+
+	f->insns = NULL;
+	f->n = f->cap = 0;
+	for (i = 0; i < nold; i++) {
+		struct ir_insn in = old[i];
+		const struct ir_op_info *oi = &ir_op_info[in.op];
+		int ta = IR_NONE, tb = IR_NONE, td = IR_NONE, sd = 0;
+
+		if (oi->a && ra_is_vreg(in.a) && ra->spilled[in.a - IR_VREG0]) {
+			ta = ir_vreg(f);
+			ir_ldx(f, BPF_DW, ta, IR_FP, slot[in.a - IR_VREG0], in.loc);
+		}
+		if (oi->b && ra_is_vreg(in.b) && ra->spilled[in.b - IR_VREG0]) {
+			if (in.b == in.a) {
+				tb = ta;
+			} else {
+				tb = ir_vreg(f);
+				ir_ldx(f, BPF_DW, tb, IR_FP,
+				       slot[in.b - IR_VREG0], in.loc);
+			}
+		}
+		if (oi->dst && ra_is_vreg(in.dst) &&
+		    ra->spilled[in.dst - IR_VREG0]) {
+			sd = slot[in.dst - IR_VREG0];
+			/* `v = v op x` keeps one temporary for v */
+			td = in.dst == in.a && ta != IR_NONE ? ta : ir_vreg(f);
+		}
+		if (ta != IR_NONE)
+			in.a = ta;
+		if (tb != IR_NONE)
+			in.b = tb;
+		if (td != IR_NONE)
+			in.dst = td;
+		*ir_emit(f, in.op, in.loc) = in;
+		if (td != IR_NONE)
+			ir_stx(f, BPF_DW, IR_FP, sd, td, in.loc);
+	}
+	free(slot);
+	return 0;
+}
+
+static void ra_rewrite(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	unsigned i;
+
+	for (i = 0; i < f->n; i++) {
+		struct ir_insn *in = &f->insns[i];
+		int *r[3] = { &in->dst, &in->a, &in->b };
+		unsigned k;
+
+		for (k = 0; k < 3; k++) {
+			if (!ra_is_vreg(*r[k]))
+				continue;
+			assert(ra->reg[*r[k] - IR_VREG0] >= 0 &&
+			       "every virtual register got a register");
+			*r[k] = ra->reg[*r[k] - IR_VREG0];
+		}
+	}
+	ra->stats.vregs = (unsigned)(ra->first_temp - IR_VREG0);
+}
+
+static int ra_build_labels(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	unsigned i;
+	int l;
+
+	ra->label_at = ra_zalloc(f->next_label, sizeof(*ra->label_at));
+	for (l = 0; l < f->next_label; l++)
+		ra->label_at[l] = -1;
+	for (i = 0; i < f->n; i++)
+		if (f->insns[i].op == IR_LABEL) {
+			assert(f->insns[i].label >= 0 &&
+			       f->insns[i].label < f->next_label &&
+			       "label made by ir_label");
+			ra->label_at[f->insns[i].label] = (int)i;
+		}
+	return 0;
+}
+
+int ra_alloc_stats(struct ir_func *f, const struct loc *where,
+		   struct diag *d, struct ra_stats *st)
+{
+	struct ra ra;
+	int err = 0, n;
+
+	memset(&ra, 0, sizeof(ra));
+	ra.f = f;
+	ra.d = d;
+	ra.where = where;
+	ra.data_stack = f->stack;
+
+	ra_split_twoaddr(&ra);
+	ra.first_temp = f->next_vreg;
+	for (;;) {
+		ra.nv = f->next_vreg;
+		ra.npos = 2 * (int)f->n;
+		ra_build_labels(&ra);
+		ra_phys_liveness(&ra);
+		ra_intervals(&ra);
+		n = ra_scan(&ra);
+		if (n < 0) {
+			diag_error(d, where,
+				   "internal error: no register left for a spill "
+				   "temporary");
+			err = -EINVAL;
+			break;
+		}
+		if (n == 0) {
+			ra_rewrite(&ra);
+			break;
+		}
+		err = ra_spill(&ra);
+		if (err)
+			break;
+		ra_round_free(&ra);
+	}
+	ra_round_free(&ra);
+	free(ra.slots);
+	if (st)
+		*st = ra.stats;
+	return err;
+}
+
+int ra_alloc(struct ir_func *f, const struct loc *where, struct diag *d)
+{
+	return ra_alloc_stats(f, where, d, NULL);
+}

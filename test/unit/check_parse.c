@@ -1,1 +1,755 @@
-int main(void) { return 77; }
+/* check_parse.c - the parser: precedence and associativity of every level,
+ * postfix forms, statements, probes, the dump format, error messages with
+ * their locations, recovery, and inputs that must not crash. */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "lex.h"
+#include "unit.h"
+
+/* ---- helpers ---- */
+
+/* A compact prefix form of an expression: "(+ 1 (* 2 3))". */
+static void sx(FILE *f, const struct node *n)
+{
+	const struct node *a;
+
+	switch (n->kind) {
+	case N_NUM:
+		fprintf(f, "%" PRIu64, n->num);
+		break;
+	case N_STR:
+		fprintf(f, "\"%s\"", n->str);
+		break;
+	case N_IDENT:
+		fputs(n->name, f);
+		break;
+	case N_MAP:
+		if (!n->args) {
+			fputs(n->name, f);
+			break;
+		}
+		fprintf(f, "(%s", n->name);
+		for (a = n->args; a; a = a->next) {
+			fputc(' ', f);
+			sx(f, a);
+		}
+		fputc(')', f);
+		break;
+	case N_UNARY:
+		fprintf(f, "(%s ", unop_str(n->op));
+		sx(f, n->lhs);
+		fputc(')', f);
+		break;
+	case N_BINARY:
+		fprintf(f, "(%s ", binop_str(n->op));
+		sx(f, n->lhs);
+		fputc(' ', f);
+		sx(f, n->rhs);
+		fputc(')', f);
+		break;
+	case N_COND:
+		fputs("(? ", f);
+		sx(f, n->cond);
+		fputc(' ', f);
+		sx(f, n->lhs);
+		fputc(' ', f);
+		sx(f, n->rhs);
+		fputc(')', f);
+		break;
+	case N_MEMBER:
+		fprintf(f, "(%s ", n->arrow ? "->" : ".");
+		sx(f, n->lhs);
+		fprintf(f, " %s)", n->name);
+		break;
+	case N_INDEX:
+		fputs("([] ", f);
+		sx(f, n->lhs);
+		for (a = n->args; a; a = a->next) {
+			fputc(' ', f);
+			sx(f, a);
+		}
+		fputc(')', f);
+		break;
+	case N_CALL:
+		fprintf(f, "(%s()", n->name);
+		for (a = n->args; a; a = a->next) {
+			fputc(' ', f);
+			sx(f, a);
+		}
+		fputc(')', f);
+		break;
+	default:
+		fprintf(f, "<kind %d>", (int)n->kind);
+	}
+}
+
+/* Parse @text as one expression and compare its prefix form with @want. */
+static void check_expr(const char *text, const char *want)
+{
+	struct arena *a = arena_new();
+	struct source src = unit_source(text);
+	struct unit_diag ud;
+	struct node *n;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	unit_diag_open(&ud);
+	n = parse_expr_text(a, &src, &ud.d);
+	ck_assert_msg(n != NULL, "%s: %s", text, unit_diag_text(&ud));
+	ck_assert_uint_eq(ud.d.errors, 0);
+	f = open_memstream(&buf, &size);
+	sx(f, n);
+	fclose(f);
+	ck_assert_msg(!strcmp(buf, want), "%s: got %s, want %s", text, buf, want);
+	free(buf);
+	unit_diag_close(&ud);
+	arena_free(a);
+}
+
+struct parsed {
+	struct arena *a;
+	struct source src;
+	struct unit_diag ud;
+	struct node *ast;
+};
+
+static void parse_text_n(struct parsed *p, const char *text, size_t len)
+{
+	p->a = arena_new();
+	p->src = unit_source_n(text, len);
+	unit_diag_open(&p->ud);
+	p->ast = parse_script(p->a, &p->src, &p->ud.d);
+}
+
+static void parse_text(struct parsed *p, const char *text)
+{
+	parse_text_n(p, text, strlen(text));
+}
+
+static void parse_done(struct parsed *p)
+{
+	unit_diag_close(&p->ud);
+	arena_free(p->a);
+}
+
+/* Parse a script that must be fine; compare its dump with @want. */
+static void check_dump(const char *text, const char *want)
+{
+	struct parsed p;
+	char *dump;
+
+	parse_text(&p, text);
+	ck_assert_msg(p.ast != NULL, "%s: %s", text, unit_diag_text(&p.ud));
+	ck_assert_uint_eq(p.ud.d.errors, 0);
+	dump = unit_ast_dump(p.ast);
+	ck_assert_msg(!strcmp(dump, want), "%s:\n--- got\n%s--- want\n%s", text,
+		      dump, want);
+	free(dump);
+	parse_done(&p);
+}
+
+/* Parse a script that must fail; every string in @want (NULL-terminated)
+ * must be in the diagnostics.  Returns the number of errors. */
+static unsigned check_errors(const char *text, size_t len,
+			     const char *const *want)
+{
+	struct parsed p;
+	unsigned n;
+
+	parse_text_n(&p, text, len);
+	ck_assert_msg(p.ast == NULL, "%.200s: parsed", text);
+	ck_assert_uint_gt(p.ud.d.errors, 0);
+	for (; want && *want; want++)
+		ck_assert_msg(strstr(unit_diag_text(&p.ud), *want),
+			      "%.200s:\n--- got\n%.2000s--- want\n%s", text,
+			      unit_diag_text(&p.ud), *want);
+	n = p.ud.d.errors;
+	parse_done(&p);
+	return n;
+}
+
+#define ERRORS(text, ...) \
+	check_errors(text, strlen(text), (const char *const[]){ __VA_ARGS__, NULL })
+
+/* ---- expressions ---- */
+
+START_TEST(test_precedence_levels)
+{
+	check_expr("1 + 2 * 3 << 1 == 4 & 5", "(& (== (<< (+ 1 (* 2 3)) 1) 4) 5)");
+	/* each level against the next tighter one, both ways */
+	check_expr("a || b && c", "(|| a (&& b c))");
+	check_expr("a && b || c", "(|| (&& a b) c)");
+	check_expr("a && b | c", "(&& a (| b c))");
+	check_expr("a | b && c", "(&& (| a b) c)");
+	check_expr("a | b ^ c", "(| a (^ b c))");
+	check_expr("a ^ b | c", "(| (^ a b) c)");
+	check_expr("a ^ b & c", "(^ a (& b c))");
+	check_expr("a & b ^ c", "(^ (& a b) c)");
+	check_expr("a & b == c", "(& a (== b c))");
+	check_expr("a != b & c", "(& (!= a b) c)");
+	check_expr("a == b < c", "(== a (< b c))");
+	check_expr("a >= b != c", "(!= (>= a b) c)");
+	check_expr("a < b << c", "(< a (<< b c))");
+	check_expr("a >> b <= c", "(<= (>> a b) c)");
+	check_expr("a << b + c", "(<< a (+ b c))");
+	check_expr("a - b >> c", "(>> (- a b) c)");
+	check_expr("a + b * c", "(+ a (* b c))");
+	check_expr("a % b - c", "(- (% a b) c)");
+	check_expr("-a * b", "(* (- a) b)");
+	check_expr("a * -b", "(* a (- b))");
+	check_expr("(a + b) * c", "(* (+ a b) c)");
+	check_expr("a || b ? c : d", "(? (|| a b) c d)");
+}
+END_TEST
+
+START_TEST(test_associativity)
+{
+	check_expr("a - b - c", "(- (- a b) c)");
+	check_expr("a + b - c + d", "(+ (- (+ a b) c) d)");
+	check_expr("a / b / c", "(/ (/ a b) c)");
+	check_expr("a * b % c", "(% (* a b) c)");
+	check_expr("a << b >> c", "(>> (<< a b) c)");
+	check_expr("a < b > c", "(> (< a b) c)");
+	check_expr("a <= b >= c", "(>= (<= a b) c)");
+	check_expr("a == b != c", "(!= (== a b) c)");
+	check_expr("a & b & c", "(& (& a b) c)");
+	check_expr("a ^ b ^ c", "(^ (^ a b) c)");
+	check_expr("a | b | c", "(| (| a b) c)");
+	check_expr("a && b && c", "(&& (&& a b) c)");
+	check_expr("a || b || c", "(|| (|| a b) c)");
+	/* ?: is right-associative */
+	check_expr("a ? b : c ? d : e", "(? a b (? c d e))");
+	check_expr("a ? b ? c : d : e", "(? a (? b c d) e)");
+	/* unary operators nest to the right */
+	check_expr("!~-*p", "(! (~ (- (* p))))");
+	check_expr("- -a", "(- (- a))");
+	check_expr("+a", "a");
+	check_expr("-+a", "(- a)");
+}
+END_TEST
+
+START_TEST(test_postfix)
+{
+	check_expr("-a[1]", "(- ([] a 1))");
+	check_expr("*p->f", "(* (-> p f))");
+	check_expr("!s.a.b", "(! (. (. s a) b))");
+	check_expr("x[1][2]", "([] ([] x 1) 2)");
+	check_expr("m[1, 2]", "([] m 1 2)");
+	check_expr("args->filename[0]", "([] (-> args filename) 0)");
+	check_expr("f()", "(f())");
+	check_expr("str(args->filename, 16)", "(str() (-> args filename) 16)");
+	check_expr("f(a + b, g(c))[1]", "([] (f() (+ a b) (g() c)) 1)");
+	check_expr("@", "@");
+	check_expr("@[1]", "(@ 1)");
+	check_expr("@m", "@m");
+	check_expr("@m[pid, comm]", "(@m pid comm)");
+	check_expr("@m[1] + 1", "(+ (@m 1) 1)");
+	check_expr("(a ? b : c)->d", "(-> (? a b c) d)");
+}
+END_TEST
+
+START_TEST(test_literals)
+{
+	check_expr("0x10 + 010 + 0b10 + 1_000", "(+ (+ (+ 16 8) 2) 1000)");
+	check_expr("'a'", "97");
+	check_expr("\"ab\" \"cd\"", "\"abcd\"");
+	{
+		struct arena *a = arena_new();
+		struct source src = unit_source("\"a\\0b\"\n  \"c\"");
+		struct unit_diag ud;
+		struct node *n;
+
+		unit_diag_open(&ud);
+		n = parse_expr_text(a, &src, &ud.d);
+		ck_assert_ptr_nonnull(n);
+		ck_assert_int_eq(n->kind, N_STR);
+		ck_assert_uint_eq(n->len, 4);
+		ck_assert_mem_eq(n->str, "a\0bc", 5);
+		ck_assert_uint_eq(n->loc.line, 1);
+		ck_assert_uint_eq(n->loc.col, 1);
+		unit_diag_close(&ud);
+		arena_free(a);
+	}
+}
+END_TEST
+
+START_TEST(test_expr_locations)
+{
+	struct arena *a = arena_new();
+	struct source src = unit_source("foo +\n  @bar[x]->y");
+	struct unit_diag ud;
+	struct node *n;
+
+	unit_diag_open(&ud);
+	n = parse_expr_text(a, &src, &ud.d);
+	ck_assert_ptr_nonnull(n);
+	/* a binary node has its operator's location */
+	ck_assert_int_eq(n->kind, N_BINARY);
+	ck_assert_uint_eq(n->loc.line, 1);
+	ck_assert_uint_eq(n->loc.col, 5);
+	ck_assert_uint_eq(n->lhs->loc.col, 1);
+	ck_assert_uint_eq(n->lhs->loc.len, 3);
+	/* a member has its name's location */
+	ck_assert_int_eq(n->rhs->kind, N_MEMBER);
+	ck_assert_uint_eq(n->rhs->loc.line, 2);
+	ck_assert_uint_eq(n->rhs->loc.col, 12);
+	ck_assert_uint_eq(n->rhs->lhs->loc.col, 3);
+	ck_assert_uint_eq(n->rhs->lhs->loc.len, 4);
+	ck_assert_ptr_eq(n->loc.src, &src);
+	unit_diag_close(&ud);
+	arena_free(a);
+}
+END_TEST
+
+/* ---- statements and probes ---- */
+
+START_TEST(test_dump_probe)
+{
+	check_dump("tracepoint:syscalls/sys_enter_openat /pid == 42/ {\n"
+		   "\tprintf(\"%s\\n\", str(args->filename));\n"
+		   "}\n",
+		   "probe tracepoint:syscalls/sys_enter_openat\n"
+		   "  pred\n"
+		   "    binary ==\n"
+		   "      ident pid\n"
+		   "      num 42\n"
+		   "  block\n"
+		   "    expr\n"
+		   "      call printf\n"
+		   "        str \"%s\\n\"\n"
+		   "        call str\n"
+		   "          member ->filename\n"
+		   "            ident args\n");
+}
+END_TEST
+
+START_TEST(test_statements)
+{
+	check_dump("BEGIN {\n"
+		   "  @c[comm, pid] = count();\n"
+		   "  @ = 1; @[2] = 3;\n"
+		   "  x[1, 2] = 3;\n"
+		   "  y = 4;;\n"
+		   "  delete x[1, 2];\n"
+		   "  delete @c[comm, pid];\n"
+		   "  if (y) { exit(0); } else if (!y) print(@c); else ;\n"
+		   "  { }\n"
+		   "  y ? 1 : 2\n"
+		   "}",
+		   "probe BEGIN\n"
+		   "  block\n"
+		   "    assign\n"
+		   "      map @c\n"
+		   "        ident comm\n"
+		   "        ident pid\n"
+		   "      call count\n"
+		   "    assign\n"
+		   "      map @\n"
+		   "      num 1\n"
+		   "    assign\n"
+		   "      map @\n"
+		   "        num 2\n"
+		   "      num 3\n"
+		   "    assign\n"
+		   "      index\n"
+		   "        ident x\n"
+		   "        num 1\n"
+		   "        num 2\n"
+		   "      num 3\n"
+		   "    assign\n"
+		   "      ident y\n"
+		   "      num 4\n"
+		   "    delete\n"
+		   "      index\n"
+		   "        ident x\n"
+		   "        num 1\n"
+		   "        num 2\n"
+		   "    delete\n"
+		   "      map @c\n"
+		   "        ident comm\n"
+		   "        ident pid\n"
+		   "    if\n"
+		   "      ident y\n"
+		   "      block\n"
+		   "        expr\n"
+		   "          call exit\n"
+		   "            num 0\n"
+		   "      else\n"
+		   "        if\n"
+		   "          unary !\n"
+		   "            ident y\n"
+		   "          expr\n"
+		   "            call print\n"
+		   "              map @c\n"
+		   "          else\n"
+		   "            block\n"
+		   "    block\n"
+		   "    expr\n"
+		   "      cond\n"
+		   "        ident y\n"
+		   "        num 1\n"
+		   "        num 2\n");
+}
+END_TEST
+
+START_TEST(test_probes)
+{
+	/* several specs share a block; a probe may have an if as its body */
+	check_dump("#!/usr/bin/env spry\n"
+		   "tracepoint:a/b, t:sched:sched_switch,\n"
+		   "  kprobe:vfs_*r[ei][at][de] { @ = count() }\n"
+		   "u:/lib/libc.so.6:malloc if (arg0 > 1024) @big = count();\n"
+		   "END{exit(0)}\n"
+		   "profile:cpu0:99hz /(x / 2) > 1/{ y = 1 }\n"
+		   "i:500ms /a/ {}",
+		   "probe tracepoint:a/b, t:sched:sched_switch, kprobe:vfs_*r[ei][at][de]\n"
+		   "  block\n"
+		   "    assign\n"
+		   "      map @\n"
+		   "      call count\n"
+		   "probe u:/lib/libc.so.6:malloc\n"
+		   "  if\n"
+		   "    binary >\n"
+		   "      ident arg0\n"
+		   "      num 1024\n"
+		   "    assign\n"
+		   "      map @big\n"
+		   "      call count\n"
+		   "probe END\n"
+		   "  block\n"
+		   "    expr\n"
+		   "      call exit\n"
+		   "        num 0\n"
+		   "probe profile:cpu0:99hz\n"
+		   "  pred\n"
+		   "    binary >\n"
+		   "      binary /\n"
+		   "        ident x\n"
+		   "        num 2\n"
+		   "      num 1\n"
+		   "  block\n"
+		   "    assign\n"
+		   "      ident y\n"
+		   "      num 1\n"
+		   "probe i:500ms\n"
+		   "  pred\n"
+		   "    ident a\n"
+		   "  block\n");
+}
+END_TEST
+
+START_TEST(test_specs)
+{
+	struct parsed p;
+	const struct spec *s;
+
+	parse_text(&p, "tracepoint:syscalls/sys_enter_openat,\n"
+		   "  uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:getaddr*,BEGIN {}");
+	ck_assert_ptr_nonnull(p.ast);
+	s = p.ast->specs;
+	ck_assert_str_eq(s->provider, "tracepoint");
+	ck_assert_str_eq(s->target, "syscalls/sys_enter_openat");
+	ck_assert_uint_eq(s->loc.line, 1);
+	ck_assert_uint_eq(s->loc.col, 1);
+	ck_assert_uint_eq(s->loc.len, 36);
+	s = s->next;
+	ck_assert_str_eq(s->provider, "uprobe");
+	ck_assert_str_eq(s->target, "/usr/lib/x86_64-linux-gnu/libc.so.6:getaddr*");
+	ck_assert_uint_eq(s->loc.line, 2);
+	ck_assert_uint_eq(s->loc.col, 3);
+	s = s->next;
+	ck_assert_str_eq(s->provider, "BEGIN");
+	ck_assert_str_eq(s->target, "");
+	ck_assert_ptr_null(s->next);
+	/* the probe node is located at its first specifier */
+	ck_assert_uint_eq(p.ast->loc.line, 1);
+	ck_assert_uint_eq(p.ast->loc.len, 36);
+	ck_assert_ptr_null(p.ast->next);
+	parse_done(&p);
+}
+END_TEST
+
+START_TEST(test_clone)
+{
+	static const char text[] =
+		"k:f /a == 1/ { @m[a, b] = count(); if (x) y = -z->w.v[1]; else delete q[1]; }\n"
+		"BEGIN { printf(\"%d\\n\", c ? 1 : 2) }";
+	struct parsed p;
+	struct node *c;
+	char *d1, *d2;
+
+	parse_text(&p, text);
+	ck_assert_ptr_nonnull(p.ast);
+	c = ast_clone(p.a, p.ast);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_ne(c, p.ast);
+	ck_assert_ptr_ne(c->next, p.ast->next);
+	ck_assert_ptr_ne(c->pred, p.ast->pred);
+	ck_assert_ptr_ne(c->body->body, p.ast->body->body);
+	d1 = unit_ast_dump(p.ast);
+	d2 = unit_ast_dump(c);
+	ck_assert_str_eq(d1, d2);
+	/* the copy is independent */
+	c->pred->lhs->name = "other";
+	free(d2);
+	d2 = unit_ast_dump(p.ast);
+	ck_assert_str_eq(d1, d2);
+	free(d1);
+	free(d2);
+	ck_assert_ptr_null(ast_clone(p.a, NULL));
+	parse_done(&p);
+}
+END_TEST
+
+START_TEST(test_op_strings)
+{
+	static const char *const bin[] = {
+		"*", "/", "%", "+", "-", "<<", ">>", "<", "<=", ">", ">=",
+		"==", "!=", "&", "^", "|", "&&", "||",
+	};
+	for (int i = B_MUL; i <= B_LOR; i++)
+		ck_assert_str_eq(binop_str((enum binop)i), bin[i]);
+	ck_assert_str_eq(unop_str(U_NEG), "-");
+	ck_assert_str_eq(unop_str(U_NOT), "!");
+	ck_assert_str_eq(unop_str(U_BNOT), "~");
+	ck_assert_str_eq(unop_str(U_DEREF), "*");
+}
+END_TEST
+
+/* ---- errors ---- */
+
+START_TEST(test_error_messages)
+{
+	ERRORS("BEGIN {\n  x = 1\n  y = 2;\n}",
+	       "<test>:2:8: error: expected ';' after assignment\n"
+	       "  x = 1\n"
+	       "       ^\n");
+	ERRORS("BEGIN { print(1) print(2) }",
+	       "<test>:1:18: error: expected ';' after expression\n"
+	       "BEGIN { print(1) print(2) }\n"
+	       "                 ^~~~~\n");
+	ERRORS("BEGIN { else x; }",
+	       "<test>:1:9: error: unexpected 'else'");
+	ERRORS("{ x = 1; }",
+	       "<test>:1:1: error: expected probe specifier, found '{'");
+	ERRORS("", "<test>:1:1: error: no probes in the script");
+	ERRORS("kprobe: { }", "expected probe target after 'kprobe:'");
+	ERRORS("BEGIN { if x) y; }", "<test>:1:12: error: expected '(' after 'if'");
+	ERRORS("BEGIN { if (x y; }", "<test>:1:15: error: expected ')' after condition");
+	ERRORS("BEGIN { x = (1 + ; }",
+	       "<test>:1:18: error: expected expression, found ';'\n"
+	       "BEGIN { x = (1 + ; }\n"
+	       "                 ^\n");
+	ERRORS("BEGIN { f(1, 2; }", "expected ')' after arguments");
+	ERRORS("BEGIN { @m[] = 1; }", "<test>:1:12: error: expected map key");
+	ERRORS("BEGIN { x->1; }", "expected member name after '->', found number");
+	ERRORS("BEGIN { 1 + 2 = 3; }", "<test>:1:15: error: cannot assign to this expression");
+	ERRORS("BEGIN { f(x) = 3; }", "cannot assign to this expression");
+	ERRORS("BEGIN { x = y = 1; }", "<test>:1:15: error: unexpected '='");
+	ERRORS("BEGIN { delete x; }", "<test>:1:16: error: delete needs a map element");
+	ERRORS("BEGIN { a ? b; }", "expected ':' in conditional expression");
+	ERRORS("BEGIN /x { }", "expected '/' to end the predicate");
+	ERRORS("BEGIN x = 1;", "expected '{' or 'if' to start the probe's body, found identifier 'x'");
+	ERRORS("BEGIN { x = 1;", "<test>:1:15: error: expected '}' at end of block");
+	ERRORS("BEGIN { s = \"abc; }", "<test>:1:13: error: unterminated string");
+	/* reported once, also where a probe specifier is expected */
+	ck_assert_uint_eq(ERRORS("\"abc", "<test>:1:1: error: unterminated string\n"), 2);
+	ERRORS("BEGIN { x = 1 /* ; }", "<test>:1:15: error: unterminated comment");
+	ERRORS("BEGIN { x = '\\q'; }", "unknown escape sequence '\\q'");
+	ERRORS("BEGIN { x = 99999999999999999999; }", "integer constant is too large");
+}
+END_TEST
+
+START_TEST(test_recovery)
+{
+	/* one error per broken statement, and parsing goes on */
+	unsigned n = ERRORS("BEGIN {\n"
+			    "  x = ;\n"
+			    "  y = 1;\n"
+			    "  if (z { a = ( } \n"
+			    "  w = 2 +;\n"
+			    "}\n"
+			    "END { q = ) }\n"
+			    "k:f { ok = 1; }\n"
+			    "}\n"
+			    "k:g { r = 1 s = 2 }\n",
+			    "<test>:2:7: error: expected expression, found ';'",
+			    "<test>:4:9: error: expected ')' after condition",
+			    "<test>:5:10: error: expected expression, found ';'",
+			    "<test>:7:11: error: expected expression, found ')'",
+			    "<test>:9:1: error: expected probe specifier, found '}'",
+			    "<test>:10:13: error: expected ';' after assignment");
+	ck_assert_uint_eq(n, 6);
+	n = ERRORS("BEGIN { x = 1 + ; y = ; }",
+		   "<test>:1:17: error: expected expression",
+		   "<test>:1:23: error: expected expression");
+	ck_assert_uint_eq(n, 2);
+}
+END_TEST
+
+START_TEST(test_error_cap)
+{
+	char text[4000];
+	size_t n = 0;
+
+	n += (size_t)sprintf(text, "BEGIN {");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)sprintf(text + n, " x = ;");
+	sprintf(text + n, " }");
+	ck_assert_uint_eq(ERRORS(text, "too many errors"), LEX_MAX_ERRORS);
+}
+END_TEST
+
+START_TEST(test_deep_nesting)
+{
+	static char text[200000];
+	size_t n = 0;
+	const int deep = 20000;
+
+	/* parentheses */
+	n = (size_t)sprintf(text, "BEGIN { x = ");
+	for (int i = 0; i < deep; i++)
+		text[n++] = '(';
+	text[n++] = '1';
+	for (int i = 0; i < deep; i++)
+		text[n++] = ')';
+	strcpy(text + n, "; }");
+	ck_assert_uint_eq(ERRORS(text, "nesting too deep"), 1);
+
+	/* blocks */
+	n = (size_t)sprintf(text, "BEGIN ");
+	for (int i = 0; i < deep; i++)
+		text[n++] = '{';
+	for (int i = 0; i < deep; i++)
+		text[n++] = '}';
+	text[n] = '\0';
+	ck_assert_uint_eq(ERRORS(text, "nesting too deep"), 1);
+
+	/* nested ifs */
+	n = (size_t)sprintf(text, "BEGIN { ");
+	for (int i = 0; i < deep / 4; i++)
+		n += (size_t)sprintf(text + n, "if (1) ");
+	sprintf(text + n, "x = 1; }");
+	ck_assert_uint_eq(ERRORS(text, "nesting too deep"), 1);
+
+	/* unary operators, and a ternary chain */
+	n = (size_t)sprintf(text, "BEGIN { x = ");
+	for (int i = 0; i < deep; i++)
+		text[n++] = i % 2 ? '!' : '-';
+	sprintf(text + n, "1; }");
+	ck_assert_uint_eq(ERRORS(text, "nesting too deep"), 1);
+	n = (size_t)sprintf(text, "BEGIN { x = ");
+	for (int i = 0; i < deep / 4; i++)
+		n += (size_t)sprintf(text + n, "a ? b : ");
+	sprintf(text + n, "c; }");
+	ck_assert_uint_eq(ERRORS(text, "nesting too deep"), 1);
+
+	/* unbalanced: the input ends deep inside */
+	n = (size_t)sprintf(text, "BEGIN { x = ");
+	for (int i = 0; i < deep; i++)
+		n += (size_t)sprintf(text + n, "f(@m[(");
+	ERRORS(text, "nesting too deep");
+
+	/* just under the limit is fine */
+	n = (size_t)sprintf(text, "BEGIN { x = ");
+	for (int i = 0; i < 100; i++)
+		text[n++] = '(';
+	text[n++] = '1';
+	for (int i = 0; i < 100; i++)
+		text[n++] = ')';
+	strcpy(text + n, "; }");
+	{
+		struct parsed p;
+
+		parse_text(&p, text);
+		ck_assert_msg(p.ast != NULL, "%s", unit_diag_text(&p.ud));
+		parse_done(&p);
+	}
+}
+END_TEST
+
+START_TEST(test_garbage)
+{
+	static const char bytes[] = "\x00\x01\xff\xfe{}}}((([[[\"'\\/*@@@;;\x7f\x80";
+	uint32_t seed = 12345;
+	char text[256];
+
+	check_errors(bytes, sizeof(bytes) - 1, NULL);
+	/* random bytes and random token soup: reported, never a crash or a
+	 * hang (the suite's timeout catches a loop) */
+	for (int round = 0; round < 3000; round++) {
+		static const char *const soup[] = {
+			"BEGIN", "k:f", "{", "}", "(", ")", "[", "]", "if",
+			"else", "delete", ";", ",", "/", "@m", "@", "x", "1",
+			"\"s\"", "'c'", "->", ".", "?", ":", "=", "+", "!",
+			"*", "\n", "/*", "*/", "//", "0x", "'", "\"", "\\",
+		};
+		size_t len = 0, max;
+		struct parsed p;
+
+		seed = seed * 1103515245 + 12345;
+		max = (seed >> 16) % 200;
+		while (len < max) {
+			seed = seed * 1103515245 + 12345;
+			if (round % 2) {
+				text[len++] = (char)(seed >> 16);
+			} else {
+				const char *w = soup[(seed >> 16) % (sizeof(soup) / sizeof(soup[0]))];
+				size_t wl = strlen(w);
+
+				if (len + wl + 1 >= sizeof(text))
+					break;
+				memcpy(text + len, w, wl);
+				len += wl;
+				text[len++] = ' ';
+			}
+		}
+		parse_text_n(&p, text, len);
+		if (p.ast)
+			free(unit_ast_dump(p.ast));
+		else
+			ck_assert_uint_gt(p.ud.d.errors, 0);
+		ck_assert_uint_le(p.ud.d.errors, LEX_MAX_ERRORS);
+		parse_done(&p);
+	}
+}
+END_TEST
+
+static Suite *parse_suite(void)
+{
+	Suite *s = suite_create("parse");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, test_precedence_levels);
+	tcase_add_test(tc, test_associativity);
+	tcase_add_test(tc, test_postfix);
+	tcase_add_test(tc, test_literals);
+	tcase_add_test(tc, test_expr_locations);
+	tcase_add_test(tc, test_dump_probe);
+	tcase_add_test(tc, test_statements);
+	tcase_add_test(tc, test_probes);
+	tcase_add_test(tc, test_specs);
+	tcase_add_test(tc, test_clone);
+	tcase_add_test(tc, test_op_strings);
+	tcase_add_test(tc, test_error_messages);
+	tcase_add_test(tc, test_recovery);
+	tcase_add_test(tc, test_error_cap);
+	tcase_add_test(tc, test_deep_nesting);
+	tcase_add_test(tc, test_garbage);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(parse_suite());
+}

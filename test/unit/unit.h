@@ -1,0 +1,92 @@
+/* unit.h - tiny helpers shared by the Check suites.
+ *
+ * A struct source from a string, a struct diag whose output is captured in a
+ * string (open_memstream), an AST dump into a string and a suite runner.  All static inline,
+ * so a suite pays only for what it uses.  Add helpers here additively.
+ */
+#ifndef SPRY_UNIT_H
+#define SPRY_UNIT_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "ast.h"
+#include "diag.h"
+
+/* A source named "<test>" over @text (not copied: keep it alive). */
+static inline struct source unit_source(const char *text)
+{
+	struct source s = { .name = "<test>", .text = text, .len = strlen(text) };
+
+	return s;
+}
+
+/* Same, with an explicit length, for text holding NUL bytes. */
+static inline struct source unit_source_n(const char *text, size_t len)
+{
+	struct source s = { .name = "<test>", .text = text, .len = len };
+
+	return s;
+}
+
+/* A diag writing into memory; unit_diag_text() gives what was printed. */
+struct unit_diag {
+	struct diag d;
+	char *buf;
+	size_t size;
+};
+
+static inline void unit_diag_open(struct unit_diag *u)
+{
+	FILE *f;
+
+	u->buf = NULL;
+	u->size = 0;
+	f = open_memstream(&u->buf, &u->size);
+	ck_assert_msg(f != NULL, "open_memstream failed");
+	diag_init(&u->d, f);
+}
+
+/* Everything printed so far, NUL-terminated (valid until the next print). */
+static inline const char *unit_diag_text(struct unit_diag *u)
+{
+	fflush(u->d.out);
+	return u->buf ? u->buf : "";
+}
+
+static inline void unit_diag_close(struct unit_diag *u)
+{
+	fclose(u->d.out);
+	free(u->buf);
+	u->buf = NULL;
+}
+
+/* ast_dump(n, 0) into a malloc'ed string (free it). */
+static inline char *unit_ast_dump(const struct node *n)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	ck_assert_msg(f != NULL, "open_memstream failed");
+	ast_dump(f, n, 0);
+	fclose(f);
+	return buf;
+}
+
+/* Run a suite: the main() of every check_<module>.c. */
+static inline int unit_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+#endif

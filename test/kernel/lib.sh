@@ -1,0 +1,295 @@
+# test/kernel/lib.sh - helpers for the host-kernel integration tests.
+#
+# A test is a bash script test/kernel/NAME.sh that sources this file, runs
+# spry one or more times with spry_run and asserts on what it printed:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   require_root
+#   spry_run 10 'BEGIN { exit(42); }'
+#   assert_rc 42
+#   finish
+#
+# It exits 0 (pass), 1 (fail) or 77 (skip: only where a kernel feature is
+# truly absent).  Every spry_run also checks that spry left nothing behind:
+# no process of its own or of its -c command, no BPF program, no kprobe/
+# uprobe event in tracefs.
+#
+# Environment: $SPRY (default $top_builddir/spry), $top_srcdir.
+
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${SPRY:=$top_builddir/spry}"
+case $SPRY in /*) ;; *) SPRY=$(pwd)/$SPRY ;; esac
+
+T_NAME=$(basename "$0" .sh)
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/spry-kt.XXXXXX")
+T_FAILED=0
+T_RUNS=0
+trap 'rm -rf "$T_TMP"' EXIT
+
+# Results of the last spry_run.
+OUT=$T_TMP/stdout	# file: what spry printed on stdout
+ERR=$T_TMP/stderr	# file: what spry printed on stderr
+RC=0			# its exit status (124: killed by the timeout)
+
+TRACEFS=/sys/kernel/tracing
+[ -d $TRACEFS/events ] || TRACEFS=/sys/kernel/debug/tracing
+
+fail() {
+	echo "FAIL: $T_NAME: $*"
+	T_FAILED=1
+}
+note() { echo "  $T_NAME: $*"; }
+skip() {
+	echo "SKIP: $T_NAME: $*"
+	exit 77
+}
+
+# Show what the last run printed (after a failed assertion).
+show_output() {
+	echo "  --- spry ${T_LAST_ARGS:-} (exit $RC)"
+	echo "  --- stdout:"
+	head -c 4000 "$OUT" | sed 's/^/  | /'
+	echo "  --- stderr:"
+	head -c 4000 "$ERR" | sed 's/^/  | /'
+}
+
+require_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	[ -x "$SPRY" ] || { fail "no spry binary at $SPRY"; finish; }
+	if [ ! -d $TRACEFS/events ]; then
+		mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
+			skip "no tracefs"
+		TRACEFS=/sys/kernel/tracing
+	fi
+}
+
+# require_tracepoint SYS/NAME: skip when the kernel does not have it.
+require_tracepoint() {
+	[ -d "$TRACEFS/events/$1" ] || skip "no tracepoint $1 in this kernel"
+}
+
+require_cmd() {
+	command -v "$1" >/dev/null 2>&1 || fail "needs $1 (scripts/deps installs it)"
+}
+
+# ---- leftovers ----
+
+# IDs of every loaded BPF program, one a line.
+bpf_prog_ids() {
+	bpftool -j prog show 2>/dev/null |
+		python3 -c 'import json, sys
+try:
+	d = json.load(sys.stdin)
+except ValueError:
+	d = []
+for p in d:
+	print(p["id"])' 2>/dev/null | sort
+}
+
+# Processes (other than ourselves) that carry this run's marker in their
+# environment: spry itself and anything its -c command started.
+marked_procs() {
+	local mark=$1 p pid
+	for p in /proc/[0-9]*; do
+		pid=${p#/proc/}
+		[ "$pid" = $$ ] && continue
+		[ "$pid" = "$BASHPID" ] && continue
+		if tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qx "SPRY_TEST_MARK=$mark"; then
+			echo "$pid $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
+		fi
+	done
+}
+
+dyn_events() {
+	cat $TRACEFS/kprobe_events $TRACEFS/uprobe_events 2>/dev/null | sort
+}
+
+other_spry_running() {
+	local c
+	for c in /proc/[0-9]*/comm; do
+		[ "$(cat "$c" 2>/dev/null)" = spry ] && return 0
+	done
+	return 1
+}
+
+check_leftovers() {
+	local mark=$1 before_progs=$2 before_events=$3 left i
+	# Children are killed and reaped by rt_close(); give the kernel a moment
+	# for exiting processes and RCU-freed programs.
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		left=$(marked_procs "$mark")
+		[ -z "$left" ] && break
+		sleep 0.2
+	done
+	if [ -n "$left" ]; then
+		fail "processes left behind after spry exited:"
+		echo "$left" | sed 's/^/    /'
+		# Do not let them disturb the next test.
+		echo "$left" | while read -r pid _; do kill -9 "$pid" 2>/dev/null; done
+	fi
+
+	if command -v bpftool >/dev/null 2>&1; then
+		for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+			left=$(comm -13 "$before_progs" <(bpf_prog_ids))
+			[ -z "$left" ] && break
+			sleep 0.2
+		done
+		if [ -n "$left" ]; then
+			# On a shared development machine another spry may be
+			# running; CI runs alone, so there the check is strict.
+			if other_spry_running; then
+				note "another spry is running: BPF leftover check skipped"
+			else
+				fail "BPF programs left loaded after spry exited: $(echo $left)"
+			fi
+		fi
+	fi
+
+	left=$(comm -13 "$before_events" <(dyn_events))
+	[ -n "$left" ] && fail "tracefs events left behind: $left"
+}
+
+# ---- running spry ----
+
+# spry_run TIMEOUT ARGS...: run $SPRY ARGS under a timeout (seconds), with
+# stdin from /dev/null; sets OUT, ERR, RC and checks for leftovers.
+spry_run() {
+	local t=$1 mark
+	shift
+	T_RUNS=$((T_RUNS + 1))
+	mark="$T_NAME.$$.$T_RUNS"
+	T_LAST_ARGS="$*"
+	bpf_prog_ids >"$T_TMP/progs.before"
+	dyn_events >"$T_TMP/events.before"
+	SPRY_TEST_MARK=$mark timeout -k 5 "$t" "$SPRY" "$@" \
+		</dev/null >"$OUT" 2>"$ERR"
+	RC=$?
+	[ $RC -eq 124 ] && fail "spry did not finish within ${t}s: $*"
+	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$ERR"; then
+		fail "sanitizer report"
+		show_output
+	fi
+	check_leftovers "$mark" "$T_TMP/progs.before" "$T_TMP/events.before"
+	return 0
+}
+
+# spry_start ARGS...: start $SPRY ARGS in the background (for signal tests);
+# spry_stop SIGNAL TIMEOUT sends SIGNAL, waits up to TIMEOUT seconds for it to
+# end, then sets RC and checks for leftovers like spry_run.
+spry_start() {
+	T_RUNS=$((T_RUNS + 1))
+	T_MARK="$T_NAME.$$.$T_RUNS"
+	T_LAST_ARGS="$*"
+	bpf_prog_ids >"$T_TMP/progs.before"
+	dyn_events >"$T_TMP/events.before"
+	SPRY_TEST_MARK=$T_MARK "$SPRY" "$@" </dev/null >"$OUT" 2>"$ERR" &
+	SPRY_PID=$!
+}
+
+spry_stop() {
+	local sig=$1 t=$2 i
+	kill -"$sig" "$SPRY_PID" 2>/dev/null
+	for ((i = 0; i < t * 10; i++)); do
+		kill -0 "$SPRY_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$SPRY_PID" 2>/dev/null; then
+		fail "spry did not exit within ${t}s of SIG$sig"
+		kill -9 "$SPRY_PID" 2>/dev/null
+	fi
+	wait "$SPRY_PID"
+	RC=$?
+	check_leftovers "$T_MARK" "$T_TMP/progs.before" "$T_TMP/events.before"
+}
+
+# Wait until spry has attached: its stdout or stderr says something, or
+# @secs pass.  (A fixed sleep is the fallback: attach prints nothing.)
+spry_settle() {
+	sleep "${1:-1}"
+}
+
+# The value N of a "@name: N" line of the last run's stdout (empty if none).
+map_value() {
+	sed -n "s/^$1: \([0-9-]*\)\$/\1/p" "$OUT" | tail -n 1
+}
+
+# ---- assertions ----
+
+assert_rc() {
+	[ "$RC" -eq "$1" ] && return 0
+	fail "exit status $RC, expected $1"
+	show_output
+}
+
+assert_rc_nonzero() {
+	[ "$RC" -ne 0 ] && [ "$RC" -ne 124 ] && return 0
+	fail "exit status $RC, expected a failure"
+	show_output
+}
+
+# assert_contains STRING: stdout contains STRING (fixed string).
+assert_contains() {
+	grep -qF -- "$1" "$OUT" && return 0
+	fail "stdout does not contain '$1'"
+	show_output
+}
+
+assert_not_contains() {
+	grep -qF -- "$1" "$OUT" || return 0
+	fail "stdout contains '$1'"
+	show_output
+}
+
+# assert_match ERE: some stdout line matches the extended regex.
+assert_match() {
+	grep -qE -- "$1" "$OUT" && return 0
+	fail "no stdout line matches /$1/"
+	show_output
+}
+
+assert_err_contains() {
+	grep -qF -- "$1" "$ERR" && return 0
+	fail "stderr does not contain '$1'"
+	show_output
+}
+
+assert_err_match() {
+	grep -qE -- "$1" "$ERR" && return 0
+	fail "no stderr line matches /$1/"
+	show_output
+}
+
+# assert_stdout_equals TEXT: stdout is exactly TEXT (plus a final newline).
+assert_stdout_equals() {
+	if [ "$(cat "$OUT")" = "$1" ]; then
+		return 0
+	fi
+	fail "stdout is not what was expected"
+	echo "  --- expected:"
+	printf '%s\n' "$1" | sed 's/^/  | /'
+	show_output
+}
+
+# assert_lines_ge N ERE: at least N stdout lines match.
+assert_lines_ge() {
+	local n
+	n=$(grep -cE -- "$2" "$OUT")
+	[ "$n" -ge "$1" ] && return 0
+	fail "$n stdout lines match /$2/, expected at least $1"
+	show_output
+}
+
+# A diagnostic with a location: "FILE:LINE:COL: error: ..." and a caret line.
+assert_diag() {
+	assert_err_match "^[^:]+:[0-9]+:[0-9]+: error: .*$1"
+	assert_err_match '^ *\^'
+}
+
+finish() {
+	[ $T_FAILED = 0 ] || exit 1
+	echo "PASS: $T_NAME"
+	exit 0
+}
