@@ -12,8 +12,9 @@
  *   printf   exactly as formatted, nothing added
  *   print    the values with their default formats, ", "-joined, then "\n"
  *   map      "@name:" then one "key: value" row per entry sorted by value
- *            ascending; several keys are written "[k1, k2]"; a keyless map
- *            is the single line "@name: value"; a blank line ends the block
+ *            ascending; several keys (or a multi-line key, a stack) are
+ *            written "[k1, k2]"; a blank line ends the block.  A keyless
+ *            map is the single line "@name: value", no blank line
  *   hist     "@name:" then per key group (keyed: a "key:" line first) the
  *            log2 buckets "[8k, 16k)             10 |@@@@...|", groups
  *            sorted by their total count ascending; a blank line ends it
@@ -95,6 +96,9 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 	      size_t len);
 /* Print a map (count/sum/plain as rows, quantize as histograms). */
 void out_map(struct output *o, const struct out_map_data *md);
+/* Text: an empty line, so that the maps printed after a ^C do not start
+ * on the line where the terminal echoed it.  JSON: nothing. */
+void out_break(struct output *o);
 /* In JSON, a lost_events record; in text nothing (stderr is the runtime's). */
 void out_lost(struct output *o, unsigned long long n);
 /* Flush @f: at exit and before blocking; after every record when

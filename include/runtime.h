@@ -22,6 +22,7 @@ struct output;
 struct probe;
 struct ring_buffer;
 struct perf_buffer;
+struct rt_ksyms;
 
 enum out_format { OUT_TEXT, OUT_JSON };
 
@@ -54,6 +55,7 @@ struct runtime {
 	struct probe *attach_end; /* first probe attach was not tried on */
 	bool attaching;		/* rt_attach started: detach on close */
 	bool opened;		/* rt_open started: rt_close has work */
+	struct rt_ksyms *ksyms;	/* /proc/kallsyms, read on first use */
 };
 
 /* Create maps, load programs.  With opts->command, fork the child now (it

@@ -15,6 +15,8 @@
 #include "diag.h"
 
 struct script;
+struct node;
+struct type;
 
 /* Builtin variables and functions, available in every probe. */
 #define BUILTINS(X)							\
@@ -52,5 +54,12 @@ enum builtin {
 const char *builtin_name(enum builtin b);
 
 int sema_script(struct script *s, struct diag *d);
+
+/* For lowering: the 64-bit integer type in which the operands of N_BINARY @n
+ * are computed, so whether a comparison, division, modulo or right shift is
+ * signed (comparisons have type s32 whatever their operands).  Pointers count
+ * as u64.  NULL where no integer operation happens: && and || (truth values),
+ * == and != between strings (a byte compare). */
+const struct type *sema_binop_type(const struct node *n);
 
 #endif

@@ -251,6 +251,11 @@ static void fmt_stack(struct output *o, uint64_t id, bool user)
 	uint64_t ips[OUT_STACK_MAX];
 	int n = -1, i;
 
+	/* a negative id is bpf_get_stackid()'s error: no stack was taken */
+	if (!user && (int64_t)id < 0) {
+		ob_puts(o, "<no stack>");
+		return;
+	}
 	if (o->stack_read)
 		n = o->stack_read(o->hook_ctx, id, user, ips, OUT_STACK_MAX);
 	if (n <= 0) {
@@ -483,9 +488,10 @@ static void json_value(struct output *o, const struct type *t, const void *p)
 
 /* ---- printf ---- */
 
-/* One conversion, rebuilt for the host's snprintf with just the flags C
- * defines for it; @allowed lists those flags.  @kind: 'd' signed long long,
- * 'u' unsigned long long, 'c' int, 's' string. */
+/* One conversion rebuilt for the host's snprintf: "%" + the user's flags
+ * that C defines for @conv (@allowed; the others would be undefined
+ * behaviour) + width + precision + length modifier @len + @conv.  The caller
+ * passes exactly one argument of the C type that spec names. */
 static void pf_spec(char *spec, size_t n, const char *flags,
 		    const char *allowed, int width, int prec, const char *len,
 		    char conv)
@@ -716,6 +722,15 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 	return 0;
 }
 
+void out_break(struct output *o)
+{
+	if (o->format == OUT_JSON)
+		return;
+	ob_reset(o);
+	ob_putc(o, '\n');
+	ob_write(o);
+}
+
 void out_lost(struct output *o, unsigned long long n)
 {
 	if (o->format != OUT_JSON)
@@ -870,7 +885,8 @@ static void out_rows(struct output *o, const struct out_map_data *md)
 		} else {
 			ob_puts(o, json ? "null" : "");
 		}
-		ob_puts(o, json ? "}}\n" : "\n\n");
+		/* a one-line scalar needs no blank line to set it off */
+		ob_puts(o, json ? "}}\n" : "\n");
 		free(idx);
 		return;
 	}

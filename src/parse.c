@@ -230,6 +230,7 @@ static struct node *p_primary(struct parser *p)
 	case TK_CHAR:
 		n = p_node(p, N_NUM, &p->tok.loc);
 		n->num = p->tok.num;
+		n->is_char = p->tok.kind == TK_CHAR;
 		p_next(p);
 		return n;
 	case TK_STR:

@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -373,6 +374,117 @@ static int rt_stack_read(void *ctx, uint64_t id, bool user, uint64_t *ips,
 	return (int)n;
 }
 
+/* ---- kernel symbols ---- */
+
+struct rt_ksym {
+	uint64_t addr;
+	const char *name;
+};
+
+struct rt_ksyms {
+	struct rt_ksym *v;
+	size_t n;
+	char *names;		/* all names, NUL-separated */
+	bool loaded;
+};
+
+static int rt_ksym_cmp(const void *a, const void *b)
+{
+	const struct rt_ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* /proc/kallsyms, once, sorted.  Addresses read as 0 when kptr_restrict
+ * hides them: then there is nothing to name with and stacks stay hex. */
+static void rt_ksyms_load(struct rt_ksyms *ks)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	size_t ncap = 0, nlen = 0, cap_v = 0, i;
+	char line[512];
+
+	ks->loaded = true;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long addr;
+		char type, name[256];
+		size_t len;
+
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 ||
+		    !addr)
+			continue;
+		/* text symbols only: stacks and ksym() hold code addresses */
+		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+			continue;
+		len = strlen(name) + 1;
+		if (nlen + len > ncap) {
+			char *nn = realloc(ks->names, ncap = (ncap + len) * 2);
+
+			if (!nn)
+				break;
+			ks->names = nn;
+		}
+		memcpy(ks->names + nlen, name, len);
+		if (ks->n == cap_v) {
+			struct rt_ksym *nv = realloc(ks->v, (cap_v = cap_v ?
+						     cap_v * 2 : 4096) *
+						     sizeof(*nv));
+
+			if (!nv)
+				break;
+			ks->v = nv;
+		}
+		/* names move with realloc: keep offsets until the end */
+		ks->v[ks->n].addr = addr;
+		ks->v[ks->n].name = (const char *)(uintptr_t)nlen;
+		ks->n++;
+		nlen += len;
+	}
+	fclose(f);
+	for (i = 0; i < ks->n; i++)
+		ks->v[i].name = ks->names + (uintptr_t)ks->v[i].name;
+	qsort(ks->v, ks->n, sizeof(*ks->v), rt_ksym_cmp);
+}
+
+static void rt_ksyms_free(struct rt_ksyms *ks)
+{
+	free(ks->v);
+	free(ks->names);
+	memset(ks, 0, sizeof(*ks));
+}
+
+/* The output layer's ksym hook: "vfs_read+0x25", or NULL for hex. */
+static const char *rt_ksym(void *ctx, uint64_t addr, char *buf, size_t n)
+{
+	struct runtime *rt = ctx;
+	struct rt_ksyms *ks = rt->ksyms;
+	size_t lo = 0, hi;
+
+	if (!ks)
+		return NULL;
+	if (!ks->loaded)
+		rt_ksyms_load(ks);
+	hi = ks->n;
+	if (!hi || addr < ks->v[0].addr)
+		return NULL;
+	/* the last symbol at or below addr */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->v[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (addr == ks->v[lo].addr)
+		snprintf(buf, n, "%s", ks->v[lo].name);
+	else
+		snprintf(buf, n, "%s+0x%" PRIx64, ks->v[lo].name,
+			 addr - ks->v[lo].addr);
+	return buf;
+}
+
 /* ---- programs ---- */
 
 /* Split @log into lines in place; returns the count. */
@@ -556,9 +668,17 @@ static int rt_prog_run(struct runtime *rt, struct probe *p)
 
 /* ---- the -c child ---- */
 
+/* Fork the -c child, parked on a pipe until rt_run releases it.
+ *
+ * It must never outlive spry.  PR_SET_PDEATHSIG covers the child itself
+ * even when spry is SIGKILLed, but not what `sh -c` forks in turn; so where
+ * the kernel lets us, the child is pid 1 of a new pid namespace, and when it
+ * dies the kernel kills everything it started.  (Its processes still have
+ * their usual pids in spry's namespace, which is what BPF reports.)  Without
+ * that privilege it is a plain fork. */
 static int rt_child_fork(struct runtime *rt)
 {
-	pid_t parent = getpid(), pid;
+	pid_t pid;
 	int gate[2];
 
 	if (pipe2(gate, O_CLOEXEC)) {
@@ -568,7 +688,10 @@ static int rt_child_fork(struct runtime *rt)
 	}
 	/* stdio buffers would be written twice, by both processes */
 	fflush(NULL);
-	pid = fork();
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL,
+			     NULL, NULL);
+	if (pid < 0)
+		pid = fork();
 	if (pid < 0) {
 		int err = -errno;
 
@@ -583,11 +706,10 @@ static int rt_child_fork(struct runtime *rt)
 		ssize_t r;
 		char c;
 
-		/* die with spry, even a spry killed by SIGKILL; the check
-		 * after it closes the race with a parent already gone */
+		/* die with spry, even a spry killed by SIGKILL.  Had spry
+		 * died before this prctl, the gate's write end is closed and
+		 * the read below sees EOF: no race. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
 		close(gate[1]);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -595,7 +717,7 @@ static int rt_child_fork(struct runtime *rt)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGCHLD, SIG_DFL);
 		/* parked until every probe is attached; EOF means spry gave
-		 * up without releasing us */
+		 * up (or died) without releasing us */
 		do
 			r = read(gate[0], &c, 1);
 		while (r < 0 && errno == EINTR);
@@ -814,7 +936,9 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	out_init(rt->out, opts->out ? opts->out : stdout, opts->format,
 		 opts->unbuffered);
 	rt->out->stack_read = rt_stack_read;
+	rt->out->ksym = rt_ksym;
 	rt->out->hook_ctx = rt;
+	rt->ksyms = calloc(1, sizeof(*rt->ksyms));	/* loaded on first use */
 
 	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
 	setrlimit(RLIMIT_MEMLOCK, &unlimited);
@@ -935,11 +1059,15 @@ int rt_run(struct runtime *rt)
 	if (rt_lost_check(rt) && !status)
 		status = 2;
 
-	for (i = 0; i < rt->s->nmaps; i++) {
+	for (i = 0, n = 0; i < rt->s->nmaps; i++) {
 		const struct map *m = rt->s->maps[i];
 
-		if (m->printed && m->kind <= MAP_QUANTIZE)
-			rt_map_print(rt, m);
+		if (!m->printed || m->kind > MAP_QUANTIZE)
+			continue;
+		/* after a ^C the terminal shows "^C": start on a new line */
+		if (!n++ && rt_sig_stop)
+			out_break(rt->out);
+		rt_map_print(rt, m);
 	}
 	out_flush(rt->out);
 	if (rt->lost)
@@ -979,6 +1107,11 @@ void rt_close(struct runtime *rt)
 		if (s->maps[i]->fd >= 0)
 			close(s->maps[i]->fd);
 		s->maps[i]->fd = -1;
+	}
+	if (rt->ksyms) {
+		rt_ksyms_free(rt->ksyms);
+		free(rt->ksyms);
+		rt->ksyms = NULL;
 	}
 	if (rt->out) {
 		out_flush(rt->out);

@@ -409,6 +409,22 @@ static void unify(struct sema *S, const struct map *m, const struct type **slot,
 	     tname(S, t), tname(S, o), loc_str(S, slot_loc));
 }
 
+/* An assigned @-map whose name is close to @m's. */
+static const char *suggest_map(struct sema *S, const struct map *m)
+{
+	const char *found = NULL;
+	unsigned best = 99, i;
+
+	for (i = 0; i < S->nsig; i++) {
+		const struct map *o = S->s->maps[i];
+
+		if (o != m && o->name[0] == '@' && S->known[i].kind_set &&
+		    close_enough(m->name, o->name, &best))
+			found = o->name;
+	}
+	return found;
+}
+
 enum map_use {
 	USE_READ,	/* @m[k] in an expression */
 	USE_WRITE,	/* @m[k] = v */
@@ -458,6 +474,9 @@ static void map_use(struct sema *S, struct node *n, const char *name,
 			for (key = keys, i = 0; key; key = key->next, i++) {
 				char what[32];
 
+				/* a key that cannot be one was reported */
+				if (!map_norm(S, key->type))
+					continue;
 				snprintf(what, sizeof(what), "key %u", i + 1);
 				unify(S, m, &c->keys[i], &c->key_loc[i],
 				      key->type, &key->loc, what);
@@ -486,7 +505,14 @@ static void map_use(struct sema *S, struct node *n, const char *name,
 	 * probe; in the reporting walk that is the final one. */
 	if (!k->kind_set) {
 		if (!c->reported && !S->quiet) {
-			serr(S, &n->loc, "map %s is never assigned", m->name);
+			const char *hint = suggest_map(S, m);
+
+			if (hint)
+				serr(S, &n->loc, "map %s is never assigned; did "
+				     "you mean %s?", m->name, hint);
+			else
+				serr(S, &n->loc, "map %s is never assigned",
+				     m->name);
 			c->reported = true;
 		}
 		n->type = use == USE_WHOLE ? &type_void : &bad_type;
@@ -553,6 +579,14 @@ static bool resolve_var(struct sema *S, struct node *n, const char *name)
 static void unknown_ident(struct sema *S, struct node *n)
 {
 	const char *hint = suggest_builtin(n->name, true);
+	unsigned best = 99, i;
+
+	/* a plain map name is as likely a typo's target */
+	if (hint)
+		best = edit_distance(n->name, hint);
+	for (i = 0; i < S->nassigned; i++)
+		if (close_enough(n->name, S->assigned[i], &best))
+			hint = S->assigned[i];
 
 	if (hint)
 		serr(S, &n->loc, "unknown identifier '%s'; did you mean '%s'?",
@@ -877,34 +911,40 @@ static const struct type *expr_cond(struct sema *S, struct node *n)
 	return n->type;
 }
 
-/* A note listing a struct's fields, closest first if one is close. */
-static void note_fields(struct sema *S, const struct type *st,
-			const char *name)
+/* "unknown field", with the closest field if one is close and a note
+ * listing the first few. */
+static void unknown_field(struct sema *S, struct node *n,
+			  const struct type *st)
 {
 	const struct member *m, *close = NULL;
-	unsigned best = 99, n = 0;
+	unsigned best = 99, cnt = 0;
 	char list[256] = "";
 	size_t at = 0;
 
-	for (m = st->members; m; m = m->next) {
-		if (close_enough(name, m->name, &best))
+	for (m = st->members; m; m = m->next)
+		if (close_enough(n->name, m->name, &best))
 			close = m;
-		if (n < 6) {
+	if (close)
+		serr(S, &n->loc, "unknown field '%s' in %s; did you mean '%s'?",
+		     n->name, tname(S, st), close->name);
+	else
+		serr(S, &n->loc, "unknown field '%s' in %s", n->name,
+		     tname(S, st));
+	for (m = st->members; m; m = m->next) {
+		if (cnt < 6) {
 			int w = snprintf(list + at, sizeof(list) - at, "%s%s",
-					 n ? ", " : "", m->name);
+					 cnt ? ", " : "", m->name);
 
 			if (w > 0 && (size_t)w < sizeof(list) - at)
 				at += (size_t)w;
 		}
-		n++;
+		cnt++;
 	}
-	if (close)
-		snote(S, NULL, "did you mean '%s'?", close->name);
-	if (!n)
+	if (!cnt)
 		snote(S, NULL, "%s has no known fields", tname(S, st));
 	else
 		snote(S, NULL, "%s has %s%s", tname(S, st), list,
-		      n > 6 ? ", ..." : "");
+		      cnt > 6 ? ", ..." : "");
 }
 
 static const struct type *expr_member(struct sema *S, struct node *n)
@@ -956,9 +996,7 @@ static const struct type *expr_member(struct sema *S, struct node *n)
 	}
 	m = type_member(st, n->name);
 	if (!m) {
-		serr(S, &n->loc, "unknown field '%s' in %s", n->name,
-		     tname(S, st));
-		note_fields(S, st, n->name);
+		unknown_field(S, n, st);
 		return n->type = &bad_type;
 	}
 	return n->type = m->type;
@@ -1407,7 +1445,8 @@ static const struct type *expr(struct sema *S, struct node *n)
 	return n->type = &bad_type;
 }
 
-/* ---- statements ---- */
+/* ---- statements ----
+ * Statements have no type (NULL); only expressions do. */
 
 /* The value of `m[k] = rhs`: aggregations give the map its kind. */
 static const struct type *assign_value(struct sema *S, struct node *rhs,
@@ -1500,14 +1539,12 @@ static void stmt_assign(struct sema *S, struct node *n)
 		lhs->lhs->map = lhs->map;
 		lhs->lhs->type = lhs->type;
 	}
-	n->type = &type_void;
 }
 
 static void stmt_delete(struct sema *S, struct node *n)
 {
 	struct node *lhs = n->lhs;
 
-	n->type = &type_void;
 	if (lhs->kind == N_MAP) {
 		map_use(S, lhs, lhs->name, lhs->args, USE_DELETE, MAP_PLAIN,
 			NULL, NULL);
@@ -1550,15 +1587,37 @@ static void stmt(struct sema *S, struct node *n)
 		break;
 	case N_ASSIGN:
 		stmt_assign(S, n);
-		return;
+		break;
 	case N_DELETE:
 		stmt_delete(S, n);
-		return;
+		break;
 	default:
 		expr(S, n);
-		return;
+		break;
 	}
-	n->type = &type_void;
+}
+
+const struct type *sema_binop_type(const struct node *n)
+{
+	const struct type *l = n->lhs->type, *r = n->rhs->type;
+
+	assert(n->kind == N_BINARY && l && r && "a typed binary operator");
+	switch ((enum binop)n->op) {
+	case B_LAND:
+	case B_LOR:
+		return NULL;
+	case B_SHL:
+	case B_SHR:
+		return promote(l);
+	default:
+		break;
+	}
+	if (type_is_string(l) && type_is_string(r))
+		return NULL;
+	if (type_is_int(l) && type_is_int(r))
+		return arith(l, r);
+	/* pointer arithmetic and comparisons: addresses */
+	return &type_u64;
 }
 
 /* ---- the pass ---- */

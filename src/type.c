@@ -264,7 +264,7 @@ static const struct type *c_base(struct arena *a, const char *p,
 				 bool is_signed, bool sized_int)
 {
 	bool sign_given = false, sgn = true, is_char = false, is_void = false;
-	bool unknown = false;
+	bool unknown = false, is_enum = false;
 	unsigned bytes = 0;
 	char word[64];
 	size_t i, n;
@@ -275,8 +275,13 @@ static const struct type *c_base(struct arena *a, const char *p,
 			break;
 		if (c_word(&p, "const") || c_word(&p, "volatile") ||
 		    c_word(&p, "__data_loc") || c_word(&p, "__rel_loc") ||
-		    c_word(&p, "__user") || c_word(&p, "enum"))
+		    c_word(&p, "__user"))
 			continue;
+		if (c_word(&p, "enum")) {
+			/* the tag that follows reads as an unknown typedef */
+			is_enum = true;
+			continue;
+		}
 		if (c_word(&p, "unsigned")) {
 			sign_given = true;
 			sgn = false;
@@ -365,7 +370,7 @@ static const struct type *c_base(struct arena *a, const char *p,
 		bytes = 4;		/* plain "unsigned" or "signed" */
 	if (!bytes)
 		bytes = (size == 1 || size == 2 || size == 4 || size == 8) ?
-			size : 8;
+			size : is_enum ? 4 : 8;
 	return type_int(bytes, sgn);
 }
 

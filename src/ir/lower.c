@@ -165,7 +165,9 @@ struct lower {
 	struct ir_func *f;
 	int ctx;		/* vreg holding r1 (the context) from entry */
 	bool ctx_used;
-	int ret;		/* label: return 0 */
+	int ret;		/* label: the way out (lost events, return 0) */
+	int exit;		/* label: return 0 */
+	int lost;		/* vreg counting lost events, or IR_NONE */
 	unsigned sp;		/* frame bytes in use */
 	int err;
 };
@@ -468,11 +470,29 @@ static const struct member *find_member(const struct type *st,
 	return NULL;
 }
 
+/* What a stack buffer for @n holds, for the overflow message. */
+static const char *buf_what(const struct node *n)
+{
+	if (n->kind == N_CALL && n->builtin == BI_STR)
+		return "str() buffer";
+	if (n->kind == N_CALL && n->builtin == BI_MEM)
+		return "mem() buffer";
+	if (n->kind == N_CALL && n->builtin == BI_DYN)
+		return "dyn() buffer";
+	if (n->kind == N_IDENT && n->builtin == BI_COMM)
+		return "comm buffer";
+	if (n->map)
+		return "map value";
+	if (n->kind == N_STR)
+		return "string literal";
+	return "temporary";
+}
+
 /* A fresh stack buffer holding memory value @n. */
-static int ex_mem(struct lower *L, struct node *n, const char *what)
+static int ex_mem(struct lower *L, struct node *n)
 {
 	unsigned size = round8(n->type->size);
-	int off = stk_alloc(L, size, n, what);
+	int off = stk_alloc(L, n->type->size, n, buf_what(n));
 
 	ex_into(L, n, (struct dst){ IR_FP, off, size }, false);
 	return off;
@@ -503,7 +523,7 @@ static void base_addr(struct lower *L, struct node *n, struct addr *a)
 	if (ex_addr(L, n, a))
 		return;
 	*a = (struct addr){ true, AS_KERNEL, IR_FP,
-			    ex_mem(L, n, "temporary") };
+			    ex_mem(L, n) };
 }
 
 /* Lvalue-like nodes: members, indexes and dereferences.  False when @n is
@@ -868,7 +888,7 @@ static void mem_addr(struct lower *L, struct node *n, struct addr *a)
 	if (ex_addr(L, n, a)) {
 		if (!a->direct) {
 			unsigned size = round8(n->type->size);
-			int off = stk_alloc(L, size, n, "string");
+			int off = stk_alloc(L, n->type->size, n, buf_what(n));
 
 			addr_copy(L, a, (struct dst){ IR_FP, off, size },
 				  n->type->size, n->loc);
@@ -876,7 +896,7 @@ static void mem_addr(struct lower *L, struct node *n, struct addr *a)
 		}
 		return;
 	}
-	*a = (struct addr){ true, AS_KERNEL, IR_FP, ex_mem(L, n, "string") };
+	*a = (struct addr){ true, AS_KERNEL, IR_FP, ex_mem(L, n) };
 }
 
 /* String equality (strcmp() == 0 semantics over the shorter declared
@@ -967,13 +987,28 @@ static struct val ex_strcmp(struct lower *L, struct node *n)
 static struct val ex_bool(struct lower *L, struct node *n)
 {
 	int r = new_reg(L), end = ir_label(L->f);
+	struct node *c = n;
+	bool neg = false;
 
-	if (n->kind == N_BINARY && is_cmp(n->op) && !is_mem(n->lhs->type)) {
-		struct val a = ex_int(L, n->lhs), b = ex_int(L, n->rhs);
+	if (n->kind == N_UNARY && n->op == U_NOT) {
+		c = n->lhs;
+		neg = true;
+	}
+	if (c->kind == N_BINARY && is_cmp(c->op) && !is_mem(c->lhs->type)) {
+		struct val a = ex_int(L, c->lhs), b = ex_int(L, c->rhs);
+		int cc = cmp_code(c->op, cmp_signed(c));
 
 		ir_movi(L->f, r, 1, n->loc);
-		jump_cc(L, cmp_code(n->op, cmp_signed(n)), a, b, end, n->loc);
+		jump_cc(L, neg ? cc_invert(cc) : cc, a, b, end, n->loc);
 		ir_movi(L->f, r, 0, n->loc);
+	} else if (neg && !c->is_const && !(c->kind == N_BINARY &&
+		   (c->op == B_LAND || c->op == B_LOR || is_cmp(c->op))) &&
+		   !(c->kind == N_UNARY && c->op == U_NOT)) {
+		struct val v = ex_int(L, c);
+
+		ir_movi(L->f, r, 0, n->loc);
+		ir_jcci(L->f, BPF_JNE, val_reg(L, v, n->loc), 0, end, n->loc);
+		ir_movi(L->f, r, 1, n->loc);
 	} else {
 		ir_movi(L->f, r, 0, n->loc);
 		ex_branch(L, n, false, end);
@@ -1176,15 +1211,39 @@ static struct val ex_binary(struct lower *L, struct node *n)
 	return v_reg(r, true);
 }
 
+/* Evaluate @n into register @r.  A temporary result is renamed rather
+ * than moved: it was created by this very evaluation (instructions from
+ * @start on), so nothing else refers to it. */
+static void ex_int_to(struct lower *L, struct node *n, int r)
+{
+	unsigned start = L->f->n, i;
+	struct val v = ex_int(L, n);
+
+	if (v.imm || !v.owned) {
+		set_val(L, r, v, n->loc);
+		return;
+	}
+	for (i = start; i < L->f->n; i++) {
+		struct ir_insn *in = &L->f->insns[i];
+
+		if (in->dst == v.reg)
+			in->dst = r;
+		if (in->a == v.reg)
+			in->a = r;
+		if (in->b == v.reg)
+			in->b = r;
+	}
+}
+
 static struct val ex_cond(struct lower *L, struct node *n)
 {
 	int r = new_reg(L), other = ir_label(L->f), end = ir_label(L->f);
 
 	ex_branch(L, n->cond, false, other);
-	set_val(L, r, ex_int(L, n->lhs), n->lhs->loc);
+	ex_int_to(L, n->lhs, r);
 	ir_ja(L->f, end, n->loc);
 	ir_place(L->f, other, n->loc);
-	set_val(L, r, ex_int(L, n->rhs), n->rhs->loc);
+	ex_int_to(L, n->rhs, r);
 	ir_place(L->f, end, n->loc);
 	return v_reg(r, true);
 }
@@ -1364,11 +1423,14 @@ static void ex_into(struct lower *L, struct node *n, struct dst d, bool zero)
 	assert(is_mem(n->type) && "ex_into takes memory values");
 	switch (n->kind) {
 	case N_STR: {
-		unsigned char *b = arena_alloc(L->s->arena, w + 1);
+		/* the padding joins the literal's last word: "none" into 16
+		 * bytes is two ST.DW */
+		unsigned char *b = arena_alloc(L->s->arena, d.size + 1);
 
 		memcpy(b, n->str, w < n->len + 1 ? w : n->len + 1);
-		store_bytes(L, d.base, d.off, b, w, l);
-		goto pad;
+		store_bytes(L, d.base, d.off, b, d.size, l);
+		L->sp = mark;
+		return;
 	}
 	case N_IDENT:
 		if (n->builtin == BI_COMM) {
@@ -1423,13 +1485,60 @@ pad:
 
 /* ---- statements ---- */
 
-/* bpf_ringbuf_output(events, rec, size, 0); on failure lost[0] += 1 */
+static bool is_event_call(const struct node *c)
+{
+	return c->kind == N_CALL && (c->builtin == BI_PRINTF ||
+	       c->builtin == BI_PRINT || c->builtin == BI_EXIT ||
+	       c->builtin == BI_CLEAR);
+}
+
+/* Event call sites in a statement list. */
+static unsigned count_events(const struct node *n)
+{
+	unsigned k = 0;
+
+	for (; n; n = n->next) {
+		if (n->kind == N_BLOCK)
+			k += count_events(n->body);
+		else if (n->kind == N_IF)
+			k += count_events(n->lhs) + count_events(n->rhs);
+		else if (n->kind == N_EXPR)
+			k += is_event_call(n->lhs);
+	}
+	return k;
+}
+
+
+/* lost[0] += @n (this CPU's slot: no atomics needed) */
+static void lost_add(struct lower *L, struct val n, int done, struct node *at)
+{
+	struct map *lost = internal_map(L, script_lost_map(L->s));
+	struct loc l = at->loc;
+	unsigned mark = L->sp;
+	int key = stk_alloc(L, 4, at, "map key"), p, t;
+
+	ir_st(L->f, BPF_W, IR_FP, key, 0, l);
+	call_lookup(L, lost, key, l);
+	p = ret_reg(L, l);
+	ir_jcci(L->f, BPF_JEQ, p, 0, done, l);
+	t = new_reg(L);
+	ir_ldx(L->f, BPF_DW, t, p, 0, l);
+	if (n.imm)
+		ir_alui(L->f, BPF_ADD, t, t, n.k, l);
+	else
+		ir_alu(L->f, BPF_ADD, t, t, n.reg, l);
+	ir_stx(L->f, BPF_DW, p, 0, t, l);
+	L->sp = mark;
+}
+
+/* bpf_ringbuf_output(events, rec, size, 0); on failure count a lost
+ * event: right here when the probe sends one event, else in L->lost,
+ * added to the map once on the way out. */
 static void emit_output(struct lower *L, int rec, unsigned size, struct node *at)
 {
 	struct map *ev = internal_map(L, script_events_map(L->s));
-	struct map *lost = internal_map(L, script_lost_map(L->s));
 	struct loc l = at->loc;
-	int ok = ir_label(L->f), r, key;
+	int ok = ir_label(L->f), r;
 
 	ir_ldmap(L->f, IR_R1, ev->id, l);
 	set_ptr(L, LR2, IR_FP, rec, l);
@@ -1438,15 +1547,10 @@ static void emit_output(struct lower *L, int rec, unsigned size, struct node *at
 	ir_call(L->f, BPF_FUNC_ringbuf_output, 4, l);
 	r = ret_reg(L, l);
 	ir_jcci(L->f, BPF_JEQ, r, 0, ok, l);
-	key = stk_alloc(L, 4, at, "map key");
-	ir_st(L->f, BPF_W, IR_FP, key, 0, l);
-	call_lookup(L, lost, key, l);
-	r = ret_reg(L, l);
-	ir_jcci(L->f, BPF_JEQ, r, 0, ok, l);
-	key = new_reg(L);
-	ir_ldx(L->f, BPF_DW, key, r, 0, l);
-	ir_alui(L->f, BPF_ADD, key, key, 1, l);
-	ir_stx(L->f, BPF_DW, r, 0, key, l);
+	if (L->lost != IR_NONE)
+		ir_alui(L->f, BPF_ADD, L->lost, L->lost, 1, l);
+	else
+		lost_add(L, v_imm(1), ok, at);
 	ir_place(L->f, ok, l);
 }
 
@@ -1520,13 +1624,15 @@ static void lower_event(struct lower *L, struct node *n)
 }
 
 /* log2 bucket of @x (script.h): 0 for x < 1, else b with
- * 2^(b-1) <= x < 2^b; a binary search of six steps. */
+ * 2^(b-1) <= x < 2^b.  A binary search that shifts x down to 0 or 1 while
+ * b collects the shifts; then b + x is the bucket, 0 for x == 0 included,
+ * so only a signed x needs a test up front. */
 static struct val quantize_bucket(struct lower *L, struct node *x)
 {
 	static const int steps[] = { 16, 8, 4, 2, 1 };
 	struct loc l = x->loc;
 	struct val v;
-	int r, b, t, done, skip;
+	int r, b, t, done = IR_NONE, skip;
 	unsigned i;
 
 	if (x->is_const) {
@@ -1542,13 +1648,11 @@ static struct val quantize_bucket(struct lower *L, struct node *x)
 	v = ex_int(L, x);
 	r = val_own(L, v, l);
 	b = new_reg(L);
-	done = ir_label(L->f);
 	ir_movi(L->f, b, 0, l);
-	if (x->type->is_signed)
+	if (x->type->is_signed) {
+		done = ir_label(L->f);
 		ir_jcci(L->f, BPF_JSLT, r, 1, done, l);
-	else
-		ir_jcci(L->f, BPF_JEQ, r, 0, done, l);
-	ir_movi(L->f, b, 1, l);
+	}
 	/* 2^32 is no 32-bit immediate: test the high half by shifting */
 	t = new_reg(L);
 	skip = ir_label(L->f);
@@ -1565,7 +1669,9 @@ static struct val quantize_bucket(struct lower *L, struct node *x)
 		ir_alui(L->f, BPF_ADD, b, b, steps[i], l);
 		ir_place(L->f, skip, l);
 	}
-	ir_place(L->f, done, l);
+	ir_alu(L->f, BPF_ADD, b, b, r, l);
+	if (done != IR_NONE)
+		ir_place(L->f, done, l);
 	return v_reg(b, true);
 }
 
@@ -1707,12 +1813,10 @@ static void lower_stmt(struct lower *L, struct node *n)
 		break;
 	case N_EXPR:
 		c = n->lhs;
-		if (c->kind == N_CALL && (c->builtin == BI_PRINTF ||
-		    c->builtin == BI_PRINT || c->builtin == BI_EXIT ||
-		    c->builtin == BI_CLEAR))
+		if (is_event_call(c))
 			lower_event(L, c);
 		else if (is_mem(c->type))
-			ex_mem(L, c, "value");
+			ex_mem(L, c);
 		else if (c->type && c->type->kind != T_VOID)
 			ex_int(L, c);
 		break;
@@ -1724,11 +1828,13 @@ static void lower_stmt(struct lower *L, struct node *n)
 
 int lower_probe(struct script *s, struct probe *p, struct diag *d)
 {
-	struct lower L = { .s = s, .p = p, .d = d };
+	struct lower L = { .s = s, .p = p, .d = d, .lost = IR_NONE };
 	struct loc l = p->loc;
+	struct node tail = { .loc = p->loc };
 
 	L.f = ir_new(s->arena);
 	L.ctx = new_reg(&L);
+	L.exit = ir_label(L.f);
 	L.ret = ir_label(L.f);
 	ir_mov(L.f, L.ctx, IR_CTX, l);
 
@@ -1736,14 +1842,26 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 		/* raw syscall tracepoints fire for every syscall */
 		struct val nr = pvar_load(&L, p->filter_pv, p->filter_pv->type, l);
 
-		ir_jcci(L.f, BPF_JNE, nr.reg, p->filter_nr, L.ret, l);
+		ir_jcci(L.f, BPF_JNE, nr.reg, p->filter_nr, L.exit, l);
 		L.sp = 0;
 	}
 	if (p->pred)
-		ex_branch(&L, p->pred, false, L.ret);
+		ex_branch(&L, p->pred, false, L.exit);
+	L.sp = 0;
+	if (count_events(p->body) > 1) {
+		/* one lost-map update for all events: 3 instructions an
+		 * event instead of 13 */
+		L.lost = new_reg(&L);
+		ir_movi(L.f, L.lost, 0, l);
+	}
 	lower_stmt(&L, p->body);
 
 	ir_place(L.f, L.ret, l);
+	if (L.lost != IR_NONE) {
+		ir_jcci(L.f, BPF_JEQ, L.lost, 0, L.exit, l);
+		lost_add(&L, v_reg(L.lost, false), L.exit, &tail);
+	}
+	ir_place(L.f, L.exit, l);
 	ir_movi(L.f, IR_R0, 0, l);
 	ir_exit(L.f, l);
 

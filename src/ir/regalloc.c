@@ -63,6 +63,7 @@
 struct ra_ival {
 	int vreg;
 	int start, end;		/* positions, see above; start == -1: unused */
+	int refs;		/* definitions and uses: what a spill costs */
 	int hint_reg;		/* a physical register it is copied to/from */
 	int hint_vreg;		/* a register it is computed from */
 };
@@ -248,6 +249,7 @@ static bool ra_fixed(const struct ra *ra, int r, int s, int e)
 
 static void ra_touch(struct ra_ival *v, int pos)
 {
+	v->refs++;
 	if (v->start < 0 || pos < v->start)
 		v->start = pos;
 	if (pos > v->end)
@@ -333,6 +335,18 @@ static int ra_pick(const struct ra *ra, const int owner[],
 	return -1;
 }
 
+/* Is @a a better spill than @b: fewer references per position, then the
+ * later end? */
+static bool ra_cheaper(const struct ra_ival *a, const struct ra_ival *b)
+{
+	long wa = (long)a->refs * (b->end - b->start + 1);
+	long wb = (long)b->refs * (a->end - a->start + 1);
+
+	if (wa != wb)
+		return wa < wb;
+	return a->end > b->end;
+}
+
 /* One linear scan.  Returns the number of registers it decided to spill, or
  * -1 if a spill temporary found no register (cannot happen with the BPF ABI,
  * see the file comment). */
@@ -356,7 +370,7 @@ static int ra_scan(struct ra *ra)
 	for (i = 0; i < nsorted; i++) {
 		struct ra_ival *cur = sorted[i];
 		int ci = cur->vreg - IR_VREG0, victim = -1, vreg_r = -1;
-		int far = -1;
+		const struct ra_ival *best = NULL;
 
 		for (r = 0; r < RA_NREGS; r++)
 			if (owner[r] >= 0 && ra->iv[owner[r]].end < cur->start)
@@ -369,18 +383,20 @@ static int ra_scan(struct ra *ra)
 			continue;
 		}
 
-		/* Spill whichever of cur and the values holding a register
-		 * cur could use ends furthest away. */
+		/* Spill-everywhere costs a load or store per reference, so
+		 * among cur and the values holding a register cur could use,
+		 * spill the one with the fewest references per position it
+		 * keeps a register busy; on a tie, the one ending last. */
 		if (cur->vreg < ra->first_temp)
-			far = cur->end;
+			best = cur;
 		for (r = 0; r < RA_NREGS; r++) {
 			int o = owner[r];
 
 			if (o < 0 || ra->iv[o].vreg >= ra->first_temp ||
 			    ra_fixed(ra, r, cur->start, cur->end))
 				continue;
-			if (ra->iv[o].end > far) {
-				far = ra->iv[o].end;
+			if (!best || ra_cheaper(&ra->iv[o], best)) {
+				best = &ra->iv[o];
 				victim = o;
 				vreg_r = r;
 			}

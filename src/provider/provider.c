@@ -29,6 +29,7 @@ extern const struct provider tracepoint_provider;
 extern const struct provider begin_provider, end_provider;
 extern const struct provider interval_provider;
 extern const struct provider profile_provider;
+extern const struct provider kprobe_provider, kretprobe_provider;
 
 const struct provider *const providers[] = {
 	&tracepoint_provider,
@@ -36,6 +37,7 @@ const struct provider *const providers[] = {
 	&end_provider,
 	&interval_provider,
 	&profile_provider,
+	&kprobe_provider, &kretprobe_provider,
 	NULL,
 };
 

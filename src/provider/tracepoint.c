@@ -19,6 +19,7 @@
  *    syscall number comes from the target arch's table; events it does not
  *    know, and every event when SPRY_NO_RAW_SYSCALLS=1, take the perf path.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -478,7 +479,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 
 		diag_error(d, &p->loc, "tracepoint '%s' not found", full);
 		if (hint)
-			diag_note(d, &p->loc, "did you mean '%s'?", hint);
+			diag_note(d, NULL, "did you mean '%s'?", hint);
 		return err;
 	}
 	if (err) {
@@ -546,10 +547,10 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 	for (int i = 0; i < n; i++) {
 		const char *msys, *mname;
 
+		err = tp_split(s->arena, names[i], &msys, &mname);
+		assert(!err && "tp_list() names are sys/event");
 		q = i ? provider_probe_dup(s, p, last, names[i]) : p;
 		last = q;
-		if (tp_split(s->arena, names[i], &msys, &mname))
-			continue;
 		err = tp_setup(s, q, msys, mname, d);
 		if (err)
 			return err;

@@ -1,8 +1,8 @@
 # A program the compiler accepts but the verifier rejects: a read of the
 # tracepoint context far past the record (the kernel allows ctx reads only
-# within PERF_MAX_TRACE_SIZE).  spry must report it at the script location,
-# exit 1, and leave no program loaded (the probe before it did load) and no
-# child behind (the -c child was already forked).
+# below PERF_MAX_TRACE_SIZE, 8k).  spry must report it at the script
+# location, exit 1, and leave no program loaded (the probe before it did
+# load) and no child behind (the -c child was already forked).
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint sched/sched_switch
@@ -10,7 +10,7 @@ require_tracepoint sched/sched_switch
 cat >"$T_TMP/v.spry" <<'SPRY'
 t:sched/sched_process_exec { @execs = count(); }
 t:sched/sched_switch {
-	@far = data[100].prev_pid;
+	@far = data[200].prev_pid;
 }
 SPRY
 spry_run 30 -c 'sleep 10' "$T_TMP/v.spry"

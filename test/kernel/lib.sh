@@ -97,8 +97,8 @@ marked_procs() {
 		pid=${p#/proc/}
 		[ "$pid" = $$ ] && continue
 		[ "$pid" = "$BASHPID" ] && continue
-		if tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qx "SPRY_TEST_MARK=$mark"; then
-			echo "$pid $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
+		if tr '\0' '\n' 2>/dev/null <"$p/environ" | grep -qx "SPRY_TEST_MARK=$mark"; then
+			echo "$pid $(tr '\0' ' ' 2>/dev/null <"$p/cmdline")"
 		fi
 	done
 }

@@ -283,6 +283,8 @@ START_TEST(default_formats)
 	/* stacks: no hook -> the id; with hooks, frames a line each */
 	v = 7;
 	ck_assert_str_eq(val(&c, &t_kstack, &v), "<stack 7>");
+	sv = -14;
+	ck_assert_str_eq(val(&c, &t_kstack, &sv), "<no stack>");
 	c.o.stack_read = fake_stack;
 	ck_assert_str_eq(val(&c, &t_kstack, &v),
 			 "\n        0xffffffff81000010\n        0xffffffff81000020\n");
@@ -442,7 +444,7 @@ START_TEST(map_keyless_and_empty)
 	cap_open(&c, OUT_TEXT);
 	out_map(&c.o, &md);
 	out_map(&c.o, &me);
-	ck_assert_str_eq(cap_text(&c), "@total: 77\n\n@none:\n\n");
+	ck_assert_str_eq(cap_text(&c), "@total: 77\n@none:\n\n");
 	cap_close(&c);
 
 	cap_open(&c, OUT_JSON);
@@ -822,7 +824,7 @@ START_TEST(rt_run_begin_end)
 	rt_close(&rt);
 	fclose(out);
 	ck_assert_int_eq(status, 3);
-	ck_assert_str_eq(buf, "hello 42\nbye\n@n: 0\n\n");
+	ck_assert_str_eq(buf, "hello 42\nbye\n@n: 0\n");
 	free(buf);
 }
 END_TEST
@@ -898,6 +900,96 @@ START_TEST(rt_child_lifecycle)
 }
 END_TEST
 
+/* Kernels without BPF ring buffers: events through a perf event array. */
+START_TEST(rt_perf_buffer)
+{
+	static struct bpf_insn prog[] = {
+		MOV_REG(6, 1),
+		ST_DW(10, -16, 0), ST_DW(10, -8, 42),
+		MOV_REG(1, 6), LD_MAP(2, 0),
+		/* BPF_F_CURRENT_CPU: 0xffffffff, zero-extended by mov32 */
+		INSN(BPF_ALU | BPF_MOV | BPF_K, 3, 0, 0, -1),
+		MOV_REG(4, 10), ADD_IMM(4, -16), MOV_IMM(5, 16),
+		CALL(BPF_FUNC_perf_event_output),
+		MOV_IMM(0, 0), EXIT(),
+	};
+	static struct reloc relocs[] = { { 4, 0 } };
+	struct fixture f;
+	struct runtime rt;
+	struct rt_opts ro = { 0 };
+	struct diag d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	int status;
+
+	if (!have_bpf())
+		return;
+	fixture_init(&f);
+	f.m_events.bpf_type = BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+	f.m_events.max_entries = 0;
+	f.begin.insns = prog;
+	f.begin.ninsns = sizeof(prog) / sizeof(prog[0]);
+	f.begin.relocs = relocs;
+	f.begin.nrelocs = 1;
+	f.begin.next = NULL;
+	f.m_count.printed = false;
+	ro.out = out;
+	ro.command = "true";
+	diag_init(&d, stderr);
+	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
+	ck_assert_ptr_nonnull(rt.pb);
+	ck_assert_int_eq(rt_attach(&rt), 0);
+	status = rt_run(&rt);
+	rt_close(&rt);
+	fclose(out);
+	ck_assert_int_eq(status, 0);
+	ck_assert_str_eq(buf, "hello 42\n");
+	free(buf);
+}
+END_TEST
+
+/* Lost events stop the trace with status 2, unless -k. */
+START_TEST(rt_lost_events)
+{
+	struct fixture f;
+	struct runtime rt;
+	struct rt_opts ro = { .command = "sleep 0.3" };
+	struct diag d;
+	uint64_t *lost;
+	uint32_t key = 0;
+	int status;
+
+	if (!have_bpf())
+		return;
+	fixture_init(&f);
+	f.s.probes = NULL;
+	f.m_count.printed = false;
+	diag_init(&d, stderr);
+	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
+	lost = calloc((size_t)rt.ncpus, 8);
+	lost[rt.ncpus - 1] = 5;
+	ck_assert_int_eq(bpf_map_update_elem(f.m_lost.fd, &key, lost, 0), 0);
+	ck_assert_int_eq(rt_attach(&rt), 0);
+	status = rt_run(&rt);
+	ck_assert_int_eq(status, 2);
+	ck_assert_uint_eq(rt.lost, 5);
+	ck_assert_int_gt(rt.child, 0);	/* stopped before it ended */
+	rt_close(&rt);
+
+	ro.keep_going = true;
+	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
+	ck_assert_int_eq(bpf_map_update_elem(f.m_lost.fd, &key, lost, 0), 0);
+	ck_assert_int_eq(rt_attach(&rt), 0);
+	status = rt_run(&rt);
+	ck_assert_int_eq(status, 0);
+	ck_assert_uint_eq(rt.lost, 5);
+	ck_assert_int_eq(rt.child, 0);	/* ran to its end */
+	rt_close(&rt);
+	free(lost);
+}
+END_TEST
+
 static Suite *output_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -934,6 +1026,8 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, rt_run_begin_end);
 	tcase_add_test(tc, rt_verifier_rejects);
 	tcase_add_test(tc, rt_child_lifecycle);
+	tcase_add_test(tc, rt_perf_buffer);
+	tcase_add_test(tc, rt_lost_events);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1170,6 +1170,39 @@ START_TEST(test_live_profile)
 }
 END_TEST
 
+/* BEGIN and END are not attached: the runtime runs them with
+ * BPF_PROG_TEST_RUN and no context.  Check that works for what they are. */
+START_TEST(test_live_begin_test_run)
+{
+	union bpf_attr attr;
+	struct fx f;
+	struct probe *p;
+	uint64_t v[3];
+	int err, map_fd;
+
+	if (!can_attach())
+		return;
+	fx_init(&f, arch_host());
+	p = fx_expand(&f, "BEGIN", "", &err);
+	ck_assert_int_eq(err, 0);
+	map_fd = map_create();
+	ck_assert_int_ge(map_fd, 0);
+	p->prog_fd = build_prog(p, map_fd, NULL, NULL);
+	for (int i = 0; i < 2; i++) {
+		memset(&attr, 0, sizeof(attr));
+		attr.test.prog_fd = (unsigned)p->prog_fd;
+		attr.test.retval = 1;
+		ck_assert_int_eq(sys_bpf(BPF_PROG_TEST_RUN, &attr), 0);
+		ck_assert_uint_eq(attr.test.retval, 0);
+	}
+	map_read(map_fd, v);
+	ck_assert_uint_eq(v[0], 2);
+	close(p->prog_fd);
+	close(map_fd);
+	fx_fini(&f);
+}
+END_TEST
+
 START_TEST(test_live_attach_error)
 {
 	struct fx f;
@@ -1234,6 +1267,7 @@ static Suite *tracepoint_suite(void)
 	tcase_add_test(live, test_live_perf_tracepoint);
 	tcase_add_test(live, test_live_interval);
 	tcase_add_test(live, test_live_profile);
+	tcase_add_test(live, test_live_begin_test_run);
 	tcase_add_test(live, test_live_attach_error);
 	suite_add_tcase(s, live);
 	return s;

@@ -116,6 +116,12 @@ START_TEST(test_from_c_ints)
 	ASSERT_C("blk_status_t", 1, false, "u8");
 	ASSERT_C("some_weird_t", 2, true, "s16");
 	ASSERT_C("enum hrtimer_mode", 4, false, "u32");
+	/* size 0: the declaration alone decides (syscall records) */
+	ASSERT_C("int", 0, true, "s32");
+	ASSERT_C("unsigned long", 0, false, "u64");
+	ASSERT_C("umode_t", 0, false, "u16");
+	ASSERT_C("enum foo", 0, false, "u32");
+	ASSERT_C("mystery_t", 0, true, "s64");
 }
 END_TEST
 

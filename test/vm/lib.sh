@@ -4,7 +4,7 @@
 # truly absent) or anything else (fail).  Typical use:
 #
 #	need_spry
-#	run "$SPRY" -e 'kprobe:vfs_read { @[comm] = count(); }' -c 'cat /etc/hostname'
+#	run "$SPRY" -e 'kprobe:vfs_read { @[comm] = count(); }' -c 'cat /etc/hostname >/dev/null'
 #	assert_ok
 #	assert_contains cat
 #

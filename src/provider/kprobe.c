@@ -1,0 +1,736 @@
+/* kprobe.c - kprobe: and kretprobe: on kernel functions.
+ *
+ * Input: "FUNC", "FUNC+OFF" (kprobe only), "0xADDR", or a glob ("vfs_*",
+ * "tcp_*"), as kprobe:/k: and kretprobe:/kr: targets.  Output: ONE probe of
+ * BPF_PROG_TYPE_KPROBE per specifier, its functions in p->targets, attached to
+ * every one of them; the context is the kernel's struct pt_regs.
+ *
+ * Names are checked against kallsyms (ksym.h); globs match tracefs'
+ * available_filter_functions (what ftrace, and so kprobe_multi, can hook),
+ * or kallsyms' text symbols where that file cannot be read.
+ *
+ * Attaching never writes to tracefs, so nothing outlives spry, even killed
+ * by SIGKILL: every kprobe is owned by a file descriptor.
+ *  - Several functions and a kernel with kprobe_multi links (5.18+ built
+ *    with CONFIG_FPROBE): one BPF_LINK_CREATE for all of them.  Such a link
+ *    needs a program loaded with expected_attach_type
+ *    BPF_TRACE_KPROBE_MULTI, which the runtime does not set, so this file
+ *    loads a second copy of the (already relocated) instructions for it.
+ *  - Otherwise one perf_event_open() per function on the kprobe PMU
+ *    (config1 = the name, config2 = the offset, or config1 = 0 and config2 =
+ *    an address), PERF_EVENT_IOC_SET_BPF and ENABLE.  A kprobe perf event
+ *    runs its program on every CPU whichever CPU it was opened on.
+ * A function the kernel refuses (blacklisted, notrace, inlined away) is
+ * skipped with one warning listing how many; only when nothing at all
+ * attaches is the specifier an error.
+ *
+ * Variables: arg0..argN (kprobe), retval (kretprobe), caller (the
+ * instruction pointer as a kernel symbol: in a kprobe the probed function,
+ * in a kretprobe the place it returns to), regs, stack/kstack, ustack.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/bpf.h>
+#include <linux/perf_event.h>
+
+#include <bpf/bpf.h>
+
+#include "arch.h"
+#include "arena.h"
+#include "ksym.h"
+#include "provider.h"
+#include "script.h"
+#include "type.h"
+
+/* Functions named in the "skipped" warning before "...". */
+#define KP_WARN_NAMES	5
+
+struct kp_priv {
+	bool ret;			/* kretprobe */
+	bool is_addr;			/* kprobe:0xADDR */
+	uint64_t addr;
+	unsigned long long offset;	/* kprobe:FUNC+OFF */
+	const struct arch *arch;
+	struct pvar regs;
+};
+
+/* ---- function lists ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct kp_names {
+	char **v;
+	unsigned n, cap;
+};
+
+static void names_push(struct arena *a, struct kp_names *nv, const char *s,
+		       size_t len)
+{
+	if (nv->n == nv->cap) {
+		unsigned cap = nv->cap ? 2 * nv->cap : 64;
+
+		nv->v = arena_grow(a, nv->v, nv->cap * sizeof(*nv->v),
+				   cap * sizeof(*nv->v));
+		nv->cap = cap;
+	}
+	nv->v[nv->n++] = arena_strndup(a, s, len);
+}
+
+/* Sort and drop duplicates (static functions of one name, module copies). */
+static void names_uniq(struct kp_names *nv)
+{
+	unsigned i, j = 0;
+
+	if (!nv->n)
+		return;
+	qsort(nv->v, nv->n, sizeof(*nv->v), cmp_str);
+	for (i = 1; i < nv->n; i++)
+		if (strcmp(nv->v[i], nv->v[j]))
+			nv->v[++j] = nv->v[i];
+	nv->n = j + 1;
+}
+
+/* available_filter_functions: "name" or "name [module]" per line.  Each
+ * name matching @glob goes to @nv.  -errno if the file cannot be read. */
+static int match_filter_functions(struct arena *a, const char *glob,
+				  struct kp_names *nv)
+{
+	char path[512], *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/available_filter_functions",
+		 provider_tracefs());
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		size_t n = strcspn(line, " \t\n");
+
+		if (!n)
+			continue;
+		line[n] = '\0';
+		if (!fnmatch(glob, line, 0))
+			names_push(a, nv, line, n);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+/* The same from kallsyms' text symbols, for kernels (or sandboxes) where
+ * tracefs does not list them.  The __pfx_/__cfi_ symbols are padding and
+ * call-check stubs in front of functions, never probe targets. */
+static void match_kallsyms(struct arena *a, const struct ksym_table *t,
+			   const char *glob, struct kp_names *nv)
+{
+	for (unsigned i = 0; i < t->n; i++) {
+		const char *name = t->syms[i].name;
+
+		if (!strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6))
+			continue;
+		if (!fnmatch(glob, name, 0))
+			names_push(a, nv, name, strlen(name));
+	}
+}
+
+/* Levenshtein distance, capped: ~0u when the lengths alone differ by more
+ * than @max (most of the 100k kallsyms names, skipped cheaply). */
+static unsigned edit_distance(const char *a, const char *b, unsigned max)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	unsigned row[128], prev, tmp, best;
+
+	if (la >= 128 || lb >= 128 ||
+	    (la > lb ? la - lb : lb - la) > max)
+		return ~0u;
+	for (j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = (unsigned)i;
+		for (j = 1; j <= lb; j++) {
+			best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+/* The one kernel function closest to @name, if it is a typo away. */
+static const char *suggest(const struct ksym_table *t, const char *name)
+{
+	const char *best = NULL;
+	unsigned bestd = ~0u, nbest = 0, max = 3;
+
+	for (unsigned i = 0; i < t->n; i++) {
+		unsigned dist = edit_distance(name, t->syms[i].name, max);
+
+		if (dist < bestd) {
+			bestd = dist;
+			best = t->syms[i].name;
+			nbest = 1;
+		} else if (dist == bestd && strcmp(best, t->syms[i].name)) {
+			nbest++;
+		}
+	}
+	if (nbest != 1 || bestd > max || bestd * 4 > strlen(name))
+		return NULL;
+	return best;
+}
+
+/* ---- compile time ---- */
+
+static bool is_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* Characters of a symbol name, glob characters where allowed: anything else
+ * is a mistyped specifier, reported as such rather than as "not found". */
+static bool valid_name(const char *s, bool glob)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '.' &&
+		    !(glob && strchr("*?[]!-^", *s)))
+			return false;
+	return true;
+}
+
+static const struct ksym_table *kallsyms(struct probe *p, struct diag *d)
+{
+	const struct ksym_table *t = ksym_default();
+
+	if (!t)
+		diag_error(d, &p->loc, "cannot read the kernel's symbols "
+			   "(/proc/kallsyms): %s", strerror(errno));
+	return t;
+}
+
+static void set_targets(struct script *s, struct probe *p, char **v,
+			unsigned n)
+{
+	p->targets = arena_alloc(s->arena, (n + 1) * sizeof(*p->targets));
+	memcpy(p->targets, v, n * sizeof(*v));
+	p->ntargets = n;
+}
+
+static int kp_expand_glob(struct script *s, struct probe *p,
+			  const struct kp_priv *kp, struct diag *d)
+{
+	struct kp_names nv = { 0 };
+	const struct ksym_table *t;
+
+	if (match_filter_functions(s->arena, p->target, &nv)) {
+		t = kallsyms(p, d);
+		if (!t)
+			return -errno;
+		match_kallsyms(s->arena, t, p->target, &nv);
+	}
+	names_uniq(&nv);
+	if (!nv.n) {
+		diag_error(d, &p->loc, "no kernel function matches '%s'",
+			   p->target);
+		return -ENOENT;
+	}
+	(void)kp;
+	set_targets(s, p, nv.v, nv.n);
+	return 0;
+}
+
+static int kp_expand_addr(struct script *s, struct probe *p,
+			  struct kp_priv *kp, struct diag *d)
+{
+	const struct ksym_table *t;
+	char *end;
+
+	errno = 0;
+	kp->addr = strtoull(p->target, &end, 16);
+	if (*end || errno || !kp->addr) {
+		diag_error(d, &p->loc, "invalid kernel address '%s'",
+			   p->target);
+		return -EINVAL;
+	}
+	kp->is_addr = true;
+	/* Where kallsyms shows addresses, refuse one outside kernel text
+	 * here rather than as EINVAL at attach time. */
+	t = ksym_default();
+	if (t && t->have_addrs && !ksym_lookup(t, kp->addr, NULL)) {
+		diag_error(d, &p->loc, "address %s is not in any kernel "
+			   "function", p->target);
+		return -ENOENT;
+	}
+	set_targets(s, p, (char *[]){ arena_strdup(s->arena, p->target) }, 1);
+	return 0;
+}
+
+static int kp_expand_func(struct script *s, struct probe *p,
+			  struct kp_priv *kp, struct diag *d)
+{
+	const struct ksym_table *t;
+	const char *plus = strchr(p->target, '+');
+	char *name, *end;
+
+	if (plus) {
+		if (kp->ret) {
+			diag_error(d, &p->loc, "kretprobe takes no offset: a "
+				   "function returns from wherever it returns");
+			return -EINVAL;
+		}
+		errno = 0;
+		kp->offset = strtoull(plus + 1, &end, 0);
+		if (!plus[1] || *end || errno) {
+			diag_error(d, &p->loc, "invalid offset in '%s': "
+				   "expected FUNC+OFFSET, as in vfs_read+0x10",
+				   p->target);
+			return -EINVAL;
+		}
+	}
+	name = arena_strndup(s->arena, p->target,
+			     plus ? (size_t)(plus - p->target) :
+			     strlen(p->target));
+	if (!valid_name(name, false)) {
+		diag_error(d, &p->loc, "invalid %s target '%s': expected a "
+			   "function, FUNC+OFFSET, 0xADDRESS or a glob",
+			   p->prov->name, p->target);
+		return -EINVAL;
+	}
+	t = kallsyms(p, d);
+	if (!t)
+		return -errno;
+	if (!ksym_find(t, name)) {
+		const char *hint = suggest(t, name);
+
+		diag_error(d, &p->loc, "unknown kernel function '%s'", name);
+		if (hint)
+			diag_note(d, NULL, "did you mean '%s'?", hint);
+		return -ENOENT;
+	}
+	set_targets(s, p, &name, 1);
+	return 0;
+}
+
+static int kp_expand(struct script *s, struct probe *p, struct diag *d,
+		     bool ret)
+{
+	const struct arch *arch = s->arch ? s->arch : arch_host();
+	struct kp_priv *kp;
+
+	if (!arch) {
+		diag_error(d, &p->loc, "%s needs a known architecture for its "
+			   "registers (see --arch)", p->prov->name);
+		return -EINVAL;
+	}
+	kp = arena_alloc(s->arena, sizeof(*kp));
+	kp->ret = ret;
+	kp->arch = arch;
+	kp->regs.kind = PV_CTX;
+	kp->regs.type = type_ptr(s->arena, arch_regs_type(s->arena, arch),
+				 AS_CTX);
+	p->priv = kp;
+	p->prog_type = BPF_PROG_TYPE_KPROBE;
+
+	if (!strncmp(p->target, "0x", 2) || !strncmp(p->target, "0X", 2))
+		return kp_expand_addr(s, p, kp, d);
+	if (is_glob(p->target)) {
+		if (!valid_name(p->target, true) || strchr(p->target, '+')) {
+			diag_error(d, &p->loc, "invalid %s glob '%s'",
+				   p->prov->name, p->target);
+			return -EINVAL;
+		}
+		return kp_expand_glob(s, p, kp, d);
+	}
+	return kp_expand_func(s, p, kp, d);
+}
+
+static int kprobe_expand(struct script *s, struct probe *p, struct diag *d)
+{
+	return kp_expand(s, p, d, false);
+}
+
+static int kretprobe_expand(struct script *s, struct probe *p,
+			    struct diag *d)
+{
+	return kp_expand(s, p, d, true);
+}
+
+static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
+{
+	const struct kp_priv *kp = p->priv;
+	const struct arch *arch;
+	char *end;
+	long i;
+
+	if (!kp)
+		return -ENOENT;
+	arch = kp->arch;
+	memset(pv, 0, sizeof(*pv));
+	if (!kp->ret && !strncmp(name, "arg", 3) && isdigit((unsigned char)name[3])) {
+		/* Arguments are only where the calling convention put them
+		 * at entry; by the return those registers are clobbered. */
+		i = strtol(name + 3, &end, 10);
+		if (*end || i < 0 || (unsigned long)i >= arch->nargs ||
+		    (name[3] == '0' && name[4]))
+			return -ENOENT;
+		pv->kind = PV_REG;
+		pv->off = arch->arg_off[i];
+		pv->type = &type_u64;
+		return 0;
+	}
+	if (kp->ret && !strcmp(name, "retval")) {
+		pv->kind = PV_REG;
+		pv->off = arch->ret_off;
+		pv->type = &type_s64;
+		return 0;
+	}
+	if (!strcmp(name, "caller")) {
+		pv->kind = PV_REG;
+		pv->off = arch->pc_off;
+		pv->type = &type_ksym;
+		return 0;
+	}
+	return provider_regs_resolve(&kp->regs, name, pv);
+}
+
+/* ---- run time ---- */
+
+/* What a probe holds while attached: perf event fds, or a kprobe_multi
+ * link and the program copy it runs. */
+struct kp_attach {
+	int *fd;
+	unsigned n, cap;
+};
+
+static int fd_push(struct kp_attach *st, int fd)
+{
+	if (st->n == st->cap) {
+		unsigned cap = st->cap ? 2 * st->cap : 16;
+		int *nfd = realloc(st->fd, cap * sizeof(*nfd));
+
+		if (!nfd)
+			return -ENOMEM;
+		st->fd = nfd;
+		st->cap = cap;
+	}
+	st->fd[st->n++] = fd;
+	return 0;
+}
+
+static void kp_detach(struct probe *p)
+{
+	struct kp_attach *st = p->attach;
+
+	if (!st)
+		return;
+	for (unsigned i = 0; i < st->n; i++)
+		close(st->fd[i]);
+	free(st->fd);
+	free(st);
+	p->attach = NULL;
+}
+
+/* A small integer from a sysfs file ("6\n"), or a "config:N" bit from a PMU
+ * format file; -errno. */
+static int sysfs_int(const char *path, const char *prefix)
+{
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EINVAL;
+	buf[n] = '\0';
+	if (prefix) {
+		if (strncmp(buf, prefix, strlen(prefix)))
+			return -EINVAL;
+		return atoi(buf + strlen(prefix));
+	}
+	return atoi(buf);
+}
+
+struct kp_pmu {
+	int type;		/* perf_event_attr.type of the kprobe PMU */
+	int ret_bit;		/* config bit that makes it a kretprobe */
+};
+
+static int kp_pmu(struct kp_pmu *pmu)
+{
+	static const char dir[] = "/sys/bus/event_source/devices/kprobe";
+
+	pmu->type = sysfs_int(dir "/type", NULL);
+	if (pmu->type < 0)
+		return pmu->type;
+	pmu->ret_bit = sysfs_int(dir "/format/retprobe", "config:");
+	return pmu->ret_bit < 0 ? pmu->ret_bit : 0;
+}
+
+/* One kprobe perf event: on function @name + @off, or at @addr when @name
+ * is NULL.  The fd, or -errno. */
+static int kp_perf_open(const struct kp_pmu *pmu, bool ret, const char *name,
+			uint64_t off_or_addr, int prog_fd)
+{
+	struct perf_event_attr attr;
+	int fd, err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = (unsigned)pmu->type;
+	attr.config = ret ? 1ULL << pmu->ret_bit : 0;
+	attr.config1 = (uint64_t)(uintptr_t)name;	/* kprobe_func */
+	attr.config2 = off_or_addr;			/* probe_offset/addr */
+	attr.sample_period = 1;
+	attr.disabled = 1;
+	fd = (int)syscall(SYS_perf_event_open, &attr, -1, 0, -1,
+			  PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog_fd) ||
+	    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Whether BPF_TRACE_KPROBE_MULTI links work here, tested once as libbpf
+ * does: with kprobe_multi, a link on a function that does not exist fails
+ * its symbol lookup with ESRCH; without, the attach type is unknown
+ * (EINVAL) or unsupported (EOPNOTSUPP: 5.18+ built without CONFIG_FPROBE). */
+static bool kp_multi_supported(void)
+{
+	static int cached = -1;
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, lo,
+		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
+	LIBBPF_OPTS(bpf_link_create_opts, lc);
+	const char *sym = "spry_no_such_function_";
+	const char *env = getenv("SPRY_NO_KPROBE_MULTI");
+	int prog, link;
+
+	if (env && *env && strcmp(env, "0"))
+		return false;
+	if (cached >= 0)
+		return cached;
+	cached = 0;
+	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_kmulti", "GPL", insns,
+			     2, &lo);
+	if (prog < 0)
+		return false;
+	lc.kprobe_multi.syms = &sym;
+	lc.kprobe_multi.cnt = 1;
+	link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &lc);
+	if (link >= 0)
+		close(link);
+	else
+		cached = link == -ESRCH;
+	close(prog);
+	return cached;
+}
+
+/* All functions at once through a kprobe_multi link: 0, or -errno to fall
+ * back to perf events. */
+static int kp_attach_multi(struct probe *p, struct kp_attach *st)
+{
+	const struct kp_priv *kp = p->priv;
+	LIBBPF_OPTS(bpf_prog_load_opts, lo,
+		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
+	LIBBPF_OPTS(bpf_link_create_opts, lc);
+	int prog, link, err;
+
+	/* p->insns already carry the map fds the runtime patched in */
+	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_kmulti", "GPL",
+			     p->insns, p->ninsns, &lo);
+	if (prog < 0)
+		return prog;
+	lc.kprobe_multi.syms = (const char **)p->targets;
+	lc.kprobe_multi.cnt = p->ntargets;
+	lc.kprobe_multi.flags = kp->ret ? BPF_F_KPROBE_MULTI_RETURN : 0;
+	link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &lc);
+	if (link < 0) {
+		close(prog);
+		return link;
+	}
+	err = fd_push(st, prog);
+	if (!err)
+		err = fd_push(st, link);
+	if (err) {
+		close(link);
+		if (st->n && st->fd[st->n - 1] == prog)
+			st->n--;
+		close(prog);
+	}
+	return err;
+}
+
+/* One function by perf event.  When a name is ambiguous (static functions
+ * in several files; kernels since 6.6, and stable backports, refuse those
+ * with EADDRNOTAVAIL) attach to every one by address.  Returns how many
+ * probes attached, or -errno. */
+static int kp_attach_one(struct probe *p, struct kp_attach *st,
+			 const struct kp_pmu *pmu, const char *name)
+{
+	const struct kp_priv *kp = p->priv;
+	const struct ksym_table *t;
+	int fd, err, n = 0;
+
+	if (kp->is_addr)
+		fd = kp_perf_open(pmu, kp->ret, NULL, kp->addr, p->prog_fd);
+	else
+		fd = kp_perf_open(pmu, kp->ret, name, kp->offset, p->prog_fd);
+	if (fd >= 0) {
+		err = fd_push(st, fd);
+		if (err)
+			close(fd);
+		return err ? err : 1;
+	}
+	if (fd != -EADDRNOTAVAIL || kp->is_addr)
+		return fd;
+	t = ksym_default();
+	if (!t || !t->have_addrs)
+		return fd;
+	for (unsigned i = 0; i < t->n; i++) {
+		int afd;
+
+		if (strcmp(t->syms[i].name, name))
+			continue;
+		afd = kp_perf_open(pmu, kp->ret, NULL,
+				   t->syms[i].addr + kp->offset, p->prog_fd);
+		if (afd < 0)
+			continue;
+		err = fd_push(st, afd);
+		if (err) {
+			close(afd);
+			return err;
+		}
+		n++;
+	}
+	return n ? n : fd;
+}
+
+static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
+{
+	const char *pname = p->prov->name;
+	struct kp_attach *st;
+	struct kp_pmu pmu;
+	unsigned skipped = 0, ok = 0, listed = 0;
+	char list[256];
+	size_t len = 0;
+	int err, first_err = 0;
+
+	(void)rt;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	p->attach = st;
+
+	if (p->ntargets > 1 && kp_multi_supported() &&
+	    !kp_attach_multi(p, st))
+		return 0;
+
+	err = kp_pmu(&pmu);
+	if (err) {
+		diag_error(d, &p->loc, "cannot attach to %s:%s: this kernel has "
+			   "no kprobe PMU (/sys/bus/event_source/devices/"
+			   "kprobe: %s); kprobes need CONFIG_KPROBE_EVENTS",
+			   pname, p->target, strerror(-err));
+		return err;
+	}
+	list[0] = '\0';
+	for (unsigned i = 0; i < p->ntargets; i++) {
+		err = kp_attach_one(p, st, &pmu, p->targets[i]);
+		if (err == -ENOMEM) {
+			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
+				   pname, p->target, strerror(ENOMEM));
+			return err;
+		}
+		if (err > 0) {
+			ok++;
+			continue;
+		}
+		if (!first_err)
+			first_err = err;
+		skipped++;
+		if (listed < KP_WARN_NAMES && len < sizeof(list)) {
+			len += (size_t)snprintf(list + len, sizeof(list) - len,
+						"%s%s (%s)", listed ? ", " : "",
+						p->targets[i], strerror(-err));
+			listed++;
+		}
+	}
+	if (!ok) {
+		if (p->ntargets == 1)
+			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
+				   pname, p->target, strerror(-first_err));
+		else
+			diag_error(d, &p->loc, "cannot attach to any of the %u "
+				   "functions of %s:%s: %s", p->ntargets, pname,
+				   p->target, list);
+		return first_err;
+	}
+	if (skipped)
+		diag_warn(d, NULL, "%s:%s: skipped %u of %u functions the "
+			  "kernel cannot probe: %s%s", pname, p->target,
+			  skipped, p->ntargets, list,
+			  skipped > listed ? ", ..." : "");
+	return 0;
+}
+
+/* ---- the providers ---- */
+
+static const char *const kprobe_aliases[] = { "k", NULL };
+static const char *const kretprobe_aliases[] = { "kr", NULL };
+
+const struct provider kprobe_provider = {
+	.name = "kprobe",
+	.aliases = kprobe_aliases,
+	.takes_target = true,
+	.help = "kprobe:FUNC[+OFF] (0xADDR, globs too): entry of a kernel "
+		"function; arg0.., caller, regs, stack",
+	.expand = kprobe_expand,
+	.resolve = kp_resolve,
+	.attach = kp_attach,
+	.detach = kp_detach,
+};
+
+const struct provider kretprobe_provider = {
+	.name = "kretprobe",
+	.aliases = kretprobe_aliases,
+	.takes_target = true,
+	.help = "kretprobe:FUNC (globs too): return of a kernel function; "
+		"retval, caller (where it returns to), regs, stack",
+	.expand = kretprobe_expand,
+	.resolve = kp_resolve,
+	.attach = kp_attach,
+	.detach = kp_detach,
+};
