@@ -17,12 +17,21 @@ struct arena;
 struct ir_func;
 struct probe;
 
+/* Works on a copy of @f (f stays as -S printed it).  Returns 0, or -E2BIG
+ * (reported at the jump) when a jump spans more than 32767 instructions. */
 int emit_prog(struct arena *a, const struct ir_func *f, struct probe *p,
 	      struct diag *d);
-/* Peephole on IR after allocation (self moves, jumps to the next insn,
- * redundant reloads); emit_prog calls it. */
+/* Peephole on IR after allocation, repeated until nothing changes: drops
+ * self moves, identity ALU immediates (x + 0, x * 1, x & -1...), jumps to
+ * the next instruction, labels no jump names, unreachable code (the
+ * verifier rejects it), and turns reloads of a frame slot some register
+ * still holds into moves.  Preserves the meaning of the program and every
+ * pointer type the verifier tracks.  emit_prog calls it. */
 void emit_peephole(struct ir_func *f);
-/* Disassemble like the kernel's verifier log: "0: (b7) r0 = 0". */
+/* Disassemble like the kernel's verifier log (kernel/bpf/disasm.c):
+ * "0: (b7) r0 = 0", "1: (85) call bpf_ktime_get_ns#5",
+ * "2: (18) r1 = map[id:2]" (our map id), "4: (15) if r0 == 0x0 goto pc+3".
+ * An LD_IMM64 takes two slots, so the next line's number skips one. */
 void emit_dump(FILE *out, const struct probe *p);
 
 #endif

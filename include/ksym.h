@@ -52,6 +52,13 @@ const struct ksym *ksym_find(const struct ksym_table *t, const char *name);
 /* How many text symbols are named @name (static functions repeat). */
 unsigned ksym_count(const struct ksym_table *t, const char *name);
 
+/* The address of each of @n names (sorted as by strcmp) into @addrs: 0
+ * where the name has no text symbol, or several (ambiguous).  One pass over
+ * the table with a binary search into @names, for attaching hundreds of
+ * functions by address.  Returns how many got an address. */
+unsigned ksym_resolve(const struct ksym_table *t, const char *const *names,
+		      unsigned n, uint64_t *addrs);
+
 /* @addr as "func+0x1f", or "func" at offset 0, into @buf; NULL if unknown. */
 const char *ksym_format(const struct ksym_table *t, uint64_t addr, char *buf,
 			size_t n);

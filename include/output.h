@@ -5,8 +5,8 @@
  * has already read into memory (struct out_map_data), so every shape can be
  * tested on hand-built data.  Two things it cannot know by itself are hooks
  * the runtime fills: reading a stack id from the stack map, and naming a
- * kernel address (symbolization comes later; addresses print as 0x... until
- * a hook is set).
+ * kernel address (the runtime sets ksym.c's ksym_out_hook; without a hook,
+ * or for an unknown address, it prints as 0x...).
  *
  * Text formats (OUT_TEXT):
  *   printf   exactly as formatted, nothing added
@@ -20,8 +20,9 @@
  *            sorted by their total count ascending; a blank line ends it
  *   lost     "spry: N events lost" on stderr (the runtime writes it)
  * Default formats: integers decimal; char as the character; strings up to
- * their NUL; ksym/usym 0x%llx (or the hook's name); kernel stacks one frame a
- * line, indented by 8 spaces, starting with a newline; walltime
+ * their NUL; ksym "vfs_read+0x25" through the hook, else 0x%llx (usym: always
+ * 0x%llx for now); stacks one frame a line, indented by 8 spaces, starting
+ * with a newline ("<no stack>" for a failed bpf_get_stackid); walltime
  * "2026-11-24 19:20:01.123456" in local time; u8[N] as "de ad be ef";
  * pointers 0x%llx.
  *
@@ -67,6 +68,10 @@ struct output {
 	/* Name @addr into @buf ("vfs_read+0x12"), or return NULL to print it
 	 * as 0x...  NULL hook: always hex. */
 	const char *(*ksym)(void *ctx, uint64_t addr, char *buf, size_t n);
+	/* The same for a user address (usym.c's usym_out_hook): @pid from a
+	 * user stack id, or 0 when the value carries none. */
+	const char *(*usym)(void *ctx, uint64_t addr, uint32_t pid, char *buf,
+			    size_t n);
 	void *hook_ctx;
 
 	char *buf;			/* scratch for one record */

@@ -2,7 +2,8 @@
  *
  * Requires: a function from lower_probe(): forward jumps only, physical
  * registers only at ABI edges.
- * Guarantees: no virtual register remains; values live across a CALL sit in
+ * Guarantees: the program computes what it did (helper calls see the same
+ * arguments, the same value is returned); no virtual register remains; values live across a CALL sit in
  * r6-r9 or in a spill slot; r10 is never written; spill slots are 8-byte
  * aligned frame slots below f->stack (which grows accordingly).  Returns 0,
  * or -E2BIG (reported at @where, the probe) when the frame overflows.

@@ -22,7 +22,6 @@ struct output;
 struct probe;
 struct ring_buffer;
 struct perf_buffer;
-struct rt_ksyms;
 
 enum out_format { OUT_TEXT, OUT_JSON };
 
@@ -49,13 +48,13 @@ struct runtime {
 	bool exiting;
 	unsigned long long lost;	/* events lost, reported so far */
 	unsigned long long lost_perf;	/* perf buffer's own loss count */
+	time_t lost_warned;		/* -k: when losses were last reported */
 	int ncpus;		/* possible CPUs: per-CPU value count */
 	struct ring_buffer *rb;	/* event consumer: ring buffer... */
 	struct perf_buffer *pb;	/* ...or perf buffer (older kernels) */
 	struct probe *attach_end; /* first probe attach was not tried on */
 	bool attaching;		/* rt_attach started: detach on close */
 	bool opened;		/* rt_open started: rt_close has work */
-	struct rt_ksyms *ksyms;	/* /proc/kallsyms, read on first use */
 };
 
 /* Create maps, load programs.  With opts->command, fork the child now (it

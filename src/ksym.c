@@ -132,8 +132,8 @@ static bool parse_line(char *line, struct ksym *k)
 int ksym_load(const char *path, struct ksym_table **out)
 {
 	struct ksym_table *t;
-	char *text, *line, *nl;
-	size_t len, cap = 0;
+	char *text = NULL, *line, *nl;
+	size_t len = 0, cap = 0;
 	int err;
 
 	*out = NULL;
@@ -267,6 +267,45 @@ unsigned ksym_count(const struct ksym_table *t, const char *name)
 		if (!strcmp(t->syms[i].name, name))
 			n++;
 	return n;
+}
+
+unsigned ksym_resolve(const struct ksym_table *t, const char *const *names,
+		      unsigned n, uint64_t *addrs)
+{
+	unsigned *seen, i, got = 0;
+
+	memset(addrs, 0, n * sizeof(*addrs));
+	if (!t || !t->have_addrs || !n)
+		return 0;
+	seen = calloc(n, sizeof(*seen));
+	if (!seen)
+		return 0;
+	for (i = 0; i < t->n; i++) {
+		unsigned lo = 0, hi = n;
+
+		while (lo < hi) {
+			unsigned mid = lo + (hi - lo) / 2;
+			int c = strcmp(t->syms[i].name, names[mid]);
+
+			if (!c) {
+				if (!seen[mid]++)
+					addrs[mid] = t->syms[i].addr;
+				break;
+			}
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (seen[i] != 1)
+			addrs[i] = 0;
+		else
+			got++;
+	}
+	free(seen);
+	return got;
 }
 
 const char *ksym_format(const struct ksym_table *t, uint64_t addr, char *buf,

@@ -233,11 +233,18 @@ static void fmt_walltime(struct output *o, uint64_t boot_ns)
 	ob_printf(o, "%s.%06ld", buf, usec);
 }
 
-static void fmt_addr(struct output *o, uint64_t addr, bool kernel)
+static void fmt_addr(struct output *o, uint64_t addr, bool kernel,
+		     uint32_t pid)
 {
 	char buf[256];
 
 	if (kernel && o->ksym && o->ksym(o->hook_ctx, addr, buf, sizeof(buf))) {
+		ob_puts(o, buf);
+		return;
+	}
+	/* user addresses: usym hook (added by the uprobe provider) */
+	if (!kernel && o->usym &&
+	    o->usym(o->hook_ctx, addr, pid, buf, sizeof(buf))) {
 		ob_puts(o, buf);
 		return;
 	}
@@ -264,7 +271,7 @@ static void fmt_stack(struct output *o, uint64_t id, bool user)
 	}
 	for (i = 0; i < n; i++) {
 		ob_puts(o, "\n        ");
-		fmt_addr(o, ips[i], !user);
+		fmt_addr(o, ips[i], !user, user ? (uint32_t)(id >> 32) : 0);
 	}
 	ob_putc(o, '\n');
 }
@@ -277,7 +284,7 @@ static void fmt_int(struct output *o, const struct type *t, uint64_t v)
 		return;
 	case F_KSYM:
 	case F_USYM:
-		fmt_addr(o, v, t->fmt == F_KSYM);
+		fmt_addr(o, v, t->fmt == F_KSYM, 0);
 		return;
 	case F_KSTACK:
 	case F_USTACK:
@@ -441,6 +448,11 @@ static void json_value(struct output *o, const struct type *t, const void *p)
 
 				if (t->fmt == F_KSTACK && o->ksym)
 					sym = o->ksym(o->hook_ctx, ips[k], buf,
+						      sizeof(buf));
+				/* usym hook (added by the uprobe provider) */
+				if (t->fmt == F_USTACK && o->usym)
+					sym = o->usym(o->hook_ctx, ips[k],
+						      (uint32_t)(v >> 32), buf,
 						      sizeof(buf));
 				if (!sym) {
 					snprintf(buf, sizeof(buf),

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/perf_event.h>
@@ -38,6 +39,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "ksym.h"
+#include "usym.h"
 #include "output.h"
 #include "provider.h"
 #include "runtime.h"
@@ -291,6 +294,13 @@ static void rt_map_print(struct runtime *rt, const struct map *m)
 		return;
 	}
 	out_map(rt->out, &md);
+	/* The programs cannot add keys to a full hash map and drop the update
+	 * silently; a map at its limit says some were dropped.  Checking here
+	 * costs nothing per event. */
+	if (!rt_map_array(m->bpf_type) && md.n >= m->max_entries)
+		fprintf(stderr, "spry: warning: map %s is full (%u entries): "
+			"updates of new keys were dropped; -M raises the "
+			"limit\n", m->name, m->max_entries);
 	rt_map_data_free(&md);
 }
 
@@ -372,117 +382,6 @@ static int rt_stack_read(void *ctx, uint64_t id, bool user, uint64_t *ips,
 	}
 	free(frames);
 	return (int)n;
-}
-
-/* ---- kernel symbols ---- */
-
-struct rt_ksym {
-	uint64_t addr;
-	const char *name;
-};
-
-struct rt_ksyms {
-	struct rt_ksym *v;
-	size_t n;
-	char *names;		/* all names, NUL-separated */
-	bool loaded;
-};
-
-static int rt_ksym_cmp(const void *a, const void *b)
-{
-	const struct rt_ksym *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* /proc/kallsyms, once, sorted.  Addresses read as 0 when kptr_restrict
- * hides them: then there is nothing to name with and stacks stay hex. */
-static void rt_ksyms_load(struct rt_ksyms *ks)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	size_t ncap = 0, nlen = 0, cap_v = 0, i;
-	char line[512];
-
-	ks->loaded = true;
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long addr;
-		char type, name[256];
-		size_t len;
-
-		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 ||
-		    !addr)
-			continue;
-		/* text symbols only: stacks and ksym() hold code addresses */
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
-			continue;
-		len = strlen(name) + 1;
-		if (nlen + len > ncap) {
-			char *nn = realloc(ks->names, ncap = (ncap + len) * 2);
-
-			if (!nn)
-				break;
-			ks->names = nn;
-		}
-		memcpy(ks->names + nlen, name, len);
-		if (ks->n == cap_v) {
-			struct rt_ksym *nv = realloc(ks->v, (cap_v = cap_v ?
-						     cap_v * 2 : 4096) *
-						     sizeof(*nv));
-
-			if (!nv)
-				break;
-			ks->v = nv;
-		}
-		/* names move with realloc: keep offsets until the end */
-		ks->v[ks->n].addr = addr;
-		ks->v[ks->n].name = (const char *)(uintptr_t)nlen;
-		ks->n++;
-		nlen += len;
-	}
-	fclose(f);
-	for (i = 0; i < ks->n; i++)
-		ks->v[i].name = ks->names + (uintptr_t)ks->v[i].name;
-	qsort(ks->v, ks->n, sizeof(*ks->v), rt_ksym_cmp);
-}
-
-static void rt_ksyms_free(struct rt_ksyms *ks)
-{
-	free(ks->v);
-	free(ks->names);
-	memset(ks, 0, sizeof(*ks));
-}
-
-/* The output layer's ksym hook: "vfs_read+0x25", or NULL for hex. */
-static const char *rt_ksym(void *ctx, uint64_t addr, char *buf, size_t n)
-{
-	struct runtime *rt = ctx;
-	struct rt_ksyms *ks = rt->ksyms;
-	size_t lo = 0, hi;
-
-	if (!ks)
-		return NULL;
-	if (!ks->loaded)
-		rt_ksyms_load(ks);
-	hi = ks->n;
-	if (!hi || addr < ks->v[0].addr)
-		return NULL;
-	/* the last symbol at or below addr */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ks->v[mid].addr <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (addr == ks->v[lo].addr)
-		snprintf(buf, n, "%s", ks->v[lo].name);
-	else
-		snprintf(buf, n, "%s+0x%" PRIx64, ks->v[lo].name,
-			 addr - ks->v[lo].addr);
-	return buf;
 }
 
 /* ---- programs ---- */
@@ -887,14 +786,23 @@ static void rt_drain(struct runtime *rt)
 		perf_buffer__consume(rt->pb);
 }
 
-/* Report new losses; true when that must stop the trace. */
+/* Report new losses; true when that must stop the trace.  With -k a flood
+ * keeps losing events for as long as it lasts: report at most once a second,
+ * with everything lost since the last report. */
 static bool rt_lost_check(struct runtime *rt)
 {
 	unsigned long long now = rt_lost_read(rt) + rt->lost_perf;
+	struct timespec ts;
 
 	if (now <= rt->lost)
 		return false;
-	fprintf(stderr, "spry: %llu events lost%s\n", now - rt->lost,
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (rt->opts.keep_going && rt->lost_warned &&
+	    ts.tv_sec < rt->lost_warned + 1)
+		return false;
+	rt->lost_warned = ts.tv_sec;
+	fprintf(stderr, "spry: %llu event%s lost%s\n", now - rt->lost,
+		now - rt->lost == 1 ? "" : "s",
 		rt->opts.keep_going ? "" :
 		" (stopping; -k keeps going, -b enlarges the buffer)");
 	out_lost(rt->out, now - rt->lost);
@@ -936,9 +844,9 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	out_init(rt->out, opts->out ? opts->out : stdout, opts->format,
 		 opts->unbuffered);
 	rt->out->stack_read = rt_stack_read;
-	rt->out->ksym = rt_ksym;
+	rt->out->ksym = ksym_out_hook;	/* kallsyms, read on first use */
+	rt->out->usym = usym_out_hook;	/* ELF symbols, per object */
 	rt->out->hook_ctx = rt;
-	rt->ksyms = calloc(1, sizeof(*rt->ksyms));	/* loaded on first use */
 
 	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
 	setrlimit(RLIMIT_MEMLOCK, &unlimited);
@@ -1056,6 +964,7 @@ int rt_run(struct runtime *rt)
 	rt_drain(rt);
 	if (!status || status == 2)
 		rt_run_special(rt, "END", &status);
+	rt->lost_warned = 0;	/* the last report is never held back */
 	if (rt_lost_check(rt) && !status)
 		status = 2;
 
@@ -1107,11 +1016,6 @@ void rt_close(struct runtime *rt)
 		if (s->maps[i]->fd >= 0)
 			close(s->maps[i]->fd);
 		s->maps[i]->fd = -1;
-	}
-	if (rt->ksyms) {
-		rt_ksyms_free(rt->ksyms);
-		free(rt->ksyms);
-		rt->ksyms = NULL;
 	}
 	if (rt->out) {
 		out_flush(rt->out);

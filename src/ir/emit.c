@@ -134,18 +134,6 @@ static bool emit_peephole_once(struct ir_func *f)
 			changed = true;
 			continue;
 		}
-		/* stx [r10 - 8] = rX; rY = ldx [r10 - 8]: the load is a copy
-		 * (the verifier keeps a pointer's type through a mov too). */
-		if (emit_is_fp_slot(in, IR_LDX) && i > 0 &&
-		    emit_is_fp_slot(&in[-1], IR_STX) && in[-1].off == in->off) {
-			int src = in[-1].b;
-
-			in->op = IR_MOV;
-			in->a = src;
-			in->off = 0;
-			in->size = 0;
-			changed = true;
-		}
 		if (flags & IR_F_JUMP)
 			target[in->label] = true;
 		if (flags & IR_F_END)
@@ -160,10 +148,109 @@ static bool emit_peephole_once(struct ir_func *f)
 	return changed;
 }
 
+/* Redundant reloads.  Within straight-line code, remember which registers
+ * hold a copy of which 8-byte frame slot (after a DW load or store on r10);
+ * a DW load of a slot some register already holds becomes a copy, or goes
+ * when it is the same register.  Knowledge ends at labels (another path
+ * joins), at calls (helpers write memory through pointers, and clobber
+ * r0-r5), at stores through other pointers (they may point into the frame)
+ * and, for the slots they overlap, at stores on r10.  The verifier tracks a
+ * mov as faithfully as a fill, pointer types and NULL-check ids included. */
+#define EMIT_NOSLOT	INT32_MIN
+
+static void emit_forget_all(int32_t holds[])
+{
+	int r;
+
+	for (r = 0; r < IR_FP; r++)
+		holds[r] = EMIT_NOSLOT;
+}
+
+/* A store to [r10 + off, r10 + off + size) */
+static void emit_forget_range(int32_t holds[], int off, unsigned size)
+{
+	int r;
+
+	for (r = 0; r < IR_FP; r++)
+		if (holds[r] != EMIT_NOSLOT && holds[r] < off + (int)size &&
+		    off < holds[r] + 8)
+			holds[r] = EMIT_NOSLOT;
+}
+
+static bool emit_reloads(struct ir_func *f)
+{
+	int32_t holds[IR_FP];	/* register -> slot offset it copies */
+	bool changed = false;
+	unsigned i;
+	int r, slot;
+
+	emit_forget_all(holds);
+	for (i = 0; i < f->n; i++) {
+		struct ir_insn *in = &f->insns[i];
+
+		switch (in->op) {
+		case IR_LABEL:
+			emit_forget_all(holds);
+			continue;
+		case IR_CALL:
+			emit_forget_all(holds);
+			continue;
+		case IR_STX:
+		case IR_ST:
+			if (in->a != IR_FP) {
+				emit_forget_all(holds);
+				continue;
+			}
+			emit_forget_range(holds, in->off, ir_size_bytes(in->size));
+			if (emit_is_fp_slot(in, IR_STX) && in->b < IR_FP)
+				holds[in->b] = in->off;
+			continue;
+		case IR_LDX:
+			if (!emit_is_fp_slot(in, IR_LDX) || in->dst >= IR_FP)
+				break;
+			slot = in->off;
+			if (holds[in->dst] == slot) {
+				in->op = IR_MOV;	/* a self move: dropped */
+				in->a = in->dst;
+				in->size = 0;
+				in->off = 0;
+				changed = true;
+				continue;
+			}
+			for (r = 0; r < IR_FP; r++) {
+				if (holds[r] != slot)
+					continue;
+				in->op = IR_MOV;
+				in->a = r;
+				in->size = 0;
+				in->off = 0;
+				changed = true;
+				break;
+			}
+			holds[in->dst] = slot;
+			continue;
+		case IR_MOV:
+			if (in->dst < IR_FP)
+				holds[in->dst] = in->a < IR_FP ? holds[in->a] :
+					EMIT_NOSLOT;
+			continue;
+		default:
+			break;
+		}
+		if (ir_op_info[in->op].dst && in->dst >= 0 && in->dst < IR_FP)
+			holds[in->dst] = EMIT_NOSLOT;
+	}
+	return changed;
+}
+
 void emit_peephole(struct ir_func *f)
 {
-	while (emit_peephole_once(f))
-		;
+	bool more = true;
+
+	while (more) {
+		more = emit_peephole_once(f);
+		more |= emit_reloads(f);
+	}
 }
 
 /* ---- emission ---- */

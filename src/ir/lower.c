@@ -131,13 +131,14 @@ static int map_layout_one(struct script *s, struct map *m, struct diag *d)
 		m->key_size = off;
 		m->max_entries = entries;
 	}
-	/* keys and values are built on the 512-byte stack */
-	if (m->key_size > LOWER_STACK / 2 || m->val_size > LOWER_STACK / 2) {
-		diag_error(d, &m->loc, "map %s: %s of %u bytes does not fit the "
-			   "BPF stack", m->name,
-			   m->key_size > LOWER_STACK / 2 ? "key" : "value",
-			   m->key_size > LOWER_STACK / 2 ? m->key_size
-							 : m->val_size);
+	/* a hash map's key and value are built on the stack together (an
+	 * array's value is written in place) */
+	if (m->key_size + (m->bpf_type == BPF_MAP_TYPE_HASH ||
+	    m->bpf_type == BPF_MAP_TYPE_PERCPU_HASH ? m->val_size : 0) >
+	    LOWER_STACK) {
+		diag_error(d, &m->loc, "map %s: its key (%u bytes) and value "
+			   "(%u bytes) do not fit the %d-byte BPF stack",
+			   m->name, m->key_size, m->val_size, LOWER_STACK);
 		return -E2BIG;
 	}
 	return 0;
@@ -168,6 +169,9 @@ struct lower {
 	int ret;		/* label: the way out (lost events, return 0) */
 	int exit;		/* label: return 0 */
 	int lost;		/* vreg counting lost events, or IR_NONE */
+	unsigned base;		/* frame bytes held for the whole probe */
+	int regs_slot;		/* saved registers copied here, or 0 ... */
+	int regs_lo, regs_hi;	/* ... the byte range [lo, hi) of pt_regs */
 	unsigned sp;		/* frame bytes in use */
 	int err;
 };
@@ -568,10 +572,25 @@ static bool ex_addr(struct lower *L, struct node *n, struct addr *a)
 			a->off += (int)(idx->cval * esz);
 		} else {
 			/* a variable offset: neither the stack nor ctx may be
-			 * loaded from at one, so read through a pointer */
+			 * loaded from at one, so read through a pointer.  The
+			 * verifier allows arithmetic on those pointers only
+			 * with a bounded scalar (it does not track %), so
+			 * mask the index to the array's power-of-two span:
+			 * in-bounds indexes are unchanged, others read
+			 * nearby bytes through the helper, never fault. */
 			struct val v = ex_int(L, idx);
 			int r = val_own(L, v, idx->loc);
 
+			if (a->direct) {
+				uint64_t span = 1;
+
+				while (span < (t->kind == T_ARRAY ? t->len : 1))
+					span <<= 1;
+				if (t->kind != T_ARRAY)
+					span = 1 << 16;
+				ir_alui(L->f, BPF_AND, r, r, (int64_t)span - 1,
+					n->loc);
+			}
 			if (esz > 1)
 				ir_alui(L->f, BPF_MUL, r, r, esz, n->loc);
 			ir_alu(L->f, BPF_ADD, r, r, a->base, n->loc);
@@ -654,7 +673,7 @@ static int build_key(struct lower *L, struct map *m, struct node *keys,
 			L->sp = mark;
 		}
 	}
-	if (m->kind == MAP_QUANTIZE)
+	if (bucket)
 		store8(L, IR_FP, key + (int)m->key_size - 8, *bucket, at->loc);
 	return key;
 }
@@ -758,6 +777,13 @@ static struct val pvar_load(struct lower *L, const struct pvar *pv,
 	case PV_REG:
 		if (!pv->indirect) {
 			a = (struct addr){ true, AS_CTX, ctx_reg(L), pv->off };
+			return addr_load(L, &a, t, l);
+		}
+		if (L->regs_slot && pv->off >= L->regs_lo &&
+		    pv->off + (int)t->size <= L->regs_hi) {
+			/* read at entry with its neighbours */
+			a = (struct addr){ true, AS_KERNEL, IR_FP,
+					   L->regs_slot + pv->off - L->regs_lo };
 			return addr_load(L, &a, t, l);
 		}
 		/* raw tracepoints: ctx->args[0] is the struct pt_regs * */
@@ -904,12 +930,11 @@ static void mem_addr(struct lower *L, struct node *n, struct addr *a)
  * fall through when all compared bytes are equal.  Against a literal the
  * compare runs in words and stops at the literal's NUL, so garbage after a
  * terminator never matters. */
-static void str_equal(struct lower *L, struct node *n, int ne, int eq)
+static void str_equal(struct lower *L, struct node *a, struct node *b,
+		      struct loc l, int ne, int eq)
 {
-	struct node *a = n->lhs, *b = n->rhs;
 	struct addr x, y;
 	unsigned len, i;
-	struct loc l = n->loc;
 	int ra, rb;
 
 	if (is_str_node(a)) {
@@ -953,6 +978,32 @@ static void str_equal(struct lower *L, struct node *n, int ne, int eq)
 	}
 }
 
+/* String equality in disguise: `a == b` / `a != b` on strings, and
+ * `strcmp(a, b) == 0` / `!= 0`, which need no ordering and so compare like
+ * ==, by words against a literal. */
+static bool str_eq_operands(const struct node *n, struct node **a,
+			    struct node **b)
+{
+	const struct node *c = NULL;
+
+	if (n->kind != N_BINARY || (n->op != B_EQ && n->op != B_NE))
+		return false;
+	if (is_mem(n->lhs->type)) {
+		*a = n->lhs;
+		*b = n->rhs;
+		return true;
+	}
+	if (n->rhs->is_const && n->rhs->cval == 0)
+		c = n->lhs;
+	else if (n->lhs->is_const && n->lhs->cval == 0)
+		c = n->rhs;
+	if (!c || c->kind != N_CALL || c->builtin != BI_STRCMP)
+		return false;
+	*a = c->args;
+	*b = c->args->next;
+	return true;
+}
+
 /* strcmp(a, b): <0, 0, >0 as unsigned byte difference */
 static struct val ex_strcmp(struct lower *L, struct node *n)
 {
@@ -987,14 +1038,14 @@ static struct val ex_strcmp(struct lower *L, struct node *n)
 static struct val ex_bool(struct lower *L, struct node *n)
 {
 	int r = new_reg(L), end = ir_label(L->f);
-	struct node *c = n;
+	struct node *c = n, *sa, *sb;
 	bool neg = false;
 
 	if (n->kind == N_UNARY && n->op == U_NOT) {
 		c = n->lhs;
 		neg = true;
 	}
-	if (c->kind == N_BINARY && is_cmp(c->op) && !is_mem(c->lhs->type)) {
+	if (c->kind == N_BINARY && is_cmp(c->op) && !str_eq_operands(c, &sa, &sb)) {
 		struct val a = ex_int(L, c->lhs), b = ex_int(L, c->rhs);
 		int cc = cmp_code(c->op, cmp_signed(c));
 
@@ -1063,7 +1114,26 @@ static bool nonneg(const struct node *n)
 {
 	if (n->is_const)
 		return n->cval >= 0;
-	return n->type->kind == T_INT && !n->type->is_signed && n->type->size < 8;
+	if (n->type->kind == T_INT && !n->type->is_signed && n->type->size < 8)
+		return true;
+	if (n->kind == N_UNARY && n->op == U_NOT)
+		return true;
+	if (n->kind != N_BINARY)
+		return false;
+	switch (n->op) {
+	case B_AND:
+		return nonneg(n->lhs) || nonneg(n->rhs);
+	case B_OR:
+	case B_XOR:
+	case B_DIV:
+	case B_MOD:
+		return nonneg(n->lhs) && nonneg(n->rhs);
+	case B_SHR:
+		return nonneg(n->lhs) || (!n->type->is_signed &&
+					  n->rhs->is_const && n->rhs->cval > 0);
+	default:
+		return is_cmp(n->op) || n->op == B_LAND || n->op == B_LOR;
+	}
 }
 
 static void emit_abs(struct lower *L, int r, struct loc l)
@@ -1239,6 +1309,26 @@ static struct val ex_cond(struct lower *L, struct node *n)
 {
 	int r = new_reg(L), other = ir_label(L->f), end = ir_label(L->f);
 
+	if (n->lhs->is_const && n->rhs->is_const) {
+		/* c ? K1 : K2: r = K1, replaced by K2 when c is false */
+		struct node *c = n->cond, *sa, *sb;
+
+		if (c->kind == N_BINARY && is_cmp(c->op) &&
+		    !str_eq_operands(c, &sa, &sb)) {
+			/* operands first: r is not live across their calls */
+			struct val a = ex_int(L, c->lhs), b = ex_int(L, c->rhs);
+			int cc = cmp_code(c->op, cmp_signed(c));
+
+			ir_movi(L->f, r, n->lhs->cval, n->loc);
+			jump_cc(L, cc, a, b, end, c->loc);
+		} else {
+			ir_movi(L->f, r, n->lhs->cval, n->loc);
+			ex_branch(L, c, true, end);
+		}
+		ir_movi(L->f, r, n->rhs->cval, n->loc);
+		ir_place(L->f, end, n->loc);
+		return v_reg(r, true);
+	}
 	ex_branch(L, n->cond, false, other);
 	ex_int_to(L, n->lhs, r);
 	ir_ja(L->f, end, n->loc);
@@ -1324,6 +1414,7 @@ static struct val ex_int(struct lower *L, struct node *n)
 static void ex_branch(struct lower *L, struct node *n, bool when, int label)
 {
 	unsigned mark = L->sp;
+	struct node *sa, *sb;
 	struct val v;
 	int skip;
 
@@ -1351,16 +1442,15 @@ static void ex_branch(struct lower *L, struct node *n, bool when, int label)
 		}
 		return;
 	}
-	if (n->kind == N_BINARY && (n->op == B_EQ || n->op == B_NE) &&
-	    is_mem(n->lhs->type)) {
+	if (str_eq_operands(n, &sa, &sb)) {
 		bool jump_eq = (n->op == B_EQ) == when;
 
 		skip = ir_label(L->f);
 		if (jump_eq) {
-			str_equal(L, n, skip, label);
+			str_equal(L, sa, sb, n->loc, skip, label);
 			ir_ja(L->f, label, n->loc);
 		} else {
-			str_equal(L, n, label, skip);
+			str_equal(L, sa, sb, n->loc, label, skip);
 		}
 		ir_place(L->f, skip, n->loc);
 		L->sp = mark;
@@ -1394,7 +1484,8 @@ static void ex_read_into(struct lower *L, struct node *n, struct dst d,
 		return;
 	}
 	v = ex_int(L, arg);
-	if (arg->type->kind == T_PTR)
+	/* uprobe arguments are integers in user space (uprobe.c) */
+	if (arg->type->kind == T_PTR || arg->type->kind == T_INT)
 		space = arg->type->space == AS_USER ? AS_USER : AS_KERNEL;
 	if (n->builtin == BI_DYN) {
 		/* __data_loc: offset in the low 16 bits, from the record */
@@ -1681,14 +1772,21 @@ static void lower_agg(struct lower *L, struct node *n, struct node *call)
 {
 	struct map *m = n->lhs->map;
 	struct loc l = call->loc;
-	struct val x = v_imm(1), bucket = v_imm(0);
+	struct val x = v_imm(1), bucket;
 	int key, p, t, init, end;
 
 	if (call->builtin == BI_SUM)
 		x = ex_int(L, call->args);
-	else if (call->builtin == BI_QUANTIZE)
+	key = build_key(L, m, map_keys(n->lhs), NULL, n->lhs);
+	if (call->builtin == BI_QUANTIZE) {
+		/* after the user keys, so that no helper call they make
+		 * splits the bucket's live range */
+		unsigned mark = L->sp;
+
 		bucket = quantize_bucket(L, call->args);
-	key = build_key(L, m, map_keys(n->lhs), &bucket, n->lhs);
+		store8(L, IR_FP, key + (int)m->key_size - 8, bucket, l);
+		L->sp = mark;
+	}
 	call_lookup(L, m, key, l);
 	p = ret_reg(L, l);
 	end = ir_label(L->f);
@@ -1777,32 +1875,44 @@ static void lower_delete(struct lower *L, struct node *n)
 	ir_call(L->f, BPF_FUNC_map_delete_elem, 2, l);
 }
 
-static void lower_stmt(struct lower *L, struct node *n)
+/* Lower one statement; false when control cannot continue after it
+ * (exit()), so that the rest of the block, which the verifier would reject
+ * as unreachable, is not emitted. */
+static bool lower_stmt(struct lower *L, struct node *n)
 {
 	unsigned mark = L->sp;
 	struct node *c;
 	int other, end;
+	bool live = true, live2;
 
 	if (!n)
-		return;
+		return true;
 	switch (n->kind) {
 	case N_BLOCK:
-		for (c = n->body; c; c = c->next)
-			lower_stmt(L, c);
+		for (c = n->body; c && live; c = c->next)
+			live = lower_stmt(L, c);
 		break;
 	case N_IF:
+		if (n->cond->is_const) {
+			/* folded: only the branch taken exists */
+			live = lower_stmt(L, n->cond->cval ? n->lhs : n->rhs);
+			break;
+		}
 		other = ir_label(L->f);
 		ex_branch(L, n->cond, false, other);
 		L->sp = mark;
-		lower_stmt(L, n->lhs);
+		live = lower_stmt(L, n->lhs);
 		if (n->rhs) {
 			end = ir_label(L->f);
-			ir_ja(L->f, end, n->loc);
+			if (live)
+				ir_ja(L->f, end, n->loc);
 			ir_place(L->f, other, n->loc);
-			lower_stmt(L, n->rhs);
+			live2 = lower_stmt(L, n->rhs);
 			ir_place(L->f, end, n->loc);
+			live = live || live2;
 		} else {
 			ir_place(L->f, other, n->loc);
+			live = true;
 		}
 		break;
 	case N_ASSIGN:
@@ -1812,18 +1922,72 @@ static void lower_stmt(struct lower *L, struct node *n)
 		lower_delete(L, n);
 		break;
 	case N_EXPR:
+		/* expressions have no side effects: only the event calls
+		 * do anything */
 		c = n->lhs;
-		if (is_event_call(c))
+		if (is_event_call(c)) {
 			lower_event(L, c);
-		else if (is_mem(c->type))
-			ex_mem(L, c);
-		else if (c->type && c->type->kind != T_VOID)
-			ex_int(L, c);
+			live = c->builtin != BI_EXIT;
+		}
 		break;
 	default:
 		assert(0 && "not a statement");
 	}
 	L->sp = mark;
+	return live;
+}
+
+/* Indirect register variables (raw syscall arguments) in a tree: how many
+ * mentions and the byte range of pt_regs they cover. */
+static void regs_uses(const struct node *n, unsigned *count, int *lo, int *hi)
+{
+	for (; n; n = n->next) {
+		const struct pvar *pv = n->pvar;
+
+		if (pv && pv->kind == PV_REG && pv->indirect) {
+			int end = pv->off + (int)(n->type ? n->type->size : 8);
+
+			if (!*count || pv->off < *lo)
+				*lo = pv->off;
+			if (!*count || end > *hi)
+				*hi = end;
+			(*count)++;
+		}
+		regs_uses(n->lhs, count, lo, hi);
+		regs_uses(n->rhs, count, lo, hi);
+		regs_uses(n->cond, count, lo, hi);
+		regs_uses(n->args, count, lo, hi);
+		regs_uses(n->body, count, lo, hi);
+	}
+}
+
+/* Raw syscall arguments live in the user pt_regs, readable only with
+ * bpf_probe_read_kernel (7 instructions a read).  A probe reading more
+ * than one copies the span they cover once (usually 64 bytes on x86_64)
+ * and loads from the copy, placed after the predicate unless the
+ * predicate needs them itself. */
+static void regs_preread(struct lower *L, const struct node *tree,
+			 struct loc l)
+{
+	unsigned count = 0;
+	int lo = 0, hi = 0, r;
+	struct node at = { .loc = l };
+
+	regs_uses(tree, &count, &lo, &hi);
+	if (count < 2 || hi - lo > 128 || L->regs_slot)
+		return;
+	lo &= ~7;
+	hi = (hi + 7) & ~7;
+	L->regs_slot = stk_alloc(L, (unsigned)(hi - lo), &at,
+				 "copy of the saved registers");
+	L->regs_lo = lo;
+	L->regs_hi = hi;
+	L->base = L->sp;
+	r = new_reg(L);
+	ir_ldx(L->f, BPF_DW, r, ctx_reg(L), 0, l);
+	call_read(L, BPF_FUNC_probe_read_kernel,
+		  (struct dst){ IR_FP, L->regs_slot, (unsigned)(hi - lo) },
+		  (unsigned)(hi - lo), r, lo, l);
 }
 
 int lower_probe(struct script *s, struct probe *p, struct diag *d)
@@ -1845,9 +2009,38 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 		ir_jcci(L.f, BPF_JNE, nr.reg, p->filter_nr, L.exit, l);
 		L.sp = 0;
 	}
-	if (p->pred)
+	if (s->opts.target_pid > 0 && p->prov && p->prov->takes_target &&
+	    (p->prog_type == BPF_PROG_TYPE_TRACEPOINT ||
+	     p->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT)) {
+		/* -p: tracepoints fire for every process and cannot be
+		 * attached per process (raw ones at all, perf ones not
+		 * system-wide with a pid), so filter here.  Sampling
+		 * providers (perf events) and uprobes filter, or not, at
+		 * attach time; BEGIN/END run in spry itself. */
+		int r;
+
+		ir_call(L.f, BPF_FUNC_get_current_pid_tgid, 0, l);
+		r = ret_reg(&L, l);
+		ir_alui(L.f, BPF_RSH, r, r, 32, l);
+		ir_jcci(L.f, BPF_JNE, r, s->opts.target_pid, L.exit, l);
+	}
+	if (p->pred && p->pred->is_const && !p->pred->cval)
+		goto out;	/* never runs: no body to be unreachable */
+	if (p->pred) {
+		unsigned n = 0;
+		int lo, hi;
+
+		regs_uses(p->pred, &n, &lo, &hi);
+		if (n) {
+			/* the predicate reads arguments: copy them first */
+			struct node both = { .lhs = p->pred, .rhs = p->body };
+
+			regs_preread(&L, &both, l);
+		}
 		ex_branch(&L, p->pred, false, L.exit);
-	L.sp = 0;
+		L.sp = L.base;
+	}
+	regs_preread(&L, p->body, l);
 	if (count_events(p->body) > 1) {
 		/* one lost-map update for all events: 3 instructions an
 		 * event instead of 13 */
@@ -1861,6 +2054,7 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 		ir_jcci(L.f, BPF_JEQ, L.lost, 0, L.exit, l);
 		lost_add(&L, v_reg(L.lost, false), L.exit, &tail);
 	}
+out:
 	ir_place(L.f, L.exit, l);
 	ir_movi(L.f, IR_R0, 0, l);
 	ir_exit(L.f, l);

@@ -5,6 +5,10 @@
  * physical registers r0-r9, with spill code added where ten registers are not
  * enough, and f->stack grown by the spill slots.
  *
+ * Webs.  Lowering reuses virtual registers for unrelated values; first each
+ * web (definitions and uses that reach each other) gets its own register,
+ * so the intervals below are those of values, not of names.
+ *
  * Positions.  Instruction i has two positions: 2i, where it reads its
  * operands, and 2i+1, where it writes its result.  A value last read by i and
  * a value written by i may therefore share a register, which is what lets
@@ -21,7 +25,8 @@
  * Physical registers are precoloured and may be live in several short pieces
  * (r1 before every call), so for them an exact backward liveness pass (cheap:
  * one 16-bit mask per instruction) marks every position where each of r0-r9
- * is taken.  A CALL writes r0 and clobbers r1-r5 at its write position, which
+ * is taken.  Hints steer values into the ABI register they are copied to or
+ * from (`r1 = v` wants v in r1), and a result into its operand's register.  A CALL writes r0 and clobbers r1-r5 at its write position, which
  * is how "a value live across a call must sit in r6-r9" falls out of the
  * ordinary conflict test rather than being a special rule.
  *
@@ -34,10 +39,11 @@
  * operands; the emitter may rely on reg(dst) != reg(b) for non-commutative
  * ops unless reg(a) == reg(b).
  *
- * Spilling.  When no register is free the interval with the furthest end is
- * spilled whole to an 8-byte slot below f->stack (LDX/STX of BPF_DW on r10 at
- * 8-aligned offsets, which the verifier tracks exactly, keeping pointer types
- * and NULL-check ids).  The spilled register is then rewritten: every use
+ * Spilling.  When no register is free, the interval with the fewest
+ * references per position it occupies (the cheapest to keep in memory; on a
+ * tie the one ending last) is spilled whole to an 8-byte slot below
+ * f->stack (LDX/STX of BPF_DW on r10 at 8-aligned offsets, which the
+ * verifier tracks exactly, keeping pointer types and NULL-check ids).  The spilled register is then rewritten: every use
  * reads a fresh temporary loaded just before the instruction, every
  * definition writes a fresh temporary stored just after it, and allocation
  * runs again.  The temporaries live for at most two instructions and are
@@ -292,11 +298,27 @@ static void ra_intervals(struct ra *ra)
 		    ra_is_alloc_phys(in->dst) &&
 		    ra->iv[in->a - IR_VREG0].hint_reg < 0)
 			ra->iv[in->a - IR_VREG0].hint_reg = in->dst;
+		/* the first definition decides: the register is picked
+		 * when the interval starts */
 		if ((in->op == IR_MOV || in->op == IR_ALU ||
 		     in->op == IR_ALUI || in->op == IR_NEG ||
 		     in->op == IR_MOV32) &&
-		    ra_is_vreg(in->dst) && ra_is_vreg(in->a))
+		    ra_is_vreg(in->dst) && ra_is_vreg(in->a) &&
+		    ra->iv[in->dst - IR_VREG0].hint_vreg < 0 &&
+		    ra->iv[in->dst - IR_VREG0].hint_reg < 0)
 			ra->iv[in->dst - IR_VREG0].hint_vreg = in->a;
+	}
+	/* A chain `t = ..; t2 = t & ..; r3 = t2` would like t in r3 too: pass
+	 * ABI hints back to the values a result is computed from. */
+	for (i = f->n; i-- > 0;) {
+		const struct ir_insn *in = &f->insns[i];
+
+		if ((in->op == IR_MOV || in->op == IR_ALU ||
+		     in->op == IR_ALUI || in->op == IR_NEG) &&
+		    ra_is_vreg(in->dst) && ra_is_vreg(in->a) &&
+		    ra->iv[in->a - IR_VREG0].hint_reg < 0)
+			ra->iv[in->a - IR_VREG0].hint_reg =
+				ra->iv[in->dst - IR_VREG0].hint_reg;
 	}
 }
 
@@ -418,6 +440,151 @@ static int ra_scan(struct ra *ra)
 	}
 	free(sorted);
 	return nspill;
+}
+
+static int ra_find(int *parent, int x)
+{
+	while (parent[x] != x) {
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
+
+static void ra_union(int *parent, int x, int y)
+{
+	x = ra_find(parent, x);
+	y = ra_find(parent, y);
+	if (x != y)
+		parent[y] = x;
+}
+
+/* Merge a state (vreg -> reaching web, -1) into another at a join. */
+static void ra_merge(int *parent, int *into, const int *from, int nv)
+{
+	int v;
+
+	for (v = 0; v < nv; v++) {
+		if (from[v] < 0)
+			continue;
+		if (into[v] < 0)
+			into[v] = from[v];
+		else
+			ra_union(parent, into[v], from[v]);
+	}
+}
+
+/* Give every web its own virtual register.  Lowering reuses a register for
+ * unrelated values (`v = r0; v = v >> 32`, `acc = acc + x` chains); a web is
+ * a set of definitions and uses that reach each other, and only a web needs
+ * one register.  Splitting them first keeps intervals short and lets a
+ * spill store only the values that are read back.  One forward pass with
+ * reaching definitions (jumps go forward, so a label's incoming states are
+ * complete when it is reached) and union-find at the joins. */
+static void ra_split_webs(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	unsigned n = f->n, i;
+	int nv = f->next_vreg - IR_VREG0, nids = 0, v, k;
+	int *parent = ra_zalloc(3 * (size_t)n + 1, sizeof(*parent));
+	int *web_vreg = ra_zalloc(3 * (size_t)n + 1, sizeof(*web_vreg));
+	int *opnd = ra_zalloc(3 * (size_t)n + 1, sizeof(*opnd));
+	int *cur = ra_zalloc(nv, sizeof(*cur));
+	int **pending = ra_zalloc(f->next_label, sizeof(*pending));
+	int *map;
+	bool *kept;
+	bool live = true;
+
+	for (v = 0; v < nv; v++)
+		cur[v] = -1;
+	for (i = 0; i < n; i++) {
+		struct ir_insn *in = &f->insns[i];
+		const struct ir_op_info *oi = &ir_op_info[in->op];
+		int *r[3] = { &in->dst, &in->a, &in->b };
+		unsigned flags = oi->flags;
+
+		opnd[3 * i] = opnd[3 * i + 1] = opnd[3 * i + 2] = -1;
+		if (in->op == IR_LABEL) {
+			int *st = in->label >= 0 ? pending[in->label] : NULL;
+
+			if (!live)
+				for (v = 0; v < nv; v++)
+					cur[v] = st ? st[v] : -1;
+			else if (st)
+				ra_merge(parent, cur, st, nv);
+			if (st) {
+				free(st);
+				pending[in->label] = NULL;
+			}
+			live = true;
+			continue;
+		}
+		/* uses (a, b), then the definition */
+		for (k = 1; k <= 2; k++) {
+			if (!(k == 1 ? oi->a : oi->b) || !ra_is_vreg(*r[k]))
+				continue;
+			v = *r[k] - IR_VREG0;
+			if (cur[v] < 0) {
+				/* read before any write: a web of its own */
+				parent[nids] = nids;
+				web_vreg[nids] = v;
+				cur[v] = nids++;
+			}
+			opnd[3 * i + k] = cur[v];
+		}
+		if (oi->dst && ra_is_vreg(in->dst)) {
+			v = in->dst - IR_VREG0;
+			parent[nids] = nids;
+			web_vreg[nids] = v;
+			cur[v] = nids++;
+			opnd[3 * i] = cur[v];
+		}
+		if (flags & IR_F_JUMP) {
+			int **st = &pending[in->label];
+
+			if (!*st) {
+				*st = ra_zalloc(nv, sizeof(**st));
+				memcpy(*st, cur, nv * sizeof(*cur));
+			} else {
+				ra_merge(parent, *st, cur, nv);
+			}
+		}
+		if (flags & IR_F_END)
+			live = false;
+	}
+
+	/* the first web of a register keeps its number */
+	map = ra_zalloc(nids, sizeof(*map));
+	kept = ra_zalloc(nv, sizeof(*kept));
+	for (k = 0; k < nids; k++)
+		map[k] = -1;
+	for (i = 0; i < n; i++) {
+		struct ir_insn *in = &f->insns[i];
+		int *r[3] = { &in->dst, &in->a, &in->b };
+
+		for (k = 0; k < 3; k++) {
+			int w = opnd[3 * i + k];
+
+			if (w < 0)
+				continue;
+			w = ra_find(parent, w);
+			if (map[w] < 0) {
+				v = web_vreg[w];
+				map[w] = kept[v] ? ir_vreg(f) : v + IR_VREG0;
+				kept[v] = true;
+			}
+			*r[k] = map[w];
+		}
+	}
+	for (k = 0; k < f->next_label; k++)
+		free(pending[k]);
+	free(pending);
+	free(parent);
+	free(web_vreg);
+	free(opnd);
+	free(cur);
+	free(map);
+	free(kept);
 }
 
 /* Split `d = a op d` (op not commutative) into `t = d; d = a op t`: the only
@@ -598,7 +765,7 @@ static void ra_rewrite(struct ra *ra)
 	ra->stats.vregs = (unsigned)(ra->first_temp - IR_VREG0);
 }
 
-static int ra_build_labels(struct ra *ra)
+static void ra_build_labels(struct ra *ra)
 {
 	struct ir_func *f = ra->f;
 	unsigned i;
@@ -614,7 +781,6 @@ static int ra_build_labels(struct ra *ra)
 			       "label made by ir_label");
 			ra->label_at[f->insns[i].label] = (int)i;
 		}
-	return 0;
 }
 
 int ra_alloc_stats(struct ir_func *f, const struct loc *where,
@@ -629,6 +795,7 @@ int ra_alloc_stats(struct ir_func *f, const struct loc *where,
 	ra.where = where;
 	ra.data_stack = f->stack;
 
+	ra_split_webs(&ra);
 	ra_split_twoaddr(&ra);
 	ra.first_temp = f->next_vreg;
 	for (;;) {

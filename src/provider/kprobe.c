@@ -33,6 +33,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,8 @@ static const char *suggest(const struct ksym_table *t, const char *name)
 	for (unsigned i = 0; i < t->n; i++) {
 		unsigned dist = edit_distance(name, t->syms[i].name, max);
 
+		if (dist > max)
+			continue;
 		if (dist < bestd) {
 			bestd = dist;
 			best = t->syms[i].name;
@@ -438,14 +441,58 @@ static int fd_push(struct kp_attach *st, int fd)
 	return 0;
 }
 
+/* Closing a kprobe perf event unregisters its kprobe, and each
+ * unregistration waits for an RCU grace period (tens of ms): closed one
+ * after another, 400 kprobes take longer to remove than to add, and the
+ * maps print only after that.  Closes from several threads wait for
+ * grace periods together. */
+#define KP_CLOSE_THREADS	32
+#define KP_CLOSE_SERIAL		8	/* fewer fds: not worth a thread */
+
+struct kp_closer {
+	pthread_t tid;
+	const int *fd;
+	unsigned n, step;
+};
+
+static void *kp_close_fds(void *arg)
+{
+	const struct kp_closer *c = arg;
+
+	for (unsigned i = 0; i < c->n; i += c->step)
+		close(c->fd[i]);
+	return NULL;
+}
+
 static void kp_detach(struct probe *p)
 {
 	struct kp_attach *st = p->attach;
+	struct kp_closer c[KP_CLOSE_THREADS];
+	unsigned nt = 0, i;
 
 	if (!st)
 		return;
-	for (unsigned i = 0; i < st->n; i++)
-		close(st->fd[i]);
+	if (st->n > KP_CLOSE_SERIAL) {
+		nt = st->n / 4 < KP_CLOSE_THREADS ? st->n / 4 :
+			KP_CLOSE_THREADS;
+		/* thread i closes fds i, i + nt, i + 2 nt... */
+		for (i = 0; i < nt; i++) {
+			c[i].fd = st->fd + i;
+			c[i].n = st->n - i;
+			c[i].step = nt;
+			if (pthread_create(&c[i].tid, NULL, kp_close_fds,
+					   &c[i]))
+				break;
+		}
+		/* fds of threads that did not start: close them here */
+		for (unsigned j = i; j < nt; j++)
+			kp_close_fds(&c[j]);
+		while (i--)
+			pthread_join(c[i].tid, NULL);
+	} else {
+		for (i = 0; i < st->n; i++)
+			close(st->fd[i]);
+	}
 	free(st->fd);
 	free(st);
 	p->attach = NULL;
@@ -480,14 +527,14 @@ struct kp_pmu {
 	int ret_bit;		/* config bit that makes it a kretprobe */
 };
 
+#define KP_PMU_DIR	"/sys/bus/event_source/devices/kprobe"
+
 static int kp_pmu(struct kp_pmu *pmu)
 {
-	static const char dir[] = "/sys/bus/event_source/devices/kprobe";
-
-	pmu->type = sysfs_int(dir "/type", NULL);
+	pmu->type = sysfs_int(KP_PMU_DIR "/type", NULL);
 	if (pmu->type < 0)
 		return pmu->type;
-	pmu->ret_bit = sysfs_int(dir "/format/retprobe", "config:");
+	pmu->ret_bit = sysfs_int(KP_PMU_DIR "/format/retprobe", "config:");
 	return pmu->ret_bit < 0 ? pmu->ret_bit : 0;
 }
 
@@ -593,12 +640,15 @@ static int kp_attach_multi(struct probe *p, struct kp_attach *st)
 	return err;
 }
 
-/* One function by perf event.  When a name is ambiguous (static functions
- * in several files; kernels since 6.6, and stable backports, refuse those
- * with EADDRNOTAVAIL) attach to every one by address.  Returns how many
- * probes attached, or -errno. */
+/* One function by perf event: by @addr when kallsyms gave one (the kernel
+ * then skips its own name lookup, which on 6.1 walks every symbol twice to
+ * refuse ambiguous names), else by name.  When a name is ambiguous (static
+ * functions in several files; kernels since 6.6, and stable backports,
+ * refuse those with EADDRNOTAVAIL) attach to every one by address.
+ * Returns how many probes attached, or -errno. */
 static int kp_attach_one(struct probe *p, struct kp_attach *st,
-			 const struct kp_pmu *pmu, const char *name)
+			 const struct kp_pmu *pmu, const char *name,
+			 uint64_t addr)
 {
 	const struct kp_priv *kp = p->priv;
 	const struct ksym_table *t;
@@ -606,6 +656,9 @@ static int kp_attach_one(struct probe *p, struct kp_attach *st,
 
 	if (kp->is_addr)
 		fd = kp_perf_open(pmu, kp->ret, NULL, kp->addr, p->prog_fd);
+	else if (addr)
+		fd = kp_perf_open(pmu, kp->ret, NULL, addr + kp->offset,
+				  p->prog_fd);
 	else
 		fd = kp_perf_open(pmu, kp->ret, name, kp->offset, p->prog_fd);
 	if (fd >= 0) {
@@ -638,12 +691,21 @@ static int kp_attach_one(struct probe *p, struct kp_attach *st,
 	return n ? n : fd;
 }
 
+static bool kp_by_name_wanted(void)
+{
+	const char *env = getenv("SPRY_KPROBE_BY_NAME");
+
+	return env && *env && strcmp(env, "0");
+}
+
 static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 {
 	const char *pname = p->prov->name;
+	const struct kp_priv *kp = p->priv;
 	struct kp_attach *st;
 	struct kp_pmu pmu;
 	unsigned skipped = 0, ok = 0, listed = 0;
+	uint64_t *addrs = NULL;
 	char list[256];
 	size_t len = 0;
 	int err, first_err = 0;
@@ -666,12 +728,22 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 			   pname, p->target, strerror(-err));
 		return err;
 	}
+	if (!kp->is_addr && !kp_by_name_wanted()) {
+		/* targets are sorted (glob matches) or single */
+		addrs = calloc(p->ntargets, sizeof(*addrs));
+		if (addrs)
+			ksym_resolve(ksym_default(),
+				     (const char *const *)p->targets,
+				     p->ntargets, addrs);
+	}
 	list[0] = '\0';
 	for (unsigned i = 0; i < p->ntargets; i++) {
-		err = kp_attach_one(p, st, &pmu, p->targets[i]);
+		err = kp_attach_one(p, st, &pmu, p->targets[i],
+				    addrs ? addrs[i] : 0);
 		if (err == -ENOMEM) {
 			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
 				   pname, p->target, strerror(ENOMEM));
+			free(addrs);
 			return err;
 		}
 		if (err > 0) {
@@ -688,6 +760,7 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 			listed++;
 		}
 	}
+	free(addrs);
 	if (!ok) {
 		if (p->ntargets == 1)
 			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",

@@ -30,6 +30,7 @@ extern const struct provider begin_provider, end_provider;
 extern const struct provider interval_provider;
 extern const struct provider profile_provider;
 extern const struct provider kprobe_provider, kretprobe_provider;
+extern const struct provider uprobe_provider, uretprobe_provider;
 
 const struct provider *const providers[] = {
 	&tracepoint_provider,
@@ -38,6 +39,7 @@ const struct provider *const providers[] = {
 	&interval_provider,
 	&profile_provider,
 	&kprobe_provider, &kretprobe_provider,
+	&uprobe_provider, &uretprobe_provider,
 	NULL,
 };
 

@@ -17,4 +17,15 @@ spry_run 30 -c 'sleep 10' "$T_TMP/v.spry"
 assert_rc 1
 assert_err_match 'v\.spry:3:[0-9]+: error: '
 assert_err_match '(verifier|rejected|invalid)'
+short=$(wc -l <"$ERR")
+
+# -d: the whole verifier log, so more than without it.
+spry_run 30 -d "$T_TMP/v.spry"
+assert_rc 1
+assert_err_match 'v\.spry:3:[0-9]+: error: '
+long=$(wc -l <"$ERR")
+if [ "$long" -le "$short" ]; then
+	fail "-d printed $long lines of diagnostics, without it $short"
+	show_output
+fi
 finish

@@ -4,8 +4,9 @@
 require_root
 require_tracepoint syscalls/sys_enter_read
 
-spry_run 30 -c 'dd if=/dev/zero of=/dev/null bs=4096 count=20 status=none' \
-	't:syscalls/sys_enter_read /comm == "dd"/ { start[kpid] = time; }
+dd=$(tool_copy dd)
+spry_run 30 -c "$dd if=/dev/zero of=/dev/null bs=4096 count=20 status=none" \
+	't:syscalls/sys_enter_read /comm == "'"${dd##*/}"'"/ { start[kpid] = time; }
 	t:syscalls/sys_exit_read /start[kpid]/ {
 		@ns = quantize(time - start[kpid]);
 		@reads = count();

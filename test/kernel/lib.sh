@@ -75,6 +75,16 @@ require_cmd() {
 	command -v "$1" >/dev/null 2>&1 || fail "needs $1 (scripts/deps installs it)"
 }
 
+# tool_copy CMD: print the path of a private copy of CMD named so that its
+# comm is unique to this test run ("dd4711"), so that a predicate on comm
+# matches our command and not the same tool run by anyone else on the host.
+tool_copy() {
+	local src dst
+	src=$(command -v "$1") || { fail "no $1"; return 1; }
+	dst=$T_TMP/$1$$
+	cp "$src" "$dst" && echo "$dst"
+}
+
 # ---- leftovers ----
 
 # IDs of every loaded BPF program, one a line.
@@ -92,14 +102,14 @@ for p in d:
 # Processes (other than ourselves) that carry this run's marker in their
 # environment: spry itself and anything its -c command started.
 marked_procs() {
-	local mark=$1 p pid
-	for p in /proc/[0-9]*; do
-		pid=${p#/proc/}
-		[ "$pid" = $$ ] && continue
-		[ "$pid" = "$BASHPID" ] && continue
-		if tr '\0' '\n' 2>/dev/null <"$p/environ" | grep -qx "SPRY_TEST_MARK=$mark"; then
-			echo "$pid $(tr '\0' ' ' 2>/dev/null <"$p/cmdline")"
-		fi
+	local mark=$1 f pid
+	# One grep over every environ (NUL-separated entries, -z); ours and our
+	# subshells' do not carry the marker, which only spry's command line set.
+	grep -lzx "SPRY_TEST_MARK=$mark" /proc/[0-9]*/environ 2>/dev/null |
+	while read -r f; do
+		pid=${f#/proc/}
+		pid=${pid%/environ}
+		echo "$pid $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")"
 	done
 }
 

@@ -4,8 +4,10 @@
 require_root
 require_tracepoint raw_syscalls/sys_enter
 
-flood='dd if=/dev/zero of=/dev/null bs=1 count=300000 status=none'
-prog='t:raw_syscalls/sys_enter /comm == "dd"/ {
+dd=$(tool_copy dd)
+name=${dd##*/}
+flood="$dd if=/dev/zero of=/dev/null bs=1 count=300000 status=none"
+prog='t:raw_syscalls/sys_enter /comm == "'"$name"'"/ {
 	printf("%s %d %d %d %u\n", comm, pid, kpid, cpu, time);
 }'
 
@@ -17,5 +19,5 @@ spry_run 60 -k -b 4096 -c "$flood" "$prog"
 assert_rc 0
 assert_err_contains lost
 # it kept going: events arrived to the end
-assert_lines_ge 1000 '^dd [0-9]+ '
+assert_lines_ge 1000 "^$name [0-9]+ "
 finish

@@ -434,6 +434,43 @@ START_TEST(test_peephole_reload)
 }
 END_TEST
 
+START_TEST(test_peephole_reload_kills)
+{
+	struct arena *a = arena_new();
+	struct ir_func *f = ir_new(a);
+
+	ir_ldx(f, BPF_DW, 6, 10, -8, L);
+	ir_alui(f, BPF_ADD, 1, 1, 1, L);
+	ir_ldx(f, BPF_DW, 6, 10, -8, L);	/* r6 still holds it: gone */
+	ir_ldx(f, BPF_DW, 7, 10, -8, L);	/* a copy of r6 */
+	ir_stx(f, BPF_W, 10, -4, 1, L);		/* overlaps -8..-1 */
+	ir_ldx(f, BPF_DW, 7, 10, -8, L);	/* kept */
+	ir_stx(f, BPF_DW, 2, 0, 1, L);		/* r2 may point at the frame */
+	ir_ldx(f, BPF_DW, 7, 10, -8, L);	/* kept */
+	ir_call(f, BPF_FUNC_ktime_get_ns, 0, L);
+	ir_ldx(f, BPF_DW, 7, 10, -8, L);	/* kept */
+	ir_alui(f, BPF_ADD, 7, 7, 1, L);
+	ir_ldx(f, BPF_DW, 7, 10, -8, L);	/* r7 changed: kept */
+	ir_mov(f, 0, 7, L);
+	ir_exit(f, L);
+	expect_peephole(f,
+		"  r6 = ldx.dw [r10 - 8]\n"
+		"  r1 = r1 + 1\n"
+		"  r7 = r6\n"
+		"  stx.w [r10 - 4] = r1\n"
+		"  r7 = ldx.dw [r10 - 8]\n"
+		"  stx.dw [r2] = r1\n"
+		"  r7 = ldx.dw [r10 - 8]\n"
+		"  call ktime_get_ns/5 (0 args)\n"
+		"  r7 = ldx.dw [r10 - 8]\n"
+		"  r7 = r7 + 1\n"
+		"  r7 = ldx.dw [r10 - 8]\n"
+		"  r0 = r7\n"
+		"  exit\n");
+	arena_free(a);
+}
+END_TEST
+
 /* ---- dumps ---- */
 
 START_TEST(test_emit_dump)
@@ -599,7 +636,8 @@ END_TEST
 
 /* A socket filter whose ctx pointer and map value pointer are spilled across
  * calls, the map value NULL-checked through a reload.  The verifier must
- * accept it and running it must give skb->len + 1 + 2 + ... + 6. */
+ * accept it and running it must give skb->len + 4 * (1 + 2 + ... + 6) (a socket
+ * filter's skb->len excludes the 14-byte Ethernet header). */
 START_TEST(test_verifier_spills)
 {
 	struct arena *a = arena_new();
@@ -632,8 +670,10 @@ START_TEST(test_verifier_spills)
 	ir_jcci(f, BPF_JEQ, ptr, 0, out, L);
 	ir_stx(f, BPF_DW, ptr, 0, t, L);
 	ir_call(f, BPF_FUNC_get_smp_processor_id, 0, L);
-	for (i = 0; i < 6; i++)
-		ir_alu(f, BPF_ADD, acc, acc, v[i], L);
+	/* the constants are used often, so they are dearer to spill than
+	 * the two pointers */
+	for (i = 0; i < 24; i++)
+		ir_alu(f, BPF_ADD, acc, acc, v[i % 6], L);
 	ir_ldx(f, BPF_W, len, ctx, 0, L);	/* skb->len */
 	ir_alu(f, BPF_ADD, acc, acc, len, L);
 	ir_ldx(f, BPF_DW, t, ptr, 0, L);
@@ -645,8 +685,21 @@ START_TEST(test_verifier_spills)
 	ck_assert_int_eq(ra_alloc_stats(f, &L, &ud.d, &st), 0);
 	ck_assert_int_eq(emit_prog(a, f, &p, &ud.d), 0);
 	unit_diag_close(&ud);
-	/* ctx and the map value are the longest-lived: they are spilled */
+	/* ctx and the map value are spilled: the NULL check tests a reload
+	 * and skb->len is read through one */
 	ck_assert_uint_ge(st.spills, 2);
+	for (i = 1; i < (int)p.ninsns; i++) {
+		const struct bpf_insn *j = &p.insns[i], *ld = j - 1;
+
+		if (j->code == (BPF_JMP | BPF_JEQ | BPF_K) ||
+		    j->code == (BPF_LDX | BPF_W | BPF_MEM)) {
+			ck_assert_msg(ld->code == (BPF_LDX | BPF_DW | BPF_MEM) &&
+				      ld->src_reg == BPF_REG_10 &&
+				      ld->dst_reg == (j->code & BPF_LDX ?
+						      j->src_reg : j->dst_reg),
+				      "insn %d does not use a reload", i);
+		}
+	}
 
 	if (geteuid() != 0) {
 		fprintf(stderr, "test_verifier_spills: not root, skipped\n");
@@ -680,7 +733,7 @@ START_TEST(test_verifier_spills)
 			      strerror(errno));
 		err = bpf_prog_test_run_opts(prog_fd, &run);
 		ck_assert_msg(err == 0, "test run: %s", strerror(errno));
-		ck_assert_uint_eq(run.retval, 64 + 21);
+		ck_assert_uint_eq(run.retval, sizeof(pkt) - 14 + 4 * 21);
 		close(prog_fd);
 	}
 	close(map_fd);
@@ -706,6 +759,7 @@ static Suite *emit_suite(void)
 	tcase_add_test(tc, test_peephole_jumps);
 	tcase_add_test(tc, test_peephole_cascade);
 	tcase_add_test(tc, test_peephole_reload);
+	tcase_add_test(tc, test_peephole_reload_kills);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("dump");

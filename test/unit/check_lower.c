@@ -444,10 +444,15 @@ START_TEST(layout_key_too_big)
 	struct fx x;
 
 	fx_init(&x, NULL);
-	umap(&x, "@big", MAP_PLAIN, &type_u64, 2, type_string(x.s.arena, 200),
+	umap(&x, "@fits", MAP_PLAIN, &type_u64, 2, type_string(x.s.arena, 200),
 	     type_string(x.s.arena, 200));
+	umap(&x, "@big", MAP_PLAIN, &type_u64, 2, type_string(x.s.arena, 260),
+	     type_string(x.s.arena, 250));
 	ck_assert_int_eq(map_layout(&x.s, &x.ud.d), -E2BIG);
-	ck_assert_ptr_nonnull(strstr(unit_diag_text(&x.ud), "map @big: key of 400"));
+	ck_assert_msg(strstr(unit_diag_text(&x.ud), "map @big: its key (520 "
+			     "bytes) and value (8 bytes) do not fit"), "%s",
+		      unit_diag_text(&x.ud));
+	ck_assert_uint_eq(x.ud.d.errors, 1);
 	fx_free(&x);
 }
 END_TEST
@@ -647,10 +652,10 @@ START_TEST(lower_quantize)
 	ck_assert_uint_eq(q->key_size, 16);
 	d = dump(x.p->ir);
 	/* unsigned: no test up front, x ends as 0 or 1 and is added */
-	ck_assert_msg(in_order(d, "call ktime_get_ns", "= 0", ">> 32",
+	ck_assert_msg(in_order(d, "call get_smp_processor_id",
+		"stx.dw [r10 - 16] = v", "call ktime_get_ns", "= 0", ">> 32",
 		"+ 32", "< 65536 goto", ">> 16", "+ 16", "< 256 goto",
 		"< 16 goto", "< 4 goto", "< 2 goto", ">> 1", "+ 1", " + v",
-		"call get_smp_processor_id", "stx.dw [r10 - 16] = v",
 		"stx.dw [r10 - 8] = v", "call map_lookup_elem",
 		"call map_update_elem", NULL), "%s", d);
 	check_shape(x.p->ir);
@@ -878,8 +883,13 @@ START_TEST(lower_const_predicate)
 
 	fx_init(&x, NULL);
 	p = num(&x, 0);
-	ck_assert_int_eq(fx_lower(&x, p, block(&x, NULL)), 0);
-	ck_assert_uint_eq(count_op(x.p->ir, IR_JA), 1);
+	/* /0/: the body is never lowered (it would be unreachable) */
+	ck_assert_int_eq(fx_lower(&x, p, block(&x, expr_stmt(&x,
+		call(&x, BI_PRINTF, &type_void, str(&x, "x\n"), NULL)), NULL)), 0);
+	ck_assert_uint_eq(count_op(x.p->ir, IR_JA), 0);
+	ck_assert_uint_eq(ninsns(x.p->ir), 2);
+	ck_assert_uint_eq(x.s.nevents, 0);
+	check_shape(x.p->ir);
 	fx_free(&x);
 }
 END_TEST
@@ -988,7 +998,8 @@ START_TEST(lower_exit)
 		expr_stmt(&x, call(&x, BI_EXIT, &type_void, num(&x, 3), NULL)),
 		expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "no\n"), NULL)),
 		NULL)), 0);
-	ck_assert_uint_eq(x.s.nevents, 2);
+	/* nothing after exit() is lowered: it would be unreachable */
+	ck_assert_uint_eq(x.s.nevents, 1);
 	ev = x.s.events[0];
 	ck_assert_int_eq(ev->kind, EV_EXIT);
 	ck_assert_uint_eq(ev->nargs, 1);
@@ -997,6 +1008,7 @@ START_TEST(lower_exit)
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d, "st.dw [r10 - 16] = 0", "st.dw [r10 - 8] = 3",
 			       "call ringbuf_output", "goto L1", NULL), "%s", d);
+	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_ringbuf_output), 1);
 	free(d);
 	fx_free(&x);
 }
@@ -1336,6 +1348,70 @@ START_TEST(fe_raw_syscall_exit)
 }
 END_TEST
 
+/* a variable index into ctx memory: masked to the array's span (the
+ * verifier wants bounded pointer math), read through a helper */
+START_TEST(fe_ctx_variable_index)
+{
+	struct fx x;
+	char *d;
+
+	fixture_tracefs();
+	fx_init(&x, NULL);
+	fe_ok(&x, "tracepoint:sched/sched_switch "
+		  "{ printf(\"%c\\n\", data->prev_comm[cpu % 4]); }\n");
+	d = dump(x.p->ir);
+	ck_assert_msg(in_order(d, "call get_smp_processor_id", "% 4", "& 15",
+		"+ v16", "+ 8", "r2 = 1", "call probe_read_kernel", "ldx.b [r10 - ",
+		"<< 56", "s>> 56", NULL), "%s", d);
+	free(d);
+	fx_free(&x);
+}
+END_TEST
+
+/* if (constant): only the branch taken is lowered */
+START_TEST(lower_const_if)
+{
+	struct fx x;
+	struct node *iff;
+
+	fx_init(&x, NULL);
+	iff = mk(&x, N_IF, &type_void);
+	iff->cond = num(&x, 0);
+	iff->lhs = expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "a\n"), NULL));
+	iff->rhs = expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "b\n"), NULL));
+	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, iff,
+		expr_stmt(&x, var(&x, BI_PID)), NULL)), 0);
+	ck_assert_uint_eq(x.s.nevents, 1);
+	ck_assert_str_eq(x.s.events[0]->fmt, "b\n");
+	ck_assert_uint_eq(count_op(x.p->ir, IR_JA), 0);
+	/* `pid;` does nothing */
+	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_get_current_pid_tgid), 0);
+	fx_free(&x);
+}
+END_TEST
+
+/* -p: tracepoint programs check the process; BEGIN does not */
+START_TEST(fe_target_pid)
+{
+	struct fx x;
+	char *d;
+
+	fixture_tracefs();
+	fx_init(&x, NULL);
+	x.s.opts.target_pid = 1234;
+	fe_ok(&x, "tracepoint:sched/sched_switch { @ = count(); }\n"
+		  "BEGIN { @b = count(); }\n");
+	d = dump(x.p->ir);
+	ck_assert_msg(in_order(d, "call get_current_pid_tgid", ">> 32",
+			       "!= 1234 goto L0", "call map_lookup_elem",
+			       NULL), "%s", d);
+	free(d);
+	ck_assert_uint_eq(count_call(x.p->next->ir,
+				     BPF_FUNC_get_current_pid_tgid), 0);
+	fx_free(&x);
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower");
@@ -1362,6 +1438,7 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, lower_shift_signed);
 	tcase_add_test(tc, lower_predicate);
 	tcase_add_test(tc, lower_const_predicate);
+	tcase_add_test(tc, lower_const_if);
 	tcase_add_test(tc, lower_stack_overflow);
 	tcase_add_test(tc, lower_stack_reuse);
 	tcase_add_test(tc, lower_string_literal_compare);
@@ -1385,6 +1462,8 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, fe_pointer_reads);
 	tcase_add_test(tc, fe_stacks);
 	tcase_add_test(tc, fe_raw_syscall_exit);
+	tcase_add_test(tc, fe_ctx_variable_index);
+	tcase_add_test(tc, fe_target_pid);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,6 +15,7 @@
 #include <linux/bpf.h>
 
 #include "arena.h"
+#include "emit.h"
 #include "ir.h"
 #include "regalloc.h"
 #include "unit.h"
@@ -31,7 +32,7 @@ static const struct loc L;
 
 /* ---- interpreter ---- */
 
-#define MAX_CALLS	256
+#define MAX_CALLS	8192
 
 struct trace {
 	unsigned ncalls;
@@ -234,7 +235,7 @@ static char *dump(const struct ir_func *f)
 static int alloc_and_compare(struct ir_func *f, struct ra_stats *st)
 {
 	static const uint64_t ctxs[] = { 0, 1, 7, 0x123456789abcull, UINT64_MAX };
-	struct ir_func *orig = clone(f);
+	struct ir_func *orig = clone(f), *opt;
 	struct unit_diag ud;
 	struct trace *t1 = malloc(sizeof(*t1)), *t2 = malloc(sizeof(*t2));
 	uint64_t r1, r2;
@@ -246,20 +247,27 @@ static int alloc_and_compare(struct ir_func *f, struct ra_stats *st)
 	ck_assert_msg(err == 0, "ra_alloc: %d: %s", err, unit_diag_text(&ud));
 	unit_diag_close(&ud);
 	assert_allocated(f);
-	for (i = 0; i < sizeof(ctxs) / sizeof(ctxs[0]); i++) {
-		r1 = run(orig, ctxs[i], t1);
-		r2 = run(f, ctxs[i], t2);
+	/* the emitter's peephole must not change the meaning either */
+	opt = clone(f);
+	emit_peephole(opt);
+	assert_allocated(opt);
+	for (i = 0; i < 2 * sizeof(ctxs) / sizeof(ctxs[0]); i++) {
+		const struct ir_func *g = i % 2 ? opt : f;
+
+		r1 = run(orig, ctxs[i / 2], t1);
+		r2 = run(g, ctxs[i / 2], t2);
 		if (r1 != r2 || t1->ncalls != t2->ncalls ||
 		    memcmp(t1->call, t2->call, t1->ncalls * sizeof(t1->call[0]))) {
-			char *a = dump(orig), *b = dump(f);
+			char *a = dump(orig), *b = dump(g);
 
 			/* Check's messages are short: the dumps go to stderr */
 			fprintf(stderr, "before:\n%s\nafter:\n%s\n", a, b);
 			free(a);
 			free(b);
-			ck_abort_msg("allocation changed the program (ctx %lx: "
+			ck_abort_msg("%s changed the program (ctx %lx: "
 				     "%lx vs %lx, calls %u vs %u)",
-				     (unsigned long)ctxs[i], (unsigned long)r1,
+				     i % 2 ? "the peephole" : "allocation",
+				     (unsigned long)ctxs[i / 2], (unsigned long)r1,
 				     (unsigned long)r2, t1->ncalls, t2->ncalls);
 		}
 	}
@@ -593,7 +601,7 @@ struct gen {
 	struct ir_func *f;
 	uint64_t seed;
 	int defs[512];
-	unsigned ndefs;
+	unsigned ndefs, max_defs;	/* max_defs <= 512 */
 	int data_slots[4];
 	unsigned depth;
 };
@@ -616,8 +624,10 @@ static void define(struct gen *g, int v)
 	for (i = 0; i < g->ndefs; i++)
 		if (g->defs[i] == v)
 			return;
-	if (g->ndefs < 512)
+	if (g->ndefs < g->max_defs)
 		g->defs[g->ndefs++] = v;
+	else if (!g->depth)	/* inside a branch v may be undefined after */
+		g->defs[rnd(g, g->ndefs)] = v;
 }
 
 /* an existing value (redefinition) or a new one */
@@ -767,7 +777,7 @@ START_TEST(test_random)
 
 	for (seed = 1; seed <= 400; seed++) {
 		struct arena *a = arena_new();
-		struct gen g = { .f = ir_new(a) };
+		struct gen g = { .f = ir_new(a), .max_defs = 512 };
 		struct ra_stats st;
 
 		gen_program(&g, seed, 10 + seed % 60);
@@ -777,6 +787,21 @@ START_TEST(test_random)
 	}
 	/* the generator must exercise the spill path */
 	ck_assert_uint_gt(total_spills, 50);
+}
+END_TEST
+
+/* A big function: allocation stays fast (the suite runs under a timeout). */
+START_TEST(test_big)
+{
+	struct arena *a = arena_new();
+	struct gen g = { .f = ir_new(a), .max_defs = 30 };
+	struct ra_stats st;
+
+	gen_program(&g, 12345, 6000);
+	ck_assert_uint_gt(g.f->n, 10000);
+	alloc_and_compare(g.f, &st);
+	ck_assert_uint_gt(st.spills, 0);
+	arena_free(a);
 }
 END_TEST
 
@@ -797,6 +822,7 @@ static Suite *regalloc_suite(void)
 	tcase_add_test(tc, test_frame_overflow);
 	tcase_add_test(tc, test_slot_sharing);
 	tcase_add_test(tc, test_random);
+	tcase_add_test(tc, test_big);
 	suite_add_tcase(s, tc);
 	return s;
 }

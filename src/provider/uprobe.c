@@ -1,0 +1,499 @@
+/* uprobe.c - uprobe: and uretprobe: on functions of user-space programs.
+ *
+ * Input: "PATH:FUNC", "PATH:FUNC+OFF" (uprobe only), "PATH:0xADDR" (an
+ * address as the ELF file gives it) or "PATH:GLOB", as uprobe:/u: and
+ * uretprobe:/ur: targets.  PATH is a file, a library's short name ("libc",
+ * found as the dynamic linker finds it) or a program on $PATH (usym.h).
+ * Output: ONE probe of BPF_PROG_TYPE_KPROBE per specifier, its functions in
+ * p->targets and their file offsets in the provider data, attached to every
+ * one of them; the context is the user registers (struct pt_regs).
+ *
+ * Attaching never writes to tracefs: each function is one perf event on the
+ * uprobe PMU (config1 = the path, config2 = the file offset, the retprobe
+ * bit from its format directory), owned by a file descriptor, so nothing
+ * outlives spry.  Without -p the event is opened for every process (pid -1;
+ * the program runs on every CPU whichever CPU the event was opened on, so
+ * CPU 0 is enough), also with -c (see up_target_pid()).  With -p PID the
+ * event is opened for that process: the kernel then plants the breakpoint in
+ * that process's memory only (its filter compares mm's, so every thread of
+ * the process counts; processes it forks later do not).
+ *
+ * Variables: arg0..argN (user calling convention; typed as user addresses, so
+ * str(arg0) reads user memory), retval (uretprobe), caller (uprobe: the
+ * probed function, as a user symbol), regs, ustack (frame-pointer walk by
+ * the kernel: programs built without frame pointers give short stacks),
+ * stack/kstack.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/perf_event.h>
+
+#include "arch.h"
+#include "arena.h"
+#include "provider.h"
+#include "runtime.h"
+#include "script.h"
+#include "type.h"
+#include "usym.h"
+
+struct up_priv {
+	bool ret;			/* uretprobe */
+	const struct arch *arch;
+	struct pvar regs;
+	const struct type *arg_type;	/* u64 in user space */
+	const char *path;		/* resolved file */
+	uint64_t *offs;			/* file offset per p->targets[i] */
+};
+
+/* ---- compile time ---- */
+
+static bool is_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+static void up_push(struct script *s, struct probe *p, struct up_priv *up,
+		    unsigned *cap, const char *name, uint64_t off)
+{
+	if (p->ntargets == *cap) {
+		unsigned ncap = *cap ? 2 * *cap : 8;
+
+		p->targets = arena_grow(s->arena, p->targets,
+					*cap * sizeof(*p->targets),
+					ncap * sizeof(*p->targets));
+		up->offs = arena_grow(s->arena, up->offs,
+				      *cap * sizeof(*up->offs),
+				      ncap * sizeof(*up->offs));
+		*cap = ncap;
+	}
+	p->targets[p->ntargets] = arena_strdup(s->arena, name);
+	up->offs[p->ntargets++] = off;
+}
+
+/* A shared library without .symtab is the norm (its exports are in
+ * .dynsym); a program without one has been stripped, which is worth saying
+ * when a name is not found. */
+static void stripped_note(const struct usym_obj *o, struct diag *d)
+{
+	const char *base = strrchr(o->path, '/');
+
+	if (!o->has_symtab && !strstr(base ? base : o->path, ".so"))
+		diag_note(d, NULL, "%s is stripped (no .symtab): only its %u "
+			  "exported functions can be named; use 0xADDRESS "
+			  "for others", o->path, o->n);
+}
+
+static int up_expand_glob(struct script *s, struct probe *p,
+			  struct up_priv *up, const struct usym_obj *o,
+			  const char *glob, struct diag *d)
+{
+	unsigned cap = 0;
+	char base[256];
+
+	for (unsigned i = 0; i < o->n; i++) {
+		const struct usym *sym = &o->syms[i];
+		uint64_t off;
+		bool dup = false;
+
+		snprintf(base, sizeof(base), "%.*s", (int)sym->base_len,
+			 sym->name);
+		if (fnmatch(glob, base, 0) && fnmatch(glob, sym->name, 0))
+			continue;
+		if (usym_vaddr_to_offset(o, sym->addr, &off))
+			continue;
+		/* aliases (malloc, __libc_malloc) share one probe: syms are
+		 * sorted by address, so they are neighbours */
+		for (unsigned k = p->ntargets; k-- > 0 && !dup; )
+			dup = up->offs[k] == off;
+		if (dup)
+			continue;
+		up_push(s, p, up, &cap, base, off);
+		usym_register(o, sym->addr, base);
+	}
+	if (!p->ntargets) {
+		diag_error(d, &p->loc, "no function in %s matches '%s'",
+			   o->path, glob);
+		stripped_note(o, d);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int up_expand_addr(struct script *s, struct probe *p,
+			  struct up_priv *up, const struct usym_obj *o,
+			  const char *text, struct diag *d)
+{
+	const struct usym *sym;
+	unsigned cap = 0;
+	uint64_t vaddr, off;
+	char *end;
+
+	errno = 0;
+	vaddr = strtoull(text, &end, 16);
+	if (*end || errno || !vaddr) {
+		diag_error(d, &p->loc, "invalid address '%s'", text);
+		return -EINVAL;
+	}
+	if (usym_vaddr_to_offset(o, vaddr, &off)) {
+		diag_error(d, &p->loc, "address %s is not in any loaded "
+			   "segment of %s", text, o->path);
+		return -ENOENT;
+	}
+	up_push(s, p, up, &cap, text, off);
+	sym = usym_lookup(o, vaddr, NULL);
+	if (sym && sym->addr == vaddr)
+		usym_register(o, vaddr, sym->name);
+	return 0;
+}
+
+static int up_expand_func(struct script *s, struct probe *p,
+			  struct up_priv *up, const struct usym_obj *o,
+			  const char *text, struct diag *d)
+{
+	const char *plus = strchr(text, '+');
+	const struct usym *sym;
+	unsigned long long add = 0;
+	unsigned cap = 0;
+	uint64_t off;
+	char *name, *end;
+
+	if (plus) {
+		if (up->ret) {
+			diag_error(d, &p->loc, "uretprobe takes no offset: a "
+				   "function returns from wherever it returns");
+			return -EINVAL;
+		}
+		errno = 0;
+		add = strtoull(plus + 1, &end, 0);
+		if (!plus[1] || *end || errno) {
+			diag_error(d, &p->loc, "invalid offset in '%s': "
+				   "expected FUNC+OFFSET, as in main+0x10",
+				   text);
+			return -EINVAL;
+		}
+	}
+	name = arena_strndup(s->arena, text,
+			     plus ? (size_t)(plus - text) : strlen(text));
+	sym = usym_find(o, name);
+	if (!sym) {
+		const char *hint = usym_suggest(o, name);
+
+		diag_error(d, &p->loc, "no function '%s' in %s", name,
+			   o->path);
+		if (hint)
+			diag_note(d, NULL, "did you mean '%s'?", hint);
+		stripped_note(o, d);
+		return -ENOENT;
+	}
+	if (sym->size && add >= sym->size) {
+		diag_error(d, &p->loc, "offset %#llx is past the end of %s "
+			   "(%llu bytes)", add, name,
+			   (unsigned long long)sym->size);
+		return -EINVAL;
+	}
+	if (usym_vaddr_to_offset(o, sym->addr + add, &off)) {
+		diag_error(d, &p->loc, "%s in %s is not in any loaded segment",
+			   name, o->path);
+		return -ENOENT;
+	}
+	up_push(s, p, up, &cap, name, off);
+	if (!add)
+		usym_register(o, sym->addr, name);
+	return 0;
+}
+
+static int up_expand(struct script *s, struct probe *p, struct diag *d,
+		     bool ret)
+{
+	const struct arch *arch = s->arch ? s->arch : arch_host();
+	const struct usym_obj *o;
+	const char *colon = strchr(p->target, ':');
+	struct up_priv *up;
+	struct type *at;
+	char path[PATH_MAX], *file;
+	const char *what;
+	int err;
+
+	if (!arch) {
+		diag_error(d, &p->loc, "%s needs a known architecture for its "
+			   "registers (see --arch)", p->prov->name);
+		return -EINVAL;
+	}
+	if (!colon || colon == p->target || !colon[1]) {
+		diag_error(d, &p->loc, "invalid %s target '%s': expected "
+			   "PATH:FUNCTION, PATH:FUNCTION+OFFSET, PATH:0xADDRESS "
+			   "or PATH:GLOB, as in %s:libc:malloc", p->prov->name,
+			   p->target, p->prov->name);
+		return -EINVAL;
+	}
+	file = arena_strndup(s->arena, p->target, (size_t)(colon - p->target));
+	what = colon + 1;
+
+	up = arena_alloc(s->arena, sizeof(*up));
+	up->ret = ret;
+	up->arch = arch;
+	up->regs.kind = PV_CTX;
+	up->regs.type = type_ptr(s->arena, arch_regs_type(s->arena, arch),
+				 AS_CTX);
+	/* Arguments are user addresses as often as not: the space makes
+	 * str()/mem() read them with bpf_probe_read_user. */
+	at = arena_alloc(s->arena, sizeof(*at));
+	*at = type_u64;
+	at->space = AS_USER;
+	up->arg_type = at;
+	p->priv = up;
+	p->prog_type = BPF_PROG_TYPE_KPROBE;
+
+	err = usym_resolve_path(file, path, sizeof(path));
+	if (err) {
+		if (strchr(file, '/'))
+			diag_error(d, &p->loc, "no such file '%s'", file);
+		else
+			diag_error(d, &p->loc, "cannot find '%s': not a library "
+				   "the dynamic linker knows nor a program on "
+				   "$PATH", file);
+		return err;
+	}
+	o = usym_obj_get(path);
+	if (!o) {
+		err = errno;
+		diag_error(d, &p->loc, "cannot read the symbols of %s: %s",
+			   path, err == ENOEXEC ? "not an ELF file" :
+			   strerror(err));
+		return -err;
+	}
+	up->path = o->path;
+
+	if (!strncmp(what, "0x", 2) || !strncmp(what, "0X", 2))
+		return up_expand_addr(s, p, up, o, what, d);
+	if (is_glob(what)) {
+		if (strchr(what, '+')) {
+			diag_error(d, &p->loc, "invalid %s glob '%s': no "
+				   "offset with a glob", p->prov->name, what);
+			return -EINVAL;
+		}
+		return up_expand_glob(s, p, up, o, what, d);
+	}
+	return up_expand_func(s, p, up, o, what, d);
+}
+
+static int uprobe_expand(struct script *s, struct probe *p, struct diag *d)
+{
+	return up_expand(s, p, d, false);
+}
+
+static int uretprobe_expand(struct script *s, struct probe *p,
+			    struct diag *d)
+{
+	return up_expand(s, p, d, true);
+}
+
+static int up_resolve(struct probe *p, const char *name, struct pvar *pv)
+{
+	const struct up_priv *up = p->priv;
+	const struct arch *arch;
+	char *end;
+	long i;
+
+	if (!up)
+		return -ENOENT;
+	arch = up->arch;
+	memset(pv, 0, sizeof(*pv));
+	if (!up->ret && !strncmp(name, "arg", 3) &&
+	    isdigit((unsigned char)name[3])) {
+		/* at the return, argument registers are clobbered */
+		i = strtol(name + 3, &end, 10);
+		if (*end || i < 0 || (unsigned long)i >= arch->nargs ||
+		    (name[3] == '0' && name[4]))
+			return -ENOENT;
+		pv->kind = PV_REG;
+		pv->off = arch->arg_off[i];
+		pv->type = up->arg_type;
+		return 0;
+	}
+	if (up->ret && !strcmp(name, "retval")) {
+		pv->kind = PV_REG;
+		pv->off = arch->ret_off;
+		pv->type = &type_s64;
+		return 0;
+	}
+	/* At a uprobe the pc is the probed function's first instruction (the
+	 * kernel rewinds it over the breakpoint before running handlers); at
+	 * a uretprobe it is the return address, which needs a pid to name:
+	 * not offered there. */
+	if (!up->ret && !strcmp(name, "caller")) {
+		static const struct type type_usym = {
+			.kind = T_INT, .size = 8, .align = 8, .fmt = F_USYM,
+		};
+
+		pv->kind = PV_REG;
+		pv->off = arch->pc_off;
+		pv->type = &type_usym;
+		return 0;
+	}
+	return provider_regs_resolve(&up->regs, name, pv);
+}
+
+/* ---- run time ---- */
+
+#define UP_PMU_DIR "/sys/bus/event_source/devices/uprobe"
+
+struct up_attach {
+	int *fd;
+	unsigned n;
+};
+
+static void up_detach(struct probe *p)
+{
+	struct up_attach *st = p->attach;
+
+	if (!st)
+		return;
+	for (unsigned i = 0; i < st->n; i++)
+		close(st->fd[i]);
+	free(st->fd);
+	free(st);
+	p->attach = NULL;
+}
+
+/* A number from a sysfs file ("9\n"), or N of "config:N" (PMU format). */
+static int sysfs_int(const char *path, const char *prefix)
+{
+	char buf[64];
+	size_t plen = prefix ? strlen(prefix) : 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EINVAL;
+	buf[n] = '\0';
+	if (prefix && strncmp(buf, prefix, plen))
+		return -EINVAL;
+	if (!isdigit((unsigned char)buf[plen]))
+		return -EINVAL;
+	return atoi(buf + plen);
+}
+
+/* The pid uprobes are limited to: -p, else -1 (every process).  Not the -c
+ * child, unlike bpftrace: ours is `sh -c CMD`, and a shell that forks the
+ * command (dash does) leaves it in another mm, which the kernel's per-process
+ * filter would not follow; inheriting the event to children makes fork fail
+ * (perf refuses to copy an event with a BPF program).  A script that wants
+ * only the command's events filters on comm or pid itself. */
+static pid_t up_target_pid(const struct runtime *rt)
+{
+	if (rt->opts.pid > 0)
+		return rt->opts.pid;
+	if (rt->s && rt->s->opts.target_pid > 0)
+		return rt->s->opts.target_pid;
+	return -1;
+}
+
+static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
+{
+	const struct up_priv *up = p->priv;
+	struct perf_event_attr attr;
+	struct up_attach *st;
+	pid_t pid = up_target_pid(rt);
+	int type, bit = 0, err;
+
+	type = sysfs_int(UP_PMU_DIR "/type", NULL);
+	if (up->ret && type >= 0)
+		bit = sysfs_int(UP_PMU_DIR "/format/retprobe", "config:");
+	if (type < 0 || bit < 0) {
+		err = type < 0 ? type : bit;
+		diag_error(d, &p->loc, "cannot attach to %s:%s: this kernel has "
+			   "no uprobe PMU (%s: %s); uprobes need "
+			   "CONFIG_UPROBE_EVENTS", p->prov->name, p->target,
+			   UP_PMU_DIR, strerror(-err));
+		return err;
+	}
+	st = calloc(1, sizeof(*st));
+	if (st)
+		st->fd = calloc(p->ntargets ? p->ntargets : 1,
+				sizeof(*st->fd));
+	if (!st || !st->fd) {
+		free(st);
+		return -ENOMEM;
+	}
+	p->attach = st;
+
+	for (unsigned i = 0; i < p->ntargets; i++) {
+		int fd;
+
+		memset(&attr, 0, sizeof(attr));
+		attr.size = sizeof(attr);
+		attr.type = (unsigned)type;
+		attr.config = up->ret ? 1ULL << bit : 0;
+		attr.config1 = (uint64_t)(uintptr_t)up->path;	/* uprobe_path */
+		attr.config2 = up->offs[i];			/* probe_offset */
+		attr.sample_period = 1;
+		/* enabled only once the program is set: never runs without */
+		attr.disabled = 1;
+		fd = (int)syscall(SYS_perf_event_open, &attr, pid,
+				  pid == -1 ? 0 : -1, -1, PERF_FLAG_FD_CLOEXEC);
+		if (fd >= 0) {
+			st->fd[st->n++] = fd;
+			if (!ioctl(fd, PERF_EVENT_IOC_SET_BPF, p->prog_fd) &&
+			    !ioctl(fd, PERF_EVENT_IOC_ENABLE, 0))
+				continue;
+		}
+		err = errno;
+		if (err == ESRCH)
+			diag_error(d, &p->loc, "cannot attach to %s:%s: no "
+				   "process %d", p->prov->name, p->target,
+				   (int)pid);
+		else
+			diag_error(d, &p->loc, "cannot attach to %s:%s (%s at "
+				   "offset %#llx): %s", p->prov->name,
+				   p->target, p->targets[i],
+				   (unsigned long long)up->offs[i],
+				   strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
+/* ---- the providers ---- */
+
+static const char *const uprobe_aliases[] = { "u", NULL };
+static const char *const uretprobe_aliases[] = { "ur", NULL };
+
+const struct provider uprobe_provider = {
+	.name = "uprobe",
+	.aliases = uprobe_aliases,
+	.takes_target = true,
+	.help = "uprobe:PATH:FUNC[+OFF] (0xADDR, globs; PATH may be libc or "
+		"a program): entry of a user function; arg0.., caller, ustack",
+	.expand = uprobe_expand,
+	.resolve = up_resolve,
+	.attach = up_attach,
+	.detach = up_detach,
+};
+
+const struct provider uretprobe_provider = {
+	.name = "uretprobe",
+	.aliases = uretprobe_aliases,
+	.takes_target = true,
+	.help = "uretprobe:PATH:FUNC (globs too): return of a user function; "
+		"retval, ustack",
+	.expand = uretprobe_expand,
+	.resolve = up_resolve,
+	.attach = up_attach,
+	.detach = up_detach,
+};

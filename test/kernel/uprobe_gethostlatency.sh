@@ -1,0 +1,27 @@
+# What bcc's gethostlatency does: libc's getaddrinfo() latency by comm, a
+# uprobe and a uretprobe sharing a map keyed by thread; libc by short name.
+. "$(dirname "$0")/lib.sh"
+require_root
+[ -e /sys/bus/event_source/devices/uprobe/type ] || skip "no uprobe PMU"
+require_cmd getent
+
+spry_run 30 -c 'getent ahosts localhost' '
+uprobe:libc:getaddrinfo { start[kpid] = nsecs; @names[str(arg0)] = count(); }
+uretprobe:libc:getaddrinfo /start[kpid]/ {
+	@lat[comm] = quantize(nsecs - start[kpid]);
+	delete start[kpid];
+}'
+assert_rc 0
+assert_contains "@lat:"
+assert_contains "getent:"
+assert_match '^\[[0-9]+[kMG]?, [0-9]+[kMG]?\) +[0-9]+ \|@+ *\|$'
+# str(arg0) read user memory
+assert_contains "localhost: "
+
+# the same library by path and with a versioned name
+libc=$(awk '$NF ~ /\/libc\.so\.6$/ { print $NF; exit }' /proc/self/maps)
+spry_run 30 -c 'getent ahosts localhost' \
+	"ur:$libc:getaddrinfo@@GLIBC_2.2.5 { @[retval] = count(); }"
+assert_rc 0
+assert_contains "0: "
+finish

@@ -1,0 +1,296 @@
+/* check_usym.c - user symbols: ld.so.cache, ELF tables, offsets, names.
+ *
+ * Fixtures: a hand-built ld.so.cache (so the format is tested whatever the
+ * host has), this test's own binary (/proc/self/exe: built with symbols) and
+ * hand-built objects for the address arithmetic; the host's libc where
+ * there is one.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "usym.h"
+
+/* A function of ours to find by name and by address. */
+int usym_test_marker(int x);
+__attribute__((noinline, used)) int usym_test_marker(int x)
+{
+	return x * 3 + 1;
+}
+
+/* ---- names ---- */
+
+START_TEST(test_name_match)
+{
+	ck_assert(usym_name_match("malloc", "malloc"));
+	ck_assert(usym_name_match("malloc@@GLIBC_2.2.5", "malloc"));
+	ck_assert(usym_name_match("malloc@GLIBC_2.2.5", "malloc"));
+	ck_assert(usym_name_match("malloc@@GLIBC_2.2.5",
+				  "malloc@@GLIBC_2.2.5"));
+	ck_assert(!usym_name_match("malloc@GLIBC_2.2.5",
+				   "malloc@@GLIBC_2.2.5"));
+	ck_assert(!usym_name_match("malloc", "malloc@@GLIBC_2.2.5"));
+	ck_assert(!usym_name_match("mallocx", "malloc"));
+	ck_assert(!usym_name_match("malloc", "mallo"));
+}
+END_TEST
+
+/* ---- ld.so.cache ---- */
+
+#define LDC_TEST_HDR 48
+
+/* A new-format cache: header (48 bytes), @n entries of 24 bytes, strings;
+ * offsets relative to the header, as glibc writes them. */
+static char *write_cache(const char *const *keys, const char *const *vals,
+			 const int *flags, unsigned n, bool old_prefix)
+{
+	static char path[] = "/tmp/check_usym_cache.XXXXXX";
+	char buf[4096] = { 0 };
+	size_t base = 0, str, hdr;
+	uint32_t v32;
+	FILE *f;
+	int fd;
+
+	if (old_prefix) {
+		/* "ld.so-1.7.0", no entries: the new table follows at 16 */
+		memcpy(buf, "ld.so-1.7.0", 11);
+		base = 16;
+	}
+	hdr = base;
+	memcpy(buf + hdr, "glibc-ld.so.cache1.1", 20);
+	v32 = n;
+	memcpy(buf + hdr + 20, &v32, 4);
+	str = LDC_TEST_HDR + (size_t)n * 24;
+	for (unsigned i = 0; i < n; i++) {
+		size_t e = hdr + LDC_TEST_HDR + i * 24;
+		uint32_t k, v;
+
+		memcpy(buf + e, &flags[i], 4);
+		k = (uint32_t)str;
+		strcpy(buf + hdr + str, keys[i]);
+		str += strlen(keys[i]) + 1;
+		v = (uint32_t)str;
+		strcpy(buf + hdr + str, vals[i]);
+		str += strlen(vals[i]) + 1;
+		memcpy(buf + e + 4, &k, 4);
+		memcpy(buf + e + 8, &v, 4);
+	}
+	strcpy(path, "/tmp/check_usym_cache.XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fwrite(buf, 1, hdr + str, f);
+	fclose(f);
+	return path;
+}
+
+START_TEST(test_ldcache_fixture)
+{
+#if defined(__x86_64__)
+	const int host = 0x0303, other = 0x0903;
+#else
+	const int host = 0x0a03, other = 0x0303;
+#endif
+	const char *keys[] = { "libfoo.so.2", "libfoo.so.1", "libc.so.6",
+			       "libcrypt.so.1" };
+	const char *vals[] = { "/other/libfoo.so.2", "/lib/libfoo.so.1",
+			       "/lib/libc.so.6", "/lib/libcrypt.so.1" };
+	const int flags[] = { other, host, host, host };
+	char out[256];
+
+	for (int old = 0; old < 2; old++) {
+		char *path = write_cache(keys, vals, flags, 4, old);
+
+		/* the host's architecture first, even listed later */
+		ck_assert_int_eq(usym_ldcache_find(path, "libfoo", out,
+						   sizeof(out)), 0);
+		ck_assert_str_eq(out, "/lib/libfoo.so.1");
+		/* "libc" is libc.so.6, never libcrypt */
+		ck_assert_int_eq(usym_ldcache_find(path, "libc", out,
+						   sizeof(out)), 0);
+		ck_assert_str_eq(out, "/lib/libc.so.6");
+		ck_assert_int_eq(usym_ldcache_find(path, "libc.so.6", out,
+						   sizeof(out)), 0);
+		ck_assert_str_eq(out, "/lib/libc.so.6");
+		ck_assert_int_eq(usym_ldcache_find(path, "libnope", out,
+						   sizeof(out)), -ENOENT);
+		/* too small a buffer is not a match */
+		ck_assert_int_eq(usym_ldcache_find(path, "libc", out, 4),
+				 -ENOENT);
+		unlink(path);
+	}
+	ck_assert_int_eq(usym_ldcache_find("/nonexistent/ld.so.cache", "libc",
+					   out, sizeof(out)), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_ldcache_host)
+{
+	char out[4096];
+	int err;
+
+	if (access("/etc/ld.so.cache", R_OK))
+		return;
+	err = usym_ldcache_find("/etc/ld.so.cache", "libc", out, sizeof(out));
+	ck_assert_int_eq(err, 0);
+	ck_assert_ptr_nonnull(strstr(out, "/libc.so."));
+	ck_assert_int_eq(usym_resolve_path("libc", out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "/libc.so."));
+}
+END_TEST
+
+START_TEST(test_resolve_path)
+{
+	char out[4096];
+
+	ck_assert_int_eq(usym_resolve_path("sh", out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "/sh"));
+	ck_assert_int_eq(usym_resolve_path("/nonexistent/prog", out,
+					   sizeof(out)), -ENOENT);
+	ck_assert_int_eq(usym_resolve_path("spry-no-such-program", out,
+					   sizeof(out)), -ENOENT);
+	ck_assert_int_eq(usym_resolve_path("/proc/self/exe", out,
+					   sizeof(out)), 0);
+}
+END_TEST
+
+/* ---- ELF ---- */
+
+START_TEST(test_self_symbols)
+{
+	const struct usym_obj *o = usym_obj_get("/proc/self/exe");
+	const struct usym *s;
+	uint64_t off, vaddr, soff;
+	char buf[256];
+	const char *name;
+
+	ck_assert_ptr_nonnull(o);
+	ck_assert(o->has_symtab);
+	ck_assert_uint_gt(o->nsegs, 0);
+	s = usym_find(o, "usym_test_marker");
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_gt(s->size, 0);
+	/* vaddr -> file offset -> vaddr */
+	ck_assert_int_eq(usym_vaddr_to_offset(o, s->addr, &off), 0);
+	ck_assert_int_eq(usym_offset_to_vaddr(o, off, &vaddr), 0);
+	ck_assert_uint_eq(vaddr, s->addr);
+	/* by address, inside the function */
+	ck_assert_ptr_eq(usym_lookup(o, s->addr + 1, &soff), s);
+	ck_assert_uint_eq(soff, 1);
+	/* and as the running process sees it, through /proc/self/maps */
+	name = usym_format(getpid(), (uint64_t)(uintptr_t)&usym_test_marker,
+			   buf, sizeof(buf));
+	ck_assert_ptr_nonnull(name);
+	ck_assert_str_eq(name, "usym_test_marker");
+	name = usym_format(getpid(),
+			   (uint64_t)(uintptr_t)&usym_test_marker + 2,
+			   buf, sizeof(buf));
+	ck_assert_ptr_nonnull(name);
+	ck_assert_str_eq(name, "usym_test_marker+0x2");
+	/* a typo gets a suggestion; nonsense does not */
+	ck_assert_ptr_nonnull(usym_suggest(o, "usym_test_markr"));
+	ck_assert_str_eq(usym_suggest(o, "usym_test_markr"),
+			 "usym_test_marker");
+	ck_assert_ptr_null(usym_suggest(o, "qqqqqqqqqqqqqqqqqqqq"));
+	ck_assert_ptr_null(usym_find(o, "usym_no_such_function"));
+	ck_assert_int_eq(usym_test_marker(1), 4);
+}
+END_TEST
+
+START_TEST(test_not_elf)
+{
+	struct usym_obj *o = NULL;
+
+	ck_assert_int_eq(usym_obj_load("/proc/self/status", &o), -ENOEXEC);
+	ck_assert_ptr_null(o);
+	ck_assert_int_eq(usym_obj_load("/nonexistent", &o), -ENOENT);
+}
+END_TEST
+
+/* Offsets through program headers, on a hand-built object: text at vaddr
+ * 0x401000 from offset 0x1000, data at 0x403e10 from 0x2e10. */
+START_TEST(test_segments)
+{
+	struct usym_seg segs[] = {
+		{ 0x400000, 0x600, 0x600, 0x0, false },
+		{ 0x401000, 0x800, 0x800, 0x1000, true },
+		{ 0x403e10, 0x200, 0x400, 0x2e10, false },
+	};
+	struct usym syms[] = {
+		{ 0x401000, 0x20, "_start", 6 },
+		{ 0x401100, 0x40, "main", 4 },
+		{ 0x401100, 0x40, "main_alias", 10 },
+		{ 0x401200, 0, "nosize", 6 },
+	};
+	struct usym_obj o = {
+		.path = "fixture", .is_exec = true, .syms = syms, .n = 4,
+		.segs = segs, .nsegs = 3,
+	};
+	uint64_t off, v;
+
+	ck_assert_int_eq(usym_vaddr_to_offset(&o, 0x401100, &off), 0);
+	ck_assert_uint_eq(off, 0x1100);
+	ck_assert_int_eq(usym_vaddr_to_offset(&o, 0x403e20, &off), 0);
+	ck_assert_uint_eq(off, 0x2e20);
+	/* .bss (past filesz) and gaps have no file offset */
+	ck_assert_int_eq(usym_vaddr_to_offset(&o, 0x404100, &off), -ENOENT);
+	ck_assert_int_eq(usym_vaddr_to_offset(&o, 0x402000, &off), -ENOENT);
+	ck_assert_int_eq(usym_offset_to_vaddr(&o, 0x1010, &v), 0);
+	ck_assert_uint_eq(v, 0x401010);
+
+	ck_assert_ptr_eq(usym_lookup(&o, 0x401110, &off), &syms[1]);
+	ck_assert_uint_eq(off, 0x10);
+	ck_assert_ptr_null(usym_lookup(&o, 0x401050, &off));	/* a gap */
+	ck_assert_ptr_null(usym_lookup(&o, 0x400fff, &off));	/* below */
+	ck_assert_ptr_eq(usym_lookup(&o, 0x401300, &off), &syms[3]);
+	ck_assert_ptr_eq(usym_find(&o, "main"), &syms[1]);
+}
+END_TEST
+
+START_TEST(test_libc_versions)
+{
+	char path[4096];
+	const struct usym_obj *o;
+	const struct usym *s;
+
+	if (usym_resolve_path("libc", path, sizeof(path)))
+		return;
+	o = usym_obj_get(path);
+	ck_assert_ptr_nonnull(o);
+	s = usym_find(o, "malloc");
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(s->base_len, 6);
+	/* glibc versions its exports: the default one is "@@" */
+	if (strchr(s->name, '@')) {
+		ck_assert_ptr_nonnull(strstr(s->name, "malloc@@GLIBC_"));
+		ck_assert_ptr_eq(usym_find(o, s->name), s);
+	}
+	ck_assert_ptr_nonnull(usym_find(o, "getaddrinfo"));
+}
+END_TEST
+
+static Suite *usym_suite(void)
+{
+	Suite *s = suite_create("usym");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_name_match);
+	tcase_add_test(tc, test_ldcache_fixture);
+	tcase_add_test(tc, test_ldcache_host);
+	tcase_add_test(tc, test_resolve_path);
+	tcase_add_test(tc, test_self_symbols);
+	tcase_add_test(tc, test_not_elf);
+	tcase_add_test(tc, test_segments);
+	tcase_add_test(tc, test_libc_versions);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(usym_suite());
+}

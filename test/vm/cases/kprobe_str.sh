@@ -1,0 +1,16 @@
+# arg1 of do_sys_openat2 is the user's path: str(uptr(arg1)) reads it.
+need_provider kprobe
+run "$SPRY" -e 'kprobe:do_sys_openat2 /comm == "cat"/ { printf("open %s dfd %x\n", str(uptr(arg1)), arg0 & 0xffffffff); }' \
+	-c 'cat /etc/passwd'
+assert_ok
+# arg0 is the int dirfd AT_FDCWD (-100); the upper half of the register is
+# not part of an int argument
+assert_contains 'open /etc/passwd dfd ffffff9c'
+# kprobe:FUNC+OFFSET and kprobe:0xADDRESS attach too
+addr=$(sed -n 's/^\([0-9a-f]*\) [tT] do_sys_openat2$/\1/p' /proc/kallsyms)
+[ -n "$addr" ] || fail "do_sys_openat2 is not in /proc/kallsyms"
+run "$SPRY" -e "kprobe:0x$addr /comm == \"cat\"/ { @a = count(); } kprobe:do_sys_openat2 /comm == \"cat\"/ { @n = count(); }" \
+	-c 'cat /etc/passwd >/dev/null'
+assert_ok
+assert_matches '^@a: [1-9]'
+assert_matches '^@n: [1-9]'
