@@ -54,4 +54,17 @@ void diag_verror(struct diag *d, const struct loc *loc, const char *fmt,
 /* Smallest location covering @a and @b (same source, @a first). */
 struct loc loc_span(struct loc a, struct loc b);
 
+/* "Did you mean": offer every candidate to suggest_try(); suggest_best() is
+ * the closest one if it is a typo away (one edit for names of up to three
+ * characters, two up to eleven, three beyond), else NULL.  On a tie the
+ * first candidate offered wins. */
+struct suggest {
+	const char *name;
+	const char *best;
+	unsigned dist;
+};
+void suggest_init(struct suggest *sg, const char *name);
+void suggest_try(struct suggest *sg, const char *cand);
+const char *suggest_best(const struct suggest *sg);
+
 #endif

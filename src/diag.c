@@ -212,3 +212,61 @@ struct loc loc_span(struct loc a, struct loc b)
 		r.len = (unsigned)(ob - oa) + b.len;
 	return r;
 }
+
+/* ---- did you mean ---- */
+
+/* Levenshtein distance; names too long for the row count as far apart. */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	unsigned row[128], prev, tmp;
+
+	if (la >= 128 || lb >= 128)
+		return ~0u;
+	for (j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = (unsigned)i;
+		for (j = 1; j <= lb; j++) {
+			unsigned best = prev + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+void suggest_init(struct suggest *sg, const char *name)
+{
+	sg->name = name;
+	sg->best = NULL;
+	sg->dist = ~0u;
+}
+
+void suggest_try(struct suggest *sg, const char *cand)
+{
+	unsigned dist;
+
+	if (!strcmp(cand, sg->name))
+		return;
+	dist = edit_distance(sg->name, cand);
+	if (dist < sg->dist) {
+		sg->dist = dist;
+		sg->best = cand;
+	}
+}
+
+const char *suggest_best(const struct suggest *sg)
+{
+	size_t len = strlen(sg->name);
+	unsigned limit = len <= 3 ? 1 : len <= 11 ? 2 : 3;
+
+	return sg->best && sg->dist <= limit ? sg->best : NULL;
+}

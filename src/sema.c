@@ -235,61 +235,18 @@ static const char *loc_str(struct sema *S, const struct loc *l)
 			    l->line, l->col);
 }
 
-/* Edit distance, for "did you mean". */
-static unsigned edit_distance(const char *a, const char *b)
+/* Offer the builtin variables (vars) or functions (!vars) to @sg. */
+static void suggest_builtins(struct suggest *sg, bool vars)
 {
-	unsigned la = strlen(a), lb = strlen(b), i, j;
-	unsigned row[64], prev, tmp;
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			unsigned best = prev + (a[i - 1] != b[j - 1]);
-
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
-static bool close_enough(const char *name, const char *cand, unsigned *best)
-{
-	unsigned dist = edit_distance(name, cand);
-	unsigned limit = strlen(name) <= 3 ? 1 : 2;
-
-	if (dist > limit || dist >= *best)
-		return false;
-	*best = dist;
-	return true;
-}
-
-/* A builtin variable (vars) or function (!vars) whose name is close. */
-static const char *suggest_builtin(const char *name, bool vars)
-{
-	const char *found = NULL;
-	unsigned best = 99, i;
+	unsigned i;
 
 	for (i = 1; i < BI_COUNT_; i++)
-		if (builtin_is_var(i) == vars &&
-		    close_enough(name, builtins[i].name, &best))
-			found = builtins[i].name;
+		if (builtin_is_var(i) == vars)
+			suggest_try(sg, builtins[i].name);
 	if (vars)
 		for (i = 0; i < sizeof(builtin_aliases) /
 		     sizeof(builtin_aliases[0]); i++)
-			if (close_enough(name, builtin_aliases[i].alias, &best))
-				found = builtin_aliases[i].alias;
-	return found;
+			suggest_try(sg, builtin_aliases[i].alias);
 }
 
 /* ---- maps: signatures and unification ---- */
@@ -412,17 +369,17 @@ static void unify(struct sema *S, const struct map *m, const struct type **slot,
 /* An assigned @-map whose name is close to @m's. */
 static const char *suggest_map(struct sema *S, const struct map *m)
 {
-	const char *found = NULL;
-	unsigned best = 99, i;
+	struct suggest sg;
+	unsigned i;
 
+	suggest_init(&sg, m->name);
 	for (i = 0; i < S->nsig; i++) {
 		const struct map *o = S->s->maps[i];
 
-		if (o != m && o->name[0] == '@' && S->known[i].kind_set &&
-		    close_enough(m->name, o->name, &best))
-			found = o->name;
+		if (o != m && o->name[0] == '@' && S->known[i].kind_set)
+			suggest_try(&sg, o->name);
 	}
-	return found;
+	return suggest_best(&sg);
 }
 
 enum map_use {
@@ -578,15 +535,16 @@ static bool resolve_var(struct sema *S, struct node *n, const char *name)
 
 static void unknown_ident(struct sema *S, struct node *n)
 {
-	const char *hint = suggest_builtin(n->name, true);
-	unsigned best = 99, i;
+	struct suggest sg;
+	const char *hint;
+	unsigned i;
 
-	/* a plain map name is as likely a typo's target */
-	if (hint)
-		best = edit_distance(n->name, hint);
+	/* a plain map name is as likely a typo's target as a builtin */
+	suggest_init(&sg, n->name);
+	suggest_builtins(&sg, true);
 	for (i = 0; i < S->nassigned; i++)
-		if (close_enough(n->name, S->assigned[i], &best))
-			hint = S->assigned[i];
+		suggest_try(&sg, S->assigned[i]);
+	hint = suggest_best(&sg);
 
 	if (hint)
 		serr(S, &n->loc, "unknown identifier '%s'; did you mean '%s'?",
@@ -916,17 +874,20 @@ static const struct type *expr_cond(struct sema *S, struct node *n)
 static void unknown_field(struct sema *S, struct node *n,
 			  const struct type *st)
 {
-	const struct member *m, *close = NULL;
-	unsigned best = 99, cnt = 0;
+	const struct member *m;
+	struct suggest sg;
+	const char *close;
+	unsigned cnt = 0;
 	char list[256] = "";
 	size_t at = 0;
 
+	suggest_init(&sg, n->name);
 	for (m = st->members; m; m = m->next)
-		if (close_enough(n->name, m->name, &best))
-			close = m;
+		suggest_try(&sg, m->name);
+	close = suggest_best(&sg);
 	if (close)
 		serr(S, &n->loc, "unknown field '%s' in %s; did you mean '%s'?",
-		     n->name, tname(S, st), close->name);
+		     n->name, tname(S, st), close);
 	else
 		serr(S, &n->loc, "unknown field '%s' in %s", n->name,
 		     tname(S, st));
@@ -1274,7 +1235,12 @@ static const struct type *expr_call(struct sema *S, struct node *n)
 	unsigned size;
 
 	if (!b) {
-		const char *hint = suggest_builtin(n->name, false);
+		struct suggest sg;
+		const char *hint;
+
+		suggest_init(&sg, n->name);
+		suggest_builtins(&sg, false);
+		hint = suggest_best(&sg);
 
 		if (hint)
 			serr(S, &n->loc, "unknown function '%s'; did you mean "

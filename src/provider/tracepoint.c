@@ -366,54 +366,16 @@ int tp_glob(struct arena *a, const char *pattern, const char ***names)
 	return (int)sv.n;
 }
 
-static unsigned edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned row[128], prev, tmp;
-
-	if (lb >= sizeof(row) / sizeof(row[0]) || la >= 128)
-		return ~0u;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned best = prev + (a[i - 1] != b[j - 1]);
-
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 const char *tp_suggest(struct arena *a, const char *name)
 {
-	const char **all, *best = NULL;
-	unsigned bestd = ~0u, nbest = 0;
+	const char **all;
+	struct suggest sg;
 	int n = tp_list(a, &all);
 
-	for (int i = 0; i < n; i++) {
-		unsigned dist = edit_distance(name, all[i]);
-
-		if (dist < bestd) {
-			bestd = dist;
-			best = all[i];
-			nbest = 1;
-		} else if (dist == bestd) {
-			nbest++;
-		}
-	}
-	/* Close means a typo or two, not a different word. */
-	if (nbest != 1 || bestd > 3 || bestd * 4 > strlen(name))
-		return NULL;
-	return best;
+	suggest_init(&sg, name);
+	for (int i = 0; i < n; i++)
+		suggest_try(&sg, all[i]);
+	return suggest_best(&sg);
 }
 
 /* ---- the provider ---- */
