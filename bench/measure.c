@@ -1,16 +1,21 @@
-/* measure.c - wall time and peak RSS of a command, over several runs.
+/* measure.c - wall time, CPU time and peak RSS of commands, over several runs.
  *
- * Input: measure [-n RUNS] [-w WARMUP] -- CMD [ARGS...]
- * Output: one line of KEY=VALUE pairs on stdout:
- *   runs=N fails=N med_ms=.. min_ms=.. max_ms=.. med_rss_kb=.. max_rss_kb=..
+ * Input: measure [-n RUNS] [-w WARMUP] -- CMD [ARGS...] [;; CMD [ARGS...]]...
+ * Output: per command, one line of KEY=VALUE pairs on stdout:
+ *   runs=N fails=N med_ms=.. min_ms=.. max_ms=.. med_cpu_ms=.. med_rss_kb=.. max_rss_kb=..
  *
- * Each run forks, execs CMD with stdout and stderr on /dev/null and reaps it
- * with wait4(), so the time is fork to reap and the RSS is the kernel's
- * ru_maxrss for that child: its own peak, or a descendant's if one it reaped
- * was larger (a -c child of a tracer is never larger than the tracer was when
- * it forked).  Medians, because a tracer's startup has a long tail (page
- * cache, tracefs, RCU grace periods when BPF objects are freed).  bench/run
- * compiles this with cc -O2; it needs nothing but libc.
+ * Several commands (separated by a ";;" argument) are run in turn, one run
+ * of each per round, so that the machine's load hits them alike.  Each run
+ * forks, execs CMD with stdout and stderr on /dev/null and reaps it with
+ * wait4().  The wall time is fork to reap.  The CPU time is the child's
+ * user plus system time, with the descendants it reaped (a tracer's -c
+ * command): unlike the wall time it does not grow while other processes
+ * hold the CPU, nor while the tracer sleeps in the kernel (RCU grace
+ * periods, mutexes).  The RSS is the kernel's ru_maxrss for the child: its
+ * own peak, or a reaped descendant's if larger (a -c child of a tracer is
+ * never larger than the tracer was when it forked).  Medians, because a
+ * tracer's startup has a long tail.  bench/run compiles this with cc -O2;
+ * it needs nothing but libc.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,8 +51,9 @@ static double measure_now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Run argv once; 0 on exit status 0, else 1.  *ms and *rss_kb are set. */
-static int measure_once(char **argv, double *ms, long *rss_kb)
+/* Run argv once; 0 on exit status 0, else 1.  *ms (wall), *cpu_ms (user
+ * plus system time of the child and what it reaped) and *rss_kb are set. */
+static int measure_once(char **argv, double *ms, double *cpu_ms, long *rss_kb)
 {
 	struct rusage ru;
 	double t0;
@@ -77,15 +83,34 @@ static int measure_once(char **argv, double *ms, long *rss_kb)
 		}
 	}
 	*ms = measure_now_ms() - t0;
+	*cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+		  (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	*rss_kb = ru.ru_maxrss;
 	return !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* The median of an even count is the mean of the middle two. */
+static void measure_report(int runs, int fails, double *ms, double *cpu,
+			   long *rss)
+{
+	qsort(ms, runs, sizeof(*ms), measure_cmp_double);
+	qsort(cpu, runs, sizeof(*cpu), measure_cmp_double);
+	qsort(rss, runs, sizeof(*rss), measure_cmp_long);
+	printf("runs=%d fails=%d med_ms=%.2f min_ms=%.2f max_ms=%.2f med_cpu_ms=%.2f med_rss_kb=%ld max_rss_kb=%ld\n",
+	       runs, fails, (ms[(runs - 1) / 2] + ms[runs / 2]) / 2, ms[0],
+	       ms[runs - 1], (cpu[(runs - 1) / 2] + cpu[runs / 2]) / 2,
+	       (rss[(runs - 1) / 2] + rss[runs / 2]) / 2, rss[runs - 1]);
+}
+
+#define MEASURE_MAX_CMDS	16
+
 int main(int argc, char **argv)
 {
-	int runs = 10, warmup = 1, fails = 0, i, opt;
-	double *ms;
-	long *rss;
+	int runs = 10, warmup = 1, ncmd = 0, i, c, opt;
+	int fails[MEASURE_MAX_CMDS] = { 0 };
+	char **cmd[MEASURE_MAX_CMDS];
+	double *ms[MEASURE_MAX_CMDS], *cpu[MEASURE_MAX_CMDS], t, u;
+	long *rss[MEASURE_MAX_CMDS], r;
 
 	while ((opt = getopt(argc, argv, "+n:w:")) != -1) {
 		switch (opt) {
@@ -96,30 +121,49 @@ int main(int argc, char **argv)
 			warmup = atoi(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: measure [-n RUNS] [-w WARMUP] -- CMD [ARGS...]\n");
-			return 2;
+			goto usage;
 		}
 	}
-	if (optind >= argc || runs < 1) {
-		fprintf(stderr, "usage: measure [-n RUNS] [-w WARMUP] -- CMD [ARGS...]\n");
-		return 2;
+	if (optind >= argc || runs < 1)
+		goto usage;
+	/* Split the rest into commands at each ";;" (it becomes argv's NULL). */
+	cmd[ncmd++] = argv + optind;
+	for (i = optind; i < argc; i++) {
+		if (strcmp(argv[i], ";;"))
+			continue;
+		argv[i] = NULL;
+		if (i + 1 >= argc || !strcmp(argv[i + 1], ";;"))
+			goto usage;
+		if (ncmd == MEASURE_MAX_CMDS)
+			goto usage;
+		cmd[ncmd++] = argv + i + 1;
 	}
-	ms = calloc(runs, sizeof(*ms));
-	rss = calloc(runs, sizeof(*rss));
-	if (!ms || !rss)
-		return 2;
+	for (c = 0; c < ncmd; c++) {
+		if (!cmd[c][0])
+			goto usage;
+		ms[c] = calloc(runs, sizeof(*ms[c]));
+		cpu[c] = calloc(runs, sizeof(*cpu[c]));
+		rss[c] = calloc(runs, sizeof(*rss[c]));
+		if (!ms[c] || !cpu[c] || !rss[c])
+			return 2;
+	}
+	/* Round-robin, so that a burst of load on the machine falls on every
+	 * command alike rather than on whichever was running. */
 	for (i = 0; i < warmup; i++)
-		measure_once(argv + optind, &ms[0], &rss[0]);
+		for (c = 0; c < ncmd; c++)
+			measure_once(cmd[c], &t, &u, &r);
 	for (i = 0; i < runs; i++)
-		fails += measure_once(argv + optind, &ms[i], &rss[i]);
-	qsort(ms, runs, sizeof(*ms), measure_cmp_double);
-	qsort(rss, runs, sizeof(*rss), measure_cmp_long);
-	/* The median of an even count is the mean of the middle two. */
-	printf("runs=%d fails=%d med_ms=%.2f min_ms=%.2f max_ms=%.2f med_rss_kb=%ld max_rss_kb=%ld\n",
-	       runs, fails, (ms[(runs - 1) / 2] + ms[runs / 2]) / 2, ms[0],
-	       ms[runs - 1], (rss[(runs - 1) / 2] + rss[runs / 2]) / 2,
-	       rss[runs - 1]);
-	free(ms);
-	free(rss);
+		for (c = 0; c < ncmd; c++)
+			fails[c] += measure_once(cmd[c], &ms[c][i], &cpu[c][i],
+						 &rss[c][i]);
+	for (c = 0; c < ncmd; c++) {
+		measure_report(runs, fails[c], ms[c], cpu[c], rss[c]);
+		free(ms[c]);
+		free(cpu[c]);
+		free(rss[c]);
+	}
 	return 0;
+usage:
+	fprintf(stderr, "usage: measure [-n RUNS] [-w WARMUP] -- CMD [ARGS...] [;; CMD [ARGS...]]...\n");
+	return 2;
 }

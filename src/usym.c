@@ -259,7 +259,8 @@ static int load_elf(Elf *e, struct usym_obj *o)
 		return err;
 	}
 
-	qsort(L.v, L.n, sizeof(*L.v), cmp_tsym);
+	if (L.n)
+		qsort(L.v, L.n, sizeof(*L.v), cmp_tsym);
 	o->syms = calloc(L.n ? L.n : 1, sizeof(*o->syms));
 	if (!o->syms) {
 		free(L.v);

@@ -419,33 +419,40 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 
 /* ---- run time ---- */
 
-/* What a probe holds while attached: perf event fds, or a kprobe_multi
- * link and the program copy it runs. */
-struct kp_attach {
+/* What a probe holds while attached.  Links (a kprobe_multi link and its
+ * program copy, or one BPF link per perf event) stop the program the
+ * moment they close; the perf events themselves are slow to close (below),
+ * so detach closes every link first: tracing stops at once, whatever the
+ * teardown then takes. */
+struct kp_fds {
 	int *fd;
 	unsigned n, cap;
 };
 
-static int fd_push(struct kp_attach *st, int fd)
+struct kp_attach {
+	struct kp_fds links, events;
+};
+
+static int fd_push(struct kp_fds *f, int fd)
 {
-	if (st->n == st->cap) {
-		unsigned cap = st->cap ? 2 * st->cap : 16;
-		int *nfd = realloc(st->fd, cap * sizeof(*nfd));
+	if (f->n == f->cap) {
+		unsigned cap = f->cap ? 2 * f->cap : 16;
+		int *nfd = realloc(f->fd, cap * sizeof(*nfd));
 
 		if (!nfd)
 			return -ENOMEM;
-		st->fd = nfd;
-		st->cap = cap;
+		f->fd = nfd;
+		f->cap = cap;
 	}
-	st->fd[st->n++] = fd;
+	f->fd[f->n++] = fd;
 	return 0;
 }
 
-/* Closing a kprobe perf event unregisters its kprobe, and each
- * unregistration waits for an RCU grace period (tens of ms): closed one
- * after another, 400 kprobes take longer to remove than to add, and the
- * maps print only after that.  Closes from several threads wait for
- * grace periods together. */
+/* Closing a kprobe perf event unregisters its kprobe, and the kernel waits
+ * for an RCU grace period twice per event (once under its global
+ * event_mutex, once in unregister_kprobe): closed one after another, 400
+ * kprobes take longer to remove than to add, and the maps print only after
+ * that.  Closes from several threads share the second wait. */
 #define KP_CLOSE_THREADS	32
 #define KP_CLOSE_SERIAL		8	/* fewer fds: not worth a thread */
 
@@ -464,36 +471,45 @@ static void *kp_close_fds(void *arg)
 	return NULL;
 }
 
-static void kp_detach(struct probe *p)
+static void kp_close_all(struct kp_fds *f)
 {
-	struct kp_attach *st = p->attach;
 	struct kp_closer c[KP_CLOSE_THREADS];
-	unsigned nt = 0, i;
+	unsigned nt, i, j;
 
-	if (!st)
-		return;
-	if (st->n > KP_CLOSE_SERIAL) {
-		nt = st->n / 4 < KP_CLOSE_THREADS ? st->n / 4 :
-			KP_CLOSE_THREADS;
+	if (f->n <= KP_CLOSE_SERIAL || getenv("KPEXP_SERIAL")) {
+		for (i = 0; i < f->n; i++)
+			close(f->fd[i]);
+	} else {
+		nt = f->n / 4 < KP_CLOSE_THREADS ? f->n / 4 : KP_CLOSE_THREADS;
 		/* thread i closes fds i, i + nt, i + 2 nt... */
 		for (i = 0; i < nt; i++) {
-			c[i].fd = st->fd + i;
-			c[i].n = st->n - i;
+			c[i].fd = f->fd + i;
+			c[i].n = f->n - i;
 			c[i].step = nt;
 			if (pthread_create(&c[i].tid, NULL, kp_close_fds,
 					   &c[i]))
 				break;
 		}
-		/* fds of threads that did not start: close them here */
-		for (unsigned j = i; j < nt; j++)
+		/* the share of threads that did not start: closed here */
+		for (j = i; j < nt; j++)
 			kp_close_fds(&c[j]);
 		while (i--)
 			pthread_join(c[i].tid, NULL);
-	} else {
-		for (i = 0; i < st->n; i++)
-			close(st->fd[i]);
 	}
-	free(st->fd);
+	free(f->fd);
+	memset(f, 0, sizeof(*f));
+}
+
+static void kp_detach(struct probe *p)
+{
+	struct kp_attach *st = p->attach;
+
+	if (!st)
+		return;
+	for (unsigned i = 0; i < st->links.n; i++)
+		close(st->links.fd[i]);
+	free(st->links.fd);
+	kp_close_all(&st->events);
 	free(st);
 	p->attach = NULL;
 }
@@ -538,13 +554,18 @@ static int kp_pmu(struct kp_pmu *pmu)
 	return pmu->ret_bit < 0 ? pmu->ret_bit : 0;
 }
 
+/* Whether BPF_LINK_CREATE works on perf events (5.15+); cleared at the
+ * first EINVAL, which older kernels give for the unknown attach type. */
+static bool kp_perf_links = true;
+
 /* One kprobe perf event: on function @name + @off, or at @addr when @name
- * is NULL.  The fd, or -errno. */
+ * is NULL, running @prog_fd; the event and its link go to @st.  0 or
+ * -errno. */
 static int kp_perf_open(const struct kp_pmu *pmu, bool ret, const char *name,
-			uint64_t off_or_addr, int prog_fd)
+			uint64_t off_or_addr, int prog_fd, struct kp_attach *st)
 {
 	struct perf_event_attr attr;
-	int fd, err;
+	int fd, link = -1, err;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.size = sizeof(attr);
@@ -558,13 +579,35 @@ static int kp_perf_open(const struct kp_pmu *pmu, bool ret, const char *name,
 			  PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog_fd) ||
-	    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0)) {
-		err = -errno;
+	if (kp_perf_links) {
+		link = bpf_link_create(prog_fd, fd, BPF_PERF_EVENT, NULL);
+		if (link == -EINVAL)
+			kp_perf_links = false;
+	}
+	if (link < 0 && (kp_perf_links ||
+			 ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog_fd))) {
+		err = link < 0 && kp_perf_links ? link : -errno;
 		close(fd);
 		return err;
 	}
-	return fd;
+	if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0)) {
+		err = -errno;
+		goto fail;
+	}
+	err = fd_push(&st->events, fd);
+	if (err)
+		goto fail;
+	if (link >= 0 && fd_push(&st->links, link)) {
+		/* the event is in the list now: detach closes it */
+		close(link);
+		return -ENOMEM;
+	}
+	return 0;
+fail:
+	if (link >= 0)
+		close(link);
+	close(fd);
+	return err;
 }
 
 /* Whether BPF_TRACE_KPROBE_MULTI links work here, tested once as libbpf
@@ -628,16 +671,17 @@ static int kp_attach_multi(struct probe *p, struct kp_attach *st)
 		close(prog);
 		return link;
 	}
-	err = fd_push(st, prog);
-	if (!err)
-		err = fd_push(st, link);
+	err = fd_push(&st->links, link);
 	if (err) {
 		close(link);
-		if (st->n && st->fd[st->n - 1] == prog)
-			st->n--;
 		close(prog);
+		return err;
 	}
-	return err;
+	/* the link holds the program; its fd may go with the others */
+	err = fd_push(&st->links, prog);
+	if (err)
+		close(prog);
+	return 0;
 }
 
 /* One function by perf event: by @addr when kallsyms gave one (the kernel
@@ -652,43 +696,32 @@ static int kp_attach_one(struct probe *p, struct kp_attach *st,
 {
 	const struct kp_priv *kp = p->priv;
 	const struct ksym_table *t;
-	int fd, err, n = 0;
+	int err, n = 0;
 
 	if (kp->is_addr)
-		fd = kp_perf_open(pmu, kp->ret, NULL, kp->addr, p->prog_fd);
+		err = kp_perf_open(pmu, kp->ret, NULL, kp->addr, p->prog_fd,
+				   st);
 	else if (addr)
-		fd = kp_perf_open(pmu, kp->ret, NULL, addr + kp->offset,
-				  p->prog_fd);
+		err = kp_perf_open(pmu, kp->ret, NULL, addr + kp->offset,
+				   p->prog_fd, st);
 	else
-		fd = kp_perf_open(pmu, kp->ret, name, kp->offset, p->prog_fd);
-	if (fd >= 0) {
-		err = fd_push(st, fd);
-		if (err)
-			close(fd);
-		return err ? err : 1;
-	}
-	if (fd != -EADDRNOTAVAIL || kp->is_addr)
-		return fd;
+		err = kp_perf_open(pmu, kp->ret, name, kp->offset, p->prog_fd,
+				   st);
+	if (!err)
+		return 1;
+	if (err != -EADDRNOTAVAIL || kp->is_addr)
+		return err;
 	t = ksym_default();
 	if (!t || !t->have_addrs)
-		return fd;
+		return err;
 	for (unsigned i = 0; i < t->n; i++) {
-		int afd;
-
 		if (strcmp(t->syms[i].name, name))
 			continue;
-		afd = kp_perf_open(pmu, kp->ret, NULL,
-				   t->syms[i].addr + kp->offset, p->prog_fd);
-		if (afd < 0)
-			continue;
-		err = fd_push(st, afd);
-		if (err) {
-			close(afd);
-			return err;
-		}
-		n++;
+		if (!kp_perf_open(pmu, kp->ret, NULL,
+				  t->syms[i].addr + kp->offset, p->prog_fd, st))
+			n++;
 	}
-	return n ? n : fd;
+	return n ? n : err;
 }
 
 static bool kp_by_name_wanted(void)
