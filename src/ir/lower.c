@@ -1525,6 +1525,10 @@ static void ex_into(struct lower *L, struct node *n, struct dst d, bool zero)
 	}
 	case N_IDENT:
 		if (n->builtin == BI_COMM) {
+			/* before 6.2 the helper copies with strscpy() and
+			 * leaves the bytes after the NUL as they were */
+			if (zero)
+				zero_fill(L, d.base, d.off, w, l);
 			set_ptr(L, IR_R1, d.base, d.off, l);
 			ir_movi(L->f, LR2, w, l);
 			ir_call(L->f, BPF_FUNC_get_current_comm, 2, l);
