@@ -136,6 +136,8 @@ struct script_opts {
 	unsigned events_size;	/* ring buffer bytes (power of two) */
 	int target_pid;		/* -p; 0: any */
 	FILE *dump;		/* -S: each pass's output goes here */
+	bool perf_events;	/* events through a perf event array: for
+				 * kernels without the BPF ring buffer (< 5.8) */
 };
 
 struct script {

@@ -284,6 +284,11 @@ int main(int argc, char **argv)
 	}
 	if (dump)
 		s.opts.dump = stdout;
+	/* The event transport is chosen before compiling: the programs call
+	 * a different helper for each.  SPRY_NO_RINGBUF forces the perf
+	 * buffer path, to test it on kernels that have both. */
+	if (getenv("SPRY_NO_RINGBUF") || (!dry_run && !rt_has_ringbuf()))
+		s.opts.perf_events = true;
 
 	if (compile_script(&s, &d)) {
 		arena_free(s.arena);

@@ -934,6 +934,9 @@ int rt_run(struct runtime *rt)
 		sigaction(sigs[i], &sa, &old[i]);
 
 	rt_run_special(rt, "BEGIN", &status);
+	/* BEGIN's records go out before any probe's: per-CPU perf buffers
+	 * keep no order across CPUs */
+	rt_drain(rt);
 	if (!rt->exiting && !status)
 		rt_child_release(rt);
 

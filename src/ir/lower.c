@@ -47,6 +47,7 @@
 #define LR2			2
 #define LR3			3
 #define LR4			4
+#define LR5			5
 
 #define LOWER_STACK		512	/* MAX_BPF_STACK */
 #define LOWER_ENTRIES		4096
@@ -85,6 +86,13 @@ static int map_layout_one(struct script *s, struct map *m, struct diag *d)
 
 	switch (m->kind) {
 	case MAP_EVENTS:
+		if (s->opts.perf_events) {
+			/* one perf buffer per CPU; the runtime sizes it */
+			m->bpf_type = BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+			m->key_size = m->val_size = 4;
+			m->max_entries = 0;
+			return 0;
+		}
 		/* ring buffer: size in max_entries, a power-of-two multiple
 		 * of the page size; the option parser checks that */
 		m->bpf_type = BPF_MAP_TYPE_RINGBUF;
@@ -1626,20 +1634,30 @@ static void lost_add(struct lower *L, struct val n, int done, struct node *at)
 	L->sp = mark;
 }
 
-/* bpf_ringbuf_output(events, rec, size, 0); on failure count a lost
- * event: right here when the probe sends one event, else in L->lost,
- * added to the map once on the way out. */
+/* bpf_ringbuf_output(events, rec, size, 0), or where the kernel lacks the
+ * ring buffer bpf_perf_event_output(ctx, events, BPF_F_CURRENT_CPU, rec,
+ * size); on failure count a lost event: right here when the probe sends
+ * one event, else in L->lost, added to the map once on the way out. */
 static void emit_output(struct lower *L, int rec, unsigned size, struct node *at)
 {
 	struct map *ev = internal_map(L, script_events_map(L->s));
 	struct loc l = at->loc;
 	int ok = ir_label(L->f), r;
 
-	ir_ldmap(L->f, IR_R1, ev->id, l);
-	set_ptr(L, LR2, IR_FP, rec, l);
-	ir_movi(L->f, LR3, size, l);
-	ir_movi(L->f, LR4, 0, l);
-	ir_call(L->f, BPF_FUNC_ringbuf_output, 4, l);
+	if (ev->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+		ir_mov(L->f, IR_R1, ctx_reg(L), l);
+		ir_ldmap(L->f, LR2, ev->id, l);
+		ir_movi(L->f, LR3, BPF_F_CURRENT_CPU, l);
+		set_ptr(L, LR4, IR_FP, rec, l);
+		ir_movi(L->f, LR5, size, l);
+		ir_call(L->f, BPF_FUNC_perf_event_output, 5, l);
+	} else {
+		ir_ldmap(L->f, IR_R1, ev->id, l);
+		set_ptr(L, LR2, IR_FP, rec, l);
+		ir_movi(L->f, LR3, size, l);
+		ir_movi(L->f, LR4, 0, l);
+		ir_call(L->f, BPF_FUNC_ringbuf_output, 4, l);
+	}
 	r = ret_reg(L, l);
 	ir_jcci(L->f, BPF_JEQ, r, 0, ok, l);
 	if (L->lost != IR_NONE)
