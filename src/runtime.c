@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/epoll.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -34,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/perf_event.h>
 
 #include <bpf/bpf.h>
@@ -52,15 +54,28 @@
 #define RT_LOG_MAX	(1u << 28)	/* ...grown up to this */
 #define RT_LOG_NOTES	5		/* log lines shown under the error */
 #define RT_PERF_PAGES	64		/* perf buffer pages per CPU */
+/* linux/capability.h of kernels before 5.8 lacks these */
+#define RT_CAP_PERFMON	38
+#define RT_CAP_BPF	39
 
 static volatile sig_atomic_t rt_sig_stop, rt_sig_child;
+/* Write end of the self-pipe that wakes the event wait: a signal landing
+ * between the checks and epoll_wait() would otherwise sleep out a whole
+ * RT_POLL_MS (a -c child exiting at once made 1 start in 40 take 100 ms). */
+static int rt_wake_fd = -1;
 
 static void rt_on_signal(int sig)
 {
+	int saved = errno;
+
 	if (sig == SIGCHLD)
 		rt_sig_child = 1;
 	else
 		rt_sig_stop = 1;
+	if (rt_wake_fd >= 0 && write(rt_wake_fd, "", 1) < 0) {
+		/* full pipe: a wake-up is pending anyway */
+	}
+	errno = saved;
 }
 
 static int rt_libbpf_quiet(enum libbpf_print_level level, const char *fmt,
@@ -127,14 +142,52 @@ static void rt_obj_name(char *buf, size_t n, const char *a, const char *b)
 		buf[k] = '\0';
 }
 
+/* Why a bpf(2) call failed when the reason is the environment rather than
+ * the script, as a hint for its message; NULL otherwise. */
+static const char *rt_bpf_hint(int err)
+{
+	switch (err) {
+	case -EPERM:
+		return "spry needs root, or CAP_BPF and CAP_PERFMON";
+	case -ENOSYS:
+		return "this kernel has no bpf(2) system call "
+		       "(CONFIG_BPF_SYSCALL), or a seccomp policy blocks it";
+	}
+	return NULL;
+}
+
 /* ---- maps ---- */
+
+/* Hash maps are created without preallocation: preallocating 4096 entries
+ * on every CPU was most of spry's startup (18 ms of a 20 ms run; 4 ms
+ * without).  Kernels before 6.1 refuse run-time allocation in perf_event
+ * programs (interval, profile), so maps those programs touch keep it. */
+static bool rt_map_prealloc(const struct runtime *rt, const struct map *m)
+{
+	const struct probe *p;
+	unsigned i;
+
+	for (p = rt->s->probes; p; p = p->next) {
+		if (p->prog_type != BPF_PROG_TYPE_PERF_EVENT)
+			continue;
+		for (i = 0; i < p->nrelocs; i++)
+			if (p->relocs[i].map == m->id)
+				return true;
+	}
+	return false;
+}
 
 static int rt_map_create(struct runtime *rt, struct map *m)
 {
+	LIBBPF_OPTS(bpf_map_create_opts, mo);
 	enum bpf_map_type type = m->bpf_type;
 	unsigned key = m->key_size, val = m->val_size, max = m->max_entries;
 	char name[16];
 	int fd;
+
+	if ((type == BPF_MAP_TYPE_HASH || type == BPF_MAP_TYPE_PERCPU_HASH) &&
+	    !rt_map_prealloc(rt, m))
+		mo.map_flags = BPF_F_NO_PREALLOC;
 
 	if (type == BPF_MAP_TYPE_RINGBUF) {
 		/* a ring buffer has no key or value; its size is the entry
@@ -149,7 +202,7 @@ static int rt_map_create(struct runtime *rt, struct map *m)
 			max = (unsigned)rt->ncpus;
 	}
 	rt_obj_name(name, sizeof(name), m->name, NULL);
-	fd = bpf_map_create(type, name, key, val, max, NULL);
+	fd = bpf_map_create(type, name, key, val, max, &mo);
 	if (fd < 0) {
 		int err = fd;
 
@@ -157,10 +210,10 @@ static int rt_map_create(struct runtime *rt, struct map *m)
 			diag_error(rt->d, &m->loc, "cannot create the event "
 				   "ring buffer: this kernel has no BPF ring "
 				   "buffers (Linux 5.8+)");
-		else if (err == -EPERM)
+		else if (rt_bpf_hint(err))
 			diag_error(rt->d, &m->loc, "cannot create map %s: %s "
-				   "(spry needs root, or CAP_BPF and "
-				   "CAP_PERFMON)", m->name, strerror(-err));
+				   "(%s)", m->name, strerror(-err),
+				   rt_bpf_hint(err));
 		else
 			diag_error(rt->d, &m->loc, "cannot create map %s "
 				   "(type %u, key %u, value %u, %u entries): %s",
@@ -511,7 +564,7 @@ static int rt_prog_load(struct runtime *rt, struct probe *p)
 		    p->target);
 	/* first without a log: fast, and most programs load */
 	fd = bpf_prog_load(p->prog_type, name, "GPL", p->insns, p->ninsns, &lo);
-	for (size = RT_LOG_MIN; fd < 0 && fd != -EPERM && size <= RT_LOG_MAX;
+	for (size = RT_LOG_MIN; fd < 0 && !rt_bpf_hint(fd) && size <= RT_LOG_MAX;
 	     size *= 4) {
 		char *nlog = realloc(log, size);
 
@@ -530,10 +583,9 @@ static int rt_prog_load(struct runtime *rt, struct probe *p)
 			break;
 	}
 	if (fd < 0) {
-		if (fd == -EPERM)
+		if (rt_bpf_hint(fd))
 			diag_error(rt->d, &p->loc, "cannot load this probe: %s "
-				   "(spry needs root, or CAP_BPF and "
-				   "CAP_PERFMON)", strerror(-fd));
+				   "(%s)", strerror(-fd), rt_bpf_hint(fd));
 		else
 			rt_verifier_error(rt, p, log, fd);
 		free(log);
@@ -768,22 +820,70 @@ static int rt_consumer_open(struct runtime *rt)
 	return err;
 }
 
-static int rt_poll(struct runtime *rt, int ms)
-{
-	if (rt->rb)
-		return ring_buffer__poll(rt->rb, ms);
-	if (rt->pb)
-		return perf_buffer__poll(rt->pb, ms);
-	/* nothing to read: just wait for a signal or the timeout */
-	return poll(NULL, 0, ms) < 0 ? -errno : 0;
-}
-
 static void rt_drain(struct runtime *rt)
 {
 	if (rt->rb)
 		ring_buffer__consume(rt->rb);
 	else if (rt->pb)
 		perf_buffer__consume(rt->pb);
+}
+
+/* One epoll set over the event buffer's own epoll fd and the self-pipe, so
+ * that events and signals both end the wait. */
+struct rt_wait {
+	int epfd;
+	int pipe[2];
+};
+
+static int rt_wait_open(struct runtime *rt, struct rt_wait *w)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int buf_fd = rt->rb ? ring_buffer__epoll_fd(rt->rb) :
+		     rt->pb ? perf_buffer__epoll_fd(rt->pb) : -1;
+
+	w->pipe[0] = w->pipe[1] = -1;
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->epfd < 0 || pipe2(w->pipe, O_NONBLOCK | O_CLOEXEC))
+		return -errno;
+	ev.data.fd = w->pipe[0];
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->pipe[0], &ev))
+		return -errno;
+	ev.data.fd = buf_fd;
+	if (buf_fd >= 0 && epoll_ctl(w->epfd, EPOLL_CTL_ADD, buf_fd, &ev))
+		return -errno;
+	rt_wake_fd = w->pipe[1];
+	return 0;
+}
+
+static void rt_wait_close(struct rt_wait *w)
+{
+	rt_wake_fd = -1;
+	if (w->epfd >= 0)
+		close(w->epfd);
+	if (w->pipe[0] >= 0)
+		close(w->pipe[0]);
+	if (w->pipe[1] >= 0)
+		close(w->pipe[1]);
+}
+
+/* Wait up to @ms for events or a signal; consume what arrived. */
+static int rt_poll(struct runtime *rt, struct rt_wait *w, int ms)
+{
+	struct epoll_event ev[2];
+	char sink[64];
+	int n, i;
+
+	n = epoll_wait(w->epfd, ev, 2, ms);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (i = 0; i < n; i++) {
+		if (ev[i].data.fd == w->pipe[0])
+			while (read(w->pipe[0], sink, sizeof(sink)) > 0)
+				;
+		else
+			rt_drain(rt);
+	}
+	return 0;
 }
 
 /* Report new losses; true when that must stop the trace.  With -k a flood
@@ -924,10 +1024,18 @@ int rt_run(struct runtime *rt)
 {
 	struct sigaction sa = { .sa_handler = rt_on_signal }, old[3];
 	static const int sigs[3] = { SIGINT, SIGTERM, SIGCHLD };
+	struct rt_wait w;
 	int status = 0, n;
 	unsigned i;
 
-	/* no SA_RESTART: a signal must end the wait in poll at once */
+	n = rt_wait_open(rt, &w);
+	if (n) {
+		fprintf(stderr, "spry: error: cannot wait for events: %s\n",
+			strerror(-n));
+		rt_wait_close(&w);
+		return 1;
+	}
+	/* no SA_RESTART: a signal must end the wait at once */
 	sigemptyset(&sa.sa_mask);
 	rt_sig_stop = rt_sig_child = 0;
 	for (i = 0; i < 3; i++)
@@ -942,8 +1050,8 @@ int rt_run(struct runtime *rt)
 
 	while (!rt->exiting && !status) {
 		out_flush(rt->out);
-		n = rt_poll(rt, RT_POLL_MS);
-		if (n < 0 && n != -EINTR) {
+		n = rt_poll(rt, &w, RT_POLL_MS);
+		if (n < 0) {
 			fprintf(stderr, "spry: error: reading events: %s\n",
 				strerror(-n));
 			status = 1;
@@ -955,8 +1063,8 @@ int rt_run(struct runtime *rt)
 			status = 2;
 			break;
 		}
-		/* checked every round, not only on SIGCHLD: a signal that
-		 * lands just before poll blocks is only seen next round */
+		/* checked every round, not only on SIGCHLD: cheap, and
+		 * robust against a child reaped elsewhere */
 		rt_sig_child = 0;
 		if (rt->child && rt_child_done(rt))
 			break;
@@ -987,6 +1095,7 @@ int rt_run(struct runtime *rt)
 
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);
+	rt_wait_close(&w);
 	if (status)
 		return status;
 	return rt->exiting ? rt->exit_code : 0;
@@ -1143,6 +1252,28 @@ int rt_selftest(FILE *out, struct diag *d)
 	fprintf(out, "%s\n", status ? "spry cannot run here" :
 		"spry can run here");
 	return status;
+}
+
+int rt_check_privilege(struct diag *d)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
+	unsigned long long eff;
+
+	memset(caps, 0, sizeof(caps));
+	/* cannot tell: let the first bpf(2) call say what is wrong */
+	if (syscall(SYS_capget, &hdr, caps))
+		return 0;
+	eff = caps[0].effective | (unsigned long long)caps[1].effective << 32;
+	/* CAP_SYS_ADMIN alone is what kernels before 5.8 know */
+	if (eff & (1ull << CAP_SYS_ADMIN) ||
+	    ((eff & (1ull << RT_CAP_BPF)) && (eff & (1ull << RT_CAP_PERFMON))))
+		return 0;
+	diag_error(d, NULL, "tracing needs root, or CAP_BPF and CAP_PERFMON "
+		   "(--dry-run compiles without them)");
+	return -EPERM;
 }
 
 bool rt_has_ringbuf(void)
