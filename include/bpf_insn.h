@@ -6,7 +6,8 @@
  * BPF_LDX_MEM(SIZE, DST, SRC, OFF), BPF_JMP_IMM(OP, DST, IMM, OFF)...
  * Each macro is a compound literal, usable in array initialisers of tests and
  * as an expression.  BPF_LD_IMM64 and BPF_LD_MAP_FD expand to TWO
- * instructions (comma-separated), as in the kernel: use them in initialisers.
+ * instructions (comma-separated), as in the kernel: use them in initialisers;
+ * so do BPF_LD_IMM64_RAW_FULL and BPF_LD_MAP_VALUE.
  */
 #ifndef SPRY_BPF_INSN_H
 #define SPRY_BPF_INSN_H
@@ -52,6 +53,17 @@
 #define BPF_LD_MAP_FD(DST, MAP_FD)					\
 	BPF_LD_IMM64_RAW(DST, BPF_PSEUDO_MAP_FD, MAP_FD)
 
+/* Both halves spelled out: map value addresses keep an offset in the
+ * second instruction's imm. */
+#define BPF_LD_IMM64_RAW_FULL(DST, SRC, OFF1, OFF2, IMM1, IMM2)		\
+	BPF_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM, DST, SRC, OFF1, IMM1),	\
+	BPF_RAW_INSN(0, 0, 0, OFF2, IMM2)
+/* dst = the address of byte VALUE_OFF of the value of the map behind fd
+ * (an array of one entry; the kernel rewrites it into the address, 5.2+) */
+#define BPF_LD_MAP_VALUE(DST, MAP_FD, VALUE_OFF)			\
+	BPF_LD_IMM64_RAW_FULL(DST, BPF_PSEUDO_MAP_VALUE, 0, 0,		\
+			      MAP_FD, VALUE_OFF)
+
 /* dst = *(size *)(src + off) */
 #define BPF_LDX_MEM(SIZE, DST, SRC, OFF)				\
 	BPF_RAW_INSN(BPF_LDX | BPF_SIZE(SIZE) | BPF_MEM, DST, SRC, OFF, 0)
@@ -61,6 +73,11 @@
 /* *(size *)(dst + off) = imm */
 #define BPF_ST_MEM(SIZE, DST, OFF, IMM)					\
 	BPF_RAW_INSN(BPF_ST | BPF_SIZE(SIZE) | BPF_MEM, DST, 0, OFF, IMM)
+
+/* lock *(size *)(dst + off) op= src.  OP BPF_ADD (0) is the old BPF_XADD
+ * encoding, which every kernel with eBPF runs; the others need 5.12. */
+#define BPF_ATOMIC_OP(SIZE, OP, DST, SRC, OFF)				\
+	BPF_RAW_INSN(BPF_STX | BPF_SIZE(SIZE) | BPF_ATOMIC, DST, SRC, OFF, OP)
 
 /* if (dst op src / imm) goto pc + off + 1 */
 #define BPF_JMP_REG(OP, DST, SRC, OFF)					\

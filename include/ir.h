@@ -46,12 +46,14 @@ struct arena;
 	X(MOVI,   "movi",   1, 0, 0, IR_F_IMM)	/* dst = imm (s32 range) */	\
 	X(LDI64,  "ldi64",  1, 0, 0, IR_F_IMM)	/* dst = imm (any 64-bit) */	\
 	X(LDMAP,  "ldmap",  1, 0, 0, IR_F_IMM)	/* dst = map #imm (pseudo fd) */ \
+	X(LDMAPV, "ldmapv", 1, 0, 0, IR_F_IMM)	/* dst = &map #imm's value + off */ \
 	X(ALU,    "alu",    1, 1, 1, 0)		/* dst = a <alu> b */		\
 	X(ALUI,   "alui",   1, 1, 0, IR_F_IMM)	/* dst = a <alu> imm */		\
 	X(NEG,    "neg",    1, 1, 0, 0)		/* dst = -a */			\
 	X(LDX,    "ldx",    1, 1, 0, IR_F_MEM)	/* dst = *(size *)(a + off) */	\
 	X(STX,    "stx",    0, 1, 1, IR_F_MEM)	/* *(size *)(a + off) = b */	\
 	X(ST,     "st",     0, 1, 0, IR_F_MEM | IR_F_IMM) /* *(a + off) = imm */ \
+	X(XADD,   "xadd",   0, 1, 1, IR_F_MEM)	/* lock *(size *)(a + off) += b */ \
 	X(CALL,   "call",   0, 0, 0, IR_F_CALL | IR_F_IMM) /* helper #imm */	\
 	X(JA,     "ja",     0, 0, 0, IR_F_JUMP | IR_F_END)			\
 	X(JCC,    "jcc",    0, 1, 1, IR_F_JUMP)	/* if (a <cc> b) goto label */	\
@@ -79,8 +81,9 @@ struct ir_insn {
 	uint8_t size;	/* LDX/STX/ST: BPF_B, BPF_H, BPF_W, BPF_DW */
 	uint8_t nargs;	/* CALL: helper arguments in r1..r<nargs> */
 	int dst, a, b;	/* registers, IR_NONE where unused */
-	int16_t off;	/* LDX/STX/ST */
-	int64_t imm;	/* MOVI/LDI64/ALUI/ST/JCCI immediate, LDMAP map id, CALL helper */
+	int16_t off;	/* LDX/STX/ST/XADD; LDMAPV: offset in the value */
+	int64_t imm;	/* MOVI/LDI64/ALUI/ST/JCCI immediate, LDMAP/LDMAPV map
+			 * id, CALL helper */
 	int label;	/* JA/JCC/JCCI target, LABEL's own number */
 	struct loc loc;
 };
@@ -94,6 +97,9 @@ struct ir_func {
 	unsigned stack;		/* bytes of the frame used so far, from the top:
 				 * lowering owns [r10 - stack, r10); ra_alloc
 				 * adds its spill slots below and updates it */
+	bool failed;		/* lowering reported an error and goes on only
+				 * to finish its walk: offsets are no longer
+				 * checked, the code is thrown away */
 };
 
 struct ir_func *ir_new(struct arena *a);
@@ -114,6 +120,12 @@ void ir_ldx(struct ir_func *f, int size, int dst, int a, int off, struct loc l);
 void ir_stx(struct ir_func *f, int size, int a, int off, int b, struct loc l);
 void ir_st(struct ir_func *f, int size, int a, int off, int64_t imm, struct loc l);
 void ir_ldmap(struct ir_func *f, int dst, unsigned map, struct loc l);
+/* dst = the address of byte @off of map @map's value (BPF_PSEUDO_MAP_VALUE,
+ * 5.2+: the map must be an array of one entry, not per-CPU) */
+void ir_ldmapv(struct ir_func *f, int dst, unsigned map, int off, struct loc l);
+/* *(size *)(a + off) += b as one atomic instruction (BPF_ATOMIC | BPF_ADD,
+ * the old BPF_XADD encoding: 4.x kernels run it too) */
+void ir_xadd(struct ir_func *f, int size, int a, int off, int b, struct loc l);
 void ir_call(struct ir_func *f, int helper, unsigned nargs, struct loc l);
 void ir_ja(struct ir_func *f, int label, struct loc l);
 void ir_jcc(struct ir_func *f, int code, int a, int b, int label, struct loc l);

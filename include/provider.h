@@ -18,6 +18,11 @@
  *   attach   (required unless the provider is run by the runtime itself, as
  *            BEGIN/END are) attach p->prog_fd; store fds/links in p->attach.
  *   detach   (required with attach) undo attach; safe on a partial attach.
+ *   stop     (optional) make the program stop firing at once, before END
+ *            and the final map print; detach follows later.  For providers
+ *            whose teardown is slow (closing a perf tracepoint or kprobe
+ *            waits for RCU grace periods: ~50-75 ms each), so that the
+ *            user sees the output before that wait.
  */
 #ifndef SPRY_PROVIDER_H
 #define SPRY_PROVIDER_H
@@ -43,6 +48,8 @@ enum pvar_kind {
 			 * ctx + 0 (raw tracepoints), read with probe_read_kernel */
 	PV_KSTACK,	/* bpf_get_stackid(ctx, stack map, 0) */
 	PV_USTACK,	/* tgid << 32 | bpf_get_stackid(ctx, map, BPF_F_USER_STACK) */
+	PV_COOKIE,	/* bpf_get_attach_cookie(ctx) (5.15+): the u64 the
+			 * provider attached this target's BPF link with */
 };
 
 struct pvar {
@@ -64,6 +71,7 @@ struct provider {
 		      const char *name, struct pvar *pv);
 	int (*attach)(struct probe *p, struct runtime *rt, struct diag *d);
 	void (*detach)(struct probe *p);
+	void (*stop)(struct probe *p);
 };
 
 /* NULL if no provider has this name or alias. */
@@ -72,7 +80,9 @@ const struct provider *provider_find(const char *name);
 extern const struct provider *const providers[];
 
 /* Where tracefs is: $SPRY_TRACEFS if set (tests point it at a fixture
- * directory), else /sys/kernel/tracing, else /sys/kernel/debug/tracing. */
+ * directory), else /sys/kernel/tracing, else /sys/kernel/debug/tracing.
+ * When neither is mounted, the first call mounts tracefs on
+ * /sys/kernel/tracing (root only; on failure the path is still returned). */
 const char *provider_tracefs(void);
 
 /* ---- shared mechanics for provider implementations (provider.c) ----
@@ -87,6 +97,9 @@ int provider_perf_attach(struct probe *p, struct perf_event_attr *attr,
 /* bpf(BPF_RAW_TRACEPOINT_OPEN) of p->prog_fd on @name. */
 int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d);
 void provider_detach_fds(struct probe *p);
+/* A stop hook for the same: disables each perf event (instant) and closes
+ * what is not one (raw tracepoints detach at once anyway). */
+void provider_stop_fds(struct probe *p);
 /* The online CPUs (/sys/devices/system/cpu/online) into @cpus; returns how
  * many (at most @max), or -errno. */
 int provider_online_cpus(int *cpus, unsigned max);

@@ -43,9 +43,13 @@ struct runtime {
 	struct output *out;
 	pid_t child;		/* -c child, 0 when none */
 	int child_gate;		/* write end of the pipe the child waits on */
+	int child_ns;		/* the child's pid namespace, held open so
+				 * that its inode number, which -c probes
+				 * compare with, is not reused while they run */
 	int child_status;	/* wait status once reaped */
 	int exit_code;
 	bool exiting;
+	bool muted;		/* exit() seen: drop later records until END */
 	unsigned long long lost;	/* events lost, reported so far */
 	unsigned long long lost_perf;	/* perf buffer's own loss count */
 	time_t lost_warned;		/* -k: when losses were last reported */
@@ -68,6 +72,10 @@ int rt_attach(struct runtime *rt);
 int rt_run(struct runtime *rt);
 /* Detach, close everything, kill and reap the child if still there. */
 void rt_close(struct runtime *rt);
+
+/* Whether this process may trace: root, or CAP_BPF and CAP_PERFMON (or
+ * CAP_SYS_ADMIN).  0, or -EPERM with one message saying what is missing. */
+int rt_check_privilege(struct diag *d);
 
 /* Kernel feature self-test for -T; prints a report, returns 0 if usable. */
 int rt_selftest(FILE *out, struct diag *d);

@@ -37,8 +37,13 @@ enum map_kind {
 			 * 0 for x < 1, else b with 2^(b-1) <= x < 2^b */
 	/* internal maps, created for the script, never named by it */
 	MAP_EVENTS,	/* BPF_MAP_TYPE_RINGBUF (perf event array fallback) */
-	MAP_LOST,	/* per-CPU array[1] of u64: events the ring buffer refused */
+	MAP_LOST,	/* array[1] of u64: events the ring buffer refused,
+			 * added to atomically through its value's address */
 	MAP_STACKS,	/* BPF_MAP_TYPE_STACK_TRACE */
+	MAP_CHILD,	/* array[1] of { u64 dev, ino }: the -c command's pid
+			 * namespace, written by the runtime once it has
+			 * started the command (ino 0: not in a namespace of its
+			 * own, do not filter) */
 };
 
 struct map {
@@ -93,8 +98,11 @@ struct event {
 
 /* ---- probes ---- */
 
-/* A map-fd relocation: insn[insn] is a BPF_LD_IMM64 whose imm holds a map id;
- * the runtime writes the map's fd there before loading. */
+/* A map relocation: insn[insn] is a BPF_LD_IMM64 whose imm holds a map id;
+ * the runtime writes the map's fd there before loading.  Its src_reg says
+ * what it loads: BPF_PSEUDO_MAP_FD the map, BPF_PSEUDO_MAP_VALUE the address
+ * of the value of an array of one entry, plus the offset that insn[insn + 1]'s
+ * imm holds (the runtime keeps it). */
 struct reloc {
 	unsigned insn;
 	unsigned map;
@@ -118,6 +126,11 @@ struct probe {
 	 * *filter_pv.  NULL: no filter. */
 	const struct pvar *filter_pv;
 	long filter_nr;
+	/* -c: run only for the command's processes.  The runtime starts the
+	 * command as pid 1 of a new pid namespace, so everything it runs is
+	 * in that namespace: lowering begins the program with a
+	 * bpf_get_ns_current_pid_tgid() check against s->child_map. */
+	bool child_only;
 
 	struct ir_func *ir;		/* lowering */
 	struct bpf_insn *insns;		/* emit */
@@ -135,6 +148,8 @@ struct script_opts {
 	unsigned str_size;	/* default str() buffer, bytes */
 	unsigned events_size;	/* ring buffer bytes (power of two) */
 	int target_pid;		/* -p; 0: any */
+	bool command;		/* -c: a command runs under spry (providers set
+				 * probe.child_only where they follow it) */
 	FILE *dump;		/* -S: each pass's output goes here */
 	bool perf_events;	/* events through a perf event array: for
 				 * kernels without the BPF ring buffer (< 5.8) */
@@ -152,6 +167,7 @@ struct script {
 	struct event **events;
 	unsigned nevents;
 	struct map *events_map, *lost_map, *stacks_map;	/* NULL if unused */
+	struct map *child_map;				/* likewise */
 	const struct arch *arch;	/* the target (host unless --arch) */
 };
 
@@ -165,6 +181,7 @@ struct event *script_event_add(struct script *s, enum event_kind kind,
 struct map *script_events_map(struct script *s);
 struct map *script_lost_map(struct script *s);
 struct map *script_stacks_map(struct script *s);
+struct map *script_child_map(struct script *s);
 
 /* compile.c: the pipeline.  0 or -errno; problems reported to @d. */
 int compile_script(struct script *s, struct diag *d);

@@ -3,8 +3,9 @@
  * Input: an ELF file (executable, PIE or shared object), a library's short
  * name ("libc") or a program's name, or a running process's address.
  * Output: the file's function symbols sorted by address, the file offset a
- * uprobe needs for a symbol, the path the dynamic linker would load, and a
- * name ("main+0x12") for an address in a process.
+ * uprobe needs for a symbol, the path the dynamic linker would load, a
+ * name ("main+0x12") for an address in a process, and tokens: numbers that
+ * stand for a name (a uprobe's `caller`).
  *
  * Objects and process maps are cached for the life of spry (a per-path and
  * a per-pid cache): symbolizing a stack touches each object once.
@@ -59,8 +60,10 @@ const struct usym *usym_find(const struct usym_obj *o, const char *want);
  * within 64 KiB when it has none) with the offset in *@off; NULL if none. */
 const struct usym *usym_lookup(const struct usym_obj *o, uint64_t vaddr,
 			       uint64_t *off);
-/* The closest name to @want, when it is a typo away; NULL otherwise. */
-const char *usym_suggest(const struct usym_obj *o, const char *want);
+/* The closest function name to @want, when it is a typo away (diag.h's
+ * struct suggest), without its version, into @buf; NULL otherwise. */
+const char *usym_suggest(const struct usym_obj *o, const char *want,
+			 char *buf, size_t n);
 /* File offset of @vaddr through the PT_LOAD that maps it: what a uprobe is
  * placed at.  0, or -ENOENT when no segment holds it. */
 int usym_vaddr_to_offset(const struct usym_obj *o, uint64_t vaddr,
@@ -87,15 +90,17 @@ int usym_resolve_path(const char *name, char *buf, size_t n);
  * offset 0, into @buf.  NULL if unknown (process gone, no symbol). */
 const char *usym_format(pid_t pid, uint64_t addr, char *buf, size_t n);
 
-/* Probed functions, remembered so that a uprobe's `caller` (an address in
- * some process, without a pid) can still be named: @vaddr is where @name is
- * in @o.  An ET_EXEC address matches exactly; otherwise the address's offset
- * in its page must match exactly one registered function. */
-void usym_register(const struct usym_obj *o, uint64_t vaddr, const char *name);
+/* Names that travel as numbers: a uprobe's `caller` is the token of its
+ * target's name, set as the BPF cookie of the target's link.  Tokens have
+ * bit 63 set, which no user-space address has, so the output hook tells
+ * them from addresses.  The same name always gets the same token (one map
+ * key per name); 0 when out of memory (prints as 0x0). */
+#define USYM_TOKEN	(1ULL << 63)
+uint64_t usym_token(const char *name);
 
-/* struct output's usym hook (output.h): @pid from a user stack id, or 0,
- * where the runtime's -p pid, then its -c child, then the registered
- * functions are tried.  @ctx is the struct runtime. */
+/* struct output's usym hook (output.h): a token's name; else an address of
+ * process @pid (from a user stack id), or when @pid is 0 of the runtime's
+ * -p pid, then its -c child.  @ctx is the struct runtime. */
 const char *usym_out_hook(void *ctx, uint64_t addr, uint32_t pid, char *buf,
 			  size_t n);
 

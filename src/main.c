@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +35,7 @@ static const char usage_text[] =
 "options:\n"
 "  -e, --program TEXT   program text (as bpftrace -e)\n"
 "  -c, --command CMD    run 'sh -c CMD' once every probe is attached; stop\n"
-"                       when it exits\n"
+"                       when it exits; uprobes fire only in its processes\n"
 "  -p, --pid PID        trace only process PID where the provider can\n"
 "  -n, --dry-run        compile only: no kernel, no root needed\n"
 "  -S, --dump           print the AST, the IR, the allocation and the BPF\n"
@@ -109,6 +111,19 @@ static int parse_uint(const char *arg, const char *what, unsigned long max,
 	return 0;
 }
 
+/* A PROGRAM argument that names no file but reads like a file name: no
+ * program has no '{' (every probe has a body) and no ':' (every specifier
+ * but BEGIN and END has one), while a path has a '/' or a .spry suffix.
+ * Saying the file is missing beats a syntax error at its name. */
+static bool looks_like_path(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	if (strpbrk(arg, "{:") || strpbrk(arg, " \t\n"))
+		return false;
+	return strchr(arg, '/') || (n > 5 && !strcmp(arg + n - 5, ".spry"));
+}
+
 /* Read PROGRAM: a file if one exists by that name, else the text itself. */
 static int read_program(struct arena *a, const char *arg, struct source *src)
 {
@@ -117,11 +132,21 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 	char *buf;
 	size_t n;
 
-	if (stat(arg, &st) || S_ISDIR(st.st_mode)) {
+	if (stat(arg, &st)) {
+		if (looks_like_path(arg)) {
+			fprintf(stderr, "spry: error: cannot read '%s': %s\n",
+				arg, strerror(errno));
+			return -errno;
+		}
 		src->name = "<program>";
 		src->text = arg;
 		src->len = strlen(arg);
 		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "spry: error: '%s' is a directory, not a "
+			"script\n", arg);
+		return -EISDIR;
 	}
 
 	f = fopen(arg, "r");
@@ -191,7 +216,10 @@ int main(int argc, char **argv)
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': text = optarg; break;
-		case 'c': ro.command = optarg; break;
+		case 'c':
+			ro.command = optarg;
+			s.opts.command = true;
+			break;
 		case 'p':
 			if (parse_uint(optarg, "pid", INT_MAX, &v))
 				return 1;
@@ -270,6 +298,16 @@ int main(int argc, char **argv)
 	if (arch_name && s.arch != arch_host() && !dry_run) {
 		fprintf(stderr, "spry: error: --arch %s needs --dry-run\n",
 			arch_name);
+		return 1;
+	}
+
+	/* One clear message up front rather than the first EPERM of
+	 * whatever happens to come first (reading tracefs, a map). */
+	if (!dry_run && rt_check_privilege(&d))
+		return 1;
+	if (ro.pid && !dry_run && kill(ro.pid, 0) && errno == ESRCH) {
+		fprintf(stderr, "spry: error: no process %d (-p)\n",
+			(int)ro.pid);
 		return 1;
 	}
 

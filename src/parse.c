@@ -10,7 +10,9 @@
  * that contained it skips to its end (';' or the '}' closing its block, at the
  * right nesting) and parsing goes on, so one run reports several errors (capped
  * by the lexer, see lex.h).  Nesting deeper than PARSE_MAX_DEPTH is an error,
- * so no input can exhaust the stack.
+ * so no input can exhaust the stack, here or in the later passes that walk
+ * the tree recursively: every AST is at most about that deep (a chain of
+ * binary operators counts a level per operator).
  *
  * Guarantees, for a non-NULL result: every node's loc has a src; statement
  * slots (probe body, if and else branches) are never NULL (an empty statement
@@ -121,8 +123,9 @@ static bool p_enter(struct parser *p, const struct loc *loc)
 {
 	if (p->depth >= PARSE_MAX_DEPTH) {
 		if (!p->too_deep)
-			p_error_at(p, loc, "nesting too deep (more than %d levels)",
-				   PARSE_MAX_DEPTH);
+			p_error_at(p, loc, "nesting too deep (more than %d "
+				   "levels of brackets, blocks and chained "
+				   "operators)", PARSE_MAX_DEPTH);
 		p->too_deep = true;
 		return false;
 	}
@@ -354,6 +357,7 @@ static struct node *p_unary(struct parser *p)
 static struct node *p_binary(struct parser *p, unsigned limit)
 {
 	struct node *lhs = p_unary(p);
+	unsigned levels = 0;
 
 	while (lhs) {
 		enum tok_kind k = p->tok.kind;
@@ -364,15 +368,24 @@ static struct node *p_binary(struct parser *p, unsigned limit)
 			break;
 		if (k == TK_SLASH && p->no_div)
 			break;
+		/* Each operator makes the tree one level deeper although
+		 * this loop does not recurse: count it as nesting, or a
+		 * `1+1+...+1` a hundred thousand terms long overflows the
+		 * stack of every pass that walks the tree recursively. */
+		if (!p_enter(p, &p->tok.loc)) {
+			lhs = NULL;
+			break;
+		}
+		levels++;
 		n = p_node(p, N_BINARY, &p->tok.loc);
 		n->op = binops[k].op;
 		p_next(p);
 		n->lhs = lhs;
 		n->rhs = p_binary(p, prec);
-		if (!n->rhs)
-			return NULL;
-		lhs = n;
+		lhs = n->rhs ? n : NULL;
 	}
+	while (levels--)
+		p_leave(p);
 	return lhs;
 }
 

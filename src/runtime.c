@@ -31,6 +31,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -150,8 +151,8 @@ static const char *rt_bpf_hint(int err)
 	case -EPERM:
 		return "spry needs root, or CAP_BPF and CAP_PERFMON";
 	case -ENOSYS:
-		return "this kernel has no bpf(2) system call "
-		       "(CONFIG_BPF_SYSCALL), or a seccomp policy blocks it";
+		return "no bpf(2) system call in this kernel, or a seccomp "
+		       "policy blocks it";
 	}
 	return NULL;
 }
@@ -380,35 +381,21 @@ static void rt_map_clear(struct runtime *rt, const struct map *m)
 	rt_map_data_free(&md);
 }
 
-/* Total of the per-CPU lost-event counters. */
+/* Events lost so far: the programs add to the one u64 of the lost map
+ * (a plain array, atomically: see lower.c's emit_output()). */
 static unsigned long long rt_lost_read(struct runtime *rt)
 {
 	const struct map *m = rt->s->lost_map;
-	unsigned long long sum = 0;
+	uint64_t v = 0;
 	uint32_t key = 0;
-	uint8_t *raw;
-	int cpu;
 
 	if (!m || m->fd < 0)
 		return 0;
-	raw = calloc(1, rt_lookup_size(rt, m));
-	if (raw && !bpf_map_lookup_elem(m->fd, &key, raw)) {
-		if (rt_map_percpu(m->bpf_type)) {
-			for (cpu = 0; cpu < rt->ncpus; cpu++) {
-				uint64_t v;
-
-				memcpy(&v, raw + (size_t)cpu * rt_percpu_stride(m), 8);
-				sum += v;
-			}
-		} else {
-			uint64_t v;
-
-			memcpy(&v, raw, 8);
-			sum = v;
-		}
-	}
-	free(raw);
-	return sum;
+	assert(m->bpf_type == BPF_MAP_TYPE_ARRAY && m->val_size == 8 &&
+	       "the lost map is one plain u64");
+	if (bpf_map_lookup_elem(m->fd, &key, &v))
+		return 0;
+	return v;
 }
 
 /* The output layer's stack hook: frames of a stack id from the stack map. */
@@ -554,10 +541,13 @@ static int rt_prog_load(struct runtime *rt, struct probe *p)
 		assert(r->map < s->nmaps && "reloc names no map");
 		in = &p->insns[r->insn];
 		assert(in->code == (BPF_LD | BPF_DW | BPF_IMM) &&
-		       in->src_reg == BPF_PSEUDO_MAP_FD &&
-		       "reloc on something else than ld_imm64 map_fd");
+		       (in->src_reg == BPF_PSEUDO_MAP_FD ||
+			in->src_reg == BPF_PSEUDO_MAP_VALUE) &&
+		       "reloc on something else than ld_imm64 map_fd/value");
 		in->imm = s->maps[r->map]->fd;
-		in[1].imm = 0;
+		/* a value address keeps its offset in the second half */
+		if (in->src_reg == BPF_PSEUDO_MAP_FD)
+			in[1].imm = 0;
 	}
 
 	rt_obj_name(name, sizeof(name), p->prov ? p->prov->name : NULL,
@@ -566,12 +556,12 @@ static int rt_prog_load(struct runtime *rt, struct probe *p)
 	fd = bpf_prog_load(p->prog_type, name, "GPL", p->insns, p->ninsns, &lo);
 	for (size = RT_LOG_MIN; fd < 0 && !rt_bpf_hint(fd) && size <= RT_LOG_MAX;
 	     size *= 4) {
-		char *nlog = realloc(log, size);
-
-		if (!nlog)
+		/* zeroed rather than realloc'd: tools like valgrind cannot
+		 * see the kernel write the log of a load that failed */
+		free(log);
+		log = calloc(1, size);
+		if (!log)
 			break;
-		log = nlog;
-		log[0] = '\0';
 		lo.log_buf = log;
 		lo.log_size = size;
 		lo.log_level = 1;
@@ -729,6 +719,45 @@ static void rt_child_kill(struct runtime *rt)
 	}
 }
 
+/* -c probes (probe.child_only) run only in the command's pid namespace:
+ * tell them which through s->child_map.  The kernel compares the dev a
+ * program passes with the nsfs superblock's dev_t, MKDEV's encoding
+ * (major << 20 | minor), not stat()'s.  Namespace inode numbers are reused
+ * as soon as a namespace dies, and the command's dies with it while the
+ * probes are still attached: holding the namespace open keeps the number
+ * ours until rt_close.  Without a namespace of its own (the clone fell
+ * back to fork), ino stays 0 and the probes fire for everyone: say so. */
+static int rt_child_ns(struct runtime *rt)
+{
+	const struct map *m = rt->s->child_map;
+	struct stat self, child;
+	uint64_t val[2] = { 0, 0 };
+	uint32_t key = 0;
+	char path[64];
+	int err;
+
+	if (!m || m->fd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)rt->child);
+	if (rt->child > 0)
+		rt->child_ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (rt->child_ns >= 0 && !fstat(rt->child_ns, &child) &&
+	    !stat("/proc/self/ns/pid", &self) && child.st_ino != self.st_ino) {
+		val[0] = (uint64_t)major(child.st_dev) << 20 |
+			 minor(child.st_dev);
+		val[1] = child.st_ino;
+	} else {
+		fprintf(stderr, "spry: warning: the command has no pid "
+			"namespace of its own (spry needs CAP_SYS_ADMIN for "
+			"one): probes meant for it fire in every process\n");
+	}
+	err = bpf_map_update_elem(m->fd, &key, val, BPF_ANY);
+	if (err)
+		diag_error(rt->d, NULL, "cannot set up the -c filter: %s",
+			   strerror(-err));
+	return err;
+}
+
 /* ---- events ---- */
 
 static void rt_record(struct runtime *rt, const void *data, size_t size)
@@ -751,6 +780,10 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 			" (%zu of %u bytes)\n", id, size, ev->size);
 		return;
 	}
+	/* After exit() the trace is over: what other probes sent later is
+	 * dropped, as ply and bpftrace do, until END runs. */
+	if (rt->muted)
+		return;
 	switch (ev->kind) {
 	case EV_PRINTF:
 	case EV_PRINT:
@@ -765,8 +798,8 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 			rt_map_clear(rt, ev->map);
 		break;
 	case EV_EXIT:
-		/* the first exit() decides the status; what is already
-		 * queued is still printed */
+		/* the first exit() decides the status */
+		rt->muted = true;
 		if (!rt->exiting) {
 			int64_t code = 0;
 
@@ -925,6 +958,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->d = d;
 	rt->opts = *opts;
 	rt->child_gate = -1;
+	rt->child_ns = -1;
 	rt->opened = true;
 	for (i = 0; i < s->nmaps; i++)
 		s->maps[i]->fd = -1;
@@ -962,6 +996,9 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 		if (err)
 			return err;
 	}
+	err = rt_child_ns(rt);
+	if (err)
+		return err;
 
 	/* load every probe, so that one run reports every rejection */
 	err = 0;
@@ -1008,6 +1045,25 @@ static void rt_detach(struct runtime *rt)
 			p->prov->detach(p);
 	/* the last probe tried has attach_end == NULL: covered by p == NULL */
 	rt->attaching = false;
+}
+
+/* Make every probe stop firing, as fast as its provider can: providers
+ * with a slow teardown stop now and detach in rt_close(), after the user
+ * has the output. */
+static void rt_stop(struct runtime *rt)
+{
+	struct probe *p;
+
+	if (!rt->attaching)
+		return;
+	for (p = rt->s->probes; p && p != rt->attach_end; p = p->next) {
+		if (rt_is_begin_end(p))
+			continue;
+		if (p->prov->stop)
+			p->prov->stop(p);
+		else if (p->prov->detach)
+			p->prov->detach(p);
+	}
 }
 
 static void rt_run_special(struct runtime *rt, const char *which, int *status)
@@ -1071,8 +1127,9 @@ int rt_run(struct runtime *rt)
 	}
 
 	/* stop the probes first: END and the maps then see a quiet state */
-	rt_detach(rt);
+	rt_stop(rt);
 	rt_drain(rt);
+	rt->muted = false;
 	if (!status || status == 2)
 		rt_run_special(rt, "END", &status);
 	rt->lost_warned = 0;	/* the last report is never held back */
@@ -1111,6 +1168,10 @@ void rt_close(struct runtime *rt)
 		return;
 	rt_detach(rt);
 	rt_child_kill(rt);
+	if (rt->child_ns >= 0) {
+		close(rt->child_ns);
+		rt->child_ns = -1;
+	}
 	if (rt->rb) {
 		ring_buffer__free(rt->rb);
 		rt->rb = NULL;

@@ -81,3 +81,8 @@ struct map *script_stacks_map(struct script *s)
 {
 	return script_internal_map(s, &s->stacks_map, "<stacks>", MAP_STACKS);
 }
+
+struct map *script_child_map(struct script *s)
+{
+	return script_internal_map(s, &s->child_map, "<child>", MAP_CHILD);
+}

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "runtime.h"
 #include "usym.h"
 
@@ -423,54 +424,33 @@ const struct usym *usym_lookup(const struct usym_obj *o, uint64_t vaddr,
 	return s;
 }
 
-/* Levenshtein distance; ~0u when the lengths alone differ by more than
- * @max. */
-static unsigned edit_distance(const char *a, size_t la, const char *b,
-			      unsigned max)
+const char *usym_suggest(const struct usym_obj *o, const char *want,
+			 char *buf, size_t n)
 {
-	size_t lb = strlen(b), i, j;
-	unsigned row[128], prev, tmp, best;
-
-	if (la >= 128 || lb >= 128 || (la > lb ? la - lb : lb - la) > max)
-		return ~0u;
-	for (j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = (unsigned)i;
-		for (j = 1; j <= lb; j++) {
-			best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
-const char *usym_suggest(const struct usym_obj *o, const char *want)
-{
+	struct suggest sg;
 	const struct usym *best = NULL;
-	unsigned bestd = ~0u, max = 3;
+	char cand[128];
 
+	/* candidates are compared without their version ("malloc", not
+	 * "malloc@@GLIBC_2.2.5"), so the copy is offered; the symbol that
+	 * improved the best distance is remembered */
+	suggest_init(&sg, want);
 	for (unsigned i = 0; i < o->n; i++) {
 		const struct usym *s = &o->syms[i];
-		unsigned d = edit_distance(s->name, s->base_len, want, max);
+		unsigned before = sg.dist;
 
-		if (d < bestd || (d == bestd && best &&
-				  best->base_len == s->base_len &&
-				  !strncmp(best->name, s->name, s->base_len)))
-			best = d < bestd ? s : best;
-		if (d < bestd)
-			bestd = d;
+		if (s->base_len >= sizeof(cand))
+			continue;
+		memcpy(cand, s->name, s->base_len);
+		cand[s->base_len] = '\0';
+		suggest_try(&sg, cand);
+		if (sg.dist < before)
+			best = s;
 	}
-	if (!best || bestd > max || bestd * 3 > strlen(want))
+	if (!best || !suggest_best(&sg))
 		return NULL;
-	return best->name;
+	snprintf(buf, n, "%.*s", (int)best->base_len, best->name);
+	return buf;
 }
 
 int usym_vaddr_to_offset(const struct usym_obj *o, uint64_t vaddr,
@@ -856,67 +836,39 @@ const char *usym_format(pid_t pid, uint64_t addr, char *buf, size_t n)
 	return s ? sym_format(s, off, buf, n) : NULL;
 }
 
-/* ---- probed functions, for `caller` ---- */
+/* ---- names as tokens, for `caller` ---- */
 
-#define USYM_PAGE	4096u	/* ELF p_align is a multiple of the page */
+static char **tok_v;
+static unsigned tok_n;
 
-struct ureg {
-	bool is_exec;
-	uint64_t vaddr;
-	char *name;
-};
-
-static struct ureg *reg_v;
-static unsigned reg_n;
-
-static void reg_free(void)
+static void tok_free(void)
 {
-	for (unsigned i = 0; i < reg_n; i++)
-		free(reg_v[i].name);
-	free(reg_v);
-	reg_v = NULL;
-	reg_n = 0;
+	for (unsigned i = 0; i < tok_n; i++)
+		free(tok_v[i]);
+	free(tok_v);
+	tok_v = NULL;
+	tok_n = 0;
 }
 
-void usym_register(const struct usym_obj *o, uint64_t vaddr, const char *name)
+uint64_t usym_token(const char *name)
 {
-	struct ureg *nv;
-	char *copy;
+	char **nv, *copy;
 
-	if (!reg_n)
-		atexit(reg_free);
-	copy = strndup(name, strcspn(name, "@"));
-	nv = realloc(reg_v, (reg_n + 1) * sizeof(*nv));
+	for (unsigned i = 0; i < tok_n; i++)
+		if (!strcmp(tok_v[i], name))
+			return USYM_TOKEN | i;
+	if (!tok_n)
+		atexit(tok_free);
+	copy = strdup(name);
+	nv = realloc(tok_v, (tok_n + 1) * sizeof(*nv));
+	if (nv)
+		tok_v = nv;
 	if (!copy || !nv) {
 		free(copy);
-		if (nv)
-			reg_v = nv;
-		return;
+		return 0;
 	}
-	reg_v = nv;
-	reg_v[reg_n++] = (struct ureg){ o->is_exec, vaddr, copy };
-}
-
-/* A load address keeps a vaddr's offset in its page: a uprobe's pc names
- * the function when only one registered function has that offset. */
-static const char *reg_lookup(uint64_t addr, char *buf, size_t n)
-{
-	const struct ureg *hit = NULL;
-
-	for (unsigned i = 0; i < reg_n; i++) {
-		const struct ureg *r = &reg_v[i];
-
-		if (r->is_exec ? r->vaddr != addr :
-		    (r->vaddr ^ addr) & (USYM_PAGE - 1))
-			continue;
-		if (hit && strcmp(hit->name, r->name))
-			return NULL;
-		hit = r;
-	}
-	if (!hit)
-		return NULL;
-	snprintf(buf, n, "%s", hit->name);
-	return buf;
+	tok_v[tok_n] = copy;
+	return USYM_TOKEN | tok_n++;
 }
 
 const char *usym_out_hook(void *ctx, uint64_t addr, uint32_t pid, char *buf,
@@ -925,12 +877,18 @@ const char *usym_out_hook(void *ctx, uint64_t addr, uint32_t pid, char *buf,
 	const struct runtime *rt = ctx;
 	const char *r;
 
+	if (addr & USYM_TOKEN) {
+		if ((addr & ~USYM_TOKEN) >= tok_n)
+			return NULL;
+		snprintf(buf, n, "%s", tok_v[addr & ~USYM_TOKEN]);
+		return buf;
+	}
 	if (pid)
 		return usym_format((pid_t)pid, addr, buf, n);
 	if (rt && rt->opts.pid > 0 &&
 	    (r = usym_format(rt->opts.pid, addr, buf, n)))
 		return r;
-	if (rt && rt->child > 0 && (r = usym_format(rt->child, addr, buf, n)))
-		return r;
-	return reg_lookup(addr, buf, n);
+	if (rt && rt->child > 0)
+		return usym_format(rt->child, addr, buf, n);
+	return NULL;
 }

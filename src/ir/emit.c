@@ -2,7 +2,7 @@
  *
  * Input: a function after ra_alloc() (physical registers only).  Output:
  * p->insns, one struct loc per instruction in p->insn_loc, and a relocation
- * per map reference in p->relocs.
+ * per map reference (LDMAP, LDMAPV) in p->relocs.
  *
  * Two passes over a peephole-optimised copy of the IR: the first counts the
  * BPF instructions of every IR instruction (LD_IMM64 takes two slots, a LABEL
@@ -72,6 +72,24 @@ static bool emit_label_follows(const struct ir_func *f, unsigned i, int label)
 	return false;
 }
 
+/* !(a cc b), or -1 for BPF_JSET, which has no negation */
+static int emit_cc_invert(int cc)
+{
+	switch (cc) {
+	case BPF_JEQ:	return BPF_JNE;
+	case BPF_JNE:	return BPF_JEQ;
+	case BPF_JGT:	return BPF_JLE;
+	case BPF_JLE:	return BPF_JGT;
+	case BPF_JGE:	return BPF_JLT;
+	case BPF_JLT:	return BPF_JGE;
+	case BPF_JSGT:	return BPF_JSLE;
+	case BPF_JSLE:	return BPF_JSGT;
+	case BPF_JSGE:	return BPF_JSLT;
+	case BPF_JSLT:	return BPF_JSGE;
+	}
+	return -1;
+}
+
 static bool emit_is_fp_slot(const struct ir_insn *in, enum ir_op op)
 {
 	return in->op == op && in->size == BPF_DW && in->a == IR_FP;
@@ -125,6 +143,17 @@ static bool emit_peephole_once(struct ir_func *f)
 		if (emit_identity(in)) {
 			in->op = IR_MOV;
 			in->imm = 0;
+			changed = true;
+		}
+		if ((in->op == IR_JCC || in->op == IR_JCCI) && i + 1 < f->n &&
+		    f->insns[i + 1].op == IR_JA &&
+		    emit_label_follows(f, i + 1, in->label) &&
+		    emit_cc_invert(in->code) >= 0) {
+			/* `if c goto L1; goto L2; L1:` is `if !c goto L2` */
+			in->code = (uint8_t)emit_cc_invert(in->code);
+			in->label = f->insns[i + 1].label;
+			f->insns[i + 1].op = IR_LABEL;
+			f->insns[i + 1].label = IR_NONE;
 			changed = true;
 		}
 		if ((flags & IR_F_JUMP) && emit_label_follows(f, i, in->label)) {
@@ -197,6 +226,7 @@ static bool emit_reloads(struct ir_func *f)
 			continue;
 		case IR_STX:
 		case IR_ST:
+		case IR_XADD:
 			if (in->a != IR_FP) {
 				emit_forget_all(holds);
 				continue;
@@ -243,6 +273,89 @@ static bool emit_reloads(struct ir_func *f)
 	return changed;
 }
 
+/* Repeated loads through a pointer.  Within straight-line code, remember
+ * which register holds what a load of `size` at base + off (base not r10)
+ * read; the same load again, with the base register unchanged since,
+ * becomes a copy (a ctx field that a predicate and the body both read).
+ * Knowledge ends at labels, calls and any store: a store through r10 may
+ * change memory that a copy of r10 points at, a store through a pointer
+ * may change what any other pointer points at. */
+struct emit_load {
+	bool valid;
+	uint8_t size;
+	int16_t off;
+	int base;
+};
+
+/* Register @r is written: what it held and what was read through it are
+ * gone. */
+static void emit_loads_kill(struct emit_load held[], int r)
+{
+	int k;
+
+	if (r < 0 || r >= IR_FP)
+		return;
+	held[r].valid = false;
+	for (k = 0; k < IR_FP; k++)
+		if (held[k].valid && held[k].base == r)
+			held[k].valid = false;
+}
+
+static bool emit_loads(struct ir_func *f)
+{
+	struct emit_load held[IR_FP];
+	bool changed = false;
+	unsigned i;
+	int r;
+
+	memset(held, 0, sizeof(held));
+	for (i = 0; i < f->n; i++) {
+		struct ir_insn *in = &f->insns[i];
+
+		switch (in->op) {
+		case IR_LABEL:
+		case IR_CALL:
+		case IR_STX:
+		case IR_ST:
+		case IR_XADD:
+			memset(held, 0, sizeof(held));
+			continue;
+		case IR_LDX:
+			if (in->a == IR_FP || in->dst >= IR_FP)
+				break;
+			for (r = 0; r < IR_FP; r++)
+				if (held[r].valid && held[r].base == in->a &&
+				    held[r].off == in->off &&
+				    held[r].size == in->size)
+					break;
+			if (r < IR_FP) {
+				/* a self move when dst holds it: dropped */
+				in->op = IR_MOV;
+				in->a = r;
+				in->size = 0;
+				in->off = 0;
+				changed = true;
+				if (r != in->dst) {
+					emit_loads_kill(held, in->dst);
+					held[in->dst] = held[r];
+				}
+				continue;
+			}
+			r = in->a;
+			emit_loads_kill(held, in->dst);
+			if (in->dst != r)
+				held[in->dst] = (struct emit_load){
+					true, in->size, in->off, r };
+			continue;
+		default:
+			break;
+		}
+		if (ir_op_info[in->op].dst)
+			emit_loads_kill(held, in->dst);
+	}
+	return changed;
+}
+
 void emit_peephole(struct ir_func *f)
 {
 	bool more = true;
@@ -250,6 +363,7 @@ void emit_peephole(struct ir_func *f)
 	while (more) {
 		more = emit_peephole_once(f);
 		more |= emit_reloads(f);
+		more |= emit_loads(f);
 	}
 }
 
@@ -291,6 +405,15 @@ static unsigned emit_one(const struct ir_insn *in, const unsigned *label_pc,
 		buf[n++] = ld[1];
 		break;
 	}
+	case IR_LDMAPV: {
+		struct bpf_insn ld[2] = {
+			BPF_LD_MAP_VALUE(dst, (int32_t)in->imm, in->off)
+		};
+
+		buf[n++] = ld[0];
+		buf[n++] = ld[1];
+		break;
+	}
 	case IR_ALU:
 		if (dst == b && dst != a) {
 			assert(emit_commutative(in->code) &&
@@ -320,6 +443,9 @@ static unsigned emit_one(const struct ir_insn *in, const unsigned *label_pc,
 		break;
 	case IR_ST:
 		buf[n++] = BPF_ST_MEM(in->size, a, in->off, (int32_t)in->imm);
+		break;
+	case IR_XADD:
+		buf[n++] = BPF_ATOMIC_OP(in->size, BPF_ADD, a, b, in->off);
 		break;
 	case IR_CALL:
 		buf[n++] = BPF_EMIT_CALL((int32_t)in->imm);
@@ -384,7 +510,7 @@ int emit_prog(struct arena *a, const struct ir_func *f, struct probe *p,
 		emit_check_regs(in);
 		if (in->op == IR_LABEL)
 			label_pc[in->label] = pc;
-		if (in->op == IR_LDMAP)
+		if (in->op == IR_LDMAP || in->op == IR_LDMAPV)
 			nrel++;
 		pc += emit_one(in, NULL, pc, NULL);
 	}
@@ -412,7 +538,7 @@ int emit_prog(struct arena *a, const struct ir_func *f, struct probe *p,
 				return -E2BIG;
 			}
 		}
-		if (in->op == IR_LDMAP) {
+		if (in->op == IR_LDMAP || in->op == IR_LDMAPV) {
 			p->relocs[p->nrelocs].insn = pc;
 			p->relocs[p->nrelocs].map = (unsigned)in->imm;
 			p->nrelocs++;
@@ -505,6 +631,14 @@ static unsigned emit_dump_one(FILE *out, const struct bpf_insn *insn,
 			insn->off);
 		return 1;
 	case BPF_STX:
+		if (BPF_MODE(insn->code) == BPF_ATOMIC) {
+			if (insn->imm != BPF_ADD)
+				break;
+			fprintf(out, "lock *(%s *)(r%d %+d) += r%d\n",
+				emit_size_str(BPF_SIZE(insn->code)),
+				insn->dst_reg, insn->off, insn->src_reg);
+			return 1;
+		}
 		fprintf(out, "*(%s *)(r%d %+d) = r%d\n",
 			emit_size_str(BPF_SIZE(insn->code)), insn->dst_reg,
 			insn->off, insn->src_reg);
@@ -520,6 +654,9 @@ static unsigned emit_dump_one(FILE *out, const struct bpf_insn *insn,
 		if (insn->src_reg == BPF_PSEUDO_MAP_FD)
 			fprintf(out, "r%d = map[id:%u]\n", insn->dst_reg,
 				(unsigned)insn->imm);
+		else if (insn->src_reg == BPF_PSEUDO_MAP_VALUE)
+			fprintf(out, "r%d = map[id:%u][0]+%u\n", insn->dst_reg,
+				(unsigned)insn->imm, (unsigned)insn[1].imm);
 		else
 			fprintf(out, "r%d = 0x%" PRIx64 "\n", insn->dst_reg,
 				(uint64_t)(uint32_t)insn->imm |

@@ -51,10 +51,12 @@ static const char *const ir_helpers[] = {
 	[BPF_FUNC_probe_read_kernel] = "probe_read_kernel",
 	[BPF_FUNC_probe_read_user_str] = "probe_read_user_str",
 	[BPF_FUNC_probe_read_kernel_str] = "probe_read_kernel_str",
+	[BPF_FUNC_get_ns_current_pid_tgid] = "get_ns_current_pid_tgid",
 	[BPF_FUNC_ringbuf_output] = "ringbuf_output",
 	[BPF_FUNC_ktime_get_boot_ns] = "ktime_get_boot_ns",
 	[BPF_FUNC_get_current_task_btf] = "get_current_task_btf",
 	[BPF_FUNC_get_func_ip] = "get_func_ip",
+	[BPF_FUNC_get_attach_cookie] = "get_attach_cookie",
 };
 
 const char *ir_helper_name(int helper)
@@ -182,7 +184,10 @@ void ir_ldx(struct ir_func *f, int size, int dst, int a, int off, struct loc l)
 {
 	struct ir_insn *in = ir_emit(f, IR_LDX, l);
 
-	assert(off >= INT16_MIN && off <= INT16_MAX && "ldx offset fits s16");
+	/* a failed lowering goes on with a dummy stack slot: its
+	 * offsets may be anything, its code is never used */
+	assert((f->failed || (off >= INT16_MIN && off <= INT16_MAX)) &&
+	       "ldx offset fits s16");
 	in->size = (uint8_t)size;
 	in->dst = dst;
 	in->a = a;
@@ -193,7 +198,10 @@ void ir_stx(struct ir_func *f, int size, int a, int off, int b, struct loc l)
 {
 	struct ir_insn *in = ir_emit(f, IR_STX, l);
 
-	assert(off >= INT16_MIN && off <= INT16_MAX && "stx offset fits s16");
+	/* a failed lowering goes on with a dummy stack slot: its
+	 * offsets may be anything, its code is never used */
+	assert((f->failed || (off >= INT16_MIN && off <= INT16_MAX)) &&
+	       "stx offset fits s16");
 	in->size = (uint8_t)size;
 	in->a = a;
 	in->b = b;
@@ -205,7 +213,10 @@ void ir_st(struct ir_func *f, int size, int a, int off, int64_t imm,
 {
 	struct ir_insn *in;
 
-	assert(off >= INT16_MIN && off <= INT16_MAX && "st offset fits s16");
+	/* a failed lowering goes on with a dummy stack slot: its
+	 * offsets may be anything, its code is never used */
+	assert((f->failed || (off >= INT16_MIN && off <= INT16_MAX)) &&
+	       "st offset fits s16");
 	/* BPF_ST sign-extends a 32-bit immediate; narrower stores truncate,
 	 * so only a DW store of a wide value needs a register. */
 	if (size == BPF_DW && !ir_fits_s32(imm)) {
@@ -226,6 +237,33 @@ void ir_ldmap(struct ir_func *f, int dst, unsigned map, struct loc l)
 
 	in->dst = dst;
 	in->imm = map;
+}
+
+void ir_ldmapv(struct ir_func *f, int dst, unsigned map, int off, struct loc l)
+{
+	struct ir_insn *in = ir_emit(f, IR_LDMAPV, l);
+
+	assert((f->failed || (off >= 0 && off <= INT16_MAX)) &&
+	       "ldmapv offset fits s16");
+	in->dst = dst;
+	in->imm = map;
+	in->off = (int16_t)off;
+}
+
+void ir_xadd(struct ir_func *f, int size, int a, int off, int b, struct loc l)
+{
+	struct ir_insn *in = ir_emit(f, IR_XADD, l);
+
+	/* BPF has no 8- or 16-bit atomics */
+	assert((size == BPF_W || size == BPF_DW) && "xadd is 4 or 8 bytes");
+	/* a failed lowering goes on with a dummy stack slot: its
+	 * offsets may be anything, its code is never used */
+	assert((f->failed || (off >= INT16_MIN && off <= INT16_MAX)) &&
+	       "xadd offset fits s16");
+	in->size = (uint8_t)size;
+	in->a = a;
+	in->b = b;
+	in->off = (int16_t)off;
 }
 
 void ir_call(struct ir_func *f, int helper, unsigned nargs, struct loc l)
@@ -406,6 +444,9 @@ void ir_insn_dump(FILE *out, const struct ir_insn *in)
 	case IR_LDMAP:
 		fprintf(out, "ldmap #%" PRId64, in->imm);
 		break;
+	case IR_LDMAPV:
+		fprintf(out, "ldmapv #%" PRId64 " + %d", in->imm, in->off);
+		break;
 	case IR_ALU:
 		ir_reg(out, in->a);
 		fprintf(out, " %s ", ir_alu_sym(in->code));
@@ -433,6 +474,12 @@ void ir_insn_dump(FILE *out, const struct ir_insn *in)
 		fprintf(out, "st.%s ", ir_size_sfx(in->size));
 		ir_addr(out, in->a, in->off);
 		fprintf(out, " = %" PRId64, in->imm);
+		break;
+	case IR_XADD:
+		fprintf(out, "xadd.%s ", ir_size_sfx(in->size));
+		ir_addr(out, in->a, in->off);
+		fputs(" += ", out);
+		ir_reg(out, in->b);
 		break;
 	case IR_CALL:
 		name = ir_helper_name((int)in->imm);

@@ -11,6 +11,12 @@
  * event record, a map value) through ex_into(), so that reading a string
  * into a printf record costs one helper call and no copy.
  *
+ * Reuse.  A builtin variable the probe reads more than once (pid, tid,
+ * uid, gid, cpu) is computed once, and comm, when it is compared and also
+ * a whole map key, is read once into a zero-padded buffer that then is the
+ * key; either only when that first evaluation lies on every path to the
+ * later ones (unconditional()).
+ *
  * Stack.  Lowering alone lays out the 512-byte frame.  Allocations are
  * scoped: everything a statement or an integer subexpression allocated is
  * dead once it is done, so the high-water mark is reset and f->stack keeps
@@ -50,6 +56,7 @@
 #define LR5			5
 
 #define LOWER_STACK		512	/* MAX_BPF_STACK */
+#define LOWER_MAX_VALUE		32768	/* 16-bit signed insn offsets */
 #define LOWER_ENTRIES		4096
 #define LOWER_EVENTS_SIZE	(256 * 1024)
 #define LOWER_STACK_DEPTH	127	/* PERF_MAX_STACK_DEPTH */
@@ -101,7 +108,10 @@ static int map_layout_one(struct script *s, struct map *m, struct diag *d)
 						     : LOWER_EVENTS_SIZE;
 		return 0;
 	case MAP_LOST:
-		m->bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY;
+		/* not per-CPU: programs add to it through the value's
+		 * address (BPF_PSEUDO_MAP_VALUE wants a plain array of one
+		 * entry), atomically, and only when an event is lost */
+		m->bpf_type = BPF_MAP_TYPE_ARRAY;
 		m->key_size = 4;
 		m->val_size = 8;
 		m->max_entries = 1;
@@ -111,6 +121,12 @@ static int map_layout_one(struct script *s, struct map *m, struct diag *d)
 		m->key_size = 4;
 		m->val_size = LOWER_STACK_DEPTH * 8;
 		m->max_entries = entries;
+		return 0;
+	case MAP_CHILD:
+		m->bpf_type = BPF_MAP_TYPE_ARRAY;
+		m->key_size = 4;
+		m->val_size = 16;	/* u64 dev, u64 ino */
+		m->max_entries = 1;
 		return 0;
 	case MAP_PLAIN:
 	case MAP_COUNT:
@@ -149,6 +165,14 @@ static int map_layout_one(struct script *s, struct map *m, struct diag *d)
 			   m->name, m->key_size, m->val_size, LOWER_STACK);
 		return -E2BIG;
 	}
+	/* an array's value is written in place, at offsets a BPF
+	 * instruction holds in 16 signed bits */
+	if (m->val_size > LOWER_MAX_VALUE) {
+		diag_error(d, &m->loc, "map %s: its value (%u bytes) is larger "
+			   "than the %d bytes a BPF instruction can reach",
+			   m->name, m->val_size, LOWER_MAX_VALUE);
+		return -E2BIG;
+	}
 	return 0;
 }
 
@@ -181,6 +205,15 @@ struct lower {
 	int regs_slot;		/* saved registers copied here, or 0 ... */
 	int regs_lo, regs_hi;	/* ... the byte range [lo, hi) of pt_regs */
 	unsigned sp;		/* frame bytes in use */
+	/* builtin variables the probe reads more than once (bi_uses), kept
+	 * in a register from their first evaluation that every later one
+	 * must pass through (bi_reg, else IR_NONE) */
+	unsigned bi_uses[BI_COUNT_];
+	int bi_reg[BI_COUNT_];
+	/* comm kept zero-padded for the whole probe (0: not reserved) and
+	 * read there once (comm_full), where every later use must pass */
+	int comm_slot;
+	bool comm_full;
 	int err;
 };
 
@@ -250,6 +283,9 @@ static int stk_alloc(struct lower *L, unsigned size, const struct node *n,
 				   "of stack here: %s of %u bytes",
 				   LOWER_STACK, what, size);
 		L->err = -E2BIG;
+		/* what is stored in the dummy slot may lie beyond any
+		 * instruction's reach; nothing of it is kept */
+		L->f->failed = true;
 		return -8;
 	}
 	L->sp = need;
@@ -656,14 +692,65 @@ static void addr_copy(struct lower *L, struct addr *a, struct dst d,
 		  len, a->base, a->off, l);
 }
 
+/* Integer @n as an 8-byte slot at r10 + @off.  A raw syscall argument
+ * not among the registers copied at entry is read by the helper straight
+ * into the slot (8 bytes, or an unsigned narrower one over a zeroed slot:
+ * both targets are little-endian), which saves the load and the store of
+ * going through a temporary; a signed narrow one needs its sign extended
+ * in a register. */
+static void store_int(struct lower *L, int off, struct node *n)
+{
+	const struct pvar *pv = n->pvar;
+	const struct type *t = n->type ? n->type : pv ? pv->type : NULL;
+	unsigned mark = L->sp, sz = t ? t->size : 0;
+	int r;
+
+	if (!n->is_const && pv && pv->kind == PV_REG && pv->indirect &&
+	    (t->kind == T_INT || t->kind == T_PTR) &&
+	    (sz == 8 || (t->kind == T_INT && !t->is_signed &&
+			 (sz == 1 || sz == 2 || sz == 4))) &&
+	    !(L->regs_slot && pv->off >= L->regs_lo &&
+	      pv->off + (int)sz <= L->regs_hi)) {
+		r = new_reg(L);
+		ir_ldx(L->f, BPF_DW, r, ctx_reg(L), 0, n->loc);
+		if (sz < 8)
+			ir_st(L->f, BPF_DW, IR_FP, off, 0, n->loc);
+		call_read(L, BPF_FUNC_probe_read_kernel,
+			  (struct dst){ IR_FP, off, sz }, sz, r, pv->off,
+			  n->loc);
+		return;
+	}
+	store8(L, IR_FP, off, ex_int(L, n), n->loc);
+	L->sp = mark;
+}
+
+static bool comm_cached(struct lower *L, const struct node *n);
+
+static bool is_comm(const struct node *n)
+{
+	return n && n->kind == N_IDENT && n->builtin == BI_COMM;
+}
+
+/* A hash map keyed by comm alone: its key is exactly comm's 16 bytes. */
+static bool comm_key(const struct map *m, const struct node *keys)
+{
+	return is_comm(keys) && !keys->next && m->nkeys == 1 &&
+	       m->kind != MAP_QUANTIZE && m->key_size == 16 &&
+	       (m->bpf_type == BPF_MAP_TYPE_HASH ||
+		m->bpf_type == BPF_MAP_TYPE_PERCPU_HASH);
+}
+
 /* Build @m's key from @keys (and the quantize @bucket) on the stack. */
 static int build_key(struct lower *L, struct map *m, struct node *keys,
 		     struct val *bucket, struct node *at)
 {
-	int key = stk_alloc(L, m->key_size, at, "map key");
+	int key;
 	struct node *k;
 	unsigned i;
 
+	if (!bucket && comm_key(m, keys) && comm_cached(L, keys))
+		return L->comm_slot;	/* helpers only read keys */
+	key = stk_alloc(L, m->key_size, at, "map key");
 	if (map_is_array(m)) {
 		ir_st(L->f, BPF_W, IR_FP, key, 0, at->loc);
 		return key;
@@ -675,10 +762,7 @@ static int build_key(struct lower *L, struct map *m, struct node *keys,
 			ex_into(L, k, (struct dst){ IR_FP, off,
 				map_slot(m->keys[i]) }, true);
 		} else {
-			unsigned mark = L->sp;
-
-			store8(L, IR_FP, off, ex_int(L, k), k->loc);
-			L->sp = mark;
+			store_int(L, off, k);
 		}
 	}
 	if (bucket)
@@ -724,11 +808,100 @@ static void ex_map_into(struct lower *L, struct node *n, struct dst d,
 	call_read(L, BPF_FUNC_probe_read_kernel, d, w, r, 0, n->loc);
 }
 
+/* Is every path from the entry to anything emitted after this point
+ * through it?  Jumps go forward only, so it is when every jump emitted so
+ * far lands on a label already placed, or on the way out (L->ret, L->exit,
+ * which read no builtin). */
+static bool unconditional(struct lower *L)
+{
+	const struct ir_func *f = L->f;
+	bool *open = arena_alloc(L->s->arena, (size_t)f->next_label + 1);
+	unsigned i, nopen = 0;
+
+	for (i = 0; i < f->n; i++) {
+		const struct ir_insn *in = &f->insns[i];
+
+		if (in->op == IR_LABEL && in->label >= 0 && open[in->label]) {
+			open[in->label] = false;
+			nopen--;
+		} else if ((ir_op_info[in->op].flags & IR_F_JUMP) &&
+			   in->label != L->exit && in->label != L->ret &&
+			   !open[in->label]) {
+			open[in->label] = true;
+			nopen++;
+		}
+	}
+	return nopen == 0;
+}
+
+/* comm from the probe's own buffer: true when L->comm_slot holds it, read
+ * there now if this point is on every path to what follows.  The buffer is
+ * zero-padded, so map keys can be made of it. */
+static bool comm_cached(struct lower *L, const struct node *n)
+{
+	struct loc l = n->loc;
+
+	if (L->comm_full)
+		return true;
+	if (!L->comm_slot || !unconditional(L))
+		return false;
+	zero_fill(L, IR_FP, L->comm_slot, 16, l);
+	set_ptr(L, IR_R1, IR_FP, L->comm_slot, l);
+	ir_movi(L->f, LR2, 16, l);
+	ir_call(L->f, BPF_FUNC_get_current_comm, 2, l);
+	L->comm_full = true;
+	return true;
+}
+
+/* Does @n use a map keyed by comm alone (see comm_key())? */
+static bool comm_key_use(const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->map && n->kind != N_IDENT && comm_key(n->map, n->args))
+			return true;
+		if (comm_key_use(n->lhs) || comm_key_use(n->rhs) ||
+		    comm_key_use(n->cond) || comm_key_use(n->args) ||
+		    comm_key_use(n->body))
+			return true;
+	}
+	return false;
+}
+
+/* Builtin variables that stay the same for one run of a program: the
+ * task's ids and credentials, and the CPU (programs run with migration
+ * disabled).  Not the clocks. */
+static bool bi_stable(enum builtin b)
+{
+	return b == BI_PID || b == BI_KPID || b == BI_UID || b == BI_GID ||
+	       b == BI_CPU;
+}
+
+/* How often each builtin variable appears in a tree. */
+static void bi_count(const struct node *n, unsigned uses[])
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_IDENT && n->builtin > BI_NONE &&
+		    n->builtin < BI_COUNT_)
+			uses[n->builtin]++;
+		bi_count(n->lhs, uses);
+		bi_count(n->rhs, uses);
+		bi_count(n->cond, uses);
+		bi_count(n->args, uses);
+		bi_count(n->body, uses);
+	}
+}
+
+/* A builtin variable.  One the probe reads again is computed once, where
+ * every later read must have passed (its helper call, shift and copy
+ * become a register read), and handed out read-only. */
 static struct val ex_builtin(struct lower *L, struct node *n)
 {
 	struct loc l = n->loc;
+	enum builtin b = n->builtin;
 	int r;
 
+	if (L->bi_reg[b] != IR_NONE)
+		return v_reg(L->bi_reg[b], false);
 	switch (n->builtin) {
 	case BI_PID:
 	case BI_KPID:
@@ -766,6 +939,10 @@ static struct val ex_builtin(struct lower *L, struct node *n)
 		ir_mov(L->f, r, IR_R0, l);
 		break;
 	}
+	if (bi_stable(b) && L->bi_uses[b] > 1 && unconditional(L)) {
+		L->bi_reg[b] = r;
+		return v_reg(r, false);
+	}
 	return v_reg(r, true);
 }
 
@@ -799,6 +976,10 @@ static struct val pvar_load(struct lower *L, const struct pvar *pv,
 		ir_ldx(L->f, BPF_DW, r, ctx_reg(L), 0, l);
 		a = (struct addr){ false, AS_KERNEL, r, pv->off };
 		return addr_load(L, &a, t, l);
+	case PV_COOKIE:
+		ir_mov(L->f, IR_R1, ctx_reg(L), l);
+		ir_call(L->f, BPF_FUNC_get_attach_cookie, 1, l);
+		return v_reg(ret_reg(L, l), true);
 	case PV_KSTACK:
 	case PV_USTACK: {
 		struct map *m = internal_map(L, script_stacks_map(L->s));
@@ -919,6 +1100,10 @@ static bool is_str_node(const struct node *n)
  * directly loadable, else a stack copy. */
 static void mem_addr(struct lower *L, struct node *n, struct addr *a)
 {
+	if (is_comm(n) && comm_cached(L, n)) {
+		*a = (struct addr){ true, AS_KERNEL, IR_FP, L->comm_slot };
+		return;
+	}
 	if (ex_addr(L, n, a)) {
 		if (!a->direct) {
 			unsigned size = round8(n->type->size);
@@ -1533,6 +1718,15 @@ static void ex_into(struct lower *L, struct node *n, struct dst d, bool zero)
 	}
 	case N_IDENT:
 		if (n->builtin == BI_COMM) {
+			if (L->comm_full) {
+				/* a copy costs what the call does, minus
+				 * the zeroing and the call itself */
+				if (d.base != IR_FP || d.off != L->comm_slot)
+					copy_direct(L, (struct dst){ d.base,
+						    d.off, w }, IR_FP,
+						    L->comm_slot, w, l);
+				goto pad;
+			}
 			/* before 6.2 the helper copies with strscpy() and
 			 * leaves the bytes after the NUL as they were */
 			if (zero)
@@ -1611,38 +1805,28 @@ static unsigned count_events(const struct node *n)
 	return k;
 }
 
-
-/* lost[0] += @n (this CPU's slot: no atomics needed) */
-static void lost_add(struct lower *L, struct val n, int done, struct node *at)
+/* lost[0] += @n: the lost map is a plain array of one u64, addressed
+ * directly (BPF_PSEUDO_MAP_VALUE, 5.2+: no lookup) and added to
+ * atomically, since every CPU counts into it.  Three instructions. */
+static void lost_add(struct lower *L, int n, struct loc l)
 {
 	struct map *lost = internal_map(L, script_lost_map(L->s));
-	struct loc l = at->loc;
-	unsigned mark = L->sp;
-	int key = stk_alloc(L, 4, at, "map key"), p, t;
+	int p = new_reg(L);
 
-	ir_st(L->f, BPF_W, IR_FP, key, 0, l);
-	call_lookup(L, lost, key, l);
-	p = ret_reg(L, l);
-	ir_jcci(L->f, BPF_JEQ, p, 0, done, l);
-	t = new_reg(L);
-	ir_ldx(L->f, BPF_DW, t, p, 0, l);
-	if (n.imm)
-		ir_alui(L->f, BPF_ADD, t, t, n.k, l);
-	else
-		ir_alu(L->f, BPF_ADD, t, t, n.reg, l);
-	ir_stx(L->f, BPF_DW, p, 0, t, l);
-	L->sp = mark;
+	ir_ldmapv(L->f, p, lost->id, 0, l);
+	ir_xadd(L->f, BPF_DW, p, 0, n, l);
 }
 
 /* bpf_ringbuf_output(events, rec, size, 0), or where the kernel lacks the
  * ring buffer bpf_perf_event_output(ctx, events, BPF_F_CURRENT_CPU, rec,
- * size); on failure count a lost event: right here when the probe sends
- * one event, else in L->lost, added to the map once on the way out. */
+ * size).  On failure count a lost event, on that path only: right here
+ * when the probe sends one event (4 instructions), else in L->lost,
+ * added to the map once on the way out (1 an event, 5 for the probe). */
 static void emit_output(struct lower *L, int rec, unsigned size, struct node *at)
 {
 	struct map *ev = internal_map(L, script_events_map(L->s));
 	struct loc l = at->loc;
-	int ok = ir_label(L->f), r;
+	int ok = ir_label(L->f), one;
 
 	if (ev->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
 		ir_mov(L->f, IR_R1, ctx_reg(L), l);
@@ -1658,12 +1842,14 @@ static void emit_output(struct lower *L, int rec, unsigned size, struct node *at
 		ir_movi(L->f, LR4, 0, l);
 		ir_call(L->f, BPF_FUNC_ringbuf_output, 4, l);
 	}
-	r = ret_reg(L, l);
-	ir_jcci(L->f, BPF_JEQ, r, 0, ok, l);
-	if (L->lost != IR_NONE)
+	ir_jcci(L->f, BPF_JEQ, ret_reg(L, l), 0, ok, l);
+	if (L->lost != IR_NONE) {
 		ir_alui(L->f, BPF_ADD, L->lost, L->lost, 1, l);
-	else
-		lost_add(L, v_imm(1), ok, at);
+	} else {
+		one = new_reg(L);
+		ir_movi(L->f, one, 1, l);
+		lost_add(L, one, l);
+	}
 	ir_place(L->f, ok, l);
 }
 
@@ -1725,10 +1911,7 @@ static void lower_event(struct lower *L, struct node *n)
 			ex_into(L, a, (struct dst){ IR_FP, at,
 				round8(a->type->size) }, false);
 		} else {
-			unsigned mark = L->sp;
-
-			store8(L, IR_FP, at, ex_int(L, a), a->loc);
-			L->sp = mark;
+			store_int(L, at, a);
 		}
 	}
 	emit_output(L, rec, ev->size, n);
@@ -1867,10 +2050,7 @@ static void lower_assign(struct lower *L, struct node *n)
 	if (is_mem(rhs->type)) {
 		ex_into(L, rhs, (struct dst){ IR_FP, val, m->val_size }, false);
 	} else {
-		unsigned mark = L->sp;
-
-		store8(L, IR_FP, val, ex_int(L, rhs), rhs->loc);
-		L->sp = mark;
+		store_int(L, val, rhs);
 	}
 	key = build_key(L, m, map_keys(lhs), NULL, lhs);
 	call_update(L, m, key, IR_FP, val, BPF_ANY, l);
@@ -2012,17 +2192,54 @@ static void regs_preread(struct lower *L, const struct node *tree,
 		  (unsigned)(hi - lo), r, lo, l);
 }
 
+/* -c: return unless the task is in the command's pid namespace.  The
+ * runtime writes the namespace's {dev, ino} into s->child_map after
+ * starting the command, so the program reads them from the map's value
+ * (its address is a constant: no lookup); bpf_get_ns_current_pid_tgid()
+ * (5.7+) fails unless they name the task's own pid namespace.  ino 0: the
+ * command has no namespace of its own, do not filter.  A process of the
+ * command that makes a pid namespace of its own (a container) is no longer
+ * followed. */
+static void child_filter(struct lower *L, struct loc l)
+{
+	struct map *m = internal_map(L, script_child_map(L->s));
+	struct node at = { .loc = l };
+	unsigned mark = L->sp;
+	int info = stk_alloc(L, 8, &at, "struct bpf_pidns_info");
+	int p = new_reg(L), dev, ino, pass = ir_label(L->f);
+
+	ir_ldmapv(L->f, p, m->id, 0, l);
+	ino = new_reg(L);
+	ir_ldx(L->f, BPF_DW, ino, p, 8, l);
+	ir_jcci(L->f, BPF_JEQ, ino, 0, pass, l);
+	dev = new_reg(L);
+	ir_ldx(L->f, BPF_DW, dev, p, 0, l);
+	ir_mov(L->f, IR_R1, dev, l);
+	ir_mov(L->f, LR2, ino, l);
+	set_ptr(L, LR3, IR_FP, info, l);
+	ir_movi(L->f, LR4, 8, l);
+	ir_call(L->f, BPF_FUNC_get_ns_current_pid_tgid, 4, l);
+	ir_jcci(L->f, BPF_JNE, ret_reg(L, l), 0, L->exit, l);
+	ir_place(L->f, pass, l);
+	L->sp = mark;
+}
+
 int lower_probe(struct script *s, struct probe *p, struct diag *d)
 {
-	struct lower L = { .s = s, .p = p, .d = d, .lost = IR_NONE };
+	struct lower L = { .s = s, .p = p, .d = d };
 	struct loc l = p->loc;
-	struct node tail = { .loc = p->loc };
+	int b;
 
 	L.f = ir_new(s->arena);
 	L.ctx = new_reg(&L);
 	L.exit = ir_label(L.f);
 	L.ret = ir_label(L.f);
+	L.lost = IR_NONE;
 	ir_mov(L.f, L.ctx, IR_CTX, l);
+	for (b = 0; b < BI_COUNT_; b++)
+		L.bi_reg[b] = IR_NONE;
+	bi_count(p->pred, L.bi_uses);
+	bi_count(p->body, L.bi_uses);
 
 	if (p->filter_pv) {
 		/* raw syscall tracepoints fire for every syscall */
@@ -2046,8 +2263,19 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 		ir_alui(L.f, BPF_RSH, r, r, 32, l);
 		ir_jcci(L.f, BPF_JNE, r, s->opts.target_pid, L.exit, l);
 	}
+	if (p->child_only)
+		child_filter(&L, l);
 	if (p->pred && p->pred->is_const && !p->pred->cval)
 		goto out;	/* never runs: no body to be unreachable */
+	if (L.bi_uses[BI_COMM] > 1 && comm_key_use(p->body)) {
+		/* comm read more than once, as a whole map key among others
+		 * (/comm == "x"/ { @[comm] = count(); }): one buffer for
+		 * the probe, zero-padded, read once and then the key */
+		struct node at = { .loc = l };
+
+		L.comm_slot = stk_alloc(&L, 16, &at, "comm buffer");
+		L.base = L.sp;
+	}
 	if (p->pred) {
 		unsigned n = 0;
 		int lo, hi;
@@ -2064,8 +2292,8 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 	}
 	regs_preread(&L, p->body, l);
 	if (count_events(p->body) > 1) {
-		/* one lost-map update for all events: 3 instructions an
-		 * event instead of 13 */
+		/* one lost-map update for all events: 1 instruction an event
+		 * instead of 4, 5 once */
 		L.lost = new_reg(&L);
 		ir_movi(L.f, L.lost, 0, l);
 	}
@@ -2074,7 +2302,7 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 	ir_place(L.f, L.ret, l);
 	if (L.lost != IR_NONE) {
 		ir_jcci(L.f, BPF_JEQ, L.lost, 0, L.exit, l);
-		lost_add(&L, v_reg(L.lost, false), L.exit, &tail);
+		lost_add(&L, L.lost, l);
 	}
 out:
 	ir_place(L.f, L.exit, l);

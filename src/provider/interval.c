@@ -88,4 +88,5 @@ const struct provider interval_provider = {
 	.resolve = interval_resolve,
 	.attach = interval_attach,
 	.detach = provider_detach_fds,
+	.stop = provider_stop_fds,
 };

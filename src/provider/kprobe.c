@@ -17,9 +17,11 @@
  *    BPF_TRACE_KPROBE_MULTI, which the runtime does not set, so this file
  *    loads a second copy of the (already relocated) instructions for it.
  *  - Otherwise one perf_event_open() per function on the kprobe PMU
- *    (config1 = the name, config2 = the offset, or config1 = 0 and config2 =
- *    an address), PERF_EVENT_IOC_SET_BPF and ENABLE.  A kprobe perf event
- *    runs its program on every CPU whichever CPU it was opened on.
+ *    (config1 = 0 and config2 = the address kallsyms gives, or config1 =
+ *    the name and config2 = the offset when the name is not unique), the
+ *    program attached through a BPF link (5.15+; PERF_EVENT_IOC_SET_BPF
+ *    before), then ENABLE.  A kprobe perf event runs its program on every
+ *    CPU whichever CPU it was opened on.
  * A function the kernel refuses (blacklisted, notrace, inlined away) is
  * skipped with one warning listing how many; only when nothing at all
  * attaches is the specifier an error.
@@ -221,13 +223,17 @@ static bool valid_name(const char *s, bool glob)
 	return true;
 }
 
-static const struct ksym_table *kallsyms(struct probe *p, struct diag *d)
+/* The kernel's symbols, or NULL with the error reported and in *@err. */
+static const struct ksym_table *kallsyms(struct probe *p, struct diag *d,
+					 int *err)
 {
 	const struct ksym_table *t = ksym_default();
 
-	if (!t)
+	if (!t) {
+		*err = -errno;
 		diag_error(d, &p->loc, "cannot read the kernel's symbols "
-			   "(/proc/kallsyms): %s", strerror(errno));
+			   "(/proc/kallsyms): %s", strerror(-*err));
+	}
 	return t;
 }
 
@@ -239,16 +245,16 @@ static void set_targets(struct script *s, struct probe *p, char **v,
 	p->ntargets = n;
 }
 
-static int kp_expand_glob(struct script *s, struct probe *p,
-			  const struct kp_priv *kp, struct diag *d)
+static int kp_expand_glob(struct script *s, struct probe *p, struct diag *d)
 {
 	struct kp_names nv = { 0 };
 	const struct ksym_table *t;
+	int err;
 
 	if (match_filter_functions(s->arena, p->target, &nv)) {
-		t = kallsyms(p, d);
+		t = kallsyms(p, d, &err);
 		if (!t)
-			return -errno;
+			return err;
 		match_kallsyms(s->arena, t, p->target, &nv);
 	}
 	names_uniq(&nv);
@@ -257,7 +263,6 @@ static int kp_expand_glob(struct script *s, struct probe *p,
 			   p->target);
 		return -ENOENT;
 	}
-	(void)kp;
 	set_targets(s, p, nv.v, nv.n);
 	return 0;
 }
@@ -294,6 +299,7 @@ static int kp_expand_func(struct script *s, struct probe *p,
 	const struct ksym_table *t;
 	const char *plus = strchr(p->target, '+');
 	char *name, *end;
+	int err;
 
 	if (plus) {
 		if (kp->ret) {
@@ -319,9 +325,9 @@ static int kp_expand_func(struct script *s, struct probe *p,
 			   p->prov->name, p->target);
 		return -EINVAL;
 	}
-	t = kallsyms(p, d);
+	t = kallsyms(p, d, &err);
 	if (!t)
-		return -errno;
+		return err;
 	if (!ksym_find(t, name)) {
 		const char *hint = suggest(t, name);
 
@@ -362,7 +368,7 @@ static int kp_expand(struct script *s, struct probe *p, struct diag *d,
 				   p->prov->name, p->target);
 			return -EINVAL;
 		}
-		return kp_expand_glob(s, p, kp, d);
+		return kp_expand_glob(s, p, d);
 	}
 	return kp_expand_func(s, p, kp, d);
 }
@@ -467,6 +473,23 @@ static void kp_detach(struct probe *p)
 	free(st->events.fd);
 	free(st);
 	p->attach = NULL;
+}
+
+/* Before END and the map print: closing the links stops the programs at
+ * once; the events are left to kp_detach's slow closes. */
+static void kp_stop(struct probe *p)
+{
+	struct kp_attach *st = p->attach;
+	unsigned i;
+
+	if (!st)
+		return;
+	for (i = 0; i < st->links.n; i++)
+		close(st->links.fd[i]);
+	st->links.n = 0;
+	/* without links (before 5.15) the program hangs off the event */
+	for (i = 0; i < st->events.n; i++)
+		ioctl(st->events.fd[i], PERF_EVENT_IOC_DISABLE, 0);
 }
 
 /* A small integer from a sysfs file ("6\n"), or a "config:N" bit from a PMU
@@ -679,6 +702,26 @@ static int kp_attach_one(struct probe *p, struct kp_attach *st,
 	return n ? n : err;
 }
 
+/* Why the kernel refused a kprobe, in its terms rather than errno's
+ * ("Invalid or incomplete multibyte or wide character" is EILSEQ). */
+static const char *kp_strerror(int err)
+{
+	switch (-err) {
+	case EILSEQ:
+		return "not at an instruction boundary";
+	case EINVAL:
+		return "the kernel does not allow probing it";
+	case ENOENT:
+		return "no such function in the kernel";
+	case EADDRNOTAVAIL:
+		return "ambiguous name";
+	case EEXIST:
+		return "already probed by a conflicting user";
+	default:
+		return strerror(-err);
+	}
+}
+
 static bool kp_by_name_wanted(void)
 {
 	const char *env = getenv("SPRY_KPROBE_BY_NAME");
@@ -744,7 +787,7 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 		if (listed < KP_WARN_NAMES && len < sizeof(list)) {
 			len += (size_t)snprintf(list + len, sizeof(list) - len,
 						"%s%s (%s)", listed ? ", " : "",
-						p->targets[i], strerror(-err));
+						p->targets[i], kp_strerror(err));
 			listed++;
 		}
 	}
@@ -752,7 +795,7 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	if (!ok) {
 		if (p->ntargets == 1)
 			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
-				   pname, p->target, strerror(-first_err));
+				   pname, p->target, kp_strerror(first_err));
 		else
 			diag_error(d, &p->loc, "cannot attach to any of the %u "
 				   "functions of %s:%s: %s", p->ntargets, pname,
@@ -782,6 +825,7 @@ const struct provider kprobe_provider = {
 	.resolve = kp_resolve,
 	.attach = kp_attach,
 	.detach = kp_detach,
+	.stop = kp_stop,
 };
 
 const struct provider kretprobe_provider = {
@@ -794,4 +838,5 @@ const struct provider kretprobe_provider = {
 	.resolve = kp_resolve,
 	.attach = kp_attach,
 	.detach = kp_detach,
+	.stop = kp_stop,
 };

@@ -83,7 +83,7 @@ static int profile_attach(struct probe *p, struct runtime *rt, struct diag *d)
 {
 	struct profile_priv *pp = p->priv;
 	struct perf_event_attr attr;
-	int *cpus, n, err;
+	int *cpus, n, i, err;
 
 	(void)rt;
 	memset(&attr, 0, sizeof(attr));
@@ -95,8 +95,6 @@ static int profile_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	} else {
 		attr.sample_period = pp->rate.period_ns;
 	}
-	if (pp->cpu >= 0)
-		return provider_perf_attach(p, &attr, &pp->cpu, 1, d);
 
 	cpus = calloc(PROFILE_MAX_CPUS, sizeof(*cpus));
 	if (!cpus)
@@ -107,6 +105,20 @@ static int profile_attach(struct probe *p, struct runtime *rt, struct diag *d)
 			   strerror(-n));
 		free(cpus);
 		return n;
+	}
+	if (pp->cpu >= 0) {
+		/* perf_event_open() says only EINVAL or ENODEV */
+		for (i = 0; i < n && cpus[i] != pp->cpu; i++)
+			;
+		if (i == n) {
+			diag_error(d, &p->loc, "CPU %d is not online (%d "
+				   "CPU%s online)", pp->cpu, n,
+				   n == 1 ? " is" : "s are");
+			free(cpus);
+			return -ENODEV;
+		}
+		cpus[0] = pp->cpu;
+		n = 1;
 	}
 	err = provider_perf_attach(p, &attr, cpus, (unsigned)n, d);
 	free(cpus);
@@ -125,4 +137,5 @@ const struct provider profile_provider = {
 	.resolve = profile_resolve,
 	.attach = profile_attach,
 	.detach = provider_detach_fds,
+	.stop = provider_stop_fds,
 };

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -64,16 +65,26 @@ const char *provider_tracefs(void)
 	const char *env = getenv("SPRY_TRACEFS");
 	struct stat st;
 
+	static bool mount_tried;
+	char buf[64];
+
 	if (env && *env)
 		return env;
 	/* Older kernels mount tracefs only under debugfs; an unmounted
 	 * /sys/kernel/tracing is an empty directory, hence "events". */
 	for (unsigned i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		char buf[64];
-
 		snprintf(buf, sizeof(buf), "%s/events", paths[i]);
 		if (!stat(buf, &st))
 			return paths[i];
+	}
+	/* Mounted nowhere (a minimal system, a fresh mount namespace):
+	 * mount it where the kernel provides for it, once, as perf does.
+	 * Only root can; otherwise the tracepoint provider says tracefs is
+	 * missing. */
+	if (!mount_tried) {
+		mount_tried = true;
+		if (!mount("nodev", paths[0], "tracefs", 0, NULL))
+			return paths[0];
 	}
 	return paths[0];
 }
@@ -115,10 +126,23 @@ void provider_detach_fds(struct probe *p)
 	if (!f)
 		return;
 	for (unsigned i = 0; i < f->n; i++)
-		close(f->fd[i]);
+		if (f->fd[i] >= 0)
+			close(f->fd[i]);
 	free(f->fd);
 	free(f);
 	p->attach = NULL;
+}
+
+void provider_stop_fds(struct probe *p)
+{
+	struct provider_fds *f = p->attach;
+
+	for (unsigned i = 0; f && i < f->n; i++) {
+		if (f->fd[i] < 0 || !ioctl(f->fd[i], PERF_EVENT_IOC_DISABLE, 0))
+			continue;
+		close(f->fd[i]);
+		f->fd[i] = -1;
+	}
 }
 
 static void attach_error(struct probe *p, struct diag *d, int err)

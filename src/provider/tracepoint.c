@@ -413,6 +413,29 @@ static bool raw_syscalls_wanted(void)
 	return !env || !*env || !strcmp(env, "0");
 }
 
+/* When tracefs itself cannot be read (not mounted, or not ours to read),
+ * say so rather than "tracepoint not found"; true if reported. */
+static bool tp_tracefs_missing(struct arena *a, struct probe *p,
+			       struct diag *d)
+{
+	const char *top = provider_tracefs();
+	int fd = open(arena_printf(a, "%s/events", top),
+		      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	if (errno == EACCES || errno == EPERM)
+		diag_error(d, &p->loc, "cannot read tracefs at %s: %s (spry "
+			   "needs root)", top, strerror(errno));
+	else
+		diag_error(d, &p->loc, "tracefs is not mounted at %s (%s); "
+			   "mount it with 'mount -t tracefs nodev "
+			   "/sys/kernel/tracing'", top, strerror(errno));
+	return true;
+}
+
 /* Make @p the probe of event "sys/name". */
 static int tp_setup(struct script *s, struct probe *p, const char *sys,
 		    const char *name, struct diag *d)
@@ -435,6 +458,8 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	 * context has no record at all.  Leaving them out of the type lets
 	 * sema report them as unknown fields. */
 	err = tp_event_load(s->arena, sys, name, true, &tp->ev);
+	if (err && tp_tracefs_missing(s->arena, p, d))
+		return err;
 	if (err == -ENOENT) {
 		const char *full = arena_printf(s->arena, "%s/%s", sys, name);
 		const char *hint = tp_suggest(s->arena, full);
@@ -496,6 +521,8 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 
 	n = tp_glob(s->arena, arena_printf(s->arena, "%s/%s", sys, name),
 		    &names);
+	if (n < 0 && tp_tracefs_missing(s->arena, p, d))
+		return n;
 	if (n < 0) {
 		diag_error(d, &p->loc, "cannot list tracepoints in %s: %s",
 			   provider_tracefs(), strerror(-n));
@@ -606,4 +633,5 @@ const struct provider tracepoint_provider = {
 	.member = tp_member,
 	.attach = tp_attach,
 	.detach = provider_detach_fds,
+	.stop = provider_stop_fds,
 };

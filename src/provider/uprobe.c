@@ -10,19 +10,21 @@
  *
  * Attaching never writes to tracefs: each function is one perf event on the
  * uprobe PMU (config1 = the path, config2 = the file offset, the retprobe
- * bit from its format directory), owned by a file descriptor, so nothing
- * outlives spry.  Without -p the event is opened for every process (pid -1;
- * the program runs on every CPU whichever CPU the event was opened on, so
- * CPU 0 is enough), also with -c (see up_target_pid()).  With -p PID the
- * event is opened for that process: the kernel then plants the breakpoint in
- * that process's memory only (its filter compares mm's, so every thread of
- * the process counts; processes it forks later do not).
+ * bit from its format directory) and its BPF link, owned by file
+ * descriptors, so nothing outlives spry.  Without -p the event is opened for
+ * every process (pid -1; the program runs on every CPU whichever CPU the
+ * event was opened on, so CPU 0 is enough).  With -p PID the event is opened
+ * for that process: the kernel then plants the breakpoint in that process's
+ * memory only (its filter compares mm's, so every thread of the process
+ * counts; processes it forks later do not).  With -c the probes are
+ * child_only: the program itself returns early outside the command's pid
+ * namespace (see up_target_pid() for why not the pid).
  *
  * Variables: arg0..argN (user calling convention; typed as user addresses, so
  * str(arg0) reads user memory), retval (uretprobe), caller (uprobe: the
- * probed function, as a user symbol), regs, ustack (frame-pointer walk by
- * the kernel: programs built without frame pointers give short stacks),
- * stack/kstack.
+ * probed function's name, carried as the link's BPF cookie), regs, ustack
+ * (frame-pointer walk by the kernel: programs built without frame pointers
+ * give short stacks), stack/kstack.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -37,6 +39,8 @@
 #include <unistd.h>
 
 #include <linux/perf_event.h>
+
+#include <bpf/bpf.h>
 
 #include "arch.h"
 #include "arena.h"
@@ -53,6 +57,7 @@ struct up_priv {
 	const struct type *arg_type;	/* u64 in user space */
 	const char *path;		/* resolved file */
 	uint64_t *offs;			/* file offset per p->targets[i] */
+	uint64_t *tokens;		/* `caller` per target: usym_token() */
 };
 
 /* ---- compile time ---- */
@@ -62,8 +67,23 @@ static bool is_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+/* What `caller` prints for a probe at @add bytes into @sym: its name
+ * without a version, "+0x10" when not at the entry. */
+static void sym_label(char *buf, size_t n, const struct usym *sym,
+		      uint64_t add)
+{
+	if (add)
+		snprintf(buf, n, "%.*s+%#llx", (int)sym->base_len, sym->name,
+			 (unsigned long long)add);
+	else
+		snprintf(buf, n, "%.*s", (int)sym->base_len, sym->name);
+}
+
+/* Add target @name at file offset @off; @label is what `caller` prints
+ * for it. */
 static void up_push(struct script *s, struct probe *p, struct up_priv *up,
-		    unsigned *cap, const char *name, uint64_t off)
+		    unsigned *cap, const char *name, uint64_t off,
+		    const char *label)
 {
 	if (p->ntargets == *cap) {
 		unsigned ncap = *cap ? 2 * *cap : 8;
@@ -74,9 +94,13 @@ static void up_push(struct script *s, struct probe *p, struct up_priv *up,
 		up->offs = arena_grow(s->arena, up->offs,
 				      *cap * sizeof(*up->offs),
 				      ncap * sizeof(*up->offs));
+		up->tokens = arena_grow(s->arena, up->tokens,
+					*cap * sizeof(*up->tokens),
+					ncap * sizeof(*up->tokens));
 		*cap = ncap;
 	}
 	p->targets[p->ntargets] = arena_strdup(s->arena, name);
+	up->tokens[p->ntargets] = usym_token(label);
 	up->offs[p->ntargets++] = off;
 }
 
@@ -117,8 +141,7 @@ static int up_expand_glob(struct script *s, struct probe *p,
 			dup = up->offs[k] == off;
 		if (dup)
 			continue;
-		up_push(s, p, up, &cap, base, off);
-		usym_register(o, sym->addr, base);
+		up_push(s, p, up, &cap, base, off, base);
 	}
 	if (!p->ntargets) {
 		diag_error(d, &p->loc, "no function in %s matches '%s'",
@@ -135,8 +158,8 @@ static int up_expand_addr(struct script *s, struct probe *p,
 {
 	const struct usym *sym;
 	unsigned cap = 0;
-	uint64_t vaddr, off;
-	char *end;
+	uint64_t vaddr, off, add;
+	char label[256], *end;
 
 	errno = 0;
 	vaddr = strtoull(text, &end, 16);
@@ -149,10 +172,12 @@ static int up_expand_addr(struct script *s, struct probe *p,
 			   "segment of %s", text, o->path);
 		return -ENOENT;
 	}
-	up_push(s, p, up, &cap, text, off);
-	sym = usym_lookup(o, vaddr, NULL);
-	if (sym && sym->addr == vaddr)
-		usym_register(o, vaddr, sym->name);
+	sym = usym_lookup(o, vaddr, &add);
+	if (sym)
+		sym_label(label, sizeof(label), sym, add);
+	else
+		snprintf(label, sizeof(label), "%s", text);
+	up_push(s, p, up, &cap, text, off, label);
 	return 0;
 }
 
@@ -165,7 +190,7 @@ static int up_expand_func(struct script *s, struct probe *p,
 	unsigned long long add = 0;
 	unsigned cap = 0;
 	uint64_t off;
-	char *name, *end;
+	char label[256], *name, *end;
 
 	if (plus) {
 		if (up->ret) {
@@ -186,7 +211,7 @@ static int up_expand_func(struct script *s, struct probe *p,
 			     plus ? (size_t)(plus - text) : strlen(text));
 	sym = usym_find(o, name);
 	if (!sym) {
-		const char *hint = usym_suggest(o, name);
+		const char *hint = usym_suggest(o, name, label, sizeof(label));
 
 		diag_error(d, &p->loc, "no function '%s' in %s", name,
 			   o->path);
@@ -206,9 +231,8 @@ static int up_expand_func(struct script *s, struct probe *p,
 			   name, o->path);
 		return -ENOENT;
 	}
-	up_push(s, p, up, &cap, name, off);
-	if (!add)
-		usym_register(o, sym->addr, name);
+	sym_label(label, sizeof(label), sym, add);
+	up_push(s, p, up, &cap, name, off, label);
 	return 0;
 }
 
@@ -253,6 +277,10 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 	up->arg_type = at;
 	p->priv = up;
 	p->prog_type = BPF_PROG_TYPE_KPROBE;
+	/* -c: like bpftrace, uprobes fire for the command only (a uprobe is
+	 * planted in every process that maps the file, so without -c or -p
+	 * they would see the whole system) */
+	p->child_only = s->opts.command;
 
 	err = usym_resolve_path(file, path, sizeof(path));
 	if (err) {
@@ -327,17 +355,17 @@ static int up_resolve(struct probe *p, const char *name, struct pvar *pv)
 		pv->type = &type_s64;
 		return 0;
 	}
-	/* At a uprobe the pc is the probed function's first instruction (the
-	 * kernel rewinds it over the breakpoint before running handlers); at
-	 * a uretprobe it is the return address, which needs a pid to name:
-	 * not offered there. */
+	/* The probed function.  Its address (the pc) would need the process's
+	 * maps to name, and the process is often gone by the time maps print;
+	 * so each target's link carries the token of its name as the BPF
+	 * cookie (usym_token()), which prints as that name.  At a uretprobe
+	 * the pc is the return address, a different thing: not offered. */
 	if (!up->ret && !strcmp(name, "caller")) {
 		static const struct type type_usym = {
 			.kind = T_INT, .size = 8, .align = 8, .fmt = F_USYM,
 		};
 
-		pv->kind = PV_REG;
-		pv->off = arch->pc_off;
+		pv->kind = PV_COOKIE;
 		pv->type = &type_usym;
 		return 0;
 	}
@@ -348,10 +376,16 @@ static int up_resolve(struct probe *p, const char *name, struct pvar *pv)
 
 #define UP_PMU_DIR "/sys/bus/event_source/devices/uprobe"
 
+/* Perf events and the BPF links that run the program on them (none where
+ * the kernel has no perf event links: PERF_EVENT_IOC_SET_BPF then). */
 struct up_attach {
-	int *fd;
-	unsigned n;
+	int *fd, *link;
+	unsigned n, nlink;
 };
+
+/* Whether BPF_LINK_CREATE works on perf events (5.15+); cleared at the
+ * first EINVAL, which older kernels give for the unknown attach type. */
+static bool up_perf_links = true;
 
 static void up_detach(struct probe *p)
 {
@@ -359,11 +393,33 @@ static void up_detach(struct probe *p)
 
 	if (!st)
 		return;
+	/* links first: the program stops at once, whatever closing the
+	 * events then takes */
+	for (unsigned i = 0; i < st->nlink; i++)
+		close(st->link[i]);
 	for (unsigned i = 0; i < st->n; i++)
 		close(st->fd[i]);
+	free(st->link);
 	free(st->fd);
 	free(st);
 	p->attach = NULL;
+}
+
+/* Before END and the map print: closing the links stops the program
+ * (about 40 ms each on 6.18: a grace period per link), and closing the
+ * events, slower still (each unregisters a uprobe from every process that
+ * maps the file), is left to up_detach.  PERF_EVENT_IOC_DISABLE would not
+ * do: the kernel runs a uprobe event's BPF program whether or not the
+ * event is enabled.  Without links (before 5.15) only up_detach stops it. */
+static void up_stop(struct probe *p)
+{
+	struct up_attach *st = p->attach;
+
+	if (!st)
+		return;
+	for (unsigned i = 0; i < st->nlink; i++)
+		close(st->link[i]);
+	st->nlink = 0;
 }
 
 /* A number from a sysfs file ("9\n"), or N of "config:N" (PMU format). */
@@ -389,12 +445,12 @@ static int sysfs_int(const char *path, const char *prefix)
 	return atoi(buf + plen);
 }
 
-/* The pid uprobes are limited to: -p, else -1 (every process).  Not the -c
- * child, unlike bpftrace: ours is `sh -c CMD`, and a shell that forks the
- * command (dash does) leaves it in another mm, which the kernel's per-process
- * filter would not follow; inheriting the event to children makes fork fail
- * (perf refuses to copy an event with a BPF program).  A script that wants
- * only the command's events filters on comm or pid itself. */
+/* The pid uprobes are limited to: -p, else -1 (every process).  The -c
+ * command is not followed this way: it runs as `sh -c CMD`, and what the
+ * shell forks runs in other mm's, which the kernel's per-process filter
+ * does not follow (inheriting the event to children instead makes fork
+ * fail: perf refuses to copy an event with a BPF program).  Its probes
+ * filter on its pid namespace in BPF instead (probe.child_only). */
 static pid_t up_target_pid(const struct runtime *rt)
 {
 	if (rt->opts.pid > 0)
@@ -404,9 +460,33 @@ static pid_t up_target_pid(const struct runtime *rt)
 	return -1;
 }
 
+/* Run p->prog_fd on perf event @fd with @cookie (`caller`): a BPF link
+ * where the kernel has them for perf events, else the ioctl, which has no
+ * cookie (a program that reads one needs 5.15, as links do, and was
+ * refused at load on older kernels).  0 or -errno. */
+static int up_link(struct probe *p, struct up_attach *st, int fd,
+		   uint64_t cookie)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .perf_event.bpf_cookie = cookie);
+
+	if (up_perf_links) {
+		int link = bpf_link_create(p->prog_fd, fd, BPF_PERF_EVENT, &lo);
+
+		if (link >= 0) {
+			st->link[st->nlink++] = link;
+			return 0;
+		}
+		if (link != -EINVAL)
+			return link;
+		up_perf_links = false;
+	}
+	return ioctl(fd, PERF_EVENT_IOC_SET_BPF, p->prog_fd) ? -errno : 0;
+}
+
 static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
 {
 	const struct up_priv *up = p->priv;
+	unsigned n = p->ntargets ? p->ntargets : 1;
 	struct perf_event_attr attr;
 	struct up_attach *st;
 	pid_t pid = up_target_pid(rt);
@@ -424,10 +504,15 @@ static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
 		return err;
 	}
 	st = calloc(1, sizeof(*st));
-	if (st)
-		st->fd = calloc(p->ntargets ? p->ntargets : 1,
-				sizeof(*st->fd));
-	if (!st || !st->fd) {
+	if (st) {
+		st->fd = calloc(n, sizeof(*st->fd));
+		st->link = calloc(n, sizeof(*st->link));
+	}
+	if (!st || !st->fd || !st->link) {
+		if (st) {
+			free(st->fd);
+			free(st->link);
+		}
 		free(st);
 		return -ENOMEM;
 	}
@@ -447,14 +532,16 @@ static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
 		attr.disabled = 1;
 		fd = (int)syscall(SYS_perf_event_open, &attr, pid,
 				  pid == -1 ? 0 : -1, -1, PERF_FLAG_FD_CLOEXEC);
+		err = fd < 0 ? -errno : 0;
 		if (fd >= 0) {
 			st->fd[st->n++] = fd;
-			if (!ioctl(fd, PERF_EVENT_IOC_SET_BPF, p->prog_fd) &&
-			    !ioctl(fd, PERF_EVENT_IOC_ENABLE, 0))
-				continue;
+			err = up_link(p, st, fd, up->tokens[i]);
+			if (!err && ioctl(fd, PERF_EVENT_IOC_ENABLE, 0))
+				err = -errno;
 		}
-		err = errno;
-		if (err == ESRCH)
+		if (!err)
+			continue;
+		if (err == -ESRCH)
 			diag_error(d, &p->loc, "cannot attach to %s:%s: no "
 				   "process %d", p->prov->name, p->target,
 				   (int)pid);
@@ -463,8 +550,8 @@ static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
 				   "offset %#llx): %s", p->prov->name,
 				   p->target, p->targets[i],
 				   (unsigned long long)up->offs[i],
-				   strerror(err));
-		return -err;
+				   strerror(-err));
+		return err;
 	}
 	return 0;
 }
@@ -484,6 +571,7 @@ const struct provider uprobe_provider = {
 	.resolve = up_resolve,
 	.attach = up_attach,
 	.detach = up_detach,
+	.stop = up_stop,
 };
 
 const struct provider uretprobe_provider = {
@@ -496,4 +584,5 @@ const struct provider uretprobe_provider = {
 	.resolve = up_resolve,
 	.attach = up_attach,
 	.detach = up_detach,
+	.stop = up_stop,
 };

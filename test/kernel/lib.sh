@@ -11,8 +11,8 @@
 #
 # It exits 0 (pass), 1 (fail) or 77 (skip: only where a kernel feature is
 # truly absent).  Every spry_run also checks that spry left nothing behind:
-# no process of its own or of its -c command, no BPF program, no kprobe/
-# uprobe event in tracefs.
+# no process of its own or of its -c command, no BPF program, map or link,
+# no kprobe/uprobe event in tracefs.
 #
 # Environment: $SPRY (default $top_builddir/spry), $top_srcdir.
 
@@ -87,16 +87,21 @@ tool_copy() {
 
 # ---- leftovers ----
 
-# IDs of every loaded BPF program, one a line.
-bpf_prog_ids() {
-	bpftool -j prog show 2>/dev/null |
-		python3 -c 'import json, sys
-try:
-	d = json.load(sys.stdin)
-except ValueError:
-	d = []
-for p in d:
-	print(p["id"])' 2>/dev/null | sort
+# IDs of every loaded BPF object of one KIND (prog, map, link), one a line.
+# (bpftool's plain listing starts each object with "ID: "; parsing it is
+# twenty times faster than starting python for the JSON one.)
+bpf_ids() {
+	bpftool "$1" show 2>/dev/null | sed -n 's/^\([0-9][0-9]*\): .*/\1/p' | sort
+}
+bpf_prog_ids() { bpf_ids prog; }
+
+# Every loaded BPF program, map and link, one "KIND ID" a line: what a run
+# must leave as it found it.
+bpf_objects() {
+	local k
+	for k in prog map link; do
+		bpf_ids $k | sed "s/^/$k /"
+	done | sort
 }
 
 # Processes (other than ourselves) that carry this run's marker in their
@@ -118,11 +123,8 @@ dyn_events() {
 }
 
 other_spry_running() {
-	local c
-	for c in /proc/[0-9]*/comm; do
-		[ "$(cat "$c" 2>/dev/null)" = spry ] && return 0
-	done
-	return 1
+	# one grep rather than a cat per process
+	grep -qsx spry /proc/[0-9]*/comm
 }
 
 check_leftovers() {
@@ -148,7 +150,7 @@ check_leftovers() {
 		others=0
 		for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
 			other_spry_running && others=1
-			left=$(comm -13 "$before_progs" <(bpf_prog_ids))
+			left=$(comm -13 "$before_progs" <(bpf_objects))
 			[ -z "$left" ] && break
 			sleep 0.2
 		done
@@ -156,7 +158,7 @@ check_leftovers() {
 			if [ $others = 1 ]; then
 				note "another spry is running: BPF leftover check skipped"
 			else
-				fail "BPF programs left loaded after spry exited: $(echo $left)"
+				fail "BPF objects left loaded after spry exited: $(echo $left)"
 			fi
 		fi
 	fi
@@ -167,6 +169,10 @@ check_leftovers() {
 
 # ---- running spry ----
 
+# Commands spry_run puts in front of spry, as an array: another user
+# (setpriv), a seccomp filter, a mount namespace.  Empty: spry itself.
+T_WRAP=()
+
 # spry_run TIMEOUT ARGS...: run $SPRY ARGS under a timeout (seconds), with
 # stdin from /dev/null; sets OUT, ERR, RC and checks for leftovers.
 spry_run() {
@@ -175,10 +181,10 @@ spry_run() {
 	T_RUNS=$((T_RUNS + 1))
 	mark="$T_NAME.$$.$T_RUNS"
 	T_LAST_ARGS="$*"
-	bpf_prog_ids >"$T_TMP/progs.before"
+	bpf_objects >"$T_TMP/progs.before"
 	dyn_events >"$T_TMP/events.before"
-	SPRY_TEST_MARK=$mark timeout -k 5 "$t" "$SPRY" "$@" \
-		</dev/null >"$OUT" 2>"$ERR"
+	SPRY_TEST_MARK=$mark timeout -k 5 "$t" ${T_WRAP[@]+"${T_WRAP[@]}"} \
+		"$SPRY" "$@" </dev/null >"$OUT" 2>"$ERR"
 	RC=$?
 	[ $RC -eq 124 ] && fail "spry did not finish within ${t}s: $*"
 	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$ERR"; then
@@ -196,7 +202,7 @@ spry_start() {
 	T_RUNS=$((T_RUNS + 1))
 	T_MARK="$T_NAME.$$.$T_RUNS"
 	T_LAST_ARGS="$*"
-	bpf_prog_ids >"$T_TMP/progs.before"
+	bpf_objects >"$T_TMP/progs.before"
 	dyn_events >"$T_TMP/events.before"
 	SPRY_TEST_MARK=$T_MARK "$SPRY" "$@" </dev/null >"$OUT" 2>"$ERR" &
 	SPRY_PID=$!
@@ -204,17 +210,20 @@ spry_start() {
 
 spry_stop() {
 	local sig=$1 t=$2 i
-	kill -"$sig" "$SPRY_PID" 2>/dev/null
-	for ((i = 0; i < t * 10; i++)); do
-		kill -0 "$SPRY_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$SPRY_PID" 2>/dev/null; then
-		fail "spry did not exit within ${t}s of SIG$sig"
-		kill -9 "$SPRY_PID" 2>/dev/null
-	fi
-	wait "$SPRY_PID"
-	RC=$?
+	# stderr muted: bash reports "Killed" when it reaps a SIGKILLed job
+	{
+		kill -"$sig" "$SPRY_PID"
+		for ((i = 0; i < t * 10; i++)); do
+			kill -0 "$SPRY_PID" || break
+			sleep 0.1
+		done
+		if kill -0 "$SPRY_PID"; then
+			fail "spry did not exit within ${t}s of SIG$sig"
+			kill -9 "$SPRY_PID"
+		fi
+		wait "$SPRY_PID"
+		RC=$?
+	} 2>/dev/null
 	check_leftovers "$T_MARK" "$T_TMP/progs.before" "$T_TMP/events.before"
 }
 
@@ -298,7 +307,7 @@ assert_lines_ge() {
 # A diagnostic with a location: "FILE:LINE:COL: error: ..." and a caret line.
 assert_diag() {
 	assert_err_match "^[^:]+:[0-9]+:[0-9]+: error: .*$1"
-	assert_err_match '^ *\^'
+	assert_err_match '^[[:space:]]*\^'
 }
 
 finish() {

@@ -22,7 +22,7 @@ assert_err_contains "did you mean 'spry_leaf'?"
 spry_run 10 'uprobe:libc:mallco { @ = count(); }'
 assert_rc_nonzero
 assert_diag "no function 'mallco' in .*libc"
-assert_err_contains "did you mean 'malloc"
+assert_err_contains "did you mean 'malloc'?"
 
 cp "$UT_NOPIE" "$T_TMP/stripped" && strip "$T_TMP/stripped"
 spry_run 10 "uprobe:$T_TMP/stripped:spry_leaf { @ = count(); }"

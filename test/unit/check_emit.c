@@ -215,6 +215,66 @@ START_TEST(test_jumps_ld_imm64_relocs)
 }
 END_TEST
 
+/* A map value's address is an LD_IMM64 with BPF_PSEUDO_MAP_VALUE, the map
+ * in the first imm and the offset in the second, relocated like a map;
+ * the atomic add is BPF_STX | BPF_ATOMIC with BPF_ADD in imm.  Both print
+ * as the kernel's disassembler prints them. */
+START_TEST(test_map_value_atomic)
+{
+	struct arena *a = arena_new();
+	struct ir_func *f = ir_new(a);
+	struct probe p = { 0 };
+	char *got;
+
+	ir_ldmapv(f, 1, 4, 0, L);				/* 0-1 */
+	ir_movi(f, 2, 1, L);					/* 2 */
+	ir_xadd(f, BPF_DW, 1, 0, 2, L);				/* 3 */
+	ir_ldmap(f, 3, 5, L);					/* 4-5 */
+	ir_ldmapv(f, 6, 2, 24, L);				/* 6-7 */
+	ir_xadd(f, BPF_W, 6, -4, 0, L);				/* 8 */
+	ir_movi(f, 0, 0, L);
+	ir_exit(f, L);
+	emit_ok(a, f, &p);
+	expect_prog(&p,
+		BPF_LD_MAP_VALUE(BPF_REG_1, 4, 0),
+		BPF_MOV64_IMM(BPF_REG_2, 1),
+		BPF_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_1, BPF_REG_2, 0),
+		BPF_LD_MAP_FD(BPF_REG_3, 5),
+		BPF_LD_MAP_VALUE(BPF_REG_6, 2, 24),
+		BPF_ATOMIC_OP(BPF_W, BPF_ADD, BPF_REG_6, BPF_REG_0, -4),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	);
+	/* the encodings themselves, as the kernel's headers define them */
+	ck_assert_int_eq(p.insns[0].code, 0x18);
+	ck_assert_int_eq(p.insns[0].src_reg, BPF_PSEUDO_MAP_VALUE);
+	ck_assert_int_eq(p.insns[1].imm, 0);
+	ck_assert_int_eq(p.insns[3].code, 0xdb);
+	ck_assert_int_eq(p.insns[3].imm, 0);	/* BPF_ADD: the old XADD */
+	ck_assert_int_eq(p.insns[7].imm, 24);
+	ck_assert_int_eq(p.insns[8].code, 0xc3);
+	ck_assert_uint_eq(p.nrelocs, 3);
+	ck_assert_uint_eq(p.relocs[0].insn, 0);
+	ck_assert_uint_eq(p.relocs[0].map, 4);
+	ck_assert_uint_eq(p.relocs[1].insn, 4);
+	ck_assert_uint_eq(p.relocs[1].map, 5);
+	ck_assert_uint_eq(p.relocs[2].insn, 6);
+	ck_assert_uint_eq(p.relocs[2].map, 2);
+	got = dump_prog(&p);
+	ck_assert_str_eq(got,
+		"0: (18) r1 = map[id:4][0]+0\n"
+		"2: (b7) r2 = 1\n"
+		"3: (db) lock *(u64 *)(r1 +0) += r2\n"
+		"4: (18) r3 = map[id:5]\n"
+		"6: (18) r6 = map[id:2][0]+24\n"
+		"8: (c3) lock *(u32 *)(r6 -4) += r0\n"
+		"9: (b7) r0 = 0\n"
+		"10: (95) exit\n");
+	free(got);
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(test_call_exit)
 {
 	struct arena *a = arena_new();
@@ -378,6 +438,94 @@ START_TEST(test_peephole_jumps)
 }
 END_TEST
 
+/* `if c goto L1; goto L2; L1:` is `if !c goto L2`; JSET has no negation
+ * and stays. */
+START_TEST(test_peephole_jump_over_goto)
+{
+	struct arena *a = arena_new();
+	struct ir_func *f = ir_new(a);
+	int out = ir_label(f), l1 = ir_label(f), l2 = ir_label(f);
+	int l3 = ir_label(f);
+
+	ir_jcci(f, BPF_JNE, 0, 5, l1, L);
+	ir_ja(f, out, L);
+	ir_place(f, l1, L);
+	ir_jcc(f, BPF_JSLT, 0, 2, l2, L);
+	ir_ja(f, out, L);
+	ir_place(f, l2, L);
+	ir_jcci(f, BPF_JEQ, 1, 0, l3, L);
+	ir_jcci(f, BPF_JSET, 0, 1, l3, L);
+	ir_ja(f, out, L);
+	ir_place(f, l3, L);
+	ir_movi(f, 0, 1, L);
+	ir_place(f, out, L);
+	ir_exit(f, L);
+	expect_peephole(f,
+		"  if r0 == 5 goto L0\n"
+		"  if r0 s>= r2 goto L0\n"
+		"  if r1 == 0 goto L3\n"
+		"  if r0 & 1 goto L3\n"
+		"  goto L0\n"
+		"L3:\n"
+		"  r0 = 1\n"
+		"L0:\n"
+		"  exit\n");
+	arena_free(a);
+}
+END_TEST
+
+/* Loads through a pointer that some register already holds become copies
+ * while the pointer is unchanged and nothing stores or calls. */
+START_TEST(test_peephole_loads)
+{
+	struct arena *a = arena_new();
+	struct ir_func *f = ir_new(a);
+	int l = ir_label(f);
+
+	ir_ldx(f, BPF_DW, 0, 6, 8, L);
+	ir_jcci(f, BPF_JSLE, 0, 0, l, L);	/* a jump: the fall-through */
+	ir_ldx(f, BPF_DW, 0, 6, 8, L);		/* r0 holds it: gone */
+	ir_ldx(f, BPF_DW, 2, 6, 8, L);		/* a copy */
+	ir_ldx(f, BPF_W, 3, 6, 8, L);		/* another size: kept */
+	ir_ldx(f, BPF_DW, 4, 6, 16, L);		/* another offset: kept */
+	ir_ldx(f, BPF_DW, 7, 10, -8, L);	/* the frame: not this pass's */
+	ir_alui(f, BPF_ADD, 0, 0, 1, L);	/* r0 changes, r2 still holds */
+	ir_ldx(f, BPF_DW, 5, 6, 8, L);		/* a copy of r2 */
+	ir_stx(f, BPF_DW, 10, -16, 1, L);	/* any store: forget */
+	ir_ldx(f, BPF_DW, 3, 6, 8, L);		/* kept */
+	ir_ldx(f, BPF_DW, 6, 6, 8, L);		/* into the base: a copy */
+	ir_ldx(f, BPF_DW, 1, 6, 8, L);		/* a new base: kept */
+	ir_ldx(f, BPF_DW, 2, 6, 8, L);		/* a copy of r1 */
+	ir_call(f, BPF_FUNC_ktime_get_ns, 0, L);
+	ir_ldx(f, BPF_DW, 8, 6, 8, L);		/* after a call: kept */
+	ir_place(f, l, L);
+	ir_ldx(f, BPF_DW, 9, 6, 8, L);		/* after a label: kept */
+	ir_movi(f, 0, 0, L);
+	ir_exit(f, L);
+	expect_peephole(f,
+		"  r0 = ldx.dw [r6 + 8]\n"
+		"  if r0 s<= 0 goto L0\n"
+		"  r2 = r0\n"
+		"  r3 = ldx.w [r6 + 8]\n"
+		"  r4 = ldx.dw [r6 + 16]\n"
+		"  r7 = ldx.dw [r10 - 8]\n"
+		"  r0 = r0 + 1\n"
+		"  r5 = r2\n"
+		"  stx.dw [r10 - 16] = r1\n"
+		"  r3 = ldx.dw [r6 + 8]\n"
+		"  r6 = r3\n"
+		"  r1 = ldx.dw [r6 + 8]\n"
+		"  r2 = r1\n"
+		"  call ktime_get_ns/5 (0 args)\n"
+		"  r8 = ldx.dw [r6 + 8]\n"
+		"L0:\n"
+		"  r9 = ldx.dw [r6 + 8]\n"
+		"  r0 = 0\n"
+		"  exit\n");
+	arena_free(a);
+}
+END_TEST
+
 /* A goto over code that the peephole empties becomes a goto to the next
  * label, then disappears, then so does its label. */
 START_TEST(test_peephole_cascade)
@@ -447,6 +595,11 @@ START_TEST(test_peephole_reload_kills)
 	ir_ldx(f, BPF_DW, 7, 10, -8, L);	/* kept */
 	ir_stx(f, BPF_DW, 2, 0, 1, L);		/* r2 may point at the frame */
 	ir_ldx(f, BPF_DW, 7, 10, -8, L);	/* kept */
+	ir_xadd(f, BPF_DW, 10, -8, 1, L);	/* an atomic add on the slot */
+	ir_ldx(f, BPF_DW, 7, 10, -8, L);	/* kept */
+	ir_ldx(f, BPF_DW, 6, 10, -8, L);	/* a copy of r7 */
+	ir_xadd(f, BPF_DW, 3, 0, 1, L);		/* through a pointer */
+	ir_ldx(f, BPF_DW, 6, 10, -8, L);	/* kept */
 	ir_call(f, BPF_FUNC_ktime_get_ns, 0, L);
 	ir_ldx(f, BPF_DW, 7, 10, -8, L);	/* kept */
 	ir_alui(f, BPF_ADD, 7, 7, 1, L);
@@ -461,6 +614,11 @@ START_TEST(test_peephole_reload_kills)
 		"  r7 = ldx.dw [r10 - 8]\n"
 		"  stx.dw [r2] = r1\n"
 		"  r7 = ldx.dw [r10 - 8]\n"
+		"  xadd.dw [r10 - 8] += r1\n"
+		"  r7 = ldx.dw [r10 - 8]\n"
+		"  r6 = r7\n"
+		"  xadd.dw [r3] += r1\n"
+		"  r6 = ldx.dw [r10 - 8]\n"
 		"  call ktime_get_ns/5 (0 args)\n"
 		"  r7 = ldx.dw [r10 - 8]\n"
 		"  r7 = r7 + 1\n"
@@ -561,6 +719,8 @@ START_TEST(test_ir_dump)
 	in->a = v17;
 	ir_call(f, BPF_FUNC_get_current_comm, 1, L);
 	ir_call(f, 4242, 0, L);
+	ir_ldmapv(f, v18, 3, 8, L);
+	ir_xadd(f, BPF_DW, v18, 0, v17, L);
 	ir_ja(f, l, L);
 	ir_place(f, l, L);
 	ir_exit(f, L);
@@ -584,6 +744,8 @@ START_TEST(test_ir_dump)
 		"  r0 = (u32)v17\n"
 		"  call get_current_comm/16 (1 arg)\n"
 		"  call #4242 (0 args)\n"
+		"  v18 = ldmapv #3 + 8\n"
+		"  xadd.dw [v18] += v17\n"
 		"  goto L0\n"
 		"L0:\n"
 		"  exit\n");
@@ -741,6 +903,73 @@ START_TEST(test_verifier_spills)
 }
 END_TEST
 
+/* The lost-event counter's instructions as the kernel takes them: the
+ * address of an array's value and an atomic add to it (root only). */
+START_TEST(test_verifier_map_value)
+{
+	struct arena *a = arena_new();
+	struct ir_func *f = ir_new(a);
+	struct probe p = { 0 };
+	struct unit_diag ud;
+	int ptr = ir_vreg(f), n = ir_vreg(f), map_fd, prog_fd, err, i;
+	uint8_t pkt[64] = { 0 };
+	uint64_t val[2] = { 0, 0 };
+	uint32_t key = 0;
+	static char log[16384];
+
+	ir_ldmapv(f, ptr, 0, 8, L);
+	ir_movi(f, n, 5, L);
+	ir_xadd(f, BPF_DW, ptr, 0, n, L);
+	ir_movi(f, IR_R0, 0, L);
+	ir_exit(f, L);
+	unit_diag_open(&ud);
+	ck_assert_int_eq(ra_alloc(f, &L, &ud.d), 0);
+	ck_assert_int_eq(emit_prog(a, f, &p, &ud.d), 0);
+	unit_diag_close(&ud);
+	ck_assert_uint_eq(p.nrelocs, 1);
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "test_verifier_map_value: not root, skipped\n");
+		arena_free(a);
+		return;
+	}
+	map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "spry_test", 4, 16, 1, NULL);
+	if (map_fd < 0 && (errno == EPERM || errno == ENOSYS)) {
+		fprintf(stderr, "test_verifier_map_value: no bpf(2), skipped\n");
+		arena_free(a);
+		return;
+	}
+	ck_assert_msg(map_fd >= 0, "map create: %s", strerror(errno));
+	for (i = 0; i < (int)p.nrelocs; i++)
+		p.insns[p.relocs[i].insn].imm = map_fd;
+	{
+		LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log,
+			    .log_size = sizeof(log), .log_level = 1);
+		LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = pkt,
+			    .data_size_in = sizeof(pkt), .repeat = 3);
+
+		prog_fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "spry_test",
+					"GPL", p.insns, p.ninsns, &opts);
+		if (prog_fd < 0) {
+			char *d = dump_prog(&p);
+
+			fprintf(stderr, "%s\n--- verifier:\n%s\n", d, log);
+			free(d);
+		}
+		ck_assert_msg(prog_fd >= 0, "verifier rejected: %s",
+			      strerror(errno));
+		err = bpf_prog_test_run_opts(prog_fd, &run);
+		ck_assert_msg(err == 0, "test run: %s", strerror(errno));
+		close(prog_fd);
+	}
+	ck_assert_int_eq(bpf_map_lookup_elem(map_fd, &key, val), 0);
+	ck_assert_uint_eq(val[0], 0);
+	ck_assert_uint_eq(val[1], 15);	/* three runs, += 5 at offset 8 */
+	close(map_fd);
+	arena_free(a);
+}
+END_TEST
+
 static Suite *emit_suite(void)
 {
 	Suite *s = suite_create("emit");
@@ -749,6 +978,7 @@ static Suite *emit_suite(void)
 	tcase_add_test(tc, test_alu_two_address);
 	tcase_add_test(tc, test_memory);
 	tcase_add_test(tc, test_jumps_ld_imm64_relocs);
+	tcase_add_test(tc, test_map_value_atomic);
 	tcase_add_test(tc, test_call_exit);
 	tcase_add_test(tc, test_jump_too_far);
 	tcase_add_test(tc, test_through_regalloc);
@@ -757,6 +987,8 @@ static Suite *emit_suite(void)
 	tc = tcase_create("peephole");
 	tcase_add_test(tc, test_peephole_moves);
 	tcase_add_test(tc, test_peephole_jumps);
+	tcase_add_test(tc, test_peephole_jump_over_goto);
+	tcase_add_test(tc, test_peephole_loads);
 	tcase_add_test(tc, test_peephole_cascade);
 	tcase_add_test(tc, test_peephole_reload);
 	tcase_add_test(tc, test_peephole_reload_kills);
@@ -770,6 +1002,7 @@ static Suite *emit_suite(void)
 
 	tc = tcase_create("kernel");
 	tcase_add_test(tc, test_verifier_spills);
+	tcase_add_test(tc, test_verifier_map_value);
 	suite_add_tcase(s, tc);
 	return s;
 }

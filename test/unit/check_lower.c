@@ -273,7 +273,8 @@ static unsigned ninsns(const struct ir_func *f)
 
 	for (i = 0; i < f->n; i++)
 		n += f->insns[i].op != IR_LABEL ?
-		     (f->insns[i].op == IR_LDI64 || f->insns[i].op == IR_LDMAP ? 2 : 1) : 0;
+		     (f->insns[i].op == IR_LDI64 || f->insns[i].op == IR_LDMAP ||
+		      f->insns[i].op == IR_LDMAPV ? 2 : 1) : 0;
 	return n;
 }
 
@@ -428,7 +429,8 @@ START_TEST(layout_internal_and_opts)
 	ck_assert_uint_eq(ev->max_entries, 1 << 20);
 	ck_assert_uint_eq(ev->key_size, 0);
 	ck_assert_uint_eq(ev->val_size, 0);
-	ck_assert_int_eq(lost->bpf_type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	/* plain: programs address its value directly (PSEUDO_MAP_VALUE) */
+	ck_assert_int_eq(lost->bpf_type, BPF_MAP_TYPE_ARRAY);
 	ck_assert_uint_eq(lost->key_size, 4);
 	ck_assert_uint_eq(lost->val_size, 8);
 	ck_assert_uint_eq(lost->max_entries, 1);
@@ -562,12 +564,13 @@ START_TEST(lower_printf_record)
 		"r1 = r10", "r1 = r1 + -24", "r2 = 16", "call get_current_comm",
 		"st.dw [r10 - 8] = 7",
 		"r1 = ldmap #", "r2 = r2 + -40", "r3 = 40", "r4 = 0",
-		"call ringbuf_output/130",
-		"call map_lookup_elem", "+ 1", NULL), "%s", d);
+		"call ringbuf_output/130", "== 0 goto L",
+		" = 1\n", "= ldmapv #", "xadd.dw [v", "L", NULL), "%s", d);
 	ck_assert_ptr_nonnull(x.s.events_map);
 	ck_assert_ptr_nonnull(x.s.lost_map);
 	ck_assert_int_eq(x.s.events_map->bpf_type, BPF_MAP_TYPE_RINGBUF);
-	ck_assert_int_eq(x.s.lost_map->bpf_type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	ck_assert_int_eq(x.s.lost_map->bpf_type, BPF_MAP_TYPE_ARRAY);
+	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_lookup_elem), 0);
 	check_shape(x.p->ir);
 	free(d);
 	fx_free(&x);
@@ -707,7 +710,8 @@ START_TEST(lower_short_circuit)
 	ck_assert_msg(in_order(d, "call get_current_pid_tgid",
 		"!= 1 goto L", "call get_current_uid_gid",
 		"== 2 goto L", "call ringbuf_output", NULL), "%s", d);
-	ck_assert_uint_eq(count_op(x.p->ir, IR_MOVI), 3); /* r3, r4, r0 */
+	/* r3, r4, the lost count's 1, r0 */
+	ck_assert_uint_eq(count_op(x.p->ir, IR_MOVI), 4);
 	{
 		/* both conditions skip to the same place, after the body */
 		const struct ir_insn *j[2];
@@ -936,8 +940,7 @@ START_TEST(lower_stack_reuse)
 		      num(&x, 240), NULL), NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x, a),
 						 expr_stmt(&x, b), NULL)), 0);
-	/* 248: one record at a time; the lost-event count is added on
-	 * the way out */
+	/* 248: one record at a time */
 	ck_assert_uint_eq(x.p->ir->stack, 248);
 	fx_free(&x);
 }
@@ -1145,7 +1148,8 @@ START_TEST(fe_folded)
 	fe_ok(&x, "BEGIN { printf(\"%d\\n\", 2 + 3 * 4); }\n");
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d, "st.dw [r10 - 8] = 14", NULL), "%s", d);
-	ck_assert_uint_eq(count_op(x.p->ir, IR_ALU) + count_op(x.p->ir, IR_ALUI), 3);
+	/* r2 = r10 - 8 only: the constant needs no arithmetic */
+	ck_assert_uint_eq(count_op(x.p->ir, IR_ALU) + count_op(x.p->ir, IR_ALUI), 1);
 	free(d);
 	fx_free(&x);
 }
@@ -1231,10 +1235,13 @@ START_TEST(fe_tracepoint_perf)
 }
 END_TEST
 
-/* two events share one lost-map update on the way out */
+/* Two events share one lost-map update on the way out: each failure adds
+ * 1 to a register, and the end adds that to the lost map's value through
+ * its address with an atomic add: no lookup anywhere. */
 START_TEST(lower_lost_shared)
 {
 	struct fx x;
+	unsigned i, n = 0;
 	char *d;
 
 	fx_init(&x, NULL);
@@ -1243,12 +1250,24 @@ START_TEST(lower_lost_shared)
 		expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "b\n"), NULL)),
 		NULL)), 0);
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_ringbuf_output), 2);
-	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_lookup_elem), 1);
+	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_lookup_elem), 0);
+	ck_assert_uint_eq(count_op(x.p->ir, IR_LDMAPV), 1);
+	ck_assert_uint_eq(count_op(x.p->ir, IR_XADD), 1);
+	for (i = 0; i < x.p->ir->n; i++) {
+		const struct ir_insn *in = &x.p->ir->insns[i];
+
+		if (in->op != IR_LDMAPV)
+			continue;
+		ck_assert_uint_eq(in->imm, x.s.lost_map->id);
+		ck_assert_int_eq(in->off, 0);
+		n++;
+	}
+	ck_assert_uint_eq(n, 1);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d, "v17 = 0", "call ringbuf_output", "== 0 goto",
 		"v17 = v17 + 1", "call ringbuf_output", "== 0 goto",
-		"v17 = v17 + 1", "if v17 == 0 goto", "call map_lookup_elem",
-		" + v17", NULL), "%s", d);
+		"v17 = v17 + 1", "if v17 == 0 goto L0", "= ldmapv #",
+		"] += v17", "L0:", "exit", NULL), "%s", d);
 	check_shape(x.p->ir);
 	free(d);
 	fx_free(&x);
@@ -1348,6 +1367,138 @@ START_TEST(fe_raw_syscall_exit)
 }
 END_TEST
 
+/* A raw syscall argument stored whole into a key or a record is read
+ * straight into its slot: an unsigned narrower one over a zeroed slot, an
+ * 8-byte one as is; no load from a temporary follows the read. */
+START_TEST(fe_raw_arg_into_slot)
+{
+	struct fx x;
+	char *d;
+
+	fixture_tracefs();
+	setenv("SPRY_NO_RAW_SYSCALLS", "0", 1);
+	fx_init(&x, NULL);
+	fe_ok(&x, "tracepoint:syscalls/sys_enter_read "
+		  "{ @[data->fd] = count(); }\n");
+	if (!x.p->filter_pv) {
+		fx_free(&x);
+		return;	/* no raw syscall tracepoints here */
+	}
+	d = dump(x.p->ir);
+	ck_assert_msg(in_order(d, "!= 0 goto L0", "ldx.dw [v16]",
+		"st.dw [r10 - 8] = 0", "r1 = r10", "r1 = r1 + -8", "r2 = 4",
+		"call probe_read_kernel", "r1 = ldmap", NULL), "%s", d);
+	ck_assert_msg(!strstr(d, "ldx.w"), "%s", d);
+	free(d);
+	fx_free(&x);
+
+	fx_init(&x, NULL);
+	fe_ok(&x, "tracepoint:syscalls/sys_enter_read "
+		  "{ printf(\"%d\\n\", data->count); }\n");
+	d = dump(x.p->ir);
+	/* the record at -16: the id, then count read into -8 */
+	ck_assert_msg(in_order(d, "st.dw [r10 - 16] = ", "r1 = r1 + -8",
+		"r2 = 8", "call probe_read_kernel", "r1 = ldmap", NULL),
+		"%s", d);
+	ck_assert_msg(!strstr(d, "st.dw [r10 - 8] = 0"), "%s", d);
+	/* the syscall number and the registers' address, nothing else */
+	ck_assert_uint_eq(count_op(x.p->ir, IR_LDX), 2);
+	free(d);
+	fx_free(&x);
+	unsetenv("SPRY_NO_RAW_SYSCALLS");
+}
+END_TEST
+
+/* A builtin variable read more than once is computed once where every
+ * later read must pass; not when that first read is conditional. */
+START_TEST(fe_builtin_reuse)
+{
+	static const struct {
+		const char *text;
+		unsigned pid_calls, cpu_calls;
+	} cases[] = {
+		/* twice, both unconditional */
+		{ "BEGIN { @a[pid] = count(); @b[pid, cpu] = count(); }", 1, 1 },
+		/* tid and kpid are one builtin; pid is another */
+		{ "BEGIN { @a[tid, kpid, pid] = count(); }", 2, 0 },
+		/* the first read inside an if: both computed */
+		{ "BEGIN { if (cpu > 1) { @a[pid] = count(); } "
+		  "@b[pid] = count(); }", 2, 1 },
+		/* then the if's condition and the body after it share cpu */
+		{ "BEGIN { if (cpu > 1) { @a[cpu] = count(); } "
+		  "@b[cpu] = count(); }", 0, 1 },
+		/* || evaluates its right side only sometimes */
+		{ "BEGIN /cpu == 1 || pid == 2/ { @[pid] = count(); }", 2, 1 },
+		{ "BEGIN /pid == 2 || cpu == 1/ { @[pid] = count(); }", 1, 1 },
+		/* a ternary's arms are conditional, its condition is not */
+		{ "BEGIN { @[cpu > 1 ? pid : 0, pid] = count(); }", 2, 1 },
+		{ "BEGIN { @[pid > 1 ? pid : 0, pid] = count(); }", 1, 0 },
+		/* exit() leaves: what follows its if is still unconditional */
+		{ "BEGIN { if (cpu > 1) { exit(1); } @[cpu, pid, pid] = count(); }",
+		  1, 1 },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx x;
+
+		fx_init(&x, NULL);
+		fe_ok(&x, cases[i].text);
+		ck_assert_msg(count_call(x.p->ir, BPF_FUNC_get_current_pid_tgid) ==
+			      cases[i].pid_calls &&
+			      count_call(x.p->ir, BPF_FUNC_get_smp_processor_id) ==
+			      cases[i].cpu_calls,
+			      "%s: %u pid calls, %u cpu calls", cases[i].text,
+			      count_call(x.p->ir, BPF_FUNC_get_current_pid_tgid),
+			      count_call(x.p->ir, BPF_FUNC_get_smp_processor_id));
+		fx_free(&x);
+	}
+}
+END_TEST
+
+/* comm compared in the predicate and a whole map key in the body: read
+ * once, zero-padded, into one buffer that is then the key. */
+START_TEST(fe_comm_reuse)
+{
+	static const struct {
+		const char *text;
+		unsigned calls;
+	} cases[] = {
+		{ "BEGIN /comm == \"cat\"/ { @[comm] = count(); }", 1 },
+		{ "BEGIN /strcmp(comm, \"cat\") != 0/ { @[comm] = count(); "
+		  "printf(\"%s\\n\", comm); }", 1 },
+		/* read only sometimes in the predicate: read again */
+		{ "BEGIN /pid == 1 || comm == \"cat\"/ { @[comm] = count(); }", 2 },
+		/* no map keyed by comm alone: nothing to share */
+		{ "BEGIN /comm == \"cat\"/ { @[comm, pid] = count(); }", 2 },
+		{ "BEGIN /comm == \"cat\"/ { printf(\"%s\\n\", comm); }", 2 },
+	};
+	unsigned i;
+	char *d;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx x;
+
+		fx_init(&x, NULL);
+		fe_ok(&x, cases[i].text);
+		ck_assert_msg(count_call(x.p->ir, BPF_FUNC_get_current_comm) ==
+			      cases[i].calls, "%s: %u calls", cases[i].text,
+			      count_call(x.p->ir, BPF_FUNC_get_current_comm));
+		if (i == 0) {
+			d = dump(x.p->ir);
+			/* zeroed, read, compared in place, then the key */
+			ck_assert_msg(in_order(d, "st.dw [r10 - 16] = 0",
+				"st.dw [r10 - 8] = 0", "r1 = r1 + -16",
+				"call get_current_comm", "ldx.w [r10 - 16]",
+				"!= 7627107 goto L0", "r2 = r2 + -16",
+				"call map_lookup_elem", NULL), "%s", d);
+			free(d);
+		}
+		fx_free(&x);
+	}
+}
+END_TEST
+
 /* a variable index into ctx memory: masked to the array's span (the
  * verifier wants bounded pointer math), read through a helper */
 START_TEST(fe_ctx_variable_index)
@@ -1412,6 +1563,59 @@ START_TEST(fe_target_pid)
 }
 END_TEST
 
+/* -c: a uprobe begins with the pid namespace check against the <child>
+ * map (a one-entry array of {dev, ino}, addressed directly), before the
+ * body; a tracepoint in the same script is not filtered.  `caller` is the
+ * link's cookie. */
+START_TEST(fe_child_only)
+{
+	const char *top = getenv("top_srcdir");
+	const char *slash = strrchr(__FILE__, '/');
+	char text[4200], dir[4096];
+	struct fx x;
+	char *d;
+
+	if (top)
+		snprintf(dir, sizeof(dir), "%s/test/fixtures/uprobe", top);
+	else
+		snprintf(dir, sizeof(dir), "%.*s/../fixtures/uprobe",
+			 slash ? (int)(slash - __FILE__) : 1,
+			 slash ? __FILE__ : ".");
+	snprintf(text, sizeof(text),
+		 "uprobe:%s/target:spry_depth* { @[caller] = count(); }\n"
+		 "tracepoint:sched/sched_switch { @t = count(); }\n", dir);
+	fixture_tracefs();
+	fx_init(&x, NULL);
+	x.s.opts.command = true;
+	fe_ok(&x, text);
+	ck_assert(x.p->child_only);
+	ck_assert_uint_eq(x.p->ntargets, 2);
+	ck_assert_ptr_nonnull(x.s.child_map);
+	ck_assert_int_eq(x.s.child_map->bpf_type, BPF_MAP_TYPE_ARRAY);
+	ck_assert_uint_eq(x.s.child_map->val_size, 16);
+	ck_assert_uint_eq(x.s.child_map->max_entries, 1);
+	d = dump(x.p->ir);
+	ck_assert_msg(in_order(d, "ldmapv", "ldx.dw", "+ 8]", "== 0 goto",
+			       "call get_ns_current_pid_tgid/120 (4 args)",
+			       "!= 0 goto L0", "call get_attach_cookie/174",
+			       "call map_lookup_elem", NULL), "%s", d);
+	free(d);
+	ck_assert(!x.p->next->child_only);
+	ck_assert_uint_eq(count_call(x.p->next->ir,
+				     BPF_FUNC_get_ns_current_pid_tgid), 0);
+	fx_free(&x);
+
+	/* without -c nothing is filtered */
+	fx_init(&x, NULL);
+	fe_ok(&x, text);
+	ck_assert(!x.p->child_only);
+	ck_assert_ptr_null(x.s.child_map);
+	ck_assert_uint_eq(count_call(x.p->ir,
+				     BPF_FUNC_get_ns_current_pid_tgid), 0);
+	fx_free(&x);
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower");
@@ -1462,8 +1666,12 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, fe_pointer_reads);
 	tcase_add_test(tc, fe_stacks);
 	tcase_add_test(tc, fe_raw_syscall_exit);
+	tcase_add_test(tc, fe_raw_arg_into_slot);
+	tcase_add_test(tc, fe_builtin_reuse);
+	tcase_add_test(tc, fe_comm_reuse);
 	tcase_add_test(tc, fe_ctx_variable_index);
 	tcase_add_test(tc, fe_target_pid);
+	tcase_add_test(tc, fe_child_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -37,6 +37,7 @@ static const struct loc L;
 struct trace {
 	unsigned ncalls;
 	uint64_t call[MAX_CALLS][6];	/* helper, r1..r5 (unused args: 0) */
+	uint64_t mapval[4][8];		/* LDMAPV: map id % 4's value */
 };
 
 static uint64_t alu(int code, uint64_t a, uint64_t b)
@@ -83,10 +84,16 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h * 0xff51afd7ed558ccdull;
 }
 
-static void *mem_at(uint8_t *stack, uint64_t addr, unsigned size)
+/* Memory a program may touch: its frame and the map values LDMAPV
+ * addresses. */
+static void *mem_at(uint8_t *stack, struct trace *t, uint64_t addr,
+		    unsigned size)
 {
 	uint64_t lo = (uint64_t)(uintptr_t)stack;
+	uint64_t mlo = (uint64_t)(uintptr_t)t->mapval;
 
+	if (addr >= mlo && addr + size <= mlo + sizeof(t->mapval))
+		return (void *)(uintptr_t)addr;
 	REQUIRE(addr >= lo && addr + size <= lo + 512,
 		      "memory access outside the frame");
 	return (void *)(uintptr_t)addr;
@@ -120,28 +127,42 @@ static uint64_t run(const struct ir_func *f, uint64_t ctx, struct trace *t)
 		case IR_MOVI:
 		case IR_LDI64:	R[in->dst] = (uint64_t)in->imm; break;
 		case IR_LDMAP:	R[in->dst] = 0x1000 + (uint64_t)in->imm; break;
+		case IR_LDMAPV:
+			R[in->dst] = (uint64_t)(uintptr_t)t->mapval[in->imm % 4] +
+				     (uint64_t)in->off;
+			break;
 		case IR_ALU:	R[in->dst] = alu(in->code, R[in->a], R[in->b]); break;
 		case IR_ALUI:	R[in->dst] = alu(in->code, R[in->a], (uint64_t)in->imm); break;
 		case IR_NEG:	R[in->dst] = -R[in->a]; break;
 		case IR_LDX:
 			v = 0;
-			memcpy(&v, mem_at(stack, R[in->a] + in->off,
+			memcpy(&v, mem_at(stack, t, R[in->a] + in->off,
 					  ir_size_bytes(in->size)),
 			       ir_size_bytes(in->size));
 			R[in->dst] = v;
 			break;
 		case IR_STX:
 			v = R[in->b];
-			memcpy(mem_at(stack, R[in->a] + in->off,
+			memcpy(mem_at(stack, t, R[in->a] + in->off,
 				      ir_size_bytes(in->size)),
 			       &v, ir_size_bytes(in->size));
 			break;
 		case IR_ST:
 			v = (uint64_t)in->imm;
-			memcpy(mem_at(stack, R[in->a] + in->off,
+			memcpy(mem_at(stack, t, R[in->a] + in->off,
 				      ir_size_bytes(in->size)),
 			       &v, ir_size_bytes(in->size));
 			break;
+		case IR_XADD: {
+			uint8_t *m = mem_at(stack, t, R[in->a] + in->off,
+					    ir_size_bytes(in->size));
+
+			v = 0;
+			memcpy(&v, m, ir_size_bytes(in->size));
+			v += R[in->b];
+			memcpy(m, &v, ir_size_bytes(in->size));
+			break;
+		}
 		case IR_CALL:
 			REQUIRE(t->ncalls < MAX_CALLS, "too many calls");
 			t->call[t->ncalls][0] = (uint64_t)in->imm;
@@ -257,7 +278,8 @@ static int alloc_and_compare(struct ir_func *f, struct ra_stats *st)
 		r1 = run(orig, ctxs[i / 2], t1);
 		r2 = run(g, ctxs[i / 2], t2);
 		if (r1 != r2 || t1->ncalls != t2->ncalls ||
-		    memcmp(t1->call, t2->call, t1->ncalls * sizeof(t1->call[0]))) {
+		    memcmp(t1->call, t2->call, t1->ncalls * sizeof(t1->call[0])) ||
+		    memcmp(t1->mapval, t2->mapval, sizeof(t1->mapval))) {
 			char *a = dump(orig), *b = dump(g);
 
 			/* Check's messages are short: the dumps go to stderr */
@@ -463,6 +485,41 @@ START_TEST(test_branches)
 }
 END_TEST
 
+/* A map value's address is a definition; XADD reads its address and its
+ * addend and defines no register.  The address lives across a call. */
+START_TEST(test_map_value_xadd)
+{
+	struct arena *a = arena_new();
+	struct ir_func *f = ir_new(a);
+	struct ra_stats st;
+	int p = ir_vreg(f), n = ir_vreg(f), one = ir_vreg(f);
+	unsigned i, nx = 0;
+
+	ir_ldmapv(f, p, 1, 8, L);
+	ir_call(f, BPF_FUNC_ktime_get_ns, 0, L);
+	ir_mov(f, n, IR_R0, L);
+	ir_xadd(f, BPF_DW, p, 0, n, L);
+	ir_movi(f, one, 1, L);
+	ir_xadd(f, BPF_W, p, 12, one, L);
+	ir_movi(f, IR_R0, 0, L);
+	ir_exit(f, L);
+	alloc_and_compare(f, &st);
+	ck_assert_uint_eq(st.spills, 0);
+	ck_assert_int_eq(insn(f, 0)->op, IR_LDMAPV);
+	ck_assert_int_ge(insn(f, 0)->dst, 6);
+	ck_assert_int_le(insn(f, 0)->dst, 9);
+	for (i = 0; i < f->n; i++) {
+		if (f->insns[i].op != IR_XADD)
+			continue;
+		ck_assert_int_eq(f->insns[i].a, insn(f, 0)->dst);
+		ck_assert_int_eq(f->insns[i].dst, IR_NONE);
+		nx++;
+	}
+	ck_assert_uint_eq(nx, 2);
+	arena_free(a);
+}
+END_TEST
+
 /* a map read that defaults to 0 */
 START_TEST(test_map_read_default)
 {
@@ -648,7 +705,7 @@ static void gen_block(struct gen *g, unsigned len)
 	};
 	struct ir_func *f = g->f;
 	unsigned k, i, nargs, saved, two;
-	int d, x, l_else, l_end;
+	int d, d2, x, l_else, l_end;
 
 	for (k = 0; k < len; k++) {
 		switch (rnd(g, 12)) {
@@ -711,7 +768,26 @@ static void gen_block(struct gen *g, unsigned len)
 			break;
 		case 8:
 			i = rnd(g, 4);
-			ir_stx(f, BPF_DW, IR_FP, g->data_slots[i], pick(g), L);
+			if (rnd(g, 3)) {
+				ir_stx(f, BPF_DW, IR_FP, g->data_slots[i],
+				       pick(g), L);
+				break;
+			}
+			/* a map value: its address differs between runs,
+			 * so it only ever feeds an add or loads (twice: a
+			 * repeated load for the peephole) */
+			d = ir_vreg(f);
+			ir_ldmapv(f, d, i, 8 * (int)rnd(g, 8), L);
+			if (rnd(g, 2)) {
+				ir_xadd(f, BPF_DW, d, 0, pick(g), L);
+				break;
+			}
+			x = ir_vreg(f);
+			ir_ldx(f, BPF_DW, x, d, 0, L);
+			d2 = ir_vreg(f);
+			ir_ldx(f, BPF_DW, d2, d, 0, L);
+			ir_alu(f, BPF_XOR, x, x, d2, L);
+			define(g, x);
 			break;
 		case 9:
 			d = ir_vreg(f);
@@ -817,6 +893,7 @@ static Suite *regalloc_suite(void)
 	tcase_add_test(tc, test_many_live_spill);
 	tcase_add_test(tc, test_branches);
 	tcase_add_test(tc, test_map_read_default);
+	tcase_add_test(tc, test_map_value_xadd);
 	tcase_add_test(tc, test_call_args);
 	tcase_add_test(tc, test_noncommutative);
 	tcase_add_test(tc, test_frame_overflow);

@@ -192,10 +192,11 @@ START_TEST(test_self_symbols)
 	ck_assert_ptr_nonnull(name);
 	ck_assert_str_eq(name, "usym_test_marker+0x2");
 	/* a typo gets a suggestion; nonsense does not */
-	ck_assert_ptr_nonnull(usym_suggest(o, "usym_test_markr"));
-	ck_assert_str_eq(usym_suggest(o, "usym_test_markr"),
-			 "usym_test_marker");
-	ck_assert_ptr_null(usym_suggest(o, "qqqqqqqqqqqqqqqqqqqq"));
+	ck_assert_ptr_nonnull(usym_suggest(o, "usym_test_markr", buf,
+					   sizeof(buf)));
+	ck_assert_str_eq(buf, "usym_test_marker");
+	ck_assert_ptr_null(usym_suggest(o, "qqqqqqqqqqqqqqqqqqqq", buf,
+					sizeof(buf)));
 	ck_assert_ptr_null(usym_find(o, "usym_no_such_function"));
 	ck_assert_int_eq(usym_test_marker(1), 4);
 }
@@ -273,6 +274,67 @@ START_TEST(test_libc_versions)
 }
 END_TEST
 
+/* "Did you mean" compares and names functions without their version: a
+ * versioned export is offered as the name the user can write. */
+START_TEST(test_suggest_versions)
+{
+	struct usym syms[] = {
+		{ 0x1000, 0x10, "malloc@@GLIBC_2.2.5", 6 },
+		{ 0x1100, 0x10, "getaddrinfo@@GLIBC_2.2.5", 11 },
+		{ 0x1200, 0x10, "memcpy@GLIBC_2.2.5", 6 },
+		{ 0x1300, 0x10, "memcpy@@GLIBC_2.14", 6 },
+		{ 0x1400, 0x10, "free", 4 },
+	};
+	struct usym_obj o = { .path = "fixture", .syms = syms, .n = 5 };
+	char buf[64];
+
+	ck_assert_ptr_eq(usym_suggest(&o, "mallco", buf, sizeof(buf)), buf);
+	ck_assert_str_eq(buf, "malloc");
+	ck_assert_ptr_nonnull(usym_suggest(&o, "getaddrnifo", buf,
+					   sizeof(buf)));
+	ck_assert_str_eq(buf, "getaddrinfo");
+	ck_assert_ptr_nonnull(usym_suggest(&o, "memcopy", buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "memcpy");
+	/* the versions themselves are not what is compared: far off */
+	ck_assert_ptr_null(usym_suggest(&o, "GLIBC_2.2.5", buf, sizeof(buf)));
+	/* a short name allows one edit */
+	ck_assert_ptr_nonnull(usym_suggest(&o, "fre", buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "free");
+	ck_assert_ptr_null(usym_suggest(&o, "xyz", buf, sizeof(buf)));
+	/* a truncating buffer still ends in a NUL */
+	ck_assert_ptr_nonnull(usym_suggest(&o, "mallco", buf, 4));
+	ck_assert_str_eq(buf, "mal");
+}
+END_TEST
+
+/* `caller` tokens: one per name, bit 63 set, printed back as the name by
+ * the output hook; addresses are not tokens. */
+START_TEST(test_tokens)
+{
+	uint64_t a = usym_token("spry_depth1"), b = usym_token("spry_depth2");
+	char buf[64];
+
+	ck_assert(a & USYM_TOKEN);
+	ck_assert(b & USYM_TOKEN);
+	ck_assert_uint_ne(a, b);
+	ck_assert_uint_eq(usym_token("spry_depth1"), a);
+	ck_assert_ptr_eq(usym_out_hook(NULL, a, 0, buf, sizeof(buf)), buf);
+	ck_assert_str_eq(buf, "spry_depth1");
+	ck_assert_ptr_nonnull(usym_out_hook(NULL, b, 1234, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "spry_depth2");
+	/* a token never handed out, and an address with no process */
+	ck_assert_ptr_null(usym_out_hook(NULL, USYM_TOKEN | 0xffffff, 0, buf,
+					 sizeof(buf)));
+	ck_assert_ptr_null(usym_out_hook(NULL, 0x401000, 0, buf,
+					 sizeof(buf)));
+	/* an address in this process, with its pid, is named as usual */
+	ck_assert_ptr_nonnull(usym_out_hook(NULL,
+			(uint64_t)(uintptr_t)&usym_test_marker,
+			(uint32_t)getpid(), buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "usym_test_marker");
+}
+END_TEST
+
 static Suite *usym_suite(void)
 {
 	Suite *s = suite_create("usym");
@@ -286,6 +348,8 @@ static Suite *usym_suite(void)
 	tcase_add_test(tc, test_not_elf);
 	tcase_add_test(tc, test_segments);
 	tcase_add_test(tc, test_libc_versions);
+	tcase_add_test(tc, test_suggest_versions);
+	tcase_add_test(tc, test_tokens);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -13,6 +13,10 @@ assert_contains "no kernel function matches 'no_such_fn_*'"
 run "$SPRY" -e 'kretprobe:vfs_read { print(arg0); }'
 assert_rc 1
 assert_contains "unknown identifier 'arg0'"
+# an offset inside an instruction: the kernel's EILSEQ, said plainly
+run "$SPRY" -e 'kprobe:vfs_read+1 { @ = count(); }'
+assert_rc 1
+assert_contains '<program>:1:1: error: cannot attach to kprobe:vfs_read+1: not at an instruction boundary'
 # nothing was attached by any of them
 grep -q . "$TRACEFS/kprobe_events" && fail "kprobe_events is not empty"
 grep -q 'vfs_read' /sys/kernel/debug/kprobes/list 2>/dev/null &&

@@ -14,3 +14,12 @@ run "$SPRY" -e "kprobe:0x$addr /comm == \"cat\"/ { @a = count(); } kprobe:do_sys
 assert_ok
 assert_matches '^@a: [1-9]'
 assert_matches '^@n: [1-9]'
+# FUNC+OFFSET: vfs_read+5 is the instruction after the 5-byte fentry call;
+# caller is where the breakpoint hit (one byte further on x86).  regs is
+# the pt_regs the argument variables read.
+run "$SPRY" -e 'kprobe:vfs_read+5 /comm == "dd"/ { @[caller] = count(); }
+kprobe:vfs_read /comm == "dd"/ { @regs[regs->di == arg0, regs->si == arg1] = count(); }' \
+	-c 'dd if=/dev/zero of=/dev/null bs=1 count=10'
+assert_ok
+assert_matches '^vfs_read\+0x6: 1[0-9]$'
+assert_matches '^\[1, 1\]: 1[0-9]$'
