@@ -69,10 +69,22 @@ static size_t diag_line_end(const struct source *src, size_t start)
 	return i;
 }
 
+/* Longer source lines (generated scripts, a huge literal) are shown as a
+ * window of this many bytes around the caret, "..." marking the cuts. */
+#define DIAG_LINE_MAX	160
+
+static bool diag_utf8_cont(const struct source *src, size_t i)
+{
+	return ((unsigned char)src->text[i] & 0xc0) == 0x80;
+}
+
 static void diag_show_line(struct diag *d, const struct loc *loc)
 {
 	const struct source *src = loc->src;
-	size_t start, end, i, col, len;
+	/* each line is built whole and written at once: stderr is
+	 * unbuffered, a byte at a time would be a system call each */
+	char buf[DIAG_LINE_MAX + 16];
+	size_t start, end, from, to, i, col, len, n;
 	long s = diag_line_start(src, loc->line);
 	FILE *out = d->out;
 
@@ -80,36 +92,62 @@ static void diag_show_line(struct diag *d, const struct loc *loc)
 		return;
 	start = (size_t)s;
 	end = diag_line_end(src, start);
-	/* the source line, with control bytes (NUL, CR...) as blanks so the
-	 * terminal shows what the caret points at */
-	for (i = start; i < end; i++) {
-		unsigned char c = (unsigned char)src->text[i];
-
-		fputc(c == '\t' || c >= 0x20 ? c : ' ', out);
-	}
-	fputc('\n', out);
-
 	col = loc->col ? loc->col - 1 : 0;
 	if (col > end - start)
 		col = end - start;
-	for (i = start; i < start + col; i++) {
+
+	from = start;
+	to = end;
+	if (end - start > DIAG_LINE_MAX) {
+		if (col > DIAG_LINE_MAX / 2)
+			from = start + col - DIAG_LINE_MAX / 2;
+		while (from > start && diag_utf8_cont(src, from))
+			from--;
+		to = from + DIAG_LINE_MAX < end ? from + DIAG_LINE_MAX : end;
+		while (to < end && to > from && diag_utf8_cont(src, to))
+			to--;
+	}
+
+	/* the source line, with control bytes (NUL, CR...) as blanks so the
+	 * terminal shows what the caret points at */
+	n = 0;
+	if (from > start)
+		n += (size_t)sprintf(buf, "...");
+	for (i = from; i < to; i++) {
+		unsigned char c = (unsigned char)src->text[i];
+
+		buf[n++] = c == '\t' || c >= 0x20 ? (char)c : ' ';
+	}
+	if (to < end)
+		n += (size_t)sprintf(buf + n, "...");
+	buf[n++] = '\n';
+	fwrite(buf, 1, n, out);
+
+	n = 0;
+	if (from > start)
+		n += (size_t)sprintf(buf, "   ");
+	for (i = from; i < start + col; i++) {
 		unsigned char c = (unsigned char)src->text[i];
 
 		if (c == '\t')
-			fputc('\t', out);
-		else if ((c & 0xc0) != 0x80)
-			fputc(' ', out);
+			buf[n++] = '\t';
+		else if (!diag_utf8_cont(src, i))
+			buf[n++] = ' ';
 	}
+	fwrite(buf, 1, n, out);
 	if (d->color)
 		fputs("\033[1;32m", out);
-	fputc('^', out);
-	/* underline to the token's end, but never past the line's end: a
-	 * multi-line token (comment, string) is marked on its first line */
+	/* underline to the token's end, but never past the line's end (a
+	 * multi-line token, comment or string, is marked on its first
+	 * line) nor past what is shown */
+	n = 0;
+	buf[n++] = '^';
 	len = loc->len ? loc->len : 1;
-	for (i = start + col + 1; i < start + col + len && i < end; i++) {
-		if (((unsigned char)src->text[i] & 0xc0) != 0x80)
-			fputc('~', out);
+	for (i = start + col + 1; i < start + col + len && i < to; i++) {
+		if (!diag_utf8_cont(src, i))
+			buf[n++] = '~';
 	}
+	fwrite(buf, 1, n, out);
 	if (d->color)
 		fputs("\033[0m", out);
 	fputc('\n', out);
