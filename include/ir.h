@@ -133,6 +133,9 @@ void ir_jcci(struct ir_func *f, int code, int a, int64_t imm, int label, struct 
 void ir_place(struct ir_func *f, int label, struct loc l);		/* LABEL */
 void ir_exit(struct ir_func *f, struct loc l);
 
+/* The condition code of !(a cc b); -1 for BPF_JSET, which has none. */
+int ir_cc_invert(int cc);
+
 /* BPF_B.. -> 1, 2, 4, 8 and back */
 unsigned ir_size_bytes(int size);
 int ir_size_code(unsigned bytes);

@@ -72,24 +72,6 @@ static bool emit_label_follows(const struct ir_func *f, unsigned i, int label)
 	return false;
 }
 
-/* !(a cc b), or -1 for BPF_JSET, which has no negation */
-static int emit_cc_invert(int cc)
-{
-	switch (cc) {
-	case BPF_JEQ:	return BPF_JNE;
-	case BPF_JNE:	return BPF_JEQ;
-	case BPF_JGT:	return BPF_JLE;
-	case BPF_JLE:	return BPF_JGT;
-	case BPF_JGE:	return BPF_JLT;
-	case BPF_JLT:	return BPF_JGE;
-	case BPF_JSGT:	return BPF_JSLE;
-	case BPF_JSLE:	return BPF_JSGT;
-	case BPF_JSGE:	return BPF_JSLT;
-	case BPF_JSLT:	return BPF_JSGE;
-	}
-	return -1;
-}
-
 static bool emit_is_fp_slot(const struct ir_insn *in, enum ir_op op)
 {
 	return in->op == op && in->size == BPF_DW && in->a == IR_FP;
@@ -148,9 +130,9 @@ static bool emit_peephole_once(struct ir_func *f)
 		if ((in->op == IR_JCC || in->op == IR_JCCI) && i + 1 < f->n &&
 		    f->insns[i + 1].op == IR_JA &&
 		    emit_label_follows(f, i + 1, in->label) &&
-		    emit_cc_invert(in->code) >= 0) {
+		    ir_cc_invert(in->code) >= 0) {
 			/* `if c goto L1; goto L2; L1:` is `if !c goto L2` */
-			in->code = (uint8_t)emit_cc_invert(in->code);
+			in->code = (uint8_t)ir_cc_invert(in->code);
 			in->label = f->insns[i + 1].label;
 			f->insns[i + 1].op = IR_LABEL;
 			f->insns[i + 1].label = IR_NONE;

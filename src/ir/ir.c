@@ -522,3 +522,20 @@ void ir_dump(FILE *out, const struct ir_func *f)
 	for (i = 0; i < f->n; i++)
 		ir_insn_dump(out, &f->insns[i]);
 }
+
+int ir_cc_invert(int cc)
+{
+	switch (cc) {
+	case BPF_JEQ:	return BPF_JNE;
+	case BPF_JNE:	return BPF_JEQ;
+	case BPF_JGT:	return BPF_JLE;
+	case BPF_JLE:	return BPF_JGT;
+	case BPF_JGE:	return BPF_JLT;
+	case BPF_JLT:	return BPF_JGE;
+	case BPF_JSGT:	return BPF_JSLE;
+	case BPF_JSLE:	return BPF_JSGT;
+	case BPF_JSGE:	return BPF_JSLT;
+	case BPF_JSLT:	return BPF_JSGE;
+	}
+	return -1;
+}

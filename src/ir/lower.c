@@ -1029,25 +1029,6 @@ static int cmp_code(int op, bool sgn)
 	return BPF_JEQ;
 }
 
-/* !(a cc b) */
-static int cc_invert(int cc)
-{
-	switch (cc) {
-	case BPF_JEQ:	return BPF_JNE;
-	case BPF_JNE:	return BPF_JEQ;
-	case BPF_JGT:	return BPF_JLE;
-	case BPF_JLE:	return BPF_JGT;
-	case BPF_JGE:	return BPF_JLT;
-	case BPF_JLT:	return BPF_JGE;
-	case BPF_JSGT:	return BPF_JSLE;
-	case BPF_JSLE:	return BPF_JSGT;
-	case BPF_JSGE:	return BPF_JSLT;
-	case BPF_JSLT:	return BPF_JSGE;
-	}
-	assert(0 && "not a condition code");
-	return cc;
-}
-
 /* b cc' a == a cc b */
 static int cc_swap(int cc)
 {
@@ -1243,7 +1224,7 @@ static struct val ex_bool(struct lower *L, struct node *n)
 		int cc = cmp_code(c->op, cmp_signed(c));
 
 		ir_movi(L->f, r, 1, n->loc);
-		jump_cc(L, neg ? cc_invert(cc) : cc, a, b, end, n->loc);
+		jump_cc(L, neg ? ir_cc_invert(cc) : cc, a, b, end, n->loc);
 		ir_movi(L->f, r, 0, n->loc);
 	} else if (neg && !c->is_const && !(c->kind == N_BINARY &&
 		   (c->op == B_LAND || c->op == B_LOR || is_cmp(c->op))) &&
@@ -1653,7 +1634,7 @@ static void ex_branch(struct lower *L, struct node *n, bool when, int label)
 		struct val a = ex_int(L, n->lhs), b = ex_int(L, n->rhs);
 		int cc = cmp_code(n->op, cmp_signed(n));
 
-		jump_cc(L, when ? cc : cc_invert(cc), a, b, label, n->loc);
+		jump_cc(L, when ? cc : ir_cc_invert(cc), a, b, label, n->loc);
 		return;
 	}
 	v = ex_int(L, n);
