@@ -28,6 +28,8 @@
 #define SPRY_PROVIDER_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "diag.h"
 
@@ -86,20 +88,33 @@ extern const struct provider *const providers[];
 const char *provider_tracefs(void);
 
 /* ---- shared mechanics for provider implementations (provider.c) ----
- * Attach state they keep in p->attach: a list of fds closed by
- * provider_detach_fds(), which is a valid detach hook by itself. */
+ * Attach state: p->attach holds the probe's links and perf events for the
+ * helpers below; provider_detach() and provider_stop() are valid detach and
+ * stop hooks by themselves. */
 struct perf_event_attr;
 
-/* Open @attr on each of @cpus (pid -1), attach p->prog_fd and enable it.
- * Errors are reported as "cannot attach to <prov>:<target>: <strerror>". */
+/* Keep @fd (a link when @link: closing it stops the program at once; else
+ * a perf event, slow to close) in p->attach.  On failure @fd is closed. */
+int provider_hold(struct probe *p, int fd, bool link);
+/* Close the links, and the events where the kernel has no perf links. */
+void provider_stop(struct probe *p);
+/* Close everything: links first, then events; free p->attach. */
+void provider_detach(struct probe *p);
+/* Set attr->type from the sysfs PMU @name ("kprobe", "uprobe") and, for a
+ * return probe (@ret), attr->config to its retprobe bit.  0 or -errno. */
+int provider_pmu(const char *name, bool ret, struct perf_event_attr *attr);
+/* Open @attr for @pid/@cpu, run p->prog_fd on it (a BPF link carrying
+ * @cookie where the kernel has perf links, 5.15+; else
+ * PERF_EVENT_IOC_SET_BPF), enable it and hold both.  0 or -errno, not
+ * reported: callers word the error for their targets. */
+int provider_perf_open(struct probe *p, struct perf_event_attr *attr,
+		       pid_t pid, int cpu, uint64_t cookie);
+/* provider_perf_open on each of @cpus (pid -1); errors are reported as
+ * "cannot attach to <prov>:<target>: <strerror>". */
 int provider_perf_attach(struct probe *p, struct perf_event_attr *attr,
 			 const int *cpus, unsigned ncpus, struct diag *d);
 /* bpf(BPF_RAW_TRACEPOINT_OPEN) of p->prog_fd on @name. */
 int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d);
-void provider_detach_fds(struct probe *p);
-/* A stop hook for the same: disables each perf event (instant) and closes
- * what is not one (raw tracepoints detach at once anyway). */
-void provider_stop_fds(struct probe *p);
 /* The online CPUs (/sys/devices/system/cpu/online) into @cpus; returns how
  * many (at most @max), or -errno. */
 int provider_online_cpus(int *cpus, unsigned max);

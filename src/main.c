@@ -130,7 +130,7 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 	struct stat st;
 	FILE *f;
 	char *buf;
-	size_t n;
+	size_t n, r, cap;
 
 	if (stat(arg, &st)) {
 		if (looks_like_path(arg)) {
@@ -155,8 +155,18 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 			strerror(errno));
 		return -errno;
 	}
-	buf = arena_alloc(a, (size_t)st.st_size + 1);
-	n = fread(buf, 1, (size_t)st.st_size, f);
+	/* to EOF, whatever the size says: pipes (spry <(...), /dev/stdin)
+	 * and procfs files report 0 */
+	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	buf = arena_alloc(a, cap);
+	n = 0;
+	while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += r;
+		if (n == cap - 1) {
+			buf = arena_grow(a, buf, cap, 2 * cap);
+			cap *= 2;
+		}
+	}
 	if (ferror(f)) {
 		fprintf(stderr, "spry: error: cannot read '%s': %s\n", arg,
 			strerror(errno));

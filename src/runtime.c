@@ -153,6 +153,9 @@ static const char *rt_bpf_hint(int err)
 	case -ENOSYS:
 		return "no bpf(2) system call in this kernel, or a seccomp "
 		       "policy blocks it";
+	case -EMFILE:
+		return "more probes than the open-file limit allows: raise it "
+		       "with ulimit -n";
 	}
 	return NULL;
 }
@@ -609,6 +612,11 @@ static int rt_prog_run(struct runtime *rt, struct probe *p)
 
 /* ---- the -c child ---- */
 
+/* The limits rt_open() raised for spry, as they were: the child restores
+ * them. */
+static struct rlimit rt_saved_memlock, rt_saved_nofile;
+static bool rt_limits_saved;
+
 /* Fork the -c child, parked on a pipe until rt_run releases it.
  *
  * It must never outlive spry.  PR_SET_PDEATHSIG covers the child itself
@@ -665,6 +673,12 @@ static int rt_child_fork(struct runtime *rt)
 		if (r != 1)
 			_exit(127);
 		close(gate[0]);
+		/* the command runs with the limits it would have without
+		 * spry */
+		if (rt_limits_saved) {
+			setrlimit(RLIMIT_MEMLOCK, &rt_saved_memlock);
+			setrlimit(RLIMIT_NOFILE, &rt_saved_nofile);
+		}
 		execl("/bin/sh", "sh", "-c", rt->opts.command, (char *)NULL);
 		_exit(127);
 	}
@@ -983,7 +997,18 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->out->hook_ctx = rt;
 
 	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
+	getrlimit(RLIMIT_MEMLOCK, &rt_saved_memlock);
 	setrlimit(RLIMIT_MEMLOCK, &unlimited);
+	/* every probe holds a program and its links or perf events (one a
+	 * CPU for profile): `t:syscalls/sys_e*` needs 1400 fds, past the
+	 * usual soft limit of 1024; the hard limit is ours to take */
+	if (!getrlimit(RLIMIT_NOFILE, &rt_saved_nofile)) {
+		struct rlimit nofile = rt_saved_nofile;
+
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
+	rt_limits_saved = true;
 
 	if (opts->command) {
 		err = rt_child_fork(rt);
@@ -1000,11 +1025,18 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	if (err)
 		return err;
 
-	/* load every probe, so that one run reports every rejection */
+	/* load every probe, so that one run reports every rejection; but
+	 * what the environment refuses (permission, bpf(2) itself, file
+	 * descriptors) it refuses every probe alike: once is enough */
 	err = 0;
-	for (p = s->probes; p; p = p->next)
-		if (rt_prog_load(rt, p) && !err)
+	for (p = s->probes; p; p = p->next) {
+		int e = rt_prog_load(rt, p);
+
+		if (e && !err)
 			err = -EINVAL;
+		if (e && rt_bpf_hint(e))
+			break;
+	}
 	if (err || opts->load_only)
 		return err;
 	return rt_consumer_open(rt);
@@ -1123,6 +1155,9 @@ int rt_run(struct runtime *rt)
 		 * robust against a child reaped elsewhere */
 		rt_sig_child = 0;
 		if (rt->child && rt_child_done(rt))
+			break;
+		/* -p: once the process is gone nothing more can come */
+		if (rt->opts.pid && kill(rt->opts.pid, 0) && errno == ESRCH)
 			break;
 	}
 

@@ -87,6 +87,6 @@ const struct provider interval_provider = {
 	.expand = interval_expand,
 	.resolve = interval_resolve,
 	.attach = interval_attach,
-	.detach = provider_detach_fds,
-	.stop = provider_stop_fds,
+	.detach = provider_detach,
+	.stop = provider_stop,
 };

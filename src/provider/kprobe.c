@@ -424,168 +424,24 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 
 /* ---- run time ---- */
 
-/* What a probe holds while attached.  Links (a kprobe_multi link and its
- * program copy, or one BPF link per perf event) stop the program the
- * moment they close; the perf events themselves are slow to close (below),
- * so detach closes every link first: tracing stops at once, whatever the
- * teardown then takes. */
-struct kp_fds {
-	int *fd;
-	unsigned n, cap;
-};
-
-struct kp_attach {
-	struct kp_fds links, events;
-};
-
-static int fd_push(struct kp_fds *f, int fd)
-{
-	if (f->n == f->cap) {
-		unsigned cap = f->cap ? 2 * f->cap : 16;
-		int *nfd = realloc(f->fd, cap * sizeof(*nfd));
-
-		if (!nfd)
-			return -ENOMEM;
-		f->fd = nfd;
-		f->cap = cap;
-	}
-	f->fd[f->n++] = fd;
-	return 0;
-}
-
 /* Closing a kprobe perf event unregisters its kprobe, and the kernel
  * waits for RCU grace periods while holding its global event_mutex (6.1:
  * perf_trace_event_unreg), so closes cannot overlap, not even from several
  * threads (measured: no gain): 400 kprobes take longer to remove than to
- * add.  Links go first, so the programs stop before that. */
-static void kp_detach(struct probe *p)
-{
-	struct kp_attach *st = p->attach;
-	unsigned i;
-
-	if (!st)
-		return;
-	for (i = 0; i < st->links.n; i++)
-		close(st->links.fd[i]);
-	for (i = 0; i < st->events.n; i++)
-		close(st->events.fd[i]);
-	free(st->links.fd);
-	free(st->events.fd);
-	free(st);
-	p->attach = NULL;
-}
-
-/* Before END and the map print: closing the links stops the programs at
- * once; the events are left to kp_detach's slow closes. */
-static void kp_stop(struct probe *p)
-{
-	struct kp_attach *st = p->attach;
-	unsigned i;
-
-	if (!st)
-		return;
-	for (i = 0; i < st->links.n; i++)
-		close(st->links.fd[i]);
-	st->links.n = 0;
-	/* without links (before 5.15) the program hangs off the event */
-	for (i = 0; i < st->events.n; i++)
-		ioctl(st->events.fd[i], PERF_EVENT_IOC_DISABLE, 0);
-}
-
-/* A small integer from a sysfs file ("6\n"), or a "config:N" bit from a PMU
- * format file; -errno. */
-static int sysfs_int(const char *path, const char *prefix)
-{
-	char buf[64];
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EINVAL;
-	buf[n] = '\0';
-	if (prefix) {
-		if (strncmp(buf, prefix, strlen(prefix)))
-			return -EINVAL;
-		return atoi(buf + strlen(prefix));
-	}
-	return atoi(buf);
-}
-
-struct kp_pmu {
-	int type;		/* perf_event_attr.type of the kprobe PMU */
-	int ret_bit;		/* config bit that makes it a kretprobe */
-};
-
-#define KP_PMU_DIR	"/sys/bus/event_source/devices/kprobe"
-
-static int kp_pmu(struct kp_pmu *pmu)
-{
-	pmu->type = sysfs_int(KP_PMU_DIR "/type", NULL);
-	if (pmu->type < 0)
-		return pmu->type;
-	pmu->ret_bit = sysfs_int(KP_PMU_DIR "/format/retprobe", "config:");
-	return pmu->ret_bit < 0 ? pmu->ret_bit : 0;
-}
-
-/* Whether BPF_LINK_CREATE works on perf events (5.15+); cleared at the
- * first EINVAL, which older kernels give for the unknown attach type. */
-static bool kp_perf_links = true;
+ * add.  The attach state is provider.c's: links close first (the stop
+ * hook), so the programs stop before that. */
 
 /* One kprobe perf event: on function @name + @off, or at @addr when @name
- * is NULL, running @prog_fd; the event and its link go to @st.  0 or
- * -errno. */
-static int kp_perf_open(const struct kp_pmu *pmu, bool ret, const char *name,
-			uint64_t off_or_addr, int prog_fd, struct kp_attach *st)
+ * is NULL, running p->prog_fd.  0 or -errno. */
+static int kp_perf_open(struct probe *p, const struct perf_event_attr *pmu,
+			const char *name, uint64_t off_or_addr)
 {
-	struct perf_event_attr attr;
-	int fd, link = -1, err;
+	struct perf_event_attr attr = *pmu;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = (unsigned)pmu->type;
-	attr.config = ret ? 1ULL << pmu->ret_bit : 0;
 	attr.config1 = (uint64_t)(uintptr_t)name;	/* kprobe_func */
 	attr.config2 = off_or_addr;			/* probe_offset/addr */
 	attr.sample_period = 1;
-	attr.disabled = 1;
-	fd = (int)syscall(SYS_perf_event_open, &attr, -1, 0, -1,
-			  PERF_FLAG_FD_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (kp_perf_links) {
-		link = bpf_link_create(prog_fd, fd, BPF_PERF_EVENT, NULL);
-		if (link == -EINVAL)
-			kp_perf_links = false;
-	}
-	if (link < 0 && (kp_perf_links ||
-			 ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog_fd))) {
-		err = link < 0 && kp_perf_links ? link : -errno;
-		close(fd);
-		return err;
-	}
-	if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0)) {
-		err = -errno;
-		goto fail;
-	}
-	err = fd_push(&st->events, fd);
-	if (err)
-		goto fail;
-	if (link >= 0 && fd_push(&st->links, link)) {
-		/* the event is in the list now: detach closes it */
-		close(link);
-		return -ENOMEM;
-	}
-	return 0;
-fail:
-	if (link >= 0)
-		close(link);
-	close(fd);
-	return err;
+	return provider_perf_open(p, &attr, -1, 0, 0);
 }
 
 /* Whether BPF_TRACE_KPROBE_MULTI links work here, tested once as libbpf
@@ -628,7 +484,7 @@ static bool kp_multi_supported(void)
 
 /* All functions at once through a kprobe_multi link: 0, or -errno to fall
  * back to perf events. */
-static int kp_attach_multi(struct probe *p, struct kp_attach *st)
+static int kp_attach_multi(struct probe *p)
 {
 	const struct kp_priv *kp = p->priv;
 	LIBBPF_OPTS(bpf_prog_load_opts, lo,
@@ -649,16 +505,13 @@ static int kp_attach_multi(struct probe *p, struct kp_attach *st)
 		close(prog);
 		return link;
 	}
-	err = fd_push(&st->links, link);
+	err = provider_hold(p, link, true);
 	if (err) {
-		close(link);
 		close(prog);
 		return err;
 	}
 	/* the link holds the program; its fd may go with the others */
-	err = fd_push(&st->links, prog);
-	if (err)
-		close(prog);
+	provider_hold(p, prog, true);
 	return 0;
 }
 
@@ -668,23 +521,19 @@ static int kp_attach_multi(struct probe *p, struct kp_attach *st)
  * functions in several files; kernels since 6.6, and stable backports,
  * refuse those with EADDRNOTAVAIL) attach to every one by address.
  * Returns how many probes attached, or -errno. */
-static int kp_attach_one(struct probe *p, struct kp_attach *st,
-			 const struct kp_pmu *pmu, const char *name,
-			 uint64_t addr)
+static int kp_attach_one(struct probe *p, const struct perf_event_attr *pmu,
+			 const char *name, uint64_t addr)
 {
 	const struct kp_priv *kp = p->priv;
 	const struct ksym_table *t;
 	int err, n = 0;
 
 	if (kp->is_addr)
-		err = kp_perf_open(pmu, kp->ret, NULL, kp->addr, p->prog_fd,
-				   st);
+		err = kp_perf_open(p, pmu, NULL, kp->addr);
 	else if (addr)
-		err = kp_perf_open(pmu, kp->ret, NULL, addr + kp->offset,
-				   p->prog_fd, st);
+		err = kp_perf_open(p, pmu, NULL, addr + kp->offset);
 	else
-		err = kp_perf_open(pmu, kp->ret, name, kp->offset, p->prog_fd,
-				   st);
+		err = kp_perf_open(p, pmu, name, kp->offset);
 	if (!err)
 		return 1;
 	if (err != -EADDRNOTAVAIL || kp->is_addr)
@@ -695,8 +544,7 @@ static int kp_attach_one(struct probe *p, struct kp_attach *st,
 	for (unsigned i = 0; i < t->n; i++) {
 		if (strcmp(t->syms[i].name, name))
 			continue;
-		if (!kp_perf_open(pmu, kp->ret, NULL,
-				  t->syms[i].addr + kp->offset, p->prog_fd, st))
+		if (!kp_perf_open(p, pmu, NULL, t->syms[i].addr + kp->offset))
 			n++;
 	}
 	return n ? n : err;
@@ -733,8 +581,7 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 {
 	const char *pname = p->prov->name;
 	const struct kp_priv *kp = p->priv;
-	struct kp_attach *st;
-	struct kp_pmu pmu;
+	struct perf_event_attr pmu;
 	unsigned skipped = 0, ok = 0, listed = 0;
 	uint64_t *addrs = NULL;
 	char list[256];
@@ -742,16 +589,11 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	int err, first_err = 0;
 
 	(void)rt;
-	st = calloc(1, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	p->attach = st;
-
-	if (p->ntargets > 1 && kp_multi_supported() &&
-	    !kp_attach_multi(p, st))
+	if (p->ntargets > 1 && kp_multi_supported() && !kp_attach_multi(p))
 		return 0;
 
-	err = kp_pmu(&pmu);
+	memset(&pmu, 0, sizeof(pmu));
+	err = provider_pmu("kprobe", kp->ret, &pmu);
 	if (err) {
 		diag_error(d, &p->loc, "cannot attach to %s:%s: this kernel has "
 			   "no kprobe PMU (/sys/bus/event_source/devices/"
@@ -769,7 +611,7 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	}
 	list[0] = '\0';
 	for (unsigned i = 0; i < p->ntargets; i++) {
-		err = kp_attach_one(p, st, &pmu, p->targets[i],
+		err = kp_attach_one(p, &pmu, p->targets[i],
 				    addrs ? addrs[i] : 0);
 		if (err == -ENOMEM) {
 			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
@@ -824,8 +666,8 @@ const struct provider kprobe_provider = {
 	.expand = kprobe_expand,
 	.resolve = kp_resolve,
 	.attach = kp_attach,
-	.detach = kp_detach,
-	.stop = kp_stop,
+	.detach = provider_detach,
+	.stop = provider_stop,
 };
 
 const struct provider kretprobe_provider = {
@@ -837,6 +679,6 @@ const struct provider kretprobe_provider = {
 	.expand = kretprobe_expand,
 	.resolve = kp_resolve,
 	.attach = kp_attach,
-	.detach = kp_detach,
-	.stop = kp_stop,
+	.detach = provider_detach,
+	.stop = provider_stop,
 };

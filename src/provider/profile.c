@@ -136,6 +136,6 @@ const struct provider profile_provider = {
 	.expand = profile_expand,
 	.resolve = profile_resolve,
 	.attach = profile_attach,
-	.detach = provider_detach_fds,
-	.stop = provider_stop_fds,
+	.detach = provider_detach,
+	.stop = provider_stop,
 };

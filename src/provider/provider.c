@@ -20,6 +20,8 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
+#include <bpf/bpf.h>
+
 #include "arena.h"
 #include "ast.h"
 #include "provider.h"
@@ -89,103 +91,200 @@ const char *provider_tracefs(void)
 	return paths[0];
 }
 
-/* ---- attach state: the fds a probe holds ---- */
+/* ---- attach state: the fds a probe holds ----
+ *
+ * Links (BPF links on perf events, kprobe_multi links, raw tracepoints)
+ * stop the program the moment they close.  Perf events (tracepoints,
+ * kprobes, uprobes) are slow to close: the kernel waits for RCU grace
+ * periods under a global mutex, 50-100 ms each, and PERF_EVENT_IOC_DISABLE
+ * does not stop a BPF program on them (the kernel runs it before looking at
+ * the event's state).  So stop closes the links and detach the events. */
 
-struct provider_fds {
-	unsigned n, cap;
+struct fdv {
 	int *fd;
+	unsigned n, cap;
 };
 
-static int fds_push(struct probe *p, int fd)
-{
-	struct provider_fds *f = p->attach;
+struct provider_attach {
+	struct fdv links, events;
+};
 
-	if (!f) {
-		f = calloc(1, sizeof(*f));
-		if (!f)
-			return -ENOMEM;
-		p->attach = f;
-	}
-	if (f->n == f->cap) {
-		unsigned cap = f->cap ? 2 * f->cap : 4;
-		int *nfd = realloc(f->fd, cap * sizeof(*nfd));
+/* Whether BPF_LINK_CREATE works on perf events (5.15+); cleared at the
+ * first EINVAL, which older kernels give for the unknown attach type. */
+static bool perf_links = true;
+
+static int fdv_push(struct fdv *v, int fd)
+{
+	if (v->n == v->cap) {
+		unsigned cap = v->cap ? 2 * v->cap : 4;
+		int *nfd = realloc(v->fd, cap * sizeof(*nfd));
 
 		if (!nfd)
 			return -ENOMEM;
-		f->fd = nfd;
-		f->cap = cap;
+		v->fd = nfd;
+		v->cap = cap;
 	}
-	f->fd[f->n++] = fd;
+	v->fd[v->n++] = fd;
 	return 0;
 }
 
-void provider_detach_fds(struct probe *p)
+static void fdv_close(struct fdv *v)
 {
-	struct provider_fds *f = p->attach;
-
-	if (!f)
-		return;
-	for (unsigned i = 0; i < f->n; i++)
-		if (f->fd[i] >= 0)
-			close(f->fd[i]);
-	free(f->fd);
-	free(f);
-	p->attach = NULL;
+	for (unsigned i = 0; i < v->n; i++)
+		close(v->fd[i]);
+	v->n = 0;
 }
 
-void provider_stop_fds(struct probe *p)
+int provider_hold(struct probe *p, int fd, bool link)
 {
-	struct provider_fds *f = p->attach;
+	struct provider_attach *st = p->attach;
+	int err;
 
-	for (unsigned i = 0; f && i < f->n; i++) {
-		if (f->fd[i] < 0 || !ioctl(f->fd[i], PERF_EVENT_IOC_DISABLE, 0))
-			continue;
-		close(f->fd[i]);
-		f->fd[i] = -1;
+	if (!st) {
+		st = calloc(1, sizeof(*st));
+		if (!st) {
+			close(fd);
+			return -ENOMEM;
+		}
+		p->attach = st;
 	}
+	err = fdv_push(link ? &st->links : &st->events, fd);
+	if (err)
+		close(fd);
+	return err;
+}
+
+void provider_stop(struct probe *p)
+{
+	struct provider_attach *st = p->attach;
+
+	if (!st)
+		return;
+	fdv_close(&st->links);
+	/* without perf event links the program hangs off the event itself */
+	if (!perf_links)
+		fdv_close(&st->events);
+}
+
+void provider_detach(struct probe *p)
+{
+	struct provider_attach *st = p->attach;
+
+	if (!st)
+		return;
+	fdv_close(&st->links);
+	fdv_close(&st->events);
+	free(st->links.fd);
+	free(st->events.fd);
+	free(st);
+	p->attach = NULL;
 }
 
 static void attach_error(struct probe *p, struct diag *d, int err)
 {
-	diag_error(d, &p->loc, "cannot attach to %s%s%s: %s", p->prov->name,
+	/* every target (and CPU) holds a descriptor: a wide glob can pass
+	 * the hard limit, which spry cannot raise itself */
+	diag_error(d, &p->loc, "cannot attach to %s%s%s: %s%s", p->prov->name,
 		   p->target && *p->target ? ":" : "",
-		   p->target ? p->target : "", strerror(err));
+		   p->target ? p->target : "", strerror(err),
+		   err == EMFILE ? " (more probes than the open-file limit "
+		   "allows: raise it with ulimit -n)" : "");
+}
+
+/* A small integer from a sysfs file ("6\n"), or N of a "config:N" PMU
+ * format file when @prefix is "config:"; -errno. */
+static int sysfs_int(const char *path, const char *prefix)
+{
+	size_t plen = prefix ? strlen(prefix) : 0;
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EINVAL;
+	buf[n] = '\0';
+	if (prefix && strncmp(buf, prefix, plen))
+		return -EINVAL;
+	if (!isdigit((unsigned char)buf[plen]))
+		return -EINVAL;
+	return atoi(buf + plen);
+}
+
+int provider_pmu(const char *name, bool ret, struct perf_event_attr *attr)
+{
+	char path[128];
+	int type, bit;
+
+	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/type",
+		 name);
+	type = sysfs_int(path, NULL);
+	if (type < 0)
+		return type;
+	attr->type = (unsigned)type;
+	attr->config = 0;
+	if (!ret)
+		return 0;
+	snprintf(path, sizeof(path),
+		 "/sys/bus/event_source/devices/%s/format/retprobe", name);
+	bit = sysfs_int(path, "config:");
+	if (bit < 0)
+		return bit;
+	attr->config = 1ULL << bit;
+	return 0;
 }
 
 static int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu,
 			   int group, unsigned long flags)
 {
-	return syscall(SYS_perf_event_open, attr, pid, cpu, group, flags);
+	return (int)syscall(SYS_perf_event_open, attr, pid, cpu, group, flags);
+}
+
+int provider_perf_open(struct probe *p, struct perf_event_attr *attr,
+		       pid_t pid, int cpu, uint64_t cookie)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .perf_event.bpf_cookie = cookie);
+	int fd, link = -1, err;
+
+	attr->size = sizeof(*attr);
+	/* Created disabled and enabled only once the program is in place, so
+	 * the event never runs without it. */
+	attr->disabled = 1;
+	fd = perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = provider_hold(p, fd, false);
+	if (err)
+		return err;
+	if (perf_links) {
+		link = bpf_link_create(p->prog_fd, fd, BPF_PERF_EVENT, &lo);
+		if (link == -EINVAL)
+			perf_links = false;
+		else if (link < 0)
+			return link;
+	}
+	if (link >= 0)
+		err = provider_hold(p, link, true);
+	else if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, p->prog_fd))
+		err = -errno;
+	if (!err && ioctl(fd, PERF_EVENT_IOC_ENABLE, 0))
+		err = -errno;
+	return err;
 }
 
 int provider_perf_attach(struct probe *p, struct perf_event_attr *attr,
 			 const int *cpus, unsigned ncpus, struct diag *d)
 {
-	attr->size = sizeof(*attr);
-	/* Created disabled and enabled only once the program is in place, so
-	 * the event never runs without it. */
-	attr->disabled = 1;
 	for (unsigned i = 0; i < ncpus; i++) {
-		int fd = perf_event_open(attr, -1, cpus[i], -1,
-					 PERF_FLAG_FD_CLOEXEC);
-		int err;
+		int err = provider_perf_open(p, attr, -1, cpus[i], 0);
 
-		if (fd < 0) {
-			err = errno;
-			attach_error(p, d, err);
-			return -err;
-		}
-		err = fds_push(p, fd);
 		if (err) {
-			close(fd);
 			attach_error(p, d, -err);
 			return err;
-		}
-		if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, p->prog_fd) ||
-		    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0)) {
-			err = errno;
-			attach_error(p, d, err);
-			return -err;
 		}
 	}
 	return 0;
@@ -199,17 +298,17 @@ int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d)
 	memset(&attr, 0, sizeof(attr));
 	attr.raw_tracepoint.name = (uint64_t)(unsigned long)name;
 	attr.raw_tracepoint.prog_fd = p->prog_fd;
-	fd = syscall(SYS_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr, sizeof(attr));
+	fd = (int)syscall(SYS_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr,
+			  sizeof(attr));
 	if (fd < 0) {
 		err = errno;
 		attach_error(p, d, err);
 		return -err;
 	}
-	err = fds_push(p, fd);
-	if (err) {
-		close(fd);
+	/* a raw tracepoint detaches at once: it counts as a link */
+	err = provider_hold(p, fd, true);
+	if (err)
 		attach_error(p, d, -err);
-	}
 	return err;
 }
 

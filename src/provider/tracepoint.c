@@ -632,6 +632,6 @@ const struct provider tracepoint_provider = {
 	.resolve = tp_resolve,
 	.member = tp_member,
 	.attach = tp_attach,
-	.detach = provider_detach_fds,
-	.stop = provider_stop_fds,
+	.detach = provider_detach,
+	.stop = provider_stop,
 };

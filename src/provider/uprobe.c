@@ -376,74 +376,10 @@ static int up_resolve(struct probe *p, const char *name, struct pvar *pv)
 
 #define UP_PMU_DIR "/sys/bus/event_source/devices/uprobe"
 
-/* Perf events and the BPF links that run the program on them (none where
- * the kernel has no perf event links: PERF_EVENT_IOC_SET_BPF then). */
-struct up_attach {
-	int *fd, *link;
-	unsigned n, nlink;
-};
-
-/* Whether BPF_LINK_CREATE works on perf events (5.15+); cleared at the
- * first EINVAL, which older kernels give for the unknown attach type. */
-static bool up_perf_links = true;
-
-static void up_detach(struct probe *p)
-{
-	struct up_attach *st = p->attach;
-
-	if (!st)
-		return;
-	/* links first: the program stops at once, whatever closing the
-	 * events then takes */
-	for (unsigned i = 0; i < st->nlink; i++)
-		close(st->link[i]);
-	for (unsigned i = 0; i < st->n; i++)
-		close(st->fd[i]);
-	free(st->link);
-	free(st->fd);
-	free(st);
-	p->attach = NULL;
-}
-
-/* Before END and the map print: closing the links stops the program
- * (about 40 ms each on 6.18: a grace period per link), and closing the
- * events, slower still (each unregisters a uprobe from every process that
- * maps the file), is left to up_detach.  PERF_EVENT_IOC_DISABLE would not
- * do: the kernel runs a uprobe event's BPF program whether or not the
- * event is enabled.  Without links (before 5.15) only up_detach stops it. */
-static void up_stop(struct probe *p)
-{
-	struct up_attach *st = p->attach;
-
-	if (!st)
-		return;
-	for (unsigned i = 0; i < st->nlink; i++)
-		close(st->link[i]);
-	st->nlink = 0;
-}
-
-/* A number from a sysfs file ("9\n"), or N of "config:N" (PMU format). */
-static int sysfs_int(const char *path, const char *prefix)
-{
-	char buf[64];
-	size_t plen = prefix ? strlen(prefix) : 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EINVAL;
-	buf[n] = '\0';
-	if (prefix && strncmp(buf, prefix, plen))
-		return -EINVAL;
-	if (!isdigit((unsigned char)buf[plen]))
-		return -EINVAL;
-	return atoi(buf + plen);
-}
+/* The attach state is provider.c's.  Closing the links (the stop hook)
+ * stops the program, about 40 ms each on 6.18 (a grace period per link);
+ * closing the events, slower still (each unregisters a uprobe from every
+ * process that maps the file), is left to detach. */
 
 /* The pid uprobes are limited to: -p, else -1 (every process).  The -c
  * command is not followed this way: it runs as `sh -c CMD`, and what the
@@ -460,85 +396,34 @@ static pid_t up_target_pid(const struct runtime *rt)
 	return -1;
 }
 
-/* Run p->prog_fd on perf event @fd with @cookie (`caller`): a BPF link
- * where the kernel has them for perf events, else the ioctl, which has no
- * cookie (a program that reads one needs 5.15, as links do, and was
- * refused at load on older kernels).  0 or -errno. */
-static int up_link(struct probe *p, struct up_attach *st, int fd,
-		   uint64_t cookie)
-{
-	LIBBPF_OPTS(bpf_link_create_opts, lo, .perf_event.bpf_cookie = cookie);
-
-	if (up_perf_links) {
-		int link = bpf_link_create(p->prog_fd, fd, BPF_PERF_EVENT, &lo);
-
-		if (link >= 0) {
-			st->link[st->nlink++] = link;
-			return 0;
-		}
-		if (link != -EINVAL)
-			return link;
-		up_perf_links = false;
-	}
-	return ioctl(fd, PERF_EVENT_IOC_SET_BPF, p->prog_fd) ? -errno : 0;
-}
-
 static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
 {
 	const struct up_priv *up = p->priv;
-	unsigned n = p->ntargets ? p->ntargets : 1;
-	struct perf_event_attr attr;
-	struct up_attach *st;
+	struct perf_event_attr pmu;
 	pid_t pid = up_target_pid(rt);
-	int type, bit = 0, err;
+	int err;
 
-	type = sysfs_int(UP_PMU_DIR "/type", NULL);
-	if (up->ret && type >= 0)
-		bit = sysfs_int(UP_PMU_DIR "/format/retprobe", "config:");
-	if (type < 0 || bit < 0) {
-		err = type < 0 ? type : bit;
+	memset(&pmu, 0, sizeof(pmu));
+	err = provider_pmu("uprobe", up->ret, &pmu);
+	if (err) {
 		diag_error(d, &p->loc, "cannot attach to %s:%s: this kernel has "
 			   "no uprobe PMU (%s: %s); uprobes need "
 			   "CONFIG_UPROBE_EVENTS", p->prov->name, p->target,
 			   UP_PMU_DIR, strerror(-err));
 		return err;
 	}
-	st = calloc(1, sizeof(*st));
-	if (st) {
-		st->fd = calloc(n, sizeof(*st->fd));
-		st->link = calloc(n, sizeof(*st->link));
-	}
-	if (!st || !st->fd || !st->link) {
-		if (st) {
-			free(st->fd);
-			free(st->link);
-		}
-		free(st);
-		return -ENOMEM;
-	}
-	p->attach = st;
 
 	for (unsigned i = 0; i < p->ntargets; i++) {
-		int fd;
+		struct perf_event_attr attr = pmu;
 
-		memset(&attr, 0, sizeof(attr));
-		attr.size = sizeof(attr);
-		attr.type = (unsigned)type;
-		attr.config = up->ret ? 1ULL << bit : 0;
 		attr.config1 = (uint64_t)(uintptr_t)up->path;	/* uprobe_path */
 		attr.config2 = up->offs[i];			/* probe_offset */
 		attr.sample_period = 1;
-		/* enabled only once the program is set: never runs without */
-		attr.disabled = 1;
-		fd = (int)syscall(SYS_perf_event_open, &attr, pid,
-				  pid == -1 ? 0 : -1, -1, PERF_FLAG_FD_CLOEXEC);
-		err = fd < 0 ? -errno : 0;
-		if (fd >= 0) {
-			st->fd[st->n++] = fd;
-			err = up_link(p, st, fd, up->tokens[i]);
-			if (!err && ioctl(fd, PERF_EVENT_IOC_ENABLE, 0))
-				err = -errno;
-		}
+		/* the link's cookie is the token `caller` prints as the
+		 * name: a program that reads it needs 5.15, as links do,
+		 * and was refused at load on older kernels */
+		err = provider_perf_open(p, &attr, pid, pid == -1 ? 0 : -1,
+					 up->tokens[i]);
 		if (!err)
 			continue;
 		if (err == -ESRCH)
@@ -570,8 +455,8 @@ const struct provider uprobe_provider = {
 	.expand = uprobe_expand,
 	.resolve = up_resolve,
 	.attach = up_attach,
-	.detach = up_detach,
-	.stop = up_stop,
+	.detach = provider_detach,
+	.stop = provider_stop,
 };
 
 const struct provider uretprobe_provider = {
@@ -583,6 +468,6 @@ const struct provider uretprobe_provider = {
 	.expand = uretprobe_expand,
 	.resolve = up_resolve,
 	.attach = up_attach,
-	.detach = up_detach,
-	.stop = up_stop,
+	.detach = provider_detach,
+	.stop = provider_stop,
 };
