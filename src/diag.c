@@ -288,11 +288,20 @@ void suggest_init(struct suggest *sg, const char *name)
 	sg->dist = ~0u;
 }
 
+static unsigned suggest_limit(size_t len)
+{
+	return len <= 3 ? 1 : len <= 11 ? 2 : 3;
+}
+
 void suggest_try(struct suggest *sg, const char *cand)
 {
+	size_t la = strlen(sg->name), lb = strlen(cand);
 	unsigned dist;
 
-	if (!strcmp(cand, sg->name))
+	/* the lengths alone rule most candidates out (100k kernel symbols
+	 * for a mistyped kprobe) */
+	if ((la > lb ? la - lb : lb - la) > suggest_limit(la) ||
+	    !strcmp(cand, sg->name))
 		return;
 	dist = edit_distance(sg->name, cand);
 	if (dist < sg->dist) {
@@ -303,8 +312,6 @@ void suggest_try(struct suggest *sg, const char *cand)
 
 const char *suggest_best(const struct suggest *sg)
 {
-	size_t len = strlen(sg->name);
-	unsigned limit = len <= 3 ? 1 : len <= 11 ? 2 : 3;
-
-	return sg->best && sg->dist <= limit ? sg->best : NULL;
+	return sg->best && sg->dist <= suggest_limit(strlen(sg->name)) ?
+	       sg->best : NULL;
 }

@@ -150,57 +150,15 @@ static void match_kallsyms(struct arena *a, const struct ksym_table *t,
 	}
 }
 
-/* Levenshtein distance, capped: ~0u when the lengths alone differ by more
- * than @max (most of the 100k kallsyms names, skipped cheaply). */
-static unsigned edit_distance(const char *a, const char *b, unsigned max)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	unsigned row[128], prev, tmp, best;
-
-	if (la >= 128 || lb >= 128 ||
-	    (la > lb ? la - lb : lb - la) > max)
-		return ~0u;
-	for (j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = (unsigned)i;
-		for (j = 1; j <= lb; j++) {
-			best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
-/* The one kernel function closest to @name, if it is a typo away. */
+/* The kernel function closest to @name, if it is a typo away. */
 static const char *suggest(const struct ksym_table *t, const char *name)
 {
-	const char *best = NULL;
-	unsigned bestd = ~0u, nbest = 0, max = 3;
+	struct suggest sg;
 
-	for (unsigned i = 0; i < t->n; i++) {
-		unsigned dist = edit_distance(name, t->syms[i].name, max);
-
-		if (dist > max)
-			continue;
-		if (dist < bestd) {
-			bestd = dist;
-			best = t->syms[i].name;
-			nbest = 1;
-		} else if (dist == bestd && strcmp(best, t->syms[i].name)) {
-			nbest++;
-		}
-	}
-	if (nbest != 1 || bestd > max || bestd * 4 > strlen(name))
-		return NULL;
-	return best;
+	suggest_init(&sg, name);
+	for (unsigned i = 0; i < t->n; i++)
+		suggest_try(&sg, t->syms[i].name);
+	return suggest_best(&sg);
 }
 
 /* ---- compile time ---- */
