@@ -311,22 +311,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	/* One clear message up front rather than the first EPERM of
-	 * whatever happens to come first (reading tracefs, a map). */
-	if (!dry_run && rt_check_privilege(&d))
-		return 1;
-	if (ro.pid && !dry_run && kill(ro.pid, 0) && errno == ESRCH) {
-		fprintf(stderr, "spry: error: no process %d (-p)\n",
-			(int)ro.pid);
-		return 1;
-	}
-
 	s.arena = arena_new();
 	if (text) {
 		s.src.name = "<program>";
 		s.src.text = text;
 		s.src.len = strlen(text);
 	} else if (read_program(s.arena, argv[optind], &s.src)) {
+		arena_free(s.arena);
+		return 1;
+	}
+	/* One clear message up front rather than the first EPERM of
+	 * whatever happens to come first (reading tracefs, a map). */
+	if (!dry_run && rt_check_privilege(&d)) {
+		arena_free(s.arena);
+		return 1;
+	}
+	if (ro.pid && !dry_run && kill(ro.pid, 0) && errno == ESRCH) {
+		fprintf(stderr, "spry: error: no process %d (-p)\n",
+			(int)ro.pid);
 		arena_free(s.arena);
 		return 1;
 	}

@@ -1138,6 +1138,14 @@ int rt_run(struct runtime *rt)
 
 	while (!rt->exiting && !status) {
 		out_flush(rt->out);
+		/* the reader is gone (EPIPE, SIGPIPE being ignored) or the
+		 * disk is full: tracing on would only lose everything */
+		if (rt->out->f && ferror(rt->out->f)) {
+			fprintf(stderr, "spry: error: cannot write the trace: "
+				"%s\n", strerror(errno));
+			status = 1;
+			break;
+		}
 		n = rt_poll(rt, &w, RT_POLL_MS);
 		if (n < 0) {
 			fprintf(stderr, "spry: error: reading events: %s\n",

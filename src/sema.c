@@ -485,7 +485,10 @@ static void map_use(struct sema *S, struct node *n, const char *name,
 		n->type = &bad_type;
 		return;
 	}
-	n->type = k->val ? k->val : &bad_type;
+	/* Assigned, but only values whose type hangs on this map itself
+	 * (`x = x + 1`): a missing value reads as 0.  Silently bad here
+	 * would reach lowering with nothing reported (`x = str(p, x)`). */
+	n->type = k->val ? k->val : &type_s64;
 	if (use == USE_DELETE)
 		n->type = &type_void;
 }
@@ -1073,11 +1076,16 @@ static bool printable(const struct type *t)
 static bool const_size(struct sema *S, struct node *call, struct node *a,
 		       unsigned *size)
 {
+	unsigned errors = S->errors;
 	const struct type *t = expr(S, a);
 
-	if (is_bad(t))
+	/* A bad size whose problem was reported stays quiet.  One that is
+	 * bad without a report (a map whose type hangs on this very size,
+	 * `x = str(p, x)`) would reach lowering unnoticed; it is no
+	 * constant either way. */
+	if (is_bad(t) && S->errors != errors)
 		return false;
-	if (!type_is_int(t) || !a->is_const) {
+	if (is_bad(t) || !type_is_int(t) || !a->is_const) {
 		serr(S, &a->loc, "the size of %s() must be a constant integer",
 		     call->name);
 		return false;
@@ -1645,6 +1653,26 @@ static bool walk_stable(struct sema *S)
 	return true;
 }
 
+/* Sema's guarantee to lowering, checked: with nothing reported, no
+ * expression is left with the quiet type of a reported mistake.  (One was:
+ * a map whose type hung on itself, and lowering asserted.)  The AST is at
+ * most the parser's nesting limit deep. */
+static void check_typed(struct sema *S, const struct node *n)
+{
+	for (; n && !S->errors; n = n->next) {
+		if (is_bad(n->type)) {
+			serr(S, &n->loc, "cannot work out the type of this "
+			     "expression");
+			return;
+		}
+		check_typed(S, n->cond);
+		check_typed(S, n->lhs);
+		check_typed(S, n->rhs);
+		check_typed(S, n->args);
+		check_typed(S, n->body);
+	}
+}
+
 static void publish_maps(struct sema *S)
 {
 	unsigned i, k;
@@ -1681,7 +1709,10 @@ int sema_script(struct script *s, struct diag *d)
 	sig_reserve(&S);
 
 	S.quiet = true;
-	for (i = 0; i < SEMA_MAX_WALKS; i++) {
+	/* A walk may settle only one more map of a chain (`c = b; b = a;
+	 * a = "x"` takes three), so the bound grows with the maps; it only
+	 * stops a signature that never settles (which is then an error). */
+	for (i = 0; i < SEMA_MAX_WALKS + 2 * S.nsig; i++) {
 		walk(&S);
 		if (walk_stable(&S))
 			break;
@@ -1692,6 +1723,22 @@ int sema_script(struct script *s, struct diag *d)
 	}
 	S.quiet = false;
 	walk(&S);
+	/* The reporting walk must find what its reads assumed: a map whose
+	 * type keeps changing (`x = x ? "a" : "b"` is a string only if it
+	 * is not) would give lowering reads and writes of different types. */
+	for (i = 0; !S.errors && i < S.nsig; i++) {
+		const struct msig *c = &S.cur[i];
+
+		if (S.s->maps[i]->kind < MAP_EVENTS &&
+		    !sig_equal(c, &S.known[i]))
+			serr(&S, c->val ? &c->val_loc : &c->kind_loc,
+			     "map %s: its type depends on its own value and "
+			     "never settles", S.s->maps[i]->name);
+	}
+	for (p = s->probes; p && !S.errors; p = p->next) {
+		check_typed(&S, p->pred);
+		check_typed(&S, p->body);
+	}
 	if (S.errors)
 		return -EINVAL;
 	publish_maps(&S);
