@@ -35,9 +35,13 @@ struct arch {
 	unsigned sysnr_size;		/* ... a signed integer of this size */
 	unsigned nregs;			/* named registers, for the pt_regs type */
 	const struct arch_reg { const char *name; int off; } *regs;
-	unsigned nsyscalls;		/* native (64-bit) syscall table */
+	unsigned nsyscalls;		/* native (64-bit) syscalls below 424 */
 	const struct arch_syscall *syscalls;
 };
+
+/* Syscalls from 424 on, numbered alike on every architecture. */
+extern const struct arch_syscall arch_syscalls_unified[];
+extern const unsigned arch_nsyscalls_unified;
 
 extern const struct arch *const arches[];	/* NULL-terminated */
 extern const struct arch arch_x86_64, arch_aarch64;

@@ -223,9 +223,10 @@ START_TEST(test_syscalls_unique)
 	for (const struct arch *const *ap = arches; *ap; ap++) {
 		const struct arch *a = *ap;
 
-		ck_assert_uint_gt(a->nsyscalls, 300);
+		ck_assert_uint_gt(a->nsyscalls, 250);
 		for (unsigned i = 0; i < a->nsyscalls; i++) {
 			ck_assert_int_ge(a->syscalls[i].nr, 0);
+			ck_assert_int_lt(a->syscalls[i].nr, 424);
 			for (unsigned j = 0; j < i; j++) {
 				ck_assert_int_ne(a->syscalls[i].nr,
 						 a->syscalls[j].nr);
@@ -233,6 +234,19 @@ START_TEST(test_syscalls_unique)
 						 a->syscalls[j].name);
 			}
 		}
+	}
+}
+END_TEST
+
+START_TEST(test_syscalls_unified)
+{
+	ck_assert_uint_gt(arch_nsyscalls_unified, 40);
+	for (unsigned i = 0; i < arch_nsyscalls_unified; i++) {
+		ck_assert_int_eq(arch_syscalls_unified[i].nr, 424 + (int)i);
+		for (const struct arch *const *ap = arches; *ap; ap++)
+			for (unsigned j = 0; j < (*ap)->nsyscalls; j++)
+				ck_assert_str_ne((*ap)->syscalls[j].name,
+						 arch_syscalls_unified[i].name);
 	}
 }
 END_TEST
@@ -331,6 +345,7 @@ static Suite *arch_suite(void)
 	tcase_add_test(tc, test_aarch64_layout);
 	tcase_add_test(tc, test_regs_type);
 	tcase_add_test(tc, test_syscalls_unique);
+	tcase_add_test(tc, test_syscalls_unified);
 	tcase_add_test(tc, test_syscall_nr);
 #if defined(__x86_64__)
 	tcase_add_test(tc, test_syscall_nr_host);
