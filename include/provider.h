@@ -52,6 +52,8 @@ enum pvar_kind {
 	PV_USTACK,	/* tgid << 32 | bpf_get_stackid(ctx, map, BPF_F_USER_STACK) */
 	PV_COOKIE,	/* bpf_get_attach_cookie(ctx) (5.15+): the u64 the
 			 * provider attached this target's BPF link with */
+	PV_FUNC_IP,	/* bpf_get_func_ip(ctx) (5.15+): the probed address,
+			 * without the breakpoint's offset in the saved pc */
 };
 
 struct pvar {

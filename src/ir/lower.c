@@ -977,8 +977,10 @@ static struct val pvar_load(struct lower *L, const struct pvar *pv,
 		a = (struct addr){ false, AS_KERNEL, r, pv->off };
 		return addr_load(L, &a, t, l);
 	case PV_COOKIE:
+	case PV_FUNC_IP:
 		ir_mov(L->f, IR_R1, ctx_reg(L), l);
-		ir_call(L->f, BPF_FUNC_get_attach_cookie, 1, l);
+		ir_call(L->f, pv->kind == PV_COOKIE ?
+			BPF_FUNC_get_attach_cookie : BPF_FUNC_get_func_ip, 1, l);
 		return v_reg(ret_reg(L, l), true);
 	case PV_KSTACK:
 	case PV_USTACK: {

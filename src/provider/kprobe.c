@@ -371,8 +371,14 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 		pv->type = &type_s64;
 		return 0;
 	}
+	/* The probed function.  At a kprobe the saved pc is one past the
+	 * breakpoint (vfs_read+0x1 on x86), so ask the kernel for the
+	 * function, which it knows only for a probe on the entry (6.1 gives 0
+	 * for FUNC+OFF and addresses: those keep the pc).  At a kretprobe the
+	 * pc is where the function returns to. */
 	if (!strcmp(name, "caller")) {
-		pv->kind = PV_REG;
+		pv->kind = kp->ret || kp->offset || kp->is_addr ? PV_REG :
+			   PV_FUNC_IP;
 		pv->off = arch->pc_off;
 		pv->type = &type_ksym;
 		return 0;

@@ -15,8 +15,9 @@ assert_ok
 assert_matches '^@a: [1-9]'
 assert_matches '^@n: [1-9]'
 # FUNC+OFFSET: vfs_read+5 is the instruction after the 5-byte fentry call;
-# caller is where the breakpoint hit (one byte further on x86).  regs is
-# the pt_regs the argument variables read.
+# there caller is the saved pc, one byte past the breakpoint on x86 (the
+# kernel names only entry probes' functions).  regs is the pt_regs the
+# argument variables read.
 run "$SPRY" -e 'kprobe:vfs_read+5 /comm == "dd"/ { @[caller] = count(); }
 kprobe:vfs_read /comm == "dd"/ { @regs[regs->di == arg0, regs->si == arg1] = count(); }' \
 	-c 'dd if=/dev/zero of=/dev/null bs=1 count=10'
