@@ -521,6 +521,13 @@ START_TEST(test_resolve)
 	ck_assert_int_eq(k->prov->resolve(k, "arg", &pv), -ENOENT);
 	ck_assert_int_eq(k->prov->resolve(k, "retval", &pv), -ENOENT);
 
+	/* on the entry the kernel names the function; with an offset only
+	 * the saved pc is there */
+	ck_assert_int_eq(k->prov->resolve(k, "caller", &pv), 0);
+	ck_assert_int_eq(pv.kind, PV_FUNC_IP);
+	ck_assert_int_eq(pv.type->fmt, F_KSYM);
+	k = fx_expand(&f, "kprobe", "vfs_read+5", &err);
+	ck_assert_int_eq(err, 0);
 	ck_assert_int_eq(k->prov->resolve(k, "caller", &pv), 0);
 	ck_assert_int_eq(pv.kind, PV_REG);
 	ck_assert_int_eq(pv.off, arch_x86_64.pc_off);
@@ -548,6 +555,8 @@ START_TEST(test_resolve)
 	/* argument registers are clobbered by the return */
 	ck_assert_int_eq(kr->prov->resolve(kr, "arg0", &pv), -ENOENT);
 	ck_assert_int_eq(kr->prov->resolve(kr, "caller", &pv), 0);
+	ck_assert_int_eq(pv.kind, PV_REG);
+	ck_assert_int_eq(pv.off, arch_x86_64.pc_off);
 	fx_fini(&f);
 }
 END_TEST
@@ -565,6 +574,10 @@ START_TEST(test_resolve_aarch64)
 	ck_assert_int_eq(err, 0);
 	ck_assert_int_eq(k->prov->resolve(k, "arg7", &pv), 0);
 	ck_assert_int_eq(pv.off, arch_aarch64.arg_off[7]);
+	ck_assert_int_eq(k->prov->resolve(k, "arg0", &pv), 0);
+	ck_assert_int_eq(pv.off, arch_aarch64.arg_off[0]);
+	k = fx_expand(&f, "kretprobe", "vfs_read", &err);
+	ck_assert_int_eq(err, 0);
 	ck_assert_int_eq(k->prov->resolve(k, "caller", &pv), 0);
 	ck_assert_int_eq(pv.off, arch_aarch64.pc_off);
 	fx_fini(&f);
