@@ -800,6 +800,53 @@ END_TEST
  * calls, the map value NULL-checked through a reload.  The verifier must
  * accept it and running it must give skb->len + 4 * (1 + 2 + ... + 6) (a socket
  * filter's skb->len excludes the 14-byte Ethernet header). */
+/* The in-kernel half of the verifier tests: create @p's one map (an array
+ * of one @val_size value), patch it in, load @p as a socket filter and run
+ * it @repeat times on a zeroed 64-byte packet.  Returns the map fd (the
+ * caller closes it) with the last run's return value in *retval, or -1
+ * when this host cannot do it (not root, no bpf(2)): the test is then
+ * skipped. */
+#define KRUN_PKT 64
+static int kernel_run(struct probe *p, const char *test, unsigned val_size,
+		      int repeat, uint32_t *retval)
+{
+	static char log[65536];
+	uint8_t pkt[KRUN_PKT] = { 0 };
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log,
+		    .log_size = sizeof(log), .log_level = 1);
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = pkt,
+		    .data_size_in = sizeof(pkt), .repeat = repeat);
+	int map_fd, prog_fd, err;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "%s: not root, skipped\n", test);
+		return -1;
+	}
+	map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "spry_test", 4, val_size,
+				1, NULL);
+	if (map_fd < 0 && (errno == EPERM || errno == ENOSYS)) {
+		fprintf(stderr, "%s: no bpf(2), skipped\n", test);
+		return -1;
+	}
+	ck_assert_msg(map_fd >= 0, "map create: %s", strerror(errno));
+	for (unsigned i = 0; i < p->nrelocs; i++)
+		p->insns[p->relocs[i].insn].imm = map_fd;
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "spry_test", "GPL",
+				p->insns, p->ninsns, &opts);
+	if (prog_fd < 0 || getenv("SPRY_TEST_VERBOSE")) {
+		char *d = dump_prog(p);
+
+		fprintf(stderr, "%s\n--- verifier:\n%s\n", d, log);
+		free(d);
+	}
+	ck_assert_msg(prog_fd >= 0, "verifier rejected: %s", strerror(errno));
+	err = bpf_prog_test_run_opts(prog_fd, &run);
+	ck_assert_msg(err == 0, "test run: %s", strerror(errno));
+	*retval = run.retval;
+	close(prog_fd);
+	return map_fd;
+}
+
 START_TEST(test_verifier_spills)
 {
 	struct arena *a = arena_new();
@@ -810,9 +857,8 @@ START_TEST(test_verifier_spills)
 	int ctx = ir_vreg(f), kp = ir_vreg(f), ptr = ir_vreg(f);
 	int len = ir_vreg(f), acc = ir_vreg(f), t = ir_vreg(f), v[6];
 	int key = ir_stack(f, 8, 8), out = ir_label(f), i;
-	static char log[65536];
-	uint8_t pkt[64] = { 0 };
-	int map_fd, prog_fd, err;
+	uint32_t retval;
+	int map_fd;
 
 	ir_mov(f, ctx, IR_CTX, L);
 	for (i = 0; i < 6; i++) {
@@ -863,42 +909,11 @@ START_TEST(test_verifier_spills)
 		}
 	}
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_verifier_spills: not root, skipped\n");
-		arena_free(a);
-		return;
+	map_fd = kernel_run(&p, "test_verifier_spills", 8, 1, &retval);
+	if (map_fd >= 0) {
+		ck_assert_uint_eq(retval, KRUN_PKT - 14 + 4 * 21);
+		close(map_fd);
 	}
-	map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "spry_test", 4, 8, 1, NULL);
-	if (map_fd < 0 && (errno == EPERM || errno == ENOSYS)) {
-		fprintf(stderr, "test_verifier_spills: no bpf(2), skipped\n");
-		arena_free(a);
-		return;
-	}
-	ck_assert_msg(map_fd >= 0, "map create: %s", strerror(errno));
-	for (i = 0; i < (int)p.nrelocs; i++)
-		p.insns[p.relocs[i].insn].imm = map_fd;
-	{
-		LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log,
-			    .log_size = sizeof(log), .log_level = 1);
-		LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = pkt,
-			    .data_size_in = sizeof(pkt), .repeat = 1);
-
-		prog_fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "spry_test",
-					"GPL", p.insns, p.ninsns, &opts);
-		if (prog_fd < 0 || getenv("SPRY_TEST_VERBOSE")) {
-			char *d = dump_prog(&p);
-
-			fprintf(stderr, "%s\n--- verifier:\n%s\n", d, log);
-			free(d);
-		}
-		ck_assert_msg(prog_fd >= 0, "verifier rejected: %s",
-			      strerror(errno));
-		err = bpf_prog_test_run_opts(prog_fd, &run);
-		ck_assert_msg(err == 0, "test run: %s", strerror(errno));
-		ck_assert_uint_eq(run.retval, sizeof(pkt) - 14 + 4 * 21);
-		close(prog_fd);
-	}
-	close(map_fd);
 	arena_free(a);
 }
 END_TEST
@@ -911,11 +926,9 @@ START_TEST(test_verifier_map_value)
 	struct ir_func *f = ir_new(a);
 	struct probe p = { 0 };
 	struct unit_diag ud;
-	int ptr = ir_vreg(f), n = ir_vreg(f), map_fd, prog_fd, err, i;
-	uint8_t pkt[64] = { 0 };
+	int ptr = ir_vreg(f), n = ir_vreg(f), map_fd;
 	uint64_t val[2] = { 0, 0 };
-	uint32_t key = 0;
-	static char log[16384];
+	uint32_t key = 0, retval;
 
 	ir_ldmapv(f, ptr, 0, 8, L);
 	ir_movi(f, n, 5, L);
@@ -928,44 +941,13 @@ START_TEST(test_verifier_map_value)
 	unit_diag_close(&ud);
 	ck_assert_uint_eq(p.nrelocs, 1);
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_verifier_map_value: not root, skipped\n");
-		arena_free(a);
-		return;
+	map_fd = kernel_run(&p, "test_verifier_map_value", 16, 3, &retval);
+	if (map_fd >= 0) {
+		ck_assert_int_eq(bpf_map_lookup_elem(map_fd, &key, val), 0);
+		ck_assert_uint_eq(val[0], 0);
+		ck_assert_uint_eq(val[1], 15);	/* three runs, += 5 at offset 8 */
+		close(map_fd);
 	}
-	map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "spry_test", 4, 16, 1, NULL);
-	if (map_fd < 0 && (errno == EPERM || errno == ENOSYS)) {
-		fprintf(stderr, "test_verifier_map_value: no bpf(2), skipped\n");
-		arena_free(a);
-		return;
-	}
-	ck_assert_msg(map_fd >= 0, "map create: %s", strerror(errno));
-	for (i = 0; i < (int)p.nrelocs; i++)
-		p.insns[p.relocs[i].insn].imm = map_fd;
-	{
-		LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log,
-			    .log_size = sizeof(log), .log_level = 1);
-		LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = pkt,
-			    .data_size_in = sizeof(pkt), .repeat = 3);
-
-		prog_fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "spry_test",
-					"GPL", p.insns, p.ninsns, &opts);
-		if (prog_fd < 0) {
-			char *d = dump_prog(&p);
-
-			fprintf(stderr, "%s\n--- verifier:\n%s\n", d, log);
-			free(d);
-		}
-		ck_assert_msg(prog_fd >= 0, "verifier rejected: %s",
-			      strerror(errno));
-		err = bpf_prog_test_run_opts(prog_fd, &run);
-		ck_assert_msg(err == 0, "test run: %s", strerror(errno));
-		close(prog_fd);
-	}
-	ck_assert_int_eq(bpf_map_lookup_elem(map_fd, &key, val), 0);
-	ck_assert_uint_eq(val[0], 0);
-	ck_assert_uint_eq(val[1], 15);	/* three runs, += 5 at offset 8 */
-	close(map_fd);
 	arena_free(a);
 }
 END_TEST
