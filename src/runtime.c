@@ -96,10 +96,12 @@ static bool rt_is_special(const struct probe *p, const char *name)
 	return p->prov && p->prov->name && !strcmp(p->prov->name, name);
 }
 
-/* BEGIN and END: run by us with BPF_PROG_TEST_RUN, never attached. */
+/* BEGIN and END: run by us with BPF_PROG_TEST_RUN, never attached.  By
+ * the provider contract, a provider without an attach hook is one the
+ * runtime runs itself. */
 static bool rt_is_begin_end(const struct probe *p)
 {
-	return rt_is_special(p, "BEGIN") || rt_is_special(p, "END");
+	return !p->prov || !p->prov->attach;
 }
 
 static bool rt_map_percpu(enum bpf_map_type t)
@@ -1073,11 +1075,6 @@ int rt_attach(struct runtime *rt)
 		rt->attach_end = p->next;
 		if (rt_is_begin_end(p))
 			continue;
-		if (!p->prov->attach) {
-			diag_error(rt->d, &p->loc, "the %s provider cannot "
-				   "attach probes", p->prov->name);
-			return -EOPNOTSUPP;
-		}
 		err = p->prov->attach(p, rt, rt->d);
 		if (err)
 			return err;
