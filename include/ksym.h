@@ -62,7 +62,9 @@ unsigned ksym_resolve(const struct ksym_table *t, const char *const *names,
 /* @addr as "func+0x1f", or "func" at offset 0, into @buf; NULL if unknown. */
 const char *ksym_format(const struct ksym_table *t, uint64_t addr, char *buf,
 			size_t n);
-/* struct output's ksym hook (output.h) over ksym_default(); @ctx unused. */
-const char *ksym_out_hook(void *ctx, uint64_t addr, char *buf, size_t n);
+/* struct output's ksym hook (output.h) over ksym_default(): the name into
+ * @buf, the offset into *@off; @ctx unused. */
+const char *ksym_out_hook(void *ctx, uint64_t addr, char *buf, size_t n,
+			  uint64_t *off);
 
 #endif

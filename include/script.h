@@ -33,8 +33,18 @@ enum map_kind {
 	MAP_PLAIN,	/* m[k] = v: plain hash (array when keyless) */
 	MAP_COUNT,	/* @m[k] = count() */
 	MAP_SUM,	/* @m[k] = sum(x) */
-	MAP_QUANTIZE,	/* @m[k] = quantize(x): key gets a trailing u64 bucket:
-			 * 0 for x < 1, else b with 2^(b-1) <= x < 2^b */
+	MAP_QUANTIZE,	/* @m[k] = quantize(x): ply's name for hist() */
+	MAP_HIST,	/* @m[k] = hist(x): key gets a trailing u64 bucket, as
+			 * bpftrace's: 0 for x < 0, 1 for 0, 2 for 1, then b
+			 * with 2^(b-2) <= x < 2^(b-1); value u64 count */
+	MAP_LHIST,	/* @m[k] = lhist(x, min, max, step): trailing u64 bucket
+			 * 0 for x < min, 1 + (x - min) / step, nbuckets + 1
+			 * for x >= max (lhist_* below); value u64 count */
+	MAP_MIN,	/* @m[k] = min(x) / max(x): value s64 */
+	MAP_MAX,
+	MAP_AVG,	/* @m[k] = avg(x) / stats(x): value {u64 count; s64
+			 * total}, per CPU, summed */
+	MAP_STATS,
 	/* internal maps, created for the script, never named by it */
 	MAP_EVENTS,	/* BPF_MAP_TYPE_RINGBUF (perf event array fallback) */
 	MAP_LOST,	/* array[1] of u64: events the ring buffer refused,
@@ -63,6 +73,7 @@ struct map {
 	unsigned key_size, val_size;	/* bytes, as given to BPF_MAP_CREATE */
 	unsigned *key_off;		/* offset of each user key in the key */
 	unsigned max_entries;
+	int64_t lhist_min, lhist_max, lhist_step;	/* MAP_LHIST */
 
 	int fd;				/* runtime */
 };
@@ -153,6 +164,15 @@ struct script_opts {
 	FILE *dump;		/* -S: each pass's output goes here */
 	bool perf_events;	/* events through a perf event array: for
 				 * kernels without the BPF ring buffer (< 5.8) */
+	const char *const *params;	/* positional parameters $1.. */
+	unsigned nparams;		/* $# */
+	bool unsafe;		/* --unsafe: system(), signal(), override() */
+	unsigned helper_errors;	/* -k 1, -kk 2: report failing helpers */
+	unsigned max_probes;	/* BPFTRACE_MAX_PROBES (default 512) */
+	const char **include_dirs;	/* -I, in order */
+	unsigned ninclude_dirs;
+	const char **includes;		/* --include, in order */
+	unsigned nincludes;
 };
 
 struct script {

@@ -40,6 +40,7 @@ enum type_fmt {
 	F_WALLTIME,	/* u64 boot-time ns; printed as wall-clock time */
 	F_DATALOC,	/* u32 __data_loc: len << 16 | offset into the record */
 	F_ERRNO,	/* negative values print as -ENOENT etc. (optional) */
+	F_TUPLE,	/* T_STRUCT of members "0", "1"...: a tuple, (1, a) */
 };
 
 struct member {

@@ -342,7 +342,8 @@ out:
 	return err;
 }
 
-static void rt_map_print(struct runtime *rt, const struct map *m)
+static void rt_map_print(struct runtime *rt, const struct map *m,
+			 uint64_t top, uint64_t div)
 {
 	struct out_map_data md;
 	int err = rt_map_read(rt, m, &md);
@@ -352,7 +353,7 @@ static void rt_map_print(struct runtime *rt, const struct map *m)
 			strerror(-err));
 		return;
 	}
-	out_map(rt->out, &md);
+	out_map(rt->out, &md, top, div);
 	/* The programs cannot add keys to a full hash map and drop the update
 	 * silently; a map at its limit says some were dropped.  Checking here
 	 * costs nothing per event. */
@@ -415,16 +416,18 @@ static int rt_stack_read(void *ctx, uint64_t id, bool user, uint64_t *ips,
 	unsigned n = 0, i, cap;
 
 	if (!m || m->fd < 0 || sid < 0 || (!user && (int64_t)id < 0))
-		return 0;
+		return -ENOENT;
 	key = (uint32_t)sid;
 	frames = calloc(1, m->val_size + 8);
 	if (!frames)
-		return 0;
-	if (!bpf_map_lookup_elem(m->fd, &key, frames)) {
-		cap = m->val_size / 8;
-		for (i = 0; i < cap && n < max && frames[i]; i++)
-			ips[n++] = frames[i];
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(m->fd, &key, frames)) {
+		free(frames);
+		return -ENOENT;
 	}
+	cap = m->val_size / 8;
+	for (i = 0; i < cap && n < max && frames[i]; i++)
+		ips[n++] = frames[i];
 	free(frames);
 	return (int)n;
 }
@@ -588,6 +591,16 @@ static int rt_prog_load(struct runtime *rt, struct probe *p)
 	}
 	free(log);
 	p->prog_fd = fd;
+	if (rt->opts.verbose) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		bpf_obj_get_info_by_fd(fd, &info, &len);
+		fprintf(stderr, "spry: loaded %s%s%s: program id %u, %u "
+			"instructions\n", p->prov->name,
+			p->target && *p->target ? ":" : "",
+			p->target ? p->target : "", info.id, p->ninsns);
+	}
 	return 0;
 }
 
@@ -826,7 +839,7 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 		break;
 	case EV_PRINTMAP:
 		if (ev->map)
-			rt_map_print(rt, ev->map);
+			rt_map_print(rt, ev->map, 0, 0);
 		break;
 	case EV_CLEAR:
 		if (ev->map)
@@ -954,7 +967,7 @@ static int rt_poll(struct runtime *rt, struct rt_wait *w, int ms)
 	return 0;
 }
 
-/* Report new losses; true when that must stop the trace.  With -k a flood
+/* Report new losses; true when that must stop the trace.  With -K a flood
  * keeps losing events for as long as it lasts: report at most once a second,
  * with everything lost since the last report. */
 static bool rt_lost_check(struct runtime *rt)
@@ -972,13 +985,25 @@ static bool rt_lost_check(struct runtime *rt)
 	fprintf(stderr, "spry: %llu event%s lost%s\n", now - rt->lost,
 		now - rt->lost == 1 ? "" : "s",
 		rt->opts.keep_going ? "" :
-		" (stopping; -k keeps going, -b enlarges the buffer)");
+		" (stopping; --keep-going goes on, -b enlarges the buffer)");
 	out_lost(rt->out, now - rt->lost);
 	rt->lost = now;
 	return !rt->opts.keep_going;
 }
 
 /* ---- the API ---- */
+
+/* What bpftrace's "Attaching N probes..." counts: every probe, BEGIN and
+ * END included, a multi-attach probe once per function. */
+static unsigned rt_count_probes(const struct script *s)
+{
+	const struct probe *p;
+	unsigned n = 0;
+
+	for (p = s->probes; p; p = p->next)
+		n += p->ntargets > 1 ? p->ntargets : 1;
+	return n;
+}
 
 int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	    struct diag *d)
@@ -999,6 +1024,12 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 		s->maps[i]->fd = -1;
 	for (p = s->probes; p; p = p->next)
 		p->prog_fd = -1;
+	if (s->opts.max_probes && rt_count_probes(s) > s->opts.max_probes) {
+		diag_error(d, NULL, "%u probes exceed the limit of %u "
+			   "(BPFTRACE_MAX_PROBES raises it)",
+			   rt_count_probes(s), s->opts.max_probes);
+		return -E2BIG;
+	}
 
 	libbpf_set_print(opts->verbose_log ? rt_libbpf_debug : rt_libbpf_quiet);
 	rt->ncpus = libbpf_num_possible_cpus();
@@ -1068,11 +1099,18 @@ int rt_attach(struct runtime *rt)
 	struct probe *p;
 	int err;
 
+	if (!rt->opts.quiet)
+		out_attached(rt->out, rt_count_probes(rt->s));
 	rt->attaching = true;
 	for (p = rt->s->probes; p; p = p->next) {
 		/* the failing probe is detached too: detach is safe on a
 		 * partial attach */
 		rt->attach_end = p->next;
+		if (rt->opts.verbose)
+			fprintf(stderr, "spry: attaching %s%s%s\n",
+				p->prov->name,
+				p->target && *p->target ? ":" : "",
+				p->target ? p->target : "");
 		if (rt_is_begin_end(p))
 			continue;
 		err = p->prov->attach(p, rt, rt->d);
@@ -1124,6 +1162,35 @@ static void rt_run_special(struct runtime *rt, const char *which, int *status)
 	rt_drain(rt);
 }
 
+static int rt_map_name_cmp(const void *a, const void *b)
+{
+	const struct map *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/* The maps at exit, as bpftrace prints them: two newlines, then every
+ * @-map in name order. */
+static void rt_print_maps(struct runtime *rt)
+{
+	const struct map **v = calloc(rt->s->nmaps + 1, sizeof(*v));
+	unsigned i, n = 0;
+
+	if (!v)
+		return;
+	for (i = 0; i < rt->s->nmaps; i++) {
+		const struct map *m = rt->s->maps[i];
+
+		if (m->printed && m->kind < MAP_EVENTS)
+			v[n++] = m;
+	}
+	qsort(v, n, sizeof(*v), rt_map_name_cmp);
+	out_maps_start(rt->out);
+	for (i = 0; i < n; i++)
+		rt_map_print(rt, v[i], 0, 0);
+	free(v);
+}
+
 int rt_run(struct runtime *rt)
 {
 	struct sigaction sa = { .sa_handler = rt_on_signal }, old[3];
@@ -1149,6 +1216,9 @@ int rt_run(struct runtime *rt)
 	/* BEGIN's records go out before any probe's: per-CPU perf buffers
 	 * keep no order across CPUs */
 	rt_drain(rt);
+	/* what is printed so far goes out before the command writes to the
+	 * same stdout */
+	out_flush(rt->out);
 	if (!rt->exiting && !status)
 		rt_child_release(rt);
 
@@ -1195,16 +1265,7 @@ int rt_run(struct runtime *rt)
 	if (rt_lost_check(rt) && !status)
 		status = 2;
 
-	for (i = 0, n = 0; i < rt->s->nmaps; i++) {
-		const struct map *m = rt->s->maps[i];
-
-		if (!m->printed || m->kind > MAP_QUANTIZE)
-			continue;
-		/* after a ^C the terminal shows "^C": start on a new line */
-		if (!n++ && rt_sig_stop)
-			out_break(rt->out);
-		rt_map_print(rt, m);
-	}
+	rt_print_maps(rt);
 	out_flush(rt->out);
 	if (rt->lost)
 		fprintf(stderr, "spry: %llu events lost in total\n", rt->lost);

@@ -25,8 +25,9 @@
  * Layouts the runtime decodes (see map_layout() and lower_event()):
  *   map key:    each user key at key_off[i], 8-aligned; integers are 8-byte
  *               values, strings char[N] with N rounded up to 8, zero-padded;
- *               quantize maps add a trailing u64 bucket at key_size - 8.
- *               Keyless maps (not quantize) are arrays keyed by u32 0.
+ *               quantize/hist/lhist maps add a trailing u64 bucket at
+ *               key_size - 8.  Keyless maps (not those) are arrays keyed
+ *               by u32 0.
  *   map value:  8-byte integer (count/sum/quantize: u64 per CPU), or the
  *               memory value rounded up to 8.
  *   record:     u64 event id at 0, then each argument at an 8-aligned
@@ -132,6 +133,12 @@ static int map_layout_one(struct script *s, struct map *m, struct diag *d)
 	case MAP_COUNT:
 	case MAP_SUM:
 	case MAP_QUANTIZE:
+	case MAP_HIST:
+	case MAP_LHIST:
+	case MAP_MIN:
+	case MAP_MAX:
+	case MAP_AVG:
+	case MAP_STATS:
 		break;
 	}
 
@@ -140,9 +147,11 @@ static int map_layout_one(struct script *s, struct map *m, struct diag *d)
 		m->key_off[i] = off;
 		off += map_slot(m->keys[i]);
 	}
-	if (m->kind == MAP_QUANTIZE)
+	if (m->kind == MAP_QUANTIZE || m->kind == MAP_HIST ||
+	    m->kind == MAP_LHIST)
 		off += 8;	/* the bucket */
-	m->val_size = m->kind == MAP_PLAIN ? map_slot(m->val) : 8;
+	m->val_size = m->kind == MAP_PLAIN ? map_slot(m->val) :
+		      m->kind == MAP_AVG || m->kind == MAP_STATS ? 16 : 8;
 	if (!off) {
 		/* keyless: one-entry array, no hashing, never missing */
 		m->bpf_type = m->kind == MAP_PLAIN ? BPF_MAP_TYPE_ARRAY
@@ -1902,10 +1911,10 @@ static void lower_event(struct lower *L, struct node *n)
 		ir_ja(L->f, L->ret, n->loc);
 }
 
-/* log2 bucket of @x (script.h): 0 for x < 1, else b with
- * 2^(b-1) <= x < 2^b.  A binary search that shifts x down to 0 or 1 while
- * b collects the shifts; then b + x is the bucket, 0 for x == 0 included,
- * so only a signed x needs a test up front. */
+/* hist() bucket of @x (script.h, as bpftrace's): 0 for x < 0, 1 for 0,
+ * else b with 2^(b-2) <= x < 2^(b-1).  A binary search that shifts x down
+ * to 0 or 1 while b collects the shifts from 1; then b + x is the bucket,
+ * 1 for x == 0 included, so only a signed x needs a test up front. */
 static struct val quantize_bucket(struct lower *L, struct node *x)
 {
 	static const int steps[] = { 16, 8, 4, 2, 1 };
@@ -1917,21 +1926,24 @@ static struct val quantize_bucket(struct lower *L, struct node *x)
 	if (x->is_const) {
 		int64_t k = x->cval;
 		uint64_t u = (uint64_t)k;
-		int bucket = 0;
+		int bucket = 1;
 
-		if (x->type->is_signed ? k >= 1 : u >= 1)
-			for (bucket = 1; u >> 1; u >>= 1)
+		if (x->type->is_signed && k < 0)
+			bucket = 0;
+		else if (u)
+			for (bucket = 2; u >> 1; u >>= 1)
 				bucket++;
 		return v_imm(bucket);
 	}
 	v = ex_int(L, x);
 	r = val_own(L, v, l);
 	b = new_reg(L);
-	ir_movi(L->f, b, 0, l);
 	if (x->type->is_signed) {
+		ir_movi(L->f, b, 0, l);
 		done = ir_label(L->f);
-		ir_jcci(L->f, BPF_JSLT, r, 1, done, l);
+		ir_jcci(L->f, BPF_JSLT, r, 0, done, l);
 	}
+	ir_movi(L->f, b, 1, l);
 	/* 2^32 is no 32-bit immediate: test the high half by shifting */
 	t = new_reg(L);
 	skip = ir_label(L->f);
