@@ -36,7 +36,7 @@ struct type;
 	X(UPTR,     "uptr",     1)					\
 	X(MEM,      "mem",      2)					\
 	X(STRCMP,   "strcmp",   2)					\
-	X(EXIT,     "exit",     1)					\
+	X(EXIT,     "exit",     1)	/* exit([code]) */		\
 	X(CLEAR,    "clear",    1)					\
 	X(COUNT,    "count",    0)					\
 	X(SUM,      "sum",      1)					\

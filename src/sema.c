@@ -1221,6 +1221,8 @@ static bool bad_arity(struct sema *S, struct node *n, unsigned got)
 		serr(S, &n->loc, "str() takes 1 or 2 arguments, got %u", got);
 		return true;
 	}
+	if (b == BI_EXIT && got <= 1)
+		return false;	/* exit(), as bpftrace's: status 0 */
 	if (b == BI_PRINT || b == BI_PRINTF) {
 		if (got)
 			return false;
@@ -1346,6 +1348,8 @@ static const struct type *expr_call(struct sema *S, struct node *n)
 				     "; read it with str()" : "");
 		return n->type = &type_s64;
 	case BI_EXIT:
+		if (!a)
+			return n->type = &type_void;
 		t = expr(S, a);
 		if (!is_bad(t) && !type_is_int(t))
 			serr(S, &a->loc, "exit() needs an integer, got %s",
@@ -1385,6 +1389,14 @@ static const struct type *expr_call(struct sema *S, struct node *n)
 	return n->type = &bad_type;
 }
 
+/* bpftrace's constructs the parser reads and the later passes do not
+ * compile yet: one clear error where they are written. */
+static const struct type *unsupported(struct sema *S, struct node *n)
+{
+	serr(S, &n->loc, "%s: not supported yet", ast_kind_what(n->kind));
+	return n->type = &bad_type;
+}
+
 static const struct type *expr(struct sema *S, struct node *n)
 {
 	n->is_const = false;
@@ -1412,6 +1424,13 @@ static const struct type *expr(struct sema *S, struct node *n)
 		return expr_index(S, n);
 	case N_CALL:
 		return expr_call(S, n);
+	case N_VAR:
+	case N_POSITIONAL:
+	case N_PARAMCOUNT:
+	case N_INCDEC:
+	case N_TUPLE:
+	case N_TUPLE_INDEX:
+		return unsupported(S, n);
 	default:
 		break;
 	}
@@ -1560,10 +1579,21 @@ static void stmt(struct sema *S, struct node *n)
 		expr(S, n->lhs);
 		break;
 	case N_ASSIGN:
-		stmt_assign(S, n);
+		if (n->lhs->kind == N_VAR)
+			unsupported(S, n->lhs);
+		else
+			stmt_assign(S, n);
 		break;
 	case N_DELETE:
 		stmt_delete(S, n);
+		break;
+	case N_OPASSIGN:
+	case N_WHILE:
+	case N_UNROLL:
+	case N_BREAK:
+	case N_CONTINUE:
+	case N_RETURN:
+		unsupported(S, n);
 		break;
 	default:
 		expr(S, n);

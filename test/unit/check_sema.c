@@ -1168,8 +1168,11 @@ START_TEST(test_call_errors)
 	expect_fail("fake:x { a = str(arg0, 1, 2); }", "str",
 		    "str() takes 1 or 2 arguments, got 3");
 	reset();
-	expect_fail("plain:x { exit(); }", "exit",
-		    "exit() takes 1 argument, got 0");
+	/* exit() with no code is bpftrace's exit: status 0 */
+	ck_assert_int_eq(run("plain:x { exit(); }"), 0);
+	reset();
+	expect_fail("plain:x { exit(1, 2); }", "exit",
+		    "exit() takes 1 argument, got 2");
 	reset();
 	expect_fail("plain:x { exit(comm); }", "comm",
 		    "exit() needs an integer, got char[16]");
