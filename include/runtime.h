@@ -37,6 +37,8 @@ struct rt_opts {
 	bool load_only;		/* load every program, attach nothing */
 	enum out_format format;	/* -f */
 	FILE *out;		/* NULL: stdout (tests capture it) */
+	bool out_is_file;	/* -o: bpftrace writes the two newlines before
+				 * the maps to stdout, not into the file */
 };
 
 struct runtime {

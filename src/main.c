@@ -45,7 +45,8 @@ static const char usage_text[] =
 "  -p, --pid PID        trace only process PID where the provider can\n"
 "  -q, --quiet          no \"Attaching N probes...\" line\n"
 "  -v, --verbose        say what is loaded and attached, on stderr\n"
-"  -k, -kk              report failing helper calls (-kk: reads too)\n"
+"  -k, -kk              report failing helper calls (-kk: reads too;\n"
+"                       not supported yet)\n"
 "  -f, --format FMT     output as text (default) or json (one object a line)\n"
 "  -o, --output FILE    write the trace to FILE instead of stdout\n"
 "  -B, --buffering MODE stdout buffering: line (default), full or none\n"
@@ -392,6 +393,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "spry: error: -k at most twice (-kk)\n");
 		goto fail;
 	}
+	if (s.opts.helper_errors) {
+		/* said plainly rather than accepted and ignored */
+		fprintf(stderr, "spry: error: -k/-kk (reports of failing "
+			"helper calls) is not supported yet\n");
+		goto fail;
+	}
 	ro.unbuffered = buffering == _IONBF;
 
 	if (selftest) {
@@ -464,6 +471,7 @@ int main(int argc, char **argv)
 			goto fail;
 		}
 		ro.out = out_file;
+		ro.out_is_file = true;
 	}
 	if (buffering >= 0 &&
 	    setvbuf(ro.out ? ro.out : stdout, NULL, buffering, 0)) {

@@ -1169,8 +1169,8 @@ static int rt_map_name_cmp(const void *a, const void *b)
 	return strcmp((*x)->name, (*y)->name);
 }
 
-/* The maps at exit, as bpftrace prints them: two newlines, then every
- * @-map in name order. */
+/* The maps at exit, as bpftrace prints them: two newlines (on stdout only:
+ * bpftrace's -o file has none), then every @-map in name order. */
 static void rt_print_maps(struct runtime *rt)
 {
 	const struct map **v = calloc(rt->s->nmaps + 1, sizeof(*v));
@@ -1185,7 +1185,8 @@ static void rt_print_maps(struct runtime *rt)
 			v[n++] = m;
 	}
 	qsort(v, n, sizeof(*v), rt_map_name_cmp);
-	out_maps_start(rt->out);
+	if (!rt->opts.out_is_file)
+		out_maps_start(rt->out);
 	for (i = 0; i < n; i++)
 		rt_map_print(rt, v[i], 0, 0);
 	free(v);
