@@ -403,6 +403,32 @@ static const struct type *k_str[] = { &t_str8 };
 static const struct type *k_two[] = { &t_str8, &t_s64 };
 static const unsigned off_two[] = { 0, 8 };
 
+/* out_map(@md, @top, @div) must print @text as text and @json as JSON (NULL:
+ * that format is not checked); @hooks installs the fake stack and symbol
+ * hooks. */
+static void check_map(const struct out_map_data *md, uint64_t top,
+		      uint64_t div, bool hooks, const char *text,
+		      const char *json)
+{
+	enum out_format fmts[2] = { OUT_TEXT, OUT_JSON };
+	const char *want[2] = { text, json };
+	struct cap c;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!want[i])
+			continue;
+		cap_open(&c, fmts[i]);
+		if (hooks) {
+			c.o.stack_read = fake_stack;
+			c.o.ksym = fake_ksym;
+		}
+		out_map(&c.o, md, top, div);
+		ck_assert_str_eq(cap_text(&c), want[i]);
+		cap_close(&c);
+	}
+}
+
 /* Expected texts below are bpftrace 0.17's output for the same contents. */
 
 START_TEST(map_rows_sorted)
@@ -414,26 +440,14 @@ START_TEST(map_rows_sorted)
 	uint64_t vals[3] = { 30, 10, 20 };
 	struct out_map_data md = { .m = &m, .n = 3, .key_size = 8,
 				   .val_size = 8, .keys = keys, .vals = vals };
-	struct cap c;
 
-	cap_open(&c, OUT_TEXT);
-	out_map(&c.o, &md, 0, 0);
-	ck_assert_str_eq(cap_text(&c),
-		"@calls[write]: 10\n@calls[open]: 20\n@calls[read]: 30\n");
-	cap_close(&c);
-
-	/* top keeps the largest, div divides */
-	cap_open(&c, OUT_TEXT);
-	out_map(&c.o, &md, 2, 10);
-	ck_assert_str_eq(cap_text(&c), "@calls[open]: 2\n@calls[read]: 3\n");
-	cap_close(&c);
-
-	cap_open(&c, OUT_JSON);
-	out_map(&c.o, &md, 0, 0);
-	ck_assert_str_eq(cap_text(&c),
+	check_map(&md, 0, 0, false,
+		"@calls[write]: 10\n@calls[open]: 20\n@calls[read]: 30\n",
 		"{\"type\": \"map\", \"data\": {\"@calls\": "
 		"{\"write\": 10, \"open\": 20, \"read\": 30}}}\n");
-	cap_close(&c);
+	/* top keeps the largest, div divides */
+	check_map(&md, 2, 10, false, "@calls[open]: 2\n@calls[read]: 3\n",
+		  NULL);
 }
 END_TEST
 
@@ -447,22 +461,13 @@ START_TEST(map_signed_ties_multikey)
 	int64_t vals[3] = { 5, -3, 5 };
 	struct out_map_data md = { .m = &m, .n = 3, .key_size = 16,
 				   .val_size = 8, .keys = keys, .vals = vals };
-	struct cap c;
 
-	cap_open(&c, OUT_TEXT);
-	out_map(&c.o, &md, 0, 0);
 	/* negative first; equal values ordered by key (bpftrace leaves
 	 * them in hash order) */
-	ck_assert_str_eq(cap_text(&c),
-			 "@x[a, -1]: -3\n@x[a, 1]: 5\n@x[b, 2]: 5\n");
-	cap_close(&c);
-
-	cap_open(&c, OUT_JSON);
-	out_map(&c.o, &md, 0, 0);
-	ck_assert_str_eq(cap_text(&c),
+	check_map(&md, 0, 0, false,
+		"@x[a, -1]: -3\n@x[a, 1]: 5\n@x[b, 2]: 5\n",
 		"{\"type\": \"map\", \"data\": {\"@x\": "
 		"{\"a,-1\": -3, \"a,1\": 5, \"b,2\": 5}}}\n");
-	cap_close(&c);
 }
 END_TEST
 
@@ -477,19 +482,11 @@ START_TEST(map_sort_by_key)
 	char vals[4][8] = { "c", "a", "z", "bb" };
 	struct out_map_data md = { .m = &m, .n = 4, .key_size = 8,
 				   .val_size = 8, .keys = keys, .vals = vals };
-	struct cap c;
 
-	cap_open(&c, OUT_TEXT);
-	out_map(&c.o, &md, 0, 0);
-	ck_assert_str_eq(cap_text(&c),
-			 "@s[1]: a\n@s[2]: bb\n@s[3]: c\n@s[-1]: z\n");
-	cap_close(&c);
-	cap_open(&c, OUT_JSON);
-	out_map(&c.o, &md, 0, 0);
-	ck_assert_str_eq(cap_text(&c),
+	check_map(&md, 0, 0, false,
+		"@s[1]: a\n@s[2]: bb\n@s[3]: c\n@s[-1]: z\n",
 		"{\"type\": \"map\", \"data\": {\"@s\": {\"1\": \"a\", "
 		"\"2\": \"bb\", \"3\": \"c\", \"-1\": \"z\"}}}\n");
-	cap_close(&c);
 }
 END_TEST
 
@@ -535,23 +532,12 @@ START_TEST(map_stack_key)
 	uint64_t v = 3;
 	struct out_map_data md = { .m = &m, .n = 1, .key_size = 8,
 				   .val_size = 8, .keys = &key, .vals = &v };
-	struct cap c;
 
 	/* as a key, frames are indented by 4 */
-	cap_open(&c, OUT_TEXT);
-	c.o.stack_read = fake_stack;
-	out_map(&c.o, &md, 0, 0);
-	ck_assert_str_eq(cap_text(&c),
-		"@[\n    0xffffffff81000010\n    0xffffffff81000020\n]: 3\n");
-	cap_close(&c);
-
-	cap_open(&c, OUT_JSON);
-	c.o.stack_read = fake_stack;
-	out_map(&c.o, &md, 0, 0);
-	ck_assert_str_eq(cap_text(&c),
-		"{\"type\": \"map\", \"data\": {\"@\": {\"\\n    0xffffffff81000010"
+	check_map(&md, 0, 0, true,
+		"@[\n    vfs_read+16\n    0xffffffff81000020\n]: 3\n",
+		"{\"type\": \"map\", \"data\": {\"@\": {\"\\n    vfs_read+16"
 		"\\n    0xffffffff81000020\\n\": 3}}}\n");
-	cap_close(&c);
 }
 END_TEST
 
@@ -648,17 +634,9 @@ START_TEST(map_tuple_values)
 	uint32_t k0 = 0;
 	struct out_map_data md = { .m = &m, .n = 1, .key_size = 4,
 				   .val_size = 16, .keys = &k0, .vals = &v };
-	struct cap c;
 
-	cap_open(&c, OUT_TEXT);
-	out_map(&c.o, &md, 0, 0);
-	ck_assert_str_eq(cap_text(&c), "@t: (5, x)\n");
-	cap_close(&c);
-	cap_open(&c, OUT_JSON);
-	out_map(&c.o, &md, 0, 0);
-	ck_assert_str_eq(cap_text(&c),
+	check_map(&md, 0, 0, false, "@t: (5, x)\n",
 		"{\"type\": \"map\", \"data\": {\"@t\": [5,\"x\"]}}\n");
-	cap_close(&c);
 }
 END_TEST
 
