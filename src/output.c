@@ -907,39 +907,69 @@ static int cmp_entries(const void *pa, const void *pb, void *arg)
 	return memcmp(a->key, b->key, c->ukey);
 }
 
-/* Histograms and stats are keyed by user key + bucket: gather each user
- * key's buckets into one entry.  Entries point into md and into @counts
- * (nbuckets per entry). */
-static unsigned gather(const struct out_map_data *md, struct entry *e,
-		       uint64_t *counts, unsigned nbuckets, unsigned ukey)
+/* The user keys (the bytes before the bucket) of rows @a and @b. */
+static int user_key_cmp(const struct sort_ctx *c, unsigned a, unsigned b)
 {
-	unsigned i, g, ng = 0;
+	const uint8_t *keys = c->md->keys;
 
+	return memcmp(keys + (size_t)a * c->md->key_size,
+		      keys + (size_t)b * c->md->key_size, c->ukey);
+}
+
+static int cmp_user_keys(const void *pa, const void *pb, void *arg)
+{
+	unsigned a = *(const unsigned *)pa, b = *(const unsigned *)pb;
+	int r = user_key_cmp(arg, a, b);
+
+	return r ? r : a < b ? -1 : a > b;
+}
+
+/* Histograms are keyed by user key + bucket: gather each user key's
+ * buckets into one entry, in @e.  Rows sorted by user key make each
+ * entry's rows a run, so this is n log n whatever the map; @counts is
+ * allocated here, nbuckets per entry (free it). */
+static unsigned gather(const struct sort_ctx *c, struct entry *e,
+		       uint64_t **counts, unsigned nbuckets)
+{
+	const struct out_map_data *md = c->md;
+	unsigned *idx = calloc(md->n + 1, sizeof(*idx));
+	unsigned i, ng = 0;
+
+	if (!idx)
+		abort();
+	for (i = 0; i < md->n; i++)
+		idx[i] = i;
+	qsort_r(idx, md->n, sizeof(*idx), cmp_user_keys, (void *)c);
+	for (i = 0; i < md->n; i++)
+		if (!i || user_key_cmp(c, idx[i - 1], idx[i]))
+			ng++;
+	*counts = calloc((size_t)(ng + 1) * nbuckets, sizeof(**counts));
+	if (!*counts)
+		abort();
+	ng = 0;
 	for (i = 0; i < md->n; i++) {
 		const uint8_t *k = (const uint8_t *)md->keys +
-				   (size_t)i * md->key_size;
+				   (size_t)idx[i] * md->key_size;
 		const uint8_t *v = (const uint8_t *)md->vals +
-				   (size_t)i * md->val_size;
-		uint64_t bucket = rd_u64(k + ukey);
+				   (size_t)idx[i] * md->val_size;
+		uint64_t bucket = rd_u64(k + c->ukey);
+		struct entry *g;
 
-		/* a hash of per-key groups would be linear; maps are at most
-		 * -M entries and printed once, so a sorted search is not
-		 * worth its code yet: groups are found by scanning */
-		for (g = 0; g < ng; g++)
-			if (!memcmp(e[g].key, k, ukey))
-				break;
-		if (g == ng) {
-			memset(&e[ng], 0, sizeof(e[ng]));
-			e[ng].key = k;
-			e[ng].buckets = counts + (size_t)ng * nbuckets;
-			e[ng].nbuckets = nbuckets;
+		if (!ng || memcmp(e[ng - 1].key, k, c->ukey)) {
+			g = &e[ng];
+			memset(g, 0, sizeof(*g));
+			g->key = k;
+			g->buckets = *counts + (size_t)ng * nbuckets;
+			g->nbuckets = nbuckets;
 			ng++;
 		}
+		g = &e[ng - 1];
 		if (bucket < nbuckets) {
-			e[g].buckets[bucket] += rd_u64(v);
-			e[g].count += (int64_t)rd_u64(v);
+			g->buckets[bucket] += rd_u64(v);
+			g->count += (int64_t)rd_u64(v);
 		}
 	}
+	free(idx);
 	return ng;
 }
 
@@ -1153,10 +1183,7 @@ void out_map(struct output *o, const struct out_map_data *md, uint64_t top,
 	if (hist) {
 		nbuckets = m->kind == MAP_LHIST ? out_lhist_buckets(m) + 2 :
 			   OUT_HIST_BUCKETS;
-		counts = calloc((size_t)(md->n + 1) * nbuckets, sizeof(*counts));
-		if (!counts)
-			abort();
-		ne = gather(md, e, counts, nbuckets, c.ukey);
+		ne = gather(&c, e, &counts, nbuckets);
 		for (i = 0; i < ne; i++)
 			e[i].sortval = e[i].count;
 		c.by = BY_VALUE_U;
