@@ -110,6 +110,11 @@ extern const struct type type_ustack;		/* u64, F_USTACK */
 extern const struct type type_walltime;	/* u64, F_WALLTIME */
 
 const struct type *type_int(unsigned size, bool is_signed);
+/* A type by a name the language gives it: spry's "u32", "s8", "int64",
+ * "uint16", and C's words as the parser makes them canonical ("char",
+ * "signed char", "unsigned int", "long long", "_Bool", "void"; long is 64
+ * bits, as on every BPF target).  NULL for any other name. */
+const struct type *type_builtin(const char *name);
 const struct type *type_ptr(struct arena *a, const struct type *base,
 			    enum addr_space space);
 const struct type *type_array(struct arena *a, const struct type *base,
