@@ -115,6 +115,8 @@ const struct type *type_int(unsigned size, bool is_signed);
  * "signed char", "unsigned int", "long long", "_Bool", "void"; long is 64
  * bits, as on every BPF target).  NULL for any other name. */
 const struct type *type_builtin(const char *name);
+/* The @i-th of those names (for "did you mean"), NULL past the last. */
+const char *type_builtin_name(unsigned i);
 const struct type *type_ptr(struct arena *a, const struct type *base,
 			    enum addr_space space);
 const struct type *type_array(struct arena *a, const struct type *base,

@@ -52,33 +52,42 @@ const struct type *type_int(unsigned size, bool is_signed)
 	return &type_s64;
 }
 
+/* The language's own type names: spry's, then C's words as the parser
+ * makes them canonical. */
+static const struct {
+	const char *name;
+	const struct type *type;
+} builtin_names[] = {
+	{ "u8", &type_u8 }, { "u16", &type_u16 }, { "u32", &type_u32 },
+	{ "u64", &type_u64 }, { "s8", &type_s8 }, { "s16", &type_s16 },
+	{ "s32", &type_s32 }, { "s64", &type_s64 },
+	{ "uint8", &type_u8 }, { "uint16", &type_u16 },
+	{ "uint32", &type_u32 }, { "uint64", &type_u64 },
+	{ "int8", &type_s8 }, { "int16", &type_s16 },
+	{ "int32", &type_s32 }, { "int64", &type_s64 },
+	{ "char", &type_char }, { "signed char", &type_s8 },
+	{ "unsigned char", &type_u8 }, { "short", &type_s16 },
+	{ "unsigned short", &type_u16 }, { "int", &type_s32 },
+	{ "unsigned int", &type_u32 }, { "long", &type_s64 },
+	{ "unsigned long", &type_u64 }, { "long long", &type_s64 },
+	{ "unsigned long long", &type_u64 }, { "_Bool", &type_u8 },
+	{ "void", &type_void },
+};
+
 const struct type *type_builtin(const char *name)
 {
-	static const struct {
-		const char *name;
-		const struct type *type;
-	} names[] = {
-		{ "u8", &type_u8 }, { "u16", &type_u16 }, { "u32", &type_u32 },
-		{ "u64", &type_u64 }, { "s8", &type_s8 }, { "s16", &type_s16 },
-		{ "s32", &type_s32 }, { "s64", &type_s64 },
-		{ "uint8", &type_u8 }, { "uint16", &type_u16 },
-		{ "uint32", &type_u32 }, { "uint64", &type_u64 },
-		{ "int8", &type_s8 }, { "int16", &type_s16 },
-		{ "int32", &type_s32 }, { "int64", &type_s64 },
-		{ "char", &type_char }, { "signed char", &type_s8 },
-		{ "unsigned char", &type_u8 }, { "short", &type_s16 },
-		{ "unsigned short", &type_u16 }, { "int", &type_s32 },
-		{ "unsigned int", &type_u32 }, { "long", &type_s64 },
-		{ "unsigned long", &type_u64 }, { "long long", &type_s64 },
-		{ "unsigned long long", &type_u64 }, { "_Bool", &type_u8 },
-		{ "void", &type_void },
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(name, names[i].name))
-			return names[i].type;
+	for (i = 0; i < sizeof(builtin_names) / sizeof(builtin_names[0]); i++)
+		if (!strcmp(name, builtin_names[i].name))
+			return builtin_names[i].type;
 	return NULL;
+}
+
+const char *type_builtin_name(unsigned i)
+{
+	return i < sizeof(builtin_names) / sizeof(builtin_names[0]) ?
+	       builtin_names[i].name : NULL;
 }
 
 const struct type *type_ptr(struct arena *a, const struct type *base,
