@@ -295,26 +295,34 @@ static void ast_dump_label(FILE *out, const char *label, int indent)
 	fprintf(out, "%*s%s\n", indent * 2, "", label);
 }
 
+/* " : 3", " = 1 << 3": a constant expression after a member or
+ * enumerator. */
+static void ast_dump_const(FILE *out, const char *sep, const struct node *e)
+{
+	char val[512];
+	struct sbuf sb = { val, sizeof(val), 0 };
+
+	if (!e)
+		return;
+	val[0] = '\0';
+	expr_text(&sb, e);
+	fprintf(out, "%s%s", sep, val);
+}
+
 /* The body of a struct, union or enum written in the script: a line per
  * member or enumerator, inline definitions below their member. */
 static void ast_dump_body(FILE *out, const struct ctype *t, int indent)
 {
 	const struct cdecl *f;
 	const struct cenum *e;
-	char buf[512], val[512];
-	struct sbuf sb = { val, sizeof(val), 0 };
+	char buf[512];
 
 	for (f = t->fields; f; f = f->next) {
 		const struct ctype *base = f->type;
 
 		fprintf(out, "%*sfield %s", indent * 2, "",
 			ctype_str(f->type, f->name, buf, sizeof(buf)));
-		if (f->bits) {
-			sb.len = 0;
-			val[0] = '\0';
-			expr_text(&sb, f->bits);
-			fprintf(out, " : %s", val);
-		}
+		ast_dump_const(out, " : ", f->bits);
 		fputc('\n', out);
 		while (base->kind != CT_NAME)
 			base = base->of;
@@ -322,12 +330,7 @@ static void ast_dump_body(FILE *out, const struct ctype *t, int indent)
 	}
 	for (e = t->enums; e; e = e->next) {
 		fprintf(out, "%*senumerator %s", indent * 2, "", e->name);
-		if (e->value) {
-			sb.len = 0;
-			val[0] = '\0';
-			expr_text(&sb, e->value);
-			fprintf(out, " = %s", val);
-		}
+		ast_dump_const(out, " = ", e->value);
 		fputc('\n', out);
 	}
 }

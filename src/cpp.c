@@ -215,14 +215,26 @@ static const char *d_ident(struct dcur *d, size_t *start)
 	return arena_strndup(d->c->a, d->c->in->text + b, d->pos - b);
 }
 
+static void d_error(struct dcur *d, size_t off, size_t len, const char *fmt,
+		    ...) __attribute__((format(printf, 4, 5)));
+
+/* The character @ch next (after blanks), else an error saying so. */
+static bool d_expect(struct dcur *d, char ch, const char *where)
+{
+	d_space(d);
+	if (d_ch(d) != ch) {
+		d_error(d, d->pos, 1, "expected '%c' %s", ch, where);
+		return false;
+	}
+	d->pos++;
+	return true;
+}
+
 static bool d_at_end(struct dcur *d)
 {
 	d_space(d);
 	return d->pos >= d->end;
 }
-
-static void d_error(struct dcur *d, size_t off, size_t len, const char *fmt,
-		    ...) __attribute__((format(printf, 4, 5)));
 
 static void d_error(struct dcur *d, size_t off, size_t len, const char *fmt,
 		    ...)
@@ -323,15 +335,7 @@ static bool d_primary(struct dcur *d, int64_t *v)
 	}
 	if (ch == '(') {
 		d->pos++;
-		if (!d_cond(d, v))
-			return false;
-		d_space(d);
-		if (d_ch(d) != ')') {
-			d_error(d, d->pos, 1, "expected ')' in the expression");
-			return false;
-		}
-		d->pos++;
-		return true;
+		return d_cond(d, v) && d_expect(d, ')', "in the expression");
 	}
 	if (ch >= '0' && ch <= '9')
 		return d_number(d, v);
@@ -361,15 +365,8 @@ static bool d_primary(struct dcur *d, int64_t *v)
 			d_error(d, d->pos, 1, "expected a name after 'defined'");
 			return false;
 		}
-		if (paren) {
-			d_space(d);
-			if (d_ch(d) != ')') {
-				d_error(d, d->pos, 1, "expected ')' after "
-					"'defined(%s'", name);
-				return false;
-			}
-			d->pos++;
-		}
+		if (paren && !d_expect(d, ')', "after 'defined(NAME'"))
+			return false;
 		*v = is_defined(d->c, name);
 		return true;
 	}
@@ -504,14 +501,8 @@ static bool d_cond(struct dcur *d, int64_t *v)
 		return true;
 	d->pos++;
 	d->eval = eval && *v;
-	if (!d_cond(d, &a))
+	if (!d_cond(d, &a) || !d_expect(d, ':', "in the expression"))
 		return false;
-	d_space(d);
-	if (d_ch(d) != ':') {
-		d_error(d, d->pos, 1, "expected ':' in the expression");
-		return false;
-	}
-	d->pos++;
 	d->eval = eval && !*v;
 	if (!d_cond(d, &b))
 		return false;

@@ -663,13 +663,15 @@ skip:
 	return p_expect(p, TK_RBRACE, "to end the member list");
 }
 
-/* record = ("struct" | "union") IDENT? ("{" field* "}")? */
-static bool p_record(struct parser *p, struct ctype *t)
+/* The tag and its name after "struct", "union" or "enum": true when a
+ * body follows, false when there is none (@ok says whether that is fine:
+ * it needs a name). */
+static bool p_tag(struct parser *p, struct ctype *t, enum ctype_tag tag,
+		  bool *ok)
 {
 	struct loc first = p->tok.loc;
-	bool ok;
 
-	t->tag = p_is(p, TK_UNION) ? CTAG_UNION : CTAG_STRUCT;
+	t->tag = tag;
 	p_next(p);
 	t->loc = first;
 	if (p_is(p, TK_IDENT)) {
@@ -677,14 +679,27 @@ static bool p_record(struct parser *p, struct ctype *t)
 		t->loc = loc_span(first, p->tok.loc);
 		p_next(p);
 	}
-	if (!p_is(p, TK_LBRACE)) {
-		if (t->name)
-			return true;
-		p_error_unexpected(p, t->tag == CTAG_UNION ?
+	*ok = true;
+	if (p_is(p, TK_LBRACE))
+		return true;
+	if (!t->name) {
+		p_error_unexpected(p, tag == CTAG_ENUM ?
+				   "a name or '{' after 'enum'" :
+				   tag == CTAG_UNION ?
 				   "a name or '{' after 'union'" :
 				   "a name or '{' after 'struct'");
-		return false;
+		*ok = false;
 	}
+	return false;
+}
+
+/* record = ("struct" | "union") IDENT? ("{" field* "}")? */
+static bool p_record(struct parser *p, struct ctype *t)
+{
+	bool ok;
+
+	if (!p_tag(p, t, p_is(p, TK_UNION) ? CTAG_UNION : CTAG_STRUCT, &ok))
+		return ok;
 	if (!p_enter(p, &p->tok.loc))
 		return false;
 	t->has_body = true;
@@ -698,22 +713,10 @@ static bool p_record(struct parser *p, struct ctype *t)
 static bool p_enum(struct parser *p, struct ctype *t)
 {
 	struct cenum *head = NULL, **tail = &head;
-	struct loc first = p->tok.loc;
+	bool ok;
 
-	t->tag = CTAG_ENUM;
-	p_next(p);
-	t->loc = first;
-	if (p_is(p, TK_IDENT)) {
-		t->name = p->tok.name;
-		t->loc = loc_span(first, p->tok.loc);
-		p_next(p);
-	}
-	if (!p_is(p, TK_LBRACE)) {
-		if (t->name)
-			return true;
-		p_error_unexpected(p, "a name or '{' after 'enum'");
-		return false;
-	}
+	if (!p_tag(p, t, CTAG_ENUM, &ok))
+		return ok;
 	p_next(p);
 	t->has_body = true;
 	while (!p_is(p, TK_RBRACE)) {

@@ -311,24 +311,10 @@ START_TEST(test_garbage)
 	char text[300];
 
 	for (int round = 0; round < 3000; round++) {
-		size_t len = 0, max;
 		struct pp p;
+		size_t len = unit_soup(text, sizeof(text), &seed, soup,
+				       sizeof(soup) / sizeof(soup[0]), 250, "");
 
-		seed = seed * 1103515245 + 12345;
-		max = (seed >> 16) % 250;
-		while (len < max) {
-			const char *w;
-			size_t wl;
-
-			seed = seed * 1103515245 + 12345;
-			w = soup[(seed >> 16) % (sizeof(soup) / sizeof(soup[0]))];
-			wl = strlen(w);
-			if (len + wl + 1 >= sizeof(text))
-				break;
-			memcpy(text + len, w, wl);
-			len += wl;
-		}
-		text[len] = '\0';
 		pp_run(&p, text);
 		ck_assert_uint_eq(p.out.src.len, len);
 		ck_assert(p.err == 0 || p.ud.d.errors > 0);

@@ -769,35 +769,21 @@ END_TEST
 
 START_TEST(test_ctypes_garbage)
 {
+	static const char *const soup[] = {
+		"BEGIN", "{", "}", "(", ")", "[", "]", ";", ",", "x", "1",
+		"struct", "union", "enum", "typedef", "sizeof", "offsetof", "*",
+		"&", ":", "=", "...", "int", "unsigned", "char", "const", "void",
+		"pid_t", ".", "->", "a",
+	};
 	uint32_t seed = 777;
 	char text[256];
 
 	/* token soup of C types: reported, never a crash or a hang */
 	for (int round = 0; round < 3000; round++) {
-		static const char *const soup[] = {
-			"BEGIN", "{", "}", "(", ")", "[", "]", ";", ",", "x",
-			"1", "struct", "union", "enum", "typedef", "sizeof",
-			"offsetof", "*", "&", ":", "=", "...", "int", "unsigned",
-			"char", "const", "void", "pid_t", ".", "->", "a",
-		};
-		size_t len = 0, max;
 		struct parsed p;
+		size_t len = unit_soup(text, sizeof(text), &seed, soup,
+				       sizeof(soup) / sizeof(soup[0]), 120, " ");
 
-		seed = seed * 1103515245 + 12345;
-		max = (seed >> 16) % 120;
-		while (len < max) {
-			const char *w;
-			size_t wl;
-
-			seed = seed * 1103515245 + 12345;
-			w = soup[(seed >> 16) % (sizeof(soup) / sizeof(soup[0]))];
-			wl = strlen(w);
-			if (len + wl + 1 >= sizeof(text))
-				break;
-			memcpy(text + len, w, wl);
-			len += wl;
-			text[len++] = ' ';
-		}
 		parse_text_n(&p, text, len);
 		if (p.ast)
 			free(unit_ast_dump(p.ast));
