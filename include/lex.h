@@ -91,7 +91,15 @@ struct arena;
 	X(TK_OR_ASSIGN,	"|=")			\
 	X(TK_XOR_ASSIGN, "^=")			\
 	X(TK_SHL_ASSIGN, "<<=")			\
-	X(TK_SHR_ASSIGN, ">>=")
+	X(TK_SHR_ASSIGN, ">>=")			\
+	/* C types: casts, sizeof, definitions */	\
+	X(TK_STRUCT,	"struct")		\
+	X(TK_UNION,	"union")		\
+	X(TK_ENUM,	"enum")			\
+	X(TK_TYPEDEF,	"typedef")		\
+	X(TK_SIZEOF,	"sizeof")		\
+	X(TK_OFFSETOF,	"offsetof")		\
+	X(TK_ELLIPSIS,	"...")
 
 enum tok_kind {
 #define X(k, s) k,

@@ -505,6 +505,7 @@ static const struct {
 	enum tok_kind k;
 } puncts[] = {
 	/* longest first */
+	{ "...", TK_ELLIPSIS },
 	{ "<<=", TK_SHL_ASSIGN }, { ">>=", TK_SHR_ASSIGN },
 	{ "++", TK_INC }, { "--", TK_DEC }, { "+=", TK_ADD_ASSIGN },
 	{ "-=", TK_SUB_ASSIGN }, { "*=", TK_MUL_ASSIGN },
@@ -529,6 +530,9 @@ static const struct {
 	enum tok_kind k;
 } keywords[] = {
 	{ "if", TK_IF }, { "else", TK_ELSE }, { "delete", TK_DELETE },
+	{ "struct", TK_STRUCT }, { "union", TK_UNION }, { "enum", TK_ENUM },
+	{ "typedef", TK_TYPEDEF }, { "sizeof", TK_SIZEOF },
+	{ "offsetof", TK_OFFSETOF },
 	{ "while", TK_WHILE }, { "unroll", TK_UNROLL }, { "break", TK_BREAK },
 	{ "continue", TK_CONTINUE }, { "return", TK_RETURN },
 };

@@ -209,6 +209,25 @@ static uint64_t rd_int(const struct type *t, const void *p)
 	}
 }
 
+/* A bitfield member of the record at @rec, extended by its type's
+ * signedness (bits counted from the least significant, little endian). */
+static uint64_t rd_bits(const struct member *mb, const uint8_t *rec)
+{
+	unsigned nbytes = (mb->bit_off + mb->bits + 7) / 8, i;
+	unsigned __int128 w = 0;
+	uint64_t v;
+
+	for (i = 0; i < nbytes && i < 16; i++)
+		w |= (unsigned __int128)rec[mb->off + i] << (8 * i);
+	v = (uint64_t)(w >> mb->bit_off);
+	if (mb->bits < 64) {
+		v &= (1ull << mb->bits) - 1;
+		if (mb->type->is_signed && (v >> (mb->bits - 1)))
+			v |= ~0ull << mb->bits;
+	}
+	return v;
+}
+
 static uint64_t rd_u64(const void *p)
 {
 	uint64_t v;
@@ -385,6 +404,7 @@ static void fmt_value(struct output *o, const struct type *t, const void *p,
 	}
 	switch (t->kind) {
 	case T_VOID:
+	case T_FUNC:	/* never a value: sema allows them behind pointers */
 		return;
 	case T_INT:
 		if (!is_scalar(t))
@@ -420,8 +440,8 @@ static void fmt_value(struct output *o, const struct type *t, const void *p,
 		if (t->fmt == F_TUPLE) {
 			/* text (1, a), JSON [1,"a"] */
 			ob_putc(o, json ? '[' : '(');
-			for (mb = t->members; mb; mb = mb->next) {
-				if (mb != t->members)
+			for (mb = type_members(t); mb; mb = mb->next) {
+				if (mb != type_members(t))
 					ob_puts(o, json ? "," : ", ");
 				fmt_value(o, mb->type, b + mb->off, json,
 					  indent);
@@ -431,14 +451,18 @@ static void fmt_value(struct output *o, const struct type *t, const void *p,
 		}
 		/* text { .a = 1, .b = x }, JSON { "a": 1, "b": "x" } */
 		ob_puts(o, "{ ");
-		for (mb = t->members; mb; mb = mb->next) {
-			if (mb != t->members)
+		for (mb = type_members(t); mb; mb = mb->next) {
+			if (mb != type_members(t))
 				ob_puts(o, ", ");
 			if (json)
 				ob_printf(o, "\"%s\": ", mb->name);
 			else
 				ob_printf(o, ".%s = ", mb->name);
-			fmt_value(o, mb->type, b + mb->off, json, indent);
+			if (mb->bits)
+				fmt_int(o, mb->type, rd_bits(mb, b), indent);
+			else
+				fmt_value(o, mb->type, b + mb->off, json,
+					  indent);
 		}
 		ob_puts(o, " }");
 		return;
