@@ -294,6 +294,23 @@ START_TEST(default_formats)
 	ck_assert_str_eq(val(&c, &t_tup, &tup), "(-3, abc)");
 	ck_assert_str_eq(val(&c, &t_rec, &tup), "{ .a = -3, .b = abc }");
 	ck_assert_str_eq(val(&c, &t_arr, arr), "[1,-2,3]");
+	{
+		/* bitfields: 3 bits from bit 2 (signed), 4 from bit 5 of byte
+		 * 0 into byte 1 */
+		static const struct member bf2 = { .name = "u", .type = &t_u32,
+						   .off = 0, .bit_off = 5,
+						   .bits = 4 };
+		static const struct member bf1 = {
+			.next = (struct member *)&bf2, .name = "s",
+			.type = &t_s32, .off = 0, .bit_off = 2, .bits = 3 };
+		static const struct type t_bf = { .kind = T_STRUCT, .size = 4,
+						  .align = 4,
+						  .members = (struct member *)&bf1 };
+		/* s = 0b110 (-2), u = 0b1011 (11): bits 2-4 and 5-8 */
+		uint32_t w = (6u << 2) | (11u << 5);
+
+		ck_assert_str_eq(val(&c, &t_bf, &w), "{ .s = -2, .u = 11 }");
+	}
 
 	/* walltime: boot ns + offset, local time (UTC here) */
 	c.o.boot_to_real_ns = 0;
