@@ -114,6 +114,8 @@ struct ir_insn *ir_emit(struct ir_func *f, enum ir_op op, struct loc loc);
 /* Builders used by lowering and the unit tests. */
 void ir_mov(struct ir_func *f, int dst, int a, struct loc l);
 void ir_movi(struct ir_func *f, int dst, int64_t imm, struct loc l);	/* picks LDI64 when needed */
+void ir_mov32(struct ir_func *f, int dst, int a, struct loc l);	/* dst = (u32)a */
+void ir_neg(struct ir_func *f, int dst, int a, struct loc l);	/* dst = -a */
 void ir_alu(struct ir_func *f, int code, int dst, int a, int b, struct loc l);
 void ir_alui(struct ir_func *f, int code, int dst, int a, int64_t imm, struct loc l);
 void ir_ldx(struct ir_func *f, int size, int dst, int a, int off, struct loc l);

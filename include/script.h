@@ -58,7 +58,7 @@ struct map {
 	const struct type **keys;	/* nkeys user keys */
 	const struct type *val;		/* user value type (u64 for count/sum) */
 
-	/* layout, filled by lowering (map_layout()); the runtime uses only this */
+	/* layout (layout.h: layout_maps()); the runtime uses only this */
 	enum bpf_map_type bpf_type;
 	unsigned key_size, val_size;	/* bytes, as given to BPF_MAP_CREATE */
 	unsigned *key_off;		/* offset of each user key in the key */

@@ -16,6 +16,7 @@
 #include "ast.h"
 #include "emit.h"
 #include "ir.h"
+#include "layout.h"
 #include "lower.h"
 #include "provider.h"
 #include "regalloc.h"
@@ -173,7 +174,7 @@ int compile_script(struct script *s, struct diag *d)
 		}
 	}
 
-	if (map_layout(s, d))
+	if (layout_maps(s, d))
 		return -EINVAL;
 
 	/* Keep going after a failing probe so that one run reports the

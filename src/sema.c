@@ -1608,24 +1608,18 @@ static void add_assigned(struct sema *S, const char *name)
 
 /* Names assigned anywhere as `x = v` or `x[k] = v`: these are plain maps
  * wherever they are not variables, reads included. */
-static void scan_assigned(struct sema *S, const struct node *n)
+static int assigned_visit(const struct node *n, void *ctx)
 {
-	for (; n; n = n->next) {
-		if (n->kind == N_ASSIGN) {
-			const struct node *l = n->lhs;
+	struct sema *S = ctx;
+	const struct node *l = n->lhs;
 
-			if (l->kind == N_IDENT)
-				add_assigned(S, l->name);
-			else if (l->kind == N_INDEX && l->lhs->kind == N_IDENT)
-				add_assigned(S, l->lhs->name);
-		}
-		if (n->kind == N_BLOCK)
-			scan_assigned(S, n->body);
-		if (n->kind == N_IF) {
-			scan_assigned(S, n->lhs);
-			scan_assigned(S, n->rhs);
-		}
-	}
+	if (n->kind != N_ASSIGN)
+		return 0;
+	if (l->kind == N_IDENT)
+		add_assigned(S, l->name);
+	else if (l->kind == N_INDEX && l->lhs->kind == N_IDENT)
+		add_assigned(S, l->lhs->name);
+	return 0;
 }
 
 static void walk(struct sema *S)
@@ -1655,22 +1649,15 @@ static bool walk_stable(struct sema *S)
 
 /* Sema's guarantee to lowering, checked: with nothing reported, no
  * expression is left with the quiet type of a reported mistake.  (One was:
- * a map whose type hung on itself, and lowering asserted.)  The AST is at
- * most the parser's nesting limit deep. */
-static void check_typed(struct sema *S, const struct node *n)
+ * a map whose type hung on itself, and lowering asserted.) */
+static int typed_visit(const struct node *n, void *ctx)
 {
-	for (; n && !S->errors; n = n->next) {
-		if (is_bad(n->type)) {
-			serr(S, &n->loc, "cannot work out the type of this "
-			     "expression");
-			return;
-		}
-		check_typed(S, n->cond);
-		check_typed(S, n->lhs);
-		check_typed(S, n->rhs);
-		check_typed(S, n->args);
-		check_typed(S, n->body);
-	}
+	struct sema *S = ctx;
+
+	if (!is_bad(n->type))
+		return 0;
+	serr(S, &n->loc, "cannot work out the type of this expression");
+	return 1;
 }
 
 static void publish_maps(struct sema *S)
@@ -1705,7 +1692,7 @@ int sema_script(struct script *s, struct diag *d)
 	unsigned i;
 
 	for (p = s->probes; p; p = p->next)
-		scan_assigned(&S, p->body);
+		ast_visit(p->body, assigned_visit, &S);
 	sig_reserve(&S);
 
 	S.quiet = true;
@@ -1735,10 +1722,9 @@ int sema_script(struct script *s, struct diag *d)
 			     "map %s: its type depends on its own value and "
 			     "never settles", S.s->maps[i]->name);
 	}
-	for (p = s->probes; p && !S.errors; p = p->next) {
-		check_typed(&S, p->pred);
-		check_typed(&S, p->body);
-	}
+	for (p = s->probes; p && !S.errors; p = p->next)
+		if (!ast_visit(p->pred, typed_visit, &S))
+			ast_visit(p->body, typed_visit, &S);
 	if (S.errors)
 		return -EINVAL;
 	publish_maps(&S);

@@ -137,6 +137,22 @@ void ir_mov(struct ir_func *f, int dst, int a, struct loc l)
 	in->a = a;
 }
 
+void ir_mov32(struct ir_func *f, int dst, int a, struct loc l)
+{
+	struct ir_insn *in = ir_emit(f, IR_MOV32, l);
+
+	in->dst = dst;
+	in->a = a;
+}
+
+void ir_neg(struct ir_func *f, int dst, int a, struct loc l)
+{
+	struct ir_insn *in = ir_emit(f, IR_NEG, l);
+
+	in->dst = dst;
+	in->a = a;
+}
+
 void ir_movi(struct ir_func *f, int dst, int64_t imm, struct loc l)
 {
 	struct ir_insn *in = ir_emit(f, ir_fits_s32(imm) ? IR_MOVI : IR_LDI64, l);

@@ -2,7 +2,7 @@
  *
  * Two kinds of tests: hand-built ASTs annotated as sema would annotate them
  * (so each lowering rule is tested alone), and whole scripts run through the
- * real front end (parse -> expand -> sema -> map_layout -> lower_probe).
+ * real front end (parse -> expand -> sema -> layout_maps -> lower_probe).
  * Assertions are on instruction sequences (op, code, imm) and on the IR dump.
  */
 #include <errno.h>
@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "ir.h"
+#include "layout.h"
 #include "lower.h"
 #include "provider.h"
 #include "script.h"
@@ -199,7 +200,7 @@ static int fx_lower(struct fx *x, struct node *pred, struct node *body)
 	x->p->loc = at(x, 1, 1);
 	x->p->pred = pred;
 	x->p->body = body;
-	err = map_layout(&x->s, &x->ud.d);
+	err = layout_maps(&x->s, &x->ud.d);
 	if (err)
 		return err;
 	return lower_probe(&x->s, x->p, &x->ud.d);
@@ -311,7 +312,7 @@ static void check_shape(const struct ir_func *f)
 
 /* ---- front end ---- */
 
-/* parse -> expand -> sema -> map_layout -> lower every probe; 0 or the
+/* parse -> expand -> sema -> layout_maps -> lower every probe; 0 or the
  * first error. */
 static int fe(struct fx *x, const char *text)
 {
@@ -349,7 +350,7 @@ static int fe(struct fx *x, const char *text)
 	err = sema_script(&x->s, &x->ud.d);
 	if (err)
 		return err;
-	err = map_layout(&x->s, &x->ud.d);
+	err = layout_maps(&x->s, &x->ud.d);
 	if (err)
 		return err;
 	for (p = x->s.probes; p; p = p->next) {
@@ -384,7 +385,7 @@ START_TEST(layout_user_maps)
 	c = umap(&x, "@c", MAP_COUNT, &type_u64, 0);
 	v = umap(&x, "v", MAP_PLAIN, type_string(x.s.arena, 16), 0);
 	s = umap(&x, "@s", MAP_SUM, &type_s64, 1, type_string(x.s.arena, 16));
-	ck_assert_int_eq(map_layout(&x.s, &x.ud.d), 0);
+	ck_assert_int_eq(layout_maps(&x.s, &x.ud.d), 0);
 
 	ck_assert_int_eq(h->bpf_type, BPF_MAP_TYPE_HASH);
 	ck_assert_uint_eq(h->key_size, 24);	/* 8 + roundup(13, 8) */
@@ -423,7 +424,7 @@ START_TEST(layout_internal_and_opts)
 	ev = script_events_map(&x.s);
 	lost = script_lost_map(&x.s);
 	st = script_stacks_map(&x.s);
-	ck_assert_int_eq(map_layout(&x.s, &x.ud.d), 0);
+	ck_assert_int_eq(layout_maps(&x.s, &x.ud.d), 0);
 	ck_assert_uint_eq(h->max_entries, 100);
 	ck_assert_int_eq(ev->bpf_type, BPF_MAP_TYPE_RINGBUF);
 	ck_assert_uint_eq(ev->max_entries, 1 << 20);
@@ -450,7 +451,7 @@ START_TEST(layout_key_too_big)
 	     type_string(x.s.arena, 200));
 	umap(&x, "@big", MAP_PLAIN, &type_u64, 2, type_string(x.s.arena, 260),
 	     type_string(x.s.arena, 250));
-	ck_assert_int_eq(map_layout(&x.s, &x.ud.d), -E2BIG);
+	ck_assert_int_eq(layout_maps(&x.s, &x.ud.d), -E2BIG);
 	ck_assert_msg(strstr(unit_diag_text(&x.ud), "map @big: its key (520 "
 			     "bytes) and value (8 bytes) do not fit"), "%s",
 		      unit_diag_text(&x.ud));
