@@ -30,6 +30,7 @@ struct arena;
 struct type;
 struct map;
 struct pvar;
+struct builtin;
 
 enum node_kind {
 	/* expressions */
@@ -105,7 +106,8 @@ struct node {
 	const struct type *type;	/* every expression */
 	struct map *map;		/* N_MAP, N_INDEX/N_IDENT naming a map,
 					 * map-valued call args (clear/print) */
-	int builtin;			/* N_IDENT/N_CALL: enum builtin, 0 = none */
+	const struct builtin *builtin;	/* N_IDENT/N_CALL: its row (builtin.h),
+					 * NULL = none */
 	const struct pvar *pvar;	/* N_IDENT or N_MEMBER that is a provider
 					 * variable (see provider.h) */
 	bool is_const;			/* folded: value in cval */

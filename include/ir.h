@@ -50,6 +50,8 @@ struct arena;
 	X(ALU,    "alu",    1, 1, 1, 0)		/* dst = a <alu> b */		\
 	X(ALUI,   "alui",   1, 1, 0, IR_F_IMM)	/* dst = a <alu> imm */		\
 	X(NEG,    "neg",    1, 1, 0, 0)		/* dst = -a */			\
+	X(BSWAP,  "bswap",  1, 1, 0, IR_F_IMM)	/* dst = a's low imm bits	\
+						 * (16, 32, 64) reversed */	\
 	X(LDX,    "ldx",    1, 1, 0, IR_F_MEM)	/* dst = *(size *)(a + off) */	\
 	X(STX,    "stx",    0, 1, 1, IR_F_MEM)	/* *(size *)(a + off) = b */	\
 	X(ST,     "st",     0, 1, 0, IR_F_MEM | IR_F_IMM) /* *(a + off) = imm */ \
@@ -116,6 +118,8 @@ void ir_mov(struct ir_func *f, int dst, int a, struct loc l);
 void ir_movi(struct ir_func *f, int dst, int64_t imm, struct loc l);	/* picks LDI64 when needed */
 void ir_mov32(struct ir_func *f, int dst, int a, struct loc l);	/* dst = (u32)a */
 void ir_neg(struct ir_func *f, int dst, int a, struct loc l);	/* dst = -a */
+/* dst = the low @bits (16, 32, 64) of a, bytes reversed, zero-extended */
+void ir_bswap(struct ir_func *f, int dst, int a, int bits, struct loc l);
 void ir_alu(struct ir_func *f, int code, int dst, int a, int b, struct loc l);
 void ir_alui(struct ir_func *f, int code, int dst, int a, int64_t imm, struct loc l);
 void ir_ldx(struct ir_func *f, int size, int dst, int a, int off, struct loc l);

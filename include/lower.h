@@ -38,6 +38,7 @@ struct map;
 struct node;
 struct pvar;
 struct ir_func;
+struct builtin;
 
 int lower_probe(struct script *s, struct probe *p, struct diag *d);
 
@@ -241,8 +242,6 @@ struct val lower_map_int(struct lower *L, struct node *n);
 bool lower_comm_cached(struct lower *L, const struct node *n);
 /* Does @n use a map keyed by comm alone (which can use the buffer)? */
 bool lower_comm_key_use(const struct node *n);
-/* strcmp(a, b): <0, 0, >0 as the first differing bytes' difference. */
-struct val lower_strcmp(struct lower *L, struct node *n);
 /* String equality: jump to @ne at the first difference, to @eq at a
  * common NUL, fall through when all compared bytes are equal. */
 void lower_str_equal(struct lower *L, struct node *a, struct node *b,
@@ -254,7 +253,7 @@ bool lower_str_eq_operands(const struct node *n, struct node **a,
 /* lower_int.c */
 /* Count the builtin variables @tree mentions (for reuse). */
 void lower_count_vars(struct lower *L, const struct node *tree);
-unsigned lower_var_uses(struct lower *L, int b);
+unsigned lower_var_uses(struct lower *L, const struct builtin *b);
 /* An integer or pointer expression.  Whatever it put on the stack is dead
  * once its value is in a register. */
 struct val lower_int(struct lower *L, struct node *n);

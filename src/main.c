@@ -15,6 +15,7 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "builtin.h"
 #include "diag.h"
 #include "provider.h"
 #include "runtime.h"
@@ -58,17 +59,17 @@ static const char usage_text[] =
 "  @name[keys] = count() | sum(x) | quantize(x) | expr;  map[keys] = expr;\n"
 "  if (expr) stmt [else stmt]; delete map[keys]; printf(\"fmt\", ...);\n"
 "  print(...); exit(code); clear(@m); print(@m);\n"
-"  variables: pid kpid/tid uid gid comm/execname cpu time/nsecs walltime,\n"
-"             and the provider's (data/args, arg0.., retval, regs, stack)\n"
-"  functions: str(p[, n]) uptr(p) mem(p, n) strcmp(a, b) dyn(field)\n"
+"  and the provider's variables (data/args, arg0.., retval, regs, stack)\n"
 "\n"
-"providers:\n";
+"builtins:\n";
 
 static void usage(FILE *out)
 {
 	const struct provider *const *pp;
 
 	fputs(usage_text, out);
+	builtin_help(out);
+	fputs("\nproviders:\n", out);
 	for (pp = providers; *pp; pp++) {
 		const char *const *al;
 		int n = fprintf(out, "  %s", (*pp)->name);

@@ -24,6 +24,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "builtin.h"
 #include "provider.h"
 #include "script.h"
 #include "sema.h"
@@ -32,78 +33,6 @@
 #define SEMA_MAX_WALKS		16
 #define SEMA_MAX_BUF		65535	/* str()/mem() sizes, bytes */
 #define SEMA_DEFAULT_STR	64
-
-/* ---- builtins ---- */
-
-static const struct {
-	const char *name;
-	int nargs;
-} builtins[] = {
-	[BI_NONE] = { "", 0 },
-#define X(id, name, nargs) [BI_##id] = { name, nargs },
-	BUILTINS(X)
-#undef X
-};
-
-static const struct {
-	const char *alias;
-	enum builtin b;
-} builtin_aliases[] = {
-	{ "tid", BI_KPID },
-	{ "execname", BI_COMM },
-	{ "nsecs", BI_TIME },
-};
-
-const char *builtin_name(enum builtin b)
-{
-	if ((unsigned)b >= BI_COUNT_)
-		return "?";
-	return builtins[b].name;
-}
-
-static bool builtin_is_var(enum builtin b)
-{
-	return b >= BI_PID && b <= BI_WALLTIME;
-}
-
-static enum builtin builtin_lookup(const char *name)
-{
-	unsigned i;
-
-	for (i = 1; i < BI_COUNT_; i++)
-		if (!strcmp(builtins[i].name, name))
-			return i;
-	for (i = 0; i < sizeof(builtin_aliases) / sizeof(builtin_aliases[0]); i++)
-		if (!strcmp(builtin_aliases[i].alias, name))
-			return builtin_aliases[i].b;
-	return BI_NONE;
-}
-
-static const struct type comm_type = {
-	.kind = T_ARRAY, .size = 16, .align = 1, .base = &type_char, .len = 16,
-};
-
-static const struct type *builtin_var_type(enum builtin b)
-{
-	switch (b) {
-	case BI_PID:
-	case BI_KPID:
-	case BI_UID:
-	case BI_GID:
-	case BI_CPU:
-		return &type_u32;
-	case BI_COMM:
-		return &comm_type;
-	case BI_TIME:
-		return &type_u64;
-	case BI_WALLTIME:
-		return &type_walltime;
-	default:
-		break;
-	}
-	assert(0 && "not a builtin variable");
-	return &type_s64;
-}
 
 /* The type of an expression sema already reported: operations on it stay
  * quiet, so one mistake makes one message. */
@@ -114,6 +43,16 @@ static const struct type bad_type = {
 static bool is_bad(const struct type *t)
 {
 	return t == &bad_type;
+}
+
+const struct type *sema_bad(void)
+{
+	return &bad_type;
+}
+
+bool sema_is_bad(const struct type *t)
+{
+	return is_bad(t);
 }
 
 /* ---- state ---- */
@@ -235,18 +174,20 @@ static const char *loc_str(struct sema *S, const struct loc *l)
 			    l->line, l->col);
 }
 
-/* Offer the builtin variables (vars) or functions (!vars) to @sg. */
+/* Offer the builtin variables (vars) or the others (!vars) to @sg, names
+ * before aliases. */
 static void suggest_builtins(struct suggest *sg, bool vars)
 {
-	unsigned i;
+	const struct builtin *const *b;
+	const char *const *al;
 
-	for (i = 1; i < BI_COUNT_; i++)
-		if (builtin_is_var(i) == vars)
-			suggest_try(sg, builtins[i].name);
-	if (vars)
-		for (i = 0; i < sizeof(builtin_aliases) /
-		     sizeof(builtin_aliases[0]); i++)
-			suggest_try(sg, builtin_aliases[i].alias);
+	for (b = builtins; *b; b++)
+		if (((*b)->kind == BK_VAR) == vars)
+			suggest_try(sg, (*b)->name);
+	for (b = builtins; *b; b++)
+		if (((*b)->kind == BK_VAR) == vars)
+			for (al = (*b)->aliases; al && *al; al++)
+				suggest_try(sg, *al);
 }
 
 /* ---- maps: signatures and unification ---- */
@@ -287,25 +228,22 @@ static struct map *map_get(struct sema *S, const char *name, struct loc loc)
 	return m;
 }
 
-static const char *kind_str(enum map_kind k)
+/* "a value", or the aggregation that makes a map of this kind. */
+static const char *kind_str(struct sema *S, enum map_kind k)
 {
-	switch (k) {
-	case MAP_PLAIN:
+	const struct builtin *const *b;
+
+	if (k == MAP_PLAIN)
 		return "a value";
-	case MAP_COUNT:
-		return "count()";
-	case MAP_SUM:
-		return "sum()";
-	case MAP_QUANTIZE:
-		return "quantize()";
-	default:
-		return "an internal map";
-	}
+	for (b = builtins; *b; b++)
+		if ((*b)->kind == BK_AGG && (*b)->map_kind == k)
+			return arena_printf(S->a, "%s()", (*b)->name);
+	return "an internal map";
 }
 
 static bool kind_is_agg(enum map_kind k)
 {
-	return k == MAP_COUNT || k == MAP_SUM || k == MAP_QUANTIZE;
+	return k != MAP_PLAIN && k < MAP_EVENTS;
 }
 
 /* How a value is stored in a map: ints (and pointers, as addresses) in 8
@@ -448,7 +386,7 @@ static void map_use(struct sema *S, struct node *n, const char *name,
 			c->kind_loc = *val_loc;
 		} else if (c->kind != kind) {
 			serr(S, val_loc, "map %s is assigned %s here, %s at %s",
-			     m->name, kind_str(kind), kind_str(c->kind),
+			     m->name, kind_str(S, kind), kind_str(S, c->kind),
 			     loc_str(S, &c->kind_loc));
 			n->type = val;
 			return;
@@ -481,7 +419,7 @@ static void map_use(struct sema *S, struct node *n, const char *name,
 	}
 	if (use == USE_READ && kind_is_agg(k->kind)) {
 		serr(S, &n->loc, "cannot read %s map %s: its value is per-CPU; "
-		     "print it instead", kind_str(k->kind), m->name);
+		     "print it instead", kind_str(S, k->kind), m->name);
 		n->type = &bad_type;
 		return;
 	}
@@ -511,17 +449,29 @@ static bool sig_equal(const struct msig *a, const struct msig *b)
 
 /* ---- names ---- */
 
+static void not_here(struct sema *S, const struct node *n,
+		     const struct builtin *b)
+{
+	serr(S, &n->loc, "%s%s is not available in %s probes", b->name,
+	     b->kind == BK_VAR ? "" : "()", S->p->prov->name);
+}
+
 /* Resolve @name as a builtin or provider variable of the current probe;
  * fills n->builtin / n->pvar / n->type and returns true if it is one. */
 static bool resolve_var(struct sema *S, struct node *n, const char *name)
 {
 	const struct provider *prov = S->p->prov;
-	enum builtin b = builtin_lookup(name);
+	const struct builtin *b = builtin_find(name);
 	struct pvar pv, *copy;
 
-	if (b && builtin_is_var(b)) {
+	if (b && b->kind == BK_VAR) {
 		n->builtin = b;
-		n->type = builtin_var_type(b);
+		if (!builtin_allowed(b, prov)) {
+			not_here(S, n, b);
+			n->type = &bad_type;
+			return true;
+		}
+		n->type = b->check ? b->check(S, n) : b->type;
 		return true;
 	}
 	memset(&pv, 0, sizeof(pv));
@@ -662,7 +612,7 @@ static const struct type *expr_ident(struct sema *S, struct node *n)
 		map_use(S, n, n->name, NULL, USE_READ, MAP_PLAIN, NULL, NULL);
 		return n->type;
 	}
-	if (builtin_lookup(n->name)) {
+	if (builtin_find(n->name)) {
 		serr(S, &n->loc, "'%s' is a function; call it as %s(...)",
 		     n->name, n->name);
 		n->type = &bad_type;
@@ -971,13 +921,13 @@ static const struct type *expr_member(struct sema *S, struct node *n)
 static bool index_is_map(struct sema *S, struct node *n)
 {
 	struct node *id = n->lhs;
+	const struct builtin *b;
 	struct pvar pv;
-	enum builtin b;
 
 	if (id->kind != N_IDENT)
 		return false;
-	b = builtin_lookup(id->name);
-	if (b && builtin_is_var(b))
+	b = builtin_find(id->name);
+	if (b && b->kind == BK_VAR)
 		return false;
 	if (S->p->prov && S->p->prov->resolve &&
 	    S->p->prov->resolve(S->p, id->name, &pv) == 0)
@@ -1035,13 +985,44 @@ static const struct type *expr_index(struct sema *S, struct node *n)
 	return n->type = &bad_type;
 }
 
-/* A map named as a whole (print(@m), clear(@m)): @m without keys, or a
- * keyless plain map name. */
-static bool is_map_mention(struct sema *S, const struct node *a)
+/* ---- the toolkit of builtins' typing hooks (sema.h) ---- */
+
+const struct type *sema_expr(struct sema *S, struct node *n)
+{
+	return expr(S, n);
+}
+
+void sema_error(struct sema *S, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = arena_vprintf(S->a, fmt, ap);
+	va_end(ap);
+	serr(S, loc, "%s", msg);
+}
+
+const char *sema_type_name(struct sema *S, const struct type *t)
+{
+	return tname(S, t);
+}
+
+struct arena *sema_arena(const struct sema *S)
+{
+	return S->a;
+}
+
+unsigned sema_str_size(const struct sema *S)
+{
+	return S->str_size;
+}
+
+bool sema_map_mention(struct sema *S, const struct node *a)
 {
 	if (a->kind == N_MAP && !a->args)
 		return true;
-	if (a->kind == N_IDENT && !builtin_lookup(a->name) &&
+	if (a->kind == N_IDENT && !builtin_find(a->name) &&
 	    is_assigned(S, a->name)) {
 		struct pvar pv;
 
@@ -1051,14 +1032,14 @@ static bool is_map_mention(struct sema *S, const struct node *a)
 	return false;
 }
 
-static void whole_map(struct sema *S, struct node *call, struct node *a)
+void sema_whole_map(struct sema *S, struct node *call, struct node *a)
 {
 	map_use(S, a, a->name, NULL, USE_WHOLE, MAP_PLAIN, NULL, NULL);
 	a->type = &type_void;
 	call->map = a->map;
 }
 
-static unsigned count_args(const struct node *a)
+unsigned sema_count_args(const struct node *a)
 {
 	unsigned n = 0;
 
@@ -1067,14 +1048,13 @@ static unsigned count_args(const struct node *a)
 	return n;
 }
 
-static bool printable(const struct type *t)
+bool sema_printable(const struct type *t)
 {
 	return t->kind == T_INT || t->kind == T_PTR || t->kind == T_ARRAY;
 }
 
-/* A constant size argument of str()/mem(). */
-static bool const_size(struct sema *S, struct node *call, struct node *a,
-		       unsigned *size)
+bool sema_const_size(struct sema *S, struct node *call, struct node *a,
+		     unsigned *size)
 {
 	unsigned errors = S->errors;
 	const struct type *t = expr(S, a);
@@ -1099,148 +1079,36 @@ static bool const_size(struct sema *S, struct node *call, struct node *a,
 	return true;
 }
 
-static bool is_conv_flag(char c)
-{
-	return c && strchr("-+ #0", c);
-}
+/* ---- calls ---- */
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Check one conversion against its argument's type. */
-static void check_conv(struct sema *S, char c, const char *spec,
-		       struct node *a)
-{
-	const struct type *t = a->type;
-
-	if (is_bad(t))
-		return;
-	switch (c) {
-	case 's':
-		if (t->kind == T_ARRAY && t->base->kind == T_INT &&
-		    t->base->size == 1)
-			return;
-		if (t->kind == T_PTR)
-			serr(S, &a->loc, "%s needs a string, got %s; read it "
-			     "with str()", spec, tname(S, t));
-		else
-			serr(S, &a->loc, "%s needs a string, got %s", spec,
-			     tname(S, t));
-		return;
-	case 'p':
-		if (type_is_scalar(t))
-			return;
-		serr(S, &a->loc, "%s needs a pointer, got %s", spec,
-		     tname(S, t));
-		return;
-	case 'v':
-		if (printable(t))
-			return;
-		serr(S, &a->loc, "%s cannot print %s", spec, tname(S, t));
-		return;
-	default:
-		if (type_is_int(t))
-			return;
-		if (t->kind == T_PTR)
-			serr(S, &a->loc, "%s needs an integer, got %s; use %%p",
-			     spec, tname(S, t));
-		else
-			serr(S, &a->loc, "%s needs an integer, got %s", spec,
-			     tname(S, t));
-		return;
-	}
-}
-
-/* printf's format: %[flags][width][.prec][len]conv with conv one of
- * d i o u x X c s p v, or %%; arguments checked in order. */
-static void check_printf(struct sema *S, struct node *call)
-{
-	struct node *fmt = call->args, *a = fmt->next;
-	const char *f = fmt->str;
-	unsigned len = fmt->len, i, nconv = 0, nargs = count_args(a);
-
-	for (i = 0; i < len; i++) {
-		unsigned start = i;
-		const char *spec;
-
-		if (f[i] != '%')
-			continue;
-		if (++i < len && f[i] == '%')
-			continue;
-		while (i < len && is_conv_flag(f[i]))
-			i++;
-		while (i < len && is_digit(f[i]))
-			i++;
-		if (i < len && f[i] == '.')
-			for (i++; i < len && is_digit(f[i]); i++)
-				;
-		while (i < len && f[i] && strchr("hlzjt", f[i]))
-			i++;
-		if (i >= len) {
-			serr(S, &fmt->loc, "incomplete conversion '%.*s' at "
-			     "the end of the format", (int)(len - start),
-			     f + start);
-			return;
-		}
-		spec = arena_strndup(S->a, f + start, i - start + 1);
-		if (f[i] == '*') {
-			serr(S, &fmt->loc, "'*' widths are not supported in "
-			     "printf formats");
-			return;
-		}
-		if (!f[i] || !strchr("diouxXcspv", f[i])) {
-			serr(S, &fmt->loc, "unknown conversion '%s' in the "
-			     "format", spec);
-			return;
-		}
-		nconv++;
-		if (a) {
-			check_conv(S, f[i], spec, a);
-			a = a->next;
-		}
-	}
-	if (nconv > nargs)
-		serr(S, &fmt->loc, "the format has %u conversion%s but %u "
-		     "argument%s follow%s", nconv, nconv == 1 ? "" : "s",
-		     nargs, nargs == 1 ? "" : "s", nargs == 1 ? "s" : "");
-	else if (a)
-		serr(S, &a->loc, "argument %u of printf() has no conversion in "
-		     "the format", nconv + 2);
-}
-
+/* The row's argument count, worded for the error. */
 static bool bad_arity(struct sema *S, struct node *n, unsigned got)
 {
-	enum builtin b = n->builtin;
-	int want = builtins[b].nargs;
+	const struct builtin *b = n->builtin;
 
-	if (b == BI_STR) {
-		if (got == 1 || got == 2)
-			return false;
-		serr(S, &n->loc, "str() takes 1 or 2 arguments, got %u", got);
-		return true;
-	}
-	if (b == BI_PRINT || b == BI_PRINTF) {
-		if (got)
-			return false;
-		serr(S, &n->loc, "%s() needs at least one argument",
-		     builtins[b].name);
-		return true;
-	}
-	if ((int)got == want)
+	if ((int)got >= b->min_args && (b->max_args < 0 ||
+					(int)got <= b->max_args))
 		return false;
-	serr(S, &n->loc, "%s() takes %d argument%s, got %u", builtins[b].name,
-	     want, want == 1 ? "" : "s", got);
+	if (b->max_args < 0)
+		serr(S, &n->loc, "%s() needs at least %s argument%s", b->name,
+		     b->min_args == 1 ? "one" :
+		     arena_printf(S->a, "%d", b->min_args),
+		     b->min_args == 1 ? "" : "s");
+	else if (b->min_args == b->max_args)
+		serr(S, &n->loc, "%s() takes %d argument%s, got %u", b->name,
+		     b->min_args, b->min_args == 1 ? "" : "s", got);
+	else
+		serr(S, &n->loc, "%s() takes %d %s %d arguments, got %u",
+		     b->name, b->min_args,
+		     b->max_args == b->min_args + 1 ? "or" : "to", b->max_args,
+		     got);
 	return true;
 }
 
 static const struct type *expr_call(struct sema *S, struct node *n)
 {
-	enum builtin b = builtin_lookup(n->name);
+	const struct builtin *b = builtin_find(n->name);
 	struct node *a = n->args, *k;
-	const struct type *t;
-	unsigned size;
 
 	if (!b) {
 		struct suggest sg;
@@ -1259,130 +1127,34 @@ static const struct type *expr_call(struct sema *S, struct node *n)
 			expr(S, k);
 		return n->type = &bad_type;
 	}
-	if (builtin_is_var(b)) {
+	if (b->kind == BK_VAR) {
 		serr(S, &n->loc, "'%s' is a variable, not a function", n->name);
 		return n->type = &bad_type;
 	}
 	n->builtin = b;
-	if (bad_arity(S, n, count_args(a))) {
+	if (bad_arity(S, n, sema_count_args(a))) {
 		for (k = a; k; k = k->next)
-			if (!is_map_mention(S, k))
+			if (!sema_map_mention(S, k))
 				expr(S, k);
 		return n->type = &bad_type;
 	}
-
-	switch (b) {
-	case BI_PRINT:
-		if (!a->next && is_map_mention(S, a)) {
-			whole_map(S, n, a);
-			return n->type = &type_void;
-		}
-		for (k = a; k; k = k->next) {
-			t = expr(S, k);
-			if (!is_bad(t) && !printable(t))
-				serr(S, &k->loc, "print() cannot print %s",
-				     tname(S, t));
-		}
-		return n->type = &type_void;
-	case BI_PRINTF:
-		if (a->kind != N_STR) {
-			serr(S, &a->loc, "printf() needs a literal format "
-			     "string");
-			for (k = a; k; k = k->next)
+	if (!builtin_allowed(b, S->p->prov)) {
+		not_here(S, n, b);
+		for (k = a; k; k = k->next)
+			if (!sema_map_mention(S, k))
 				expr(S, k);
-			return n->type = &type_void;
-		}
-		for (k = a; k; k = k->next)
-			expr(S, k);
-		check_printf(S, n);
-		return n->type = &type_void;
-	case BI_STR:
-		t = expr(S, a);
-		size = S->str_size;
-		if (a->next && !const_size(S, n, a->next, &size))
-			return n->type = &bad_type;
-		if (is_bad(t))
-			return n->type = &bad_type;
-		if (type_is_string(t))
-			return n->type = t;	/* already a string */
-		if (t->kind == T_ARRAY && t->base->kind == T_INT &&
-		    t->base->size == 1)
-			return n->type = type_string(S->a, t->len);
-		if (!type_is_scalar(t)) {
-			serr(S, &a->loc, "str() needs a pointer or an address, "
-			     "got %s", tname(S, t));
-			return n->type = &bad_type;
-		}
-		return n->type = type_string(S->a, size);
-	case BI_UPTR:
-		t = expr(S, a);
-		if (is_bad(t))
-			return n->type = &bad_type;
-		if (t->kind == T_PTR)
-			return n->type = type_ptr(S->a, t->base, AS_USER);
-		if (t->kind == T_INT)
-			return n->type = type_ptr(S->a, &type_void, AS_USER);
-		serr(S, &a->loc, "uptr() needs a pointer or an address, got %s",
-		     tname(S, t));
 		return n->type = &bad_type;
-	case BI_MEM:
-		t = expr(S, a);
-		if (!const_size(S, n, a->next, &size) || is_bad(t))
-			return n->type = &bad_type;
-		if (!type_is_scalar(t)) {
-			serr(S, &a->loc, "mem() needs a pointer or an address, "
-			     "got %s", tname(S, t));
-			return n->type = &bad_type;
-		}
-		return n->type = type_array(S->a, &type_u8, size);
-	case BI_STRCMP:
-		t = expr(S, a);
-		expr(S, a->next);
-		for (k = a; k; k = k->next)
-			if (!is_bad(k->type) && !type_is_string(k->type))
-				serr(S, &k->loc, "strcmp() compares strings, "
-				     "got %s%s", tname(S, k->type),
-				     k->type->kind == T_PTR ?
-				     "; read it with str()" : "");
-		return n->type = &type_s64;
-	case BI_EXIT:
-		t = expr(S, a);
-		if (!is_bad(t) && !type_is_int(t))
-			serr(S, &a->loc, "exit() needs an integer, got %s",
-			     tname(S, t));
-		return n->type = &type_void;
-	case BI_CLEAR:
-		if (!is_map_mention(S, a)) {
-			serr(S, &a->loc, "clear() needs a map, as in clear(@m)");
-			expr(S, a);
-			return n->type = &type_void;
-		}
-		whole_map(S, n, a);
-		return n->type = &type_void;
-	case BI_COUNT:
-	case BI_SUM:
-	case BI_QUANTIZE:
+	}
+	if (b->kind == BK_AGG) {
 		serr(S, &n->loc, "%s() is only allowed as the value of a map "
 		     "assignment, as in @m[key] = %s(%s)", n->name, n->name,
-		     b == BI_COUNT ? "" : "x");
+		     b->max_args ? "x" : "");
 		for (k = a; k; k = k->next)
 			expr(S, k);
 		return n->type = &bad_type;
-	case BI_DYN:
-		t = expr(S, a);
-		if (is_bad(t))
-			return n->type = &bad_type;
-		if (a->kind != N_MEMBER || t->fmt != F_DATALOC) {
-			serr(S, &a->loc, "dyn() needs a __data_loc field, "
-			     "got %s", tname(S, t));
-			return n->type = &bad_type;
-		}
-		return n->type = type_string(S->a, S->str_size);
-	default:
-		break;
 	}
-	assert(0 && "every builtin function is handled");
-	return n->type = &bad_type;
+	assert(b->check && "a builtin function has a typing hook");
+	return n->type = b->check(S, n);
 }
 
 static const struct type *expr(struct sema *S, struct node *n)
@@ -1426,13 +1198,13 @@ static const struct type *expr(struct sema *S, struct node *n)
 static const struct type *assign_value(struct sema *S, struct node *rhs,
 				       enum map_kind *kind)
 {
-	enum builtin b = rhs->kind == N_CALL ? builtin_lookup(rhs->name) :
-			 BI_NONE;
+	const struct builtin *b = rhs->kind == N_CALL ?
+				  builtin_find(rhs->name) : NULL;
 	const struct type *t;
-	unsigned got;
+	bool bad;
 
 	*kind = MAP_PLAIN;
-	if (b != BI_COUNT && b != BI_SUM && b != BI_QUANTIZE) {
+	if (!b || b->kind != BK_AGG) {
 		t = expr(S, rhs);
 		if (t->kind == T_VOID) {
 			serr(S, &rhs->loc, "%s() has no value",
@@ -1443,30 +1215,20 @@ static const struct type *assign_value(struct sema *S, struct node *rhs,
 	}
 	rhs->builtin = b;
 	rhs->is_const = false;
-	*kind = b == BI_COUNT ? MAP_COUNT : b == BI_SUM ? MAP_SUM :
-		MAP_QUANTIZE;
-	got = count_args(rhs->args);
-	if (bad_arity(S, rhs, got)) {
+	*kind = b->map_kind;
+	bad = bad_arity(S, rhs, sema_count_args(rhs->args));
+	if (!bad && !builtin_allowed(b, S->p->prov)) {
+		not_here(S, rhs, b);
+		bad = true;
+	}
+	if (bad) {
 		struct node *k;
 
 		for (k = rhs->args; k; k = k->next)
 			expr(S, k);
 		return rhs->type = &bad_type;
 	}
-	if (b == BI_COUNT)
-		return rhs->type = &type_u64;
-	t = expr(S, rhs->args);
-	if (is_bad(t))
-		return rhs->type = &bad_type;
-	if (!type_is_int(t)) {
-		serr(S, &rhs->args->loc, "%s() needs an integer, got %s",
-		     rhs->name, tname(S, t));
-		return rhs->type = &bad_type;
-	}
-	if (b == BI_QUANTIZE)
-		return rhs->type = &type_u64;
-	/* sums keep the sign of what they add up */
-	return rhs->type = type_int(8, t->is_signed);
+	return rhs->type = b->check(S, rhs);
 }
 
 static void stmt_assign(struct sema *S, struct node *n)
@@ -1532,7 +1294,7 @@ static void stmt_delete(struct sema *S, struct node *n)
 		lhs->lhs->type = lhs->type;
 		return;
 	}
-	if (is_map_mention(S, lhs)) {
+	if (sema_map_mention(S, lhs)) {
 		map_use(S, lhs, lhs->name, NULL, USE_DELETE, MAP_PLAIN, NULL,
 			NULL);
 		return;

@@ -417,6 +417,11 @@ static unsigned emit_one(const struct ir_insn *in, const unsigned *label_pc,
 			buf[n++] = BPF_MOV64_REG(dst, a);
 		buf[n++] = BPF_ALU64_IMM(BPF_NEG, dst, 0);
 		break;
+	case IR_BSWAP:
+		if (dst != a)
+			buf[n++] = BPF_MOV64_REG(dst, a);
+		buf[n++] = BPF_ENDIAN(BPF_TO_BE, dst, (int32_t)in->imm);
+		break;
 	case IR_LDX:
 		buf[n++] = BPF_LDX_MEM(in->size, dst, a, in->off);
 		break;
@@ -597,7 +602,11 @@ static unsigned emit_dump_one(FILE *out, const struct bpf_insn *insn,
 	switch (cls) {
 	case BPF_ALU:
 	case BPF_ALU64:
-		if (op == BPF_NEG)
+		if (op == BPF_END)
+			fprintf(out, "r%d = %s%d r%d\n", insn->dst_reg,
+				BPF_SRC(insn->code) == BPF_TO_BE ? "be" : "le",
+				insn->imm, insn->dst_reg);
+		else if (op == BPF_NEG)
 			fprintf(out, "%c%d = -%c%d\n", r, insn->dst_reg, r,
 				insn->dst_reg);
 		else if (BPF_SRC(insn->code) == BPF_X)

@@ -153,6 +153,16 @@ void ir_neg(struct ir_func *f, int dst, int a, struct loc l)
 	in->a = a;
 }
 
+void ir_bswap(struct ir_func *f, int dst, int a, int bits, struct loc l)
+{
+	struct ir_insn *in = ir_emit(f, IR_BSWAP, l);
+
+	assert((bits == 16 || bits == 32 || bits == 64) && "bswap width");
+	in->dst = dst;
+	in->a = a;
+	in->imm = bits;
+}
+
 void ir_movi(struct ir_func *f, int dst, int64_t imm, struct loc l)
 {
 	struct ir_insn *in = ir_emit(f, ir_fits_s32(imm) ? IR_MOVI : IR_LDI64, l);
@@ -474,6 +484,10 @@ void ir_insn_dump(FILE *out, const struct ir_insn *in)
 		break;
 	case IR_NEG:
 		fputc('-', out);
+		ir_reg(out, in->a);
+		break;
+	case IR_BSWAP:
+		fprintf(out, "bswap%" PRId64 " ", in->imm);
 		ir_reg(out, in->a);
 		break;
 	case IR_LDX:

@@ -27,11 +27,11 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "builtin.h"
 #include "layout.h"
 #include "lower.h"
 #include "provider.h"
 #include "script.h"
-#include "sema.h"
 
 /* ---- the frame and registers ---- */
 
@@ -47,16 +47,11 @@ int lower_ctx(struct lower *L)
 }
 
 /* What a stack buffer for @n holds, for the overflow message. */
-static const char *buf_what(const struct node *n)
+static const char *buf_what(struct lower *L, const struct node *n)
 {
-	if (n->kind == N_CALL && n->builtin == BI_STR)
-		return "str() buffer";
-	if (n->kind == N_CALL && n->builtin == BI_MEM)
-		return "mem() buffer";
-	if (n->kind == N_CALL && n->builtin == BI_DYN)
-		return "dyn() buffer";
-	if (n->kind == N_IDENT && n->builtin == BI_COMM)
-		return "comm buffer";
+	if (n->builtin)
+		return arena_printf(L->s->arena, "%s%s buffer", n->builtin->name,
+				    n->kind == N_CALL ? "()" : "");
 	if (n->map)
 		return "map value";
 	if (n->kind == N_STR)
@@ -73,7 +68,7 @@ int lower_stack(struct lower *L, unsigned size, const struct node *n,
 		if (!L->err)
 			diag_error(L->d, &n->loc, "probe needs more than %d bytes "
 				   "of stack here: %s of %u bytes",
-				   LAYOUT_STACK, what ? what : buf_what(n), size);
+				   LAYOUT_STACK, what ? what : buf_what(L, n), size);
 		L->err = -E2BIG;
 		/* what is stored in the dummy slot may lie beyond any
 		 * instruction's reach; nothing of it is kept */
@@ -125,9 +120,7 @@ static int event_visit(const struct node *n, void *ctx)
 {
 	unsigned *count = ctx;
 
-	if (n->kind == N_CALL && (n->builtin == BI_PRINTF ||
-	    n->builtin == BI_PRINT || n->builtin == BI_EXIT ||
-	    n->builtin == BI_CLEAR))
+	if (n->kind == N_CALL && n->builtin && n->builtin->kind == BK_EVENT)
 		(*count)++;
 	return 0;
 }
@@ -141,6 +134,8 @@ static unsigned count_events(const struct node *n)
 	return k;
 }
 
+/* printf/print/exit/clear: one event per call site, its record built on
+ * the stack and sent through the ring buffer. */
 struct event *lower_event(struct lower *L, struct node *n, int kind)
 {
 	struct node *args = n->args, *a;
@@ -183,84 +178,7 @@ struct event *lower_event(struct lower *L, struct node *n, int kind)
 	return ev;
 }
 
-/* printf/print/exit/clear: one event per call site, its record built on
- * the stack and sent through the ring buffer.  False after exit(). */
-static bool lower_event_call(struct lower *L, struct node *n)
-{
-	switch (n->builtin) {
-	case BI_PRINTF:
-		lower_event(L, n, EV_PRINTF);
-		return true;
-	case BI_PRINT:
-		lower_event(L, n, n->map ? EV_PRINTMAP : EV_PRINT);
-		return true;
-	case BI_EXIT:
-		lower_event(L, n, EV_EXIT);
-		ir_ja(L->f, L->ret, n->loc);
-		return false;
-	case BI_CLEAR:
-		lower_event(L, n, EV_CLEAR);
-		return true;
-	default:
-		break;
-	}
-	assert(0 && "not an event call");
-	return true;
-}
-
 /* ---- aggregations ---- */
-
-/* log2 bucket of @x (script.h): 0 for x < 1, else b with
- * 2^(b-1) <= x < 2^b.  A binary search that shifts x down to 0 or 1 while
- * b collects the shifts; then b + x is the bucket, 0 for x == 0 included,
- * so only a signed x needs a test up front. */
-static struct val quantize_bucket(struct lower *L, struct node *x)
-{
-	static const int steps[] = { 16, 8, 4, 2, 1 };
-	struct loc l = x->loc;
-	struct val v;
-	int r, b, t, done = IR_NONE, skip;
-	unsigned i;
-
-	if (x->is_const) {
-		int64_t k = x->cval;
-		uint64_t u = (uint64_t)k;
-		int bucket = 0;
-
-		if (x->type->is_signed ? k >= 1 : u >= 1)
-			for (bucket = 1; u >> 1; u >>= 1)
-				bucket++;
-		return val_imm(bucket);
-	}
-	v = lower_int(L, x);
-	r = lower_own(L, v, l);
-	b = lower_vreg(L);
-	ir_movi(L->f, b, 0, l);
-	if (x->type->is_signed) {
-		done = ir_label(L->f);
-		ir_jcci(L->f, BPF_JSLT, r, 1, done, l);
-	}
-	/* 2^32 is no 32-bit immediate: test the high half by shifting */
-	t = lower_vreg(L);
-	skip = ir_label(L->f);
-	ir_mov(L->f, t, r, l);
-	ir_alui(L->f, BPF_RSH, t, t, 32, l);
-	ir_jcci(L->f, BPF_JEQ, t, 0, skip, l);
-	ir_mov(L->f, r, t, l);
-	ir_alui(L->f, BPF_ADD, b, b, 32, l);
-	ir_place(L->f, skip, l);
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		skip = ir_label(L->f);
-		ir_jcci(L->f, BPF_JLT, r, (int64_t)1 << steps[i], skip, l);
-		ir_alui(L->f, BPF_RSH, r, r, steps[i], l);
-		ir_alui(L->f, BPF_ADD, b, b, steps[i], l);
-		ir_place(L->f, skip, l);
-	}
-	ir_alu(L->f, BPF_ADD, b, b, r, l);
-	if (done != IR_NONE)
-		ir_place(L->f, done, l);
-	return val_reg(b, true);
-}
 
 void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
 		   struct node *call)
@@ -292,29 +210,6 @@ void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
 	ir_place(L->f, end, l);
 }
 
-/* @m[k] = count() / sum(x) / quantize(x).  Per-CPU values, so no atomics. */
-static void lower_agg(struct lower *L, struct node *n, struct node *call)
-{
-	struct map *m = n->lhs->map;
-	struct val x = val_imm(1), bucket;
-	int key;
-
-	if (call->builtin == BI_SUM)
-		x = lower_int(L, call->args);
-	key = lower_key(L, m, lower_map_keys(n->lhs), NULL, n->lhs);
-	if (call->builtin == BI_QUANTIZE) {
-		/* after the user keys, so that no helper call they make
-		 * splits the bucket's live range */
-		unsigned mark = L->sp;
-
-		bucket = quantize_bucket(L, call->args);
-		lower_store8(L, IR_FP, key + (int)m->key_size - 8, bucket,
-			     call->loc);
-		L->sp = mark;
-	}
-	lower_agg_add(L, m, key, x, call);
-}
-
 /* ---- statements ---- */
 
 static void lower_assign(struct lower *L, struct node *n)
@@ -326,9 +221,9 @@ static void lower_assign(struct lower *L, struct node *n)
 	struct val v = val_imm(0);
 
 	assert(m && "sema resolved the assigned map");
-	if (rhs->kind == N_CALL && (rhs->builtin == BI_COUNT ||
-	    rhs->builtin == BI_SUM || rhs->builtin == BI_QUANTIZE)) {
-		lower_agg(L, n, rhs);
+	if (rhs->kind == N_CALL && rhs->builtin &&
+	    rhs->builtin->kind == BK_AGG) {
+		rhs->builtin->lower_agg(L, n, rhs);
 		return;
 	}
 	if (layout_is_array(m)) {
@@ -427,10 +322,9 @@ static bool lower_stmt(struct lower *L, struct node *n)
 		/* expressions have no side effects: only the event calls
 		 * do anything */
 		c = n->lhs;
-		if (c->kind == N_CALL && (c->builtin == BI_PRINTF ||
-		    c->builtin == BI_PRINT || c->builtin == BI_EXIT ||
-		    c->builtin == BI_CLEAR))
-			live = lower_event_call(L, c);
+		if (c->kind == N_CALL && c->builtin &&
+		    c->builtin->kind == BK_EVENT)
+			live = c->builtin->lower_stmt(L, c);
 		break;
 	default:
 		assert(0 && "not a statement");
@@ -568,7 +462,8 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 		child_filter(&L, l);
 	if (p->pred && p->pred->is_const && !p->pred->cval)
 		goto out;	/* never runs: no body to be unreachable */
-	if (lower_var_uses(&L, BI_COMM) > 1 && lower_comm_key_use(p->body)) {
+	if (lower_var_uses(&L, &builtin_comm) > 1 &&
+	    lower_comm_key_use(p->body)) {
 		/* comm read more than once, as a whole map key among others
 		 * (/comm == "x"/ { @[comm] = count(); }): one buffer for
 		 * the probe, zero-padded, read once and then the key */

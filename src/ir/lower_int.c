@@ -16,10 +16,10 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "builtin.h"
 #include "lower.h"
 #include "provider.h"
 #include "script.h"
-#include "sema.h"
 
 /* ---- registers ---- */
 
@@ -71,12 +71,13 @@ static void set_val(struct lower *L, int r, struct val v, struct loc l)
 /* ---- builtin variables and their reuse ---- */
 
 struct lower_reuse {
-	int b;			/* enum builtin */
+	const struct builtin *b;
 	unsigned uses;		/* mentions in the probe */
 	int reg;		/* holds its value from here on, or IR_NONE */
 };
 
-static struct lower_reuse *reuse_find(struct lower *L, int b)
+static struct lower_reuse *reuse_find(struct lower *L,
+				       const struct builtin *b)
 {
 	unsigned i;
 
@@ -111,76 +112,31 @@ void lower_count_vars(struct lower *L, const struct node *tree)
 	ast_visit(tree, count_visit, L);
 }
 
-unsigned lower_var_uses(struct lower *L, int b)
+unsigned lower_var_uses(struct lower *L, const struct builtin *b)
 {
 	struct lower_reuse *r = reuse_find(L, b);
 
 	return r ? r->uses : 0;
 }
 
-/* Builtin variables that stay the same for one run of a program: the
- * task's ids and credentials, and the CPU (programs run with migration
- * disabled).  Not the clocks. */
-static bool bi_stable(int b)
-{
-	return b == BI_PID || b == BI_KPID || b == BI_UID || b == BI_GID ||
-	       b == BI_CPU;
-}
-
-/* A builtin variable.  One the probe reads again is computed once, where
- * every later read must have passed (its helper call, shift and copy
- * become a register read), and handed out read-only. */
+/* A builtin variable.  One the probe reads again whose value stays the
+ * same through a run (its row says stable) is computed once, where every
+ * later read must have passed (its helper call, shift and copy become a
+ * register read), and handed out read-only. */
 static struct val ex_builtin(struct lower *L, struct node *n)
 {
 	struct lower_reuse *ru = reuse_find(L, n->builtin);
-	struct loc l = n->loc;
-	int b = n->builtin;
-	int r;
+	struct val v;
 
 	if (ru && ru->reg != IR_NONE)
 		return val_reg(ru->reg, false);
-	switch (b) {
-	case BI_PID:
-	case BI_KPID:
-		ir_call(L->f, BPF_FUNC_get_current_pid_tgid, 0, l);
-		break;
-	case BI_UID:
-	case BI_GID:
-		ir_call(L->f, BPF_FUNC_get_current_uid_gid, 0, l);
-		break;
-	case BI_CPU:
-		ir_call(L->f, BPF_FUNC_get_smp_processor_id, 0, l);
-		break;
-	case BI_TIME:
-		ir_call(L->f, BPF_FUNC_ktime_get_ns, 0, l);
-		break;
-	case BI_WALLTIME:
-		ir_call(L->f, BPF_FUNC_ktime_get_boot_ns, 0, l);
-		break;
-	default:
-		assert(0 && "not an integer builtin variable");
-		return val_imm(0);
+	v = n->builtin->lower_int(L, n);
+	if (n->builtin->stable && ru && ru->uses > 1 && !v.imm &&
+	    lower_unconditional(L)) {
+		ru->reg = v.reg;
+		return val_reg(v.reg, false);
 	}
-	r = lower_vreg(L);
-	switch (b) {
-	case BI_KPID:
-	case BI_UID:
-		ir_mov32(L->f, r, IR_R0, l);	/* lower half */
-		break;
-	case BI_PID:
-	case BI_GID:
-		ir_mov(L->f, r, IR_R0, l);
-		ir_alui(L->f, BPF_RSH, r, r, 32, l);
-		break;
-	default:
-		ir_mov(L->f, r, IR_R0, l);
-		break;
-	}
-	if (bi_stable(b) && ru && ru->uses > 1 && lower_unconditional(L)) {
-		ru->reg = r;
-		return val_reg(r, false);
-	}
-	return val_reg(r, true);
+	return v;
 }
 
 /* ---- provider variables ---- */
@@ -669,10 +625,8 @@ static struct val ex_int(struct lower *L, struct node *n)
 	case N_COND:
 		return ex_cond(L, n);
 	case N_CALL:
-		if (n->builtin == BI_STRCMP)
-			return lower_strcmp(L, n);
-		if (n->builtin == BI_UPTR)
-			return lower_int(L, n->args);
+		if (n->builtin->lower_int)
+			return n->builtin->lower_int(L, n);
 		break;
 	default:
 		break;

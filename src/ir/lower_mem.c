@@ -20,11 +20,11 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "builtin.h"
 #include "layout.h"
 #include "lower.h"
 #include "provider.h"
 #include "script.h"
-#include "sema.h"
 
 /* ---- stores ---- */
 
@@ -299,7 +299,7 @@ void lower_store_int(struct lower *L, int off, struct node *n)
 
 static bool is_comm(const struct node *n)
 {
-	return n && n->kind == N_IDENT && n->builtin == BI_COMM;
+	return n && n->kind == N_IDENT && n->builtin == &builtin_comm;
 }
 
 /* A hash map keyed by comm alone: its key is exactly comm's 16 bytes. */
@@ -503,99 +503,14 @@ bool lower_str_eq_operands(const struct node *n, struct node **a,
 		c = n->lhs;
 	else if (n->lhs->is_const && n->lhs->cval == 0)
 		c = n->rhs;
-	if (!c || c->kind != N_CALL || c->builtin != BI_STRCMP)
+	if (!c || c->kind != N_CALL || c->builtin != &builtin_strcmp)
 		return false;
 	*a = c->args;
 	*b = c->args->next;
 	return true;
 }
 
-/* strcmp(a, b): <0, 0, >0 as unsigned byte difference */
-struct val lower_strcmp(struct lower *L, struct node *n)
-{
-	struct node *a = n->args, *b = n->args->next;
-	unsigned len = a->type->size < b->type->size ? a->type->size
-						      : b->type->size, i;
-	struct addr x, y;
-	struct loc l = n->loc;
-	int ra = lower_vreg(L), rb = lower_vreg(L), r = lower_vreg(L);
-	int diff = ir_label(L->f), eq = ir_label(L->f), end = ir_label(L->f);
-
-	lower_mem_addr(L, a, &x);
-	lower_mem_addr(L, b, &y);
-	for (i = 0; i < len; i++) {
-		ir_ldx(L->f, BPF_B, ra, x.base, x.off + (int)i, l);
-		ir_ldx(L->f, BPF_B, rb, y.base, y.off + (int)i, l);
-		ir_jcc(L->f, BPF_JNE, ra, rb, diff, l);
-		if (i + 1 < len)
-			ir_jcci(L->f, BPF_JEQ, ra, 0, eq, l);
-	}
-	ir_place(L->f, eq, l);
-	ir_movi(L->f, r, 0, l);
-	ir_ja(L->f, end, l);
-	ir_place(L->f, diff, l);
-	ir_alu(L->f, BPF_SUB, r, ra, rb, l);
-	ir_place(L->f, end, l);
-	return val_reg(r, true);
-}
-
 /* ---- writing memory values ---- */
-
-/* str(), mem() and dyn(): helper reads straight into the destination */
-static void read_into(struct lower *L, struct node *n, struct dst d,
-		      unsigned w, bool zero)
-{
-	struct node *arg = n->args;
-	struct loc l = n->loc;
-	enum addr_space space = AS_KERNEL;
-	struct val v;
-	int r;
-
-	if (n->builtin == BI_STR && lower_is_mem(arg->type)) {
-		/* a string already: as is */
-		lower_into(L, arg, (struct dst){ d.base, d.off, w }, zero);
-		return;
-	}
-	v = lower_int(L, arg);
-	/* uprobe arguments are integers in user space (uprobe.c) */
-	if (arg->type->kind == T_PTR || arg->type->kind == T_INT)
-		space = arg->type->space == AS_USER ? AS_USER : AS_KERNEL;
-	if (n->builtin == BI_DYN) {
-		/* __data_loc: offset in the low 16 bits, from the record */
-		r = lower_own(L, v, l);
-		ir_alui(L->f, BPF_AND, r, r, 0xffff, l);
-		ir_alu(L->f, BPF_ADD, r, r, lower_ctx(L), l);
-		v = val_reg(r, true);
-	}
-	if (zero && n->builtin != BI_MEM)
-		lower_zero(L, d.base, d.off, w, l);	/* _str stops at NUL */
-	r = lower_reg(L, v, l);
-	lower_read(L, lower_read_helper(space, n->builtin != BI_MEM), d, w, r,
-		   0, l);
-}
-
-/* comm: bpf_get_current_comm() into the destination, or a copy of the
- * probe's shared buffer */
-static void comm_into(struct lower *L, struct node *n, struct dst d,
-		      unsigned w, bool zero)
-{
-	struct loc l = n->loc;
-
-	if (L->comm_full) {
-		/* a copy costs what the call does, minus the zeroing and
-		 * the call itself */
-		if (d.base != IR_FP || d.off != L->comm_slot)
-			lower_copy(L, (struct dst){ d.base, d.off, w }, IR_FP,
-				   L->comm_slot, w, l);
-		return;
-	}
-	/* before 6.2 the helper copies with strscpy() and leaves the bytes
-	 * after the NUL as they were */
-	if (zero)
-		lower_zero(L, d.base, d.off, w, l);
-	lower_call(L, BPF_FUNC_get_current_comm, l, LA_PTR(d.base, d.off),
-		   LA_IMM(w));
-}
 
 void lower_into(struct lower *L, struct node *n, struct dst d, bool zero)
 {
@@ -618,8 +533,8 @@ void lower_into(struct lower *L, struct node *n, struct dst d, bool zero)
 		return;
 	}
 	case N_IDENT:
-		if (n->builtin == BI_COMM) {
-			comm_into(L, n, d, w, zero);
+		if (n->builtin) {
+			n->builtin->lower_into(L, n, d, w, zero);
 			goto pad;
 		}
 		if (n->map && !n->pvar) {
@@ -637,12 +552,8 @@ void lower_into(struct lower *L, struct node *n, struct dst d, bool zero)
 		}
 		break;
 	case N_CALL:
-		if (n->builtin == BI_STR || n->builtin == BI_MEM ||
-		    n->builtin == BI_DYN) {
-			read_into(L, n, d, w, zero);
-			goto pad;
-		}
-		break;
+		n->builtin->lower_into(L, n, d, w, zero);
+		goto pad;
 	case N_COND:
 		other = ir_label(L->f);
 		end = ir_label(L->f);

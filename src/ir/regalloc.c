@@ -302,7 +302,7 @@ static void ra_intervals(struct ra *ra)
 		 * when the interval starts */
 		if ((in->op == IR_MOV || in->op == IR_ALU ||
 		     in->op == IR_ALUI || in->op == IR_NEG ||
-		     in->op == IR_MOV32) &&
+		     in->op == IR_MOV32 || in->op == IR_BSWAP) &&
 		    ra_is_vreg(in->dst) && ra_is_vreg(in->a) &&
 		    ra->iv[in->dst - IR_VREG0].hint_vreg < 0 &&
 		    ra->iv[in->dst - IR_VREG0].hint_reg < 0)
@@ -314,7 +314,8 @@ static void ra_intervals(struct ra *ra)
 		const struct ir_insn *in = &f->insns[i];
 
 		if ((in->op == IR_MOV || in->op == IR_ALU ||
-		     in->op == IR_ALUI || in->op == IR_NEG) &&
+		     in->op == IR_ALUI || in->op == IR_NEG ||
+		     in->op == IR_BSWAP) &&
 		    ra_is_vreg(in->dst) && ra_is_vreg(in->a) &&
 		    ra->iv[in->a - IR_VREG0].hint_reg < 0)
 			ra->iv[in->a - IR_VREG0].hint_reg =

@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "builtin.h"
 #include "ir.h"
 #include "layout.h"
 #include "lower.h"
@@ -22,6 +23,10 @@
 #include "sema.h"
 #include "type.h"
 #include "unit.h"
+
+
+/* a builtin row by name */
+#define BI(name)	builtin_find(name)
 
 /* ---- fixture ---- */
 
@@ -83,24 +88,12 @@ static struct node *str(struct fx *x, const char *s)
 	return n;
 }
 
-static const struct type *builtin_type(int b)
+static struct node *var(struct fx *x, const struct builtin *b)
 {
-	switch (b) {
-	case BI_COMM:		return NULL;
-	case BI_TIME:		return &type_u64;
-	case BI_WALLTIME:	return &type_walltime;
-	default:		return &type_u32;
-	}
-}
-
-static struct node *var(struct fx *x, int b)
-{
-	struct node *n = mk(x, N_IDENT, builtin_type(b));
+	struct node *n = mk(x, N_IDENT, b->type);
 
 	n->builtin = b;
-	n->name = builtin_name(b);
-	if (b == BI_COMM)
-		n->type = type_string(x->s.arena, 16);
+	n->name = b->name;
 	return n;
 }
 
@@ -116,13 +109,14 @@ static struct node *bin(struct fx *x, int op, struct node *a, struct node *b,
 	return n;
 }
 
-static struct node *call(struct fx *x, int b, const struct type *t, ...)
+static struct node *call(struct fx *x, const struct builtin *b,
+			 const struct type *t, ...)
 {
 	struct node *n = mk(x, N_CALL, t), **tail = &n->args, *a;
 	va_list ap;
 
 	n->builtin = b;
-	n->name = builtin_name(b);
+	n->name = b->name;
 	va_start(ap, t);
 	while ((a = va_arg(ap, struct node *))) {
 		*tail = a;
@@ -509,14 +503,14 @@ START_TEST(lower_builtins)
 	m = umap(&x, "@x", MAP_PLAIN, &type_u64, 5, &type_u64, &type_u64,
 		 &type_u64, &type_u64, &type_u64);
 	{
-		struct node *k = var(&x, BI_PID);
+		struct node *k = var(&x, BI("pid"));
 
-		k->next = var(&x, BI_KPID);
-		k->next->next = var(&x, BI_UID);
-		k->next->next->next = var(&x, BI_GID);
-		k->next->next->next->next = var(&x, BI_CPU);
+		k->next = var(&x, BI("kpid"));
+		k->next->next = var(&x, BI("uid"));
+		k->next->next->next = var(&x, BI("gid"));
+		k->next->next->next->next = var(&x, BI("cpu"));
 		ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
-			assign(&x, mapref(&x, m, k), var(&x, BI_TIME)),
+			assign(&x, mapref(&x, m, k), var(&x, BI("time"))),
 			NULL)), 0);
 	}
 	d = dump(x.p->ir);
@@ -545,8 +539,8 @@ START_TEST(lower_printf_record)
 
 	fx_init(&x, NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x,
-		call(&x, BI_PRINTF, &type_void, str(&x, "%d %s %d\n"),
-		     var(&x, BI_PID), var(&x, BI_COMM), num(&x, 7), NULL)),
+		call(&x, BI("printf"), &type_void, str(&x, "%d %s %d\n"),
+		     var(&x, BI("pid")), var(&x, BI("comm")), num(&x, 7), NULL)),
 		NULL)), 0);
 	ck_assert_uint_eq(x.s.nevents, 1);
 	ev = x.s.events[0];
@@ -588,8 +582,8 @@ START_TEST(lower_map_read)
 	fx_init(&x, NULL);
 	m = umap(&x, "@m", MAP_PLAIN, &type_s64, 1, &type_u64);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x,
-		call(&x, BI_PRINTF, &type_void, str(&x, "%d\n"),
-		     mapref(&x, m, var(&x, BI_PID)), NULL)), NULL)), 0);
+		call(&x, BI("printf"), &type_void, str(&x, "%d\n"),
+		     mapref(&x, m, var(&x, BI("pid"))), NULL)), NULL)), 0);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d, "call get_current_pid_tgid",
 		"stx.dw [r10 - 24] = v", "r1 = ldmap #0",
@@ -602,7 +596,8 @@ START_TEST(lower_map_read)
 }
 END_TEST
 
-static struct node *agg(struct fx *x, int b, struct node *arg)
+static struct node *agg(struct fx *x, const struct builtin *b,
+			struct node *arg)
 {
 	return call(x, b, &type_u64, arg, NULL);
 }
@@ -618,9 +613,9 @@ START_TEST(lower_count_sum)
 	s = umap(&x, "@s", MAP_SUM, &type_u64, 1, &type_u64);
 	k = umap(&x, "@k", MAP_COUNT, &type_u64, 0);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
-		assign(&x, mapref(&x, c, var(&x, BI_CPU)), agg(&x, BI_COUNT, NULL)),
-		assign(&x, mapref(&x, s, var(&x, BI_CPU)), agg(&x, BI_SUM, var(&x, BI_TIME))),
-		assign(&x, mapref(&x, k, NULL), agg(&x, BI_COUNT, NULL)),
+		assign(&x, mapref(&x, c, var(&x, BI("cpu"))), agg(&x, BI("count"), NULL)),
+		assign(&x, mapref(&x, s, var(&x, BI("cpu"))), agg(&x, BI("sum"), var(&x, BI("time")))),
+		assign(&x, mapref(&x, k, NULL), agg(&x, BI("count"), NULL)),
 		NULL)), 0);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d,
@@ -650,8 +645,8 @@ START_TEST(lower_quantize)
 	fx_init(&x, NULL);
 	q = umap(&x, "@q", MAP_QUANTIZE, &type_u64, 1, &type_u64);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
-		assign(&x, mapref(&x, q, var(&x, BI_CPU)),
-		       agg(&x, BI_QUANTIZE, var(&x, BI_TIME))),
+		assign(&x, mapref(&x, q, var(&x, BI("cpu"))),
+		       agg(&x, BI("quantize"), var(&x, BI("time")))),
 		NULL)), 0);
 	ck_assert_uint_eq(q->key_size, 16);
 	d = dump(x.p->ir);
@@ -677,7 +672,7 @@ START_TEST(lower_quantize_const)
 	fx_init(&x, NULL);
 	q = umap(&x, "@q", MAP_QUANTIZE, &type_u64, 0);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
-		assign(&x, mapref(&x, q, NULL), agg(&x, BI_QUANTIZE, num(&x, 1000))),
+		assign(&x, mapref(&x, q, NULL), agg(&x, BI("quantize"), num(&x, 1000))),
 		NULL)), 0);
 	d = dump(x.p->ir);
 	/* 2^9 <= 1000 < 2^10: bucket 10, folded */
@@ -699,12 +694,12 @@ START_TEST(lower_short_circuit)
 
 	fx_init(&x, NULL);
 	c = bin(&x, B_LAND,
-		bin(&x, B_EQ, var(&x, BI_PID), num(&x, 1), &type_s32),
-		bin(&x, B_NE, var(&x, BI_UID), num(&x, 2), &type_s32),
+		bin(&x, B_EQ, var(&x, BI("pid")), num(&x, 1), &type_s32),
+		bin(&x, B_NE, var(&x, BI("uid")), num(&x, 2), &type_s32),
 		&type_s32);
 	iff = mk(&x, N_IF, &type_void);
 	iff->cond = c;
-	iff->lhs = expr_stmt(&x, call(&x, BI_PRINTF, &type_void,
+	iff->lhs = expr_stmt(&x, call(&x, BI("printf"), &type_void,
 				      str(&x, "x\n"), NULL));
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, iff, NULL)), 0);
 	d = dump(x.p->ir);
@@ -748,8 +743,8 @@ START_TEST(lower_logical_value)
 	m = umap(&x, "@m", MAP_PLAIN, &type_s64, 0);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, assign(&x,
 		mapref(&x, m, NULL),
-		bin(&x, B_LOR, bin(&x, B_EQ, var(&x, BI_PID), num(&x, 1), &type_s32),
-		    bin(&x, B_GT, var(&x, BI_CPU), num(&x, 3), &type_s32),
+		bin(&x, B_LOR, bin(&x, B_EQ, var(&x, BI("pid")), num(&x, 1), &type_s32),
+		    bin(&x, B_GT, var(&x, BI("cpu")), num(&x, 3), &type_s32),
 		    &type_s32)), NULL)), 0);
 	d = dump(x.p->ir);
 	/* pid == 1 decides alone; cpu > 3 (signed: u32 vs s64) falls
@@ -768,7 +763,7 @@ static struct node *cond_if(struct fx *x, struct node *c)
 	struct node *iff = mk(x, N_IF, &type_void);
 
 	iff->cond = c;
-	iff->lhs = expr_stmt(x, call(x, BI_PRINTF, &type_void, str(x, "x\n"),
+	iff->lhs = expr_stmt(x, call(x, BI("printf"), &type_void, str(x, "x\n"),
 				     NULL));
 	return iff;
 }
@@ -869,8 +864,8 @@ START_TEST(lower_predicate)
 
 	fx_init(&x, NULL);
 	ck_assert_int_eq(fx_lower(&x,
-		bin(&x, B_EQ, var(&x, BI_PID), num(&x, 42), &type_s32),
-		block(&x, expr_stmt(&x, call(&x, BI_PRINTF, &type_void,
+		bin(&x, B_EQ, var(&x, BI("pid")), num(&x, 42), &type_s32),
+		block(&x, expr_stmt(&x, call(&x, BI("printf"), &type_void,
 					     str(&x, "hit\n"), NULL)), NULL)), 0);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d, "call get_current_pid_tgid", ">> 32",
@@ -890,7 +885,7 @@ START_TEST(lower_const_predicate)
 	p = num(&x, 0);
 	/* /0/: the body is never lowered (it would be unreachable) */
 	ck_assert_int_eq(fx_lower(&x, p, block(&x, expr_stmt(&x,
-		call(&x, BI_PRINTF, &type_void, str(&x, "x\n"), NULL)), NULL)), 0);
+		call(&x, BI("printf"), &type_void, str(&x, "x\n"), NULL)), NULL)), 0);
 	ck_assert_uint_eq(count_op(x.p->ir, IR_JA), 0);
 	ck_assert_uint_eq(ninsns(x.p->ir), 2);
 	ck_assert_uint_eq(x.s.nevents, 0);
@@ -908,13 +903,13 @@ START_TEST(lower_stack_overflow)
 	const char *t;
 
 	fx_init(&x, "BEGIN { printf(\"%s %d\", str(0, 400), strcmp(str(0, 100), \"a\")); }\n");
-	big = call(&x, BI_STR, type_string(x.s.arena, 400), num(&x, 0),
+	big = call(&x, BI("str"), type_string(x.s.arena, 400), num(&x, 0),
 		   num(&x, 400), NULL);
-	s1 = call(&x, BI_STR, type_string(x.s.arena, 100), num(&x, 0),
+	s1 = call(&x, BI("str"), type_string(x.s.arena, 100), num(&x, 0),
 		  num(&x, 100), NULL);
 	s1->loc = at(&x, 1, 60);
-	cmp = call(&x, BI_STRCMP, &type_s64, s1, str(&x, "a"), NULL);
-	pf = call(&x, BI_PRINTF, &type_void, str(&x, "%s %d"), big, cmp, NULL);
+	cmp = call(&x, BI("strcmp"), &type_s64, s1, str(&x, "a"), NULL);
+	pf = call(&x, BI("printf"), &type_void, str(&x, "%s %d"), big, cmp, NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x, pf), NULL)),
 			 -E2BIG);
 	t = unit_diag_text(&x.ud);
@@ -933,11 +928,11 @@ START_TEST(lower_stack_reuse)
 	struct node *a, *b;
 
 	fx_init(&x, NULL);
-	a = call(&x, BI_PRINTF, &type_void, str(&x, "%s"),
-		 call(&x, BI_STR, type_string(x.s.arena, 240), num(&x, 0),
+	a = call(&x, BI("printf"), &type_void, str(&x, "%s"),
+		 call(&x, BI("str"), type_string(x.s.arena, 240), num(&x, 0),
 		      num(&x, 240), NULL), NULL);
-	b = call(&x, BI_PRINTF, &type_void, str(&x, "%s"),
-		 call(&x, BI_STR, type_string(x.s.arena, 240), num(&x, 0),
+	b = call(&x, BI("printf"), &type_void, str(&x, "%s"),
+		 call(&x, BI("str"), type_string(x.s.arena, 240), num(&x, 0),
 		      num(&x, 240), NULL), NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x, a),
 						 expr_stmt(&x, b), NULL)), 0);
@@ -955,7 +950,7 @@ START_TEST(lower_string_literal_compare)
 
 	fx_init(&x, NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, cond_if(&x,
-		bin(&x, B_EQ, var(&x, BI_COMM), str(&x, "bash"), &type_s32)),
+		bin(&x, B_EQ, var(&x, BI("comm")), str(&x, "bash"), &type_s32)),
 		NULL)), 0);
 	d = dump(x.p->ir);
 	/* "bash" = 0x68736162, then the NUL byte */
@@ -978,9 +973,9 @@ START_TEST(lower_string_key)
 	fx_init(&x, NULL);
 	m = umap(&x, "@m", MAP_COUNT, &type_u64, 1, type_string(x.s.arena, 16));
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, assign(&x,
-		mapref(&x, m, call(&x, BI_STR, type_string(x.s.arena, 16),
+		mapref(&x, m, call(&x, BI("str"), type_string(x.s.arena, 16),
 				   num(&x, 4096), num(&x, 16), NULL)),
-		agg(&x, BI_COUNT, NULL)), NULL)), 0);
+		agg(&x, BI("count"), NULL)), NULL)), 0);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d, "st.dw [r10 - 16] = 0", "st.dw [r10 - 8] = 0",
 		"r1 = r1 + -16", "r2 = 16", "r3 = v", "call probe_read_kernel_str",
@@ -999,8 +994,8 @@ START_TEST(lower_exit)
 
 	fx_init(&x, NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
-		expr_stmt(&x, call(&x, BI_EXIT, &type_void, num(&x, 3), NULL)),
-		expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "no\n"), NULL)),
+		expr_stmt(&x, call(&x, BI("exit"), &type_void, num(&x, 3), NULL)),
+		expr_stmt(&x, call(&x, BI("printf"), &type_void, str(&x, "no\n"), NULL)),
 		NULL)), 0);
 	/* nothing after exit() is lowered: it would be unreachable */
 	ck_assert_uint_eq(x.s.nevents, 1);
@@ -1030,9 +1025,9 @@ START_TEST(lower_print_map_clear)
 	a1->type = &type_void;
 	a2 = mapref(&x, m, NULL);
 	a2->type = &type_void;
-	pr = call(&x, BI_PRINT, &type_void, a1, NULL);
+	pr = call(&x, BI("print"), &type_void, a1, NULL);
 	pr->map = m;
-	cl = call(&x, BI_CLEAR, &type_void, a2, NULL);
+	cl = call(&x, BI("clear"), &type_void, a2, NULL);
 	cl->map = m;
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x, pr),
 						 expr_stmt(&x, cl), NULL)), 0);
@@ -1055,9 +1050,9 @@ START_TEST(lower_locations)
 	unsigned i;
 
 	fx_init(&x, NULL);
-	pid = var(&x, BI_PID);
+	pid = var(&x, BI("pid"));
 	pid->loc = at(&x, 2, 7);
-	pf = call(&x, BI_PRINTF, &type_void, str(&x, "%d"), pid, NULL);
+	pf = call(&x, BI("printf"), &type_void, str(&x, "%d"), pid, NULL);
 	pf->loc = at(&x, 2, 1);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x, pf), NULL)), 0);
 	for (i = 0; i < x.p->ir->n; i++) {
@@ -1247,8 +1242,8 @@ START_TEST(lower_lost_shared)
 
 	fx_init(&x, NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
-		expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "a\n"), NULL)),
-		expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "b\n"), NULL)),
+		expr_stmt(&x, call(&x, BI("printf"), &type_void, str(&x, "a\n"), NULL)),
+		expr_stmt(&x, call(&x, BI("printf"), &type_void, str(&x, "b\n"), NULL)),
 		NULL)), 0);
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_ringbuf_output), 2);
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_lookup_elem), 0);
@@ -1529,10 +1524,10 @@ START_TEST(lower_const_if)
 	fx_init(&x, NULL);
 	iff = mk(&x, N_IF, &type_void);
 	iff->cond = num(&x, 0);
-	iff->lhs = expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "a\n"), NULL));
-	iff->rhs = expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "b\n"), NULL));
+	iff->lhs = expr_stmt(&x, call(&x, BI("printf"), &type_void, str(&x, "a\n"), NULL));
+	iff->rhs = expr_stmt(&x, call(&x, BI("printf"), &type_void, str(&x, "b\n"), NULL));
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, iff,
-		expr_stmt(&x, var(&x, BI_PID)), NULL)), 0);
+		expr_stmt(&x, var(&x, BI("pid"))), NULL)), 0);
 	ck_assert_uint_eq(x.s.nevents, 1);
 	ck_assert_str_eq(x.s.events[0]->fmt, "b\n");
 	ck_assert_uint_eq(count_op(x.p->ir, IR_JA), 0);

@@ -134,6 +134,13 @@ static uint64_t run(const struct ir_func *f, uint64_t ctx, struct trace *t)
 		case IR_ALU:	R[in->dst] = alu(in->code, R[in->a], R[in->b]); break;
 		case IR_ALUI:	R[in->dst] = alu(in->code, R[in->a], (uint64_t)in->imm); break;
 		case IR_NEG:	R[in->dst] = -R[in->a]; break;
+		case IR_BSWAP:
+			R[in->dst] = in->imm == 16 ?
+				     __builtin_bswap16((uint16_t)R[in->a]) :
+				     in->imm == 32 ?
+				     __builtin_bswap32((uint32_t)R[in->a]) :
+				     __builtin_bswap64(R[in->a]);
+			break;
 		case IR_LDX:
 			v = 0;
 			memcpy(&v, mem_at(stack, t, R[in->a] + in->off,
