@@ -7,8 +7,13 @@
  * orders them:
  *
  *   parse -> expand (providers) -> sema -> map layout -> per probe:
- *   lower -> regalloc -> emit
+ *   lower -> regalloc -> peephole -> emit
+ *
+ * In builds with assertions (the default) each IR pass's output is checked
+ * against what the pass promises (ir_check()), so a broken guarantee stops
+ * at the pass that broke it.
  */
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -18,6 +23,7 @@
 #include "ir.h"
 #include "layout.h"
 #include "lower.h"
+#include "peephole.h"
 #include "provider.h"
 #include "regalloc.h"
 #include "script.h"
@@ -94,6 +100,26 @@ static int expand_probes(struct script *s, struct diag *d)
 	return err;
 }
 
+/* The IR after a pass: dumped with -S, checked in builds with assertions. */
+static void ir_after(const struct script *s, const struct probe *p,
+		     const char *what, enum ir_form form)
+{
+#ifndef NDEBUG
+	const char *why = ir_check(s->arena, p->ir, form);
+
+	if (why) {
+		fprintf(stderr, "spry: internal error: the %s IR of %s:%s "
+			"breaks its guarantee: %s\n", what, p->prov->name,
+			p->target ? p->target : "", why);
+		assert(0 && "a pass broke its guarantee (ir_check)");
+	}
+#endif
+	if (s->opts.dump) {
+		dump_banner(s, what, p);
+		ir_dump(s->opts.dump, p->ir);
+	}
+}
+
 static int compile_probe(struct script *s, struct probe *p, struct diag *d)
 {
 	int err;
@@ -101,18 +127,15 @@ static int compile_probe(struct script *s, struct probe *p, struct diag *d)
 	err = lower_probe(s, p, d);
 	if (err)
 		return err;
-	if (s->opts.dump) {
-		dump_banner(s, "ir", p);
-		ir_dump(s->opts.dump, p->ir);
-	}
+	ir_after(s, p, "ir", IR_LOWERED);
 
 	err = ra_alloc(p->ir, &p->loc, d);
 	if (err)
 		return err;
-	if (s->opts.dump) {
-		dump_banner(s, "allocated", p);
-		ir_dump(s->opts.dump, p->ir);
-	}
+	ir_after(s, p, "allocated", IR_ALLOCATED);
+
+	peep_prog(p->ir);
+	ir_after(s, p, "peephole", IR_PEEPHOLED);
 
 	err = emit_prog(s->arena, p->ir, p, d);
 	if (err)

@@ -226,22 +226,6 @@ static int cmp_code(int op, bool sgn)
 	return BPF_JEQ;
 }
 
-/* b cc' a == a cc b */
-static int cc_swap(int cc)
-{
-	switch (cc) {
-	case BPF_JGT:	return BPF_JLT;
-	case BPF_JLT:	return BPF_JGT;
-	case BPF_JGE:	return BPF_JLE;
-	case BPF_JLE:	return BPF_JGE;
-	case BPF_JSGT:	return BPF_JSLT;
-	case BPF_JSLT:	return BPF_JSGT;
-	case BPF_JSGE:	return BPF_JSLE;
-	case BPF_JSLE:	return BPF_JSGE;
-	}
-	return cc;
-}
-
 static bool is_cmp(int op)
 {
 	return op == B_LT || op == B_LE || op == B_GT || op == B_GE ||
@@ -264,7 +248,7 @@ static void jump_cc(struct lower *L, int cc, struct val a, struct val b,
 	if (b.imm && lower_fits_s32(b.k))
 		ir_jcci(L->f, cc, lower_reg(L, a, l), b.k, label, l);
 	else if (a.imm && lower_fits_s32(a.k))
-		ir_jcci(L->f, cc_swap(cc), b.reg, a.k, label, l);
+		ir_jcci(L->f, ir_cc_swap(cc), b.reg, a.k, label, l);
 	else
 		ir_jcc(L->f, cc, lower_reg(L, a, l), lower_reg(L, b, l),
 		       label, l);
@@ -341,12 +325,6 @@ static bool alu_imm_ok(int code, int64_t k)
 		return k >= 0 && k < 64;
 	}
 	return lower_fits_s32(k);
-}
-
-static bool commutes(int code)
-{
-	return code == BPF_ADD || code == BPF_MUL || code == BPF_AND ||
-	       code == BPF_OR || code == BPF_XOR;
 }
 
 /* A value known to be >= 0 from its type: no sign fix-up needed. */
@@ -506,7 +484,7 @@ static struct val ex_binary(struct lower *L, struct node *n)
 	if (b.imm && alu_imm_ok(code, b.k)) {
 		r = lower_own(L, a, l);
 		ir_alui(L->f, code, r, r, b.k, l);
-	} else if (a.imm && commutes(code) && alu_imm_ok(code, a.k)) {
+	} else if (a.imm && ir_alu_commutes(code) && alu_imm_ok(code, a.k)) {
 		r = lower_own(L, b, l);
 		ir_alui(L->f, code, r, r, a.k, l);
 	} else if (a.imm && code == BPF_SUB && lower_fits_s32(a.k)) {

@@ -114,17 +114,7 @@ static bool ra_is_alloc_phys(int r)
 /* SUB, DIV, MOD and shifts: `mov dst, a; op dst, b` needs dst != b. */
 static bool ra_noncommutative(const struct ir_insn *in)
 {
-	if (in->op != IR_ALU)
-		return false;
-	switch (in->code) {
-	case BPF_ADD:
-	case BPF_MUL:
-	case BPF_OR:
-	case BPF_AND:
-	case BPF_XOR:
-		return false;
-	}
-	return true;
+	return in->op == IR_ALU && !ir_alu_commutes(in->code);
 }
 
 /* Registers read at 2i, including the implicit ones: CALL reads r1..rN,

@@ -274,10 +274,13 @@ static unsigned ninsns(const struct ir_func *f)
 }
 
 /* Shape checks every lowered function must pass. */
-static void check_shape(const struct ir_func *f)
+static void check_shape(struct arena *a, const struct ir_func *f)
 {
+	const char *why = ir_check(a, f, IR_LOWERED);
 	unsigned i;
 	bool call_seen = false;
+
+	ck_assert_msg(!why, "lowered IR: %s", why ? why : "");
 
 	ck_assert_uint_gt(f->n, 1);
 	ck_assert_int_eq(f->insns[f->n - 1].op, IR_EXIT);
@@ -351,7 +354,7 @@ static int fe(struct fx *x, const char *text)
 		err = lower_probe(&x->s, p, &x->ud.d);
 		if (err)
 			return err;
-		check_shape(p->ir);
+		check_shape(x->s.arena, p->ir);
 	}
 	x->p = x->s.probes;
 	return 0;
@@ -464,7 +467,7 @@ START_TEST(lower_empty)
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, NULL)), 0);
 	/* no ctx use: the entry copy is dropped; just return 0 */
 	ck_assert_uint_eq(ninsns(x.p->ir), 2);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	ck_assert_uint_eq(x.p->ir->stack, 0);
 	fx_free(&x);
 }
@@ -487,7 +490,7 @@ START_TEST(lower_constant_store)
 			       "call map_lookup_elem", "if v", " == 0 goto",
 			       "st.dw [v", "] = 5", NULL), "%s", d);
 	ck_assert_uint_eq(count_op(x.p->ir, IR_MOVI), 1);	/* r0 = 0 */
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -524,7 +527,7 @@ START_TEST(lower_builtins)
 		"call map_update_elem/2", NULL), "%s", d);
 	/* value at -8, key of 40 bytes below it */
 	ck_assert_uint_eq(x.p->ir->stack, 48);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -566,7 +569,7 @@ START_TEST(lower_printf_record)
 	ck_assert_int_eq(x.s.events_map->bpf_type, BPF_MAP_TYPE_RINGBUF);
 	ck_assert_int_eq(x.s.lost_map->bpf_type, BPF_MAP_TYPE_ARRAY);
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_lookup_elem), 0);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -590,7 +593,7 @@ START_TEST(lower_map_read)
 		"r2 = r2 + -24", "call map_lookup_elem/1",
 		"= r0", "== 0 goto L", "= ldx.dw [v", "stx.dw [r10 - 8] = v",
 		NULL), "%s", d);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -630,7 +633,7 @@ START_TEST(lower_count_sum)
 		"st.w [r10 - 8] = 0", "r1 = ldmap #2", "call map_lookup_elem",
 		"+ 1", "stx.dw", NULL), "%s", d);
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_update_elem), 2);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -657,7 +660,7 @@ START_TEST(lower_quantize)
 		"< 16 goto", "< 4 goto", "< 2 goto", ">> 1", "+ 1", " + v",
 		"stx.dw [r10 - 8] = v", "call map_lookup_elem",
 		"call map_update_elem", NULL), "%s", d);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -889,7 +892,7 @@ START_TEST(lower_const_predicate)
 	ck_assert_uint_eq(count_op(x.p->ir, IR_JA), 0);
 	ck_assert_uint_eq(ninsns(x.p->ir), 2);
 	ck_assert_uint_eq(x.s.nevents, 0);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	fx_free(&x);
 }
 END_TEST
@@ -1204,7 +1207,7 @@ START_TEST(fe_tracepoint_raw_syscall)
 	else
 		ck_assert_msg(in_order(d, "= r1", "ldx.", "[v16 + ",
 			"call probe_read_user_str", NULL), "%s", d);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -1264,7 +1267,7 @@ START_TEST(lower_lost_shared)
 		"v17 = v17 + 1", "call ringbuf_output", "== 0 goto",
 		"v17 = v17 + 1", "if v17 == 0 goto L0", "= ldmapv #",
 		"] += v17", "L0:", "exit", NULL), "%s", d);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
