@@ -58,8 +58,7 @@ static int expand_spec(struct script *s, const struct node *probe,
 	if (prov->takes_target && !*spec->target) {
 		diag_error(d, &spec->loc, "%s needs a target, as in %s:%s",
 			   prov->name, spec->provider,
-			   strcmp(prov->name, "tracepoint") ? "..." :
-			   "syscalls/sys_enter_openat");
+			   prov->example ? prov->example : "...");
 		return -EINVAL;
 	}
 	if (!prov->takes_target && *spec->target) {
@@ -67,14 +66,10 @@ static int expand_spec(struct script *s, const struct node *probe,
 		return -EINVAL;
 	}
 
-	p = arena_alloc(s->arena, sizeof(*p));
-	p->prov = prov;
-	p->spec = spec;
-	p->target = spec->target;
-	p->loc = spec->loc;
-	p->pred = ast_clone(s->arena, probe->pred);
-	p->body = ast_clone(s->arena, probe->body);
-	p->prog_fd = -1;
+	/* sema annotates in place: every probe has a tree of its own */
+	p = script_probe_new(s, prov, spec, spec->target, spec->loc,
+			     ast_clone(s->arena, probe->pred),
+			     ast_clone(s->arena, probe->body));
 	**tail = p;
 	s->nprobes++;
 

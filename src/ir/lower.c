@@ -418,10 +418,10 @@ static void child_filter(struct lower *L, struct loc l)
 	L->sp = mark;
 }
 
-/* -p: tracepoints fire for every process and cannot be attached per
- * process (raw ones at all, perf ones not system-wide with a pid), so
- * filter here.  Sampling providers (perf events) and uprobes filter, or
- * not, at attach time; BEGIN/END run in spry itself. */
+/* -p, for providers whose pid_filter says so: tracepoints fire for every
+ * process and cannot be attached per process (raw ones at all, perf ones
+ * not system-wide with a pid), so filter here.  Others filter, or not, at
+ * attach time; BEGIN/END run in spry itself. */
 static void pid_filter(struct lower *L, int pid, struct loc l)
 {
 	int r;
@@ -436,6 +436,8 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 {
 	struct lower L = { .s = s, .p = p, .d = d };
 	struct loc l = p->loc;
+	struct pvar filter;
+	int64_t filter_value;
 
 	L.f = ir_new(s->arena);
 	L.ctx = lower_vreg(&L);
@@ -446,17 +448,16 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 	lower_count_vars(&L, p->pred);
 	lower_count_vars(&L, p->body);
 
-	if (p->filter_pv) {
+	if (p->prov && p->prov->filter &&
+	    !p->prov->filter(p, &filter, &filter_value)) {
 		/* raw syscall tracepoints fire for every syscall */
-		struct val nr = lower_pvar(&L, p->filter_pv,
-					   p->filter_pv->type, l);
+		struct val v = lower_pvar(&L, &filter, filter.type, l);
 
-		ir_jcci(L.f, BPF_JNE, nr.reg, p->filter_nr, L.exit, l);
+		ir_jcci(L.f, BPF_JNE, v.reg, filter_value, L.exit, l);
 		L.sp = 0;
 	}
-	if (s->opts.target_pid > 0 && p->prov && p->prov->takes_target &&
-	    (p->prog_type == BPF_PROG_TYPE_TRACEPOINT ||
-	     p->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT))
+	if (s->opts.target_pid > 0 && p->prov &&
+	    p->prov->pid_filter == PROV_PID_BPF)
 		pid_filter(&L, s->opts.target_pid, l);
 	if (p->child_only)
 		child_filter(&L, l);

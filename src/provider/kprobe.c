@@ -396,8 +396,8 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
  * hook), so the programs stop before that. */
 
 /* One kprobe perf event: on function @name + @off, or at @addr when @name
- * is NULL, running p->prog_fd.  0 or -errno. */
-static int kp_perf_open(struct probe *p, const struct perf_event_attr *pmu,
+ * is NULL, running rp->prog_fd.  0 or -errno. */
+static int kp_perf_open(struct rt_probe *rp, const struct perf_event_attr *pmu,
 			const char *name, uint64_t off_or_addr)
 {
 	struct perf_event_attr attr = *pmu;
@@ -405,7 +405,7 @@ static int kp_perf_open(struct probe *p, const struct perf_event_attr *pmu,
 	attr.config1 = (uint64_t)(uintptr_t)name;	/* kprobe_func */
 	attr.config2 = off_or_addr;			/* probe_offset/addr */
 	attr.sample_period = 1;
-	return provider_perf_open(p, &attr, -1, 0, 0);
+	return provider_perf_open(rp, &attr, -1, 0, 0);
 }
 
 /* Whether BPF_TRACE_KPROBE_MULTI links work here, tested once as libbpf
@@ -448,17 +448,18 @@ static bool kp_multi_supported(void)
 
 /* All functions at once through a kprobe_multi link: 0, or -errno to fall
  * back to perf events. */
-static int kp_attach_multi(struct probe *p)
+static int kp_attach_multi(struct rt_probe *rp)
 {
+	const struct probe *p = rp->p;
 	const struct kp_priv *kp = p->priv;
 	LIBBPF_OPTS(bpf_prog_load_opts, lo,
 		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	int prog, link, err;
 
-	/* p->insns already carry the map fds the runtime patched in */
+	/* rp->insns carry the map fds the runtime patched in */
 	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_kmulti", "GPL",
-			     p->insns, p->ninsns, &lo);
+			     rp->insns, p->ninsns, &lo);
 	if (prog < 0)
 		return prog;
 	lc.kprobe_multi.syms = (const char **)p->targets;
@@ -469,13 +470,13 @@ static int kp_attach_multi(struct probe *p)
 		close(prog);
 		return link;
 	}
-	err = provider_hold(p, link, true);
+	err = provider_hold(rp, link, true);
 	if (err) {
 		close(prog);
 		return err;
 	}
 	/* the link holds the program; its fd may go with the others */
-	provider_hold(p, prog, true);
+	provider_hold(rp, prog, true);
 	return 0;
 }
 
@@ -485,19 +486,20 @@ static int kp_attach_multi(struct probe *p)
  * functions in several files; kernels since 6.6, and stable backports,
  * refuse those with EADDRNOTAVAIL) attach to every one by address.
  * Returns how many probes attached, or -errno. */
-static int kp_attach_one(struct probe *p, const struct perf_event_attr *pmu,
-			 const char *name, uint64_t addr)
+static int kp_attach_one(struct rt_probe *rp,
+			 const struct perf_event_attr *pmu, const char *name,
+			 uint64_t addr)
 {
-	const struct kp_priv *kp = p->priv;
+	const struct kp_priv *kp = rp->p->priv;
 	const struct ksym_table *t;
 	int err, n = 0;
 
 	if (kp->is_addr)
-		err = kp_perf_open(p, pmu, NULL, kp->addr);
+		err = kp_perf_open(rp, pmu, NULL, kp->addr);
 	else if (addr)
-		err = kp_perf_open(p, pmu, NULL, addr + kp->offset);
+		err = kp_perf_open(rp, pmu, NULL, addr + kp->offset);
 	else
-		err = kp_perf_open(p, pmu, name, kp->offset);
+		err = kp_perf_open(rp, pmu, name, kp->offset);
 	if (!err)
 		return 1;
 	if (err != -EADDRNOTAVAIL || kp->is_addr)
@@ -508,7 +510,7 @@ static int kp_attach_one(struct probe *p, const struct perf_event_attr *pmu,
 	for (unsigned i = 0; i < t->n; i++) {
 		if (strcmp(t->syms[i].name, name))
 			continue;
-		if (!kp_perf_open(p, pmu, NULL, t->syms[i].addr + kp->offset))
+		if (!kp_perf_open(rp, pmu, NULL, t->syms[i].addr + kp->offset))
 			n++;
 	}
 	return n ? n : err;
@@ -541,8 +543,9 @@ static bool kp_by_name_wanted(void)
 	return env && *env && strcmp(env, "0");
 }
 
-static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
+static int kp_attach(struct rt_probe *rp, struct diag *d)
 {
+	const struct probe *p = rp->p;
 	const char *pname = p->prov->name;
 	const struct kp_priv *kp = p->priv;
 	struct perf_event_attr pmu;
@@ -552,8 +555,7 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	size_t len = 0;
 	int err, first_err = 0;
 
-	(void)rt;
-	if (p->ntargets > 1 && kp_multi_supported() && !kp_attach_multi(p))
+	if (p->ntargets > 1 && kp_multi_supported() && !kp_attach_multi(rp))
 		return 0;
 
 	memset(&pmu, 0, sizeof(pmu));
@@ -575,7 +577,7 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	}
 	list[0] = '\0';
 	for (unsigned i = 0; i < p->ntargets; i++) {
-		err = kp_attach_one(p, &pmu, p->targets[i],
+		err = kp_attach_one(rp, &pmu, p->targets[i],
 				    addrs ? addrs[i] : 0);
 		if (err == -ENOMEM) {
 			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
@@ -616,6 +618,14 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	return 0;
 }
 
+static int kp_self_test(FILE *out)
+{
+	provider_check(out, "kprobe PMU",
+		       access("/sys/bus/event_source/devices/kprobe/type", F_OK) ?
+		       -errno : 0, "kprobes unavailable");
+	return 0;
+}
+
 /* ---- the providers ---- */
 
 static const char *const kprobe_aliases[] = { "k", NULL };
@@ -632,6 +642,7 @@ const struct provider kprobe_provider = {
 	.attach = kp_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.self_test = kp_self_test,	/* kretprobe's too */
 };
 
 const struct provider kretprobe_provider = {

@@ -14,7 +14,7 @@
  *    this kernel, a raw tracepoint ~0.15 ms, and a raw program runs cheaper
  *    per event.  The context is u64 args[2]: args[0] the user pt_regs,
  *    args[1] the syscall number (sys_enter) or return value (sys_exit).  The
- *    program must filter on the number (probe->filter_pv/filter_nr), and the
+ *    program must filter on the number (the filter hook: tp_filter()), and the
  *    member hook maps data->field to the syscall argument registers.  The
  *    syscall number comes from the target arch's table; events it does not
  *    know, and every event when SPRY_NO_RAW_SYSCALLS=1, take the perf path.
@@ -27,6 +27,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <linux/perf_event.h>
@@ -387,6 +388,8 @@ struct tp_priv {
 	bool exit;		/* sys_exit */
 	const struct arch *arch;
 	struct pvar filter;	/* where the raw program finds the nr */
+	int64_t nr;		/* ...and which it must be */
+	const char *attach_name;	/* the raw tracepoint: sys_enter/exit */
 };
 
 /* syscalls/sys_enter_NAME or sys_exit_NAME: the syscall NAME, or NULL. */
@@ -486,7 +489,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	}
 
 	p->prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
-	p->attach_name = is_exit ? "sys_exit" : "sys_enter";
+	tp->attach_name = is_exit ? "sys_exit" : "sys_enter";
 	if (is_exit) {
 		/* ax holds the result by now; the number is where the entry
 		 * code saved it (x86_64 orig_ax, aarch64 syscallno). */
@@ -499,8 +502,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 		tp->filter.off = 8;
 		tp->filter.type = &type_s64;
 	}
-	p->filter_pv = &tp->filter;
-	p->filter_nr = nr;
+	tp->nr = nr;
 	return 0;
 }
 
@@ -600,24 +602,60 @@ static int tp_member(struct probe *p, const struct pvar *base,
 	return 0;
 }
 
-static int tp_attach(struct probe *p, struct runtime *rt, struct diag *d)
+/* Raw syscall tracepoints fire for every syscall: the program begins with
+ * `if (nr != NR) return 0`, nr read where tp_setup() found it. */
+static int tp_filter(const struct probe *p, struct pvar *pv, int64_t *value)
 {
-	struct tp_priv *tp = p->priv;
+	const struct tp_priv *tp = p->priv;
+
+	if (!tp || !tp->raw)
+		return -ENOENT;
+	*pv = tp->filter;
+	*value = tp->nr;
+	return 0;
+}
+
+static int tp_attach(struct rt_probe *rp, struct diag *d)
+{
+	struct tp_priv *tp = rp->p->priv;
 	struct perf_event_attr attr;
 	/* A tracepoint event with a BPF program runs it on every CPU: the
 	 * program hangs off the event's trace_event_call, not the per-CPU
 	 * perf event, so one event (pid -1, cpu 0) covers the system. */
 	static const int cpu0[] = { 0 };
 
-	(void)rt;
 	if (tp->raw)
-		return provider_raw_tp_attach(p, p->attach_name, d);
+		return provider_raw_tp_attach(rp, tp->attach_name, d);
 	memset(&attr, 0, sizeof(attr));
 	attr.type = PERF_TYPE_TRACEPOINT;
 	attr.config = (unsigned)tp->ev.id;
 	attr.sample_period = 1;
 	attr.wakeup_events = 1;
-	return provider_perf_attach(p, &attr, cpu0, 1, d);
+	return provider_perf_attach(rp, &attr, cpu0, 1, d);
+}
+
+/* -T: tracefs (mounted if it is not, as the compiler would) and the
+ * syscall tracepoints; spry is of little use without tracefs. */
+static int tp_self_test(FILE *out)
+{
+	const char *tracefs = "/sys/kernel/tracing";
+	char path[256];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/events", tracefs);
+	err = access(path, F_OK) ? -errno : 0;
+	if (err && !mount("nodev", tracefs, "tracefs", 0, NULL))
+		err = access(path, F_OK) ? -errno : 0;
+	if (err && !access("/sys/kernel/debug/tracing/events", F_OK)) {
+		tracefs = "/sys/kernel/debug/tracing";
+		err = 0;
+	}
+	provider_check(out, "tracefs", err, "mount -t tracefs nodev "
+		       "/sys/kernel/tracing");
+	snprintf(path, sizeof(path), "%s/events/syscalls", tracefs);
+	provider_check(out, "syscall tracepoints",
+		       access(path, F_OK) ? -errno : 0, NULL);
+	return err;
 }
 
 static const char *const tp_aliases[] = { "t", NULL };
@@ -628,10 +666,15 @@ const struct provider tracepoint_provider = {
 	.takes_target = true,
 	.help = "tracepoint:sys/event (t:, sys:event too; globs allowed): "
 		"a kernel tracepoint; its record is `data` (or `args`)",
+	.example = "syscalls/sys_enter_openat",
+	.when = PROV_ON_EVENT,
+	.pid_filter = PROV_PID_BPF,	/* they fire for every process */
 	.expand = tp_expand,
 	.resolve = tp_resolve,
 	.member = tp_member,
+	.filter = tp_filter,
 	.attach = tp_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.self_test = tp_self_test,
 };

@@ -307,7 +307,7 @@ static struct probe *fx_expand(struct fx *f, const char *prov,
 	const struct provider *pr = provider_find(prov);
 	struct spec *spec = arena_alloc(f->a, sizeof(*spec));
 	struct node *body = arena_alloc(f->a, sizeof(*body));
-	struct probe *p = arena_alloc(f->a, sizeof(*p));
+	struct probe *p;
 
 	ck_assert_ptr_nonnull(pr);
 	snprintf(f->text, sizeof(f->text), "%s:%s { }", prov, target);
@@ -320,12 +320,8 @@ static struct probe *fx_expand(struct fx *f, const char *prov,
 	spec->loc.len = (unsigned)(strchr(f->text, ' ') - f->text);
 	body->kind = N_BLOCK;
 
-	p->prov = pr;
-	p->spec = spec;
-	p->target = spec->target;
-	p->loc = spec->loc;
-	p->body = ast_clone(f->a, body);
-	p->prog_fd = -1;
+	p = script_probe_new(&f->s, pr, spec, spec->target, spec->loc, NULL,
+			     body);
 	f->s.probes = p;
 	f->s.nprobes = 1;
 	*err = pr->expand(&f->s, p, &f->ud.d);

@@ -189,11 +189,8 @@ static int fx_lower(struct fx *x, struct node *pred, struct node *body)
 {
 	int err;
 
-	x->p = arena_alloc(x->s.arena, sizeof(*x->p));
-	x->p->prov = provider_find("BEGIN");
-	x->p->loc = at(x, 1, 1);
-	x->p->pred = pred;
-	x->p->body = body;
+	x->p = script_probe_new(&x->s, provider_find("BEGIN"), NULL, "",
+				at(x, 1, 1), pred, body);
 	err = layout_maps(&x->s, &x->ud.d);
 	if (err)
 		return err;
@@ -325,15 +322,12 @@ static int fe(struct fx *x, const char *text)
 		return -EINVAL;
 	for (n = x->s.ast; n; n = n->next) {
 		for (spec = n->specs; spec; spec = spec->next) {
-			p = arena_alloc(x->s.arena, sizeof(*p));
-			p->prov = provider_find(spec->provider);
+			p = script_probe_new(&x->s,
+					     provider_find(spec->provider),
+					     spec, spec->target, spec->loc,
+					     ast_clone(x->s.arena, n->pred),
+					     ast_clone(x->s.arena, n->body));
 			ck_assert_ptr_nonnull(p->prov);
-			p->spec = spec;
-			p->target = spec->target;
-			p->loc = spec->loc;
-			p->pred = ast_clone(x->s.arena, n->pred);
-			p->body = ast_clone(x->s.arena, n->body);
-			p->prog_fd = -1;
 			*tail = p;
 			x->s.nprobes++;
 			err = p->prov->expand(&x->s, p, &x->ud.d);
@@ -358,6 +352,16 @@ static int fe(struct fx *x, const char *text)
 	}
 	x->p = x->s.probes;
 	return 0;
+}
+
+/* Whether the probe's program begins with its provider's filter (a raw
+ * syscall tracepoint's number test). */
+static bool has_filter(const struct probe *p)
+{
+	struct pvar pv;
+	int64_t v;
+
+	return p->prov->filter && !p->prov->filter(p, &pv, &v);
 }
 
 static void fe_ok(struct fx *x, const char *text)
@@ -1197,7 +1201,7 @@ START_TEST(fe_tracepoint_raw_syscall)
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_openat "
 		  "{ printf(\"%d %s\\n\", data->flags, str(data->filename)); }\n");
 	d = dump(x.p->ir);
-	if (x.p->filter_pv)
+	if (has_filter(x.p))
 		/* raw syscall tracepoint: number filter first, arguments from
 		 * the saved user registers */
 		ck_assert_msg(in_order(d, "= r1", "ldx.dw [v16 + 8]", "!= ",
@@ -1355,7 +1359,7 @@ START_TEST(fe_raw_syscall_exit)
 	fe_ok(&x, "tracepoint:syscalls/sys_exit_openat /data->ret < 0/ "
 		  "{ @err = count(); }\n");
 	d = dump(x.p->ir);
-	if (x.p->filter_pv)
+	if (has_filter(x.p))
 		/* the number from the saved registers, the result from
 		 * args[1] */
 		ck_assert_msg(in_order(d, "ldx.dw [v16]", "call probe_read_kernel",
@@ -1379,7 +1383,7 @@ START_TEST(fe_raw_arg_into_slot)
 	fx_init(&x, NULL);
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_read "
 		  "{ @[data->fd] = count(); }\n");
-	if (!x.p->filter_pv) {
+	if (!has_filter(x.p)) {
 		fx_free(&x);
 		return;	/* no raw syscall tracepoints here */
 	}

@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "arena.h"
 #include "output.h"
 #include "provider.h"
 #include "runtime.h"
@@ -657,8 +658,9 @@ static bool have_bpf(void)
 	return true;
 }
 
-static const struct provider prov_begin = { .name = "BEGIN" };
-static const struct provider prov_end = { .name = "END" };
+/* The fixture's probes come from the constructor, in an arena that lives
+ * as long as the test (reachable: no leak to report). */
+static struct arena *fixture_arena;
 
 struct fixture {
 	struct script s;
@@ -667,7 +669,7 @@ struct fixture {
 	struct event *events[3];
 	struct event e_printf, e_exit, e_end;
 	struct event_arg arg;
-	struct probe begin, end;
+	struct probe *begin, *end;
 	struct source src;
 	struct loc locs[32];
 };
@@ -700,18 +702,18 @@ static void fixture_init(struct fixture *f)
 
 	f->m_events = (struct map){ .id = 0, .name = "<events>",
 		.kind = MAP_EVENTS, .bpf_type = BPF_MAP_TYPE_RINGBUF,
-		.max_entries = 4096 * 4, .fd = -1 };
+		.max_entries = 4096 * 4 };
 	f->m_lost = (struct map){ .id = 1, .name = "<lost>", .kind = MAP_LOST,
 		.bpf_type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
-		.val_size = 8, .max_entries = 1, .fd = -1 };
+		.val_size = 8, .max_entries = 1 };
 	f->m_count = (struct map){ .id = 2, .name = "@n", .kind = MAP_COUNT,
 		.printed = true, .val = &t_u64,
 		.bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY, .key_size = 4,
-		.val_size = 8, .max_entries = 1, .fd = -1 };
+		.val_size = 8, .max_entries = 1 };
 	f->m_hash = (struct map){ .id = 3, .name = "plain", .kind = MAP_PLAIN,
 		.nkeys = 1, .keys = k_str, .val = &t_s64,
 		.bpf_type = BPF_MAP_TYPE_HASH, .key_size = 8, .val_size = 8,
-		.max_entries = 16, .fd = -1 };
+		.max_entries = 16 };
 	f->maps[0] = &f->m_events;
 	f->maps[1] = &f->m_lost;
 	f->maps[2] = &f->m_count;
@@ -728,17 +730,25 @@ static void fixture_init(struct fixture *f)
 	f->events[1] = &f->e_exit;
 	f->events[2] = &f->e_end;
 
-	f->begin = (struct probe){ .prov = &prov_begin, .next = &f->end,
-		.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
-		.insns = begin_insns,
-		.ninsns = sizeof(begin_insns) / sizeof(begin_insns[0]),
-		.relocs = begin_relocs, .nrelocs = 2, .insn_loc = f->locs,
-		.prog_fd = -1 };
-	f->end = (struct probe){ .prov = &prov_end,
-		.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
-		.insns = end_insns,
-		.ninsns = sizeof(end_insns) / sizeof(end_insns[0]),
-		.relocs = end_relocs, .nrelocs = 1, .prog_fd = -1 };
+	if (!fixture_arena)
+		fixture_arena = arena_new();
+	f->s.arena = fixture_arena;
+	f->begin = script_probe_new(&f->s, provider_find("BEGIN"), NULL, "",
+				    f->locs[0], NULL, NULL);
+	f->begin->next = f->end = script_probe_new(&f->s, provider_find("END"),
+						   NULL, "", f->locs[0], NULL,
+						   NULL);
+	f->begin->prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+	f->begin->insns = begin_insns;
+	f->begin->ninsns = sizeof(begin_insns) / sizeof(begin_insns[0]);
+	f->begin->relocs = begin_relocs;
+	f->begin->nrelocs = 2;
+	f->begin->insn_loc = f->locs;
+	f->end->prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+	f->end->insns = end_insns;
+	f->end->ninsns = sizeof(end_insns) / sizeof(end_insns[0]);
+	f->end->relocs = end_relocs;
+	f->end->nrelocs = 1;
 
 	f->s.maps = f->maps;
 	f->s.nmaps = 4;
@@ -746,7 +756,7 @@ static void fixture_init(struct fixture *f)
 	f->s.nevents = 3;
 	f->s.events_map = &f->m_events;
 	f->s.lost_map = &f->m_lost;
-	f->s.probes = &f->begin;
+	f->s.probes = f->begin;
 	f->s.nprobes = 2;
 	f->s.opts.events_size = 4096 * 4;
 }
@@ -771,9 +781,9 @@ START_TEST(rt_maps_real)
 	f.s.probes = NULL;
 	diag_init(&d, stderr);
 	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
-	ck_assert_int_ge(f.m_events.fd, 0);
-	ck_assert_int_ge(f.m_lost.fd, 0);
-	ck_assert_int_ge(f.m_count.fd, 0);
+	ck_assert_int_ge(rt.map_fd[f.m_events.id], 0);
+	ck_assert_int_ge(rt.map_fd[f.m_lost.id], 0);
+	ck_assert_int_ge(rt.map_fd[f.m_count.id], 0);
 
 	/* per-CPU values are summed */
 	vals = calloc((size_t)rt.ncpus, 8);
@@ -781,14 +791,14 @@ START_TEST(rt_maps_real)
 		vals[cpu] = (uint64_t)cpu + 1;
 		want += (uint64_t)cpu + 1;
 	}
-	ck_assert_int_eq(bpf_map_update_elem(f.m_count.fd, &key, vals, 0), 0);
+	ck_assert_int_eq(bpf_map_update_elem(rt.map_fd[f.m_count.id], &key, vals, 0), 0);
 	ck_assert_int_eq(rt_map_read(&rt, &f.m_count, &md), 0);
 	ck_assert_uint_eq(md.n, 1);
 	ck_assert_uint_eq(*(uint64_t *)md.vals, want);
 	rt_map_data_free(&md);
 	free(vals);
 
-	ck_assert_int_eq(bpf_map_update_elem(f.m_hash.fd, hkey, &hv, 0), 0);
+	ck_assert_int_eq(bpf_map_update_elem(rt.map_fd[f.m_hash.id], hkey, &hv, 0), 0);
 	ck_assert_int_eq(rt_map_read(&rt, &f.m_hash, &md), 0);
 	ck_assert_uint_eq(md.n, 1);
 	ck_assert_str_eq((char *)md.keys, "k");
@@ -796,7 +806,7 @@ START_TEST(rt_maps_real)
 	rt_map_data_free(&md);
 
 	rt_close(&rt);
-	ck_assert_int_eq(f.m_events.fd, -1);
+	ck_assert_ptr_null(rt.map_fd);
 	rt_close(&rt);	/* idempotent */
 }
 END_TEST
@@ -818,7 +828,7 @@ START_TEST(rt_run_begin_end)
 	ro.out = out;
 	diag_init(&d, stderr);
 	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
-	ck_assert_int_ge(f.begin.prog_fd, 0);
+	ck_assert_int_ge(rt.probes[0].prog_fd, 0);
 	ck_assert_int_eq(rt_attach(&rt), 0);
 	status = rt_run(&rt);
 	rt_close(&rt);
@@ -843,21 +853,21 @@ START_TEST(rt_verifier_rejects)
 	if (!have_bpf())
 		return;
 	fixture_init(&f);
-	f.begin.insns = bad;
-	f.begin.ninsns = 1;
-	f.begin.nrelocs = 0;
-	f.begin.next = NULL;
+	f.begin->insns = bad;
+	f.begin->ninsns = 1;
+	f.begin->nrelocs = 0;
+	f.begin->next = NULL;
 	f.locs[0] = (struct loc){ .src = &f.src, .line = 1, .col = 37,
 				  .len = 7 };
 	diag_init(&d, err);
 	ck_assert_int_ne(rt_open(&rt, &f.s, &ro, &d), 0);
+	ck_assert_int_eq(rt.probes[0].prog_fd, -1);
 	rt_close(&rt);
 	fclose(err);
 	ck_assert_ptr_nonnull(strstr(buf,
 		"t.spry:1:37: error: BPF verifier rejected this probe: R0 !read_ok\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "^~~~~~~"));
 	ck_assert_ptr_nonnull(strstr(buf, "note: verifier: 0: (95) exit"));
-	ck_assert_int_eq(f.begin.prog_fd, -1);
 	free(buf);
 }
 END_TEST
@@ -928,11 +938,11 @@ START_TEST(rt_perf_buffer)
 	fixture_init(&f);
 	f.m_events.bpf_type = BPF_MAP_TYPE_PERF_EVENT_ARRAY;
 	f.m_events.max_entries = 0;
-	f.begin.insns = prog;
-	f.begin.ninsns = sizeof(prog) / sizeof(prog[0]);
-	f.begin.relocs = relocs;
-	f.begin.nrelocs = 1;
-	f.begin.next = NULL;
+	f.begin->insns = prog;
+	f.begin->ninsns = sizeof(prog) / sizeof(prog[0]);
+	f.begin->relocs = relocs;
+	f.begin->nrelocs = 1;
+	f.begin->next = NULL;
 	f.m_count.printed = false;
 	ro.out = out;
 	ro.command = "true";
@@ -967,7 +977,7 @@ START_TEST(rt_lost_events)
 	f.m_count.printed = false;
 	diag_init(&d, stderr);
 	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
-	ck_assert_int_eq(bpf_map_update_elem(f.m_lost.fd, &key, &lost, 0), 0);
+	ck_assert_int_eq(bpf_map_update_elem(rt.map_fd[f.m_lost.id], &key, &lost, 0), 0);
 	ck_assert_int_eq(rt_attach(&rt), 0);
 	status = rt_run(&rt);
 	ck_assert_int_eq(status, 2);
@@ -977,7 +987,7 @@ START_TEST(rt_lost_events)
 
 	ro.keep_going = true;
 	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
-	ck_assert_int_eq(bpf_map_update_elem(f.m_lost.fd, &key, &lost, 0), 0);
+	ck_assert_int_eq(bpf_map_update_elem(rt.map_fd[f.m_lost.id], &key, &lost, 0), 0);
 	ck_assert_int_eq(rt_attach(&rt), 0);
 	status = rt_run(&rt);
 	ck_assert_int_eq(status, 0);

@@ -157,12 +157,10 @@ static void reset(void)
 static struct probe *add_probe(const struct provider *prov,
 			       struct node *pred, struct node *body)
 {
-	struct probe *p = arena_alloc(A, sizeof(*p)), **tail;
+	struct loc none = { 0 };
+	struct probe *p = script_probe_new(&S, prov, NULL, "", none, pred,
+					   body), **tail;
 
-	p->prov = prov;
-	p->pred = pred;
-	p->body = body;
-	p->prog_fd = -1;
 	for (tail = &S.probes; *tail; tail = &(*tail)->next)
 		;
 	*tail = p;
