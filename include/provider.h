@@ -18,6 +18,12 @@
  *                 rt_probe.pid), PROV_PID_NONE (-p does not apply)
  *
  * Compile time (hooks):
+ *   prepare  (optional) ready the host for the provider's probes, before
+ *            they are expanded (the tracepoint provider mounts tracefs);
+ *            compile.c calls it once per provider a script names, only
+ *            when the caller allows it (s->opts.prepare: not --dry-run).
+ *            0 or -errno; a failure is not reported here: expand says
+ *            what is missing.
  *   expand   (required) turn one written specifier into concrete probes:
  *            check the target exists, expand globs, build the context type
  *            (e.g. the tracepoint's format as a struct), choose prog_type,
@@ -59,6 +65,7 @@ struct script;
 struct probe;
 struct type;
 struct bpf_insn;
+struct host;
 
 /* A provider variable, as lowering reads it.  Lowering knows these kinds and
  * nothing else about providers. */
@@ -94,6 +101,7 @@ struct rt_probe {
 					 * kprobe_multi) */
 	int prog_fd;			/* -1 until loaded */
 	pid_t pid;			/* -p: the process, 0: every one */
+	const struct host *host;	/* the environment's settings */
 	void *attach;			/* the provider's attach state */
 };
 
@@ -118,6 +126,7 @@ struct provider {
 	enum provider_when when;
 	enum provider_pid pid_filter;
 
+	int (*prepare)(const struct host *h, struct diag *d);
 	int (*expand)(struct script *s, struct probe *p, struct diag *d);
 	int (*resolve)(struct probe *p, const char *name, struct pvar *pv);
 	int (*member)(struct probe *p, const struct pvar *base,
@@ -134,11 +143,15 @@ const struct provider *provider_find(const char *name);
 /* NULL-terminated list, for --help and -T. */
 extern const struct provider *const providers[];
 
-/* Where tracefs is: $SPRY_TRACEFS if set (tests point it at a fixture
- * directory), else /sys/kernel/tracing, else /sys/kernel/debug/tracing.
- * When neither is mounted, the first call mounts tracefs on
- * /sys/kernel/tracing (root only; on failure the path is still returned). */
-const char *provider_tracefs(void);
+/* Where tracefs is: h->tracefs if set ($SPRY_TRACEFS: tests point it at a
+ * fixture directory), else /sys/kernel/tracing, else
+ * /sys/kernel/debug/tracing; the first when neither is mounted.  Only looks:
+ * mounting is provider_mount_tracefs(), a step of its own. */
+const char *provider_tracefs(const struct host *h);
+/* Mount tracefs on /sys/kernel/tracing when it is mounted nowhere (a
+ * minimal system, a fresh mount namespace), as perf does; root only.  1 if
+ * it mounted it, 0 if there was nothing to do, -errno. */
+int provider_mount_tracefs(const struct host *h);
 
 /* One line of the -T report: "  what   ok" or "  what   missing (why): hint". */
 void provider_check(FILE *out, const char *what, int err, const char *hint);

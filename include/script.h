@@ -26,6 +26,7 @@ struct ir_func;
 struct spec;
 struct arch;
 struct pvar;
+struct host;
 
 /* ---- maps ---- */
 
@@ -151,6 +152,8 @@ struct script_opts {
 	FILE *dump;		/* -S: each pass's output goes here */
 	bool perf_events;	/* events through a perf event array: for
 				 * kernels without the BPF ring buffer (< 5.8) */
+	bool prepare;		/* let providers ready the host before
+				 * expansion (mount tracefs): not --dry-run */
 };
 
 struct script {
@@ -167,6 +170,8 @@ struct script {
 	struct map *events_map, *lost_map, *stacks_map;	/* NULL if unused */
 	struct map *child_map;				/* likewise */
 	const struct arch *arch;	/* the target (host unless --arch) */
+	const struct host *host;	/* the environment's settings (host.h);
+					 * NULL: the defaults */
 };
 
 /* script.c: the probe constructor and the registries, used by the passes */

@@ -81,6 +81,33 @@ static int expand_spec(struct script *s, const struct node *probe,
 	return err;
 }
 
+/* Let each provider the script names ready the host, once (mount tracefs),
+ * when the caller allows it: never for --dry-run.  What stays missing is
+ * reported by expand, at the probe. */
+static void prepare_providers(struct script *s, struct diag *d)
+{
+	const struct provider *done[32];
+	const struct node *n;
+	const struct spec *spec;
+	unsigned ndone = 0, i;
+
+	for (n = s->ast; n; n = n->next)
+		for (spec = n->specs; spec; spec = spec->next) {
+			const struct provider *prov =
+				provider_find(spec->provider);
+
+			if (!prov || !prov->prepare)
+				continue;
+			for (i = 0; i < ndone && done[i] != prov; i++)
+				;
+			if (i < ndone)
+				continue;
+			if (ndone < sizeof(done) / sizeof(done[0]))
+				done[ndone++] = prov;
+			prov->prepare(s->host, d);
+		}
+}
+
 static int expand_probes(struct script *s, struct diag *d)
 {
 	struct probe **tail = &s->probes;
@@ -179,6 +206,8 @@ int compile_script(struct script *s, struct diag *d)
 		ast_dump(s->opts.dump, s->ast, 0);
 	}
 
+	if (s->opts.prepare)
+		prepare_providers(s, d);
 	if (expand_probes(s, d))
 		return -EINVAL;
 	if (sema_script(s, d))

@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "builtin.h"
 #include "diag.h"
+#include "host.h"
 #include "provider.h"
 #include "runtime.h"
 #include "script.h"
@@ -213,6 +214,7 @@ int main(int argc, char **argv)
 	struct rt_opts ro = { .format = OUT_TEXT };
 	struct script s = { 0 };
 	struct runtime rt = { 0 };
+	struct host host;
 	struct diag d;
 	const char *text = NULL, *arch_name = NULL;
 	bool dry_run = false, dump = false, selftest = false;
@@ -220,6 +222,8 @@ int main(int argc, char **argv)
 	int c, status;
 
 	diag_init(&d, stderr);
+	host_read(&host);	/* the environment, read here and only here */
+	s.host = &host;
 	s.opts.map_entries = 4096;
 	s.opts.str_size = 64;
 	s.opts.events_size = 256 << 10;
@@ -339,8 +343,10 @@ int main(int argc, char **argv)
 	/* The event transport is chosen before compiling: the programs call
 	 * a different helper for each.  SPRY_NO_RINGBUF forces the perf
 	 * buffer path, to test it on kernels that have both. */
-	if (getenv("SPRY_NO_RINGBUF") || (!dry_run && !rt_has_ringbuf()))
+	if (host.no_ringbuf || (!dry_run && !rt_has_ringbuf()))
 		s.opts.perf_events = true;
+	/* a run, not a dry run: providers may ready the host (tracefs) */
+	s.opts.prepare = !dry_run;
 
 	if (compile_script(&s, &d)) {
 		arena_free(s.arena);

@@ -41,6 +41,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "host.h"
 #include "ksym.h"
 #include "usym.h"
 #include "output.h"
@@ -347,8 +348,8 @@ static void rt_map_print(struct runtime *rt, const struct map *m)
 	int err = rt_map_read(rt, m, &md);
 
 	if (err) {
-		fprintf(stderr, "spry: cannot read map %s: %s\n", m->name,
-			strerror(-err));
+		diag_info(rt->d, "cannot read map %s: %s", m->name,
+			  strerror(-err));
 		return;
 	}
 	out_map(rt->out, &md);
@@ -356,9 +357,9 @@ static void rt_map_print(struct runtime *rt, const struct map *m)
 	 * silently; a map at its limit says some were dropped.  Checking here
 	 * costs nothing per event. */
 	if (!rt_map_array(m->bpf_type) && md.n >= m->max_entries)
-		fprintf(stderr, "spry: warning: map %s is full (%u entries): "
-			"updates of new keys were dropped; -M raises the "
-			"limit\n", m->name, m->max_entries);
+		diag_warn(rt->d, NULL, "map %s is full (%u entries): updates "
+			  "of new keys were dropped; -M raises the limit",
+			  m->name, m->max_entries);
 	rt_map_data_free(&md);
 }
 
@@ -401,6 +402,15 @@ static unsigned long long rt_lost_read(struct runtime *rt)
 	if (bpf_map_lookup_elem(rt_map_fd(rt, m), &key, &v))
 		return 0;
 	return v;
+}
+
+/* The output layer's kernel symbol hook: the host's kallsyms. */
+static const char *rt_ksym(void *ctx, uint64_t addr, char *buf, size_t n)
+{
+	const struct runtime *rt = ctx;
+
+	return ksym_out_hook((void *)host_or_default(rt->s->host)->kallsyms,
+			     addr, buf, n);
 }
 
 /* The output layer's stack hook: frames of a stack id from the stack map. */
@@ -791,9 +801,9 @@ static int rt_child_ns(struct runtime *rt)
 			 minor(child.st_dev);
 		val[1] = child.st_ino;
 	} else {
-		fprintf(stderr, "spry: warning: the command has no pid "
-			"namespace of its own (spry needs CAP_SYS_ADMIN for "
-			"one): probes meant for it fire in every process\n");
+		diag_warn(rt->d, NULL, "the command has no pid namespace of "
+			  "its own (spry needs CAP_SYS_ADMIN for one): probes "
+			  "meant for it fire in every process");
 	}
 	err = bpf_map_update_elem(rt_map_fd(rt, m), &key, val, BPF_ANY);
 	if (err)
@@ -814,14 +824,14 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 		return;
 	memcpy(&id, data, 8);
 	if (id >= s->nevents || !s->events[id]) {
-		fprintf(stderr, "spry: warning: unknown event %" PRIu64
-			" (record of %zu bytes)\n", id, size);
+		diag_warn(rt->d, NULL, "unknown event %" PRIu64 " (record of "
+			  "%zu bytes)", id, size);
 		return;
 	}
 	ev = s->events[id];
 	if (size < ev->size) {
-		fprintf(stderr, "spry: warning: short record for event %" PRIu64
-			" (%zu of %u bytes)\n", id, size, ev->size);
+		diag_warn(rt->d, NULL, "short record for event %" PRIu64
+			  " (%zu of %u bytes)", id, size, ev->size);
 		return;
 	}
 	/* After exit() the trace is over: what other probes sent later is
@@ -980,10 +990,10 @@ static bool rt_lost_check(struct runtime *rt)
 	    ts.tv_sec < rt->lost_warned + 1)
 		return false;
 	rt->lost_warned = ts.tv_sec;
-	fprintf(stderr, "spry: %llu event%s lost%s\n", now - rt->lost,
-		now - rt->lost == 1 ? "" : "s",
-		rt->opts.keep_going ? "" :
-		" (stopping; -k keeps going, -b enlarges the buffer)");
+	diag_info(rt->d, "%llu event%s lost%s", now - rt->lost,
+		  now - rt->lost == 1 ? "" : "s",
+		  rt->opts.keep_going ? "" :
+		  " (stopping; -k keeps going, -b enlarges the buffer)");
 	out_lost(rt->out, now - rt->lost);
 	rt->lost = now;
 	return !rt->opts.keep_going;
@@ -1021,6 +1031,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	for (p = s->probes, i = 0; p; p = p->next, i++) {
 		rt->probes[i].p = p;
 		rt->probes[i].prog_fd = -1;
+		rt->probes[i].host = s->host;
 		/* -p, for the providers that filter when they attach */
 		if (p->prov && p->prov->pid_filter == PROV_PID_ATTACH)
 			rt->probes[i].pid = opts->pid > 0 ? opts->pid :
@@ -1040,7 +1051,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	out_init(rt->out, opts->out ? opts->out : stdout, opts->format,
 		 opts->unbuffered);
 	rt->out->stack_read = rt_stack_read;
-	rt->out->ksym = ksym_out_hook;	/* kallsyms, read on first use */
+	rt->out->ksym = rt_ksym;	/* kallsyms, read on first use */
 	rt->out->usym = usym_out_hook;	/* ELF symbols, per object */
 	rt->out->hook_ctx = rt;
 
@@ -1172,8 +1183,8 @@ int rt_run(struct runtime *rt)
 
 	n = rt_wait_open(rt, &w);
 	if (n) {
-		fprintf(stderr, "spry: error: cannot wait for events: %s\n",
-			strerror(-n));
+		diag_error(rt->d, NULL, "cannot wait for events: %s",
+			   strerror(-n));
 		rt_wait_close(&w);
 		return 1;
 	}
@@ -1195,15 +1206,15 @@ int rt_run(struct runtime *rt)
 		/* the reader is gone (EPIPE, SIGPIPE being ignored) or the
 		 * disk is full: tracing on would only lose everything */
 		if (rt->out->f && ferror(rt->out->f)) {
-			fprintf(stderr, "spry: error: cannot write the trace: "
-				"%s\n", strerror(errno));
+			diag_error(rt->d, NULL, "cannot write the trace: %s",
+				   strerror(errno));
 			status = 1;
 			break;
 		}
 		n = rt_poll(rt, &w, RT_POLL_MS);
 		if (n < 0) {
-			fprintf(stderr, "spry: error: reading events: %s\n",
-				strerror(-n));
+			diag_error(rt->d, NULL, "reading events: %s",
+				   strerror(-n));
 			status = 1;
 			break;
 		}
@@ -1245,7 +1256,7 @@ int rt_run(struct runtime *rt)
 	}
 	out_flush(rt->out);
 	if (rt->lost)
-		fprintf(stderr, "spry: %llu events lost in total\n", rt->lost);
+		diag_info(rt->d, "%llu events lost in total", rt->lost);
 
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);

@@ -49,6 +49,7 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "host.h"
 #include "ksym.h"
 #include "provider.h"
 #include "script.h"
@@ -107,7 +108,7 @@ static void names_uniq(struct kp_names *nv)
 
 /* available_filter_functions: "name" or "name [module]" per line.  Each
  * name matching @glob goes to @nv.  -errno if the file cannot be read. */
-static int match_filter_functions(struct arena *a, const char *glob,
+static int match_filter_functions(struct script *s, const char *glob,
 				  struct kp_names *nv)
 {
 	char path[512], *line = NULL;
@@ -116,7 +117,7 @@ static int match_filter_functions(struct arena *a, const char *glob,
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/available_filter_functions",
-		 provider_tracefs());
+		 provider_tracefs(s->host));
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
@@ -127,7 +128,7 @@ static int match_filter_functions(struct arena *a, const char *glob,
 			continue;
 		line[n] = '\0';
 		if (!fnmatch(glob, line, 0))
-			names_push(a, nv, line, n);
+			names_push(s->arena, nv, line, n);
 	}
 	free(line);
 	fclose(f);
@@ -182,10 +183,11 @@ static bool valid_name(const char *s, bool glob)
 }
 
 /* The kernel's symbols, or NULL with the error reported and in *@err. */
-static const struct ksym_table *kallsyms(struct probe *p, struct diag *d,
-					 int *err)
+static const struct ksym_table *kallsyms(struct script *s, struct probe *p,
+					 struct diag *d, int *err)
 {
-	const struct ksym_table *t = ksym_default();
+	const struct ksym_table *t =
+		ksym_default(host_or_default(s->host)->kallsyms);
 
 	if (!t) {
 		*err = -errno;
@@ -209,8 +211,8 @@ static int kp_expand_glob(struct script *s, struct probe *p, struct diag *d)
 	const struct ksym_table *t;
 	int err;
 
-	if (match_filter_functions(s->arena, p->target, &nv)) {
-		t = kallsyms(p, d, &err);
+	if (match_filter_functions(s, p->target, &nv)) {
+		t = kallsyms(s, p, d, &err);
 		if (!t)
 			return err;
 		match_kallsyms(s->arena, t, p->target, &nv);
@@ -241,7 +243,7 @@ static int kp_expand_addr(struct script *s, struct probe *p,
 	kp->is_addr = true;
 	/* Where kallsyms shows addresses, refuse one outside kernel text
 	 * here rather than as EINVAL at attach time. */
-	t = ksym_default();
+	t = ksym_default(host_or_default(s->host)->kallsyms);
 	if (t && t->have_addrs && !ksym_lookup(t, kp->addr, NULL)) {
 		diag_error(d, &p->loc, "address %s is not in any kernel "
 			   "function", p->target);
@@ -283,7 +285,7 @@ static int kp_expand_func(struct script *s, struct probe *p,
 			   p->prov->name, p->target);
 		return -EINVAL;
 	}
-	t = kallsyms(p, d, &err);
+	t = kallsyms(s, p, d, &err);
 	if (!t)
 		return err;
 	if (!ksym_find(t, name)) {
@@ -412,7 +414,7 @@ static int kp_perf_open(struct rt_probe *rp, const struct perf_event_attr *pmu,
  * does: with kprobe_multi, a link on a function that does not exist fails
  * its symbol lookup with ESRCH; without, the attach type is unknown
  * (EINVAL) or unsupported (EOPNOTSUPP: 5.18+ built without CONFIG_FPROBE). */
-static bool kp_multi_supported(void)
+static bool kp_multi_supported(const struct host *h)
 {
 	static int cached = -1;
 	const struct bpf_insn insns[] = {
@@ -423,10 +425,9 @@ static bool kp_multi_supported(void)
 		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	const char *sym = "spry_no_such_function_";
-	const char *env = getenv("SPRY_NO_KPROBE_MULTI");
 	int prog, link;
 
-	if (env && *env && strcmp(env, "0"))
+	if (host_or_default(h)->no_kprobe_multi)
 		return false;
 	if (cached >= 0)
 		return cached;
@@ -504,7 +505,7 @@ static int kp_attach_one(struct rt_probe *rp,
 		return 1;
 	if (err != -EADDRNOTAVAIL || kp->is_addr)
 		return err;
-	t = ksym_default();
+	t = ksym_default(host_or_default(rp->host)->kallsyms);
 	if (!t || !t->have_addrs)
 		return err;
 	for (unsigned i = 0; i < t->n; i++) {
@@ -536,13 +537,6 @@ static const char *kp_strerror(int err)
 	}
 }
 
-static bool kp_by_name_wanted(void)
-{
-	const char *env = getenv("SPRY_KPROBE_BY_NAME");
-
-	return env && *env && strcmp(env, "0");
-}
-
 static int kp_attach(struct rt_probe *rp, struct diag *d)
 {
 	const struct probe *p = rp->p;
@@ -555,7 +549,8 @@ static int kp_attach(struct rt_probe *rp, struct diag *d)
 	size_t len = 0;
 	int err, first_err = 0;
 
-	if (p->ntargets > 1 && kp_multi_supported() && !kp_attach_multi(rp))
+	if (p->ntargets > 1 && kp_multi_supported(rp->host) &&
+	    !kp_attach_multi(rp))
 		return 0;
 
 	memset(&pmu, 0, sizeof(pmu));
@@ -567,11 +562,12 @@ static int kp_attach(struct rt_probe *rp, struct diag *d)
 			   pname, p->target, strerror(-err));
 		return err;
 	}
-	if (!kp->is_addr && !kp_by_name_wanted()) {
+	if (!kp->is_addr && !host_or_default(rp->host)->kprobe_by_name) {
 		/* targets are sorted (glob matches) or single */
 		addrs = calloc(p->ntargets, sizeof(*addrs));
 		if (addrs)
-			ksym_resolve(ksym_default(),
+			ksym_resolve(ksym_default(
+				     host_or_default(rp->host)->kallsyms),
 				     (const char *const *)p->targets,
 				     p->ntargets, addrs);
 	}

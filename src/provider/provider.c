@@ -23,6 +23,7 @@
 #include <bpf/bpf.h>
 
 #include "arena.h"
+#include "host.h"
 #include "ast.h"
 #include "provider.h"
 #include "script.h"
@@ -58,37 +59,49 @@ const struct provider *provider_find(const char *name)
 	return NULL;
 }
 
-const char *provider_tracefs(void)
-{
-	static const char *const paths[] = {
-		"/sys/kernel/tracing",
-		"/sys/kernel/debug/tracing",
-	};
-	const char *env = getenv("SPRY_TRACEFS");
-	struct stat st;
+static const char *const tracefs_paths[] = {
+	"/sys/kernel/tracing",
+	"/sys/kernel/debug/tracing",
+};
 
-	static bool mount_tried;
+/* Older kernels mount tracefs only under debugfs; an unmounted
+ * /sys/kernel/tracing is an empty directory, hence "events". */
+static const char *tracefs_found(void)
+{
+	struct stat st;
 	char buf[64];
 
-	if (env && *env)
-		return env;
-	/* Older kernels mount tracefs only under debugfs; an unmounted
-	 * /sys/kernel/tracing is an empty directory, hence "events". */
-	for (unsigned i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		snprintf(buf, sizeof(buf), "%s/events", paths[i]);
+	for (unsigned i = 0; i < sizeof(tracefs_paths) / sizeof(tracefs_paths[0]);
+	     i++) {
+		snprintf(buf, sizeof(buf), "%s/events", tracefs_paths[i]);
 		if (!stat(buf, &st))
-			return paths[i];
+			return tracefs_paths[i];
 	}
-	/* Mounted nowhere (a minimal system, a fresh mount namespace):
-	 * mount it where the kernel provides for it, once, as perf does.
-	 * Only root can; otherwise the tracepoint provider says tracefs is
-	 * missing. */
-	if (!mount_tried) {
-		mount_tried = true;
-		if (!mount("nodev", paths[0], "tracefs", 0, NULL))
-			return paths[0];
-	}
-	return paths[0];
+	return NULL;
+}
+
+const char *provider_tracefs(const struct host *h)
+{
+	const char *found;
+
+	if (host_or_default(h)->tracefs)
+		return host_or_default(h)->tracefs;
+	found = tracefs_found();
+	return found ? found : tracefs_paths[0];
+}
+
+int provider_mount_tracefs(const struct host *h)
+{
+	static bool mount_tried;
+
+	if (host_or_default(h)->tracefs || tracefs_found() || mount_tried)
+		return 0;
+	/* Only root can; otherwise the tracepoint provider says tracefs is
+	 * missing when it expands a probe. */
+	mount_tried = true;
+	if (mount("nodev", tracefs_paths[0], "tracefs", 0, NULL))
+		return -errno;
+	return 1;
 }
 
 void provider_check(FILE *out, const char *what, int err, const char *hint)

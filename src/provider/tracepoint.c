@@ -34,6 +34,7 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "host.h"
 #include "provider.h"
 #include "script.h"
 #include "tracepoint.h"
@@ -234,11 +235,10 @@ const struct type *tp_format_parse(struct arena *a, const char *name,
 	return st;
 }
 
-int tp_event_load(struct arena *a, const char *sys, const char *name,
-		  bool skip_common, struct tp_event *ev)
+int tp_event_load(struct arena *a, const char *root, const char *sys,
+		  const char *name, bool skip_common, struct tp_event *ev)
 {
-	const char *dir = arena_printf(a, "%s/events/%s/%s",
-				       provider_tracefs(), sys, name);
+	const char *dir = arena_printf(a, "%s/events/%s/%s", root, sys, name);
 	char *text;
 	int err;
 
@@ -293,9 +293,9 @@ static void strvec_push(struct arena *a, struct strvec *sv, const char *s)
 }
 
 /* Fallback for tracefs without available_events: events/<sys>/<event>/. */
-static int list_dirs(struct arena *a, struct strvec *sv)
+static int list_dirs(struct arena *a, const char *root, struct strvec *sv)
 {
-	const char *top = arena_printf(a, "%s/events", provider_tracefs());
+	const char *top = arena_printf(a, "%s/events", root);
 	struct dirent *se, *ee;
 	DIR *sd, *ed;
 
@@ -318,7 +318,7 @@ static int list_dirs(struct arena *a, struct strvec *sv)
 	return 0;
 }
 
-int tp_list(struct arena *a, const char ***names)
+int tp_list(struct arena *a, const char *root, const char ***names)
 {
 	struct strvec sv;
 	char *text, *line, *save = NULL;
@@ -327,8 +327,8 @@ int tp_list(struct arena *a, const char ***names)
 	strvec_init(a, &sv);
 	/* One read of available_events ("sys:event" lines) instead of
 	 * walking two thousand directories. */
-	err = read_text(a, arena_printf(a, "%s/available_events",
-					provider_tracefs()), &text);
+	err = read_text(a, arena_printf(a, "%s/available_events", root),
+			&text);
 	if (!err) {
 		for (line = strtok_r(text, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
@@ -340,7 +340,7 @@ int tp_list(struct arena *a, const char ***names)
 			strvec_push(a, &sv, line);
 		}
 	} else {
-		err = list_dirs(a, &sv);
+		err = list_dirs(a, root, &sv);
 		if (err)
 			return err;
 	}
@@ -349,13 +349,14 @@ int tp_list(struct arena *a, const char ***names)
 	return (int)sv.n;
 }
 
-int tp_glob(struct arena *a, const char *pattern, const char ***names)
+int tp_glob(struct arena *a, const char *root, const char *pattern,
+	    const char ***names)
 {
 	struct strvec sv;
 	const char **all;
 	int n;
 
-	n = tp_list(a, &all);
+	n = tp_list(a, root, &all);
 	if (n < 0)
 		return n;
 	strvec_init(a, &sv);
@@ -367,11 +368,11 @@ int tp_glob(struct arena *a, const char *pattern, const char ***names)
 	return (int)sv.n;
 }
 
-const char *tp_suggest(struct arena *a, const char *name)
+const char *tp_suggest(struct arena *a, const char *root, const char *name)
 {
 	const char **all;
 	struct suggest sg;
-	int n = tp_list(a, &all);
+	int n = tp_list(a, root, &all);
 
 	suggest_init(&sg, name);
 	for (int i = 0; i < n; i++)
@@ -409,19 +410,13 @@ static const char *syscall_of(const char *sys, const char *name,
 	return NULL;
 }
 
-static bool raw_syscalls_wanted(void)
-{
-	const char *env = getenv("SPRY_NO_RAW_SYSCALLS");
-
-	return !env || !*env || !strcmp(env, "0");
-}
-
 /* When tracefs itself cannot be read (not mounted, or not ours to read),
  * say so rather than "tracepoint not found"; true if reported. */
-static bool tp_tracefs_missing(struct arena *a, struct probe *p,
+static bool tp_tracefs_missing(struct script *s, struct probe *p,
 			       struct diag *d)
 {
-	const char *top = provider_tracefs();
+	struct arena *a = s->arena;
+	const char *top = provider_tracefs(s->host);
 	int fd = open(arena_printf(a, "%s/events", top),
 		      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -450,7 +445,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	int nr = -1, err;
 
 	sc = syscall_of(sys, name, &is_exit);
-	if (sc && arch && raw_syscalls_wanted())
+	if (sc && arch && !host_or_default(s->host)->no_raw_syscalls)
 		nr = arch_syscall_nr(arch, sc);
 	tp->raw = nr >= 0;
 	tp->exit = is_exit;
@@ -460,12 +455,14 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	 * bytes of a tracepoint context (tp_prog_is_valid_access), and a raw
 	 * context has no record at all.  Leaving them out of the type lets
 	 * sema report them as unknown fields. */
-	err = tp_event_load(s->arena, sys, name, true, &tp->ev);
-	if (err && tp_tracefs_missing(s->arena, p, d))
+	err = tp_event_load(s->arena, provider_tracefs(s->host), sys, name,
+			    true, &tp->ev);
+	if (err && tp_tracefs_missing(s, p, d))
 		return err;
 	if (err == -ENOENT) {
 		const char *full = arena_printf(s->arena, "%s/%s", sys, name);
-		const char *hint = tp_suggest(s->arena, full);
+		const char *hint = tp_suggest(s->arena,
+					      provider_tracefs(s->host), full);
 
 		diag_error(d, &p->loc, "tracepoint '%s' not found", full);
 		if (hint)
@@ -474,7 +471,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	}
 	if (err) {
 		diag_error(d, &p->loc, "cannot read tracepoint '%s/%s' in %s: "
-			   "%s", sys, name, provider_tracefs(),
+			   "%s", sys, name, provider_tracefs(s->host),
 			   strerror(-err));
 		return err;
 	}
@@ -521,13 +518,13 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 	if (!tp_is_glob(sys) && !tp_is_glob(name))
 		return tp_setup(s, p, sys, name, d);
 
-	n = tp_glob(s->arena, arena_printf(s->arena, "%s/%s", sys, name),
-		    &names);
-	if (n < 0 && tp_tracefs_missing(s->arena, p, d))
+	n = tp_glob(s->arena, provider_tracefs(s->host),
+		    arena_printf(s->arena, "%s/%s", sys, name), &names);
+	if (n < 0 && tp_tracefs_missing(s, p, d))
 		return n;
 	if (n < 0) {
 		diag_error(d, &p->loc, "cannot list tracepoints in %s: %s",
-			   provider_tracefs(), strerror(-n));
+			   provider_tracefs(s->host), strerror(-n));
 		return n;
 	}
 	if (!n) {
@@ -602,6 +599,15 @@ static int tp_member(struct probe *p, const struct pvar *base,
 	return 0;
 }
 
+/* Before expansion, when allowed: tracefs where the kernel provides for
+ * it, if it is mounted nowhere. */
+static int tp_prepare(const struct host *h, struct diag *d)
+{
+	int err = provider_mount_tracefs(h);
+
+	return err < 0 ? err : 0;
+}
+
 /* Raw syscall tracepoints fire for every syscall: the program begins with
  * `if (nr != NR) return 0`, nr read where tp_setup() found it. */
 static int tp_filter(const struct probe *p, struct pvar *pv, int64_t *value)
@@ -669,6 +675,7 @@ const struct provider tracepoint_provider = {
 	.example = "syscalls/sys_enter_openat",
 	.when = PROV_ON_EVENT,
 	.pid_filter = PROV_PID_BPF,	/* they fire for every process */
+	.prepare = tp_prepare,
 	.expand = tp_expand,
 	.resolve = tp_resolve,
 	.member = tp_member,

@@ -281,7 +281,7 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 	 * they would see the whole system) */
 	p->child_only = s->opts.command;
 
-	err = usym_resolve_path(file, path, sizeof(path));
+	err = usym_resolve_path(s->host, file, path, sizeof(path));
 	if (err) {
 		if (strchr(file, '/'))
 			diag_error(d, &p->loc, "no such file '%s'", file);

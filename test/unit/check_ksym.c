@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "ksym.h"
+#include "host.h"
 #include "provider.h"
 #include "script.h"
 #include "type.h"
@@ -233,20 +234,20 @@ END_TEST
 START_TEST(test_default_and_hook)
 {
 	const struct ksym_table *t;
-	char buf[64];
+	char buf[64], path[PATH_MAX * 2];
 	const char *fork = getenv("CK_FORK");
 
 	if (fork && !strcmp(fork, "no"))
 		return;
 
 	/* Check forks per test: the process-wide table starts empty here */
-	setenv("SPRY_KALLSYMS", fixture("kallsyms"), 1);
-	t = ksym_default();
+	snprintf(path, sizeof(path), "%s", fixture("kallsyms"));
+	t = ksym_default(path);
 	ck_assert_ptr_nonnull(t);
-	ck_assert_ptr_eq(ksym_default(), t);	/* loaded once */
-	ck_assert_str_eq(ksym_out_hook(NULL, 0xffffffff81234e10ULL, buf,
+	ck_assert_ptr_eq(ksym_default(path), t);	/* loaded once */
+	ck_assert_str_eq(ksym_out_hook(path, 0xffffffff81234e10ULL, buf,
 				       sizeof(buf)), "ksys_read+0x10");
-	ck_assert_ptr_null(ksym_out_hook(NULL, 42, buf, sizeof(buf)));
+	ck_assert_ptr_null(ksym_out_hook(path, 42, buf, sizeof(buf)));
 	/* truncation keeps the string terminated */
 	ck_assert_str_eq(ksym_format(t, 0xffffffff81234e10ULL, buf, 5),
 			 "ksys");
@@ -261,10 +262,9 @@ START_TEST(test_default_missing)
 	 * test has already loaded it */
 	if (fork && !strcmp(fork, "no"))
 		return;
-	setenv("SPRY_KALLSYMS", "/nonexistent/kallsyms", 1);
-	ck_assert_ptr_null(ksym_default());
+	ck_assert_ptr_null(ksym_default("/nonexistent/kallsyms"));
 	ck_assert_int_eq(errno, ENOENT);
-	ck_assert_ptr_null(ksym_default());
+	ck_assert_ptr_null(ksym_default("/nonexistent/kallsyms"));
 }
 END_TEST
 
@@ -273,6 +273,8 @@ END_TEST
 struct fx {
 	struct arena *a;
 	struct script s;
+	struct host host;	/* kallsyms and tracefs from the fixtures */
+	char kallsyms[PATH_MAX * 2], tracefs[PATH_MAX * 2];
 	struct source src;
 	struct unit_diag ud;
 	char text[256];
@@ -280,18 +282,18 @@ struct fx {
 
 static void fx_init(struct fx *f, bool tracefs)
 {
-	char dir[PATH_MAX * 2];
-
 	memset(f, 0, sizeof(*f));
 	f->a = arena_new();
 	f->s.arena = f->a;
 	f->s.arch = &arch_x86_64;
 	unit_diag_open(&f->ud);
-	setenv("SPRY_KALLSYMS", fixture("kallsyms"), 1);
+	snprintf(f->kallsyms, sizeof(f->kallsyms), "%s", fixture("kallsyms"));
 	/* without available_filter_functions, globs use kallsyms */
-	snprintf(dir, sizeof(dir), "%s",
+	snprintf(f->tracefs, sizeof(f->tracefs), "%s",
 		 tracefs ? fixture("tracefs") : fixture("no-tracefs"));
-	setenv("SPRY_TRACEFS", dir, 1);
+	f->host.kallsyms = f->kallsyms;
+	f->host.tracefs = f->tracefs;
+	f->s.host = &f->host;
 }
 
 static void fx_fini(struct fx *f)

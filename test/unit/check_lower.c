@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "builtin.h"
+#include "host.h"
 #include "ir.h"
 #include "layout.h"
 #include "lower.h"
@@ -32,6 +33,7 @@
 
 struct fx {
 	struct script s;
+	struct host host;	/* from the environment the test set */
 	struct unit_diag ud;
 	struct source src;
 	struct probe *p;
@@ -317,6 +319,8 @@ static int fe(struct fx *x, const char *text)
 
 	x->src = unit_source(text);
 	x->s.src = x->src;
+	host_read(&x->host);	/* as main() does */
+	x->s.host = &x->host;
 	x->s.ast = parse_script(x->s.arena, &x->s.src, &x->ud.d);
 	if (!x->s.ast)
 		return -EINVAL;

@@ -21,6 +21,7 @@
 #include "arch.h"
 #include "arena.h"
 #include "ast.h"
+#include "host.h"
 #include "provider.h"
 #include "script.h"
 #include "tracepoint.h"
@@ -70,6 +71,17 @@ static const struct member *member(const struct type *st, const char *name)
 
 	ck_assert_msg(m != NULL, "no member %s", name);
 	return m;
+}
+
+
+/* The host configuration as spry would read it now: the tests configure
+ * runs through the environment, which host_read() reads. */
+static const struct host *test_host(void)
+{
+	static struct host h;
+
+	host_read(&h);
+	return &h;
 }
 
 /* ---- format files ---- */
@@ -219,7 +231,7 @@ START_TEST(test_event_load)
 	struct arena *a = arena_new();
 	struct tp_event ev;
 
-	ck_assert_int_eq(tp_event_load(a, "syscalls", "sys_exit_read", false,
+	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "syscalls", "sys_exit_read", false,
 				       &ev), 0);
 	ck_assert_int_eq(ev.id, atoi(fixture_text(a,
 		"events/syscalls/sys_exit_read/id")));
@@ -228,11 +240,11 @@ START_TEST(test_event_load)
 	ck_assert_str_eq(ev.name, "sys_exit_read");
 	ck_assert_ptr_nonnull(type_member(ev.fmt, "ret"));
 
-	ck_assert_int_eq(tp_event_load(a, "syscalls", "sys_enter_nope", false,
+	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "syscalls", "sys_enter_nope", false,
 				       &ev), -ENOENT);
-	ck_assert_int_eq(tp_event_load(a, "nosys", "x", false, &ev), -ENOENT);
+	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "nosys", "x", false, &ev), -ENOENT);
 	/* script text never walks out of events/ */
-	ck_assert_int_eq(tp_event_load(a, "..", "tracefs", false, &ev),
+	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "..", "tracefs", false, &ev),
 			 -ENOENT);
 	arena_free(a);
 }
@@ -244,7 +256,7 @@ START_TEST(test_list)
 {
 	struct arena *a = arena_new();
 	const char **names, *ae = fixture_text(a, "available_events");
-	int n = tp_list(a, &names), lines = 0;
+	int n = tp_list(a, provider_tracefs(test_host()), &names), lines = 0;
 
 	for (const char *s = ae; *s; s++)
 		lines += *s == '\n';
@@ -262,18 +274,18 @@ START_TEST(test_glob)
 	struct arena *a = arena_new();
 	const char **names;
 
-	ck_assert_int_eq(tp_glob(a, "syscalls/sys_enter_*", &names), 7);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "syscalls/sys_enter_*", &names), 7);
 	ck_assert_str_eq(names[0], "syscalls/sys_enter_clock_nanosleep");
 	ck_assert_str_eq(names[6], "syscalls/sys_enter_write");
 	ck_assert_ptr_null(names[7]);
-	ck_assert_int_eq(tp_glob(a, "sched/*", &names), 5);
-	ck_assert_int_eq(tp_glob(a, "*/sys_enter", &names), 1);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "sched/*", &names), 5);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "*/sys_enter", &names), 1);
 	ck_assert_str_eq(names[0], "raw_syscalls/sys_enter");
-	ck_assert_int_eq(tp_glob(a, "syscalls/sys_*_read", &names), 2);
-	ck_assert_int_eq(tp_glob(a, "sched/sched_process_[ef]*", &names), 3);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "syscalls/sys_*_read", &names), 2);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "sched/sched_process_[ef]*", &names), 3);
 	/* '*' does not cross the '/' */
-	ck_assert_int_eq(tp_glob(a, "*", &names), 0);
-	ck_assert_int_eq(tp_glob(a, "nosys/*", &names), 0);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "*", &names), 0);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "nosys/*", &names), 0);
 	ck_assert_ptr_null(names[0]);
 	arena_free(a);
 }
@@ -283,14 +295,14 @@ START_TEST(test_suggest)
 {
 	struct arena *a = arena_new();
 
-	ck_assert_str_eq(tp_suggest(a, "syscalls/sys_enter_opnat"),
+	ck_assert_str_eq(tp_suggest(a, provider_tracefs(test_host()), "syscalls/sys_enter_opnat"),
 			 "syscalls/sys_enter_openat");
-	ck_assert_str_eq(tp_suggest(a, "sched/sched_swich"),
+	ck_assert_str_eq(tp_suggest(a, provider_tracefs(test_host()), "sched/sched_swich"),
 			 "sched/sched_switch");
-	ck_assert_str_eq(tp_suggest(a, "syscall/sys_exit_write"),
+	ck_assert_str_eq(tp_suggest(a, provider_tracefs(test_host()), "syscall/sys_exit_write"),
 			 "syscalls/sys_exit_write");
-	ck_assert_ptr_null(tp_suggest(a, "net/netif_receive_skb"));
-	ck_assert_ptr_null(tp_suggest(a, "x/y"));
+	ck_assert_ptr_null(tp_suggest(a, provider_tracefs(test_host()), "net/netif_receive_skb"));
+	ck_assert_ptr_null(tp_suggest(a, provider_tracefs(test_host()), "x/y"));
 	arena_free(a);
 }
 END_TEST
@@ -334,6 +346,7 @@ static void fx_init(struct fx *f, const struct arch *arch)
 	f->a = arena_new();
 	f->s.arena = f->a;
 	f->s.arch = arch;
+	f->s.host = test_host();
 	unit_diag_open(&f->ud);
 }
 
@@ -366,6 +379,7 @@ static struct probe *fx_expand(struct fx *f, const char *prov,
 
 	p = script_probe_new(&f->s, pr, spec, spec->target, spec->loc, NULL,
 			     body);
+	f->s.host = test_host();	/* as the environment is now */
 	f->s.probes = p;
 	f->s.nprobes = 1;
 	*err = pr->expand(&f->s, p, &f->ud.d);
@@ -400,10 +414,10 @@ END_TEST
 
 START_TEST(test_tracefs_env)
 {
-	ck_assert_str_eq(provider_tracefs(), fixture_dir);
+	ck_assert_str_eq(provider_tracefs(test_host()), fixture_dir);
 	unsetenv("SPRY_TRACEFS");
-	ck_assert(!strcmp(provider_tracefs(), "/sys/kernel/tracing") ||
-		  !strcmp(provider_tracefs(), "/sys/kernel/debug/tracing"));
+	ck_assert(!strcmp(provider_tracefs(test_host()), "/sys/kernel/tracing") ||
+		  !strcmp(provider_tracefs(test_host()), "/sys/kernel/debug/tracing"));
 	use_fixtures();
 }
 END_TEST
