@@ -1133,14 +1133,54 @@ START_TEST(fe_plain_maps_and_strings)
 }
 END_TEST
 
+/* A type's name, for assertions. */
+static const char *tname(const struct type *t)
+{
+	static char buf[64];
+
+	return type_name(t, buf, sizeof(buf));
+}
+
 START_TEST(fe_ternary_and_arith)
 {
 	struct fx x;
+
+	const char *at;
+	unsigned calls = 0;
+	char *d;
 
 	fx_init(&x, NULL);
 	fe_ok(&x, "BEGIN { @x = pid > 10 ? (pid - 3) * 2 : -(cpu % 4); "
 		  "@y = (time / 1000) << 2 | 1; @z = !pid; @w = ~cpu ^ 5; "
 		  "@s = pid > 3 ? comm : \"none\"; exit(0); }\n");
+	d = dump(x.p->ir);
+	/* the ternary branches on the signed compare (pid is promoted to
+	 * s64); each arm computes into the one result register; cpu % 4
+	 * (unsigned, so no sign fix-up) is negated */
+	ck_assert_msg(in_order(d, "v18 = v18 >> 32", "if v18 s<= 10 goto L2",
+		"v17 = v17 - 3", "v17 = v17 * 2", "goto L3", "L2:",
+		"call get_smp_processor_id", "v17 = v17 % 4", "v17 = -v17",
+		"L3:", "stx.dw [v21] = v17", NULL), "%s", d);
+	/* shifts and masks in order, on the unsigned clock */
+	ck_assert_msg(in_order(d, "call ktime_get_ns", "/ 1000", "<< 2", "| 1",
+		NULL), "%s", d);
+	/* !pid as 0/1, ~cpu as ^ -1, then ^ 5 */
+	ck_assert_msg(in_order(d, "v24 = 0", "if v18 != 0 goto", "v24 = 1",
+		"^ -1", "^ 5", NULL), "%s", d);
+	/* the string ternary writes either arm straight into the map value:
+	 * comm by the helper, "none" zero-padded in two stores */
+	ck_assert_msg(in_order(d, "if v18 s<= 3 goto", "call get_current_comm",
+		"st.dw [v29] = 1701736302", "st.dw [v29 + 8] = 0",
+		"call ringbuf_output", NULL), "%s", d);
+	/* pid is read once, before the first branch, and reused */
+	for (at = d; (at = strstr(at, "call get_current_pid_tgid")); at++)
+		calls++;
+	ck_assert_uint_eq(calls, 1);
+	ck_assert_str_eq(tname(script_map_find(&x.s, "@x")->val), "s64");
+	ck_assert_str_eq(tname(script_map_find(&x.s, "@y")->val), "u64");
+	ck_assert_str_eq(tname(script_map_find(&x.s, "@s")->val), "char[16]");
+	ck_assert_uint_eq(script_map_find(&x.s, "@s")->val_size, 16);
+	free(d);
 	fx_free(&x);
 }
 END_TEST
