@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "script.h"
 
 struct arena;
 struct script;
@@ -60,5 +61,78 @@ void sema_whole_map(struct sema *S, struct node *call, struct node *a);
 unsigned sema_count_args(const struct node *a);
 /* Whether print() and %v can print a value of type @t. */
 bool sema_printable(const struct type *t);
+
+/* ---- between sema.c and sema_map.c: the pass's own state ----
+ * (builtins' hooks use the toolkit above, never these) */
+
+/* What sema knows about one map: each part with the mention that set it. */
+struct msig {
+	bool kind_set;
+	enum map_kind kind;
+	struct loc kind_loc;
+
+	bool keys_set;
+	unsigned nkeys;
+	struct loc nkeys_loc;
+	const struct type **keys;
+	struct loc *key_loc;
+
+	const struct type *val;
+	struct loc val_loc;
+
+	bool reported;		/* "never assigned" said once */
+};
+
+struct reported {
+	struct reported *next;
+	struct loc loc;
+	const char *msg;
+};
+
+struct sema {
+	struct script *s;
+	struct diag *d;
+	struct arena *a;
+	struct probe *p;
+	unsigned str_size;
+
+	bool quiet;		/* a collecting walk: no messages */
+	unsigned errors;	/* in the reporting walk */
+	bool last_shown;	/* the last error was printed: notes follow */
+	struct reported *reported;
+
+	const char **assigned;	/* names assigned as plain maps */
+	unsigned nassigned;
+
+	struct msig *cur;	/* built by this walk */
+	struct msig *known;	/* the previous walk's result: reads use it */
+	unsigned nsig;
+};
+
+enum map_use {
+	USE_READ,	/* @m[k] in an expression */
+	USE_WRITE,	/* @m[k] = v */
+	USE_DELETE,	/* delete @m[k] */
+	USE_WHOLE,	/* print(@m), clear(@m): the map itself */
+};
+
+const char *sema_loc_str(struct sema *S, const struct loc *l);
+/* sema_map.c */
+void sema_sig_reserve(struct sema *S);
+bool sema_is_assigned(struct sema *S, const char *name);
+void sema_add_assigned(struct sema *S, const char *name);
+const char *sema_kind_str(struct sema *S, enum map_kind k);
+bool sema_kind_is_agg(enum map_kind k);
+/* How a value is stored in a map, or NULL if it cannot be. */
+const struct type *sema_map_norm(struct sema *S, const struct type *t);
+/* A map mentioned at @n with key list @keys; for writes, the kind and the
+ * value's type as stored.  Sets n->map and n->type. */
+void sema_map_use(struct sema *S, struct node *n, const char *name,
+		  struct node *keys, enum map_use use, enum map_kind kind,
+		  const struct type *val, const struct loc *val_loc);
+bool sema_sig_equal(const struct msig *a, const struct msig *b);
+/* Did this walk find every signature as the previous one? */
+bool sema_walk_stable(struct sema *S);
+void sema_publish_maps(struct sema *S);
 
 #endif

@@ -55,52 +55,6 @@ bool sema_is_bad(const struct type *t)
 	return is_bad(t);
 }
 
-/* ---- state ---- */
-
-/* What sema knows about one map: each part with the mention that set it. */
-struct msig {
-	bool kind_set;
-	enum map_kind kind;
-	struct loc kind_loc;
-
-	bool keys_set;
-	unsigned nkeys;
-	struct loc nkeys_loc;
-	const struct type **keys;
-	struct loc *key_loc;
-
-	const struct type *val;
-	struct loc val_loc;
-
-	bool reported;		/* "never assigned" said once */
-};
-
-struct reported {
-	struct reported *next;
-	struct loc loc;
-	const char *msg;
-};
-
-struct sema {
-	struct script *s;
-	struct diag *d;
-	struct arena *a;
-	struct probe *p;
-	unsigned str_size;
-
-	bool quiet;		/* a collecting walk: no messages */
-	unsigned errors;	/* in the reporting walk */
-	bool last_shown;	/* the last error was printed: notes follow */
-	struct reported *reported;
-
-	const char **assigned;	/* names assigned as plain maps */
-	unsigned nassigned;
-
-	struct msig *cur;	/* built by this walk */
-	struct msig *known;	/* the previous walk's result: reads use it */
-	unsigned nsig;
-};
-
 static const struct type *expr(struct sema *S, struct node *n);
 static void stmt(struct sema *S, struct node *n);
 
@@ -165,7 +119,7 @@ static const char *tname(struct sema *S, const struct type *t)
 	return arena_strdup(S->a, type_name(t, buf, sizeof(buf)));
 }
 
-static const char *loc_str(struct sema *S, const struct loc *l)
+const char *sema_loc_str(struct sema *S, const struct loc *l)
 {
 	if (!l->src)
 		return "<command line>";
@@ -188,263 +142,6 @@ static void suggest_builtins(struct suggest *sg, bool vars)
 		if (((*b)->kind == BK_VAR) == vars)
 			for (al = (*b)->aliases; al && *al; al++)
 				suggest_try(sg, *al);
-}
-
-/* ---- maps: signatures and unification ---- */
-
-static struct msig *sig_grow(struct sema *S, struct msig *old, unsigned n)
-{
-	return arena_grow(S->a, old, S->nsig * sizeof(*old), n * sizeof(*old));
-}
-
-static void sig_reserve(struct sema *S)
-{
-	unsigned n = S->s->nmaps;
-
-	if (n <= S->nsig)
-		return;
-	S->cur = sig_grow(S, S->cur, n);
-	S->known = sig_grow(S, S->known, n);
-	S->nsig = n;
-}
-
-static bool is_assigned(struct sema *S, const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < S->nassigned; i++)
-		if (!strcmp(S->assigned[i], name))
-			return true;
-	return false;
-}
-
-static struct map *map_get(struct sema *S, const char *name, struct loc loc)
-{
-	struct map *m = script_map_find(S->s, name);
-
-	if (!m)
-		m = script_map_add(S->s, name, loc, MAP_PLAIN);
-	sig_reserve(S);
-	return m;
-}
-
-/* "a value", or the aggregation that makes a map of this kind. */
-static const char *kind_str(struct sema *S, enum map_kind k)
-{
-	const struct builtin *const *b;
-
-	if (k == MAP_PLAIN)
-		return "a value";
-	for (b = builtins; *b; b++)
-		if ((*b)->kind == BK_AGG && (*b)->map_kind == k)
-			return arena_printf(S->a, "%s()", (*b)->name);
-	return "an internal map";
-}
-
-static bool kind_is_agg(enum map_kind k)
-{
-	return k != MAP_PLAIN && k < MAP_EVENTS;
-}
-
-/* How a value is stored in a map: ints (and pointers, as addresses) in 8
- * bytes keeping signedness and print format, strings as they are.  NULL if
- * it cannot be stored. */
-static const struct type *map_norm(struct sema *S, const struct type *t)
-{
-	if (t->kind == T_INT)
-		return type_with_fmt(S->a, type_int(8, t->is_signed), t->fmt);
-	if (t->kind == T_PTR)
-		return &type_u64;
-	if (type_is_string(t))
-		return t;
-	return NULL;
-}
-
-static bool fmt_is_stack(enum type_fmt f)
-{
-	return f == F_KSTACK || f == F_USTACK;
-}
-
-/* Unify @t, met at @loc, into *slot (set at *slot_loc); @what names the part
- * ("key 1", "value") for messages. */
-static void unify(struct sema *S, const struct map *m, const struct type **slot,
-		  struct loc *slot_loc, const struct type *t,
-		  const struct loc *loc, const char *what)
-{
-	const struct type *n, *o = *slot;
-
-	if (is_bad(t))
-		return;
-	n = map_norm(S, t);
-	if (!n) {
-		serr(S, loc, "map %s: cannot store %s as its %s", m->name,
-		     tname(S, t), what);
-		return;
-	}
-	if (!o) {
-		*slot = n;
-		*slot_loc = *loc;
-		return;
-	}
-	if (o->kind == T_INT && n->kind == T_INT &&
-	    (o->fmt == n->fmt || (!fmt_is_stack(o->fmt) &&
-				  !fmt_is_stack(n->fmt)))) {
-		enum type_fmt f = o->fmt == n->fmt ? o->fmt : F_NONE;
-
-		*slot = type_with_fmt(S->a, type_int(8, o->is_signed &&
-						     n->is_signed), f);
-		return;
-	}
-	if (type_is_string(o) && type_is_string(n)) {
-		if (n->len > o->len)
-			*slot = n;
-		return;
-	}
-	serr(S, loc, "map %s: %s is %s here, %s at %s", m->name, what,
-	     tname(S, t), tname(S, o), loc_str(S, slot_loc));
-}
-
-/* An assigned @-map whose name is close to @m's. */
-static const char *suggest_map(struct sema *S, const struct map *m)
-{
-	struct suggest sg;
-	unsigned i;
-
-	suggest_init(&sg, m->name);
-	for (i = 0; i < S->nsig; i++) {
-		const struct map *o = S->s->maps[i];
-
-		if (o != m && o->name[0] == '@' && S->known[i].kind_set)
-			suggest_try(&sg, o->name);
-	}
-	return suggest_best(&sg);
-}
-
-enum map_use {
-	USE_READ,	/* @m[k] in an expression */
-	USE_WRITE,	/* @m[k] = v */
-	USE_DELETE,	/* delete @m[k] */
-	USE_WHOLE,	/* print(@m), clear(@m): the map itself */
-};
-
-/* A map mentioned at @n with key list @keys; for writes, the kind and the
- * value's type as stored.  Sets n->map and n->type. */
-static void map_use(struct sema *S, struct node *n, const char *name,
-		    struct node *keys, enum map_use use, enum map_kind kind,
-		    const struct type *val, const struct loc *val_loc)
-{
-	struct map *m = map_get(S, name, n->loc);
-	struct msig *c, *k;
-	struct node *key;
-	unsigned nkeys = 0, i;
-
-	c = &S->cur[m->id];
-	k = &S->known[m->id];
-	n->map = m;
-
-	for (key = keys; key; key = key->next) {
-		const struct type *t = expr(S, key);
-
-		if (!is_bad(t) && !map_norm(S, t))
-			serr(S, &key->loc, "cannot use %s as a map key",
-			     tname(S, t));
-		nkeys++;
-	}
-
-	if (use != USE_WHOLE) {
-		if (!c->keys_set) {
-			c->keys_set = true;
-			c->nkeys = nkeys;
-			c->nkeys_loc = n->loc;
-			c->keys = arena_alloc(S->a, (nkeys + 1) *
-					      sizeof(*c->keys));
-			c->key_loc = arena_alloc(S->a, (nkeys + 1) *
-						 sizeof(*c->key_loc));
-		}
-		if (c->nkeys != nkeys) {
-			serr(S, &n->loc, "map %s: used with %u key%s here, "
-			     "%u at %s", m->name, nkeys, nkeys == 1 ? "" : "s",
-			     c->nkeys, loc_str(S, &c->nkeys_loc));
-		} else {
-			for (key = keys, i = 0; key; key = key->next, i++) {
-				char what[32];
-
-				/* a key that cannot be one was reported */
-				if (!map_norm(S, key->type))
-					continue;
-				snprintf(what, sizeof(what), "key %u", i + 1);
-				unify(S, m, &c->keys[i], &c->key_loc[i],
-				      key->type, &key->loc, what);
-			}
-		}
-	}
-
-	if (use == USE_WRITE) {
-		if (!c->kind_set) {
-			c->kind_set = true;
-			c->kind = kind;
-			c->kind_loc = *val_loc;
-		} else if (c->kind != kind) {
-			serr(S, val_loc, "map %s is assigned %s here, %s at %s",
-			     m->name, kind_str(S, kind), kind_str(S, c->kind),
-			     loc_str(S, &c->kind_loc));
-			n->type = val;
-			return;
-		}
-		unify(S, m, &c->val, &c->val_loc, val, val_loc, "value");
-		n->type = k->val ? k->val : c->val ? c->val : &bad_type;
-		return;
-	}
-
-	/* Reads see the previous walk's signature, complete over every
-	 * probe; in the reporting walk that is the final one. */
-	if (!k->kind_set) {
-		if (!c->reported && !S->quiet) {
-			const char *hint = suggest_map(S, m);
-
-			if (hint)
-				serr(S, &n->loc, "map %s is never assigned; did "
-				     "you mean %s?", m->name, hint);
-			else
-				serr(S, &n->loc, "map %s is never assigned",
-				     m->name);
-			c->reported = true;
-		}
-		n->type = use == USE_WHOLE ? &type_void : &bad_type;
-		return;
-	}
-	if (use == USE_WHOLE) {
-		n->type = &type_void;
-		return;
-	}
-	if (use == USE_READ && kind_is_agg(k->kind)) {
-		serr(S, &n->loc, "cannot read %s map %s: its value is per-CPU; "
-		     "print it instead", kind_str(S, k->kind), m->name);
-		n->type = &bad_type;
-		return;
-	}
-	/* Assigned, but only values whose type hangs on this map itself
-	 * (`x = x + 1`): a missing value reads as 0.  Silently bad here
-	 * would reach lowering with nothing reported (`x = str(p, x)`). */
-	n->type = k->val ? k->val : &type_s64;
-	if (use == USE_DELETE)
-		n->type = &type_void;
-}
-
-static bool sig_equal(const struct msig *a, const struct msig *b)
-{
-	unsigned i;
-
-	if (a->kind_set != b->kind_set || a->kind != b->kind ||
-	    a->keys_set != b->keys_set || a->nkeys != b->nkeys ||
-	    !a->val != !b->val || (a->val && !type_equal(a->val, b->val)))
-		return false;
-	if (a->keys_set)
-		for (i = 0; i < a->nkeys; i++)
-			if (!a->keys[i] != !b->keys[i] ||
-			    (a->keys[i] && !type_equal(a->keys[i], b->keys[i])))
-				return false;
-	return true;
 }
 
 /* ---- names ---- */
@@ -608,8 +305,8 @@ static const struct type *expr_ident(struct sema *S, struct node *n)
 {
 	if (resolve_var(S, n, n->name))
 		return n->type;
-	if (is_assigned(S, n->name)) {
-		map_use(S, n, n->name, NULL, USE_READ, MAP_PLAIN, NULL, NULL);
+	if (sema_is_assigned(S, n->name)) {
+		sema_map_use(S, n, n->name, NULL, USE_READ, MAP_PLAIN, NULL, NULL);
 		return n->type;
 	}
 	if (builtin_find(n->name)) {
@@ -941,7 +638,7 @@ static const struct type *expr_index(struct sema *S, struct node *n)
 	struct node *idx = n->args;
 
 	if (index_is_map(S, n)) {
-		if (!is_assigned(S, n->lhs->name)) {
+		if (!sema_is_assigned(S, n->lhs->name)) {
 			struct node *k;
 
 			unknown_ident(S, n->lhs);
@@ -949,7 +646,7 @@ static const struct type *expr_index(struct sema *S, struct node *n)
 				expr(S, k);
 			return n->type = &bad_type;
 		}
-		map_use(S, n, n->lhs->name, n->args, USE_READ, MAP_PLAIN,
+		sema_map_use(S, n, n->lhs->name, n->args, USE_READ, MAP_PLAIN,
 			NULL, NULL);
 		n->lhs->map = n->map;
 		n->lhs->type = n->type;
@@ -1023,7 +720,7 @@ bool sema_map_mention(struct sema *S, const struct node *a)
 	if (a->kind == N_MAP && !a->args)
 		return true;
 	if (a->kind == N_IDENT && !builtin_find(a->name) &&
-	    is_assigned(S, a->name)) {
+	    sema_is_assigned(S, a->name)) {
 		struct pvar pv;
 
 		return !(S->p->prov && S->p->prov->resolve &&
@@ -1034,7 +731,7 @@ bool sema_map_mention(struct sema *S, const struct node *a)
 
 void sema_whole_map(struct sema *S, struct node *call, struct node *a)
 {
-	map_use(S, a, a->name, NULL, USE_WHOLE, MAP_PLAIN, NULL, NULL);
+	sema_map_use(S, a, a->name, NULL, USE_WHOLE, MAP_PLAIN, NULL, NULL);
 	a->type = &type_void;
 	call->map = a->map;
 }
@@ -1169,7 +866,7 @@ static const struct type *expr(struct sema *S, struct node *n)
 	case N_IDENT:
 		return expr_ident(S, n);
 	case N_MAP:
-		map_use(S, n, n->name, n->args, USE_READ, MAP_PLAIN, NULL,
+		sema_map_use(S, n, n->name, n->args, USE_READ, MAP_PLAIN, NULL,
 			NULL);
 		return n->type;
 	case N_UNARY:
@@ -1270,7 +967,7 @@ static void stmt_assign(struct sema *S, struct node *n)
 		return;
 	}
 	val = assign_value(S, n->rhs, &kind);
-	map_use(S, lhs, name, keys, USE_WRITE, kind, val, &n->rhs->loc);
+	sema_map_use(S, lhs, name, keys, USE_WRITE, kind, val, &n->rhs->loc);
 	if (lhs->kind == N_INDEX) {
 		lhs->lhs->map = lhs->map;
 		lhs->lhs->type = lhs->type;
@@ -1282,20 +979,20 @@ static void stmt_delete(struct sema *S, struct node *n)
 	struct node *lhs = n->lhs;
 
 	if (lhs->kind == N_MAP) {
-		map_use(S, lhs, lhs->name, lhs->args, USE_DELETE, MAP_PLAIN,
+		sema_map_use(S, lhs, lhs->name, lhs->args, USE_DELETE, MAP_PLAIN,
 			NULL, NULL);
 		return;
 	}
 	if (lhs->kind == N_INDEX && index_is_map(S, lhs) &&
-	    is_assigned(S, lhs->lhs->name)) {
-		map_use(S, lhs, lhs->lhs->name, lhs->args, USE_DELETE,
+	    sema_is_assigned(S, lhs->lhs->name)) {
+		sema_map_use(S, lhs, lhs->lhs->name, lhs->args, USE_DELETE,
 			MAP_PLAIN, NULL, NULL);
 		lhs->lhs->map = lhs->map;
 		lhs->lhs->type = lhs->type;
 		return;
 	}
 	if (sema_map_mention(S, lhs)) {
-		map_use(S, lhs, lhs->name, NULL, USE_DELETE, MAP_PLAIN, NULL,
+		sema_map_use(S, lhs, lhs->name, NULL, USE_DELETE, MAP_PLAIN, NULL,
 			NULL);
 		return;
 	}
@@ -1358,16 +1055,6 @@ const struct type *sema_binop_type(const struct node *n)
 
 /* ---- the pass ---- */
 
-static void add_assigned(struct sema *S, const char *name)
-{
-	if (is_assigned(S, name))
-		return;
-	S->assigned = arena_grow(S->a, S->assigned,
-				 S->nassigned * sizeof(*S->assigned),
-				 (S->nassigned + 1) * sizeof(*S->assigned));
-	S->assigned[S->nassigned++] = name;
-}
-
 /* Names assigned anywhere as `x = v` or `x[k] = v`: these are plain maps
  * wherever they are not variables, reads included. */
 static int assigned_visit(const struct node *n, void *ctx)
@@ -1378,9 +1065,9 @@ static int assigned_visit(const struct node *n, void *ctx)
 	if (n->kind != N_ASSIGN)
 		return 0;
 	if (l->kind == N_IDENT)
-		add_assigned(S, l->name);
+		sema_add_assigned(S, l->name);
 	else if (l->kind == N_INDEX && l->lhs->kind == N_IDENT)
-		add_assigned(S, l->lhs->name);
+		sema_add_assigned(S, l->lhs->name);
 	return 0;
 }
 
@@ -1399,16 +1086,6 @@ static void walk(struct sema *S)
 	S->p = NULL;
 }
 
-static bool walk_stable(struct sema *S)
-{
-	unsigned i;
-
-	for (i = 0; i < S->nsig; i++)
-		if (!sig_equal(&S->cur[i], &S->known[i]))
-			return false;
-	return true;
-}
-
 /* Sema's guarantee to lowering, checked: with nothing reported, no
  * expression is left with the quiet type of a reported mistake.  (One was:
  * a map whose type hung on itself, and lowering asserted.) */
@@ -1420,25 +1097,6 @@ static int typed_visit(const struct node *n, void *ctx)
 		return 0;
 	serr(S, &n->loc, "cannot work out the type of this expression");
 	return 1;
-}
-
-static void publish_maps(struct sema *S)
-{
-	unsigned i, k;
-
-	for (i = 0; i < S->nsig; i++) {
-		struct map *m = S->s->maps[i];
-		const struct msig *c = &S->cur[i];
-
-		if (m->kind >= MAP_EVENTS)
-			continue;
-		m->kind = c->kind;
-		m->nkeys = c->nkeys;
-		m->keys = arena_alloc(S->a, (c->nkeys + 1) * sizeof(*m->keys));
-		for (k = 0; k < c->nkeys; k++)
-			m->keys[k] = c->keys[k];
-		m->val = c->val;
-	}
 }
 
 int sema_script(struct script *s, struct diag *d)
@@ -1455,7 +1113,7 @@ int sema_script(struct script *s, struct diag *d)
 
 	for (p = s->probes; p; p = p->next)
 		ast_visit(p->body, assigned_visit, &S);
-	sig_reserve(&S);
+	sema_sig_reserve(&S);
 
 	S.quiet = true;
 	/* A walk may settle only one more map of a chain (`c = b; b = a;
@@ -1463,12 +1121,12 @@ int sema_script(struct script *s, struct diag *d)
 	 * stops a signature that never settles (which is then an error). */
 	for (i = 0; i < SEMA_MAX_WALKS + 2 * S.nsig; i++) {
 		walk(&S);
-		if (walk_stable(&S))
+		if (sema_walk_stable(&S))
 			break;
 		S.known = S.cur;
 		S.cur = NULL;
 		/* walk() allocates cur at nsig; a walk that created maps
-		 * grew known already through sig_reserve() */
+		 * grew known already through sema_sig_reserve() */
 	}
 	S.quiet = false;
 	walk(&S);
@@ -1479,7 +1137,7 @@ int sema_script(struct script *s, struct diag *d)
 		const struct msig *c = &S.cur[i];
 
 		if (S.s->maps[i]->kind < MAP_EVENTS &&
-		    !sig_equal(c, &S.known[i]))
+		    !sema_sig_equal(c, &S.known[i]))
 			serr(&S, c->val ? &c->val_loc : &c->kind_loc,
 			     "map %s: its type depends on its own value and "
 			     "never settles", S.s->maps[i]->name);
@@ -1489,6 +1147,6 @@ int sema_script(struct script *s, struct diag *d)
 			ast_visit(p->body, typed_visit, &S);
 	if (S.errors)
 		return -EINVAL;
-	publish_maps(&S);
+	sema_publish_maps(&S);
 	return 0;
 }
