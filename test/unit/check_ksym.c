@@ -10,26 +10,10 @@
 #include "ksym.h"
 #include "unit.h"
 
-static char fixture_dir[PATH_MAX];
-
-/* test/fixtures/kprobe: under $top_srcdir when make check runs us, else
- * next to this file. */
+/* test/fixtures/kprobe/@rel (unit.h finds the fixtures). */
 static const char *fixture(const char *rel)
 {
-	static char path[PATH_MAX * 2];
-	const char *top = getenv("top_srcdir");
-
-	if (top)
-		snprintf(fixture_dir, sizeof(fixture_dir),
-			 "%s/test/fixtures/kprobe", top);
-	else
-		snprintf(fixture_dir, sizeof(fixture_dir),
-			 "%.*s/../fixtures/kprobe",
-			 (int)(strrchr(__FILE__, '/') ?
-			       strrchr(__FILE__, '/') - __FILE__ : 1),
-			 strrchr(__FILE__, '/') ? __FILE__ : ".");
-	snprintf(path, sizeof(path), "%s/%s", fixture_dir, rel);
-	return path;
+	return unit_fixture("kprobe", rel);
 }
 
 static struct ksym_table *load_fixture(void)
