@@ -246,6 +246,11 @@ bool lower_comm_key_use(const struct node *n);
  * common NUL, fall through when all compared bytes are equal. */
 void lower_str_equal(struct lower *L, struct node *a, struct node *b,
 		     struct loc l, int ne, int eq);
+/* The byte loop of both: per byte of @len, ra = x[i], rb = y[i]; to @ne
+ * when they differ, to @eq at a common NUL. */
+void lower_str_bytes(struct lower *L, const struct addr *x,
+		     const struct addr *y, unsigned len, int ra, int rb,
+		     int ne, int eq, struct loc l);
 /* `a == b` / `a != b` on strings, or strcmp(a, b) ==/!= 0: the operands. */
 bool lower_str_eq_operands(const struct node *n, struct node **a,
 			   struct node **b);

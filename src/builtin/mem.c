@@ -182,7 +182,7 @@ static struct val strcmp_lower(struct lower *L, struct node *n)
 {
 	struct node *a = n->args, *b = n->args->next;
 	unsigned len = a->type->size < b->type->size ? a->type->size
-						      : b->type->size, i;
+						      : b->type->size;
 	struct addr x, y;
 	struct loc l = n->loc;
 	int ra = lower_vreg(L), rb = lower_vreg(L), r = lower_vreg(L);
@@ -190,13 +190,7 @@ static struct val strcmp_lower(struct lower *L, struct node *n)
 
 	lower_mem_addr(L, a, &x);
 	lower_mem_addr(L, b, &y);
-	for (i = 0; i < len; i++) {
-		ir_ldx(L->f, BPF_B, ra, x.base, x.off + (int)i, l);
-		ir_ldx(L->f, BPF_B, rb, y.base, y.off + (int)i, l);
-		ir_jcc(L->f, BPF_JNE, ra, rb, diff, l);
-		if (i + 1 < len)
-			ir_jcci(L->f, BPF_JEQ, ra, 0, eq, l);
-	}
+	lower_str_bytes(L, &x, &y, len, ra, rb, diff, eq, l);
 	ir_place(L->f, eq, l);
 	ir_movi(L->f, r, 0, l);
 	ir_ja(L->f, end, l);

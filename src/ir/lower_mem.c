@@ -476,9 +476,18 @@ void lower_str_equal(struct lower *L, struct node *a, struct node *b,
 	lower_mem_addr(L, b, &y);
 	ra = lower_vreg(L);
 	rb = lower_vreg(L);
+	lower_str_bytes(L, &x, &y, len, ra, rb, ne, eq, l);
+}
+
+void lower_str_bytes(struct lower *L, const struct addr *x,
+		     const struct addr *y, unsigned len, int ra, int rb,
+		     int ne, int eq, struct loc l)
+{
+	unsigned i;
+
 	for (i = 0; i < len; i++) {
-		ir_ldx(L->f, BPF_B, ra, x.base, x.off + (int)i, l);
-		ir_ldx(L->f, BPF_B, rb, y.base, y.off + (int)i, l);
+		ir_ldx(L->f, BPF_B, ra, x->base, x->off + (int)i, l);
+		ir_ldx(L->f, BPF_B, rb, y->base, y->off + (int)i, l);
 		ir_jcc(L->f, BPF_JNE, ra, rb, ne, l);
 		if (i + 1 < len)
 			ir_jcci(L->f, BPF_JEQ, ra, 0, eq, l);
