@@ -15,7 +15,9 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "builtin.h"
 #include "diag.h"
+#include "host.h"
 #include "provider.h"
 #include "runtime.h"
 #include "script.h"
@@ -73,17 +75,17 @@ static const char usage_text[] =
 "  @name[keys] = count() | sum(x) | quantize(x) | expr;  map[keys] = expr;\n"
 "  if (expr) stmt [else stmt]; delete map[keys]; printf(\"fmt\", ...);\n"
 "  print(...); exit(code); clear(@m); print(@m);\n"
-"  variables: pid kpid/tid uid gid comm/execname cpu time/nsecs walltime,\n"
-"             and the provider's (data/args, arg0.., retval, regs, stack)\n"
-"  functions: str(p[, n]) uptr(p) mem(p, n) strcmp(a, b) dyn(field)\n"
+"  and the provider's variables (data/args, arg0.., retval, regs, stack)\n"
 "\n"
-"providers:\n";
+"builtins:\n";
 
 static void usage(FILE *out)
 {
 	const struct provider *const *pp;
 
 	fputs(usage_text, out);
+	builtin_help(out);
+	fputs("\nproviders:\n", out);
 	for (pp = providers; *pp; pp++) {
 		const char *const *al;
 		int n = fprintf(out, "  %s", (*pp)->name);
@@ -127,9 +129,9 @@ static int parse_uint(const char *arg, const char *what, unsigned long max,
 	return 0;
 }
 
-/* bpftrace's environment variables, the defaults its users have set:
- * read before the options, which override them. */
-static int env_defaults(struct script_opts *o)
+/* bpftrace's environment variables (host.h), the defaults its users
+ * have set: applied before the options, which override them. */
+static int env_defaults(const struct host *h, struct script_opts *o)
 {
 	static const struct {
 		const char *name, *what;
@@ -139,16 +141,15 @@ static int env_defaults(struct script_opts *o)
 		{ "BPFTRACE_MAP_KEYS_MAX", "map size", 1u << 24 },
 		{ "BPFTRACE_MAX_PROBES", "probe limit", 1u << 20 },
 	};
+	const char *val[] = { h->strlen, h->map_keys_max, h->max_probes };
 	unsigned *dst[] = { &o->str_size, &o->map_entries, &o->max_probes };
 	unsigned long v;
 	unsigned i;
 
 	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-		const char *e = getenv(vars[i].name);
-
-		if (!e || !*e)
+		if (!val[i])
 			continue;
-		if (parse_uint(e, vars[i].what, vars[i].max, &v)) {
+		if (parse_uint(val[i], vars[i].what, vars[i].max, &v)) {
 			fprintf(stderr, "spry: (from $%s)\n", vars[i].name);
 			return -EINVAL;
 		}
@@ -275,6 +276,7 @@ int main(int argc, char **argv)
 	struct rt_opts ro = { .format = OUT_TEXT };
 	struct script s = { 0 };
 	struct runtime rt = { 0 };
+	struct host host;
 	struct diag d;
 	const char *text = NULL, *arch_name = NULL, *out_path = NULL;
 	const char *prog_arg = NULL;
@@ -286,11 +288,13 @@ int main(int argc, char **argv)
 
 	diag_init(&d, stderr);
 	s.arena = arena_new();
+	host_read(&host);	/* the environment, read here and only here */
+	s.host = &host;
 	s.opts.map_entries = 4096;
 	s.opts.str_size = 64;
 	s.opts.events_size = 256 << 10;
 	s.opts.max_probes = 512;
-	if (env_defaults(&s.opts))
+	if (env_defaults(&host, &s.opts))
 		goto fail;
 
 	/* options anywhere, as bpftrace (GNU getopt) takes them: `spry
@@ -451,8 +455,10 @@ int main(int argc, char **argv)
 	/* The event transport is chosen before compiling: the programs call
 	 * a different helper for each.  SPRY_NO_RINGBUF forces the perf
 	 * buffer path, to test it on kernels that have both. */
-	if (getenv("SPRY_NO_RINGBUF") || (!dry_run && !rt_has_ringbuf()))
+	if (host.no_ringbuf || (!dry_run && !rt_has_ringbuf()))
 		s.opts.perf_events = true;
+	/* a run, not a dry run: providers may ready the host (tracefs) */
+	s.opts.prepare = !dry_run;
 
 	if (compile_script(&s, &d))
 		goto fail;

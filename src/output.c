@@ -242,27 +242,6 @@ static bool is_scalar(const struct type *t)
 	       (t->size == 1 || t->size == 2 || t->size == 4 || t->size == 8);
 }
 
-/* bpftrace quotes these in JSON: they print as text whatever they hold. */
-static bool is_quoted(const struct type *t)
-{
-	if (!t)
-		return false;
-	if (type_is_char_array(t))
-		return true;
-	if (t->kind != T_INT)
-		return false;
-	switch (t->fmt) {
-	case F_KSYM:
-	case F_USYM:
-	case F_KSTACK:
-	case F_USTACK:
-	case F_WALLTIME:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static void fmt_walltime(struct output *o, uint64_t boot_ns)
 {
 	int64_t ns = (int64_t)boot_ns + o->boot_to_real_ns;
@@ -339,44 +318,110 @@ static void fmt_stack(struct output *o, uint64_t id, bool user, int indent)
 	}
 }
 
-static void fmt_int(struct output *o, const struct type *t, uint64_t v,
-		    int indent)
+static void fmt_number(struct output *o, const struct type *t, uint64_t v,
+		       int indent)
 {
-	switch (t->fmt) {
-	case F_CHAR:
-		ob_putc(o, (char)v);
-		return;
-	case F_KSYM:
-	case F_USYM:
-		fmt_addr(o, v, t->fmt == F_KSYM, 0, false);
-		return;
-	case F_KSTACK:
-	case F_USTACK:
-		fmt_stack(o, v, t->fmt == F_USTACK, indent);
-		return;
-	case F_WALLTIME:
-		fmt_walltime(o, v);
-		return;
-	case F_ERRNO:
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
-		if ((int64_t)v < 0 && (int64_t)v > -4096) {
-			const char *name = strerrorname_np((int)-(int64_t)v);
-
-			if (name) {
-				ob_printf(o, "-%s", name);
-				return;
-			}
-		}
-#endif
-		break;
-	default:
-		break;
-	}
 	if (t->is_signed)
 		ob_printf(o, "%" PRId64, (int64_t)v);
 	else
 		ob_printf(o, "%" PRIu64, v);
 }
+
+static void json_number(struct output *o, const struct type *t, uint64_t v)
+{
+	fmt_number(o, t, v, 0);
+}
+
+static void fmt_char(struct output *o, const struct type *t, uint64_t v,
+		     int indent)
+{
+	ob_putc(o, (char)v);
+}
+
+static void fmt_ksym(struct output *o, const struct type *t, uint64_t v,
+		     int indent)
+{
+	fmt_addr(o, v, true, 0, false);
+}
+
+static void fmt_usym(struct output *o, const struct type *t, uint64_t v,
+		     int indent)
+{
+	fmt_addr(o, v, false, 0, false);
+}
+
+static void fmt_kstack(struct output *o, const struct type *t, uint64_t v,
+		       int indent)
+{
+	fmt_stack(o, v, false, indent);
+}
+
+static void fmt_ustack(struct output *o, const struct type *t, uint64_t v,
+		       int indent)
+{
+	fmt_stack(o, v, true, indent);
+}
+
+static void fmt_boottime(struct output *o, const struct type *t, uint64_t v,
+			 int indent)
+{
+	fmt_walltime(o, v);
+}
+
+static void fmt_errno(struct output *o, const struct type *t, uint64_t v,
+		      int indent)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
+	if ((int64_t)v < 0 && (int64_t)v > -4096) {
+		const char *name = strerrorname_np((int)-(int64_t)v);
+
+		if (name) {
+			ob_printf(o, "-%s", name);
+			return;
+		}
+	}
+#endif
+	fmt_number(o, t, v, indent);
+}
+
+/* How an integer prints, by its type's format (type.h): as text (@indent:
+ * a stack's frames, 4 spaces in a map key, 8 in a value), and in JSON
+ * (NULL: the text form as a JSON string, as bpftrace quotes symbols,
+ * stacks and times).  A new format is an enum type_fmt value and its row
+ * here. */
+static const struct out_fmt {
+	void (*text)(struct output *o, const struct type *t, uint64_t v,
+		     int indent);
+	void (*json)(struct output *o, const struct type *t, uint64_t v);
+} out_fmts[] = {
+	[F_NONE]	= { fmt_number, json_number },
+	[F_CHAR]	= { fmt_char, NULL },
+	[F_KSYM]	= { fmt_ksym, NULL },
+	[F_USYM]	= { fmt_usym, NULL },
+	[F_KSTACK]	= { fmt_kstack, NULL },
+	[F_USTACK]	= { fmt_ustack, NULL },
+	[F_WALLTIME]	= { fmt_boottime, NULL },
+	[F_DATALOC]	= { fmt_number, json_number },
+	[F_ERRNO]	= { fmt_errno, NULL },
+};
+
+static const struct out_fmt *out_fmt_of(const struct type *t)
+{
+	if ((unsigned)t->fmt < sizeof(out_fmts) / sizeof(out_fmts[0]) &&
+	    out_fmts[t->fmt].text)
+		return &out_fmts[t->fmt];
+	return &out_fmts[F_NONE];
+}
+
+static void fmt_int(struct output *o, const struct type *t, uint64_t v,
+		    int indent)
+{
+	out_fmt_of(t)->text(o, t, v, indent);
+}
+
+/* The text of @t's value at @p as a JSON string. */
+static void json_quoted(struct output *o, const struct type *t, const void *p,
+			int indent);
 
 /* The value of type @t at @p as bpftrace's value_to_str() renders it, in
  * text or (@json) as a JSON value; stacks indented by @indent. */
@@ -385,21 +430,15 @@ static void fmt_value(struct output *o, const struct type *t, const void *p,
 {
 	const uint8_t *b = p;
 	const struct member *mb;
-	size_t start;
 	unsigned i;
-	char *s;
 
 	if (!t || t->kind == T_VOID) {
 		if (json)
 			ob_puts(o, "null");
 		return;
 	}
-	if (json && is_quoted(t)) {
-		start = o->len;
-		fmt_value(o, t, p, false, indent);
-		s = ob_take(o, start);
-		out_json_string(o, s, strlen(s));
-		free(s);
+	if (json && type_is_char_array(t)) {
+		json_quoted(o, t, p, indent);
 		return;
 	}
 	switch (t->kind) {
@@ -409,7 +448,12 @@ static void fmt_value(struct output *o, const struct type *t, const void *p,
 	case T_INT:
 		if (!is_scalar(t))
 			break;
-		fmt_int(o, t, rd_int(t, p), indent);
+		if (!json)
+			fmt_int(o, t, rd_int(t, p), indent);
+		else if (out_fmt_of(t)->json)
+			out_fmt_of(t)->json(o, t, rd_int(t, p));
+		else
+			json_quoted(o, t, p, indent);
 		return;
 	case T_PTR:
 		ob_printf(o, "0x%" PRIx64, rd_int(t, p));
@@ -474,6 +518,18 @@ static void fmt_value(struct output *o, const struct type *t, const void *p,
 		ob_printf(o, "%s%02x", i ? " " : "", b[i]);
 	if (json)
 		ob_putc(o, '"');
+}
+
+static void json_quoted(struct output *o, const struct type *t, const void *p,
+			int indent)
+{
+	size_t start = o->len;
+	char *s;
+
+	fmt_value(o, t, p, false, indent);
+	s = ob_take(o, start);
+	out_json_string(o, s, strlen(s));
+	free(s);
 }
 
 void out_format_value(struct output *o, const struct type *t, const void *p)
