@@ -49,6 +49,12 @@
  *            user sees the output before that wait.
  *   self_test (optional) for -T: print its checks with provider_check();
  *            -errno only when spry is of no use without it.
+ * For builtins (optional, compile time):
+ *   probe_name  the probe's name as bpftrace's `probe` spells it
+ *            ("tracepoint:sched:sched_switch"); without the hook,
+ *            provider_probe_name()'s NAME:TARGET
+ *   object   the file whose symbols the probe's targets are (uprobes):
+ *            where uaddr("sym") looks a name up
  */
 #ifndef SPRY_PROVIDER_H
 #define SPRY_PROVIDER_H
@@ -76,8 +82,6 @@ enum pvar_kind {
 	PV_REG,		/* integer in the saved registers: regs + off.  regs is
 			 * ctx itself, or, when `indirect`, the pointer stored at
 			 * ctx + 0 (raw tracepoints), read with probe_read_kernel */
-	PV_KSTACK,	/* bpf_get_stackid(ctx, stack map, 0) */
-	PV_USTACK,	/* tgid << 32 | bpf_get_stackid(ctx, map, BPF_F_USER_STACK) */
 	PV_COOKIE,	/* bpf_get_attach_cookie(ctx) (5.15+): the u64 the
 			 * provider attached this target's BPF link with */
 	PV_FUNC_IP,	/* bpf_get_func_ip(ctx) (5.15+): the probed address,
@@ -136,6 +140,8 @@ struct provider {
 	void (*detach)(struct rt_probe *rp);
 	void (*stop)(struct rt_probe *rp);
 	int (*self_test)(FILE *out);
+	const char *(*probe_name)(struct arena *a, const struct probe *p);
+	const char *(*object)(const struct probe *p);
 };
 
 /* NULL if no provider has this name or alias. */
@@ -152,6 +158,13 @@ const char *provider_tracefs(const struct host *h);
  * minimal system, a fresh mount namespace), as perf does; root only.  1 if
  * it mounted it, 0 if there was nothing to do, -errno. */
 int provider_mount_tracefs(const struct host *h);
+
+/* bpftrace's name of probe @p (its `probe` builtin): the provider's
+ * probe_name hook, else "NAME:TARGET" (the one target when expansion
+ * found it: kprobe:vfs_* matching vfs_read alone is kprobe:vfs_read), or
+ * "NAME" alone for a provider without targets.  NULL for a probe of
+ * several targets, which has no one name. */
+const char *provider_probe_name(struct arena *a, const struct probe *p);
 
 /* One line of the -T report: "  what   ok" or "  what   missing (why): hint". */
 void provider_check(FILE *out, const char *what, int err, const char *hint);
@@ -199,7 +212,7 @@ int provider_parse_rate(const char *text, const char *dflt_unit,
 			struct provider_rate *r);
 /* Variables of programs whose context is struct bpf_perf_event_data, which
  * starts with the interrupted pt_regs (interval, profile): regs (@regs, a
- * PV_CTX to arch_regs_type()), stack/kstack, ustack. */
+ * PV_CTX to arch_regs_type()).  (Stacks are builtins: builtin/stack.c.) */
 int provider_regs_resolve(const struct pvar *regs, const char *name,
 			  struct pvar *pv);
 /* Insert a probe like @p (same provider, specifier, AST, program type,

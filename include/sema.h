@@ -61,6 +61,15 @@ void sema_whole_map(struct sema *S, struct node *call, struct node *a);
 unsigned sema_count_args(const struct node *a);
 /* Whether print() and %v can print a value of type @t. */
 bool sema_printable(const struct type *t);
+/* The probe being typed (its provider, program type, target) and the
+ * script (options, the target's arch, the host's settings). */
+struct probe *sema_probe(const struct sema *S);
+struct script *sema_owner(const struct sema *S);
+/* A string literal argument @a of @call (a symbol, a path, a format):
+ * its text, or NULL after reporting "@call() needs a string literal as
+ * its @what". */
+const char *sema_literal(struct sema *S, struct node *call, struct node *a,
+			 const char *what);
 
 /* ---- between sema.c and sema_map.c: the pass's own state ----
  * (builtins' hooks use the toolkit above, never these) */

@@ -76,6 +76,11 @@ bool sema_kind_is_agg(enum map_kind k)
  * it cannot be stored. */
 const struct type *sema_map_norm(struct sema *S, const struct type *t)
 {
+	/* formats with arguments (a stack's frames, a time's format) and
+	 * bytes that print as text (ntop(), buf()) are kept whole */
+	if ((t->kind == T_INT && (t->frames || t->timefmt)) ||
+	    (t->kind == T_ARRAY && t->fmt))
+		return t;
 	if (t->kind == T_INT)
 		return type_with_fmt(S->a, type_int(8, t->is_signed), t->fmt);
 	if (t->kind == T_PTR)
@@ -85,10 +90,6 @@ const struct type *sema_map_norm(struct sema *S, const struct type *t)
 	return NULL;
 }
 
-static bool fmt_is_stack(enum type_fmt f)
-{
-	return f == F_KSTACK || f == F_USTACK;
-}
 
 /* Unify @t, met at @loc, into *slot (set at *slot_loc); @what names the part
  * ("key 1", "value") for messages. */
@@ -111,9 +112,17 @@ static void unify(struct sema *S, const struct map *m, const struct type **slot,
 		*slot_loc = *loc;
 		return;
 	}
+	if (o->kind == T_INT && n->kind == T_INT && (o->frames || o->timefmt ||
+						    n->frames || n->timefmt)) {
+		if (!type_equal(o, n))
+			sema_error(S, loc, "map %s: %s is %s here, %s at %s",
+				   m->name, what, sema_type_name(S, t),
+				   sema_type_name(S, o),
+				   sema_loc_str(S, slot_loc));
+		return;
+	}
 	if (o->kind == T_INT && n->kind == T_INT &&
-	    (o->fmt == n->fmt || (!fmt_is_stack(o->fmt) &&
-				  !fmt_is_stack(n->fmt)))) {
+	    (o->fmt == n->fmt || (!type_is_stack(o) && !type_is_stack(n)))) {
 		enum type_fmt f = o->fmt == n->fmt ? o->fmt : F_NONE;
 
 		*slot = type_with_fmt(S->a, type_int(8, o->is_signed &&
@@ -125,6 +134,8 @@ static void unify(struct sema *S, const struct map *m, const struct type **slot,
 			*slot = n;
 		return;
 	}
+	if (type_equal(o, n))
+		return;
 	sema_error(S, loc, "map %s: %s is %s here, %s at %s", m->name, what,
 		   sema_type_name(S, t), sema_type_name(S, o),
 		   sema_loc_str(S, slot_loc));

@@ -385,6 +385,14 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 		pv->type = &type_ksym;
 		return 0;
 	}
+	/* bpftrace's func: the probed function's name, at its return too
+	 * (the kernel knows it there), inside it from the pc */
+	if (!strcmp(name, "func")) {
+		pv->kind = kp->offset || kp->is_addr ? PV_REG : PV_FUNC_IP;
+		pv->off = arch->pc_off;
+		pv->type = &type_ksym_name;
+		return 0;
+	}
 	return provider_regs_resolve(&kp->regs, name, pv);
 }
 

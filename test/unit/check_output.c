@@ -114,7 +114,12 @@ START_TEST(printf_signed)
 	ck_assert_str_eq(pfi(&c, "% d", 5), " 5");
 	ck_assert_str_eq(pfi(&c, "%05d", 42), "00042");
 	ck_assert_str_eq(pfi(&c, "%.3d", 7), "007");
-	ck_assert_str_eq(pfi(&c, "%d", INT64_MIN), "-9223372036854775808");
+	ck_assert_str_eq(pfi(&c, "%ld", INT64_MIN), "-9223372036854775808");
+	/* as printf(3) reads an int: bpftrace's %d is the low 32 bits */
+	ck_assert_str_eq(pfi(&c, "%d", INT64_MIN), "0");
+	ck_assert_str_eq(pfi(&c, "%d", 0x100000001LL), "1");
+	ck_assert_str_eq(pfi(&c, "%hd", 0x18001), "-32767");
+	ck_assert_str_eq(pfi(&c, "%hhd", 0x18001), "1");
 	/* '#' means nothing for %d: dropped, not passed to the host */
 	ck_assert_str_eq(pfi(&c, "%#d", 3), "3");
 	cap_close(&c);
@@ -126,8 +131,11 @@ START_TEST(printf_unsigned)
 	struct cap c;
 
 	cap_open(&c, OUT_TEXT);
-	ck_assert_str_eq(pfu(&c, "%u", UINT64_MAX), "18446744073709551615");
-	ck_assert_str_eq(pfi(&c, "%u", -1), "18446744073709551615");
+	ck_assert_str_eq(pfu(&c, "%lu", UINT64_MAX), "18446744073709551615");
+	ck_assert_str_eq(pfi(&c, "%llu", -1), "18446744073709551615");
+	ck_assert_str_eq(pfi(&c, "%u %x %hu %hhx", -1), "4294967295 %x %hu %hhx");
+	ck_assert_str_eq(pfu(&c, "%zx %jx %hhu", 0x1ffffffffULL),
+			 "1ffffffff %jx %hhu");
 	ck_assert_str_eq(pfu(&c, "%x", 255), "ff");
 	ck_assert_str_eq(pfu(&c, "%X", 255), "FF");
 	ck_assert_str_eq(pfu(&c, "%#x", 255), "0xff");
@@ -147,10 +155,13 @@ START_TEST(printf_narrow)
 	int32_t s = -1;
 
 	cap_open(&c, OUT_TEXT);
-	/* narrow slots extend by their own signedness */
-	ck_assert_str_eq(pf1(&c, "%d", &t_u32, &u, 4), "4294967295");
+	/* narrow slots extend by their own signedness, then printf(3)'s
+	 * int width applies (l: all 64 bits) */
+	ck_assert_str_eq(pf1(&c, "%ld", &t_u32, &u, 4), "4294967295");
+	ck_assert_str_eq(pf1(&c, "%d", &t_u32, &u, 4), "-1");
 	ck_assert_str_eq(pf1(&c, "%d", &t_s32, &s, 4), "-1");
-	ck_assert_str_eq(pf1(&c, "%x", &t_s32, &s, 4), "ffffffffffffffff");
+	ck_assert_str_eq(pf1(&c, "%lx", &t_s32, &s, 4), "ffffffffffffffff");
+	ck_assert_str_eq(pf1(&c, "%x", &t_s32, &s, 4), "ffffffff");
 	cap_close(&c);
 }
 END_TEST
@@ -232,8 +243,8 @@ static const char *val(struct cap *c, const struct type *t, const void *v)
 	return c->o.buf;
 }
 
-static int fake_stack(void *ctx, uint64_t id, bool user, uint64_t *ips,
-		      unsigned max)
+static int fake_stack(void *ctx, uint64_t id, bool user, unsigned frames,
+		      uint64_t *ips, unsigned max)
 {
 	if (id != 7)
 		return -ENOENT;
