@@ -55,9 +55,10 @@ enum map_kind {
 			 * namespace, written by the runtime once it has
 			 * started the command (ino 0: not in a namespace of its
 			 * own, do not filter) */
-	MAP_START,	/* array[1] of u64: the boot-time ns at which tracing
-			 * started, written by the runtime before BEGIN
-			 * (elapsed) */
+	MAP_START,	/* array[1] of { u64 start, cpid }: the boot-time ns
+			 * at which tracing started (elapsed) and the -c
+			 * command's pid (cpid), written by the runtime before
+			 * loading */
 	MAP_SCRATCH,	/* per-CPU array[1] of LAYOUT_SCRATCH bytes: records
 			 * too large for the stack (join) are built here */
 };

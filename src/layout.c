@@ -88,7 +88,7 @@ int layout_map(struct script *s, struct map *m, struct diag *d)
 		/* read through its value's address: a plain array */
 		m->bpf_type = BPF_MAP_TYPE_ARRAY;
 		m->key_size = 4;
-		m->val_size = 8;
+		m->val_size = 16;	/* u64 start, u64 cpid */
 		m->max_entries = 1;
 		return 0;
 	case MAP_SCRATCH:

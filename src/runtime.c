@@ -831,23 +831,25 @@ static int rt_child_ns(struct runtime *rt)
 	return err;
 }
 
-/* elapsed: programs subtract the boot-time clock's reading now, kept in
- * s->start_map, from bpf_ktime_get_boot_ns(), the same clock. */
+/* The run's facts programs read from s->start_map: the boot-time clock's
+ * reading now, which elapsed subtracts from bpf_ktime_get_boot_ns() (the
+ * same clock), and the -c command's pid (cpid; 0 without one). */
 static int rt_start_time(struct runtime *rt)
 {
 	const struct map *m = rt->s->start_map;
 	struct timespec ts;
 	uint32_t key = 0;
-	uint64_t ns;
+	uint64_t val[2];
 	int err;
 
 	if (!m || rt_map_fd(rt, m) < 0)
 		return 0;
 	clock_gettime(CLOCK_BOOTTIME, &ts);
-	ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	err = bpf_map_update_elem(rt_map_fd(rt, m), &key, &ns, BPF_ANY);
+	val[0] = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	val[1] = rt->child > 0 ? (uint64_t)rt->child : 0;
+	err = bpf_map_update_elem(rt_map_fd(rt, m), &key, val, BPF_ANY);
 	if (err)
-		diag_error(rt->d, NULL, "cannot set up elapsed: %s",
+		diag_error(rt->d, NULL, "cannot set up elapsed and cpid: %s",
 			   strerror(-err));
 	return err;
 }

@@ -28,7 +28,8 @@ extern const struct builtin builtin_count, builtin_sum, builtin_quantize;
 extern const struct builtin builtin_bswap;
 /* bpftrace's builtins, issue 14 phase B2: var.c, stack.c, sym.c, net.c,
  * time.c, mem.c, event.c, unsafe.c */
-extern const struct builtin builtin_nsecs, builtin_elapsed, builtin_cgroup,
+extern const struct builtin builtin_nsecs, builtin_elapsed, builtin_cpid,
+	builtin_cgroup,
 	builtin_rand, builtin_numaid, builtin_kstack, builtin_ustack,
 	builtin_probe;
 extern const struct builtin builtin_kstack_call, builtin_ustack_call,
@@ -51,6 +52,7 @@ const struct builtin *const builtins[] = {
 	/* bpftrace's variables (B2) */
 	&builtin_nsecs,
 	&builtin_elapsed,
+	&builtin_cpid,
 	&builtin_cgroup,
 	&builtin_rand,
 	&builtin_numaid,

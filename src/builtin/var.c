@@ -1,7 +1,7 @@
 /* var.c - builtin variables: the task's ids, its name, the CPU, clocks.
  *
  * Input: a mention of pid, tid, uid, gid, comm, cpu, time, walltime, and
- * bpftrace's nsecs, elapsed, cgroup, rand, numaid (or an alias).  Output: its type for sema, and for lowering one helper call
+ * bpftrace's nsecs, elapsed, cpid, cgroup, rand, numaid (or an alias).  Output: its type for sema, and for lowering one helper call
  * whose result (or one half of it) is the value; comm is written straight
  * into its destination.  Variables marked stable keep their value through
  * one run of a program, so lowering computes each once per probe
@@ -217,6 +217,26 @@ const struct builtin builtin_elapsed = {
 	.help = "ns since tracing started, u64",
 	.type = &type_u64,
 	.lower_int = elapsed_lower,
+};
+
+/* The -c command's pid (0 without one), from the <start> map too. */
+static struct val cpid_lower(struct lower *L, struct node *n)
+{
+	struct map *m = lower_internal_map(L, script_start_map(L->s));
+	int p = lower_vreg(L);
+
+	ir_ldmapv(L->f, p, m->id, 8, n->loc);
+	ir_ldx(L->f, BPF_DW, p, p, 0, n->loc);
+	return val_reg(p, true);
+}
+
+const struct builtin builtin_cpid = {
+	.name = "cpid",
+	.kind = BK_VAR,
+	.help = "the pid of the -c command (0 without -c), u32",
+	.type = &type_u32,
+	.stable = true,
+	.lower_int = cpid_lower,
 };
 
 static struct val cgroup_lower(struct lower *L, struct node *n)
