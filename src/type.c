@@ -673,7 +673,7 @@ bool type_is_text(const struct type *t)
 		return false;
 	if (t->kind == T_ARRAY)
 		return t->fmt == F_INET || t->fmt == F_MACADDR ||
-		       t->fmt == F_USYM_AT || t->fmt == F_BUF;
+		       t->fmt == F_USYM_AT;
 	return t->kind == T_INT &&
 	       (type_is_stack(t) || t->fmt == F_KSYM || t->fmt == F_USYM ||
 		t->fmt == F_KSYM_NAME || t->fmt == F_WALLTIME ||

@@ -76,10 +76,13 @@ static const struct type *stack_call_check(struct sema *S, struct node *n)
 		perf = !strcmp(a->name, "perf");
 		a->type = &type_void;
 		frames = a->next;
-	} else if (a->next) {
+	} else if (a->next || (a->kind == N_IDENT && !builtin_find(a->name))) {
+		/* kstack(raw): a word that is no variable is a mode */
 		sema_error(S, &a->loc, "%s()'s mode is perf or bpftrace",
 			   n->name);
-		sema_expr(S, a);
+		if (a->kind != N_IDENT)
+			sema_expr(S, a);
+		a->type = &type_void;
 		ok = false;
 		frames = a->next;
 	} else {
