@@ -989,5 +989,9 @@ const char *usym_obj_hook(void *ctx, uint64_t addr, uint32_t pid)
 		m = pm_lookup(rt->opts.pid, addr);
 	if (!m && !pid && rt && rt->child > 0)
 		m = pm_lookup(rt->child, addr);
-	return m && m->path && *m->path ? m->path : NULL;
+	if (!m || !m->path)
+		return NULL;
+	/* the path as the process names it, without /proc/PID/root */
+	return strstr(m->path, "/root/") ? strstr(m->path, "/root/") + 5 :
+	       m->path;
 }
