@@ -107,6 +107,23 @@ struct event {
 	struct map *map;	/* EV_PRINTMAP, EV_CLEAR */
 };
 
+/* ---- scratch variables ----
+ * A probe's $x: typed by its assignments (sema unifies them: ints widen to
+ * 64 bits, strings to the longest), held in a register (integers and
+ * pointers) or a stack slot (strings, tuples, records) for the whole run of
+ * the program. */
+struct var {
+	unsigned id;		/* index in probe.vars */
+	const char *name;	/* "$x" */
+	struct loc loc;		/* its first assignment */
+	const struct type *type;	/* unified over the probe */
+	/* sema's walk: this walk's unification, and whether an assignment
+	 * came before (a read without one is an error, as in bpftrace) */
+	const struct type *cur;
+	struct loc cur_loc;
+	bool assigned;
+};
+
 /* ---- probes ---- */
 
 /* A map relocation: insn[insn] is a BPF_LD_IMM64 whose imm holds a map id;
@@ -143,6 +160,12 @@ struct probe {
 	 * in that namespace: lowering begins the program with a
 	 * bpf_get_ns_current_pid_tgid() check against s->child_map. */
 	bool child_only;
+	/* one of several specifiers of a probe list: a target that does not
+	 * exist is a warning that drops this probe (provider_missing()) */
+	bool optional;
+	/* sema: the scratch variables ($x) */
+	struct var **vars;
+	unsigned nvars;
 
 	/* compiled */
 	struct ir_func *ir;		/* lowering */
