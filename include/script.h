@@ -41,7 +41,9 @@ enum map_kind {
 	MAP_LHIST,	/* @m[k] = lhist(x, min, max, step): trailing u64 bucket
 			 * 0 for x < min, 1 + (x - min) / step, nbuckets + 1
 			 * for x >= max (lhist_* below); value u64 count */
-	MAP_MIN,	/* @m[k] = min(x) / max(x): value s64 */
+	MAP_MIN,	/* @m[k] = min(x) / max(x): value {s64 value; u64
+			 * seen} per CPU: seen is 0 on CPUs that never saw
+			 * the key */
 	MAP_MAX,
 	MAP_AVG,	/* @m[k] = avg(x) / stats(x): value {u64 count; s64
 			 * total}, per CPU, summed */
@@ -75,6 +77,7 @@ struct map {
 	unsigned *key_off;		/* offset of each user key in the key */
 	unsigned max_entries;
 	int64_t lhist_min, lhist_max, lhist_step;	/* MAP_LHIST */
+#define LHIST_MAX_BUCKETS	1000	/* (max - min) / step, at most */
 	/* (the map's fd is the runtime's: runtime.h, rt->map_fd[id]) */
 };
 
@@ -88,6 +91,7 @@ enum event_kind {
 	EV_PRINTMAP,	/* print(@m): map */
 	EV_CLEAR,	/* clear(@m): map */
 	EV_EXIT,	/* exit(code): args[0] is the s64 code */
+	EV_ZERO,	/* zero(@m): map */
 };
 
 struct event_arg {
@@ -104,7 +108,9 @@ struct event {
 	unsigned nargs;
 	struct event_arg *args;
 	unsigned size;		/* record size in bytes */
-	struct map *map;	/* EV_PRINTMAP, EV_CLEAR */
+	struct map *map;	/* EV_PRINTMAP, EV_CLEAR, EV_ZERO */
+	uint64_t top, div;	/* EV_PRINTMAP: print(@m, top, div); 0: all,
+				 * undivided */
 };
 
 /* ---- scratch variables ----

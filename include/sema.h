@@ -84,6 +84,9 @@ struct msig {
 	const struct type *val;
 	struct loc val_loc;
 
+	const struct node *params;	/* the aggregation call whose constant
+					 * parameters the map keeps (lhist) */
+
 	bool reported;		/* "never assigned" said once */
 };
 
@@ -139,6 +142,9 @@ void sema_map_use(struct sema *S, struct node *n, const char *name,
 		  struct node *keys, enum map_use use, enum map_kind kind,
 		  const struct type *val, const struct loc *val_loc);
 bool sema_sig_equal(const struct msig *a, const struct msig *b);
+/* `@m = call` of an aggregation with map parameters (builtin.h): they
+ * must agree over every assignment to @m. */
+void sema_map_params(struct sema *S, struct map *m, const struct node *call);
 /* The value type the previous walk found for map @name, NULL if none. */
 const struct type *sema_map_known_val(struct sema *S, const char *name);
 /* The type that holds values of types @o and @n (ints widen to 64 bits,

@@ -244,14 +244,42 @@ static size_t rt_lookup_size(const struct runtime *rt, const struct map *m)
 	return m->val_size ? m->val_size : 8;
 }
 
-/* Sum per-CPU values word by word: counts and sums are u64 (two's
- * complement addition is right for signed sums too). */
+/* min()/max(): {s64 value; u64 seen} per CPU; the least (greatest) value
+ * of the CPUs that saw the key, seen their sum. */
+static void rt_percpu_minmax(const struct runtime *rt, const struct map *m,
+			     const uint8_t *raw, uint8_t *out)
+{
+	size_t stride = rt_percpu_stride(m);
+	int64_t best = 0, v;
+	uint64_t seen = 0, s;
+	int cpu;
+
+	for (cpu = 0; cpu < rt->ncpus; cpu++) {
+		memcpy(&v, raw + (size_t)cpu * stride, 8);
+		memcpy(&s, raw + (size_t)cpu * stride + 8, 8);
+		if (!s)
+			continue;
+		if (!seen || (m->kind == MAP_MIN ? v < best : v > best))
+			best = v;
+		seen += s;
+	}
+	memcpy(out, &best, 8);
+	memcpy(out + 8, &seen, 8);
+}
+
+/* Fold per-CPU values into one: min/max keep the extreme, everything else
+ * sums word by word (counts, sums, buckets, avg/stats' count and total:
+ * two's complement addition is right for signed sums too). */
 static void rt_percpu_sum(const struct runtime *rt, const struct map *m,
 			  const uint8_t *raw, uint8_t *out)
 {
 	size_t stride = rt_percpu_stride(m), w;
 	int cpu;
 
+	if ((m->kind == MAP_MIN || m->kind == MAP_MAX) && m->val_size == 16) {
+		rt_percpu_minmax(rt, m, raw, out);
+		return;
+	}
 	memcpy(out, raw, m->val_size);
 	if (m->val_size % 8)
 		return;
@@ -365,8 +393,8 @@ static void rt_map_print(struct runtime *rt, const struct map *m,
 }
 
 /* clear(@m): delete every key; arrays cannot lose entries, so their values
- * are zeroed instead. */
-static void rt_map_clear(struct runtime *rt, const struct map *m)
+ * are zeroed instead.  zero(@m) (@keep): zero every value, keep the keys. */
+static void rt_map_clear(struct runtime *rt, const struct map *m, bool keep)
 {
 	struct out_map_data md;
 	void *zero;
@@ -378,7 +406,7 @@ static void rt_map_clear(struct runtime *rt, const struct map *m)
 	for (i = 0; zero && i < md.n; i++) {
 		void *key = (uint8_t *)md.keys + (size_t)i * md.key_size;
 
-		if (rt_map_array(m->bpf_type))
+		if (keep || rt_map_array(m->bpf_type))
 			bpf_map_update_elem(rt_map_fd(rt, m), key, zero,
 					    BPF_ANY);
 		else
@@ -859,11 +887,12 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 		break;
 	case EV_PRINTMAP:
 		if (ev->map)
-			rt_map_print(rt, ev->map, 0, 0);
+			rt_map_print(rt, ev->map, ev->top, ev->div);
 		break;
 	case EV_CLEAR:
+	case EV_ZERO:
 		if (ev->map)
-			rt_map_clear(rt, ev->map);
+			rt_map_clear(rt, ev->map, ev->kind == EV_ZERO);
 		break;
 	case EV_EXIT:
 		/* the first exit() decides the status */

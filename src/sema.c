@@ -1109,6 +1109,8 @@ static void stmt_assign(struct sema *S, struct node *n)
 		lhs->lhs->map = lhs->map;
 		lhs->lhs->type = lhs->type;
 	}
+	if (kind != MAP_PLAIN && n->rhs->builtin->map_params && !is_bad(val))
+		sema_map_params(S, lhs->map, n->rhs);
 }
 
 /* The type of `a op b` for a compound assignment, NULL after an error

@@ -283,6 +283,27 @@ void sema_map_use(struct sema *S, struct node *n, const char *name,
 		n->type = &type_void;
 }
 
+void sema_map_params(struct sema *S, struct map *m, const struct node *call)
+{
+	struct msig *c = &S->cur[m->id];
+	const struct node *a, *b;
+
+	if (!c->params) {
+		c->params = call;
+		return;
+	}
+	if (c->params->builtin != call->builtin)
+		return;	/* a kind mismatch, reported */
+	for (a = c->params->args->next, b = call->args->next; a && b;
+	     a = a->next, b = b->next)
+		if (!a->is_const || !b->is_const || a->cval != b->cval) {
+			sema_error(S, &call->loc, "map %s: %s() has other "
+				   "parameters here than at %s", m->name,
+				   call->name, sema_loc_str(S, &c->params->loc));
+			return;
+		}
+}
+
 const struct type *sema_map_known_val(struct sema *S, const char *name)
 {
 	const struct map *m = script_map_find(S->s, name);
@@ -344,6 +365,8 @@ void sema_publish_maps(struct sema *S)
 		for (k = 0; k < c->nkeys; k++)
 			m->keys[k] = c->keys[k];
 		m->val = c->val;
+		if (c->params && c->params->builtin->map_params)
+			c->params->builtin->map_params(m, c->params);
 	}
 }
 

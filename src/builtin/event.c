@@ -164,8 +164,18 @@ static const struct type *print_check(struct sema *S, struct node *n)
 	struct node *a = n->args, *k;
 	const struct type *t;
 
-	if (!a->next && sema_map_mention(S, a)) {
+	if (sema_map_mention(S, a) && sema_count_args(a) <= 3) {
+		/* print(@m[, top[, div]]): the largest top entries, values
+		 * divided by div */
 		sema_whole_map(S, n, a);
+		for (k = a->next; k; k = k->next) {
+			t = sema_expr(S, k);
+			if (!sema_is_bad(t) && (!type_is_int(t) ||
+						!k->is_const || k->cval < 0))
+				sema_error(S, &k->loc, "print(@m, top, div) "
+					   "takes constant integers, at least "
+					   "0");
+		}
 		return &type_void;
 	}
 	for (k = a; k; k = k->next) {
@@ -179,7 +189,14 @@ static const struct type *print_check(struct sema *S, struct node *n)
 
 static bool print_lower(struct lower *L, struct node *call)
 {
-	lower_event(L, call, call->map ? EV_PRINTMAP : EV_PRINT);
+	struct event *ev = lower_event(L, call, call->map ? EV_PRINTMAP :
+				       EV_PRINT);
+	struct node *top = call->args->next;
+
+	if (call->map && top) {
+		ev->top = (uint64_t)top->cval;
+		ev->div = top->next ? (uint64_t)top->next->cval : 0;
+	}
 	return true;
 }
 

@@ -151,7 +151,7 @@ struct event *lower_event(struct lower *L, struct node *n, int kind)
 		ev->fmt = args->str;
 		args = args->next;
 	}
-	if (kind == EV_PRINTMAP || kind == EV_CLEAR) {
+	if (kind == EV_PRINTMAP || kind == EV_CLEAR || kind == EV_ZERO) {
 		ev->map = n->map ? n->map : args->map;
 		args = NULL;
 	}
