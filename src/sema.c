@@ -508,6 +508,9 @@ static const struct type *expr_cond(struct sema *S, struct node *n)
 		n->type = l->len >= r->len ? l : r;
 	} else if (type_equal(l, r) && l->kind == T_PTR) {
 		n->type = l;
+	} else if (type_is_tuple(l) && type_is_tuple(r) &&
+		   sema_value_unify(S, l, r)) {
+		n->type = sema_value_unify(S, l, r);
 	} else {
 		serr(S, &n->loc, "the branches of '?:' have different types: "
 		     "%s and %s", tname(S, l), tname(S, r));

@@ -672,10 +672,10 @@ void lower_into(struct lower *L, struct node *n, struct dst d, bool zero)
 		other = ir_label(L->f);
 		end = ir_label(L->f);
 		lower_branch(L, n->cond, false, other);
-		lower_into(L, n->lhs, d, zero);
+		lower_into_as(L, n->lhs, n->type, d, zero);
 		ir_ja(L->f, end, l);
 		ir_place(L->f, other, l);
-		lower_into(L, n->rhs, d, zero);
+		lower_into_as(L, n->rhs, n->type, d, zero);
 		ir_place(L->f, end, l);
 		L->sp = mark;
 		return;

@@ -768,11 +768,78 @@ static void ra_split_twoaddr(struct ra *ra)
 }
 
 /* Slots already used by earlier rounds are busy where their spill code is. */
+/* The slot an LDX or STX on r10 accesses, or -1. */
+static int ra_slot_of(const struct ra *ra, const struct ir_insn *in)
+{
+	unsigned s;
+
+	if ((in->op != IR_LDX && in->op != IR_STX) || in->a != IR_FP)
+		return -1;
+	for (s = 0; s < ra->nslots; s++)
+		if (ra->slots[s].off == in->off)
+			return (int)s;
+	return -1;
+}
+
+/* A slot whose value is live at a loop's head (read in the loop before it
+ * is written, or kept around it) is busy all around the loop.  Which are:
+ * backward liveness of the slots (at most 64: 512 bytes of 8-byte slots),
+ * one mask per label, passes until nothing changes. */
+static void ra_slot_loops(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	uint64_t *at = ra_zalloc((size_t)f->next_label + 1, sizeof(*at));
+	uint64_t cur, mask;
+	bool changed = true;
+	unsigned i, k, s;
+	int sl;
+
+	assert(ra->nslots <= 64 && "8-byte slots in a 512-byte frame");
+	while (changed) {
+		changed = false;
+		cur = 0;
+		for (i = f->n; i-- > 0;) {
+			const struct ir_insn *in = &f->insns[i];
+			unsigned flags = ir_op_info[in->op].flags;
+
+			if (in->op == IR_LABEL) {
+				changed |= at[in->label] != cur;
+				at[in->label] = cur;
+				continue;
+			}
+			if (flags & IR_F_END)
+				cur = 0;
+			if (flags & IR_F_JUMP)
+				cur |= at[in->label];
+			sl = ra_slot_of(ra, in);
+			if (sl >= 0 && in->op == IR_STX)
+				cur &= ~(1ull << sl);
+			else if (sl >= 0)
+				cur |= 1ull << sl;
+		}
+	}
+	for (k = 0; k < ra->nloops; k++) {
+		const struct ra_loop *lp = &ra->loops[k];
+
+		mask = at[f->insns[lp->head].label];
+		for (s = 0; s < ra->nslots; s++) {
+			struct ra_slot *slot = &ra->slots[s];
+
+			if (!(mask & (1ull << s)))
+				continue;
+			if (slot->lo < 0 || lp->head < slot->lo)
+				slot->lo = lp->head;
+			if (lp->back > slot->hi)
+				slot->hi = lp->back;
+		}
+	}
+	free(at);
+}
+
 static void ra_slot_ranges(struct ra *ra)
 {
 	struct ir_func *f = ra->f;
-	unsigned i, s, k;
-	bool changed;
+	unsigned i, s;
 
 	for (s = 0; s < ra->nslots; s++)
 		ra->slots[s].lo = ra->slots[s].hi = -1;
@@ -791,26 +858,8 @@ static void ra_slot_ranges(struct ra *ra)
 			sl->hi = (int)i;
 		}
 	}
-	/* a slot's value may be read again around a loop: busy all of it
-	 * (conservative: a hole could be used, nested loops widen it) */
-	for (changed = true; changed;) {
-		changed = false;
-		for (k = 0; k < ra->nloops; k++)
-			for (s = 0; s < ra->nslots; s++) {
-				struct ra_slot *sl = &ra->slots[s];
-				const struct ra_loop *lp = &ra->loops[k];
-
-				if (sl->lo < 0 || sl->hi < lp->head ||
-				    sl->lo > lp->back ||
-				    (sl->lo <= lp->head && sl->hi >= lp->back))
-					continue;
-				if (lp->head < sl->lo)
-					sl->lo = lp->head;
-				if (lp->back > sl->hi)
-					sl->hi = lp->back;
-				changed = true;
-			}
-	}
+	if (ra->nloops)
+		ra_slot_loops(ra);
 }
 
 /* A slot for a value whose spill code will sit in instructions [lo, hi]. */
