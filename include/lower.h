@@ -167,8 +167,18 @@ bool lower_unconditional(struct lower *L);
 /* One event record per call site: @kind, its arguments (after printf's
  * format; none for a whole map) built on the stack and sent. */
 struct event *lower_event(struct lower *L, struct node *call, int kind);
-/* @m[key] += @x, per CPU: in place when the key exists, else created with
- * BPF_NOEXIST.  @key is a stack slot lower_key() built. */
+/* An aggregation's update of @m[key], this CPU's value: in place (at the
+ * pointer in register p) when the key exists, else its first value written
+ * at r10 + slot and created with BPF_NOEXIST (hash maps; an array's entry
+ * always exists).  @key is a stack slot lower_key() built. */
+struct lower_agg_ops {
+	void (*in_place)(struct lower *L, int p, struct node *call, void *ctx);
+	void (*first)(struct lower *L, int slot, struct node *call, void *ctx);
+};
+void lower_agg_update(struct lower *L, struct map *m, int key,
+		      struct node *call, const struct lower_agg_ops *ops,
+		      void *ctx);
+/* @m[key] += @x (count, sum, the histograms' buckets) */
 void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
 		   struct node *call);
 

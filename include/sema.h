@@ -58,6 +58,9 @@ bool sema_const_size(struct sema *S, struct node *call, struct node *a,
  * call->map. */
 bool sema_map_mention(struct sema *S, const struct node *a);
 void sema_whole_map(struct sema *S, struct node *call, struct node *a);
+/* The only argument of @call is a whole map (clear(@m), zero(@m)): typed
+ * so, or reported ("zero() needs a map, as in zero(@m)").  type_void. */
+const struct type *sema_map_arg(struct sema *S, struct node *call);
 unsigned sema_count_args(const struct node *a);
 /* Whether print() and %v can print a value of type @t. */
 bool sema_printable(const struct type *t);

@@ -742,6 +742,20 @@ void sema_whole_map(struct sema *S, struct node *call, struct node *a)
 	call->map = a->map;
 }
 
+const struct type *sema_map_arg(struct sema *S, struct node *call)
+{
+	struct node *a = call->args;
+
+	if (!sema_map_mention(S, a)) {
+		serr(S, &a->loc, "%s() needs a map, as in %s(@m)", call->name,
+		     call->name);
+		expr(S, a);
+		return &type_void;
+	}
+	sema_whole_map(S, call, a);
+	return &type_void;
+}
+
 unsigned sema_count_args(const struct node *a)
 {
 	unsigned n = 0;

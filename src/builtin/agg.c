@@ -112,39 +112,41 @@ static const struct type *minmax_check(struct sema *S, struct node *call)
 /* This CPU's value becomes x when it has none yet or x is beyond it: the
  * `seen` word tells a CPU that never saw the key (its value reads 0) from
  * one that saw 0, which the runtime's fold needs. */
-static void minmax_lower(struct lower *L, struct node *assign,
-			 struct node *call)
+static void minmax_in_place(struct lower *L, int p, struct node *call,
+			    void *ctx)
 {
-	struct map *m = assign->lhs->map;
+	int v = *(int *)ctx, t = lower_vreg(L), set = ir_label(L->f);
+	int keep = ir_label(L->f);
 	struct loc l = call->loc;
-	int key = agg_key(L, assign), p, v, t, set, init, end, val;
-	struct val x = lower_int(L, call->args);
 
-	v = lower_reg(L, x, l);
-	lower_lookup(L, m, key, l);
-	p = lower_ret(L, l);
-	end = ir_label(L->f);
-	init = layout_is_array(m) ? end : ir_label(L->f);
-	set = ir_label(L->f);
-	ir_jcci(L->f, BPF_JEQ, p, 0, init, l);
-	t = lower_vreg(L);
 	ir_ldx(L->f, BPF_DW, t, p, 8, l);
 	ir_jcci(L->f, BPF_JEQ, t, 0, set, l);
 	ir_ldx(L->f, BPF_DW, t, p, 0, l);
-	/* keep the current value unless x is beyond it */
-	ir_jcc(L->f, m->kind == MAP_MIN ? BPF_JSLE : BPF_JSGE, t, v, end, l);
+	ir_jcc(L->f, call->builtin->map_kind == MAP_MIN ? BPF_JSLE : BPF_JSGE,
+	       t, v, keep, l);
 	ir_place(L->f, set, l);
 	ir_stx(L->f, BPF_DW, p, 0, v, l);
 	ir_st(L->f, BPF_DW, p, 8, 1, l);
-	if (!layout_is_array(m)) {
-		ir_ja(L->f, end, l);
-		ir_place(L->f, init, l);
-		val = lower_stack(L, 16, call, "map value");
-		ir_stx(L->f, BPF_DW, IR_FP, val, v, l);
-		ir_st(L->f, BPF_DW, IR_FP, val + 8, 1, l);
-		lower_update(L, m, key, IR_FP, val, BPF_NOEXIST, l);
-	}
-	ir_place(L->f, end, l);
+	ir_place(L->f, keep, l);
+}
+
+/* {x, seen 1} */
+static void minmax_first(struct lower *L, int slot, struct node *call,
+			 void *ctx)
+{
+	ir_stx(L->f, BPF_DW, IR_FP, slot, *(int *)ctx, call->loc);
+	ir_st(L->f, BPF_DW, IR_FP, slot + 8, 1, call->loc);
+}
+
+static void minmax_lower(struct lower *L, struct node *assign,
+			 struct node *call)
+{
+	static const struct lower_agg_ops ops = { minmax_in_place,
+						  minmax_first };
+	int key = agg_key(L, assign);
+	int v = lower_reg(L, lower_int(L, call->args), call->loc);
+
+	lower_agg_update(L, assign->lhs->map, key, call, &ops, &v);
 }
 
 const struct builtin builtin_min = {
@@ -173,35 +175,34 @@ const struct builtin builtin_max = {
 
 /* ---- avg(x), stats(x): {u64 count; s64 total} per CPU ---- */
 
-static void avg_lower(struct lower *L, struct node *assign, struct node *call)
+/* count += 1, total += x */
+static void avg_in_place(struct lower *L, int p, struct node *call, void *ctx)
 {
-	struct map *m = assign->lhs->map;
+	int v = *(int *)ctx, t = lower_vreg(L);
 	struct loc l = call->loc;
-	int key = agg_key(L, assign), p, v, t, init, end, val;
-	struct val x = lower_int(L, call->args);
 
-	v = lower_reg(L, x, l);
-	lower_lookup(L, m, key, l);
-	p = lower_ret(L, l);
-	end = ir_label(L->f);
-	init = layout_is_array(m) ? end : ir_label(L->f);
-	ir_jcci(L->f, BPF_JEQ, p, 0, init, l);
-	t = lower_vreg(L);
 	ir_ldx(L->f, BPF_DW, t, p, 0, l);
 	ir_alui(L->f, BPF_ADD, t, t, 1, l);
 	ir_stx(L->f, BPF_DW, p, 0, t, l);
 	ir_ldx(L->f, BPF_DW, t, p, 8, l);
 	ir_alu(L->f, BPF_ADD, t, t, v, l);
 	ir_stx(L->f, BPF_DW, p, 8, t, l);
-	if (!layout_is_array(m)) {
-		ir_ja(L->f, end, l);
-		ir_place(L->f, init, l);
-		val = lower_stack(L, 16, call, "map value");
-		ir_st(L->f, BPF_DW, IR_FP, val, 1, l);
-		ir_stx(L->f, BPF_DW, IR_FP, val + 8, v, l);
-		lower_update(L, m, key, IR_FP, val, BPF_NOEXIST, l);
-	}
-	ir_place(L->f, end, l);
+}
+
+static void avg_first(struct lower *L, int slot, struct node *call,
+		      void *ctx)
+{
+	ir_st(L->f, BPF_DW, IR_FP, slot, 1, call->loc);
+	ir_stx(L->f, BPF_DW, IR_FP, slot + 8, *(int *)ctx, call->loc);
+}
+
+static void avg_lower(struct lower *L, struct node *assign, struct node *call)
+{
+	static const struct lower_agg_ops ops = { avg_in_place, avg_first };
+	int key = agg_key(L, assign);
+	int v = lower_reg(L, lower_int(L, call->args), call->loc);
+
+	lower_agg_update(L, assign->lhs->map, key, call, &ops, &v);
 }
 
 const struct builtin builtin_avg = {
@@ -474,19 +475,6 @@ const struct builtin builtin_lhist = {
 
 /* ---- zero(@m) ---- */
 
-static const struct type *zero_check(struct sema *S, struct node *n)
-{
-	struct node *a = n->args;
-
-	if (!sema_map_mention(S, a)) {
-		sema_error(S, &a->loc, "zero() needs a map, as in zero(@m)");
-		sema_expr(S, a);
-		return &type_void;
-	}
-	sema_whole_map(S, n, a);
-	return &type_void;
-}
-
 static bool zero_lower(struct lower *L, struct node *call)
 {
 	lower_event(L, call, EV_ZERO);
@@ -500,6 +488,6 @@ const struct builtin builtin_zero = {
 	.max_args = 1,
 	.usage = "zero(@m)",
 	.help = "set every value of a map to zero, keeping its keys",
-	.check = zero_check,
+	.check = sema_map_arg,
 	.lower_stmt = zero_lower,
 };

@@ -248,19 +248,6 @@ const struct builtin builtin_exit = {
 
 /* ---- clear(@m) ---- */
 
-static const struct type *clear_check(struct sema *S, struct node *n)
-{
-	struct node *a = n->args;
-
-	if (!sema_map_mention(S, a)) {
-		sema_error(S, &a->loc, "clear() needs a map, as in clear(@m)");
-		sema_expr(S, a);
-		return &type_void;
-	}
-	sema_whole_map(S, n, a);
-	return &type_void;
-}
-
 static bool clear_lower(struct lower *L, struct node *call)
 {
 	lower_event(L, call, EV_CLEAR);
@@ -274,6 +261,6 @@ const struct builtin builtin_clear = {
 	.max_args = 1,
 	.usage = "clear(@m)",
 	.help = "delete every entry of a map",
-	.check = clear_check,
+	.check = sema_map_arg,
 	.lower_stmt = clear_lower,
 };

@@ -183,11 +183,12 @@ struct event *lower_event(struct lower *L, struct node *n, int kind)
 
 /* ---- aggregations ---- */
 
-void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
-		   struct node *call)
+void lower_agg_update(struct lower *L, struct map *m, int key,
+		      struct node *call, const struct lower_agg_ops *ops,
+		      void *ctx)
 {
 	struct loc l = call->loc;
-	int p, t, init, end;
+	int p, init, end;
 
 	lower_lookup(L, m, key, l);
 	p = lower_ret(L, l);
@@ -195,22 +196,43 @@ void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
 	/* an array's entry always exists; the check is for the verifier */
 	init = layout_is_array(m) ? end : ir_label(L->f);
 	ir_jcci(L->f, BPF_JEQ, p, 0, init, l);
-	t = lower_vreg(L);
-	ir_ldx(L->f, BPF_DW, t, p, 0, l);
-	if (x.imm)
-		ir_alui(L->f, BPF_ADD, t, t, x.k, l);
-	else
-		ir_alu(L->f, BPF_ADD, t, t, x.reg, l);
-	ir_stx(L->f, BPF_DW, p, 0, t, l);
+	ops->in_place(L, p, call, ctx);
 	if (!layout_is_array(m)) {
-		int val = lower_stack(L, 8, call, "map value");
+		int val = lower_stack(L, m->val_size, call, "map value");
 
 		ir_ja(L->f, end, l);
 		ir_place(L->f, init, l);
-		lower_store8(L, IR_FP, val, x, l);
+		ops->first(L, val, call, ctx);
 		lower_update(L, m, key, IR_FP, val, BPF_NOEXIST, l);
 	}
 	ir_place(L->f, end, l);
+}
+
+/* count, sum, the histograms: value += x */
+static void add_in_place(struct lower *L, int p, struct node *call, void *ctx)
+{
+	const struct val *x = ctx;
+	int t = lower_vreg(L);
+
+	ir_ldx(L->f, BPF_DW, t, p, 0, call->loc);
+	if (x->imm)
+		ir_alui(L->f, BPF_ADD, t, t, x->k, call->loc);
+	else
+		ir_alu(L->f, BPF_ADD, t, t, x->reg, call->loc);
+	ir_stx(L->f, BPF_DW, p, 0, t, call->loc);
+}
+
+static void add_first(struct lower *L, int slot, struct node *call, void *ctx)
+{
+	lower_store8(L, IR_FP, slot, *(const struct val *)ctx, call->loc);
+}
+
+void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
+		   struct node *call)
+{
+	static const struct lower_agg_ops add = { add_in_place, add_first };
+
+	lower_agg_update(L, m, key, call, &add, &x);
 }
 
 /* ---- statements ---- */

@@ -895,14 +895,16 @@ static void gen_program(struct gen *g, uint64_t seed, unsigned len)
 	ir_exit(f, L);
 }
 
-START_TEST(test_random)
+/* 400 random programs allocated and run; the spill path must be taken */
+static void random_programs(unsigned max_defs, bool loops)
 {
 	unsigned total_spills = 0;
 	uint64_t seed;
 
 	for (seed = 1; seed <= 400; seed++) {
 		struct arena *a = arena_new();
-		struct gen g = { .f = ir_new(a), .max_defs = 512 };
+		struct gen g = { .f = ir_new(a), .max_defs = max_defs,
+				 .loops = loops };
 		struct ra_stats st;
 
 		gen_program(&g, seed, 10 + seed % 60);
@@ -910,32 +912,22 @@ START_TEST(test_random)
 		total_spills += st.spills;
 		arena_free(a);
 	}
-	/* the generator must exercise the spill path */
 	ck_assert_uint_gt(total_spills, 50);
+}
+
+START_TEST(test_random)
+{
+	random_programs(512, false);
 }
 END_TEST
 
 /* The same with while loops: values live around a loop, defined in it and
- * read at its head the next time round, read after it. */
+ * read at its head the next time round, read after it.  Loops multiply the
+ * code: fewer values are kept to the end (all live at once there), so that
+ * the spills fit the frame. */
 START_TEST(test_random_loops)
 {
-	unsigned total_spills = 0;
-	uint64_t seed;
-
-	for (seed = 1; seed <= 400; seed++) {
-		struct arena *a = arena_new();
-		/* loops multiply the code: fewer values kept to the end,
-		 * which all live at once, so that the spills fit the frame */
-		struct gen g = { .f = ir_new(a), .max_defs = 40,
-				 .loops = true };
-		struct ra_stats st;
-
-		gen_program(&g, seed, 10 + seed % 60);
-		alloc_and_compare(g.f, &st);
-		total_spills += st.spills;
-		arena_free(a);
-	}
-	ck_assert_uint_gt(total_spills, 50);
+	random_programs(40, true);
 }
 END_TEST
 
