@@ -54,6 +54,11 @@ enum pvar_kind {
 			 * provider attached this target's BPF link with */
 	PV_FUNC_IP,	/* bpf_get_func_ip(ctx) (5.15+): the probed address,
 			 * without the breakpoint's offset in the saved pc */
+	PV_CONST,	/* the constant val (a USDT argument the compiler
+			 * folded) */
+	PV_UMEM,	/* integer in user memory at (the register at
+			 * regs + off) + val, type's size: a USDT argument
+			 * the compiler left in memory (-4@-16(%rbp)) */
 };
 
 struct pvar {
@@ -61,6 +66,7 @@ struct pvar {
 	const struct type *type;
 	int off;
 	bool indirect;
+	int64_t val;		/* PV_CONST, PV_UMEM */
 };
 
 struct provider {
@@ -134,6 +140,51 @@ int provider_parse_rate(const char *text, const char *dflt_unit,
  * PV_CTX to arch_regs_type()), stack/kstack, ustack. */
 int provider_regs_resolve(const struct pvar *regs, const char *name,
 			  struct pvar *pv);
+/* A copy of p->insns (the runtime has patched the map fds in) loaded with
+ * @attach_type as its expected attach type, which kprobe_multi and
+ * uprobe_multi links require of a program.  The fd, or -errno. */
+int provider_prog_copy(struct probe *p, unsigned attach_type);
+
+/* Targets the kernel refused, for one warning line rather than one each:
+ * "uprobe:libc:str*: skipped 2 of 40 functions the kernel cannot probe:
+ * strlen (why), ...".  Zero-initialise; add each refusal. */
+#define PROVIDER_SKIP_NAMES 5
+struct provider_skips {
+	unsigned n, listed;
+	int first_err;
+	size_t len;
+	char list[256];
+};
+void provider_skip_add(struct provider_skips *sk, const char *name,
+		       const char *why, int err);
+/* The warning, after @ok of @total targets attached (nothing if none was
+ * skipped).  @what names the targets ("functions", "probe sites"). */
+void provider_skip_warn(const struct probe *p, struct diag *d,
+			const struct provider_skips *sk, unsigned total,
+			const char *what);
+
+/* uprobes on @n offsets of one file (uprobe.c; also the usdt and
+ * watchpoint providers).  Several at once through one uprobe_multi link
+ * where the kernel has them (6.6+), else one perf event each on the
+ * uprobe PMU; either way a target the kernel refuses is skipped with one
+ * warning, and only when none attaches is it an error (reported).  Attach
+ * progress goes to rt_progress(). */
+struct provider_uprobes {
+	const char *path;
+	unsigned n;
+	const uint64_t *offs;		/* file offset per target */
+	const uint64_t *ref_ctrs;	/* its semaphore's file offset (the
+					 * kernel counts attached probes in
+					 * it), 0 or NULL: none */
+	const uint64_t *cookies;	/* per target, NULL: 0 */
+	char *const *names;		/* per target, for messages */
+	const char *what;		/* "functions", "probe sites" */
+	bool ret;			/* uretprobe */
+	pid_t pid;			/* -1: every process */
+};
+int provider_uprobe_attach(struct probe *p, struct runtime *rt,
+			   const struct provider_uprobes *u, struct diag *d);
+
 /* Insert a copy of @p (own AST clone, @target) after @after in s->probes;
  * for providers whose specifier expands to several probes. */
 struct probe *provider_probe_dup(struct script *s, const struct probe *p,

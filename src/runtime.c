@@ -1063,10 +1063,52 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	return rt_consumer_open(rt);
 }
 
+static double rt_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void rt_progress_draw(struct runtime *rt, bool last)
+{
+	struct rt_progress *pg = &rt->progress;
+	double now = rt_now();
+
+	if (!last && now - pg->last < 0.1)
+		return;
+	pg->last = now;
+	/* one line, redrawn in place: cleared, drawn, and the cursor back
+	 * at its start, so that a warning a provider prints meanwhile
+	 * starts a line of its own */
+	fprintf(stderr, "\033[Kspry: %s %u/%u probes (%.1f s)%s",
+		last ? "attached" : "attaching", pg->done, pg->total,
+		now - pg->t0, last ? "\n" : "\r");
+	fflush(stderr);
+}
+
+void rt_progress(struct runtime *rt, unsigned n)
+{
+	if (!rt)
+		return;
+	rt->progress.done += n;
+	if (rt->progress.show)
+		rt_progress_draw(rt, false);
+}
+
 int rt_attach(struct runtime *rt)
 {
+	struct rt_progress *pg = &rt->progress;
 	struct probe *p;
-	int err;
+	int err = 0;
+
+	memset(pg, 0, sizeof(*pg));
+	for (p = rt->s->probes; p; p = p->next)
+		if (!rt_is_begin_end(p))
+			pg->total += p->ntargets ? p->ntargets : 1;
+	pg->show = pg->total > RT_PROGRESS_MIN && isatty(STDERR_FILENO);
+	pg->t0 = rt_now();
 
 	rt->attaching = true;
 	for (p = rt->s->probes; p; p = p->next) {
@@ -1077,9 +1119,15 @@ int rt_attach(struct runtime *rt)
 			continue;
 		err = p->prov->attach(p, rt, rt->d);
 		if (err)
-			return err;
+			break;
 	}
-	return 0;
+	if (pg->show) {
+		if (err)
+			fputs("\033[K", stderr);
+		else
+			rt_progress_draw(rt, true);
+	}
+	return err;
 }
 
 static void rt_detach(struct runtime *rt)

@@ -976,6 +976,16 @@ static struct val pvar_load(struct lower *L, const struct pvar *pv,
 		ir_ldx(L->f, BPF_DW, r, ctx_reg(L), 0, l);
 		a = (struct addr){ false, AS_KERNEL, r, pv->off };
 		return addr_load(L, &a, t, l);
+	case PV_CONST:
+		return v_imm(pv->val);
+	case PV_UMEM:
+		/* regs is ctx itself (uprobes): the base register, then
+		 * the value through bpf_probe_read_user; the provider keeps
+		 * val within an int */
+		r = new_reg(L);
+		ir_ldx(L->f, BPF_DW, r, ctx_reg(L), pv->off, l);
+		a = (struct addr){ false, AS_USER, r, (int)pv->val };
+		return addr_load(L, &a, t, l);
 	case PV_COOKIE:
 	case PV_FUNC_IP:
 		ir_mov(L->f, IR_R1, ctx_reg(L), l);

@@ -51,11 +51,9 @@
 #include "arena.h"
 #include "ksym.h"
 #include "provider.h"
+#include "runtime.h"
 #include "script.h"
 #include "type.h"
-
-/* Functions named in the "skipped" warning before "...". */
-#define KP_WARN_NAMES	5
 
 struct kp_priv {
 	bool ret;			/* kretprobe */
@@ -451,14 +449,10 @@ static bool kp_multi_supported(void)
 static int kp_attach_multi(struct probe *p)
 {
 	const struct kp_priv *kp = p->priv;
-	LIBBPF_OPTS(bpf_prog_load_opts, lo,
-		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	int prog, link, err;
 
-	/* p->insns already carry the map fds the runtime patched in */
-	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_kmulti", "GPL",
-			     p->insns, p->ninsns, &lo);
+	prog = provider_prog_copy(p, BPF_TRACE_KPROBE_MULTI);
 	if (prog < 0)
 		return prog;
 	lc.kprobe_multi.syms = (const char **)p->targets;
@@ -546,15 +540,15 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	const char *pname = p->prov->name;
 	const struct kp_priv *kp = p->priv;
 	struct perf_event_attr pmu;
-	unsigned skipped = 0, ok = 0, listed = 0;
+	struct provider_skips sk = { 0 };
 	uint64_t *addrs = NULL;
-	char list[256];
-	size_t len = 0;
-	int err, first_err = 0;
+	unsigned ok = 0;
+	int err;
 
-	(void)rt;
-	if (p->ntargets > 1 && kp_multi_supported() && !kp_attach_multi(p))
+	if (p->ntargets > 1 && kp_multi_supported() && !kp_attach_multi(p)) {
+		rt_progress(rt, p->ntargets);
 		return 0;
+	}
 
 	memset(&pmu, 0, sizeof(pmu));
 	err = provider_pmu("kprobe", kp->ret, &pmu);
@@ -573,10 +567,10 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 				     (const char *const *)p->targets,
 				     p->ntargets, addrs);
 	}
-	list[0] = '\0';
 	for (unsigned i = 0; i < p->ntargets; i++) {
 		err = kp_attach_one(p, &pmu, p->targets[i],
 				    addrs ? addrs[i] : 0);
+		rt_progress(rt, 1);
 		if (err == -ENOMEM) {
 			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
 				   pname, p->target, strerror(ENOMEM));
@@ -587,32 +581,20 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 			ok++;
 			continue;
 		}
-		if (!first_err)
-			first_err = err;
-		skipped++;
-		if (listed < KP_WARN_NAMES && len < sizeof(list)) {
-			len += (size_t)snprintf(list + len, sizeof(list) - len,
-						"%s%s (%s)", listed ? ", " : "",
-						p->targets[i], kp_strerror(err));
-			listed++;
-		}
+		provider_skip_add(&sk, p->targets[i], kp_strerror(err), err);
 	}
 	free(addrs);
 	if (!ok) {
 		if (p->ntargets == 1)
 			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
-				   pname, p->target, kp_strerror(first_err));
+				   pname, p->target, kp_strerror(sk.first_err));
 		else
 			diag_error(d, &p->loc, "cannot attach to any of the %u "
 				   "functions of %s:%s: %s", p->ntargets, pname,
-				   p->target, list);
-		return first_err;
+				   p->target, sk.list);
+		return sk.first_err;
 	}
-	if (skipped)
-		diag_warn(d, NULL, "%s:%s: skipped %u of %u functions the "
-			  "kernel cannot probe: %s%s", pname, p->target,
-			  skipped, p->ntargets, list,
-			  skipped > listed ? ", ..." : "");
+	provider_skip_warn(p, d, &sk, p->ntargets, "functions");
 	return 0;
 }
 

@@ -34,6 +34,7 @@ extern const struct provider interval_provider;
 extern const struct provider profile_provider;
 extern const struct provider kprobe_provider, kretprobe_provider;
 extern const struct provider uprobe_provider, uretprobe_provider;
+extern const struct provider usdt_provider;
 
 const struct provider *const providers[] = {
 	&tracepoint_provider,
@@ -43,6 +44,7 @@ const struct provider *const providers[] = {
 	&profile_provider,
 	&kprobe_provider, &kretprobe_provider,
 	&uprobe_provider, &uretprobe_provider,
+	&usdt_provider,
 	NULL,
 };
 
@@ -288,6 +290,41 @@ int provider_perf_attach(struct probe *p, struct perf_event_attr *attr,
 		}
 	}
 	return 0;
+}
+
+int provider_prog_copy(struct probe *p, unsigned attach_type)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, lo,
+		    .expected_attach_type = (enum bpf_attach_type)attach_type);
+
+	return bpf_prog_load((enum bpf_prog_type)p->prog_type, "spry_multi",
+			     "GPL", p->insns, p->ninsns, &lo);
+}
+
+void provider_skip_add(struct provider_skips *sk, const char *name,
+		       const char *why, int err)
+{
+	if (!sk->first_err)
+		sk->first_err = err;
+	sk->n++;
+	if (sk->listed < PROVIDER_SKIP_NAMES && sk->len < sizeof(sk->list)) {
+		sk->len += (size_t)snprintf(sk->list + sk->len,
+					    sizeof(sk->list) - sk->len,
+					    "%s%s (%s)", sk->listed ? ", " : "",
+					    name, why);
+		sk->listed++;
+	}
+}
+
+void provider_skip_warn(const struct probe *p, struct diag *d,
+			const struct provider_skips *sk, unsigned total,
+			const char *what)
+{
+	if (!sk->n)
+		return;
+	diag_warn(d, NULL, "%s:%s: skipped %u of %u %s the kernel cannot "
+		  "probe: %s%s", p->prov->name, p->target, sk->n, total, what,
+		  sk->list, sk->n > sk->listed ? ", ..." : "");
 }
 
 int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d)
