@@ -23,6 +23,11 @@
  *            whose teardown is slow (closing a perf tracepoint or kprobe
  *            waits for RCU grace periods: ~50-75 ms each), so that the
  *            user sees the output before that wait.
+ * Listing (-l, -lv):
+ *   list     (optional) name every probe point the provider can enumerate
+ *            that l->pattern matches, through provider_list_emit(), with
+ *            the lines -lv prints under each (a tracepoint's fields).  0,
+ *            or -errno reported through l->d.
  */
 #ifndef SPRY_PROVIDER_H
 #define SPRY_PROVIDER_H
@@ -69,6 +74,21 @@ struct pvar {
 	int64_t val;		/* PV_CONST, PV_UMEM */
 };
 
+/* A listing in progress (provider_list()). */
+struct provider_list {
+	const char *pattern;	/* glob over what follows "provider:" */
+	bool verbose;		/* -lv */
+	pid_t pid;		/* -p: a process whose objects usdt/uprobe list */
+	bool all;		/* the pattern did not name this provider: list
+				 * nothing that needs a target (a file) */
+	FILE *out;
+	struct diag *d;
+	struct arena *a;	/* for the providers' scratch */
+	const struct provider *prov;	/* being listed */
+	bool full;		/* pattern is over "provider:point" */
+	unsigned n;		/* probe points printed */
+};
+
 struct provider {
 	const char *name;
 	const char *const *aliases;	/* NULL-terminated, may be NULL */
@@ -82,10 +102,34 @@ struct provider {
 	int (*attach)(struct probe *p, struct runtime *rt, struct diag *d);
 	void (*detach)(struct probe *p);
 	void (*stop)(struct probe *p);
+	int (*list)(const struct provider *pv, struct provider_list *l);
 };
 
 /* NULL if no provider has this name or alias. */
 const struct provider *provider_find(const char *name);
+
+/* -l [PATTERN]: print "provider:point" for every probe point PATTERN
+ * matches, as bpftrace does ("tracepoint:sched:sched_switch",
+ * "kprobe:vfs_read", "usdt:/usr/bin/python3.11:python:function__entry"),
+ * with -lv the details under each.  PATTERN is "PROVIDER:GLOB" (aliases
+ * and globs in PROVIDER too), a bare GLOB over every kernel provider's
+ * "provider:point", or NULL for all of them.  Returns 0 or -errno
+ * (reported). */
+int provider_list(const char *pattern, bool verbose, pid_t pid, FILE *out,
+		  struct diag *d);
+/* For list hooks: whether @point ("sched:sched_switch") is wanted; and
+ * print it (with -lv, @details: lines, NULL-terminated, may be NULL). */
+bool provider_list_match(const struct provider_list *l, const char *point);
+void provider_list_emit(const struct provider *pv, struct provider_list *l,
+			const char *point, const char *const *details);
+/* For providers on files (uprobe, usdt): l->pattern is "PATH:REST"; call
+ * @each with every file PATH names (resolved as usym_resolve_path() does;
+ * with -p, "*" is every object the process maps) and REST.  Unresolvable
+ * paths are reported; with l->all nothing is listed. */
+int provider_list_files(const struct provider *pv, struct provider_list *l,
+			int (*each)(const struct provider *pv,
+				    struct provider_list *l, const char *path,
+				    const char *rest));
 /* NULL-terminated list, for --help and -T. */
 extern const struct provider *const providers[];
 

@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -598,6 +599,44 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	return 0;
 }
 
+/* ---- listing ---- */
+
+extern const struct provider kprobe_provider;
+
+/* "kprobe:vfs_read": what available_filter_functions lists (ftrace's
+ * hookable functions, without the module), else kallsyms' functions.
+ * Return probes only when named (bpftrace leaves them out of -l). */
+static int kp_list(const struct provider *pv, struct provider_list *l)
+{
+	struct kp_names nv = { 0 };
+	const struct ksym_table *t;
+	struct stat st;
+
+	if (l->all && pv != &kprobe_provider)
+		return 0;
+	if (stat("/sys/bus/event_source/devices/kprobe", &st)) {
+		if (!l->all)
+			diag_warn(l->d, NULL, "this kernel has no kprobes (no "
+				  "kprobe PMU): nothing to list");
+		return 0;
+	}
+	if (match_filter_functions(l->a, "*", &nv)) {
+		t = ksym_default();
+		if (!t) {
+			diag_error(l->d, NULL, "cannot read the kernel's "
+				   "symbols (/proc/kallsyms): %s",
+				   strerror(errno));
+			return -errno;
+		}
+		match_kallsyms(l->a, t, "*", &nv);
+	}
+	names_uniq(&nv);
+	for (unsigned i = 0; i < nv.n; i++)
+		if (provider_list_match(l, nv.v[i]))
+			provider_list_emit(pv, l, nv.v[i], NULL);
+	return 0;
+}
+
 /* ---- the providers ---- */
 
 static const char *const kprobe_aliases[] = { "k", NULL };
@@ -614,6 +653,7 @@ const struct provider kprobe_provider = {
 	.attach = kp_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.list = kp_list,
 };
 
 const struct provider kretprobe_provider = {
@@ -627,4 +667,5 @@ const struct provider kretprobe_provider = {
 	.attach = kp_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.list = kp_list,
 };

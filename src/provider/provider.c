@@ -8,7 +8,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -27,6 +29,7 @@
 #include "provider.h"
 #include "script.h"
 #include "type.h"
+#include "usym.h"
 
 extern const struct provider tracepoint_provider;
 extern const struct provider begin_provider, end_provider;
@@ -35,6 +38,7 @@ extern const struct provider profile_provider;
 extern const struct provider kprobe_provider, kretprobe_provider;
 extern const struct provider uprobe_provider, uretprobe_provider;
 extern const struct provider usdt_provider;
+extern const struct provider software_provider, hardware_provider;
 
 const struct provider *const providers[] = {
 	&tracepoint_provider,
@@ -45,6 +49,7 @@ const struct provider *const providers[] = {
 	&kprobe_provider, &kretprobe_provider,
 	&uprobe_provider, &uretprobe_provider,
 	&usdt_provider,
+	&software_provider, &hardware_provider,
 	NULL,
 };
 
@@ -58,6 +63,129 @@ const struct provider *provider_find(const char *name)
 				return *p;
 	}
 	return NULL;
+}
+
+/* ---- listing ---- */
+
+bool provider_list_match(const struct provider_list *l, const char *point)
+{
+	char full[512];
+
+	if (!l->full)
+		return !fnmatch(l->pattern, point, 0);
+	snprintf(full, sizeof(full), "%s:%s", l->prov->name, point);
+	return !fnmatch(l->pattern, full, 0);
+}
+
+void provider_list_emit(const struct provider *pv, struct provider_list *l,
+			const char *point, const char *const *details)
+{
+	fprintf(l->out, "%s:%s\n", pv->name, point);
+	for (; l->verbose && details && *details; details++)
+		fprintf(l->out, "    %s\n", *details);
+	l->n++;
+}
+
+int provider_list_files(const struct provider *pv, struct provider_list *l,
+			int (*each)(const struct provider *pv,
+				    struct provider_list *l, const char *path,
+				    const char *rest))
+{
+	const char *colon = strchr(l->pattern, ':'), *file, *rest;
+	char path[PATH_MAX], **objs;
+	bool procs;
+	int n, err = 0;
+
+	/* with -p, "*" (or "*:REST") is every object of the process */
+	procs = l->pid > 0 && (colon ? !strncmp(l->pattern, "*:", 2) :
+			       !strcmp(l->pattern, "*"));
+	if (l->all && !procs)
+		return 0;
+	if (!colon && !procs) {
+		diag_error(l->d, NULL, "%s listing needs a file, as in spry -l "
+			   "'%s:/usr/bin/bash:*'", pv->name, pv->name);
+		return -EINVAL;
+	}
+	file = colon ? arena_strndup(l->a, l->pattern,
+				     (size_t)(colon - l->pattern)) : "*";
+	rest = colon ? colon + 1 : "*";
+	if (procs) {
+		n = usym_pid_objects(l->pid, &objs);
+		if (n < 0) {
+			diag_error(l->d, NULL, "cannot read the maps of process "
+				   "%d: %s", (int)l->pid, strerror(-n));
+			return n;
+		}
+		for (int i = 0; i < n; i++) {
+			if (!err)
+				err = each(pv, l, objs[i], rest);
+			free(objs[i]);
+		}
+		free(objs);
+		return err;
+	}
+	if (usym_resolve_path(file, path, sizeof(path))) {
+		diag_error(l->d, NULL, "cannot find '%s': no such file, library "
+			   "or program on $PATH", file);
+		return -ENOENT;
+	}
+	return each(pv, l, arena_strdup(l->a, path), rest);
+}
+
+/* Whether provider @pv is what @name ("kprobe", "k", "k*") means. */
+static bool list_names(const struct provider *pv, const char *name)
+{
+	if (!fnmatch(name, pv->name, 0))
+		return true;
+	for (const char *const *al = pv->aliases; al && *al; al++)
+		if (!fnmatch(name, *al, 0))
+			return true;
+	return false;
+}
+
+int provider_list(const char *pattern, bool verbose, pid_t pid, FILE *out,
+		  struct diag *d)
+{
+	const char *colon = pattern ? strchr(pattern, ':') : NULL;
+	struct provider_list l = {
+		.verbose = verbose, .pid = pid, .out = out, .d = d,
+	};
+	char *pname = NULL;
+	unsigned named = 0;
+	int err = 0;
+
+	if (colon)
+		pname = strndup(pattern, (size_t)(colon - pattern));
+	if (colon && !pname)
+		return -ENOMEM;
+	l.a = arena_new();
+	for (const struct provider *const *pp = providers; *pp; pp++) {
+		const struct provider *pv = *pp;
+		int e;
+
+		if (pname && !list_names(pv, pname))
+			continue;
+		named++;
+		if (!pv->list)
+			continue;
+		l.prov = pv;
+		l.pattern = colon ? colon + 1 : pattern ? pattern : "*";
+		l.full = !colon && pattern;
+		l.all = !pname || strpbrk(pname, "*?[");
+		if (!*l.pattern)
+			l.pattern = "*";
+		e = pv->list(pv, &l);
+		if (e && !err)
+			err = e;
+	}
+	if (pname && !named) {
+		diag_error(d, NULL, "unknown provider '%s' in '%s'", pname,
+			   pattern);
+		err = -ENOENT;
+	}
+	free(pname);
+	arena_free(l.a);
+	return err;
 }
 
 const char *provider_tracefs(void)

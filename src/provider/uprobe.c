@@ -457,6 +457,20 @@ static bool up_multi_supported(void)
 	return cached;
 }
 
+/* Why the kernel refused one uprobe, in its terms rather than errno's
+ * ("Unknown error 524"). */
+static const char *up_strerror(int err)
+{
+	switch (-err) {
+	case 524:	/* ENOTSUPP, the kernel's own */
+		return "an instruction uprobes cannot step over";
+	case EINVAL:
+		return "the kernel refused it";
+	default:
+		return strerror(-err);
+	}
+}
+
 /* Errors that are not about one target: no use trying the others. */
 static bool up_global_error(int err)
 {
@@ -486,7 +500,7 @@ static int up_multi_range(struct probe *p, struct runtime *rt, int prog,
 	if (up_global_error(fd))
 		return fd;
 	if (n == 1) {
-		provider_skip_add(sk, u->names[lo], strerror(-fd), fd);
+		provider_skip_add(sk, u->names[lo], up_strerror(fd), fd);
 		rt_progress(rt, 1);
 		return 0;
 	}
@@ -570,7 +584,7 @@ static int up_attach_perf(struct probe *p, struct runtime *rt,
 			up_error(p, u, err, d);
 			return err;
 		}
-		provider_skip_add(sk, u->names[i], strerror(-err), err);
+		provider_skip_add(sk, u->names[i], up_strerror(err), err);
 	}
 	return ok;
 }
@@ -603,7 +617,7 @@ int provider_uprobe_attach(struct probe *p, struct runtime *rt,
 				   "offset %#llx): %s", p->prov->name,
 				   p->target, u->names[0],
 				   (unsigned long long)u->offs[0],
-				   strerror(-sk.first_err));
+				   up_strerror(sk.first_err));
 		else
 			diag_error(d, &p->loc, "cannot attach to any of the %u "
 				   "%s of %s:%s: %s", u->n, u->what,
@@ -646,6 +660,52 @@ static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	return provider_uprobe_attach(p, rt, &u, d);
 }
 
+/* ---- listing ---- */
+
+extern const struct provider uprobe_provider;
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "uprobe:PATH:FUNC" for each function of @path matching @glob, each name
+ * once, without its version, sorted.  A file that is no ELF (a process's
+ * locale archive) lists nothing. */
+static int up_list_file(const struct provider *pv, struct provider_list *l,
+			const char *path, const char *glob)
+{
+	const struct usym_obj *o = usym_obj_get(path);
+	const char **names;
+	unsigned n = 0;
+
+	if (!o)
+		return 0;
+	names = arena_alloc(l->a, (o->n + 1) * sizeof(*names));
+	for (unsigned i = 0; i < o->n; i++) {
+		const char *name = arena_strndup(l->a, o->syms[i].name,
+						 o->syms[i].base_len);
+
+		if (!fnmatch(glob, name, 0))
+			names[n++] = name;
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_name);
+	for (unsigned i = 0; i < n; i++)
+		if (!i || strcmp(names[i], names[i - 1]))
+			provider_list_emit(pv, l, arena_printf(l->a, "%s:%s",
+							       path, names[i]),
+					   NULL);
+	return 0;
+}
+
+static int up_list(const struct provider *pv, struct provider_list *l)
+{
+	if (l->all && pv != &uprobe_provider)
+		return 0;
+	return provider_list_files(pv, l, up_list_file);
+}
+
 /* ---- the providers ---- */
 
 static const char *const uprobe_aliases[] = { "u", NULL };
@@ -662,6 +722,7 @@ const struct provider uprobe_provider = {
 	.attach = up_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.list = up_list,
 };
 
 const struct provider uretprobe_provider = {
@@ -675,4 +736,5 @@ const struct provider uretprobe_provider = {
 	.attach = up_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.list = up_list,
 };

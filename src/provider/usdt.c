@@ -403,6 +403,76 @@ static int usdt_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	return provider_uprobe_attach(p, rt, &up, d);
 }
 
+/* ---- listing ---- */
+
+/* -lv: each argument of the first site as it reads ("arg0: s32,
+ * -4@%eax"). */
+static const char *const *usdt_arg_lines(struct provider_list *l,
+					 const struct usdt_note *n)
+{
+	const struct arch *arch = arch_host();
+	struct usdt_arg args[USDT_MAX_ARGS];
+	const char **v = arena_alloc(l->a, (USDT_MAX_ARGS + 2) * sizeof(*v));
+	char why[160];
+	unsigned good = 0, i = 0;
+	const char *s = n->args;
+
+	if (arch)
+		usdt_args_parse(arch, n->args, args, &good, why, sizeof(why));
+	while (*(s += strspn(s, " \t")) && i <= USDT_MAX_ARGS) {
+		size_t len = strcspn(s, " \t");
+
+		/* "[sp, 16]" holds a blank */
+		if (memchr(s, '[', len) && strchr(s, ']'))
+			len = (size_t)(strchr(s, ']') - s) + 1;
+		v[i] = i < good ?
+		       arena_printf(l->a, "arg%u: %c%u, %.*s", i,
+				    args[i].is_signed ? 's' : 'u',
+				    8 * args[i].size, (int)len, s) :
+		       arena_printf(l->a, "arg%u: unreadable, %.*s", i,
+				    (int)len, s);
+		i++;
+		s += len;
+	}
+	v[i] = NULL;
+	return v;
+}
+
+/* "usdt:PATH:PROVIDER:NAME" for each probe of @path that @glob
+ * ("PROVIDER:NAME", "NAME") matches, once however many sites it has. */
+static int usdt_list_file(const struct provider *pv, struct provider_list *l,
+			  const char *path, const char *glob)
+{
+	const struct usdt_file *f = usdt_file_get(path);
+
+	if (!f)
+		return 0;
+	for (unsigned i = 0; i < f->n; i++) {
+		const struct usdt_note *n = &f->notes[i];
+		const char *pn = arena_printf(l->a, "%s:%s", n->provider,
+					      n->name);
+		bool dup = false;
+
+		if (fnmatch(glob, pn, 0) && (strchr(glob, ':') ||
+					     fnmatch(glob, n->name, 0)))
+			continue;
+		for (unsigned k = 0; k < i && !dup; k++)
+			dup = !strcmp(f->notes[k].provider, n->provider) &&
+			      !strcmp(f->notes[k].name, n->name);
+		if (!dup)
+			provider_list_emit(pv, l, arena_printf(l->a, "%s:%s",
+							       path, pn),
+					   l->verbose ?
+					   usdt_arg_lines(l, n) : NULL);
+	}
+	return 0;
+}
+
+static int usdt_list(const struct provider *pv, struct provider_list *l)
+{
+	return provider_list_files(pv, l, usdt_list_file);
+}
+
 static const char *const usdt_aliases[] = { "U", NULL };
 
 const struct provider usdt_provider = {
@@ -416,4 +486,5 @@ const struct provider usdt_provider = {
 	.attach = usdt_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.list = usdt_list,
 };
