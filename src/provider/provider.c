@@ -32,6 +32,7 @@
 #include "usym.h"
 
 extern const struct provider tracepoint_provider;
+extern const struct provider rawtracepoint_provider;
 extern const struct provider begin_provider, end_provider;
 extern const struct provider interval_provider;
 extern const struct provider profile_provider;
@@ -42,6 +43,7 @@ extern const struct provider software_provider, hardware_provider;
 
 const struct provider *const providers[] = {
 	&tracepoint_provider,
+	&rawtracepoint_provider,
 	&begin_provider,
 	&end_provider,
 	&interval_provider,
