@@ -65,6 +65,10 @@ struct arch {
 	unsigned nsyscalls;		/* native (64-bit) syscalls below 424 */
 	const struct arch_syscall *syscalls;
 	const struct arch_usdt *usdt;	/* NULL: USDT arguments unreadable */
+	/* watchpoint modes (letters of "rwx" in that order) its debug
+	 * registers cannot watch: x86_64 has no read-only breakpoint;
+	 * NULL-terminated, NULL: none */
+	const char *const *bad_watch_modes;
 };
 
 /* Syscalls from 424 on, numbered alike on every architecture. */

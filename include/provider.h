@@ -23,6 +23,10 @@
  *            whose teardown is slow (closing a perf tracepoint or kprobe
  *            waits for RCU grace periods: ~50-75 ms each), so that the
  *            user sees the output before that wait.
+ *   event    (optional) a record that a program the provider wrote itself
+ *            sent (an EV_PROVIDER event it registered at expand): the
+ *            watchpoint's trigger asks for a breakpoint this way.  Called
+ *            from the event loop, even after exit().
  * Listing (-l, -lv):
  *   list     (optional) name every probe point the provider can enumerate
  *            that l->pattern matches, through provider_list_emit(), with
@@ -33,6 +37,7 @@
 #define SPRY_PROVIDER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -102,6 +107,8 @@ struct provider {
 	int (*attach)(struct probe *p, struct runtime *rt, struct diag *d);
 	void (*detach)(struct probe *p);
 	void (*stop)(struct probe *p);
+	void (*event)(struct probe *p, struct runtime *rt, const void *rec,
+		      size_t len);
 	int (*list)(const struct provider *pv, struct provider_list *l);
 };
 
@@ -170,6 +177,10 @@ int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d);
 /* The online CPUs (/sys/devices/system/cpu/online) into @cpus; returns how
  * many (at most @max), or -errno. */
 int provider_online_cpus(int *cpus, unsigned max);
+/* The threads of process @pid (/proc/PID/task) into @tids: how many (at
+ * most @max), or -errno (-ESRCH: no such process).  For perf events on a
+ * process: one opened on a pid counts that thread only. */
+int provider_threads(pid_t pid, int *tids, unsigned max);
 /* A sampling rate as written: "10ms", "ms:10", "99hz", "hz:99", or a bare
  * number in @dflt_unit.  Units: ns us ms s m (minutes) hz.  Exactly one of
  * period_ns and hz is set.  -EINVAL if malformed, zero or too large. */

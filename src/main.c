@@ -238,6 +238,7 @@ int main(int argc, char **argv)
 		case 'c':
 			ro.command = optarg;
 			s.opts.command = true;
+			s.opts.command_text = optarg;
 			break;
 		case 'p':
 			if (parse_uint(optarg, "pid", INT_MAX, &v))

@@ -815,6 +815,13 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 			" (%zu of %u bytes)\n", id, size, ev->size);
 		return;
 	}
+	/* a provider's own request (a watchpoint to set, a stopped process
+	 * to continue) is served whatever the state of the trace */
+	if (ev->kind == EV_PROVIDER) {
+		if (ev->probe && ev->probe->prov->event)
+			ev->probe->prov->event(ev->probe, rt, data, size);
+		return;
+	}
 	/* After exit() the trace is over: what other probes sent later is
 	 * dropped, as ply and bpftrace do, until END runs. */
 	if (rt->muted)
@@ -844,6 +851,8 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 			rt->exiting = true;
 			rt->exit_code = (int)(code & 0xff);
 		}
+		break;
+	case EV_PROVIDER:
 		break;
 	}
 }

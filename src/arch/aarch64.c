@@ -339,6 +339,12 @@ static const struct arch_usdt aarch64_usdt = {
 	.regs = aarch64_usdt_regs,
 };
 
+/* Watchpoints (data) and breakpoints (execution) are separate registers:
+ * never both in one. */
+static const char *const aarch64_bad_watch_modes[] = {
+	"rx", "wx", "rwx", NULL,
+};
+
 const struct arch arch_aarch64 = {
 	.name = "aarch64",
 	.aliases = aarch64_aliases,
@@ -362,4 +368,5 @@ const struct arch arch_aarch64 = {
 	.nsyscalls = sizeof(aarch64_syscalls) / sizeof(aarch64_syscalls[0]),
 	.syscalls = aarch64_syscalls,
 	.usdt = &aarch64_usdt,
+	.bad_watch_modes = aarch64_bad_watch_modes,
 };

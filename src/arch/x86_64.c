@@ -379,6 +379,12 @@ static const struct arch_usdt x86_64_usdt = {
 	.regs = x86_64_usdt_regs,
 };
 
+/* Debug registers watch writes, reads-or-writes, or execution alone
+ * (Intel SDM vol. 3, 17.2.4): no reads alone, no execution with data. */
+static const char *const x86_64_bad_watch_modes[] = {
+	"r", "rx", "wx", "rwx", NULL,
+};
+
 const struct arch arch_x86_64 = {
 	.name = "x86_64",
 	.aliases = x86_64_aliases,
@@ -402,4 +408,5 @@ const struct arch arch_x86_64 = {
 	.nsyscalls = sizeof(x86_64_syscalls) / sizeof(x86_64_syscalls[0]),
 	.syscalls = x86_64_syscalls,
 	.usdt = &x86_64_usdt,
+	.bad_watch_modes = x86_64_bad_watch_modes,
 };

@@ -17,7 +17,6 @@
  * Hardware events need a PMU: a virtual machine without a virtual one,
  * as this project's CI host, has none; attaching then says so.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,25 +181,6 @@ static int pe_resolve(struct probe *p, const char *name, struct pvar *pv)
 	return provider_regs_resolve(&pe->regs, name, pv);
 }
 
-/* The threads of @pid (/proc/PID/task) into @tids; how many, or -errno. */
-static int pe_threads(pid_t pid, int *tids, unsigned max)
-{
-	char path[64];
-	struct dirent *de;
-	unsigned n = 0;
-	DIR *dp;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	dp = opendir(path);
-	if (!dp)
-		return errno == ENOENT ? -ESRCH : -errno;
-	while ((de = readdir(dp)) && n < max)
-		if (de->d_name[0] >= '0' && de->d_name[0] <= '9')
-			tids[n++] = atoi(de->d_name);
-	closedir(dp);
-	return (int)n;
-}
-
 static void pe_error(struct probe *p, int err, struct diag *d)
 {
 	bool hw = p->prov == &hardware_provider;
@@ -232,7 +212,7 @@ static int pe_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	ids = calloc(PE_MAX_CPUS, sizeof(*ids));
 	if (!ids)
 		return -ENOMEM;
-	n = pid > 0 ? pe_threads(pid, ids, PE_MAX_CPUS) :
+	n = pid > 0 ? provider_threads(pid, ids, PE_MAX_CPUS) :
 		      provider_online_cpus(ids, PE_MAX_CPUS);
 	if (n < 0)
 		err = n;

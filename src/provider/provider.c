@@ -6,6 +6,7 @@
  * closing them again, the online CPU list and rate specifiers.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -40,6 +41,7 @@ extern const struct provider kprobe_provider, kretprobe_provider;
 extern const struct provider uprobe_provider, uretprobe_provider;
 extern const struct provider usdt_provider;
 extern const struct provider software_provider, hardware_provider;
+extern const struct provider watchpoint_provider, asyncwatchpoint_provider;
 
 const struct provider *const providers[] = {
 	&tracepoint_provider,
@@ -52,6 +54,7 @@ const struct provider *const providers[] = {
 	&uprobe_provider, &uretprobe_provider,
 	&usdt_provider,
 	&software_provider, &hardware_provider,
+	&watchpoint_provider, &asyncwatchpoint_provider,
 	NULL,
 };
 
@@ -515,6 +518,24 @@ int provider_online_cpus(int *cpus, unsigned max)
 		if (*s == ',')
 			s++;
 	}
+	return (int)n;
+}
+
+int provider_threads(pid_t pid, int *tids, unsigned max)
+{
+	char path[64];
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *dp;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dp = opendir(path);
+	if (!dp)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while ((de = readdir(dp)) && n < max)
+		if (isdigit((unsigned char)de->d_name[0]))
+			tids[n++] = atoi(de->d_name);
+	closedir(dp);
 	return (int)n;
 }
 
