@@ -632,7 +632,9 @@ static int kp_list(const struct provider *pv, struct provider_list *l)
 	}
 	names_uniq(&nv);
 	for (unsigned i = 0; i < nv.n; i++)
-		if (provider_list_match(l, nv.v[i]))
+		/* placeholders ftrace keeps for functions it lost track of */
+		if (strncmp(nv.v[i], "__ftrace_invalid_address__", 26) &&
+		    provider_list_match(l, nv.v[i]))
 			provider_list_emit(pv, l, nv.v[i], NULL);
 	return 0;
 }
