@@ -190,11 +190,29 @@ struct provider_rate {
 };
 int provider_parse_rate(const char *text, const char *dflt_unit,
 			struct provider_rate *r);
-/* Variables of programs whose context is struct bpf_perf_event_data, which
- * starts with the interrupted pt_regs (interval, profile): regs (@regs, a
- * PV_CTX to arch_regs_type()), stack/kstack, ustack. */
+/* Variables of programs whose context is, or starts with, the saved
+ * pt_regs (kprobes, uprobes, perf events): regs (@regs, a PV_CTX to
+ * arch_regs_type(); unknown when @regs has no type), stack/kstack,
+ * ustack. */
 int provider_regs_resolve(const struct pvar *regs, const char *name,
 			  struct pvar *pv);
+/* @regs for provider_regs_resolve(): a pointer to @arch's struct pt_regs,
+ * or no type without an architecture. */
+struct arch;
+void provider_regs_init(struct script *s, const struct arch *arch,
+			struct pvar *regs);
+/* Whether environment switch @name (SPRY_NO_UPROBE_MULTI...) is on: set
+ * to anything but "" or "0". */
+bool provider_env_on(const char *name);
+/* A program that only returns 0, of type kprobe with @attach_type as its
+ * expected attach type: to ask the kernel whether it has a kind of link.
+ * The fd, or -errno. */
+int provider_probe_prog(unsigned attach_type);
+/* The file a uprobe-like target names (usym_resolve_path(): a path, a
+ * library's short name, a program on $PATH) into @buf; reported at
+ * p->loc when there is none.  0 or -ENOENT. */
+int provider_resolve_file(struct probe *p, const char *file, char *buf,
+			  size_t n, struct diag *d);
 /* A copy of p->insns (the runtime has patched the map fds in) loaded with
  * @attach_type as its expected attach type, which kprobe_multi and
  * uprobe_multi links require of a program.  The fd, or -errno. */
@@ -239,6 +257,9 @@ struct provider_uprobes {
 };
 int provider_uprobe_attach(struct probe *p, struct runtime *rt,
 			   const struct provider_uprobes *u, struct diag *d);
+/* The pid uprobes are planted in: -p, else -1 (every process; -c probes
+ * are child_only instead, see uprobe.c). */
+pid_t provider_uprobe_pid(const struct runtime *rt);
 
 /* Insert a copy of @p (own AST clone, @target) after @after in s->probes;
  * for providers whose specifier expands to several probes. */

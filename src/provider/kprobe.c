@@ -311,9 +311,7 @@ static int kp_expand(struct script *s, struct probe *p, struct diag *d,
 	kp = arena_alloc(s->arena, sizeof(*kp));
 	kp->ret = ret;
 	kp->arch = arch;
-	kp->regs.kind = PV_CTX;
-	kp->regs.type = type_ptr(s->arena, arch_regs_type(s->arena, arch),
-				 AS_CTX);
+	provider_regs_init(s, arch, &kp->regs);
 	p->priv = kp;
 	p->prog_type = BPF_PROG_TYPE_KPROBE;
 
@@ -414,24 +412,16 @@ static int kp_perf_open(struct probe *p, const struct perf_event_attr *pmu,
 static bool kp_multi_supported(void)
 {
 	static int cached = -1;
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, lo,
-		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	const char *sym = "spry_no_such_function_";
-	const char *env = getenv("SPRY_NO_KPROBE_MULTI");
 	int prog, link;
 
-	if (env && *env && strcmp(env, "0"))
+	if (provider_env_on("SPRY_NO_KPROBE_MULTI"))
 		return false;
 	if (cached >= 0)
 		return cached;
 	cached = 0;
-	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_kmulti", "GPL", insns,
-			     2, &lo);
+	prog = provider_probe_prog(BPF_TRACE_KPROBE_MULTI);
 	if (prog < 0)
 		return false;
 	lc.kprobe_multi.syms = &sym;

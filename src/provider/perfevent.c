@@ -160,12 +160,7 @@ static int pe_expand(struct script *s, struct probe *p, struct diag *d)
 			   colon + 1, p->prov->name, ev->name);
 		return -EINVAL;
 	}
-	if (arch) {
-		pe->regs.kind = PV_CTX;
-		pe->regs.type = type_ptr(s->arena,
-					 arch_regs_type(s->arena, arch),
-					 AS_CTX);
-	}
+	provider_regs_init(s, arch, &pe->regs);
 	p->priv = pe;
 	p->prog_type = BPF_PROG_TYPE_PERF_EVENT;
 	p->child_only = s->opts.command;
@@ -176,9 +171,7 @@ static int pe_resolve(struct probe *p, const char *name, struct pvar *pv)
 {
 	struct pe_priv *pe = p->priv;
 
-	if (!pe || (!pe->regs.type && !strcmp(name, "regs")))
-		return -ENOENT;
-	return provider_regs_resolve(&pe->regs, name, pv);
+	return pe ? provider_regs_resolve(&pe->regs, name, pv) : -ENOENT;
 }
 
 static void pe_error(struct probe *p, int err, struct diag *d)

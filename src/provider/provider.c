@@ -25,6 +25,7 @@
 
 #include <bpf/bpf.h>
 
+#include "arch.h"
 #include "arena.h"
 #include "ast.h"
 #include "provider.h"
@@ -615,6 +616,8 @@ int provider_regs_resolve(const struct pvar *regs, const char *name,
 {
 	memset(pv, 0, sizeof(*pv));
 	if (!strcmp(name, "regs")) {
+		if (!regs->type)
+			return -ENOENT;
 		*pv = *regs;
 		return 0;
 	}
@@ -628,6 +631,49 @@ int provider_regs_resolve(const struct pvar *regs, const char *name,
 		pv->type = &type_ustack;
 		return 0;
 	}
+	return -ENOENT;
+}
+
+void provider_regs_init(struct script *s, const struct arch *arch,
+			struct pvar *regs)
+{
+	memset(regs, 0, sizeof(*regs));
+	regs->kind = PV_CTX;
+	if (arch)
+		regs->type = type_ptr(s->arena, arch_regs_type(s->arena, arch),
+				      AS_CTX);
+}
+
+bool provider_env_on(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
+}
+
+int provider_probe_prog(unsigned attach_type)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, lo,
+		    .expected_attach_type = (enum bpf_attach_type)attach_type);
+
+	return bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_probe", "GPL", insns,
+			     2, &lo);
+}
+
+int provider_resolve_file(struct probe *p, const char *file, char *buf,
+			  size_t n, struct diag *d)
+{
+	if (!usym_resolve_path(file, buf, n))
+		return 0;
+	if (strchr(file, '/'))
+		diag_error(d, &p->loc, "no such file '%s'", file);
+	else
+		diag_error(d, &p->loc, "cannot find '%s': not a library the "
+			   "dynamic linker knows nor a program on $PATH", file);
 	return -ENOENT;
 }
 

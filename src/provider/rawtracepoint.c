@@ -123,16 +123,12 @@ static int rtp_resolve(struct probe *p, const char *name, struct pvar *pv)
 	if (!rp)
 		return -ENOENT;
 	memset(pv, 0, sizeof(*pv));
-	if (!strcmp(name, "stack") || !strcmp(name, "kstack") ||
-	    !strcmp(name, "ustack")) {
-		/* no registers here: provider_regs_resolve's regs is not
-		 * offered, the stacks are */
+	if (strncmp(name, "arg", 3) || !isdigit((unsigned char)name[3])) {
+		/* no registers here (a pvar without a type): the stacks */
 		static const struct pvar none;
 
 		return provider_regs_resolve(&none, name, pv);
 	}
-	if (strncmp(name, "arg", 3) || !isdigit((unsigned char)name[3]))
-		return -ENOENT;
 	i = strtol(name + 3, &end, 10);
 	max = rp->nargs < 0 ? RTP_MAX_ARGS : rp->nargs;
 	if (*end || i < 0 || i >= max || (name[3] == '0' && name[4]))

@@ -18,7 +18,7 @@
  * memory only (its filter compares mm's, so every thread of the process
  * counts; processes it forks later do not).  With -c the probes are
  * child_only: the program itself returns early outside the command's pid
- * namespace (see up_target_pid() for why not the pid).
+ * namespace (see provider_uprobe_pid() for why not the pid).
  *
  * Variables: arg0..argN (user calling convention; typed as user addresses, so
  * str(arg0) reads user memory), retval (uretprobe), caller (uprobe: the
@@ -266,9 +266,7 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 	up = arena_alloc(s->arena, sizeof(*up));
 	up->ret = ret;
 	up->arch = arch;
-	up->regs.kind = PV_CTX;
-	up->regs.type = type_ptr(s->arena, arch_regs_type(s->arena, arch),
-				 AS_CTX);
+	provider_regs_init(s, arch, &up->regs);
 	/* Arguments are user addresses as often as not: the space makes
 	 * str()/mem() read them with bpf_probe_read_user. */
 	at = arena_alloc(s->arena, sizeof(*at));
@@ -282,16 +280,9 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 	 * they would see the whole system) */
 	p->child_only = s->opts.command;
 
-	err = usym_resolve_path(file, path, sizeof(path));
-	if (err) {
-		if (strchr(file, '/'))
-			diag_error(d, &p->loc, "no such file '%s'", file);
-		else
-			diag_error(d, &p->loc, "cannot find '%s': not a library "
-				   "the dynamic linker knows nor a program on "
-				   "$PATH", file);
+	err = provider_resolve_file(p, file, path, sizeof(path), d);
+	if (err)
 		return err;
-	}
 	o = usym_obj_get(path);
 	if (!o) {
 		err = errno;
@@ -427,25 +418,17 @@ static bool up_multi_supported(void)
 {
 	static int cached = -1;
 	static const uint64_t off0;
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, lo,
-		    .expected_attach_type = UP_TRACE_UPROBE_MULTI);
 	const struct provider_uprobes probe = {
 		.path = "/", .n = 1, .offs = &off0, .pid = -1,
 	};
-	const char *env = getenv("SPRY_NO_UPROBE_MULTI");
 	int prog, link;
 
-	if (env && *env && strcmp(env, "0"))
+	if (provider_env_on("SPRY_NO_UPROBE_MULTI"))
 		return false;
 	if (cached >= 0)
 		return cached;
 	cached = 0;
-	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_umulti", "GPL",
-			     insns, 2, &lo);
+	prog = provider_probe_prog(UP_TRACE_UPROBE_MULTI);
 	if (prog < 0)
 		return false;
 	link = up_multi_link(prog, &probe, 0, 1);
@@ -634,7 +617,7 @@ int provider_uprobe_attach(struct probe *p, struct runtime *rt,
  * does not follow (inheriting the event to children instead makes fork
  * fail: perf refuses to copy an event with a BPF program).  Its probes
  * filter on its pid namespace in BPF instead (probe.child_only). */
-static pid_t up_target_pid(const struct runtime *rt)
+pid_t provider_uprobe_pid(const struct runtime *rt)
 {
 	if (rt->opts.pid > 0)
 		return rt->opts.pid;
@@ -654,7 +637,7 @@ static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
 		.names = p->targets,
 		.what = "functions",
 		.ret = up->ret,
-		.pid = up_target_pid(rt),
+		.pid = provider_uprobe_pid(rt),
 	};
 
 	return provider_uprobe_attach(p, rt, &u, d);

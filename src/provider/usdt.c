@@ -192,9 +192,7 @@ static struct usdt_priv *probe_setup(struct script *s, struct probe *p,
 	u->nargs = st->nargs;
 	u->ngood = st->ngood;
 	memcpy(u->args, st->args, sizeof(u->args));
-	u->regs.kind = PV_CTX;
-	u->regs.type = type_ptr(s->arena, arch_regs_type(s->arena, arch),
-				AS_CTX);
+	provider_regs_init(s, arch, &u->regs);
 	p->priv = u;
 	p->prog_type = BPF_PROG_TYPE_KPROBE;
 	p->child_only = s->opts.command;
@@ -258,16 +256,9 @@ static int usdt_expand(struct script *s, struct probe *p, struct diag *d)
 			   p->target);
 		return -EINVAL;
 	}
-	err = usym_resolve_path(file, path, sizeof(path));
-	if (err) {
-		if (strchr(file, '/'))
-			diag_error(d, &p->loc, "no such file '%s'", file);
-		else
-			diag_error(d, &p->loc, "cannot find '%s': not a library "
-				   "the dynamic linker knows nor a program on "
-				   "$PATH", file);
+	err = provider_resolve_file(p, file, path, sizeof(path), d);
+	if (err)
 		return err;
-	}
 	f = usdt_file_get(path);
 	o = f ? usym_obj_get(path) : NULL;
 	if (!f || !o) {
@@ -377,16 +368,6 @@ static int usdt_resolve(struct probe *p, const char *name, struct pvar *pv)
 	return 0;
 }
 
-/* The pid the uprobes are planted in: -p, else every process. */
-static pid_t usdt_pid(const struct runtime *rt)
-{
-	if (rt->opts.pid > 0)
-		return rt->opts.pid;
-	if (rt->s && rt->s->opts.target_pid > 0)
-		return rt->s->opts.target_pid;
-	return -1;
-}
-
 static int usdt_attach(struct probe *p, struct runtime *rt, struct diag *d)
 {
 	const struct usdt_priv *u = p->priv;
@@ -397,7 +378,7 @@ static int usdt_attach(struct probe *p, struct runtime *rt, struct diag *d)
 		.ref_ctrs = u->refs,
 		.names = p->targets,
 		.what = "probe sites",
-		.pid = usdt_pid(rt),
+		.pid = provider_uprobe_pid(rt),
 	};
 
 	return provider_uprobe_attach(p, rt, &up, d);

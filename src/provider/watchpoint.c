@@ -121,12 +121,7 @@ static int wp_program(struct script *s, struct probe *p, const char *path,
 			   "process: -p PID or -c COMMAND", p->prov->name);
 		return -EINVAL;
 	}
-	if (usym_resolve_path(word, buf, n)) {
-		diag_error(d, &p->loc, "cannot find the program '%s' to find "
-			   "the function in", word);
-		return -ENOENT;
-	}
-	return 0;
+	return provider_resolve_file(p, word, buf, n, d);
 }
 
 /* [PATH:]FUNC+argN */
@@ -243,9 +238,7 @@ static int wp_expand(struct script *s, struct probe *p, struct diag *d)
 			   "long, not %lu", sizeof(long), len);
 		return -EINVAL;
 	}
-	wp->regs.kind = PV_CTX;
-	wp->regs.type = type_ptr(s->arena, arch_regs_type(s->arena, arch),
-				 AS_CTX);
+	provider_regs_init(s, arch, &wp->regs);
 	p->priv = wp;
 	p->prog_type = BPF_PROG_TYPE_PERF_EVENT;
 
