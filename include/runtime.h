@@ -72,8 +72,8 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	    struct diag *d);
 /* Attach every probe (not BEGIN/END).  0 or -errno, reported. */
 int rt_attach(struct runtime *rt);
-/* Providers call this as they attach @n more targets (functions, probe
- * sites, CPUs): with more than RT_PROGRESS_MIN targets in all and stderr a
+/* Providers call this as they attach @n more of a probe's targets
+ * (p->targets: functions, probe sites): with more than RT_PROGRESS_MIN targets in all and stderr a
  * terminal, a line on stderr says how many of how many are attached and
  * since when, redrawn at most ten times a second; nothing otherwise. */
 #define RT_PROGRESS_MIN 50

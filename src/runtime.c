@@ -1123,12 +1123,17 @@ int rt_attach(struct runtime *rt)
 	for (p = rt->s->probes; p; p = p->next) {
 		/* the failing probe is detached too: detach is safe on a
 		 * partial attach */
+		unsigned before = pg->done, n = p->ntargets ? p->ntargets : 1;
+
 		rt->attach_end = p->next;
 		if (rt_is_begin_end(p))
 			continue;
 		err = p->prov->attach(p, rt, rt->d);
 		if (err)
 			break;
+		/* a provider that reports nothing (one target, per-CPU
+		 * events) has attached its targets all the same */
+		pg->done = before + n;
 	}
 	if (pg->show) {
 		if (err)

@@ -218,7 +218,6 @@ static int pe_attach(struct probe *p, struct runtime *rt, struct diag *d)
 		/* a thread that has exited meanwhile is no error */
 		if (err == -ESRCH && pid > 0 && i)
 			err = 0;
-		rt_progress(rt, 1);
 	}
 	free(ids);
 	if (err)

@@ -321,7 +321,6 @@ static int wp_attach_addr(struct probe *p, struct runtime *rt,
 			    provider_perf_open(p, &attr, -1, ids[i], 0);
 		if (err == -ESRCH && pid && i)
 			err = 0;	/* a thread gone meanwhile */
-		rt_progress(rt, 1);
 	}
 	free(ids);
 	if (err)
