@@ -2,21 +2,45 @@
  *
  * One file per provider under src/provider/, each defining one
  * `const struct provider`; provider.c lists them all.  A provider is matched by
- * its exact name or one of its explicit aliases ("kprobe" or "k").
+ * its exact name or one of its explicit aliases ("kprobe" or "k").  Nothing
+ * outside src/provider/ looks at a provider's name: what the rest of spry
+ * needs to know is a field here.
  *
- * Compile time:
+ * Facts (fields):
+ *   name, aliases, help  (required) matching and the --help line
+ *   takes_target  (required) false for BEGIN, END; compile.c checks it
+ *   example       a target for the "needs a target" error ("..." if NULL)
+ *   when          PROV_ON_EVENT (attached), or PROV_AT_BEGIN / PROV_AT_END:
+ *                 run once by the runtime itself (BPF_PROG_TEST_RUN)
+ *   pid_filter    how -p PID is honoured: PROV_PID_BPF (lowering begins the
+ *                 program with a pid test: tracepoints fire for everyone),
+ *                 PROV_PID_ATTACH (attach opens per-process events:
+ *                 rt_probe.pid), PROV_PID_NONE (-p does not apply)
+ *
+ * Compile time (hooks):
+ *   prepare  (optional) ready the host for the provider's probes, before
+ *            they are expanded (the tracepoint provider mounts tracefs);
+ *            compile.c calls it once per provider a script names, only
+ *            when the caller allows it (s->opts.prepare: not --dry-run).
+ *            0 or -errno; a failure is not reported here: expand says
+ *            what is missing.
  *   expand   (required) turn one written specifier into concrete probes:
  *            check the target exists, expand globs, build the context type
- *            (e.g. the tracepoint's format as a struct), choose prog_type.
+ *            (e.g. the tracepoint's format as a struct), choose prog_type,
+ *            keep what else it needs in p->priv.
  *            Reports bad specifiers through diag, returns 0 or -errno.
  *   resolve  (optional) name a provider variable: "data", "arg0", "retval"...
  *            Fills *pv and returns 0, or -ENOENT if the name is not its own.
  *   member   (optional) a member access on a provider variable that the
  *            provider maps itself (raw syscall tracepoints map data->field to
  *            argument registers).  Same return convention as resolve.
+ *   filter   (optional) the test a program must begin with when its attach
+ *            point fires for more than the probe asked for (raw syscall
+ *            tracepoints fire for every syscall): `if (*pv != *value)
+ *            return 0`.  0, or -ENOENT for none.
  * Run time (src/runtime.c calls them after the program is loaded):
- *   attach   (required unless the provider is run by the runtime itself, as
- *            BEGIN/END are) attach p->prog_fd; store fds/links in p->attach.
+ *   attach   (required for PROV_ON_EVENT) attach rp->prog_fd; store
+ *            fds/links in rp->attach.
  *   detach   (required with attach) undo attach; safe on a partial attach.
  *   stop     (optional) make the program stop firing at once, before END
  *            and the final map print; detach follows later.  For providers
@@ -27,6 +51,8 @@
  *            sent (an EV_PROVIDER event it registered at expand): the
  *            watchpoint's trigger asks for a breakpoint this way.  Called
  *            from the event loop, even after exit().
+ *   self_test (optional) for -T: print its checks with provider_check();
+ *            -errno only when spry is of no use without it.
  * Listing (-l, -lv):
  *   list     (optional) name every probe point the provider can enumerate
  *            that l->pattern matches, through provider_list_emit(), with
@@ -39,6 +65,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "diag.h"
@@ -46,8 +73,9 @@
 struct arena;
 struct script;
 struct probe;
-struct runtime;
 struct type;
+struct bpf_insn;
+struct host;
 
 /* A provider variable, as lowering reads it.  Lowering knows these kinds and
  * nothing else about providers. */
@@ -79,6 +107,44 @@ struct pvar {
 	int64_t val;		/* PV_CONST, PV_UMEM */
 };
 
+/* Attach progress over all of a run's probes: the runtime sets it up, the
+ * providers report the targets they attach (provider_progress()). */
+struct provider_progress {
+	unsigned done, total;
+	bool show;		/* stderr is a terminal, enough targets */
+	double t0, last;	/* seconds: start, last line drawn */
+};
+
+/* A probe as the runtime holds it while it runs: the compiled probe and
+ * the handles that belong to this run only.  The runtime makes one per
+ * probe and hands it to the provider's run-time hooks. */
+struct rt_probe {
+	const struct probe *p;		/* compiled: provider, target, code */
+	struct bpf_insn *insns;		/* p's code with the map fds patched
+					 * in (providers that load it again:
+					 * kprobe_multi) */
+	int prog_fd;			/* -1 until loaded */
+	pid_t pid;			/* -p: the process, 0: every one */
+	pid_t child;			/* -c: the command's process, 0: none */
+	const int *map_fd;		/* the run's maps by id (providers that
+					 * load programs of their own) */
+	const struct host *host;	/* the environment's settings */
+	void *attach;			/* the provider's attach state */
+	struct provider_progress *progress;	/* NULL: not reported */
+};
+
+enum provider_when {
+	PROV_ON_EVENT,	/* attached: runs when its event fires */
+	PROV_AT_BEGIN,	/* run by the runtime before tracing */
+	PROV_AT_END,	/* run by the runtime after tracing */
+};
+
+enum provider_pid {
+	PROV_PID_NONE,	/* -p does not apply (sampling, BEGIN/END, kprobes) */
+	PROV_PID_BPF,	/* the program tests the pid (lowering) */
+	PROV_PID_ATTACH,	/* attach makes per-process events */
+};
+
 /* A listing in progress (provider_list()). */
 struct provider_list {
 	const char *pattern;	/* glob over what follows "provider:" */
@@ -89,6 +155,7 @@ struct provider_list {
 	FILE *out;
 	struct diag *d;
 	struct arena *a;	/* for the providers' scratch */
+	const struct host *host;
 	const struct provider *prov;	/* being listed */
 	bool full;		/* pattern is over "provider:point" */
 	unsigned n;		/* probe points printed */
@@ -99,16 +166,22 @@ struct provider {
 	const char *const *aliases;	/* NULL-terminated, may be NULL */
 	bool takes_target;		/* false: BEGIN, END */
 	const char *help;		/* one line for --help / the man page */
+	const char *example;		/* a target, for error messages */
+	enum provider_when when;
+	enum provider_pid pid_filter;
 
+	int (*prepare)(const struct host *h, struct diag *d);
 	int (*expand)(struct script *s, struct probe *p, struct diag *d);
 	int (*resolve)(struct probe *p, const char *name, struct pvar *pv);
 	int (*member)(struct probe *p, const struct pvar *base,
 		      const char *name, struct pvar *pv);
-	int (*attach)(struct probe *p, struct runtime *rt, struct diag *d);
-	void (*detach)(struct probe *p);
-	void (*stop)(struct probe *p);
-	void (*event)(struct probe *p, struct runtime *rt, const void *rec,
-		      size_t len);
+	int (*filter)(const struct probe *p, struct pvar *pv, int64_t *value);
+	int (*attach)(struct rt_probe *rp, struct diag *d);
+	void (*detach)(struct rt_probe *rp);
+	void (*stop)(struct rt_probe *rp);
+	void (*event)(struct rt_probe *rp, const void *rec, size_t len,
+		      struct diag *d);
+	int (*self_test)(FILE *out);
 	int (*list)(const struct provider *pv, struct provider_list *l);
 };
 
@@ -122,8 +195,8 @@ const struct provider *provider_find(const char *name);
  * and globs in PROVIDER too), a bare GLOB over every kernel provider's
  * "provider:point", or NULL for all of them.  Returns 0 or -errno
  * (reported). */
-int provider_list(const char *pattern, bool verbose, pid_t pid, FILE *out,
-		  struct diag *d);
+int provider_list(const struct host *h, const char *pattern, bool verbose,
+		  pid_t pid, FILE *out, struct diag *d);
 /* For list hooks: whether @point ("sched:sched_switch") is wanted; and
  * print it (with -lv, @details: lines, NULL-terminated, may be NULL). */
 bool provider_list_match(const struct provider_list *l, const char *point);
@@ -140,40 +213,48 @@ int provider_list_files(const struct provider *pv, struct provider_list *l,
 /* NULL-terminated list, for --help and -T. */
 extern const struct provider *const providers[];
 
-/* Where tracefs is: $SPRY_TRACEFS if set (tests point it at a fixture
- * directory), else /sys/kernel/tracing, else /sys/kernel/debug/tracing.
- * When neither is mounted, the first call mounts tracefs on
- * /sys/kernel/tracing (root only; on failure the path is still returned). */
-const char *provider_tracefs(void);
+/* Where tracefs is: h->tracefs if set ($SPRY_TRACEFS: tests point it at a
+ * fixture directory), else /sys/kernel/tracing, else
+ * /sys/kernel/debug/tracing; the first when neither is mounted.  Only looks:
+ * mounting is provider_mount_tracefs(), a step of its own. */
+const char *provider_tracefs(const struct host *h);
+/* Mount tracefs on /sys/kernel/tracing when it is mounted nowhere (a
+ * minimal system, a fresh mount namespace), as perf does; root only.  1 if
+ * it mounted it, 0 if there was nothing to do, -errno. */
+int provider_mount_tracefs(const struct host *h);
+
+/* One line of the -T report: "  what   ok" or "  what   missing (why): hint". */
+void provider_check(FILE *out, const char *what, int err, const char *hint);
 
 /* ---- shared mechanics for provider implementations (provider.c) ----
- * Attach state: p->attach holds the probe's links and perf events for the
+ * Attach state: rp->attach holds the probe's links and perf events for the
  * helpers below; provider_detach() and provider_stop() are valid detach and
  * stop hooks by themselves. */
 struct perf_event_attr;
 
 /* Keep @fd (a link when @link: closing it stops the program at once; else
- * a perf event, slow to close) in p->attach.  On failure @fd is closed. */
-int provider_hold(struct probe *p, int fd, bool link);
+ * a perf event, slow to close) in rp->attach.  On failure @fd is closed. */
+int provider_hold(struct rt_probe *rp, int fd, bool link);
 /* Close the links, and the events where the kernel has no perf links. */
-void provider_stop(struct probe *p);
-/* Close everything: links first, then events; free p->attach. */
-void provider_detach(struct probe *p);
+void provider_stop(struct rt_probe *rp);
+/* Close everything: links first, then events; free rp->attach. */
+void provider_detach(struct rt_probe *rp);
 /* Set attr->type from the sysfs PMU @name ("kprobe", "uprobe") and, for a
  * return probe (@ret), attr->config to its retprobe bit.  0 or -errno. */
 int provider_pmu(const char *name, bool ret, struct perf_event_attr *attr);
-/* Open @attr for @pid/@cpu, run p->prog_fd on it (a BPF link carrying
+/* Open @attr for @pid/@cpu, run rp->prog_fd on it (a BPF link carrying
  * @cookie where the kernel has perf links, 5.15+; else
  * PERF_EVENT_IOC_SET_BPF), enable it and hold both.  0 or -errno, not
  * reported: callers word the error for their targets. */
-int provider_perf_open(struct probe *p, struct perf_event_attr *attr,
+int provider_perf_open(struct rt_probe *rp, struct perf_event_attr *attr,
 		       pid_t pid, int cpu, uint64_t cookie);
 /* provider_perf_open on each of @cpus (pid -1); errors are reported as
  * "cannot attach to <prov>:<target>: <strerror>". */
-int provider_perf_attach(struct probe *p, struct perf_event_attr *attr,
+int provider_perf_attach(struct rt_probe *rp, struct perf_event_attr *attr,
 			 const int *cpus, unsigned ncpus, struct diag *d);
-/* bpf(BPF_RAW_TRACEPOINT_OPEN) of p->prog_fd on @name. */
-int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d);
+/* bpf(BPF_RAW_TRACEPOINT_OPEN) of rp->prog_fd on @name. */
+int provider_raw_tp_attach(struct rt_probe *rp, const char *name,
+			   struct diag *d);
 /* The online CPUs (/sys/devices/system/cpu/online) into @cpus; returns how
  * many (at most @max), or -errno. */
 int provider_online_cpus(int *cpus, unsigned max);
@@ -201,9 +282,6 @@ int provider_regs_resolve(const struct pvar *regs, const char *name,
 struct arch;
 void provider_regs_init(struct script *s, const struct arch *arch,
 			struct pvar *regs);
-/* Whether environment switch @name (SPRY_NO_UPROBE_MULTI...) is on: set
- * to anything but "" or "0". */
-bool provider_env_on(const char *name);
 /* A program that only returns 0, of type kprobe with @attach_type as its
  * expected attach type: to ask the kernel whether it has a kind of link.
  * The fd, or -errno. */
@@ -211,12 +289,21 @@ int provider_probe_prog(unsigned attach_type);
 /* The file a uprobe-like target names (usym_resolve_path(): a path, a
  * library's short name, a program on $PATH) into @buf; reported at
  * p->loc when there is none.  0 or -ENOENT. */
-int provider_resolve_file(struct probe *p, const char *file, char *buf,
-			  size_t n, struct diag *d);
-/* A copy of p->insns (the runtime has patched the map fds in) loaded with
- * @attach_type as its expected attach type, which kprobe_multi and
- * uprobe_multi links require of a program.  The fd, or -errno. */
-int provider_prog_copy(struct probe *p, unsigned attach_type);
+int provider_resolve_file(struct script *s, struct probe *p, const char *file,
+			  char *buf, size_t n, struct diag *d);
+/* rp->insns (the map fds patched in) loaded again with @attach_type as
+ * its expected attach type, which kprobe_multi and uprobe_multi links
+ * require of a program.  The fd, or -errno. */
+int provider_prog_copy(struct rt_probe *rp, unsigned attach_type);
+/* Report that @n more of a probe's targets (p->targets: functions, probe
+ * sites) are attached: with more than PROVIDER_PROGRESS_MIN targets in the
+ * run and stderr a terminal, a line on stderr says how many of how many
+ * and since when, redrawn at most ten times a second; nothing otherwise.
+ * provider_progress_end() draws the last line (or clears it after an
+ * error). */
+#define PROVIDER_PROGRESS_MIN 50
+void provider_progress(struct rt_probe *rp, unsigned n);
+void provider_progress_end(struct provider_progress *pg, bool ok);
 
 /* Targets the kernel refused, for one warning line rather than one each:
  * "uprobe:libc:str*: skipped 2 of 40 functions the kernel cannot probe:
@@ -241,7 +328,7 @@ void provider_skip_warn(const struct probe *p, struct diag *d,
  * where the kernel has them (6.6+), else one perf event each on the
  * uprobe PMU; either way a target the kernel refuses is skipped with one
  * warning, and only when none attaches is it an error (reported).  Attach
- * progress goes to rt_progress(). */
+ * progress goes to provider_progress(). */
 struct provider_uprobes {
 	const char *path;
 	unsigned n;
@@ -255,14 +342,11 @@ struct provider_uprobes {
 	bool ret;			/* uretprobe */
 	pid_t pid;			/* -1: every process */
 };
-int provider_uprobe_attach(struct probe *p, struct runtime *rt,
+int provider_uprobe_attach(struct rt_probe *rp,
 			   const struct provider_uprobes *u, struct diag *d);
-/* The pid uprobes are planted in: -p, else -1 (every process; -c probes
- * are child_only instead, see uprobe.c). */
-pid_t provider_uprobe_pid(const struct runtime *rt);
-
-/* Insert a copy of @p (own AST clone, @target) after @after in s->probes;
- * for providers whose specifier expands to several probes. */
+/* Insert a probe like @p (same provider, specifier, AST, program type,
+ * child_only; its own AST copy, no priv) for @target after @after in
+ * s->probes; for providers whose specifier expands to several probes. */
 struct probe *provider_probe_dup(struct script *s, const struct probe *p,
 				 struct probe *after, const char *target);
 

@@ -19,7 +19,7 @@
 
 struct script;
 struct output;
-struct probe;
+struct rt_probe;
 struct ring_buffer;
 struct perf_buffer;
 
@@ -54,14 +54,14 @@ struct runtime {
 	unsigned long long lost_perf;	/* perf buffer's own loss count */
 	time_t lost_warned;		/* -k: when losses were last reported */
 	int ncpus;		/* possible CPUs: per-CPU value count */
+	/* the handles of this run (the script is the compiled program) */
+	struct rt_probe *probes;	/* one per probe, in s->probes order */
+	unsigned nprobes;
+	int *map_fd;			/* by map id; -1 until created */
+	unsigned nmap_fd;
 	struct ring_buffer *rb;	/* event consumer: ring buffer... */
 	struct perf_buffer *pb;	/* ...or perf buffer (older kernels) */
-	struct probe *attach_end; /* first probe attach was not tried on */
-	struct rt_progress {	/* attach progress (rt_progress()) */
-		unsigned done, total;
-		bool show;	/* stderr is a terminal, enough targets */
-		double t0, last; /* seconds: start, last line drawn */
-	} progress;
+	unsigned attach_end;	/* probes[0..attach_end) attach was tried on */
 	bool attaching;		/* rt_attach started: detach on close */
 	bool opened;		/* rt_open started: rt_close has work */
 };
@@ -72,12 +72,6 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	    struct diag *d);
 /* Attach every probe (not BEGIN/END).  0 or -errno, reported. */
 int rt_attach(struct runtime *rt);
-/* Providers call this as they attach @n more of a probe's targets
- * (p->targets: functions, probe sites): with more than RT_PROGRESS_MIN targets in all and stderr a
- * terminal, a line on stderr says how many of how many are attached and
- * since when, redrawn at most ten times a second; nothing otherwise. */
-#define RT_PROGRESS_MIN 50
-void rt_progress(struct runtime *rt, unsigned n);
 /* Run BEGIN, release the child, loop over events, run END, print maps.
  * Returns the process exit status spry should end with. */
 int rt_run(struct runtime *rt);

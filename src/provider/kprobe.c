@@ -50,9 +50,9 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "host.h"
 #include "ksym.h"
 #include "provider.h"
-#include "runtime.h"
 #include "script.h"
 #include "type.h"
 
@@ -106,16 +106,15 @@ static void names_uniq(struct kp_names *nv)
 
 /* available_filter_functions: "name" or "name [module]" per line.  Each
  * name matching @glob goes to @nv.  -errno if the file cannot be read. */
-static int match_filter_functions(struct arena *a, const char *glob,
-				  struct kp_names *nv)
+static int match_filter_functions(struct arena *a, const char *tracefs,
+				  const char *glob, struct kp_names *nv)
 {
 	char path[512], *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/available_filter_functions",
-		 provider_tracefs());
+	snprintf(path, sizeof(path), "%s/available_filter_functions", tracefs);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
@@ -181,10 +180,11 @@ static bool valid_name(const char *s, bool glob)
 }
 
 /* The kernel's symbols, or NULL with the error reported and in *@err. */
-static const struct ksym_table *kallsyms(struct probe *p, struct diag *d,
-					 int *err)
+static const struct ksym_table *kallsyms(struct script *s, struct probe *p,
+					 struct diag *d, int *err)
 {
-	const struct ksym_table *t = ksym_default();
+	const struct ksym_table *t =
+		ksym_default(host_or_default(s->host)->kallsyms);
 
 	if (!t) {
 		*err = -errno;
@@ -208,8 +208,9 @@ static int kp_expand_glob(struct script *s, struct probe *p, struct diag *d)
 	const struct ksym_table *t;
 	int err;
 
-	if (match_filter_functions(s->arena, p->target, &nv)) {
-		t = kallsyms(p, d, &err);
+	if (match_filter_functions(s->arena, provider_tracefs(s->host),
+				   p->target, &nv)) {
+		t = kallsyms(s, p, d, &err);
 		if (!t)
 			return err;
 		match_kallsyms(s->arena, t, p->target, &nv);
@@ -240,7 +241,7 @@ static int kp_expand_addr(struct script *s, struct probe *p,
 	kp->is_addr = true;
 	/* Where kallsyms shows addresses, refuse one outside kernel text
 	 * here rather than as EINVAL at attach time. */
-	t = ksym_default();
+	t = ksym_default(host_or_default(s->host)->kallsyms);
 	if (t && t->have_addrs && !ksym_lookup(t, kp->addr, NULL)) {
 		diag_error(d, &p->loc, "address %s is not in any kernel "
 			   "function", p->target);
@@ -282,7 +283,7 @@ static int kp_expand_func(struct script *s, struct probe *p,
 			   p->prov->name, p->target);
 		return -EINVAL;
 	}
-	t = kallsyms(p, d, &err);
+	t = kallsyms(s, p, d, &err);
 	if (!t)
 		return err;
 	if (!ksym_find(t, name)) {
@@ -393,8 +394,8 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
  * hook), so the programs stop before that. */
 
 /* One kprobe perf event: on function @name + @off, or at @addr when @name
- * is NULL, running p->prog_fd.  0 or -errno. */
-static int kp_perf_open(struct probe *p, const struct perf_event_attr *pmu,
+ * is NULL, running rp->prog_fd.  0 or -errno. */
+static int kp_perf_open(struct rt_probe *rp, const struct perf_event_attr *pmu,
 			const char *name, uint64_t off_or_addr)
 {
 	struct perf_event_attr attr = *pmu;
@@ -402,21 +403,21 @@ static int kp_perf_open(struct probe *p, const struct perf_event_attr *pmu,
 	attr.config1 = (uint64_t)(uintptr_t)name;	/* kprobe_func */
 	attr.config2 = off_or_addr;			/* probe_offset/addr */
 	attr.sample_period = 1;
-	return provider_perf_open(p, &attr, -1, 0, 0);
+	return provider_perf_open(rp, &attr, -1, 0, 0);
 }
 
 /* Whether BPF_TRACE_KPROBE_MULTI links work here, tested once as libbpf
  * does: with kprobe_multi, a link on a function that does not exist fails
  * its symbol lookup with ESRCH; without, the attach type is unknown
  * (EINVAL) or unsupported (EOPNOTSUPP: 5.18+ built without CONFIG_FPROBE). */
-static bool kp_multi_supported(void)
+static bool kp_multi_supported(const struct host *h)
 {
 	static int cached = -1;
 	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	const char *sym = "spry_no_such_function_";
 	int prog, link;
 
-	if (provider_env_on("SPRY_NO_KPROBE_MULTI"))
+	if (host_or_default(h)->no_kprobe_multi)
 		return false;
 	if (cached >= 0)
 		return cached;
@@ -437,13 +438,14 @@ static bool kp_multi_supported(void)
 
 /* All functions at once through a kprobe_multi link: 0, or -errno to fall
  * back to perf events. */
-static int kp_attach_multi(struct probe *p)
+static int kp_attach_multi(struct rt_probe *rp)
 {
+	const struct probe *p = rp->p;
 	const struct kp_priv *kp = p->priv;
 	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	int prog, link, err;
 
-	prog = provider_prog_copy(p, BPF_TRACE_KPROBE_MULTI);
+	prog = provider_prog_copy(rp, BPF_TRACE_KPROBE_MULTI);
 	if (prog < 0)
 		return prog;
 	lc.kprobe_multi.syms = (const char **)p->targets;
@@ -454,13 +456,13 @@ static int kp_attach_multi(struct probe *p)
 		close(prog);
 		return link;
 	}
-	err = provider_hold(p, link, true);
+	err = provider_hold(rp, link, true);
 	if (err) {
 		close(prog);
 		return err;
 	}
 	/* the link holds the program; its fd may go with the others */
-	provider_hold(p, prog, true);
+	provider_hold(rp, prog, true);
 	return 0;
 }
 
@@ -470,30 +472,31 @@ static int kp_attach_multi(struct probe *p)
  * functions in several files; kernels since 6.6, and stable backports,
  * refuse those with EADDRNOTAVAIL) attach to every one by address.
  * Returns how many probes attached, or -errno. */
-static int kp_attach_one(struct probe *p, const struct perf_event_attr *pmu,
-			 const char *name, uint64_t addr)
+static int kp_attach_one(struct rt_probe *rp,
+			 const struct perf_event_attr *pmu, const char *name,
+			 uint64_t addr)
 {
-	const struct kp_priv *kp = p->priv;
+	const struct kp_priv *kp = rp->p->priv;
 	const struct ksym_table *t;
 	int err, n = 0;
 
 	if (kp->is_addr)
-		err = kp_perf_open(p, pmu, NULL, kp->addr);
+		err = kp_perf_open(rp, pmu, NULL, kp->addr);
 	else if (addr)
-		err = kp_perf_open(p, pmu, NULL, addr + kp->offset);
+		err = kp_perf_open(rp, pmu, NULL, addr + kp->offset);
 	else
-		err = kp_perf_open(p, pmu, name, kp->offset);
+		err = kp_perf_open(rp, pmu, name, kp->offset);
 	if (!err)
 		return 1;
 	if (err != -EADDRNOTAVAIL || kp->is_addr)
 		return err;
-	t = ksym_default();
+	t = ksym_default(host_or_default(rp->host)->kallsyms);
 	if (!t || !t->have_addrs)
 		return err;
 	for (unsigned i = 0; i < t->n; i++) {
 		if (strcmp(t->syms[i].name, name))
 			continue;
-		if (!kp_perf_open(p, pmu, NULL, t->syms[i].addr + kp->offset))
+		if (!kp_perf_open(rp, pmu, NULL, t->syms[i].addr + kp->offset))
 			n++;
 	}
 	return n ? n : err;
@@ -519,15 +522,9 @@ static const char *kp_strerror(int err)
 	}
 }
 
-static bool kp_by_name_wanted(void)
+static int kp_attach(struct rt_probe *rp, struct diag *d)
 {
-	const char *env = getenv("SPRY_KPROBE_BY_NAME");
-
-	return env && *env && strcmp(env, "0");
-}
-
-static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
-{
+	const struct probe *p = rp->p;
 	const char *pname = p->prov->name;
 	const struct kp_priv *kp = p->priv;
 	struct perf_event_attr pmu;
@@ -536,8 +533,9 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	unsigned ok = 0;
 	int err;
 
-	if (p->ntargets > 1 && kp_multi_supported() && !kp_attach_multi(p)) {
-		rt_progress(rt, p->ntargets);
+	if (p->ntargets > 1 && kp_multi_supported(rp->host) &&
+	    !kp_attach_multi(rp)) {
+		provider_progress(rp, p->ntargets);
 		return 0;
 	}
 
@@ -550,18 +548,19 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 			   pname, p->target, strerror(-err));
 		return err;
 	}
-	if (!kp->is_addr && !kp_by_name_wanted()) {
+	if (!kp->is_addr && !host_or_default(rp->host)->kprobe_by_name) {
 		/* targets are sorted (glob matches) or single */
 		addrs = calloc(p->ntargets, sizeof(*addrs));
 		if (addrs)
-			ksym_resolve(ksym_default(),
+			ksym_resolve(ksym_default(
+				     host_or_default(rp->host)->kallsyms),
 				     (const char *const *)p->targets,
 				     p->ntargets, addrs);
 	}
 	for (unsigned i = 0; i < p->ntargets; i++) {
-		err = kp_attach_one(p, &pmu, p->targets[i],
+		err = kp_attach_one(rp, &pmu, p->targets[i],
 				    addrs ? addrs[i] : 0);
-		rt_progress(rt, 1);
+		provider_progress(rp, 1);
 		if (err == -ENOMEM) {
 			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
 				   pname, p->target, strerror(ENOMEM));
@@ -589,6 +588,14 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	return 0;
 }
 
+static int kp_self_test(FILE *out)
+{
+	provider_check(out, "kprobe PMU",
+		       access("/sys/bus/event_source/devices/kprobe/type", F_OK) ?
+		       -errno : 0, "kprobes unavailable");
+	return 0;
+}
+
 /* ---- listing ---- */
 
 extern const struct provider kprobe_provider;
@@ -610,8 +617,9 @@ static int kp_list(const struct provider *pv, struct provider_list *l)
 				  "kprobe PMU): nothing to list");
 		return 0;
 	}
-	if (match_filter_functions(l->a, "*", &nv)) {
-		t = ksym_default();
+	if (match_filter_functions(l->a, provider_tracefs(l->host), "*",
+				   &nv)) {
+		t = ksym_default(l->host->kallsyms);
 		if (!t) {
 			diag_error(l->d, NULL, "cannot read the kernel's "
 				   "symbols (/proc/kallsyms): %s",
@@ -645,6 +653,7 @@ const struct provider kprobe_provider = {
 	.attach = kp_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.self_test = kp_self_test,	/* kretprobe's too */
 	.list = kp_list,
 };
 

@@ -27,7 +27,6 @@
 #include "arch.h"
 #include "arena.h"
 #include "provider.h"
-#include "runtime.h"
 #include "script.h"
 #include "type.h"
 
@@ -174,7 +173,7 @@ static int pe_resolve(struct probe *p, const char *name, struct pvar *pv)
 	return pe ? provider_regs_resolve(&pe->regs, name, pv) : -ENOENT;
 }
 
-static void pe_error(struct probe *p, int err, struct diag *d)
+static void pe_error(const struct probe *p, int err, struct diag *d)
 {
 	bool hw = p->prov == &hardware_provider;
 
@@ -191,11 +190,12 @@ static void pe_error(struct probe *p, int err, struct diag *d)
 			   p->prov->name, p->target, strerror(-err));
 }
 
-static int pe_attach(struct probe *p, struct runtime *rt, struct diag *d)
+static int pe_attach(struct rt_probe *rp, struct diag *d)
 {
+	const struct probe *p = rp->p;
 	const struct pe_priv *pe = p->priv;
 	struct perf_event_attr attr;
-	pid_t pid = rt->opts.pid;
+	pid_t pid = rp->pid;
 	int *ids, n, err = 0;
 
 	memset(&attr, 0, sizeof(attr));
@@ -213,8 +213,8 @@ static int pe_attach(struct probe *p, struct runtime *rt, struct diag *d)
 		struct perf_event_attr a = attr;
 
 		/* per thread: it counts wherever the thread runs */
-		err = pid > 0 ? provider_perf_open(p, &a, ids[i], -1, 0) :
-				provider_perf_open(p, &a, -1, ids[i], 0);
+		err = pid > 0 ? provider_perf_open(rp, &a, ids[i], -1, 0) :
+				provider_perf_open(rp, &a, -1, ids[i], 0);
 		/* a thread that has exited meanwhile is no error */
 		if (err == -ESRCH && pid > 0 && i)
 			err = 0;
@@ -254,6 +254,8 @@ const struct provider software_provider = {
 	.takes_target = true,
 	.help = "software:EVENT[:COUNT]: every COUNT software events "
 		"(cpu-clock, page-faults, context-switches...)",
+	.example = "page-faults:100",
+	.pid_filter = PROV_PID_ATTACH,
 	.expand = pe_expand,
 	.resolve = pe_resolve,
 	.attach = pe_attach,
@@ -268,6 +270,8 @@ const struct provider hardware_provider = {
 	.takes_target = true,
 	.help = "hardware:EVENT[:COUNT]: every COUNT hardware events "
 		"(cycles, instructions, cache-misses...)",
+	.example = "cycles:1000000",
+	.pid_filter = PROV_PID_ATTACH,
 	.expand = pe_expand,
 	.resolve = pe_resolve,
 	.attach = pe_attach,

@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/bpf.h>
@@ -27,6 +28,7 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "host.h"
 #include "ast.h"
 #include "provider.h"
 #include "script.h"
@@ -130,7 +132,7 @@ int provider_list_files(const struct provider *pv, struct provider_list *l,
 		free(objs);
 		return err;
 	}
-	if (usym_resolve_path(file, path, sizeof(path))) {
+	if (usym_resolve_path(l->host, file, path, sizeof(path))) {
 		diag_error(l->d, NULL, "cannot find '%s': no such file, library "
 			   "or program on $PATH", file);
 		return -ENOENT;
@@ -149,12 +151,13 @@ static bool list_names(const struct provider *pv, const char *name)
 	return false;
 }
 
-int provider_list(const char *pattern, bool verbose, pid_t pid, FILE *out,
-		  struct diag *d)
+int provider_list(const struct host *h, const char *pattern, bool verbose,
+		  pid_t pid, FILE *out, struct diag *d)
 {
 	const char *colon = pattern ? strchr(pattern, ':') : NULL;
 	struct provider_list l = {
 		.verbose = verbose, .pid = pid, .out = out, .d = d,
+		.host = host_or_default(h),
 	};
 	char *pname = NULL;
 	unsigned named = 0;
@@ -194,37 +197,59 @@ int provider_list(const char *pattern, bool verbose, pid_t pid, FILE *out,
 	return err;
 }
 
-const char *provider_tracefs(void)
-{
-	static const char *const paths[] = {
-		"/sys/kernel/tracing",
-		"/sys/kernel/debug/tracing",
-	};
-	const char *env = getenv("SPRY_TRACEFS");
-	struct stat st;
+static const char *const tracefs_paths[] = {
+	"/sys/kernel/tracing",
+	"/sys/kernel/debug/tracing",
+};
 
-	static bool mount_tried;
+/* Older kernels mount tracefs only under debugfs; an unmounted
+ * /sys/kernel/tracing is an empty directory, hence "events". */
+static const char *tracefs_found(void)
+{
+	struct stat st;
 	char buf[64];
 
-	if (env && *env)
-		return env;
-	/* Older kernels mount tracefs only under debugfs; an unmounted
-	 * /sys/kernel/tracing is an empty directory, hence "events". */
-	for (unsigned i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		snprintf(buf, sizeof(buf), "%s/events", paths[i]);
+	for (unsigned i = 0; i < sizeof(tracefs_paths) / sizeof(tracefs_paths[0]);
+	     i++) {
+		snprintf(buf, sizeof(buf), "%s/events", tracefs_paths[i]);
 		if (!stat(buf, &st))
-			return paths[i];
+			return tracefs_paths[i];
 	}
-	/* Mounted nowhere (a minimal system, a fresh mount namespace):
-	 * mount it where the kernel provides for it, once, as perf does.
-	 * Only root can; otherwise the tracepoint provider says tracefs is
-	 * missing. */
-	if (!mount_tried) {
-		mount_tried = true;
-		if (!mount("nodev", paths[0], "tracefs", 0, NULL))
-			return paths[0];
-	}
-	return paths[0];
+	return NULL;
+}
+
+const char *provider_tracefs(const struct host *h)
+{
+	const char *found;
+
+	if (host_or_default(h)->tracefs)
+		return host_or_default(h)->tracefs;
+	found = tracefs_found();
+	return found ? found : tracefs_paths[0];
+}
+
+int provider_mount_tracefs(const struct host *h)
+{
+	static bool mount_tried;
+
+	if (host_or_default(h)->tracefs || tracefs_found() || mount_tried)
+		return 0;
+	/* Only root can; otherwise the tracepoint provider says tracefs is
+	 * missing when it expands a probe. */
+	mount_tried = true;
+	if (mount("nodev", tracefs_paths[0], "tracefs", 0, NULL))
+		return -errno;
+	return 1;
+}
+
+void provider_check(FILE *out, const char *what, int err, const char *hint)
+{
+	if (!err)
+		fprintf(out, "  %-32s ok\n", what);
+	else
+		fprintf(out, "  %-32s missing (%s)%s%s\n", what,
+			strerror(err < 0 ? -err : err), hint ? ": " : "",
+			hint ? hint : "");
 }
 
 /* ---- attach state: the fds a probe holds ----
@@ -271,9 +296,9 @@ static void fdv_close(struct fdv *v)
 	v->n = 0;
 }
 
-int provider_hold(struct probe *p, int fd, bool link)
+int provider_hold(struct rt_probe *rp, int fd, bool link)
 {
-	struct provider_attach *st = p->attach;
+	struct provider_attach *st = rp->attach;
 	int err;
 
 	if (!st) {
@@ -282,7 +307,7 @@ int provider_hold(struct probe *p, int fd, bool link)
 			close(fd);
 			return -ENOMEM;
 		}
-		p->attach = st;
+		rp->attach = st;
 	}
 	err = fdv_push(link ? &st->links : &st->events, fd);
 	if (err)
@@ -290,9 +315,9 @@ int provider_hold(struct probe *p, int fd, bool link)
 	return err;
 }
 
-void provider_stop(struct probe *p)
+void provider_stop(struct rt_probe *rp)
 {
-	struct provider_attach *st = p->attach;
+	struct provider_attach *st = rp->attach;
 
 	if (!st)
 		return;
@@ -302,9 +327,9 @@ void provider_stop(struct probe *p)
 		fdv_close(&st->events);
 }
 
-void provider_detach(struct probe *p)
+void provider_detach(struct rt_probe *rp)
 {
-	struct provider_attach *st = p->attach;
+	struct provider_attach *st = rp->attach;
 
 	if (!st)
 		return;
@@ -313,11 +338,13 @@ void provider_detach(struct probe *p)
 	free(st->links.fd);
 	free(st->events.fd);
 	free(st);
-	p->attach = NULL;
+	rp->attach = NULL;
 }
 
-static void attach_error(struct probe *p, struct diag *d, int err)
+static void attach_error(struct rt_probe *rp, struct diag *d, int err)
 {
+	const struct probe *p = rp->p;
+
 	/* every target (and CPU) holds a descriptor: a wide glob can pass
 	 * the hard limit, which spry cannot raise itself */
 	diag_error(d, &p->loc, "cannot attach to %s%s%s: %s%s", p->prov->name,
@@ -380,7 +407,7 @@ static int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu,
 	return (int)syscall(SYS_perf_event_open, attr, pid, cpu, group, flags);
 }
 
-int provider_perf_open(struct probe *p, struct perf_event_attr *attr,
+int provider_perf_open(struct rt_probe *rp, struct perf_event_attr *attr,
 		       pid_t pid, int cpu, uint64_t cookie)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .perf_event.bpf_cookie = cookie);
@@ -393,46 +420,83 @@ int provider_perf_open(struct probe *p, struct perf_event_attr *attr,
 	fd = perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	err = provider_hold(p, fd, false);
+	err = provider_hold(rp, fd, false);
 	if (err)
 		return err;
 	if (perf_links) {
-		link = bpf_link_create(p->prog_fd, fd, BPF_PERF_EVENT, &lo);
+		link = bpf_link_create(rp->prog_fd, fd, BPF_PERF_EVENT, &lo);
 		if (link == -EINVAL)
 			perf_links = false;
 		else if (link < 0)
 			return link;
 	}
 	if (link >= 0)
-		err = provider_hold(p, link, true);
-	else if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, p->prog_fd))
+		err = provider_hold(rp, link, true);
+	else if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, rp->prog_fd))
 		err = -errno;
 	if (!err && ioctl(fd, PERF_EVENT_IOC_ENABLE, 0))
 		err = -errno;
 	return err;
 }
 
-int provider_perf_attach(struct probe *p, struct perf_event_attr *attr,
+int provider_perf_attach(struct rt_probe *rp, struct perf_event_attr *attr,
 			 const int *cpus, unsigned ncpus, struct diag *d)
 {
 	for (unsigned i = 0; i < ncpus; i++) {
-		int err = provider_perf_open(p, attr, -1, cpus[i], 0);
+		int err = provider_perf_open(rp, attr, -1, cpus[i], 0);
 
 		if (err) {
-			attach_error(p, d, -err);
+			attach_error(rp, d, -err);
 			return err;
 		}
 	}
 	return 0;
 }
 
-int provider_prog_copy(struct probe *p, unsigned attach_type)
+int provider_raw_tp_attach(struct rt_probe *rp, const char *name,
+			   struct diag *d)
+{
+	union bpf_attr attr;
+	int fd, err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.raw_tracepoint.name = (uint64_t)(unsigned long)name;
+	attr.raw_tracepoint.prog_fd = rp->prog_fd;
+	fd = (int)syscall(SYS_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr,
+			  sizeof(attr));
+	if (fd < 0) {
+		err = errno;
+		attach_error(rp, d, err);
+		return -err;
+	}
+	/* a raw tracepoint detaches at once: it counts as a link */
+	err = provider_hold(rp, fd, true);
+	if (err)
+		attach_error(rp, d, -err);
+	return err;
+}
+
+int provider_prog_copy(struct rt_probe *rp, unsigned attach_type)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, lo,
 		    .expected_attach_type = (enum bpf_attach_type)attach_type);
 
-	return bpf_prog_load((enum bpf_prog_type)p->prog_type, "spry_multi",
-			     "GPL", p->insns, p->ninsns, &lo);
+	return bpf_prog_load((enum bpf_prog_type)rp->p->prog_type,
+			     "spry_multi", "GPL", rp->insns, rp->p->ninsns,
+			     &lo);
+}
+
+int provider_probe_prog(unsigned attach_type)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, lo,
+		    .expected_attach_type = (enum bpf_attach_type)attach_type);
+
+	return bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_probe", "GPL", insns,
+			     2, &lo);
 }
 
 void provider_skip_add(struct provider_skips *sk, const char *name,
@@ -461,26 +525,71 @@ void provider_skip_warn(const struct probe *p, struct diag *d,
 		  sk->list, sk->n > sk->listed ? ", ..." : "");
 }
 
-int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d)
-{
-	union bpf_attr attr;
-	int fd, err;
+/* ---- attach progress ---- */
 
-	memset(&attr, 0, sizeof(attr));
-	attr.raw_tracepoint.name = (uint64_t)(unsigned long)name;
-	attr.raw_tracepoint.prog_fd = p->prog_fd;
-	fd = (int)syscall(SYS_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr,
-			  sizeof(attr));
-	if (fd < 0) {
-		err = errno;
-		attach_error(p, d, err);
-		return -err;
-	}
-	/* a raw tracepoint detaches at once: it counts as a link */
-	err = provider_hold(p, fd, true);
-	if (err)
-		attach_error(p, d, -err);
-	return err;
+static double progress_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress_draw(struct provider_progress *pg, bool last)
+{
+	double now = progress_now();
+
+	if (!last && now - pg->last < 0.1)
+		return;
+	pg->last = now;
+	/* one line, redrawn in place: cleared, drawn, and the cursor back
+	 * at its start, so that a warning a provider prints meanwhile
+	 * starts a line of its own */
+	fprintf(stderr, "\033[Kspry: %s %u/%u probes (%.1f s)%s",
+		last ? "attached" : "attaching", pg->done, pg->total,
+		now - pg->t0, last ? "\n" : "\r");
+	fflush(stderr);
+}
+
+void provider_progress(struct rt_probe *rp, unsigned n)
+{
+	struct provider_progress *pg = rp->progress;
+
+	if (!pg)
+		return;
+	if (!pg->t0)
+		pg->t0 = progress_now();
+	pg->done += n;
+	if (pg->show)
+		progress_draw(pg, false);
+}
+
+void provider_progress_end(struct provider_progress *pg, bool ok)
+{
+	if (!pg->show)
+		return;
+	if (ok)
+		progress_draw(pg, true);
+	else
+		fputs("\033[K", stderr);
+}
+
+int provider_threads(pid_t pid, int *tids, unsigned max)
+{
+	char path[64];
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *dp;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dp = opendir(path);
+	if (!dp)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while ((de = readdir(dp)) && n < max)
+		if (isdigit((unsigned char)de->d_name[0]))
+			tids[n++] = atoi(de->d_name);
+	closedir(dp);
+	return (int)n;
 }
 
 int provider_online_cpus(int *cpus, unsigned max)
@@ -519,24 +628,6 @@ int provider_online_cpus(int *cpus, unsigned max)
 		if (*s == ',')
 			s++;
 	}
-	return (int)n;
-}
-
-int provider_threads(pid_t pid, int *tids, unsigned max)
-{
-	char path[64];
-	struct dirent *de;
-	unsigned n = 0;
-	DIR *dp;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	dp = opendir(path);
-	if (!dp)
-		return errno == ENOENT ? -ESRCH : -errno;
-	while ((de = readdir(dp)) && n < max)
-		if (isdigit((unsigned char)de->d_name[0]))
-			tids[n++] = atoi(de->d_name);
-	closedir(dp);
 	return (int)n;
 }
 
@@ -644,30 +735,10 @@ void provider_regs_init(struct script *s, const struct arch *arch,
 				      AS_CTX);
 }
 
-bool provider_env_on(const char *name)
+int provider_resolve_file(struct script *s, struct probe *p, const char *file,
+			  char *buf, size_t n, struct diag *d)
 {
-	const char *v = getenv(name);
-
-	return v && *v && strcmp(v, "0");
-}
-
-int provider_probe_prog(unsigned attach_type)
-{
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, lo,
-		    .expected_attach_type = (enum bpf_attach_type)attach_type);
-
-	return bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_probe", "GPL", insns,
-			     2, &lo);
-}
-
-int provider_resolve_file(struct probe *p, const char *file, char *buf,
-			  size_t n, struct diag *d)
-{
-	if (!usym_resolve_path(file, buf, n))
+	if (!usym_resolve_path(s->host, file, buf, n))
 		return 0;
 	if (strchr(file, '/'))
 		diag_error(d, &p->loc, "no such file '%s'", file);
@@ -680,18 +751,13 @@ int provider_resolve_file(struct probe *p, const char *file, char *buf,
 struct probe *provider_probe_dup(struct script *s, const struct probe *p,
 				 struct probe *after, const char *target)
 {
-	struct probe *q = arena_alloc(s->arena, sizeof(*q));
+	/* sema annotates in place: every probe has a tree of its own */
+	struct probe *q = script_probe_new(s, p->prov, p->spec, target, p->loc,
+					   ast_clone(s->arena, p->pred),
+					   ast_clone(s->arena, p->body));
 
-	*q = *p;
-	q->target = arena_strdup(s->arena, target);
-	/* Sema annotates nodes in place and lowering walks them per probe:
-	 * every probe needs a tree of its own. */
-	q->pred = ast_clone(s->arena, p->pred);
-	q->body = ast_clone(s->arena, p->body);
-	q->priv = NULL;
-	q->attach = NULL;
-	q->filter_pv = NULL;
-	q->filter_nr = 0;
+	q->prog_type = p->prog_type;
+	q->child_only = p->child_only;
 	q->next = after->next;
 	after->next = q;
 	s->nprobes++;

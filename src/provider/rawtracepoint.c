@@ -30,6 +30,7 @@
 #define RTP_MAX_ARGS 12
 
 struct rtp_priv {
+	const char *name;	/* the raw tracepoint */
 	int nargs;		/* -1: unknown (no BTF) */
 };
 
@@ -83,7 +84,7 @@ static int rtp_expand(struct script *s, struct probe *p, struct diag *d)
 {
 	const char *colon = strrchr(p->target, ':');
 	const char *name = colon ? colon + 1 : p->target;
-	struct rtp_priv *rp;
+	struct rtp_priv *r;
 	int n;
 
 	for (const char *c = name; *c; c++)
@@ -104,23 +105,23 @@ static int rtp_expand(struct script *s, struct probe *p, struct diag *d)
 			   name);
 		return n;
 	}
-	rp = arena_alloc(s->arena, sizeof(*rp));
-	rp->nargs = n < 0 ? -1 : n;
-	p->priv = rp;
+	r = arena_alloc(s->arena, sizeof(*r));
+	r->nargs = n < 0 ? -1 : n;
+	p->priv = r;
 	p->target = arena_strdup(s->arena, name);
-	p->attach_name = p->target;
+	r->name = p->target;
 	p->prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
 	return 0;
 }
 
 static int rtp_resolve(struct probe *p, const char *name, struct pvar *pv)
 {
-	const struct rtp_priv *rp = p->priv;
+	const struct rtp_priv *r = p->priv;
 	int max;
 	char *end;
 	long i;
 
-	if (!rp)
+	if (!r)
 		return -ENOENT;
 	memset(pv, 0, sizeof(*pv));
 	if (strncmp(name, "arg", 3) || !isdigit((unsigned char)name[3])) {
@@ -130,7 +131,7 @@ static int rtp_resolve(struct probe *p, const char *name, struct pvar *pv)
 		return provider_regs_resolve(&none, name, pv);
 	}
 	i = strtol(name + 3, &end, 10);
-	max = rp->nargs < 0 ? RTP_MAX_ARGS : rp->nargs;
+	max = r->nargs < 0 ? RTP_MAX_ARGS : r->nargs;
 	if (*end || i < 0 || i >= max || (name[3] == '0' && name[4]))
 		return -ENOENT;
 	pv->kind = PV_CTX_LOAD;
@@ -139,10 +140,11 @@ static int rtp_resolve(struct probe *p, const char *name, struct pvar *pv)
 	return 0;
 }
 
-static int rtp_attach(struct probe *p, struct runtime *rt, struct diag *d)
+static int rtp_attach(struct rt_probe *rp, struct diag *d)
 {
-	(void)rt;
-	return provider_raw_tp_attach(p, p->attach_name, d);
+	const struct rtp_priv *r = rp->p->priv;
+
+	return provider_raw_tp_attach(rp, r->name, d);
 }
 
 /* "rawtracepoint:sched_switch" for every tracepoint tracefs lists (the
@@ -151,7 +153,7 @@ static int rtp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 static int rtp_list(const struct provider *pv, struct provider_list *l)
 {
 	const char **names;
-	int n = tp_list(l->a, &names);
+	int n = tp_list(l->a, provider_tracefs(l->host), &names);
 
 	if (n < 0)
 		return l->all ? 0 : n;
@@ -174,6 +176,8 @@ const struct provider rawtracepoint_provider = {
 	.takes_target = true,
 	.help = "rawtracepoint:NAME: a tracepoint's raw arguments arg0.., "
 		"before any record is built",
+	.example = "sched_switch",
+	.pid_filter = PROV_PID_BPF,	/* it fires for every process */
 	.expand = rtp_expand,
 	.resolve = rtp_resolve,
 	.attach = rtp_attach,

@@ -18,7 +18,7 @@
  * memory only (its filter compares mm's, so every thread of the process
  * counts; processes it forks later do not).  With -c the probes are
  * child_only: the program itself returns early outside the command's pid
- * namespace (see provider_uprobe_pid() for why not the pid).
+ * namespace (see up_target_pid() for why not the pid).
  *
  * Variables: arg0..argN (user calling convention; typed as user addresses, so
  * str(arg0) reads user memory), retval (uretprobe), caller (uprobe: the
@@ -44,8 +44,8 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "host.h"
 #include "provider.h"
-#include "runtime.h"
 #include "script.h"
 #include "type.h"
 #include "usym.h"
@@ -280,7 +280,7 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 	 * they would see the whole system) */
 	p->child_only = s->opts.command;
 
-	err = provider_resolve_file(p, file, path, sizeof(path), d);
+	err = provider_resolve_file(s, p, file, path, sizeof(path), d);
 	if (err)
 		return err;
 	o = usym_obj_get(path);
@@ -412,9 +412,9 @@ static int up_multi_link(int prog, const struct provider_uprobes *u,
 
 /* Whether uprobe_multi links work here, tested once as libbpf does: with
  * them, a link on "/" fails with EBADF (not a regular file); without, the
- * program load or the attach type is refused.  SPRY_NO_UPROBE_MULTI=1
- * forces the perf-event path (tests). */
-static bool up_multi_supported(void)
+ * program load or the attach type is refused.  SPRY_NO_UPROBE_MULTI
+ * forces the perf-event path (tests, bench/run). */
+static bool up_multi_supported(const struct host *h)
 {
 	static int cached = -1;
 	static const uint64_t off0;
@@ -423,7 +423,7 @@ static bool up_multi_supported(void)
 	};
 	int prog, link;
 
-	if (provider_env_on("SPRY_NO_UPROBE_MULTI"))
+	if (host_or_default(h)->no_uprobe_multi)
 		return false;
 	if (cached >= 0)
 		return cached;
@@ -466,36 +466,36 @@ static bool up_global_error(int err)
  * the kernel takes them all, else the halves, down to the single targets
  * it refuses, which go to @sk.  Returns how many attached or a global
  * -errno. */
-static int up_multi_range(struct probe *p, struct runtime *rt, int prog,
+static int up_multi_range(struct rt_probe *rp, int prog,
 			  const struct provider_uprobes *u, unsigned lo,
 			  unsigned n, struct provider_skips *sk)
 {
 	int fd = up_multi_link(prog, u, lo, n), a, b;
 
 	if (fd >= 0) {
-		int err = provider_hold(p, fd, true);
+		int err = provider_hold(rp, fd, true);
 
 		if (err)
 			return err;
-		rt_progress(rt, n);
+		provider_progress(rp, n);
 		return (int)n;
 	}
 	if (up_global_error(fd))
 		return fd;
 	if (n == 1) {
 		provider_skip_add(sk, u->names[lo], up_strerror(fd), fd);
-		rt_progress(rt, 1);
+		provider_progress(rp, 1);
 		return 0;
 	}
-	a = up_multi_range(p, rt, prog, u, lo, n / 2, sk);
+	a = up_multi_range(rp, prog, u, lo, n / 2, sk);
 	if (a < 0)
 		return a;
-	b = up_multi_range(p, rt, prog, u, lo + n / 2, n - n / 2, sk);
+	b = up_multi_range(rp, prog, u, lo + n / 2, n - n / 2, sk);
 	return b < 0 ? b : a + b;
 }
 
 /* Why a uprobe could not be attached, worded for the user. */
-static void up_error(struct probe *p, const struct provider_uprobes *u,
+static void up_error(const struct probe *p, const struct provider_uprobes *u,
 		     int err, struct diag *d)
 {
 	if (err == -ESRCH)
@@ -509,10 +509,11 @@ static void up_error(struct probe *p, const struct provider_uprobes *u,
 }
 
 /* One perf event of the uprobe PMU per target. */
-static int up_attach_perf(struct probe *p, struct runtime *rt,
+static int up_attach_perf(struct rt_probe *rp,
 			  const struct provider_uprobes *u,
 			  struct provider_skips *sk, struct diag *d)
 {
+	const struct probe *p = rp->p;
 	struct perf_event_attr pmu;
 	int err, ok = 0, ref_shift = -1;
 	char path[128];
@@ -528,7 +529,7 @@ static int up_attach_perf(struct probe *p, struct runtime *rt,
 		return err;
 	}
 	/* the semaphore's offset goes in config's upper bits (4.20+:
-	 * "config:32-63") */
+	 * "config:32-63"); -1: the kernel has no ref_ctr_offset */
 	snprintf(path, sizeof(path), "%s/format/ref_ctr_offset", UP_PMU_DIR);
 	f = fopen(path, "re");
 	if (f) {
@@ -536,7 +537,6 @@ static int up_attach_perf(struct probe *p, struct runtime *rt,
 			ref_shift = 32;
 		fclose(f);
 	}
-	/* -1: the kernel has no ref_ctr_offset (before 4.20) */
 	for (unsigned i = 0; i < u->n; i++) {
 		struct perf_event_attr attr = pmu;
 
@@ -555,10 +555,10 @@ static int up_attach_perf(struct probe *p, struct runtime *rt,
 		/* the link's cookie is the token `caller` prints as the
 		 * name: a program that reads it needs 5.15, as links do,
 		 * and was refused at load on older kernels */
-		err = provider_perf_open(p, &attr, u->pid,
+		err = provider_perf_open(rp, &attr, u->pid,
 					 u->pid == -1 ? 0 : -1,
 					 u->cookies ? u->cookies[i] : 0);
-		rt_progress(rt, 1);
+		provider_progress(rp, 1);
 		if (!err) {
 			ok++;
 			continue;
@@ -572,16 +572,17 @@ static int up_attach_perf(struct probe *p, struct runtime *rt,
 	return ok;
 }
 
-int provider_uprobe_attach(struct probe *p, struct runtime *rt,
+int provider_uprobe_attach(struct rt_probe *rp,
 			   const struct provider_uprobes *u, struct diag *d)
 {
+	const struct probe *p = rp->p;
 	struct provider_skips sk = { 0 };
 	int prog, n;
 
-	prog = u->n > 1 && up_multi_supported() ?
-	       provider_prog_copy(p, UP_TRACE_UPROBE_MULTI) : -1;
+	prog = u->n > 1 && up_multi_supported(rp->host) ?
+	       provider_prog_copy(rp, UP_TRACE_UPROBE_MULTI) : -1;
 	if (prog >= 0) {
-		n = up_multi_range(p, rt, prog, u, 0, u->n, &sk);
+		n = up_multi_range(rp, prog, u, 0, u->n, &sk);
 		/* the links hold the program */
 		close(prog);
 		if (n < 0) {
@@ -590,7 +591,7 @@ int provider_uprobe_attach(struct probe *p, struct runtime *rt,
 		}
 	} else {
 		/* no uprobe_multi, or a single target: one by one */
-		n = up_attach_perf(p, rt, u, &sk, d);
+		n = up_attach_perf(rp, u, &sk, d);
 		if (n < 0)
 			return n;
 	}
@@ -611,23 +612,16 @@ int provider_uprobe_attach(struct probe *p, struct runtime *rt,
 	return 0;
 }
 
-/* The pid uprobes are limited to: -p, else -1 (every process).  The -c
- * command is not followed this way: it runs as `sh -c CMD`, and what the
- * shell forks runs in other mm's, which the kernel's per-process filter
- * does not follow (inheriting the event to children instead makes fork
- * fail: perf refuses to copy an event with a BPF program).  Its probes
- * filter on its pid namespace in BPF instead (probe.child_only). */
-pid_t provider_uprobe_pid(const struct runtime *rt)
+/* The pid uprobes are limited to: -p (rp->pid, as pid_filter asks),
+ * else -1 (every process).  The -c command is not followed this way: it
+ * runs as `sh -c CMD`, and what the shell forks runs in other mm's, which
+ * the kernel's per-process filter does not follow (inheriting the event
+ * to children instead makes fork fail: perf refuses to copy an event with
+ * a BPF program).  Its probes filter on its pid namespace in BPF instead
+ * (probe.child_only). */
+static int up_attach(struct rt_probe *rp, struct diag *d)
 {
-	if (rt->opts.pid > 0)
-		return rt->opts.pid;
-	if (rt->s && rt->s->opts.target_pid > 0)
-		return rt->s->opts.target_pid;
-	return -1;
-}
-
-static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
-{
+	const struct probe *p = rp->p;
 	const struct up_priv *up = p->priv;
 	const struct provider_uprobes u = {
 		.path = up->path,
@@ -637,10 +631,10 @@ static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
 		.names = p->targets,
 		.what = "functions",
 		.ret = up->ret,
-		.pid = provider_uprobe_pid(rt),
+		.pid = rp->pid > 0 ? rp->pid : -1,
 	};
 
-	return provider_uprobe_attach(p, rt, &u, d);
+	return provider_uprobe_attach(rp, &u, d);
 }
 
 /* ---- listing ---- */
@@ -689,6 +683,13 @@ static int up_list(const struct provider *pv, struct provider_list *l)
 	return provider_list_files(pv, l, up_list_file);
 }
 
+static int up_self_test(FILE *out)
+{
+	provider_check(out, "uprobe PMU", access(UP_PMU_DIR "/type", F_OK) ?
+		       -errno : 0, "uprobes unavailable");
+	return 0;
+}
+
 /* ---- the providers ---- */
 
 static const char *const uprobe_aliases[] = { "u", NULL };
@@ -700,11 +701,13 @@ const struct provider uprobe_provider = {
 	.takes_target = true,
 	.help = "uprobe:PATH:FUNC[+OFF] (0xADDR, globs; PATH may be libc or "
 		"a program): entry of a user function; arg0.., caller, ustack",
+	.pid_filter = PROV_PID_ATTACH,
 	.expand = uprobe_expand,
 	.resolve = up_resolve,
 	.attach = up_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.self_test = up_self_test,
 	.list = up_list,
 };
 
@@ -714,6 +717,7 @@ const struct provider uretprobe_provider = {
 	.takes_target = true,
 	.help = "uretprobe:PATH:FUNC (globs too): return of a user function; "
 		"retval, ustack",
+	.pid_filter = PROV_PID_ATTACH,
 	.expand = uretprobe_expand,
 	.resolve = up_resolve,
 	.attach = up_attach,

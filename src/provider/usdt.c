@@ -35,7 +35,6 @@
 #include "arch.h"
 #include "arena.h"
 #include "provider.h"
-#include "runtime.h"
 #include "script.h"
 #include "type.h"
 #include "usdt.h"
@@ -256,7 +255,7 @@ static int usdt_expand(struct script *s, struct probe *p, struct diag *d)
 			   p->target);
 		return -EINVAL;
 	}
-	err = provider_resolve_file(p, file, path, sizeof(path), d);
+	err = provider_resolve_file(s, p, file, path, sizeof(path), d);
 	if (err)
 		return err;
 	f = usdt_file_get(path);
@@ -368,8 +367,9 @@ static int usdt_resolve(struct probe *p, const char *name, struct pvar *pv)
 	return 0;
 }
 
-static int usdt_attach(struct probe *p, struct runtime *rt, struct diag *d)
+static int usdt_attach(struct rt_probe *rp, struct diag *d)
 {
+	const struct probe *p = rp->p;
 	const struct usdt_priv *u = p->priv;
 	const struct provider_uprobes up = {
 		.path = u->path,
@@ -378,10 +378,10 @@ static int usdt_attach(struct probe *p, struct runtime *rt, struct diag *d)
 		.ref_ctrs = u->refs,
 		.names = p->targets,
 		.what = "probe sites",
-		.pid = provider_uprobe_pid(rt),
+		.pid = rp->pid > 0 ? rp->pid : -1,
 	};
 
-	return provider_uprobe_attach(p, rt, &up, d);
+	return provider_uprobe_attach(rp, &up, d);
 }
 
 /* ---- listing ---- */
@@ -462,6 +462,8 @@ const struct provider usdt_provider = {
 	.takes_target = true,
 	.help = "usdt:PATH:[PROVIDER:]NAME (globs; PATH may be a library "
 		"or a program): a <sys/sdt.h> static probe; arg0..",
+	.example = "/usr/bin/python3:python:function__entry",
+	.pid_filter = PROV_PID_ATTACH,
 	.expand = usdt_expand,
 	.resolve = usdt_resolve,
 	.attach = usdt_attach,

@@ -45,7 +45,6 @@
 #include "arena.h"
 #include "bpf_insn.h"
 #include "provider.h"
-#include "runtime.h"
 #include "script.h"
 #include "type.h"
 #include "usym.h"
@@ -66,8 +65,10 @@ struct wp_priv {
 	uint64_t off;			/* FUNC's file offset */
 	int arg_off;			/* argN in pt_regs */
 	const struct event *ev;		/* the trigger's record */
+	const struct map *events;	/* ...and where it goes */
 	struct pvar regs;
-	/* run time: addresses set, the process a stopped trigger waits in */
+	/* run time (this run's only: spry runs a script once): addresses
+	 * set, the process a stopped trigger waits in */
 	uint64_t watched[WP_MAX_WATCHED];
 	unsigned nwatched;
 	pid_t pid;
@@ -121,7 +122,7 @@ static int wp_program(struct script *s, struct probe *p, const char *path,
 			   "process: -p PID or -c COMMAND", p->prov->name);
 		return -EINVAL;
 	}
-	return provider_resolve_file(p, word, buf, n, d);
+	return provider_resolve_file(s, p, word, buf, n, d);
 }
 
 /* [PATH:]FUNC+argN */
@@ -177,7 +178,7 @@ static int wp_expand_func(struct script *s, struct probe *p,
 	wp->path = o->path;
 	wp->arg_off = arch->arg_off[argn];
 	/* the trigger's record: event id, the address, the caller's pid */
-	script_events_map(s);
+	wp->events = script_events_map(s);
 	ev = script_event_add(s, EV_PROVIDER, p->loc);
 	ev->size = 24;
 	ev->probe = p;
@@ -270,11 +271,11 @@ static int wp_resolve(struct probe *p, const char *name, struct pvar *pv)
 /* ---- run time ---- */
 
 /* The process the probes watch: -p, else the -c command; 0: the kernel. */
-static pid_t wp_pid(const struct runtime *rt)
+static pid_t wp_pid(const struct rt_probe *rp)
 {
-	if (rt->opts.pid > 0)
-		return rt->opts.pid;
-	return rt->child > 0 ? rt->child : 0;
+	if (rp->pid > 0)
+		return rp->pid;
+	return rp->child > 0 ? rp->child : 0;
 }
 
 /* A breakpoint on @addr; in a process (@user) on its own accesses only:
@@ -300,11 +301,11 @@ static const char *wp_strerror(int err)
 }
 
 /* The address form: on each thread of the process, or each CPU. */
-static int wp_attach_addr(struct probe *p, struct runtime *rt,
-			  struct diag *d)
+static int wp_attach_addr(struct rt_probe *rp, struct diag *d)
 {
+	const struct probe *p = rp->p;
 	const struct wp_priv *wp = p->priv;
-	pid_t pid = wp_pid(rt);
+	pid_t pid = wp_pid(rp);
 	int *ids = calloc(WP_MAX_IDS, sizeof(*ids)), n, err = 0;
 
 	if (!ids)
@@ -317,8 +318,8 @@ static int wp_attach_addr(struct probe *p, struct runtime *rt,
 		struct perf_event_attr attr;
 
 		wp_attr(wp, wp->addr, pid != 0, &attr);
-		err = pid ? provider_perf_open(p, &attr, ids[i], -1, 0) :
-			    provider_perf_open(p, &attr, -1, ids[i], 0);
+		err = pid ? provider_perf_open(rp, &attr, ids[i], -1, 0) :
+			    provider_perf_open(rp, &attr, -1, ids[i], 0);
 		if (err == -ESRCH && pid && i)
 			err = 0;	/* a thread gone meanwhile */
 	}
@@ -341,10 +342,11 @@ static int wp_attach_addr(struct probe *p, struct runtime *rt,
 		n += sizeof(x_) / sizeof(x_[0]);			\
 	} while (0)
 
-static int wp_trigger_load(const struct probe *p, const struct script *s)
+static int wp_trigger_load(const struct rt_probe *rp)
 {
-	const struct wp_priv *wp = p->priv;
-	const struct map *m = s->events_map;
+	const struct wp_priv *wp = rp->p->priv;
+	const struct map *m = wp->events;
+	int fd = rp->map_fd[m->id];
 	struct bpf_insn insns[40];
 	unsigned n = 0;
 
@@ -360,7 +362,7 @@ static int wp_trigger_load(const struct probe *p, const struct script *s)
 		WP_EMIT(BPF_MOV64_IMM(BPF_REG_1, SIGSTOP),
 			BPF_EMIT_CALL(BPF_FUNC_send_signal));
 	if (m->bpf_type == BPF_MAP_TYPE_RINGBUF)
-		WP_EMIT(BPF_LD_MAP_FD(BPF_REG_1, m->fd),
+		WP_EMIT(BPF_LD_MAP_FD(BPF_REG_1, fd),
 			BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
 			BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -24),
 			BPF_MOV64_IMM(BPF_REG_3, 24),
@@ -369,7 +371,7 @@ static int wp_trigger_load(const struct probe *p, const struct script *s)
 	else
 		/* BPF_F_CURRENT_CPU: a 32-bit move zero-extends -1 */
 		WP_EMIT(BPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
-			BPF_LD_MAP_FD(BPF_REG_2, m->fd),
+			BPF_LD_MAP_FD(BPF_REG_2, fd),
 			BPF_MOV32_IMM(BPF_REG_3, -1),
 			BPF_MOV64_REG(BPF_REG_4, BPF_REG_10),
 			BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, -24),
@@ -385,23 +387,23 @@ static int wp_trigger_load(const struct probe *p, const struct script *s)
 			     insns, n, NULL);
 }
 
-static int wp_attach_func(struct probe *p, struct runtime *rt,
-			  struct diag *d)
+static int wp_attach_func(struct rt_probe *rp, struct diag *d)
 {
+	const struct probe *p = rp->p;
 	struct wp_priv *wp = p->priv;
 	char *name = (char *)wp->fname;
-	int trigger, prog = p->prog_fd, err;
+	int trigger, prog = rp->prog_fd, err;
 	struct provider_uprobes u = {
 		.path = wp->path,
 		.n = 1,
 		.offs = &wp->off,
 		.names = &name,
 		.what = "functions",
-		.pid = wp_pid(rt),
+		.pid = wp_pid(rp),
 	};
 
 	wp->pid = u.pid;
-	trigger = wp_trigger_load(p, rt->s);
+	trigger = wp_trigger_load(rp);
 	if (trigger < 0) {
 		diag_error(d, &p->loc, "cannot load the trigger of %s:%s: %s",
 			   p->prov->name, p->target, strerror(-trigger));
@@ -409,25 +411,26 @@ static int wp_attach_func(struct probe *p, struct runtime *rt,
 	}
 	/* the uprobe runs the trigger; the probe's own program goes on
 	 * the breakpoints the trigger asks for */
-	p->prog_fd = trigger;
-	err = provider_uprobe_attach(p, rt, &u, d);
-	p->prog_fd = prog;
+	rp->prog_fd = trigger;
+	err = provider_uprobe_attach(rp, &u, d);
+	rp->prog_fd = prog;
 	close(trigger);		/* the uprobe's link holds it */
 	return err;
 }
 
-static int wp_attach(struct probe *p, struct runtime *rt, struct diag *d)
+static int wp_attach(struct rt_probe *rp, struct diag *d)
 {
-	const struct wp_priv *wp = p->priv;
+	const struct wp_priv *wp = rp->p->priv;
 
-	return wp->func ? wp_attach_func(p, rt, d) : wp_attach_addr(p, rt, d);
+	return wp->func ? wp_attach_func(rp, d) : wp_attach_addr(rp, d);
 }
 
 /* A record from the trigger: watch the address in that process, then let
  * it go on. */
-static void wp_event(struct probe *p, struct runtime *rt, const void *rec,
-		     size_t len)
+static void wp_event(struct rt_probe *rp, const void *rec, size_t len,
+		     struct diag *d)
 {
+	const struct probe *p = rp->p;
 	struct wp_priv *wp = p->priv;
 	struct perf_event_attr attr;
 	uint64_t v[3];
@@ -442,11 +445,11 @@ static void wp_event(struct probe *p, struct runtime *rt, const void *rec,
 	if (!seen && v[1] && !wp->full) {
 		wp_attr(wp, v[1], true, &attr);
 		err = wp->nwatched == WP_MAX_WATCHED ? -ENOSPC :
-		      provider_perf_open(p, &attr, (pid_t)v[2], -1, 0);
+		      provider_perf_open(rp, &attr, (pid_t)v[2], -1, 0);
 		if (!err) {
 			wp->watched[wp->nwatched++] = v[1];
 		} else {
-			diag_warn(rt->d, &p->loc, "%s:%s: cannot watch %#llx "
+			diag_warn(d, &p->loc, "%s:%s: cannot watch %#llx "
 				  "in process %llu: %s%s", p->prov->name,
 				  p->target, (unsigned long long)v[1],
 				  (unsigned long long)v[2], wp_strerror(err),
@@ -461,11 +464,11 @@ static void wp_event(struct probe *p, struct runtime *rt, const void *rec,
 
 /* A trigger that stopped its process just before spry stopped reading
  * would leave it stopped: continue it. */
-static void wp_detach(struct probe *p)
+static void wp_detach(struct rt_probe *rp)
 {
-	struct wp_priv *wp = p->priv;
+	const struct wp_priv *wp = rp->p->priv;
 
-	provider_detach(p);
+	provider_detach(rp);
 	if (wp && wp->func && !wp->async && wp->pid > 0)
 		kill(wp->pid, SIGCONT);
 }
@@ -479,6 +482,8 @@ const struct provider watchpoint_provider = {
 	.takes_target = true,
 	.help = "watchpoint:ADDR:LEN:MODE or FUNC+argN:LEN:MODE: a hardware "
 		"breakpoint on memory (r, w, x)",
+	.example = "0x10000000:8:w",
+	.pid_filter = PROV_PID_ATTACH,
 	.expand = wp_expand,
 	.resolve = wp_resolve,
 	.attach = wp_attach,
@@ -493,6 +498,8 @@ const struct provider asyncwatchpoint_provider = {
 	.takes_target = true,
 	.help = "asyncwatchpoint: the same, without stopping the process "
 		"while the breakpoint is set",
+	.example = "increment+arg1:4:w",
+	.pid_filter = PROV_PID_ATTACH,
 	.expand = wp_expand,
 	.resolve = wp_resolve,
 	.attach = wp_attach,
