@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <linux/perf_event.h>
 
@@ -245,6 +247,26 @@ static int pe_list(const struct provider *pv, struct provider_list *l)
 	return 0;
 }
 
+/* A hardware PMU answers for cycles: open one for ourselves, now. */
+static int pe_self_test(FILE *out)
+{
+	struct perf_event_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_HARDWARE;
+	attr.config = PERF_COUNT_HW_CPU_CYCLES;
+	attr.disabled = 1;
+	fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1,
+			  PERF_FLAG_FD_CLOEXEC);
+	provider_check(out, "hardware PMU (cycles)", fd < 0 ? -errno : 0,
+		       "hardware: events cannot attach");
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
 static const char *const software_aliases[] = { "s", NULL };
 static const char *const hardware_aliases[] = { "h", NULL };
 
@@ -272,6 +294,7 @@ const struct provider hardware_provider = {
 		"(cycles, instructions, cache-misses...)",
 	.example = "cycles:1000000",
 	.pid_filter = PROV_PID_ATTACH,
+	.self_test = pe_self_test,
 	.expand = pe_expand,
 	.resolve = pe_resolve,
 	.attach = pe_attach,

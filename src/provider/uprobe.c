@@ -687,6 +687,12 @@ static int up_self_test(FILE *out)
 {
 	provider_check(out, "uprobe PMU", access(UP_PMU_DIR "/type", F_OK) ?
 		       -errno : 0, "uprobes unavailable");
+	provider_check(out, "uprobe_multi links (6.6+)",
+		       up_multi_supported(NULL) ? 0 : -EOPNOTSUPP,
+		       "uprobe globs attach one function at a time");
+	provider_check(out, "USDT semaphores (4.20+)",
+		       access(UP_PMU_DIR "/format/ref_ctr_offset", F_OK) ?
+		       -errno : 0, "USDT probes with a semaphore cannot attach");
 	return 0;
 }
 

@@ -473,6 +473,14 @@ static void wp_detach(struct rt_probe *rp)
 		kill(wp->pid, SIGCONT);
 }
 
+static int wp_self_test(FILE *out)
+{
+	provider_check(out, "breakpoint PMU",
+		       access("/sys/bus/event_source/devices/breakpoint/type",
+			      F_OK) ? -errno : 0, "watchpoints unavailable");
+	return 0;
+}
+
 static const char *const wp_aliases[] = { "w", NULL };
 static const char *const awp_aliases[] = { "aw", NULL };
 
@@ -490,6 +498,7 @@ const struct provider watchpoint_provider = {
 	.detach = wp_detach,
 	.stop = provider_stop,
 	.event = wp_event,
+	.self_test = wp_self_test,	/* asyncwatchpoint's too */
 };
 
 const struct provider asyncwatchpoint_provider = {
