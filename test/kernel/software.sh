@@ -35,8 +35,10 @@ trap 'kill $busy 2>/dev/null; rm -rf "$T_TMP"' EXIT
 spry_run 30 -p "$busy" 'software:cpu-clock:1000000 { @[pid] = count(); n[0] = n[0] + 1; if (n[0] == 20) { exit(0); } }'
 kill $busy
 assert_rc 0
-assert_stdout_equals "@:
-$busy: 20"
+# at least the 20 before exit(); a few more land before the events stop
+n=$(sed -n "s/^$busy: \([0-9]*\)\$/\1/p" "$OUT")
+[ "${n:-0}" -ge 20 ] || { fail "$busy: ${n:-0} samples, expected >= 20"; show_output; }
+[ "$(grep -c ': [0-9]*$' "$OUT")" = 1 ] || { fail "only $busy expected"; show_output; }
 
 # no PMU on this machine: hardware events say so
 if [ ! -d /sys/bus/event_source/devices/cpu ]; then
