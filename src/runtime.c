@@ -384,6 +384,7 @@ static void rt_map_clear(struct runtime *rt, const struct map *m)
 	}
 	free(zero);
 	rt_map_data_free(&md);
+	out_clear(rt->out, m);
 }
 
 /* Events lost so far: the programs add to the one u64 of the lost map
@@ -1195,6 +1196,7 @@ int rt_run(struct runtime *rt)
 	if (rt_lost_check(rt) && !status)
 		status = 2;
 
+	out_exit(rt->out);
 	for (i = 0, n = 0; i < rt->s->nmaps; i++) {
 		const struct map *m = rt->s->maps[i];
 
@@ -1205,7 +1207,12 @@ int rt_run(struct runtime *rt)
 			out_break(rt->out);
 		rt_map_print(rt, m);
 	}
-	out_flush(rt->out);
+	/* the pictures (folded lines, the SVG) are written now, whole */
+	if (out_finish(rt->out)) {
+		fprintf(stderr, "spry: error: cannot write the output: %s\n",
+			strerror(errno));
+		status = 1;
+	}
 	if (rt->lost)
 		fprintf(stderr, "spry: %llu events lost in total\n", rt->lost);
 
