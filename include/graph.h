@@ -19,7 +19,8 @@
  *
  * SVG documents are self-contained: inline styles, no external fonts or
  * links, and for flame graphs a script for hover details, click-to-zoom and
- * search (Ctrl-F, or ?s=REGEX in the URL).  Every drawn element carries its
+ * search (Ctrl-F, or ?s=REGEX in the URL; ?z=NAME opens zoomed to the
+ * widest frame of that name).  Every drawn element carries its
  * numbers as attributes (data-v, data-t) so tests can check the layout.
  */
 #ifndef SPRY_GRAPH_H

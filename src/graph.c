@@ -491,8 +491,9 @@ static const char g_style[] =
 /* The flame graphs' behaviour: hover details, click to zoom (ancestors
  * stay, dimmed), reset, and search by regular expression (Ctrl-F or the
  * button; ?s=REGEX in the URL), which colours matches magenta and says
- * what share of the samples they hold.  Frames keep their first geometry
- * in JavaScript properties, so zooming never compounds rounding. */
+ * what share of the samples they hold; ?z=NAME opens zoomed to the widest
+ * frame of that name.  Frames keep their first geometry in JavaScript
+ * properties, so zooming never compounds rounding. */
 static const char g_script[] =
 "<script type=\"text/ecmascript\"><![CDATA[\n"
 "\"use strict\";\n"
@@ -583,8 +584,11 @@ static const char g_script[] =
 "  else if (e.key === 'Escape') { unsearch(); Array.prototype.slice.call(document.querySelectorAll('g.flame')).forEach(unzoom); }\n"
 "});\n"
 "(function () {\n"
-"  var m = /[?&]s=([^&]*)/.exec(location.search);\n"
-"  if (m) search(decodeURIComponent(m[1].replace(/\\+/g, ' ')));\n"
+"  function arg(k) { var m = new RegExp('[?&]' + k + '=([^&]*)').exec(location.search); return m && decodeURIComponent(m[1].replace(/\\+/g, ' ')); }\n"
+"  var z = arg('z'), s = arg('s'), best = null;\n"
+"  if (z) frames().forEach(function (f) { if (f.fname === z && (!best || f.w0 > best.w0)) best = f; });\n"
+"  if (best) zoom(best);\n"
+"  if (s) search(s);\n"
 "})();\n"
 "]]></script>\n";
 

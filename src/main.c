@@ -148,7 +148,8 @@ static FILE *open_output(const char *path, bool *created)
 	FILE *f;
 
 	*created = stat(path, &st) != 0;
-	f = fopen(path, "w");
+	/* close-on-exec: the -c command has no business with it */
+	f = fopen(path, "we");
 	if (!f)
 		fprintf(stderr, "spry: error: cannot write '%s': %s\n", path,
 			strerror(errno));

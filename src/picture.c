@@ -39,6 +39,7 @@ struct pic {
 	int64_t *times;			/* each print's time */
 	unsigned nprints, cap;
 	struct graph_rows rows;		/* -f heatmap */
+	bool ms;			/* rows labelled to the millisecond */
 };
 
 struct pictures {
@@ -291,13 +292,21 @@ static void pic_flame_print(struct pictures *p, struct pic *pc,
 
 /* ---- histograms ---- */
 
-static const char *clock_label(int64_t t_ns, char *buf, size_t n)
+/* "12:00:01", or "12:00:01.250" with @ms. */
+static const char *clock_label(int64_t t_ns, bool ms, char *buf, size_t n)
 {
 	time_t sec = (time_t)(t_ns / 1000000000LL);
 	struct tm tm;
+	size_t len;
 
-	if (!localtime_r(&sec, &tm) || !strftime(buf, n, "%H:%M:%S", &tm))
+	if (!localtime_r(&sec, &tm) ||
+	    !(len = strftime(buf, n, "%H:%M:%S", &tm))) {
 		snprintf(buf, n, "?");
+		return buf;
+	}
+	if (ms)
+		snprintf(buf + len, n - len, ".%03d",
+			 (int)(t_ns % 1000000000LL / 1000000));
 	return buf;
 }
 
@@ -383,9 +392,12 @@ static void pic_hist_rows(struct pictures *p, struct pic *pc, int64_t now)
 {
 	static const uint64_t empty[GRAPH_BUCKETS];
 	unsigned at = pc->nprints - 1, i;
-	char when[16], *label;
+	char when[32], *label;
 
-	clock_label(now, when, sizeof(when));
+	/* prints less than a second apart: label to the millisecond */
+	if (at && now - pc->times[at - 1] < 1000000000LL)
+		pc->ms = true;
+	clock_label(now, pc->ms, when, sizeof(when));
 	if (!pc->m->nkeys) {
 		const struct pic_group *g = pc->ngroups ? &pc->groups[0] : NULL;
 		bool has = g && g->n && g->print[g->n - 1] == at;

@@ -638,15 +638,27 @@ START_TEST(heatmap_rows_from_maps)
 	md.n = 1;
 	out_map(&c.o, &md);
 	out_exit(&c.o);
+	fake_now += 1000000000ll;
 	out_map(&c.o, &md);	/* at exit, not empty: a row */
 	out_map(&c.o, &omd);	/* only at exit: the usual histogram */
 	ck_assert_int_eq(out_finish(&c.o), 0);
 	t = mem_text(&c.out);
 	ck_assert_uint_eq(count_of(t, "\n01:00:01 "), 3);
-	ck_assert_uint_eq(count_of(t, "\n01:00:02 "), 2);
+	ck_assert_uint_eq(count_of(t, "\n01:00:02 "), 1);
+	ck_assert_uint_eq(count_of(t, "\n01:00:03 "), 1);
 	ck_assert_ptr_nonnull(strstr(t, "01:00:01 -1 "));
 	ck_assert_ptr_nonnull(strstr(t, "01:00:01 7 "));
 	ck_assert_ptr_nonnull(strstr(t, "@once:\n[512, 1k)"));
+	cap_close(&c);
+
+	/* prints less than a second apart: labels to the millisecond */
+	cap_open(&c, OUT_HEATMAP);
+	out_map(&c.o, &md);
+	fake_now += 250000000ll;
+	out_map(&c.o, &md);
+	t = mem_text(&c.out);
+	ck_assert_ptr_nonnull(strstr(t, "\n01:00:03 "));
+	ck_assert_ptr_nonnull(strstr(t, "\n01:00:03.250 "));
 	cap_close(&c);
 }
 END_TEST
