@@ -25,7 +25,9 @@
  * first, so that `@[kstack, ustack, comm]` folds as
  * "comm;main;...;read;entry_SYSCALL_64;...;vfs_read".  Symbols lose their
  * offsets (frames merge by function), addresses without a name become
- * "[unknown]", a stack the kernel could not take adds no frame, and a key
+ * "[unknown]" (a run of them one: a frame-pointer walk through code built
+ * without frame pointers climbs through garbage), a stack the kernel could
+ * not take adds no frame, and a key
  * left with no frame at all is "[no stack]".  In frame names ';' and
  * spaces become '_' and control bytes '?'.  With several stack maps in one
  * folded output, each line begins with the map's name as a frame.

@@ -592,11 +592,16 @@ static const char g_script[] =
 "})();\n"
 "]]></script>\n";
 
+/* "Flame graph of @stacks"; the anonymous map "@" goes without. */
 static void g_title(FILE *out, double y, const char *kind, const char *title)
 {
+	bool anon = !title || !*title || !strcmp(title, "@");
+
 	fprintf(out, "<text class=\"title\" x=\"%d\" y=\"%.2f\" "
-		"text-anchor=\"middle\">%s", G_WIDTH / 2, y + 26, kind);
-	g_xml(out, title);
+		"text-anchor=\"middle\">%s%s", G_WIDTH / 2, y + 26, kind,
+		anon ? "" : " of ");
+	if (!anon)
+		g_xml(out, title);
 	fputs("</text>\n", out);
 }
 
@@ -639,7 +644,7 @@ static void g_flame_svg(FILE *out, const struct graph_panel *p, double y0)
 
 	fprintf(out, "<g class=\"flame\" data-x=\"%d\" data-w=\"%.2f\" "
 		"data-total=\"%" PRIu64 "\">\n", G_PAD, W, total);
-	g_title(out, y0, "Flame graph of ", p->title);
+	g_title(out, y0, "Flame graph", p->title);
 	fprintf(out, "<text class=\"sub\" x=\"%d\" y=\"%.2f\">total: %s "
 		"(%s)</text>\n", G_PAD, y0 + 50, g_num(total, num, sizeof(num)),
 		p->what ? p->what : "value");
@@ -649,7 +654,7 @@ static void g_flame_svg(FILE *out, const struct graph_panel *p, double y0)
 		if (has[k])
 			lx -= 30 + 7 * strlen(kind_name[k]);
 	for (k = 0; k < 3; k++) {
-		unsigned kk = (k + 2) % 3;	/* kernel, key, user */
+		unsigned kk = 2 - k;		/* kernel, user, other keys */
 
 		if (!has[kk])
 			continue;
@@ -828,7 +833,7 @@ static void g_heat_svg(FILE *out, const struct graph_panel *p, double y0)
 
 	fprintf(out, "<g class=\"heatmap\" data-cols=\"%u\" data-lo=\"%d\" "
 		"data-hi=\"%d\" data-max=\"%" PRIu64 "\">\n", n, lo, hi, max);
-	g_title(out, y0, "Latency heat map of ", p->title);
+	g_title(out, y0, "Latency heat map", p->title);
 	fprintf(out, "<text class=\"sub\" x=\"%d\" y=\"%.2f\" "
 		"text-anchor=\"middle\">%u prints from %s, one every %.3gs; "
 		"%s in all, at most %s in a cell</text>\n", G_WIDTH / 2,
@@ -966,6 +971,8 @@ static void g_bars_svg(FILE *out, const struct graph_panel *p, double y0)
 	uint64_t max = 0, total = 0, top_v;
 	int lo, hi, b, k, ticks;
 	double slot, bw;
+	size_t widest = 0;
+	bool ranges;
 	char num[32], lbl[48], a[16];
 
 	g_range(c, p->ncols ? 1 : 0, &lo, &hi);
@@ -977,10 +984,16 @@ static void g_bars_svg(FILE *out, const struct graph_panel *p, double y0)
 	top_v = g_nice(max ? max : 1);
 	slot = PW / (hi - lo + 1);
 	bw = slot * 0.8 < 90 ? slot * 0.8 : 90;
+	/* under the bars: every bucket's range when the widest fits, else
+	 * every lower bound */
+	for (b = lo; b <= hi; b++)
+		if (strlen(graph_bucket_label(b, lbl, sizeof(lbl))) > widest)
+			widest = strlen(lbl);
+	ranges = widest * 7.0 + 8 <= slot;
 
 	fprintf(out, "<g class=\"bars\" data-lo=\"%d\" data-hi=\"%d\" "
 		"data-max=\"%" PRIu64 "\">\n", lo, hi, max);
-	g_title(out, y0, "Histogram of ", p->title);
+	g_title(out, y0, "Histogram", p->title);
 	fprintf(out, "<text class=\"sub\" x=\"%d\" y=\"%.2f\" "
 		"text-anchor=\"middle\">%s in all</text>\n", G_WIDTH / 2,
 		y0 + 48, g_num(total, num, sizeof(num)));
@@ -1018,7 +1031,7 @@ static void g_bars_svg(FILE *out, const struct graph_panel *p, double y0)
 		/* the bucket's lower bound under it; the range when it fits */
 		fprintf(out, "<text class=\"axis\" x=\"%.2f\" y=\"%.2f\" "
 			"text-anchor=\"middle\">%s</text>\n", x + bw / 2,
-			bottom + 18, strlen(lbl) * 7.0 + 8 <= slot ? lbl :
+			bottom + 18, ranges ? lbl :
 			graph_bucket_bound(b, a, sizeof(a)));
 	}
 	fprintf(out, "<text class=\"axis\" x=\"%.2f\" y=\"%.2f\" "

@@ -214,11 +214,18 @@ static void frames_stack(struct output *o, struct frames *f, uint64_t v,
 			 bool user, char (*names)[OUT_SYM_MAX], uint64_t *ips)
 {
 	int n = out_stack_frames(o, v, user, ips, names), i;
+	bool unknown = false;
 
-	for (i = n - 1; i >= 0; i--)
+	for (i = n - 1; i >= 0; i--) {
+		/* a frame-pointer walk through code built without them
+		 * climbs through garbage: a run of unnamed frames is one */
+		if (!names[i][0] && unknown)
+			continue;
+		unknown = !names[i][0];
 		frames_push(f, frame_name(names[i][0] ? names[i] : "[unknown]",
 					  names[i][0] != '\0', "[unknown]"),
 			    user ? GRAPH_USER : GRAPH_KERNEL);
+	}
 }
 
 static void frames_of(struct output *o, const struct map *m,
@@ -394,8 +401,10 @@ static void pic_hist_rows(struct pictures *p, struct pic *pc, int64_t now)
 	unsigned at = pc->nprints - 1, i;
 	char when[32], *label;
 
-	/* prints less than a second apart: label to the millisecond */
-	if (at && now - pc->times[at - 1] < 1000000000LL)
+	/* prints less than a second apart (the first less than a second
+	 * after the start): labelled to the millisecond */
+	if (at ? now - pc->times[at - 1] < 1000000000LL :
+		 now - p->o->t0_ns < 1000000000LL)
 		pc->ms = true;
 	clock_label(now, pc->ms, when, sizeof(when));
 	if (!pc->m->nkeys) {

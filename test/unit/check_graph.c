@@ -349,7 +349,8 @@ static const struct type t_ustack = { .kind = T_INT, .size = 8, .align = 8,
 				      .fmt = F_USTACK };
 
 /* Kernel stack 1: vfs_read <- ksys_read <- entry; 2: an unnamed frame on
- * top of entry; user stack 5 (of pid 9): "do it" <- main. */
+ * top of entry; 3: two unnamed on entry on one unnamed; user stack 5 (of
+ * pid 9): "do it" <- main. */
 static int fake_stack(void *ctx, uint64_t id, bool user, uint64_t *ips,
 		      unsigned max)
 {
@@ -363,6 +364,13 @@ static int fake_stack(void *ctx, uint64_t id, bool user, uint64_t *ips,
 		ips[0] = 0x9999;
 		ips[1] = 0x1030;
 		return 2;
+	}
+	if (!user && id == 3) {
+		ips[0] = 0x9997;
+		ips[1] = 0x9998;
+		ips[2] = 0x1030;
+		ips[3] = 0x9999;
+		return 4;
 	}
 	if (user && id == (9ull << 32 | 5)) {
 		ips[0] = 0x4010;
@@ -522,6 +530,17 @@ START_TEST(folded_frames)
 	ck_assert_int_eq(out_finish(&c.o), 0);
 	ck_assert_str_eq(mem_text(&c.out), "[no stack] 4\n");
 	cap_close(&c);
+
+	/* a run of unnamed frames is one frame */
+	cap_open(&c, OUT_FOLDED);
+	s.key[0].k = 0;
+	memset(s.key[0].comm, 0, 8);
+	s.key[0].comm[0] = 3;
+	out_map(&c.o, &s.md);
+	ck_assert_int_eq(out_finish(&c.o), 0);
+	ck_assert_str_eq(mem_text(&c.out),
+			 "[unknown];entry_SYSCALL_64;[unknown] 4\n");
+	cap_close(&c);
 }
 END_TEST
 
@@ -651,14 +670,21 @@ START_TEST(heatmap_rows_from_maps)
 	ck_assert_ptr_nonnull(strstr(t, "@once:\n[512, 1k)"));
 	cap_close(&c);
 
-	/* prints less than a second apart: labels to the millisecond */
+	/* prints less than a second apart: labels to the millisecond from
+	 * then on; from the first print when it came that soon */
 	cap_open(&c, OUT_HEATMAP);
+	fake_now += 1000000000ll;
 	out_map(&c.o, &md);
 	fake_now += 250000000ll;
 	out_map(&c.o, &md);
 	t = mem_text(&c.out);
-	ck_assert_ptr_nonnull(strstr(t, "\n01:00:03 "));
-	ck_assert_ptr_nonnull(strstr(t, "\n01:00:03.250 "));
+	ck_assert_ptr_nonnull(strstr(t, "\n01:00:04 "));
+	ck_assert_ptr_nonnull(strstr(t, "\n01:00:04.250 "));
+	cap_close(&c);
+	cap_open(&c, OUT_HEATMAP);
+	fake_now += 500000000ll;
+	out_map(&c.o, &md);
+	ck_assert_ptr_nonnull(strstr(mem_text(&c.out), "\n01:00:04.750 "));
 	cap_close(&c);
 }
 END_TEST
