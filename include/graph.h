@@ -83,8 +83,15 @@ struct graph_panel {
 	const char *title;		/* "@stacks", "@ns[sda]" */
 	const char *what;		/* the value's name: "count", "sum" */
 	const struct graph_flame *flame;	/* GRAPH_FLAME */
-	const struct graph_col *cols;	/* GRAPH_HEAT: ncols; GRAPH_BARS: 1 */
+	/* GRAPH_HEAT: @ncols prints (GRAPH_BARS: one).  Their counts are
+	 * @cols, one per print when @at is NULL; else only the @ncounts
+	 * prints that had any, @cols[k] being print @at[k] (ascending) and
+	 * @times[i] the time of print i. */
+	const struct graph_col *cols;
 	unsigned ncols;
+	const unsigned *at;
+	unsigned ncounts;
+	const int64_t *times;
 	int64_t t0_ns;			/* GRAPH_HEAT: when the trace began */
 };
 

@@ -202,12 +202,11 @@ struct g_order {
 	unsigned *first, *kids;
 };
 
-static const struct graph_flame *g_sort_flame;
-
-static int g_cmp_kids(const void *a, const void *b)
+static int g_cmp_kids(const void *a, const void *b, void *arg)
 {
-	const struct fnode *x = &g_sort_flame->n[*(const unsigned *)a];
-	const struct fnode *y = &g_sort_flame->n[*(const unsigned *)b];
+	const struct graph_flame *f = arg;
+	const struct fnode *x = &f->n[*(const unsigned *)a];
+	const struct fnode *y = &f->n[*(const unsigned *)b];
 	int r = strcmp(x->name, y->name);
 
 	return r ? r : (int)x->kind - (int)y->kind;
@@ -227,11 +226,9 @@ static void g_order(const struct graph_flame *f, struct g_order *o)
 	memcpy(fill, o->first, (f->nn + 1) * sizeof(*fill));
 	for (i = 1; i < f->nn; i++)
 		o->kids[fill[f->n[i].parent]++] = i;
-	g_sort_flame = f;
 	for (i = 0; i < f->nn; i++)
-		qsort(o->kids + o->first[i], o->first[i + 1] - o->first[i],
-		      sizeof(*o->kids), g_cmp_kids);
-	g_sort_flame = NULL;
+		qsort_r(o->kids + o->first[i], o->first[i + 1] - o->first[i],
+			sizeof(*o->kids), g_cmp_kids, (void *)f);
 	free(fill);
 }
 
@@ -724,6 +721,29 @@ static void g_flame_svg(FILE *out, const struct graph_panel *p, double y0)
 #define H_ROW		20
 #define H_BOTTOM	58
 
+/* The columns a panel holds counts for (dense: one per print). */
+static unsigned g_ncounts(const struct graph_panel *p)
+{
+	return p->at ? p->ncounts : p->ncols;
+}
+
+/* Print @i's counts, or NULL when it had none; @k walks the sparse
+ * columns along with @i. */
+static const struct graph_col *g_col(const struct graph_panel *p, unsigned i,
+				     unsigned *k)
+{
+	if (!p->at)
+		return &p->cols[i];
+	while (*k < p->ncounts && p->at[*k] < i)
+		(*k)++;
+	return *k < p->ncounts && p->at[*k] == i ? &p->cols[*k] : NULL;
+}
+
+static int64_t g_time(const struct graph_panel *p, unsigned i)
+{
+	return p->at ? p->times[i] : p->cols[i].t_ns;
+}
+
 /* The buckets any column uses; false when all are empty. */
 static bool g_range(const struct graph_col *c, unsigned n, int *lo, int *hi)
 {
@@ -783,7 +803,7 @@ static double g_heat_height(const struct graph_panel *p)
 {
 	int lo, hi;
 
-	g_range(p->cols, p->ncols, &lo, &hi);
+	g_range(p->cols, g_ncounts(p), &lo, &hi);
 	return G_HEAD + (hi - lo + 1) * H_ROW + H_BOTTOM;
 }
 
@@ -809,7 +829,7 @@ static const char *g_secs(double s, double step, char *buf, size_t n)
 
 static void g_heat_svg(FILE *out, const struct graph_panel *p, double y0)
 {
-	const struct graph_col *c = p->cols;
+	const struct graph_col *c = p->cols, *col;
 	const unsigned n = p->ncols;
 	const double PW = G_WIDTH - H_LEFT - H_RIGHT;
 	const double top = y0 + G_HEAD;
@@ -817,18 +837,18 @@ static void g_heat_svg(FILE *out, const struct graph_panel *p, double y0)
 	uint64_t max = 0, total = 0;
 	int lo, hi, b, every;
 	double ph, span, step, lx, ly, lh;
-	unsigned i;
+	unsigned i, k = 0;
 	char num[32], when[16], lbl[48], a[16];
 
-	g_range(c, n, &lo, &hi);
+	g_range(c, g_ncounts(p), &lo, &hi);
 	ph = (hi - lo + 1) * H_ROW;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < g_ncounts(p); i++)
 		for (b = 0; b < GRAPH_BUCKETS; b++) {
 			total += c[i].cnt[b];
 			if (c[i].cnt[b] > max)
 				max = c[i].cnt[b];
 		}
-	span = n > 1 ? (double)(c[n - 1].t_ns - c[0].t_ns) / 1e9 : 0;
+	span = n > 1 ? (double)(g_time(p, n - 1) - g_time(p, 0)) / 1e9 : 0;
 	step = n > 1 ? span / (n - 1) : 1;
 
 	fprintf(out, "<g class=\"heatmap\" data-cols=\"%u\" data-lo=\"%d\" "
@@ -837,7 +857,7 @@ static void g_heat_svg(FILE *out, const struct graph_panel *p, double y0)
 	fprintf(out, "<text class=\"sub\" x=\"%d\" y=\"%.2f\" "
 		"text-anchor=\"middle\">%u prints from %s, one every %.3gs; "
 		"%s in all, at most %s in a cell</text>\n", G_WIDTH / 2,
-		y0 + 48, n, n ? g_clock(c[0].t_ns, when, sizeof(when)) : "-",
+		y0 + 48, n, n ? g_clock(g_time(p, 0), when, sizeof(when)) : "-",
 		step, g_num(total, num, sizeof(num)),
 		g_num(max, a, sizeof(a)));
 
@@ -848,25 +868,26 @@ static void g_heat_svg(FILE *out, const struct graph_panel *p, double y0)
 	fputs("<g class=\"cells\" shape-rendering=\"crispEdges\">\n", out);
 	for (i = 0; i < n; i++) {
 		double x = H_LEFT + i * cw;
-		double t = (double)(c[i].t_ns - p->t0_ns) / 1e9;
+		double t = (double)(g_time(p, i) - p->t0_ns) / 1e9;
 
 		fprintf(out, "<g class=\"col\" data-t=\"%.3f\">", t);
-		for (b = hi; b >= lo; b--) {
+		col = g_col(p, i, &k);
+		for (b = hi; col && b >= lo; b--) {
 			struct g_rgb rgb;
 
-			if (!c[i].cnt[b])
+			if (!col->cnt[b])
 				continue;
-			rgb = g_heat_colour(g_heat_level(c[i].cnt[b], max));
+			rgb = g_heat_colour(g_heat_level(col->cnt[b], max));
 			fprintf(out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
 				"height=\"%d\" fill=\"rgb(%d,%d,%d)\" "
 				"data-b=\"%d\" data-v=\"%" PRIu64 "\"><title>",
 				x, top + (hi - b) * H_ROW, cw, H_ROW, rgb.r,
-				rgb.g, rgb.b, b, c[i].cnt[b]);
+				rgb.g, rgb.b, b, col->cnt[b]);
 			fprintf(out, "%s: %s at %s (%s)</title></rect>",
 				graph_bucket_label(b, lbl, sizeof(lbl)),
-				g_num(c[i].cnt[b], num, sizeof(num)),
+				g_num(col->cnt[b], num, sizeof(num)),
 				g_secs(t, step, a, sizeof(a)),
-				g_clock(c[i].t_ns, when, sizeof(when)));
+				g_clock(g_time(p, i), when, sizeof(when)));
 		}
 		fputs("</g>\n", out);
 	}
@@ -902,7 +923,7 @@ static void g_heat_svg(FILE *out, const struct graph_panel *p, double y0)
 			"<text class=\"axis\" x=\"%.2f\" y=\"%.2f\" "
 			"text-anchor=\"middle\">%s</text>\n", x, top + ph, x,
 			top + ph + 5, x, top + ph + 19,
-			g_secs((double)(c[i].t_ns - p->t0_ns) / 1e9, step, a,
+			g_secs((double)(g_time(p, i) - p->t0_ns) / 1e9, step, a,
 			       sizeof(a)));
 	}
 	fprintf(out, "<text class=\"axis\" x=\"%.2f\" y=\"%.2f\" "
@@ -975,8 +996,8 @@ static void g_bars_svg(FILE *out, const struct graph_panel *p, double y0)
 	bool ranges;
 	char num[32], lbl[48], a[16];
 
-	g_range(c, p->ncols ? 1 : 0, &lo, &hi);
-	for (b = lo; p->ncols && b <= hi; b++) {
+	g_range(c, g_ncounts(p) ? 1 : 0, &lo, &hi);
+	for (b = lo; g_ncounts(p) && b <= hi; b++) {
 		total += c->cnt[b];
 		if (c->cnt[b] > max)
 			max = c->cnt[b];
@@ -1011,7 +1032,7 @@ static void g_bars_svg(FILE *out, const struct graph_panel *p, double y0)
 			g_num(top_v / (uint64_t)ticks * (uint64_t)k, num,
 			      sizeof(num)));
 	}
-	for (b = lo; p->ncols && b <= hi; b++) {
+	for (b = lo; g_ncounts(p) && b <= hi; b++) {
 		double h = (double)c->cnt[b] / (double)top_v * B_PLOT_H;
 		double x = B_LEFT + (b - lo) * slot + (slot - bw) / 2;
 
@@ -1080,7 +1101,8 @@ int graph_svg(FILE *out, const struct graph_panel *p, unsigned n)
 	if (!n)
 		fprintf(out, "<text class=\"sub\" x=\"%d\" y=\"44\" "
 			"text-anchor=\"middle\">Nothing to draw: no map keyed "
-			"by a stack, and no histogram, was printed.</text>\n",
+			"by a stack, and no histogram with counts, was "
+			"printed.</text>\n",
 			G_WIDTH / 2);
 	for (i = 0; i < n; i++) {
 		switch (p[i].kind) {

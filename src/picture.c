@@ -35,7 +35,9 @@ struct pic {
 	struct graph_flame *done;	/* prints that a clear() followed */
 	struct graph_flame *last;	/* the last print */
 	struct pic_group *groups;
-	unsigned ngroups;
+	unsigned ngroups, gcap;
+	unsigned *ht;			/* groups by key: index + 1, 0 empty */
+	unsigned htcap;			/* a power of two */
 	int64_t *times;			/* each print's time */
 	unsigned nprints, cap;
 	struct graph_rows rows;		/* -f heatmap */
@@ -91,6 +93,7 @@ void pic_free(struct pictures *p)
 			free(pc->groups[i].print);
 		}
 		free(pc->groups);
+		free(pc->ht);
 		free(pc->times);
 		free(pc);
 	}
@@ -127,7 +130,7 @@ static bool is_stack_map(const struct map *m)
 	const struct type *v = m->val;
 	unsigned i;
 
-	if (m->kind == MAP_QUANTIZE || m->kind > MAP_QUANTIZE)
+	if (m->kind >= MAP_QUANTIZE)
 		return false;
 	if (m->kind == MAP_PLAIN &&
 	    (!v || v->kind != T_INT || v->size > 8 || is_stack(v)))
@@ -317,19 +320,48 @@ static const char *clock_label(int64_t t_ns, bool ms, char *buf, size_t n)
 	return buf;
 }
 
+static uint64_t key_hash(const uint8_t *key, unsigned n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ key[i]) * 0x100000001b3ull;
+	return h ^ (h >> 29);
+}
+
+/* The slot of @key in the group table (a hash, so that a print costs its
+ * entries, whatever the number of keys). */
+static unsigned *group_slot(struct pic *pc, const uint8_t *key, unsigned n)
+{
+	size_t mask = pc->htcap - 1, i = key_hash(key, n) & mask;
+
+	while (pc->ht[i] && memcmp(pc->groups[pc->ht[i] - 1].key, key, n))
+		i = (i + 1) & mask;
+	return &pc->ht[i];
+}
+
 static struct pic_group *pic_group(struct output *o, struct pic *pc,
 				   const struct map *m, const uint8_t *key,
 				   unsigned ksize)
 {
 	struct pic_group *g;
 	size_t len = 0;
-	unsigned i;
+	unsigned i, *slot;
 
-	for (i = 0; i < pc->ngroups; i++)
-		if (!memcmp(pc->groups[i].key, key, ksize))
-			return &pc->groups[i];
-	pc->groups = pic_grow(pc->groups,
-			      (pc->ngroups + 1) * sizeof(*pc->groups));
+	if (!pc->htcap) {
+		pc->htcap = 16;
+		pc->ht = pic_alloc(pc->htcap * sizeof(*pc->ht));
+	}
+	slot = group_slot(pc, key, ksize);
+	if (*slot)
+		return &pc->groups[*slot - 1];
+	if (pc->ngroups == pc->gcap) {
+		pc->gcap = pc->gcap ? 2 * pc->gcap : 8;
+		pc->groups = pic_grow(pc->groups,
+				      pc->gcap * sizeof(*pc->groups));
+	}
+	*slot = pc->ngroups + 1;
 	g = &pc->groups[pc->ngroups++];
 	memset(g, 0, sizeof(*g));
 	g->key = pic_alloc(ksize);
@@ -349,6 +381,15 @@ static struct pic_group *pic_group(struct output *o, struct pic *pc,
 			g->text[len++] = t[k] == '\n' ? ' ' : t[k];
 		g->text[len] = '\0';
 		free(t);
+	}
+	/* at most half full */
+	if (2 * pc->ngroups > pc->htcap) {
+		free(pc->ht);
+		pc->htcap *= 2;
+		pc->ht = pic_alloc(pc->htcap * sizeof(*pc->ht));
+		for (i = 0; i < pc->ngroups; i++)
+			*group_slot(pc, pc->groups[i].key, ksize) = i + 1;
+		g = &pc->groups[pc->ngroups - 1];
 	}
 	return g;
 }
@@ -521,38 +562,22 @@ static const char *value_name(const struct map *m)
 	}
 }
 
-static struct pic_group *sort_groups;
-
 /* Keys with the most in them first. */
-static int cmp_groups(const void *a, const void *b)
+static int cmp_groups(const void *a, const void *b, void *arg)
 {
-	const struct pic_group *x = &sort_groups[*(const unsigned *)a];
-	const struct pic_group *y = &sort_groups[*(const unsigned *)b];
+	const struct pic_group *groups = arg;
+	const struct pic_group *x = &groups[*(const unsigned *)a];
+	const struct pic_group *y = &groups[*(const unsigned *)b];
 
 	if (x->total != y->total)
 		return x->total > y->total ? -1 : 1;
 	return strcmp(x->text, y->text);
 }
 
-/* A histogram key's columns, one per print (empty where it had none). */
-static struct graph_col *dense_cols(const struct pic *pc,
-				    const struct pic_group *g)
-{
-	struct graph_col *c = pic_alloc(pc->nprints * sizeof(*c));
-	unsigned i;
-
-	for (i = 0; i < pc->nprints; i++)
-		c[i].t_ns = pc->times[i];
-	for (i = 0; i < g->n; i++)
-		memcpy(c[g->print[i]].cnt, g->cols[i].cnt, sizeof(c->cnt));
-	return c;
-}
-
 static int pic_svg(struct pictures *p)
 {
 	struct graph_panel *panel = NULL;
 	struct graph_flame **flames = NULL;
-	struct graph_col **cols = NULL;
 	char **titles = NULL;
 	unsigned n = 0, cap = 0, i, k;
 	unsigned *order;
@@ -566,13 +591,11 @@ static int pic_svg(struct pictures *p)
 			cap = 2 * (n + want);
 			panel = pic_grow(panel, cap * sizeof(*panel));
 			flames = pic_grow(flames, cap * sizeof(*flames));
-			cols = pic_grow(cols, cap * sizeof(*cols));
 			titles = pic_grow(titles, cap * sizeof(*titles));
 		}
 		if (pc->flame) {
 			memset(&panel[n], 0, sizeof(panel[n]));
 			flames[n] = pic_flame_total(pc);
-			cols[n] = NULL;
 			titles[n] = strdup(pc->m->name);
 			panel[n].kind = GRAPH_FLAME;
 			panel[n].flame = flames[n];
@@ -585,23 +608,25 @@ static int pic_svg(struct pictures *p)
 		order = pic_alloc(pc->ngroups * sizeof(*order));
 		for (k = 0; k < pc->ngroups; k++)
 			order[k] = k;
-		sort_groups = pc->groups;
-		qsort(order, pc->ngroups, sizeof(*order), cmp_groups);
-		sort_groups = NULL;
+		qsort_r(order, pc->ngroups, sizeof(*order), cmp_groups,
+			pc->groups);
 		for (k = 0; k < pc->ngroups; k++) {
 			const struct pic_group *g = &pc->groups[order[k]];
 			size_t tl = strlen(pc->m->name) + strlen(g->text) + 3;
 
 			memset(&panel[n], 0, sizeof(panel[n]));
 			flames[n] = NULL;
-			cols[n] = dense_cols(pc, g);
 			titles[n] = pic_alloc(tl);
 			snprintf(titles[n], tl, pc->m->nkeys ? "%s[%s]" : "%s%s",
 				 pc->m->name, g->text);
 			panel[n].kind = pc->nprints > 1 ? GRAPH_HEAT : GRAPH_BARS;
 			panel[n].title = titles[n];
 			panel[n].what = "count";
-			panel[n].cols = cols[n];
+			/* the key's columns where it had counts */
+			panel[n].cols = g->cols;
+			panel[n].at = g->print;
+			panel[n].ncounts = g->n;
+			panel[n].times = pc->times;
 			panel[n].ncols = pc->nprints;
 			panel[n].t0_ns = p->o->t0_ns;
 			n++;
@@ -610,17 +635,15 @@ static int pic_svg(struct pictures *p)
 	}
 	if (!n)
 		fprintf(stderr, "spry: warning: -f svg: no map keyed by a "
-			"stack and no histogram was printed: nothing to "
-			"draw\n");
+			"stack, and no histogram with counts, was printed: "
+			"nothing to draw\n");
 	err = graph_svg(p->o->f, panel, n);
 	for (i = 0; i < n; i++) {
 		graph_flame_free(flames[i]);
-		free(cols[i]);
 		free(titles[i]);
 	}
 	free(panel);
 	free(flames);
-	free(cols);
 	free(titles);
 	return err;
 }

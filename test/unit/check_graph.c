@@ -689,6 +689,39 @@ START_TEST(heatmap_rows_from_maps)
 }
 END_TEST
 
+START_TEST(hist_many_keys)
+{
+	static const struct type *k_s64[] = { &t_s64 };
+	struct map keyed = { .name = "@by", .kind = MAP_QUANTIZE,
+			     .val = &t_u64, .nkeys = 1, .keys = k_s64,
+			     .key_size = 16, .val_size = 8 };
+	enum { N = 3000 };
+	int64_t *keys = calloc(2 * N, sizeof(*keys));
+	uint64_t *vals = calloc(N, sizeof(*vals));
+	struct out_map_data md = { .m = &keyed, .n = N, .key_size = 16,
+				   .val_size = 8, .keys = keys, .vals = vals };
+	struct cap c;
+	unsigned i;
+
+	/* a row per key and print, whatever the number of keys */
+	for (i = 0; i < N; i++) {
+		keys[2 * i] = i;
+		keys[2 * i + 1] = 1 + i % 20;
+		vals[i] = 1 + i;
+	}
+	cap_open(&c, OUT_HEATMAP);
+	fake_now += 2000000000ll;
+	out_map(&c.o, &md);
+	fake_now += 1000000000ll;
+	out_map(&c.o, &md);
+	ck_assert_uint_eq(count_of(mem_text(&c.out), "\n01:00:0"), 2 * N);
+	ck_assert_ptr_nonnull(strstr(mem_text(&c.out), "\n01:00:03 2999 "));
+	cap_close(&c);
+	free(keys);
+	free(vals);
+}
+END_TEST
+
 static Suite *graph_suite(void)
 {
 	Suite *s = suite_create("graph");
@@ -705,6 +738,7 @@ static Suite *graph_suite(void)
 	tcase_add_test(tc, folded_clear_and_maps);
 	tcase_add_test(tc, svg_from_maps);
 	tcase_add_test(tc, heatmap_rows_from_maps);
+	tcase_add_test(tc, hist_many_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
