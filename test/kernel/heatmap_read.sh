@@ -40,9 +40,10 @@ fi
 spry_run 30 -f heatmap -c "$work" "$prog"
 assert_rc 0
 ticks=$(grep -c '^tick$' "$OUT")
-rows=$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2} ' "$OUT")
+# HH:MM:SS.mmm: the prints come every half second
+rows=$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} ' "$OUT")
 [ "$rows" -eq "$ticks" ] ||
 	{ fail "$rows heat map rows for $ticks prints"; show_output; }
 assert_match '^@ns: a row per print'
-assert_match '^[0-9:]{8} .*[░▒▓█].*  [0-9]+$'
+assert_match '^[0-9:.]{12} .*[░▒▓█].*  [0-9]+$'
 finish
