@@ -157,6 +157,9 @@ const char *out_hist_bound(int log2, char *buf, size_t n);
  * kernel's error in place of an id). */
 int out_stack_frames(struct output *o, uint64_t v, bool user, uint64_t *ips,
 		     char (*names)[OUT_SYM_MAX]);
+/* Offset of user key @i of @m in its key: the recorded layout, or 8-aligned
+ * slots in order when a hand-built map has none. */
+unsigned out_key_off(const struct map *m, unsigned i);
 /* The default text of a value of type @t at @p, malloc'd. */
 char *out_value_text(struct output *o, const struct type *t, const void *p);
 /* CLOCK_REALTIME now, in ns (o->clock when set). */

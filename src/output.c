@@ -844,9 +844,7 @@ static const struct type *map_val_type(const struct map *m)
 	return m->val ? m->val : &u64;
 }
 
-/* Offset of user key @i: the recorded layout, or 8-aligned slots in order
- * when a hand-built map has none. */
-static unsigned key_off(const struct map *m, unsigned i)
+unsigned out_key_off(const struct map *m, unsigned i)
 {
 	unsigned k, off = 0;
 
@@ -868,7 +866,7 @@ static void fmt_keys(struct output *o, const struct map *m, const void *key,
 		if (i)
 			ob_puts(o, json ? "," : ", ");
 		out_format_value(o, m->keys[i],
-				 (const uint8_t *)key + key_off(m, i));
+				 (const uint8_t *)key + out_key_off(m, i));
 	}
 	if (json) {
 		s = ob_take(o, start);

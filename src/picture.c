@@ -141,18 +141,6 @@ static bool is_stack_map(const struct map *m)
 	return false;
 }
 
-/* Offset of user key @i (as output.c: the layout, else 8-aligned slots). */
-static unsigned key_off(const struct map *m, unsigned i)
-{
-	unsigned k, off = 0;
-
-	if (m->key_off)
-		return m->key_off[i];
-	for (k = 0; k < i; k++)
-		off += (m->keys[k]->size + 7) & ~7u;
-	return off;
-}
-
 /* ---- frames ---- */
 
 /* A frame name as pictures show it: "vfs_read+0x1f" -> "vfs_read"; ';'
@@ -243,7 +231,8 @@ static void frames_of(struct output *o, const struct map *m,
 
 		if (is_stack(m->keys[i]))
 			continue;
-		text = out_value_text(o, m->keys[i], key + key_off(m, i));
+		text = out_value_text(o, m->keys[i],
+				      key + out_key_off(m, i));
 		frames_push(f, frame_name(text, false, "[empty]"), GRAPH_KEY);
 		free(text);
 	}
@@ -256,7 +245,7 @@ static void frames_of(struct output *o, const struct map *m,
 			if (!is_stack(t) ||
 			    (t->fmt == F_USTACK) != (pass == 0))
 				continue;
-			memcpy(&v, key + key_off(m, i), 8);
+			memcpy(&v, key + out_key_off(m, i), 8);
 			frames_stack(o, f, v, t->fmt == F_USTACK, names, ips);
 		}
 	if (!f->n)
@@ -369,7 +358,8 @@ static struct pic_group *pic_group(struct output *o, struct pic *pc,
 	/* the keys as text, ", "-joined, on one line */
 	g->text = pic_alloc(1);
 	for (i = 0; i < m->nkeys; i++) {
-		char *t = out_value_text(o, m->keys[i], key + key_off(m, i));
+		char *t = out_value_text(o, m->keys[i],
+					 key + out_key_off(m, i));
 		size_t tl = strlen(t), k;
 
 		g->text = pic_grow(g->text, len + tl + 3);

@@ -78,6 +78,54 @@ static const struct stack stacks[] = {
 	  30 },
 };
 
+/* Write DIR/NAME with @write(out, arg); 0 or -errno. */
+static int demo_file(const char *dir, const char *name,
+		     int (*write)(FILE *, const void *), const void *arg)
+{
+	char path[4096];
+	FILE *out;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	out = fopen(path, "w");
+	if (!out)
+		return -errno;
+	err = write(out, arg);
+	if (fclose(out) && !err)
+		err = -errno;
+	return err;
+}
+
+static int write_svg(FILE *out, const void *panel)
+{
+	return graph_svg(out, panel, 1);
+}
+
+static int write_folded(FILE *out, const void *flame)
+{
+	graph_flame_folded(out, flame, NULL);
+	return ferror(out) ? -EIO : 0;
+}
+
+#define T0	1700000000000000000ll	/* 2023-11-14 22:13:20 UTC */
+#define NCOLS	60
+
+/* The heat map as text rows, one a second. */
+static int write_rows(FILE *out, const void *cols)
+{
+	const struct graph_col *c = cols;
+	struct graph_rows rows;
+	char label[32];
+	unsigned i;
+
+	graph_rows_init(&rows);
+	for (i = 0; i < NCOLS; i++) {
+		snprintf(label, sizeof(label), "%2us", i + 1);
+		graph_rows_write(out, &rows, "@read_ns", label, c[i].cnt);
+	}
+	return ferror(out) ? -EIO : 0;
+}
+
 static int demo_flame(const char *dir)
 {
 	struct graph_flame *f = graph_flame_new();
@@ -85,9 +133,7 @@ static int demo_flame(const char *dir)
 				 .what = "count()" };
 	const char *names[20];
 	enum graph_kind kinds[20];
-	char path[4096];
 	unsigned i, k, n, rounds;
-	FILE *out;
 	int err;
 
 	for (rounds = 0; rounds < 40; rounds++)
@@ -113,26 +159,12 @@ static int demo_flame(const char *dir)
 					1 + rnd(s->weight));
 		}
 	p.flame = f;
-	snprintf(path, sizeof(path), "%s/flame.svg", dir);
-	out = fopen(path, "w");
-	if (!out)
-		return -errno;
-	err = graph_svg(out, &p, 1);
-	if (fclose(out) && !err)
-		err = -errno;
-	snprintf(path, sizeof(path), "%s/flame.folded", dir);
-	out = fopen(path, "w");
-	if (!out)
-		return -errno;
-	graph_flame_folded(out, f, NULL);
-	if (fclose(out) && !err)
-		err = -errno;
+	err = demo_file(dir, "flame.svg", write_svg, &p);
+	if (!err)
+		err = demo_file(dir, "flame.folded", write_folded, f);
 	graph_flame_free(f);
 	return err;
 }
-
-#define T0	1700000000000000000ll	/* 2023-11-14 22:13:20 UTC */
-#define NCOLS	60
 
 /* Read latency in ns over a minute: most reads hit the page cache (around
  * 4-16 us); from the 25th second a share goes to disk (around 1-4 ms),
@@ -160,10 +192,6 @@ static int demo_hist(const char *dir)
 	struct graph_col *c = calloc(NCOLS, sizeof(*c));
 	struct graph_panel p = { .kind = GRAPH_HEAT, .title = "@read_ns",
 				 .what = "count", .t0_ns = T0 };
-	struct graph_rows rows;
-	char path[4096], label[32];
-	unsigned i;
-	FILE *out;
 	int err;
 
 	if (!c)
@@ -171,38 +199,15 @@ static int demo_hist(const char *dir)
 	demo_cols(c);
 	p.cols = c;
 	p.ncols = NCOLS;
-	snprintf(path, sizeof(path), "%s/heatmap.svg", dir);
-	out = fopen(path, "w");
-	if (!out)
-		return -errno;
-	err = graph_svg(out, &p, 1);
-	if (fclose(out) && !err)
-		err = -errno;
-
+	err = demo_file(dir, "heatmap.svg", write_svg, &p);
 	/* the last column alone, as a bar chart */
 	p.kind = GRAPH_BARS;
 	p.cols = &c[NCOLS - 1];
 	p.ncols = 1;
-	snprintf(path, sizeof(path), "%s/bars.svg", dir);
-	out = fopen(path, "w");
-	if (!out)
-		return -errno;
 	if (!err)
-		err = graph_svg(out, &p, 1);
-	if (fclose(out) && !err)
-		err = -errno;
-
-	snprintf(path, sizeof(path), "%s/heatmap.txt", dir);
-	out = fopen(path, "w");
-	if (!out)
-		return -errno;
-	graph_rows_init(&rows);
-	for (i = 0; i < NCOLS; i++) {
-		snprintf(label, sizeof(label), "%2us", i + 1);
-		graph_rows_write(out, &rows, "@read_ns", label, c[i].cnt);
-	}
-	if (fclose(out) && !err)
-		err = -errno;
+		err = demo_file(dir, "bars.svg", write_svg, &p);
+	if (!err)
+		err = demo_file(dir, "heatmap.txt", write_rows, c);
 	free(c);
 	return err;
 }
