@@ -480,7 +480,8 @@ static const char g_style[] =
 "text.button:hover { text-decoration: underline; }\n"
 "g.f text { font-size: 11px; pointer-events: none; }\n"
 "g.f:hover rect { stroke: #222; stroke-width: 0.6; cursor: pointer; }\n"
-"g.f.parent { opacity: 0.55; }\n"
+"g.f.parent rect { fill-opacity: 0.5; }\n"
+"g.f.parent text { fill: #777; }\n"
 "g.f.hidden { display: none; }\n"
 "g.cells rect:hover, g.bar:hover rect { stroke: #222; stroke-width: 1; }\n"
 "</style>\n";
