@@ -9,7 +9,7 @@ require_cmd python3
 
 dd=$(tool_copy dd)
 comm=${dd##*/}
-prog='profile:hz:99 { @[comm, kstack] = count(); }'
+prog='profile:hz:999 { @[comm, kstack] = count(); }'
 work="timeout 2 $dd if=/dev/zero of=/dev/null bs=1M"
 
 spry_run 30 -f folded -c "$work" "$prog"
@@ -23,7 +23,7 @@ grep -qE '\+0x[0-9a-f]+( |;)' "$OUT" && fail "frames keep their offsets"
 # dd's reads: comm, then the syscall path down to vfs_read
 assert_match "^$comm;([^ ]*;)?entry_SYSCALL_64[^ ;]*;([^ ]*;)?vfs_read(;| )"
 n=$(awk -v c="$comm" 'index($0, c ";") == 1 { n += $NF } END { print n + 0 }' "$OUT")
-[ "$n" -ge 40 ] || { fail "only $n samples of $comm in 2 s"; show_output; }
+[ "$n" -ge 40 ] || { fail "only $n samples of $comm in 2 s at 999 Hz"; show_output; }
 
 svg=$T_TMP/flame.svg
 spry_run 30 -f svg -o "$svg" -c "$work" "$prog"

@@ -29,15 +29,16 @@ cc -O0 -g -fno-omit-frame-pointer -o "$spin" "$T_TMP/spin.c" ||
 
 # the process must outlive spry: its user frames are named through its
 # /proc/PID/maps when the map prints
-prog="profile:hz:99 /comm == \"${spin##*/}\"/ { @[kstack, ustack, comm] = count(); }
+prog="profile:hz:999 /comm == \"${spin##*/}\"/ { @[kstack, ustack, comm] = count(); }
 interval:2s { exit(0); }"
-"$spin" 6 &
+"$spin" 60 &
 target=$!
+trap 'kill $target 2>/dev/null; rm -rf "$T_TMP"' EXIT
 spry_run 30 -f folded "$prog"
 assert_rc 0
 assert_match "^${spin##*/};([^ ]*;)?main;spin_outer;spin_inner( |;)"
 n=$(awk '{ n += $NF } END { print n + 0 }' "$OUT")
-[ "$n" -ge 40 ] || { fail "only $n samples in 2 s"; show_output; }
+[ "$n" -ge 40 ] || { fail "only $n samples in 2 s at 999 Hz"; show_output; }
 
 svg=$T_TMP/u.svg
 spry_run 30 -f svg -o "$svg" "$prog"
@@ -46,6 +47,8 @@ wait $target 2>/dev/null
 assert_rc 0
 python3 "$top_srcdir/test/graph/svgcheck.py" "$svg" --flames 1 ||
 	fail "the flame graph's layout does not hold"
+n=$(sed -n 's/.*data-total="\([0-9]*\)".*/\1/p' "$svg")
+[ "${n:-0}" -ge 40 ] || fail "only ${n:-no} samples in the SVG (2 s at 999 Hz)"
 grep -qE '<g class="f" data-v="[0-9]+" data-k="u"><title>spin_inner \(' "$svg" ||
 	fail "spin_inner is not drawn as a user frame"
 finish
