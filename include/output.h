@@ -56,6 +56,7 @@
 
 struct event;
 struct event_arg;
+struct diag;
 struct map;
 struct pictures;
 struct type;
@@ -87,6 +88,8 @@ struct output {
 	size_t len, cap;
 
 	/* pictures */
+	struct diag *d;			/* their warnings (the runtime's diag);
+					 * set it for the picture formats */
 	struct output *text;		/* folded, svg: stderr, as text */
 	struct pictures *pics;		/* folded, svg, heatmap */
 	bool at_exit;			/* out_exit(): the prints at exit */
@@ -125,7 +128,7 @@ void out_clear(struct output *o, const struct map *m);
 /* The maps printed from now on are the prints at exit. */
 void out_exit(struct output *o);
 /* At exit, after the last map: write the pictures (folded lines, the SVG).
- * 0, or -EIO when the output stream failed. */
+ * 0, or -errno when the output stream failed. */
 int out_finish(struct output *o);
 /* Text: an empty line, so that the maps printed after a ^C do not start
  * on the line where the terminal echoed it.  JSON: nothing. */

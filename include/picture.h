@@ -51,7 +51,7 @@ bool pic_map(struct pictures *p, const struct out_map_data *md);
 /* clear(@m) ran: what the map's last print showed stays in its picture. */
 void pic_clear(struct pictures *p, const struct map *m);
 /* At exit: write what was collected (folded lines, the SVG document).
- * 0, or -EIO when the stream failed. */
+ * 0, or -errno of the write that failed (-EIO when unknown). */
 int pic_finish(struct pictures *p);
 
 #endif

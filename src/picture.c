@@ -6,11 +6,13 @@
  * or heat map rows at each print.  picture.h says which maps each format
  * draws and how keys become frames.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "diag.h"
 #include "graph.h"
 #include "output.h"
 #include "picture.h"
@@ -124,21 +126,52 @@ static bool is_stack(const struct type *t)
 					 t->fmt == F_USTACK);
 }
 
-/* Keyed by a stack, with an integer value to weigh it by. */
+/* Keyed by a stack, with an integer value to weigh it by: a count, a sum,
+ * or a plain integer. */
 static bool is_stack_map(const struct map *m)
 {
 	const struct type *v = m->val;
 	unsigned i;
 
-	if (m->kind >= MAP_QUANTIZE)
+	switch (m->kind) {
+	case MAP_COUNT:
+	case MAP_SUM:
+		break;
+	case MAP_PLAIN:
+		if (!v || v->kind != T_INT || v->size > 8 || is_stack(v))
+			return false;
+		break;
+	default:
 		return false;
-	if (m->kind == MAP_PLAIN &&
-	    (!v || v->kind != T_INT || v->size > 8 || is_stack(v)))
-		return false;
+	}
 	for (i = 0; i < m->nkeys; i++)
 		if (is_stack(m->keys[i]))
 			return true;
 	return false;
+}
+
+/* The one place that knows which maps are histograms: true when @m is
+ * one, with its bucket @b (the key's trailing u64) as graph.h's log2 bucket
+ * in *@gb (GRAPH_BUCKETS or more: not drawn).  A kind of histogram is a
+ * case here; bpftrace's hist() (x < 0 in 0, x == 0 in 1, [2^(b-2),
+ * 2^(b-1)) in b) would be `case MAP_HIST: *gb = b < 2 ? 0 : b - 1;`.  A
+ * linear lhist() needs graph.h to draw linear buckets first. */
+static bool hist_bucket(const struct map *m, uint64_t b, uint64_t *gb)
+{
+	switch (m->kind) {
+	case MAP_QUANTIZE:	/* x < 1 in 0, [2^(b-1), 2^b) in b: graph.h's */
+		*gb = b;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_hist_map(const struct map *m)
+{
+	uint64_t gb;
+
+	return hist_bucket(m, 0, &gb);
 }
 
 /* ---- frames ---- */
@@ -400,9 +433,10 @@ static void pic_hist_print(struct pictures *p, struct pic *pc,
 		const uint8_t *k = (const uint8_t *)md->keys +
 				   (size_t)i * md->key_size;
 		struct pic_group *g = pic_group(p->o, pc, m, k, ksize);
-		uint64_t bucket, v = 0;
+		uint64_t b, bucket = GRAPH_BUCKETS, v = 0;
 
-		memcpy(&bucket, k + ksize, 8);
+		memcpy(&b, k + ksize, 8);
+		hist_bucket(m, b, &bucket);
 		memcpy(&v, (const uint8_t *)md->vals + (size_t)i * md->val_size,
 		       md->val_size < 8 ? md->val_size : 8);
 		if (bucket >= GRAPH_BUCKETS || !v)
@@ -466,7 +500,7 @@ bool pic_map(struct pictures *p, const struct out_map_data *md)
 	struct pic *pc;
 	int64_t now;
 
-	if (m->kind == MAP_QUANTIZE && fmt != OUT_FOLDED) {
+	if (is_hist_map(m) && fmt != OUT_FOLDED) {
 		pc = pic_find(p, m, fmt == OUT_SVG || !p->o->at_exit);
 		/* heatmap: a histogram printed only at exit is no heat map */
 		if (!pc)
@@ -515,7 +549,14 @@ static struct graph_flame *pic_flame_total(const struct pic *pc)
 	return f;
 }
 
-static int pic_folded(struct pictures *p)
+/* The run drew nothing: worth a word, or an empty file goes unexplained. */
+static void pic_warn(struct pictures *p, const char *msg)
+{
+	assert(p->o->d && "the runtime gives the pictures its diag");
+	diag_warn(p->o->d, NULL, "%s", msg);
+}
+
+static void pic_folded(struct pictures *p)
 {
 	struct output *o = p->o;
 	struct pic *pc;
@@ -524,8 +565,8 @@ static int pic_folded(struct pictures *p)
 	for (pc = p->head; pc; pc = pc->next)
 		maps += pc->flame;
 	if (!maps)
-		fprintf(stderr, "spry: warning: -f folded: no map keyed by a "
-			"stack was printed: nothing to fold\n");
+		pic_warn(p, "-f folded: no map keyed by a stack was printed: "
+			 "nothing to fold");
 	for (pc = p->head; pc; pc = pc->next) {
 		struct graph_flame *f;
 
@@ -536,8 +577,6 @@ static int pic_folded(struct pictures *p)
 		graph_flame_folded(o->f, f, maps > 1 ? pc->m->name : NULL);
 		graph_flame_free(f);
 	}
-	fflush(o->f);
-	return ferror(o->f) ? -EIO : 0;
 }
 
 static const char *value_name(const struct map *m)
@@ -624,9 +663,8 @@ static int pic_svg(struct pictures *p)
 		free(order);
 	}
 	if (!n)
-		fprintf(stderr, "spry: warning: -f svg: no map keyed by a "
-			"stack, and no histogram with counts, was printed: "
-			"nothing to draw\n");
+		pic_warn(p, "-f svg: no map keyed by a stack, and no histogram "
+			 "with counts, was printed: nothing to draw");
 	err = graph_svg(p->o->f, panel, n);
 	for (i = 0; i < n; i++) {
 		graph_flame_free(flames[i]);
@@ -640,13 +678,16 @@ static int pic_svg(struct pictures *p)
 
 int pic_finish(struct pictures *p)
 {
-	switch (p->o->format) {
-	case OUT_FOLDED:
-		return pic_folded(p);
-	case OUT_SVG:
-		return pic_svg(p);
-	default:
-		fflush(p->o->f);
-		return ferror(p->o->f) ? -EIO : 0;
-	}
+	FILE *f = p->o->f;
+	int err = 0;
+
+	if (p->o->format == OUT_FOLDED)
+		pic_folded(p);
+	else if (p->o->format == OUT_SVG)
+		err = pic_svg(p);
+	if (!fflush(f) && !ferror(f) && !err)
+		return 0;
+	/* the error of the write that failed ("No space left on device"),
+	 * as stdio left it: nothing since has failed */
+	return errno ? -errno : -EIO;
 }

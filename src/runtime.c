@@ -1055,6 +1055,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->out->ksym = rt_ksym;	/* kallsyms, read on first use */
 	rt->out->usym = usym_out_hook;	/* ELF symbols, per object */
 	rt->out->hook_ctx = rt;
+	rt->out->d = d;
 
 	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
 	getrlimit(RLIMIT_MEMLOCK, &rt_saved_memlock);
@@ -1179,7 +1180,7 @@ int rt_run(struct runtime *rt)
 	struct sigaction sa = { .sa_handler = rt_on_signal }, old[3];
 	static const int sigs[3] = { SIGINT, SIGTERM, SIGCHLD };
 	struct rt_wait w;
-	int status = 0, n;
+	int status = 0, n, err;
 	unsigned i;
 
 	n = rt_wait_open(rt, &w);
@@ -1257,9 +1258,10 @@ int rt_run(struct runtime *rt)
 		rt_map_print(rt, m);
 	}
 	/* the pictures (folded lines, the SVG) are written now, whole */
-	if (out_finish(rt->out)) {
-		fprintf(stderr, "spry: error: cannot write the output: %s\n",
-			strerror(errno));
+	err = out_finish(rt->out);
+	if (err) {
+		diag_error(rt->d, NULL, "cannot write the output: %s",
+			   strerror(-err));
 		status = 1;
 	}
 	if (rt->lost)

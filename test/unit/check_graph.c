@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "diag.h"
 #include "graph.h"
 #include "output.h"
 #include "script.h"
@@ -409,8 +410,9 @@ static int64_t fake_clock(void)
 }
 
 struct cap {
-	struct mem out, text;
+	struct mem out, text, warn;
 	struct output o;
+	struct diag d;
 };
 
 static void cap_open(struct cap *c, enum out_format fmt)
@@ -428,6 +430,8 @@ static void cap_open(struct cap *c, enum out_format fmt)
 	c->o.usym = fake_usym;
 	c->o.clock = fake_clock;
 	c->o.t0_ns = fake_now;
+	diag_init(&c->d, mem_open(&c->warn));
+	c->o.d = &c->d;
 }
 
 static void cap_close(struct cap *c)
@@ -436,6 +440,7 @@ static void cap_close(struct cap *c)
 
 	out_free(&c->o);
 	mem_close(&c->out);
+	mem_close(&c->warn);
 	if (text)
 		mem_close(&c->text);
 }
@@ -513,6 +518,7 @@ START_TEST(folded_frames)
 		"cat;main;do_it_now 1\n"
 		"cat;main;do_it_now;entry_SYSCALL_64;ksys_read;vfs_read 3\n"
 		"my_app;entry_SYSCALL_64;[unknown] 2\n");
+	ck_assert_str_eq(mem_text(&c.warn), "");
 	cap_close(&c);
 
 	/* a key with no frame at all */
@@ -689,6 +695,44 @@ START_TEST(heatmap_rows_from_maps)
 }
 END_TEST
 
+START_TEST(nothing_drawn)
+{
+	struct map n = { .name = "@n", .kind = MAP_COUNT, .val = &t_u64,
+			 .key_size = 4, .val_size = 8 };
+	struct map h = { .name = "@h", .kind = MAP_QUANTIZE, .val = &t_u64,
+			 .key_size = 8, .val_size = 8 };
+	uint64_t one = 5;
+	uint32_t zero = 0;
+	struct out_map_data md = { .m = &n, .n = 1, .key_size = 4,
+				   .val_size = 8, .keys = &zero, .vals = &one };
+	struct out_map_data hmd = { .m = &h, .key_size = 8, .val_size = 8 };
+	struct cap c;
+
+	/* folded: no stack map, so no line; the run says why, once,
+	 * through the diag */
+	cap_open(&c, OUT_FOLDED);
+	out_map(&c.o, &md);
+	ck_assert_int_eq(out_finish(&c.o), 0);
+	ck_assert_str_eq(mem_text(&c.out), "");
+	ck_assert_str_eq(mem_text(&c.text), "@n: 5\n");
+	ck_assert_str_eq(mem_text(&c.warn), "spry: warning: -f folded: no "
+			 "map keyed by a stack was printed: nothing to fold\n");
+	ck_assert_uint_eq(c.d.warnings, 1);
+	cap_close(&c);
+
+	/* svg: an empty histogram draws nothing; the document says so */
+	cap_open(&c, OUT_SVG);
+	out_exit(&c.o);
+	out_map(&c.o, &hmd);
+	ck_assert_int_eq(out_finish(&c.o), 0);
+	ck_assert(!strncmp(mem_text(&c.out), "<?xml", 5));
+	ck_assert_ptr_nonnull(strstr(mem_text(&c.warn), "-f svg: no map "
+				     "keyed by a stack, and no histogram with "
+				     "counts, was printed: nothing to draw"));
+	cap_close(&c);
+}
+END_TEST
+
 START_TEST(hist_many_keys)
 {
 	static const struct type *k_s64[] = { &t_s64 };
@@ -738,6 +782,7 @@ static Suite *graph_suite(void)
 	tcase_add_test(tc, folded_clear_and_maps);
 	tcase_add_test(tc, svg_from_maps);
 	tcase_add_test(tc, heatmap_rows_from_maps);
+	tcase_add_test(tc, nothing_drawn);
 	tcase_add_test(tc, hist_many_keys);
 	suite_add_tcase(s, tc);
 	return s;
