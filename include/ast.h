@@ -60,6 +60,7 @@ struct type;
 struct map;
 struct pvar;
 struct builtin;
+struct var;
 
 enum node_kind {
 	/* expressions */
@@ -227,6 +228,7 @@ struct node {
 					 * NULL = none */
 	const struct pvar *pvar;	/* N_IDENT or N_MEMBER that is a provider
 					 * variable (see provider.h) */
+	struct var *var;		/* N_VAR: its probe's variable */
 	bool is_const;			/* folded: value in cval */
 	int64_t cval;
 };

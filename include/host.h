@@ -27,6 +27,8 @@ struct host {
 				 * kprobe, not one kprobe_multi link */
 	bool kprobe_by_name;	/* SPRY_KPROBE_BY_NAME: kprobes by name, not
 				 * by the kallsyms address */
+	bool no_uprobe_multi;	/* SPRY_NO_UPROBE_MULTI: one perf event per
+				 * uprobe, not one uprobe_multi link */
 	/* bpftrace's variables, as their users have set them: the defaults
 	 * of -s, -M and the probe limit, as written (main() checks them) */
 	const char *strlen;	/* BPFTRACE_STRLEN */

@@ -52,6 +52,14 @@
  *   {"type": "lost_events", "data": {"events": N}}
  * where V is a number for integers, a string for strings, symbols, stacks
  * and walltime, [V,V] for tuples; an empty map prints no record.
+ *
+ * Pictures (OUT_FOLDED, OUT_SVG, OUT_HEATMAP; picture.h says what each
+ * draws): the maps a picture takes go to picture.c.  With folded and svg
+ * the output stream holds the picture alone, written at exit
+ * (out_finish()), and everything else (printf, print, the maps no picture
+ * takes, the Attaching line) is printed as text on stderr.  With heatmap,
+ * everything is text on the output stream, histograms printed more than
+ * once as heat map rows.
  */
 #ifndef SPRY_OUTPUT_H
 #define SPRY_OUTPUT_H
@@ -65,11 +73,14 @@
 
 struct event;
 struct event_arg;
+struct diag;
 struct map;
+struct pictures;
 struct type;
 
 #define OUT_STACK_MAX	127	/* frames per stack, as the kernel's default */
 #define OUT_HIST_BUCKETS 65	/* hist(): (..., 0), [0], [1], then 2^0..2^62 */
+#define OUT_SYM_MAX	256	/* a symbol's name, as hooks write it */
 
 struct output {
 	FILE *f;
@@ -99,6 +110,17 @@ struct output {
 
 	char *buf;			/* scratch for one record */
 	size_t len, cap;
+
+	/* pictures */
+	struct diag *d;			/* their warnings (the runtime's diag);
+					 * set it for the picture formats */
+	struct output *text;		/* folded, svg: stderr, as text */
+	struct pictures *pics;		/* folded, svg, heatmap */
+	bool at_exit;			/* out_exit(): the prints at exit */
+	int64_t t0_ns;			/* CLOCK_REALTIME at out_init */
+	/* CLOCK_REALTIME in ns, for the pictures' time axis; NULL: the real
+	 * clock (tests set their own) */
+	int64_t (*clock)(void);
 };
 
 /* One map's contents, read by the runtime: @n entries, keys and values
@@ -132,13 +154,21 @@ char *out_event_text(struct output *o, const struct event *ev,
 void out_raw(struct output *o, const char *type, const char *s, size_t n);
 /* Print a map: print(@m, top, div) and at exit (@top, @div 0: all, as
  * they are).  @top keeps the last @top entries in sort order (the largest);
- * @div divides integer values and histogram counts. */
+ * @div divides integer values and histogram counts.  Pictures as their
+ * format says. */
 void out_map(struct output *o, const struct out_map_data *md, uint64_t top,
 	     uint64_t div);
 /* The "Attaching N probes..." line (the runtime skips it under -q). */
 void out_attached(struct output *o, unsigned nprobes);
 /* What bpftrace writes before the maps at exit: two newlines. */
 void out_maps_start(struct output *o);
+/* clear(@m) ran (the pictures keep what its last print showed). */
+void out_clear(struct output *o, const struct map *m);
+/* The maps printed from now on are the prints at exit. */
+void out_exit(struct output *o);
+/* At exit, after the last map: write the pictures (folded lines, the SVG).
+ * 0, or -errno when the output stream failed. */
+int out_finish(struct output *o);
 /* In JSON, a lost_events record; in text nothing (stderr is the runtime's). */
 void out_lost(struct output *o, unsigned long long n);
 /* Flush @f: at exit and before blocking; after every record when
@@ -164,5 +194,19 @@ const char *out_hist_label(const struct map *m, unsigned i, char *buf,
 /* lhist(x, min, max, step): (max - min) / step buckets between the
  * below-min and the at-or-above-max ones; 0 for bounds that make none. */
 unsigned out_lhist_buckets(const struct map *m);
+/* The frames of stack value @v (a kstack or ustack value), innermost
+ * first: addresses in @ips, names with their offsets ("vfs_read+0x12") in
+ * @names, "" where no hook names one.  Returns the count (0: the stack
+ * is gone, or no hook reads stacks), or -1 when no stack was taken (the
+ * kernel's error in place of an id). */
+int out_stack_frames(struct output *o, const struct type *t, uint64_t v,
+		     uint64_t *ips, char (*names)[OUT_SYM_MAX]);
+/* Offset of user key @i of @m in its key: the recorded layout, or 8-aligned
+ * slots in order when a hand-built map has none. */
+unsigned out_key_off(const struct map *m, unsigned i);
+/* The default text of a value of type @t at @p, malloc'd. */
+char *out_value_text(struct output *o, const struct type *t, const void *p);
+/* CLOCK_REALTIME now, in ns (o->clock when set). */
+int64_t out_now(const struct output *o);
 
 #endif

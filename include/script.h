@@ -41,7 +41,9 @@ enum map_kind {
 	MAP_LHIST,	/* @m[k] = lhist(x, min, max, step): trailing u64 bucket
 			 * 0 for x < min, 1 + (x - min) / step, nbuckets + 1
 			 * for x >= max (lhist_* below); value u64 count */
-	MAP_MIN,	/* @m[k] = min(x) / max(x): value s64 */
+	MAP_MIN,	/* @m[k] = min(x) / max(x): value {s64 value; u64
+			 * seen} per CPU: seen is 0 on CPUs that never saw
+			 * the key */
 	MAP_MAX,
 	MAP_AVG,	/* @m[k] = avg(x) / stats(x): value {u64 count; s64
 			 * total}, per CPU, summed */
@@ -83,6 +85,7 @@ struct map {
 	int64_t lhist_min, lhist_max, lhist_step;	/* MAP_LHIST */
 	unsigned stack_frames;	/* MAP_STACKS: frames a stack keeps (0: the
 				 * kernel's most, LAYOUT_STACK_DEPTH) */
+#define LHIST_MAX_BUCKETS	1000	/* (max - min) / step, at most */
 	/* (the map's fd is the runtime's: runtime.h, rt->map_fd[id]) */
 };
 
@@ -102,6 +105,9 @@ enum event_kind {
 	EV_SYSTEM,	/* system(fmt, ...): the command's output */
 	EV_JOIN,	/* join(argv, sep): {id, u64 len, strings packed with
 			 * their NULs}, len bytes of them, sep in fmt */
+	EV_ZERO,	/* zero(@m): map */
+	EV_PROVIDER,	/* sent by a program a provider wrote itself (the
+			 * watchpoint's trigger): handed to probe->prov->event */
 };
 
 struct event_arg {
@@ -120,7 +126,27 @@ struct event {
 	unsigned nargs;
 	struct event_arg *args;
 	unsigned size;		/* record size in bytes */
-	struct map *map;	/* EV_PRINTMAP, EV_CLEAR */
+	struct map *map;	/* EV_PRINTMAP, EV_CLEAR, EV_ZERO */
+	struct probe *probe;	/* EV_PROVIDER */
+	uint64_t top, div;	/* EV_PRINTMAP: print(@m, top, div); 0: all,
+				 * undivided */
+};
+
+/* ---- scratch variables ----
+ * A probe's $x: typed by its assignments (sema unifies them: ints widen to
+ * 64 bits, strings to the longest), held in a register (integers and
+ * pointers) or a stack slot (strings, tuples, records) for the whole run of
+ * the program. */
+struct var {
+	unsigned id;		/* index in probe.vars */
+	const char *name;	/* "$x" */
+	struct loc loc;		/* its first assignment */
+	const struct type *type;	/* unified over the probe */
+	/* sema's walk: this walk's unification, and whether an assignment
+	 * came before (a read without one is an error, as in bpftrace) */
+	const struct type *cur;
+	struct loc cur_loc;
+	bool assigned;
 };
 
 /* ---- probes ---- */
@@ -159,6 +185,12 @@ struct probe {
 	 * in that namespace: lowering begins the program with a
 	 * bpf_get_ns_current_pid_tgid() check against s->child_map. */
 	bool child_only;
+	/* one of several specifiers of a probe list: a target that does not
+	 * exist is a warning that drops this probe (provider_missing()) */
+	bool optional;
+	/* sema: the scratch variables ($x) */
+	struct var **vars;
+	unsigned nvars;
 
 	/* compiled */
 	struct ir_func *ir;		/* lowering */
@@ -176,6 +208,7 @@ struct script_opts {
 	int target_pid;		/* -p; 0: any */
 	bool command;		/* -c: a command runs under spry (providers set
 				 * probe.child_only where they follow it) */
+	const char *command_text;	/* ...and what it is, as given */
 	FILE *dump;		/* -S: each pass's output goes here */
 	bool perf_events;	/* events through a perf event array: for
 				 * kernels without the BPF ring buffer (< 5.8) */

@@ -118,7 +118,8 @@ int layout_map(struct script *s, struct map *m, struct diag *d)
 	if (layout_has_bucket(m))
 		off += 8;	/* the bucket */
 	m->val_size = m->kind == MAP_PLAIN ? layout_slot(m->val) :
-		      m->kind == MAP_AVG || m->kind == MAP_STATS ? 16 : 8;
+		      m->kind == MAP_AVG || m->kind == MAP_STATS ||
+		      m->kind == MAP_MIN || m->kind == MAP_MAX ? 16 : 8;
 	if (!off) {
 		/* keyless: one-entry array, no hashing, never missing */
 		m->bpf_type = m->kind == MAP_PLAIN ? BPF_MAP_TYPE_ARRAY

@@ -295,7 +295,9 @@ static void lex_number(struct lexer *lx, struct token *t, size_t start)
 		lex_exponent(lx, &v, &overflow);
 		c = lex_peek(lx, 0);
 	}
-	if (c == '.' && isdigit(lex_peek(lx, 1))) {
+	/* after a '.', a number is a tuple's index: $t.0.1 is ($t.0).1 */
+	if (c == '.' && isdigit(lex_peek(lx, 1)) &&
+	    !(start > 0 && lx->src->text[start - 1] == '.')) {
 		struct loc l;
 
 		while (isalnum(lex_peek(lx, 0)) || lex_peek(lx, 0) == '.')

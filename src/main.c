@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "arch.h"
 #include "arena.h"
@@ -33,6 +34,7 @@ enum {
 static const char usage_text[] =
 "usage: spry [options] PROGRAM [ARG...]\n"
 "       spry [options] -e TEXT [ARG...]\n"
+"       spry -l[v] [PATTERN]\n"
 "\n"
 "Compile a ply-style tracing script to BPF and run it.  PROGRAM is a script\n"
 "file or, when no such file exists, the program text itself.\n"
@@ -60,12 +62,21 @@ static const char usage_text[] =
 "  -d, --debug          print the whole verifier log on rejection\n"
 "  -K, --keep-going     warn about lost events instead of stopping\n"
 "  -u, --unbuffered     flush output after every event (-B none)\n"
+"  -f, --format FMT     output as text (default), json (one object a line),\n"
+"                       folded (stack maps as FlameGraph's folded lines),\n"
+"                       svg (flame graphs, heat maps, bar charts) or heatmap\n"
+"                       (histograms printed at intervals as text heat maps)\n"
 "  -M, --map-entries N  entries per map (default 4096; BPFTRACE_MAP_KEYS_MAX)\n"
 "  -s, --str-size N     default str() buffer size (default 64;\n"
 "                       BPFTRACE_STRLEN)\n"
 "  -b, --buffer SIZE    event ring buffer size, e.g. 256k (default), 4m\n"
 "      --load-only      load every program into the kernel, attach nothing\n"
 "      --arch NAME      compile for another architecture (with --dry-run)\n"
+"  -l, --list           list the probe points PATTERN matches (all the\n"
+"                       kernel's without one), as 'tracepoint:sched:*',\n"
+"                       'kprobe:vfs_*', 'usdt:PATH:*', 'uprobe:libc:str*'\n"
+"  -v, --verbose        what is loaded and attached, on stderr; with -l:\n"
+"                       each point's fields or arguments\n"
 "  -T, --self-test      check the kernel features spry needs\n"
 "  -V, --version        print the version\n"
 "  -h, --help           this text\n"
@@ -170,6 +181,44 @@ static void push_arg(struct arena *a, const char ***v, unsigned *n,
 	*v = nv;
 }
 
+static int parse_format(const char *arg, enum out_format *f)
+{
+	static const struct {
+		const char *name;
+		enum out_format format;
+	} formats[] = {
+		{ "text", OUT_TEXT }, { "json", OUT_JSON },
+		{ "folded", OUT_FOLDED }, { "svg", OUT_SVG },
+		{ "heatmap", OUT_HEATMAP },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (!strcmp(arg, formats[i].name)) {
+			*f = formats[i].format;
+			return 0;
+		}
+	fprintf(stderr, "spry: error: unknown output format '%s' (text, json, "
+		"folded, svg, heatmap)\n", arg);
+	return -EINVAL;
+}
+
+/* -o FILE: opened once the program compiled, so that a script with errors
+ * leaves no file behind; one spry could not start removes it again. */
+static FILE *open_output(const char *path, bool *created)
+{
+	struct stat st;
+	FILE *f;
+
+	*created = stat(path, &st) != 0;
+	/* close-on-exec: the -c command has no business with it */
+	f = fopen(path, "we");
+	if (!f)
+		fprintf(stderr, "spry: error: cannot write '%s': %s\n", path,
+			strerror(errno));
+	return f;
+}
+
 /* A PROGRAM argument that names no file but reads like a file name: no
  * program has no '{' (every probe has a body) and no ':' (every specifier
  * but BEGIN and END has one), while a path has a '/' or a .spry suffix.
@@ -263,11 +312,14 @@ int main(int argc, char **argv)
 		{ "keep-going",  no_argument,       NULL, 'K' },
 		{ "unbuffered",  no_argument,       NULL, 'u' },
 		{ "format",      required_argument, NULL, 'f' },
+		{ "output",      required_argument, NULL, 'o' },
 		{ "map-entries", required_argument, NULL, 'M' },
 		{ "str-size",    required_argument, NULL, 's' },
 		{ "buffer",      required_argument, NULL, 'b' },
 		{ "load-only",   no_argument,       NULL, OPT_LOAD_ONLY },
 		{ "arch",        required_argument, NULL, OPT_ARCH },
+		{ "list",        no_argument,       NULL, 'l' },
+		{ "verbose",     no_argument,       NULL, 'v' },
 		{ "self-test",   no_argument,       NULL, 'T' },
 		{ "version",     no_argument,       NULL, 'V' },
 		{ "help",        no_argument,       NULL, 'h' },
@@ -280,7 +332,8 @@ int main(int argc, char **argv)
 	struct diag d;
 	const char *text = NULL, *arch_name = NULL, *out_path = NULL;
 	const char *prog_arg = NULL;
-	bool dry_run = false, dump = false, selftest = false;
+	bool dry_run = false, dump = false, selftest = false, list = false;
+	bool created = false, started = false;
 	int buffering = -1;	/* -B: _IOLBF, _IOFBF, _IONBF; -1 default */
 	unsigned long v;
 	int c, status;
@@ -299,13 +352,14 @@ int main(int argc, char **argv)
 
 	/* options anywhere, as bpftrace (GNU getopt) takes them: `spry
 	 * prog.bt -q 5` is -q and the parameter 5 */
-	while ((c = getopt_long(argc, argv, "e:c:p:qvo:B:I:kKnSduf:M:s:b:TVh",
+	while ((c = getopt_long(argc, argv, "e:c:p:qvo:B:I:kKnSduf:M:s:b:lTVh",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': text = optarg; break;
 		case 'c':
 			ro.command = optarg;
 			s.opts.command = true;
+			s.opts.command_text = optarg;
 			break;
 		case 'p':
 			if (parse_uint(optarg, "pid", INT_MAX, &v))
@@ -346,15 +400,8 @@ int main(int argc, char **argv)
 		case 'K': ro.keep_going = true; break;
 		case 'u': buffering = _IONBF; break;
 		case 'f':
-			if (!strcmp(optarg, "json")) {
-				ro.format = OUT_JSON;
-			} else if (!strcmp(optarg, "text")) {
-				ro.format = OUT_TEXT;
-			} else {
-				fprintf(stderr, "spry: error: unknown output "
-					"format '%s' (text, json)\n", optarg);
+			if (parse_format(optarg, &ro.format))
 				goto fail;
-			}
 			break;
 		case 'M':
 			if (parse_uint(optarg, "map size", 1u << 24, &v))
@@ -379,6 +426,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LOAD_ONLY: ro.load_only = true; break;
 		case OPT_ARCH: arch_name = optarg; break;
+		case 'l': list = true; break;
 		case 'T': selftest = true; break;
 		case 'V':
 			printf("spry %s\n", PACKAGE_VERSION);
@@ -408,6 +456,17 @@ int main(int argc, char **argv)
 	if (selftest) {
 		arena_free(s.arena);
 		return rt_selftest(stdout, &d) ? 1 : 0;
+	}
+	if (list) {
+		if (optind < argc - 1 || text) {
+			fprintf(stderr, "spry: error: -l takes one pattern, "
+				"as in spry -l 'tracepoint:sched:*'\n");
+			goto fail;
+		}
+		arena_free(s.arena);
+		return provider_list(&host, optind < argc ? argv[optind] :
+				     NULL, ro.verbose, ro.pid, stdout, &d) ?
+		       1 : 0;
 	}
 
 	/* the program (unless -e), then its positional parameters */
@@ -470,12 +529,9 @@ int main(int argc, char **argv)
 	/* -o: opened once the program compiled, so that a typo does not
 	 * truncate last run's trace */
 	if (out_path) {
-		out_file = fopen(out_path, "w");
-		if (!out_file) {
-			fprintf(stderr, "spry: error: cannot write '%s': %s\n",
-				out_path, strerror(errno));
+		out_file = open_output(out_path, &created);
+		if (!out_file)
 			goto fail;
-		}
 		ro.out = out_file;
 		ro.out_is_file = true;
 	}
@@ -490,20 +546,28 @@ int main(int argc, char **argv)
 	if (!rt_open(&rt, &s, &ro, &d)) {
 		if (ro.load_only)
 			status = 0;
-		else if (!rt_attach(&rt))
+		else if (!rt_attach(&rt)) {
+			started = true;
 			status = rt_run(&rt);
+		}
 	}
 	rt_close(&rt);
+	arena_free(s.arena);
 	if (out_file && fclose(out_file) && !status) {
-		fprintf(stderr, "spry: error: writing '%s': %s\n", out_path,
-			strerror(errno));
+		fprintf(stderr, "spry: error: cannot write '%s': %s\n",
+			out_path, strerror(errno));
 		status = 1;
 	}
-	arena_free(s.arena);
+	/* spry could not start: no file of its own left behind */
+	if (out_file && created && !started)
+		unlink(out_path);
 	return status;
 fail:
-	if (out_file)
+	if (out_file) {
 		fclose(out_file);
+		if (created)
+			unlink(out_path);
+	}
 	arena_free(s.arena);
 	return 1;
 }

@@ -4,7 +4,9 @@
  * their offsets}), described by struct event; map contents the runtime read
  * into memory (struct out_map_data).  Output: text or NDJSON on o->f, in the
  * shapes documented in output.h, which are bpftrace 0.17's byte for byte
- * (the differential suite, test/diff, holds spry to that).
+ * (the differential suite, test/diff, holds spry to that); the picture
+ * formats hand their maps to picture.c and print the rest as text (on
+ * stderr for folded and svg).
  *
  * Every record is first built in one scratch buffer (o->buf) and written with
  * a single fwrite: JSON needs the printf text whole to escape it, and a
@@ -24,6 +26,7 @@
 #include <time.h>
 
 #include "output.h"
+#include "picture.h"
 #include "script.h"
 #include "type.h"
 
@@ -138,6 +141,15 @@ void out_init(struct output *o, FILE *f, enum out_format format,
 	o->f = f;
 	o->format = format;
 	o->unbuffered = unbuffered;
+	if (format == OUT_FOLDED || format == OUT_SVG) {
+		/* the output stream holds the picture alone */
+		o->text = malloc(sizeof(*o->text));
+		if (!o->text)
+			abort();
+		out_init(o->text, stderr, OUT_TEXT, unbuffered);
+	}
+	if (format == OUT_FOLDED || format == OUT_SVG || format == OUT_HEATMAP)
+		o->pics = pic_new(o);
 	/* walltime values are boot-time ns (bpf_ktime_get_boot_ns, which
 	 * keeps counting in suspend); one offset taken now turns them into
 	 * wall-clock time well enough for a trace */
@@ -145,10 +157,18 @@ void out_init(struct output *o, FILE *f, enum out_format format,
 	clock_gettime(CLOCK_BOOTTIME, &bt);
 	o->boot_to_real_ns = ((int64_t)rt.tv_sec - bt.tv_sec) * 1000000000LL +
 			     (rt.tv_nsec - bt.tv_nsec);
+	o->t0_ns = (int64_t)rt.tv_sec * 1000000000LL + rt.tv_nsec;
 }
 
 void out_free(struct output *o)
 {
+	pic_free(o->pics);
+	o->pics = NULL;
+	if (o->text) {
+		out_free(o->text);
+		free(o->text);
+		o->text = NULL;
+	}
 	free(o->buf);
 	o->buf = NULL;
 	o->len = o->cap = 0;
@@ -156,8 +176,36 @@ void out_free(struct output *o)
 
 void out_flush(struct output *o)
 {
+	if (o->text)
+		out_flush(o->text);
 	if (o->f)
 		fflush(o->f);
+}
+
+int64_t out_now(const struct output *o)
+{
+	struct timespec ts;
+
+	if (o->clock)
+		return o->clock();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Where the text of a picture format goes, with the hooks the runtime set
+ * on @o (it sets them after out_init). */
+static struct output *out_text(struct output *o)
+{
+	struct output *t = o->text;
+
+	if (!t)
+		return o;
+	t->stack_read = o->stack_read;
+	t->ksym = o->ksym;
+	t->usym = o->usym;
+	t->hook_ctx = o->hook_ctx;
+	t->boot_to_real_ns = o->boot_to_real_ns;
+	return t;
 }
 
 /* ---- values ---- */
@@ -292,6 +340,42 @@ static void fmt_addr(struct output *o, uint64_t addr, bool kernel,
 		/* spry's caller on a probe inside a function (kprobe:f+5)
 		 * keeps the offset; bpftrace has no such value */
 		ob_printf(o, "+0x%" PRIx64, off);
+}
+
+int out_stack_frames(struct output *o, const struct type *t, uint64_t v,
+		     uint64_t *ips, char (*names)[OUT_SYM_MAX])
+{
+	bool user = t->fmt == F_USTACK || t->fmt == F_USTACK_PERF;
+	uint32_t pid = user ? (uint32_t)(v >> 32) : 0;
+	uint64_t off;
+	int n = 0, i;
+
+	/* a negative id is bpf_get_stackid()'s error: no stack was taken (a
+	 * user stack keeps it in its low half, the tgid above) */
+	if (user ? (int32_t)(uint32_t)v < 0 : (int64_t)v < 0)
+		return -1;
+	if (o->stack_read)
+		n = o->stack_read(o->hook_ctx, v, user, t->frames, ips,
+				  OUT_STACK_MAX);
+	for (i = 0; i < n; i++) {
+		char name[OUT_SYM_MAX];
+		const char *s = NULL;
+
+		off = 0;
+		if (!user && o->ksym)
+			s = o->ksym(o->hook_ctx, ips[i], name, sizeof(name),
+				    &off);
+		if (user && o->usym)
+			s = o->usym(o->hook_ctx, ips[i], pid, name,
+				    sizeof(name), &off);
+		if (!s)
+			names[i][0] = '\0';
+		else if (off)
+			snprintf(names[i], OUT_SYM_MAX, "%s+0x%" PRIx64, s, off);
+		else
+			snprintf(names[i], OUT_SYM_MAX, "%s", s);
+	}
+	return n > 0 ? n : 0;
 }
 
 /* A stack as bpftrace prints it: a newline, then each frame on its own line,
@@ -694,6 +778,15 @@ void out_format_value(struct output *o, const struct type *t, const void *p)
 	fmt_value(o, t, p, false, OUT_VAL_INDENT);
 }
 
+char *out_value_text(struct output *o, const struct type *t, const void *p)
+{
+	size_t start = o->len;
+
+	ob_reserve(o, 0);
+	out_format_value(o, t, p);
+	return ob_take(o, start);
+}
+
 /* ---- JSON ---- */
 
 /* As bpftrace's json_escape(): the quote, the backslash, \n, \r and \t by
@@ -996,6 +1089,8 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 
 	if (len < ev->size)
 		return -EINVAL;
+	if (o->text)
+		return out_event(out_text(o), ev, rec, len);
 	ob_reset(o);
 	switch (ev->kind) {
 	case EV_PRINTF:
@@ -1066,6 +1161,7 @@ void out_raw(struct output *o, const char *type, const char *s, size_t n)
 
 void out_attached(struct output *o, unsigned nprobes)
 {
+	o = out_text(o);
 	ob_reset(o);
 	if (o->format == OUT_JSON)
 		ob_printf(o, "{\"type\": \"attached_probes\", \"data\": "
@@ -1078,6 +1174,8 @@ void out_attached(struct output *o, unsigned nprobes)
 
 void out_maps_start(struct output *o)
 {
+	/* (a picture's stream holds the picture alone) */
+	o = out_text(o);
 	/* bpftrace writes these two newlines before the maps at exit, in
 	 * text and JSON alike, maps or not */
 	ob_reset(o);
@@ -1087,6 +1185,7 @@ void out_maps_start(struct output *o)
 
 void out_lost(struct output *o, unsigned long long n)
 {
+	o = out_text(o);
 	if (o->format != OUT_JSON)
 		return;
 	ob_reset(o);
@@ -1135,9 +1234,7 @@ static const struct type *map_val_type(const struct map *m)
 	}
 }
 
-/* Offset of user key @i: the recorded layout, or 8-aligned slots in order
- * when a hand-built map has none. */
-static unsigned key_off(const struct map *m, unsigned i)
+unsigned out_key_off(const struct map *m, unsigned i)
 {
 	unsigned k, off = 0;
 
@@ -1174,7 +1271,7 @@ static void fmt_map_key(struct output *o, const struct map *m,
 	for (i = 0; i < m->nkeys; i++) {
 		if (i)
 			ob_puts(o, json ? "," : ", ");
-		fmt_value(o, m->keys[i], (const uint8_t *)key + key_off(m, i),
+		fmt_value(o, m->keys[i], (const uint8_t *)key + out_key_off(m, i),
 			  false, OUT_KEY_INDENT);
 	}
 	if (!json) {
@@ -1210,7 +1307,7 @@ static int cmp_by_key(const struct map *m, const uint8_t *a, const uint8_t *b)
 
 	for (i = 0; i < m->nkeys; i++) {
 		const struct type *t = m->keys[i];
-		unsigned off = key_off(m, i);
+		unsigned off = out_key_off(m, i);
 
 		if (t->kind == T_INT && !t->fmt && is_scalar(t)) {
 			uint64_t x = rd_int(t, a + off), y = rd_int(t, b + off);
@@ -1507,8 +1604,8 @@ static void stats_value(struct output *o, const struct map *m,
 			  ", total %" PRId64, e->count, avg, e->total);
 }
 
-void out_map(struct output *o, const struct out_map_data *md, uint64_t top,
-	     uint64_t div)
+static void map_text(struct output *o, const struct out_map_data *md,
+		     uint64_t top, uint64_t div)
 {
 	const struct map *m = md->m;
 	const struct type *vt = map_val_type(m);
@@ -1622,4 +1719,34 @@ unsigned out_lhist_buckets(const struct map *m)
 	if (m->lhist_step <= 0 || m->lhist_max <= m->lhist_min)
 		return 0;
 	return (unsigned)((m->lhist_max - m->lhist_min) / m->lhist_step);
+}
+
+void out_map(struct output *o, const struct out_map_data *md, uint64_t top,
+	     uint64_t div)
+{
+	if (o->pics && pic_map(o->pics, md)) {
+		if (o->unbuffered)
+			fflush(o->f);
+		return;
+	}
+	map_text(out_text(o), md, top, div);
+}
+
+void out_clear(struct output *o, const struct map *m)
+{
+	if (o->pics)
+		pic_clear(o->pics, m);
+}
+
+void out_exit(struct output *o)
+{
+	o->at_exit = true;
+}
+
+int out_finish(struct output *o)
+{
+	int err = o->pics ? pic_finish(o->pics) : 0;
+
+	out_flush(o);
+	return err;
 }

@@ -244,14 +244,42 @@ static size_t rt_lookup_size(const struct runtime *rt, const struct map *m)
 	return m->val_size ? m->val_size : 8;
 }
 
-/* Sum per-CPU values word by word: counts and sums are u64 (two's
- * complement addition is right for signed sums too). */
+/* min()/max(): {s64 value; u64 seen} per CPU; the least (greatest) value
+ * of the CPUs that saw the key, seen their sum. */
+static void rt_percpu_minmax(const struct runtime *rt, const struct map *m,
+			     const uint8_t *raw, uint8_t *out)
+{
+	size_t stride = rt_percpu_stride(m);
+	int64_t best = 0, v;
+	uint64_t seen = 0, s;
+	int cpu;
+
+	for (cpu = 0; cpu < rt->ncpus; cpu++) {
+		memcpy(&v, raw + (size_t)cpu * stride, 8);
+		memcpy(&s, raw + (size_t)cpu * stride + 8, 8);
+		if (!s)
+			continue;
+		if (!seen || (m->kind == MAP_MIN ? v < best : v > best))
+			best = v;
+		seen += s;
+	}
+	memcpy(out, &best, 8);
+	memcpy(out + 8, &seen, 8);
+}
+
+/* Fold per-CPU values into one: min/max keep the extreme, everything else
+ * sums word by word (counts, sums, buckets, avg/stats' count and total:
+ * two's complement addition is right for signed sums too). */
 static void rt_percpu_sum(const struct runtime *rt, const struct map *m,
 			  const uint8_t *raw, uint8_t *out)
 {
 	size_t stride = rt_percpu_stride(m), w;
 	int cpu;
 
+	if ((m->kind == MAP_MIN || m->kind == MAP_MAX) && m->val_size == 16) {
+		rt_percpu_minmax(rt, m, raw, out);
+		return;
+	}
 	memcpy(out, raw, m->val_size);
 	if (m->val_size % 8)
 		return;
@@ -365,8 +393,8 @@ static void rt_map_print(struct runtime *rt, const struct map *m,
 }
 
 /* clear(@m): delete every key; arrays cannot lose entries, so their values
- * are zeroed instead. */
-static void rt_map_clear(struct runtime *rt, const struct map *m)
+ * are zeroed instead.  zero(@m) (@keep): zero every value, keep the keys. */
+static void rt_map_clear(struct runtime *rt, const struct map *m, bool keep)
 {
 	struct out_map_data md;
 	void *zero;
@@ -378,7 +406,7 @@ static void rt_map_clear(struct runtime *rt, const struct map *m)
 	for (i = 0; zero && i < md.n; i++) {
 		void *key = (uint8_t *)md.keys + (size_t)i * md.key_size;
 
-		if (rt_map_array(m->bpf_type))
+		if (keep || rt_map_array(m->bpf_type))
 			bpf_map_update_elem(rt_map_fd(rt, m), key, zero,
 					    BPF_ANY);
 		else
@@ -386,6 +414,7 @@ static void rt_map_clear(struct runtime *rt, const struct map *m)
 	}
 	free(zero);
 	rt_map_data_free(&md);
+	out_clear(rt->out, m);
 }
 
 /* Events lost so far: the programs add to the one u64 of the lost map
@@ -940,6 +969,17 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 			  " (%zu of %u bytes)", id, size, ev->size);
 		return;
 	}
+	/* a provider's own request (a watchpoint to set, a stopped process
+	 * to continue) is served whatever the state of the trace */
+	if (ev->kind == EV_PROVIDER) {
+		for (unsigned i = 0; i < rt->nprobes; i++) {
+			struct rt_probe *rp = &rt->probes[i];
+
+			if (rp->p == ev->probe && rp->p->prov->event)
+				rp->p->prov->event(rp, data, size, rt->d);
+		}
+		return;
+	}
 	/* After exit() the trace is over: what other probes sent later is
 	 * dropped, as ply and bpftrace do, until END runs. */
 	if (rt->muted)
@@ -957,11 +997,12 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 		break;
 	case EV_PRINTMAP:
 		if (ev->map)
-			rt_map_print(rt, ev->map, 0, 0);
+			rt_map_print(rt, ev->map, ev->top, ev->div);
 		break;
 	case EV_CLEAR:
+	case EV_ZERO:
 		if (ev->map)
-			rt_map_clear(rt, ev->map);
+			rt_map_clear(rt, ev->map, ev->kind == EV_ZERO);
 		break;
 	case EV_EXIT:
 		/* the first exit() decides the status */
@@ -975,6 +1016,8 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 			rt->exiting = true;
 			rt->exit_code = (int)(code & 0xff);
 		}
+		break;
+	case EV_PROVIDER:
 		break;
 	}
 }
@@ -1156,6 +1199,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 		rt->probes[i].p = p;
 		rt->probes[i].prog_fd = -1;
 		rt->probes[i].host = s->host;
+		rt->probes[i].map_fd = rt->map_fd;
 		/* -p, for the providers that filter when they attach */
 		if (p->prov && p->prov->pid_filter == PROV_PID_ATTACH)
 			rt->probes[i].pid = opts->pid > 0 ? opts->pid :
@@ -1185,6 +1229,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->out->usym = usym_out_hook;	/* ELF symbols, per object */
 	rt->out->uobj = usym_obj_hook;
 	rt->out->hook_ctx = rt;
+	rt->out->d = d;
 
 	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
 	getrlimit(RLIMIT_MEMLOCK, &rt_saved_memlock);
@@ -1236,14 +1281,23 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 
 int rt_attach(struct runtime *rt)
 {
+	/* progress is reported while attaching only */
+	struct provider_progress pg = { 0 };
 	unsigned i;
-	int err;
+	int err = 0;
+
+	for (i = 0; i < rt->nprobes; i++)
+		if (!rt_is_begin_end(rt->probes[i].p))
+			pg.total += rt->probes[i].p->ntargets ?
+				    rt->probes[i].p->ntargets : 1;
+	pg.show = pg.total > PROVIDER_PROGRESS_MIN && isatty(STDERR_FILENO);
 
 	if (!rt->opts.quiet)
 		out_attached(rt->out, rt_count_probes(rt->s));
 	rt->attaching = true;
 	for (i = 0; i < rt->nprobes; i++) {
 		struct rt_probe *rp = &rt->probes[i];
+		unsigned before = pg.done;
 
 		/* the failing probe is detached too: detach is safe on a
 		 * partial attach */
@@ -1254,11 +1308,18 @@ int rt_attach(struct runtime *rt)
 				  rp->p->target ? rp->p->target : "");
 		if (rt_is_begin_end(rp->p))
 			continue;
+		rp->child = rt->child;
+		rp->progress = &pg;
 		err = rp->p->prov->attach(rp, rt->d);
+		rp->progress = NULL;
 		if (err)
-			return err;
+			break;
+		/* a provider that reports nothing (one target, per-CPU
+		 * events) has attached its targets all the same */
+		pg.done = before + (rp->p->ntargets ? rp->p->ntargets : 1);
 	}
-	return 0;
+	provider_progress_end(&pg, !err);
+	return err;
 }
 
 static void rt_detach(struct runtime *rt)
@@ -1347,7 +1408,7 @@ int rt_run(struct runtime *rt)
 	struct sigaction sa = { .sa_handler = rt_on_signal }, old[3];
 	static const int sigs[3] = { SIGINT, SIGTERM, SIGCHLD };
 	struct rt_wait w;
-	int status = 0, n;
+	int status = 0, n, err;
 	unsigned i;
 
 	n = rt_wait_open(rt, &w);
@@ -1416,8 +1477,15 @@ int rt_run(struct runtime *rt)
 	if (rt_lost_check(rt) && !status)
 		status = 2;
 
+	out_exit(rt->out);
 	rt_print_maps(rt);
-	out_flush(rt->out);
+	/* the pictures (folded lines, the SVG) are written now, whole */
+	err = out_finish(rt->out);
+	if (err) {
+		diag_error(rt->d, NULL, "cannot write the output: %s",
+			   strerror(-err));
+		status = 1;
+	}
 	if (rt->lost)
 		diag_info(rt->d, "%llu events lost in total", rt->lost);
 

@@ -185,8 +185,18 @@ static const struct type *print_check(struct sema *S, struct node *n)
 	struct node *a = n->args, *k;
 	const struct type *t;
 
-	if (!a->next && sema_map_mention(S, a)) {
+	if (sema_map_mention(S, a) && sema_count_args(a) <= 3) {
+		/* print(@m[, top[, div]]): the largest top entries, values
+		 * divided by div */
 		sema_whole_map(S, n, a);
+		for (k = a->next; k; k = k->next) {
+			t = sema_expr(S, k);
+			if (!sema_is_bad(t) && (!type_is_int(t) ||
+						!k->is_const || k->cval < 0))
+				sema_error(S, &k->loc, "print(@m, top, div) "
+					   "takes constant integers, at least "
+					   "0");
+		}
 		return &type_void;
 	}
 	for (k = a; k; k = k->next) {
@@ -200,7 +210,14 @@ static const struct type *print_check(struct sema *S, struct node *n)
 
 static bool print_lower(struct lower *L, struct node *call)
 {
-	lower_event(L, call, call->map ? EV_PRINTMAP : EV_PRINT);
+	struct event *ev = lower_event(L, call, call->map ? EV_PRINTMAP :
+				       EV_PRINT);
+	struct node *top = call->args->next;
+
+	if (call->map && top) {
+		ev->top = (uint64_t)top->cval;
+		ev->div = top->next ? (uint64_t)top->next->cval : 0;
+	}
 	return true;
 }
 
@@ -252,19 +269,6 @@ const struct builtin builtin_exit = {
 
 /* ---- clear(@m) ---- */
 
-static const struct type *clear_check(struct sema *S, struct node *n)
-{
-	struct node *a = n->args;
-
-	if (!sema_map_mention(S, a)) {
-		sema_error(S, &a->loc, "clear() needs a map, as in clear(@m)");
-		sema_expr(S, a);
-		return &type_void;
-	}
-	sema_whole_map(S, n, a);
-	return &type_void;
-}
-
 static bool clear_lower(struct lower *L, struct node *call)
 {
 	lower_event(L, call, EV_CLEAR);
@@ -278,7 +282,7 @@ const struct builtin builtin_clear = {
 	.max_args = 1,
 	.usage = "clear(@m)",
 	.help = "delete every entry of a map",
-	.check = clear_check,
+	.check = sema_map_arg,
 	.lower_stmt = clear_lower,
 };
 
