@@ -654,7 +654,7 @@ const struct provider kprobe_provider = {
 	.aliases = kprobe_aliases,
 	.takes_target = true,
 	.help = "kprobe:FUNC[+OFF] (0xADDR, globs too): entry of a kernel "
-		"function; arg0.., caller, regs, stack",
+		"function; arg0.., caller, func, regs, stack",
 	.expand = kprobe_expand,
 	.resolve = kp_resolve,
 	.attach = kp_attach,
@@ -669,7 +669,7 @@ const struct provider kretprobe_provider = {
 	.aliases = kretprobe_aliases,
 	.takes_target = true,
 	.help = "kretprobe:FUNC (globs too): return of a kernel function; "
-		"retval, caller (where it returns to), regs, stack",
+		"retval, caller (where it returns to), func, regs, stack",
 	.expand = kretprobe_expand,
 	.resolve = kp_resolve,
 	.attach = kp_attach,

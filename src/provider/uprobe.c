@@ -731,7 +731,7 @@ const struct provider uprobe_provider = {
 	.aliases = uprobe_aliases,
 	.takes_target = true,
 	.help = "uprobe:PATH:FUNC[+OFF] (0xADDR, globs; PATH may be libc or "
-		"a program): entry of a user function; arg0.., caller, ustack",
+		"a program): entry of a user function; arg0.., caller, func, ustack",
 	.pid_filter = PROV_PID_ATTACH,
 	.expand = uprobe_expand,
 	.resolve = up_resolve,
@@ -749,7 +749,7 @@ const struct provider uretprobe_provider = {
 	.aliases = uretprobe_aliases,
 	.takes_target = true,
 	.help = "uretprobe:PATH:FUNC (globs too): return of a user function; "
-		"retval, ustack",
+		"retval, func, ustack",
 	.pid_filter = PROV_PID_ATTACH,
 	.expand = uretprobe_expand,
 	.resolve = up_resolve,
