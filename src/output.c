@@ -1650,10 +1650,11 @@ static void map_text(struct output *o, const struct out_map_data *md,
 		}
 		ne = md->n;
 		/* bpftrace joins rows of these with nothing: each ends its
-		 * own line or (ksym, usym) runs into the next */
-		if (vt->kind == T_INT && (vt->fmt == F_KSTACK ||
-		    vt->fmt == F_USTACK || vt->fmt == F_KSYM ||
-		    vt->fmt == F_USYM))
+		 * own line (stacks) or runs into the next (ksym, usym,
+		 * ntop's inet) */
+		if (type_is_stack(vt) || vt->fmt == F_KSYM ||
+		    vt->fmt == F_USYM || vt->fmt == F_KSYM_NAME ||
+		    vt->fmt == F_USYM_AT || vt->fmt == F_INET)
 			delim = "";
 	}
 	qsort_r(e, ne, sizeof(*e), cmp_entries, &c);
