@@ -1034,6 +1034,21 @@ void out_format_printf(struct output *o, const char *fmt,
 
 /* ---- events ---- */
 
+/* In JSON, the text appended since @start becomes the data of a record
+ * of @type: {"type": "printf", "data": "text"}; in text it stays. */
+static void json_record(struct output *o, size_t start, const char *type)
+{
+	char *txt;
+
+	if (o->format != OUT_JSON)
+		return;
+	txt = ob_take(o, start);
+	ob_printf(o, "{\"type\": \"%s\", \"data\": ", type);
+	out_json_string(o, txt, strlen(txt));
+	ob_puts(o, "}\n");
+	free(txt);
+}
+
 /* time(fmt): now, in local time, as bpftrace's: {"type": "time", ...} */
 static void out_time(struct output *o, const char *fmt)
 {
@@ -1041,18 +1056,11 @@ static void out_time(struct output *o, const char *fmt)
 	struct type t = { .kind = T_INT, .size = 8, .align = 8,
 			  .fmt = F_STRFTIME, .timefmt = fmt };
 	size_t start = o->len;
-	char *txt;
 
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	fmt_strftime(o, &t, (uint64_t)ts.tv_sec * 1000000000ULL +
 		     (uint64_t)ts.tv_nsec, 0);
-	if (o->format != OUT_JSON)
-		return;
-	txt = ob_take(o, start);
-	ob_puts(o, "{\"type\": \"time\", \"data\": ");
-	out_json_string(o, txt, strlen(txt));
-	ob_puts(o, "}\n");
-	free(txt);
+	json_record(o, start, "time");
 }
 
 /* join(): the record's packed strings (layout.h), sep between them, then
@@ -1063,7 +1071,6 @@ static void out_join(struct output *o, const struct event *ev, const void *rec,
 	const char *p = (const char *)rec + 16, *end;
 	uint64_t n = rd_u64((const uint8_t *)rec + 8);
 	size_t start = o->len;
-	char *txt;
 
 	end = p + (n < len - 16 ? n : len - 16);
 	for (; p < end; p += strnlen(p, (size_t)(end - p)) + 1) {
@@ -1071,15 +1078,9 @@ static void out_join(struct output *o, const struct event *ev, const void *rec,
 			ob_puts(o, ev->fmt);
 		ob_putn(o, p, strnlen(p, (size_t)(end - p)));
 	}
-	if (o->format != OUT_JSON) {
+	if (o->format != OUT_JSON)
 		ob_putc(o, '\n');
-		return;
-	}
-	txt = ob_take(o, start);
-	ob_puts(o, "{\"type\": \"join\", \"data\": ");
-	out_json_string(o, txt, strlen(txt));
-	ob_puts(o, "}\n");
-	free(txt);
+	json_record(o, start, "join");
 }
 
 int out_event(struct output *o, const struct event *ev, const void *rec,
@@ -1095,14 +1096,7 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 	switch (ev->kind) {
 	case EV_PRINTF:
 		out_format_printf(o, ev->fmt, ev->args, ev->nargs, rec, len);
-		if (o->format == OUT_JSON) {
-			char *s = ob_take(o, 0);
-
-			ob_puts(o, "{\"type\": \"printf\", \"data\": ");
-			out_json_string(o, s, strlen(s));
-			ob_puts(o, "}\n");
-			free(s);
-		}
+		json_record(o, 0, "printf");
 		break;
 	case EV_PRINT:
 		if (o->format == OUT_JSON) {
@@ -1149,13 +1143,8 @@ char *out_event_text(struct output *o, const struct event *ev,
 void out_raw(struct output *o, const char *type, const char *s, size_t n)
 {
 	ob_reset(o);
-	if (o->format == OUT_JSON) {
-		ob_printf(o, "{\"type\": \"%s\", \"data\": ", type);
-		out_json_string(o, s, n);
-		ob_puts(o, "}\n");
-	} else {
-		ob_putn(o, s, n);
-	}
+	ob_putn(o, s, n);
+	json_record(o, 0, type);
 	ob_write(o);
 }
 

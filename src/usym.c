@@ -306,26 +306,41 @@ static int find_in_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 	return -ENOENT;
 }
 
+/* @path as an ELF file for reading: the Elf (close it and *@fd after) or
+ * NULL with *@err = -errno, -ENOEXEC (not an ELF file libelf reads). */
+static Elf *elf_open(const char *path, int *fd, int *err)
+{
+	Elf *e;
+
+	*err = -ENOEXEC;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return NULL;
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		*err = -errno;
+		return NULL;
+	}
+	e = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		if (e)
+			elf_end(e);
+		close(*fd);
+		return NULL;
+	}
+	return e;
+}
+
 int usym_data_find(const char *path, const char *want, uint64_t *addr,
 		   uint64_t *size)
 {
 	Elf_Scn *scn = NULL, *dynsym = NULL, *symtab = NULL;
 	GElf_Shdr sh, symsh, dynsh;
-	Elf *e;
-	int fd, err = -ENOENT;
+	int fd, err;
+	Elf *e = elf_open(path, &fd, &err);
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -ENOEXEC;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!e || elf_kind(e) != ELF_K_ELF) {
-		if (e)
-			elf_end(e);
-		close(fd);
-		return -ENOEXEC;
-	}
+	if (!e)
+		return err;
+	err = -ENOENT;
 	while ((scn = elf_nextscn(e, scn))) {
 		if (!gelf_getshdr(scn, &sh))
 			continue;
@@ -353,16 +368,9 @@ int usym_obj_load(const char *path, struct usym_obj **out)
 	int fd, err;
 
 	*out = NULL;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -ENOEXEC;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!e) {
-		close(fd);
-		return -ENOEXEC;
-	}
+	e = elf_open(path, &fd, &err);
+	if (!e)
+		return err;
 	o = calloc(1, sizeof(*o));
 	if (!o) {
 		elf_end(e);
