@@ -35,7 +35,8 @@ static bool is_digit(char c)
 /* Check one conversion against its argument's type: %s takes strings
  * and what prints as text (stacks, symbols, addresses, times), %r and
  * its forms (%rx, %rh) bytes (buf()), the integer conversions integers
- * and pointers (as bpftrace: a pointer is an address). */
+ * (a symbol's address, a time's count too) and pointers (as bpftrace: a
+ * pointer is an address), not stacks. */
 static void check_conv(struct sema *S, char c, const char *spec,
 		       struct node *a)
 {
@@ -71,10 +72,11 @@ static void check_conv(struct sema *S, char c, const char *spec,
 		sema_error(S, &a->loc, "%s cannot print %s", spec, tn);
 		return;
 	default:
-		if (type_is_scalar(t) && !type_is_text(t))
+		/* a stack's id means nothing printed as a number */
+		if (type_is_scalar(t) && !type_is_stack(t))
 			return;
 		sema_error(S, &a->loc, "%s needs an integer, got %s%s", spec, tn,
-			   type_is_text(t) ? "; use %s" : "");
+			   type_is_stack(t) ? "; use %s" : "");
 		return;
 	}
 }

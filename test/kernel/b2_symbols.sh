@@ -8,19 +8,26 @@ require_root
 [ -e /sys/bus/event_source/devices/uprobe/type ] || skip "no uprobe PMU"
 build_target
 
-spry_run 30 -c "$UT_NOPIE 3" "
-u:$UT_NOPIE:spry_leaf /pid == cpid/ {
+# a running process: usym() names the address through its maps when the
+# record is printed
+"$UT_NOPIE" forever &
+target=$!
+wait_mapped $target libspryt.so
+spry_run 30 -p $target "
+u:$UT_NOPIE:spry_leaf {
 	printf(\"func %s probe %s usym %s\n\", func, probe, usym(reg(\"ip\")));
 	printf(\"sp %d sink %d at %p\n\", reg(\"sp\") > 0, *uaddr(\"spry_sink\") >= 0, uaddr(\"spry_sink\"));
 	@[func] = count();
 }
-ur:$UT_NOPIE:spry_leaf /pid == cpid/ { @ret[func] = count(); }"
+ur:$UT_NOPIE:spry_leaf { @ret[func] = count(); }
+i:100ms { exit(); }"
+kill $target; wait $target 2>/dev/null
 assert_rc 0
 assert_contains "func spry_leaf probe uprobe:$UT_NOPIE:spry_leaf usym spry_leaf"
 sink=$(nm "$UT_NOPIE" | awk '$3 == "spry_sink" { print $1 }' | sed 's/^0*//')
 assert_contains "sp 1 sink 1 at 0x$sink"
-assert_contains "@[spry_leaf]: 3"
-assert_contains "@ret[spry_leaf]: 3"
+assert_match '^@\[spry_leaf\]: [0-9]+$'
+assert_match '^@ret\[spry_leaf\]: [0-9]+$'
 
 # the cgroup v2 directory this shell is in, where cgroupid() finds it
 cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
