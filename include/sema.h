@@ -120,6 +120,9 @@ struct sema {
 
 	bool vars_changed;	/* a scratch variable's type changed in this
 				 * walk (sema_var.c) */
+	struct var **var_index;	/* the current probe's variables by name
+				 * (open addressing), var_cap slots */
+	unsigned var_cap;
 	unsigned loops;		/* while loops around this point */
 };
 
