@@ -33,6 +33,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ast.h"
+
 struct arena;
 struct btf;
 struct cpp;
@@ -57,6 +59,11 @@ const struct type *ctypes_resolve(struct ctypes *c, const struct ctype *t);
  * typedefs, then the kernel's), or NULL, quietly: sema asks this of a lone
  * name that may be a type or an expression (`sizeof(pid_t)`). */
 const struct type *ctypes_name(struct ctypes *c, const char *name);
+
+/* The struct, union or enum @name (@tag): the script's definition, else
+ * the kernel's; NULL, quietly, when neither has one. */
+const struct type *ctypes_tag(struct ctypes *c, enum ctype_tag tag,
+			      const char *name);
 
 /* A named constant: the script's #defines, its enumerators, the uapi
  * table, the kernel's enumerators, in that order.  0 with its value (and

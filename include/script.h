@@ -27,6 +27,9 @@ struct spec;
 struct arch;
 struct pvar;
 struct host;
+struct btf;
+struct cpp;
+struct ctypes;
 
 /* ---- maps ---- */
 
@@ -172,6 +175,11 @@ struct script {
 	const struct arch *arch;	/* the target (host unless --arch) */
 	const struct host *host;	/* the environment's settings (host.h);
 					 * NULL: the defaults */
+	/* C types: the preprocessor's macros, the kernel's BTF (read only
+	 * when a name needs it) and the script's definitions over it */
+	struct cpp *cpp;
+	struct btf *btf;
+	struct ctypes *ctypes;
 };
 
 /* script.c: the probe constructor and the registries, used by the passes */

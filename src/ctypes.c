@@ -413,6 +413,18 @@ static const struct type *resolve_tag(struct ctypes *c, const struct ctype *t)
 	return NULL;
 }
 
+const struct type *ctypes_tag(struct ctypes *c, enum ctype_tag tag,
+			      const char *name)
+{
+	const struct ctag *g = find_tag(c, name);
+
+	if (g && g->tag == tag && g->defined)
+		return g->type;
+	if (g && g->tag != tag)
+		return NULL;
+	return c->btf ? btf_type(c->btf, tag_ns(tag), name) : NULL;
+}
+
 const struct type *ctypes_name(struct ctypes *c, const char *name)
 {
 	const struct type *t = type_builtin(name);

@@ -21,6 +21,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "builtin.h"
+#include "ctypes.h"
 #include "provider.h"
 #include "script.h"
 #include "sema.h"
@@ -190,6 +191,10 @@ static int run(const char *text)
 	S.src = SRC;
 	S.ast = parse_script(A, &SRC, &U.d);
 	ck_assert_msg(S.ast != NULL, "parse failed: %s", unit_diag_text(&U));
+	S.ctypes = ctypes_new(A, S.btf, NULL, &U.d);
+	for (n = S.ast; n; n = n->next)
+		if (n->kind == N_CDEF)
+			ck_assert_int_eq(ctypes_define(S.ctypes, n), 0);
 	for (n = S.ast; n; n = n->next)
 		for (sp = n->specs; sp; sp = sp->next)
 			add_probe(prov_named(sp->provider),
@@ -745,11 +750,12 @@ START_TEST(test_member_errors)
 				     "common_type, pid, comm, filename, name, "
 				     "flags"));
 	reset();
-	expect_fail("fake:x { a = data.pid; }", "pid;",
-		    "struct fake_rec * is a pointer; use '->'");
+	expect_fail("struct s { int a; }; fake:x { a = ((struct s *)arg0).pid; }",
+		    "pid;", "struct s * is a pointer; use '->'");
 	reset();
 	expect_fail("fake:x { a = pid->x; }", "x;",
-		    "'->x' needs a pointer to a struct, got u32");
+		    "'->x' needs a pointer to a struct, got u32; cast it "
+		    "first, as in ((struct NAME *)pid)->x");
 	reset();
 	expect_fail("fake:x { a = (*data)->pid; }", "pid;",
 		    "struct fake_rec is not a pointer; use '.'");
@@ -1233,8 +1239,9 @@ START_TEST(test_call_errors)
 	expect_fail("plain:x { print(); }", "print",
 		    "print() needs at least one argument");
 	reset();
-	expect_fail("fake:x { print(*data); }", "*",
-		    "print() cannot print struct fake_rec");
+	expect_fail("struct s; fake:x { print(*(struct s *)arg0); }", "*(",
+		    "struct s is declared but never defined, so its fields "
+		    "are unknown");
 }
 END_TEST
 
