@@ -126,6 +126,13 @@ struct probe {
 
 	/* the provider's (expand) */
 	enum bpf_prog_type prog_type;
+	/* what BPF_PROG_LOAD needs besides the type for programs that name their
+	 * attach point when loaded (fentry, fexit: BPF_PROG_TYPE_TRACING):
+	 * the attach type, the BTF id of the function and the module whose
+	 * BTF holds it (NULL: vmlinux) */
+	enum bpf_attach_type attach_type;
+	uint32_t attach_btf_id;
+	const char *attach_btf_module;
 	void *priv;			/* opaque: the provider's own state
 					 * (context type, ids, filters) */
 	char **targets;			/* glob matches for multi-attach providers */
