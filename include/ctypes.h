@@ -41,6 +41,7 @@ struct cpp;
 struct ctype;
 struct diag;
 struct node;
+struct suggest;
 struct type;
 struct ctypes;
 
@@ -71,6 +72,10 @@ const struct type *ctypes_tag(struct ctypes *c, enum ctype_tag tag,
  * script defines without a value is -ENODATA. */
 int ctypes_const(struct ctypes *c, const char *name, int64_t *value,
 		 const struct type **type);
+
+/* Offer every named constant's name to @sg (for "did you mean"): the
+ * script's, the uapi table's, the kernel's enumerators. */
+void ctypes_suggest_const(struct ctypes *c, struct suggest *sg);
 
 /* Evaluate constant expression @e.  False after reporting why it is not
  * one (or divides by zero). */

@@ -159,6 +159,8 @@ const struct type *sema_addr_of(struct sema *S, struct node *n);
 /* An N_IDENT naming a constant (an enumerator, a #define, a uapi macro):
  * typed and folded, true; false when it names none. */
 bool sema_named_const(struct sema *S, struct node *n);
+/* Written as constants are, in capitals: worth "did you mean" among them. */
+bool sema_looks_const(const char *name);
 void sema_unknown_field(struct sema *S, const struct loc *loc,
 			const char *name, const struct type *st);
 /* @st's fields are known; else reported at @loc. */

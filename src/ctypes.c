@@ -222,6 +222,26 @@ int ctypes_const(struct ctypes *c, const char *name, int64_t *value,
 	return -ENOENT;
 }
 
+static void suggest_one(void *sg, const char *name)
+{
+	suggest_try(sg, name);
+}
+
+void ctypes_suggest_const(struct ctypes *c, struct suggest *sg)
+{
+	const struct macro *m;
+	const struct cconst *k;
+
+	for (m = c->cpp ? c->cpp->macros : NULL; m; m = m->next)
+		if (m->has_value)
+			suggest_try(sg, m->name);
+	for (k = c->consts; k; k = k->next)
+		suggest_try(sg, k->name);
+	uapi_names(suggest_one, sg);
+	if (c->btf && !btf_load(c->btf))
+		btf_suggest(c->btf, BTF_NS_ENUM, true, sg);
+}
+
 static bool eval_error(struct ctypes *c, const struct node *e,
 		       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -25,6 +25,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "builtin.h"
+#include "ctypes.h"
 #include "provider.h"
 #include "script.h"
 #include "sema.h"
@@ -194,6 +195,10 @@ static void unknown_ident(struct sema *S, struct node *n)
 	suggest_builtins(&sg, true);
 	for (i = 0; i < S->nassigned; i++)
 		suggest_try(&sg, S->assigned[i]);
+	/* and a name in capitals, a constant's (TCP_ESTABLISHED); those
+	 * are many, so only in the walk that reports */
+	if (!S->quiet && sema_looks_const(n->name))
+		ctypes_suggest_const(sema_ctypes(S), &sg);
 	hint = suggest_best(&sg);
 
 	if (hint)

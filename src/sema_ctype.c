@@ -436,3 +436,11 @@ bool sema_named_const(struct sema *S, struct node *n)
 	n->cval = v;
 	return true;
 }
+
+bool sema_looks_const(const char *name)
+{
+	for (; *name; name++)
+		if (*name >= 'a' && *name <= 'z')
+			return false;
+	return true;
+}
