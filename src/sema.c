@@ -1175,7 +1175,7 @@ int sema_script(struct script *s, struct diag *d)
 			     "map %s: its type depends on its own value and "
 			     "never settles", S.s->maps[i]->name);
 	}
-	for (p = s->probes; p && !S.errors; p = p->next)
+	for (p = s->probes; p && !S.errors && !S.ctype_failed; p = p->next)
 		if (!ast_visit(p->pred, typed_visit, &S))
 			ast_visit(p->body, typed_visit, &S);
 	if (S.errors || S.ctype_failed)
