@@ -125,7 +125,7 @@ static const struct type *bad(struct btf_obj *o, const char *what, uint32_t id)
 /* ---- reading an object ---- */
 
 /* The bytes after a type's common part, by kind; -1 for an unknown kind. */
-static long type_extra(const struct btf_type *t)
+static inline long type_extra(const struct btf_type *t)
 {
 	uint32_t vlen = BTF_INFO_VLEN(t->info);
 
@@ -201,33 +201,47 @@ static int obj_index(struct btf_obj *o)
 	o->offs = malloc(cap * sizeof(*o->offs));
 	if (!o->offs)
 		return -ENOMEM;
-	while (off < o->types_len) {
-		const struct btf_type *t = (const void *)(o->types + off);
-		long extra;
+	/* The loop that startup waits for (~125k types): its state in
+	 * locals, so that the stores to offs[] do not make the compiler
+	 * reload it from *o on every type. */
+	{
+		const uint8_t *types = o->types;
+		const uint32_t len = o->types_len;
+		uint32_t *offs = o->offs, n = 0;
 
-		if (o->types_len - off < sizeof(*t) ||
-		    (extra = type_extra(t)) < 0 ||
-		    o->types_len - off - sizeof(*t) < (unsigned long)extra) {
-			btf_fail(o->b, "malformed BTF in %s: type %u at byte "
-				 "%u is %s", o->name, o->first_id + o->n, off,
-				 extra < 0 ? "of an unknown kind" : "cut short");
-			return -EINVAL;
-		}
-		if (BTF_INFO_KIND(t->info) == BTF_KIND_ENUM ||
-		    BTF_INFO_KIND(t->info) == BTF_KIND_ENUM64) {
-			if (o->nenums == enums_cap) {
-				uint32_t *e;
+		while (off < len) {
+			const struct btf_type *t = (const void *)(types + off);
+			unsigned kind;
+			long extra;
 
-				enums_cap = enums_cap ? 2 * enums_cap : 64;
-				e = realloc(o->enums, enums_cap * sizeof(*e));
-				if (!e)
-					return -ENOMEM;
-				o->enums = e;
+			if (len - off < sizeof(*t) ||
+			    (extra = type_extra(t)) < 0 ||
+			    len - off - sizeof(*t) < (unsigned long)extra) {
+				btf_fail(o->b, "malformed BTF in %s: type %u at "
+					 "byte %u is %s", o->name,
+					 o->first_id + n, off, extra < 0 ?
+					 "of an unknown kind" : "cut short");
+				o->n = n;
+				return -EINVAL;
 			}
-			o->enums[o->nenums++] = o->first_id + o->n;
+			kind = BTF_INFO_KIND(t->info);
+			if (kind == BTF_KIND_ENUM || kind == BTF_KIND_ENUM64) {
+				if (o->nenums == enums_cap) {
+					uint32_t *e;
+
+					enums_cap = enums_cap ? 2 * enums_cap : 64;
+					e = realloc(o->enums,
+						    enums_cap * sizeof(*e));
+					if (!e)
+						return -ENOMEM;
+					o->enums = e;
+				}
+				o->enums[o->nenums++] = o->first_id + n;
+			}
+			offs[n++] = off;
+			off += (uint32_t)(sizeof(*t) + (unsigned long)extra);
 		}
-		o->offs[o->n++] = off;
-		off += (uint32_t)(sizeof(*t) + (unsigned long)extra);
+		o->n = n;
 	}
 	id = o->first_id + o->n;
 	if (id < o->first_id) {
@@ -262,7 +276,7 @@ static int obj_read(struct btf_obj *o, const char *path)
 	o->size = (size_t)st.st_size;
 	/* Kernels since 6.16 map vmlinux's BTF; the page-at-a-time read
 	 * of sysfs costs ~9 ms for its 5 MB here. */
-	m = mmap(NULL, o->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	m = mmap(NULL, o->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	if (m != MAP_FAILED) {
 		o->data = m;
 		o->mem = MEM_MAPPED;
