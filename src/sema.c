@@ -613,23 +613,23 @@ static const struct type *expr_member(struct sema *S, struct node *n)
 	return n->type = m->type;
 }
 
+/* A builtin variable or one of the probe's provider's. */
+static bool names_variable(struct sema *S, const char *name)
+{
+	const struct builtin *b = builtin_find(name);
+	struct pvar pv;
+
+	if (b && b->kind == BK_VAR)
+		return true;
+	return S->p->prov && S->p->prov->resolve &&
+	       S->p->prov->resolve(S->p, name, &pv) == 0;
+}
+
 /* `x[..]` where x names no variable: a plain map read, if x is assigned
  * somewhere. */
 static bool index_is_map(struct sema *S, struct node *n)
 {
-	struct node *id = n->lhs;
-	const struct builtin *b;
-	struct pvar pv;
-
-	if (id->kind != N_IDENT)
-		return false;
-	b = builtin_find(id->name);
-	if (b && b->kind == BK_VAR)
-		return false;
-	if (S->p->prov && S->p->prov->resolve &&
-	    S->p->prov->resolve(S->p, id->name, &pv) == 0)
-		return false;
-	return true;
+	return n->lhs->kind == N_IDENT && !names_variable(S, n->lhs->name);
 }
 
 static const struct type *expr_index(struct sema *S, struct node *n)
@@ -713,15 +713,7 @@ void sema_note(struct sema *S, const struct loc *loc, const char *fmt, ...)
 
 bool sema_is_value_name(struct sema *S, const char *name)
 {
-	const struct builtin *b = builtin_find(name);
-	struct pvar pv;
-
-	if (b && b->kind == BK_VAR)
-		return true;
-	if (S->p->prov && S->p->prov->resolve &&
-	    S->p->prov->resolve(S->p, name, &pv) == 0)
-		return true;
-	return sema_is_assigned(S, name);
+	return names_variable(S, name) || sema_is_assigned(S, name);
 }
 
 const char *sema_type_name(struct sema *S, const struct type *t)
