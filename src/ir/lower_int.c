@@ -563,8 +563,23 @@ static struct val ex_cond(struct lower *L, struct node *n)
 static struct val ex_cast(struct lower *L, struct node *n)
 {
 	const struct type *t = n->type, *o = n->lhs->type;
-	struct val v = lower_int(L, n->lhs);
+	struct val v;
+	struct addr a;
 	int r;
+
+	/* A pointer the program loads from its context is one the verifier
+	 * types (fentry's arguments are PTR_TO_BTF_ID) and refuses most
+	 * arithmetic on ("bitwise operator &= on pointer prohibited"): as an
+	 * integer it is read with the helper, which gives a plain scalar. */
+	if (t->kind == T_INT && o->kind == T_PTR && lower_addr(L, n->lhs, &a)) {
+		if (a.direct && a.space == AS_CTX) {
+			a.direct = false;
+			a.space = AS_KERNEL;
+		}
+		v = lower_load(L, &a, o, n->loc);
+	} else {
+		v = lower_int(L, n->lhs);
+	}
 
 	if (t->kind != T_INT || t->size >= 8)
 		return v;
