@@ -302,9 +302,7 @@ static int fe_resolve(struct probe *p, const char *name, struct pvar *pv)
 		pv->type = &type_ksym;
 		return 0;
 	}
-	/* no pt_regs here: only the stacks */
-	if (!strcmp(name, "regs"))
-		return -ENOENT;
+	/* no pt_regs here (no regs): only the stacks */
 	return provider_regs_resolve(&no_regs, name, pv);
 }
 
