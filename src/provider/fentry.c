@@ -57,6 +57,8 @@ struct fe_priv {
 	unsigned ret_off;		/* retval's slot */
 };
 
+extern const struct provider fentry_provider, fexit_provider;
+
 /* ---- compile time ---- */
 
 static bool is_glob(const char *s)
@@ -76,7 +78,8 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool ftrace_read(struct script *s, struct fe_ftrace *ft)
+static bool ftrace_read(struct arena *a, const struct host *h,
+			struct fe_ftrace *ft)
 {
 	char path[512], *line = NULL;
 	size_t cap = 0;
@@ -84,7 +87,7 @@ static bool ftrace_read(struct script *s, struct fe_ftrace *ft)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/available_filter_functions",
-		 provider_tracefs(s->host));
+		 provider_tracefs(h));
 	f = fopen(path, "re");
 	if (!f)
 		return false;
@@ -96,12 +99,12 @@ static bool ftrace_read(struct script *s, struct fe_ftrace *ft)
 		if (ft->n == ft->cap) {
 			size_t c = ft->cap ? 2 * ft->cap : 1024;
 
-			ft->v = arena_grow(s->arena, ft->v,
+			ft->v = arena_grow(a, ft->v,
 					   ft->cap * sizeof(*ft->v),
 					   c * sizeof(*ft->v));
 			ft->cap = c;
 		}
-		ft->v[ft->n++] = arena_strndup(s->arena, line, n);
+		ft->v[ft->n++] = arena_strndup(a, line, n);
 	}
 	free(line);
 	fclose(f);
@@ -236,7 +239,7 @@ static int fe_expand(struct script *s, struct probe *p, struct diag *d,
 			fe_unknown(s, p, module, func, d);
 		return err;
 	}
-	if (ftrace_read(s, &ft))
+	if (ftrace_read(s->arena, s->host, &ft))
 		m.ft = &ft;
 	err = btf_funcs(s->btf, module && !is_glob(module) ? module : NULL,
 			func, fe_match_one, &m);
@@ -306,6 +309,79 @@ static int fe_resolve(struct probe *p, const char *name, struct pvar *pv)
 	return provider_regs_resolve(&no_regs, name, pv);
 }
 
+/* ---- listing (-l, -lv) ---- */
+
+struct fe_list {
+	const struct provider *pv;
+	struct provider_list *l;
+	struct btf *btf;
+	const struct fe_ftrace *ft;	/* NULL: no filter */
+};
+
+/* -lv: the prototype, a line per argument and one for retval, as
+ * bpftrace prints them. */
+static const char *const *fe_details(struct fe_list *fl, const char *module,
+				     const char *name)
+{
+	const struct type *f = btf_func(fl->btf, module, name);
+	const struct member *m;
+	const char **v;
+	unsigned n = 2, i = 0;
+	char buf[256];
+
+	if (!f || f->kind != T_FUNC)
+		return NULL;
+	for (m = f->members; m; m = m->next)
+		n++;
+	v = arena_alloc(fl->l->a, n * sizeof(*v));
+	for (m = f->members; m; m = m->next)
+		v[i++] = arena_printf(fl->l->a, "%s %s", type_name(m->type, buf,
+				      sizeof(buf)), *m->name ? m->name : "");
+	if (fl->pv == &fexit_provider && f->base->kind != T_VOID)
+		v[i++] = arena_printf(fl->l->a, "%s retval",
+				      type_name(f->base, buf, sizeof(buf)));
+	return v;
+}
+
+static int fe_list_one(void *ctx, const char *module, const char *name)
+{
+	struct fe_list *fl = ctx;
+	const char *point = module ? arena_printf(fl->l->a, "%s:%s", module,
+						  name) : name;
+
+	if ((fl->ft && !ftrace_has(fl->ft, name)) ||
+	    !provider_list_match(fl->l, point))
+		return 0;
+	provider_list_emit(fl->pv, fl->l, point, fl->l->verbose ?
+			   fe_details(fl, module, name) : NULL);
+	return 0;
+}
+
+static int fe_list(const struct provider *pv, struct provider_list *l)
+{
+	struct fe_ftrace ft = { 0 };
+	struct fe_list fl = { .pv = pv, .l = l };
+	int err;
+
+	/* a listing of everything names each function once, as fentry */
+	if (l->all && pv != &fentry_provider)
+		return 0;
+	fl.btf = btf_new(l->a, l->host->btf ? l->host->btf :
+			 "/sys/kernel/btf");
+	if (btf_load(fl.btf)) {
+		if (!l->all)
+			diag_warn(l->d, NULL, "%s: nothing to list: %s",
+				  pv->name, btf_error(fl.btf));
+		btf_free(fl.btf);
+		return 0;
+	}
+	if (ftrace_read(l->a, l->host, &ft))
+		fl.ft = &ft;
+	err = btf_funcs(fl.btf, NULL, "*", fe_list_one, &fl);
+	btf_free(fl.btf);
+	return err;
+}
+
 /* ---- run time ---- */
 
 static int fe_attach(struct rt_probe *rp, struct diag *d)
@@ -363,6 +439,7 @@ const struct provider fentry_provider = {
 	.detach = provider_detach,
 	.stop = provider_stop,
 	.self_test = fe_self_test,
+	.list = fe_list,
 };
 
 const struct provider fexit_provider = {
@@ -378,4 +455,5 @@ const struct provider fexit_provider = {
 	.attach = fe_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.list = fe_list,
 };

@@ -285,6 +285,37 @@ START_TEST(test_raw_tp)
 }
 END_TEST
 
+START_TEST(test_fentry_list)
+{
+	struct fx f;
+	char *out = NULL;
+	size_t size = 0;
+	FILE *mem;
+
+	fx_init(&f, true);
+	f.host.btf = unit_fixture("btf", "kernel");
+	mem = open_memstream(&out, &size);
+	ck_assert_ptr_nonnull(mem);
+	ck_assert_int_eq(provider_list(&f.host, "fexit:vfs_*", true, 0, mem,
+				       &f.ud.d), 0);
+	fclose(mem);
+	ck_assert_str_eq(out, "fexit:vfs_read\n"
+			 "    struct file * file\n"
+			 "    char * buf\n"
+			 "    u64 count\n"
+			 "    s64 * pos\n"
+			 "    s64 retval\n"
+			 "fexit:vfs_write\n"
+			 "    struct file * file\n"
+			 "    char * buf\n"
+			 "    u64 count\n"
+			 "    s64 * pos\n"
+			 "    s64 retval\n");
+	free(out);
+	fx_fini(&f);
+}
+END_TEST
+
 static Suite *fentry_suite(void)
 {
 	Suite *s = suite_create("fentry");
@@ -294,6 +325,7 @@ static Suite *fentry_suite(void)
 	tcase_add_test(tc, test_fentry_args);
 	tcase_add_test(tc, test_fentry_glob);
 	tcase_add_test(tc, test_fentry_errors);
+	tcase_add_test(tc, test_fentry_list);
 	tcase_add_test(tc, test_kprobe_args);
 	tcase_add_test(tc, test_btf_args_layout);
 	tcase_add_test(tc, test_raw_tp);
