@@ -12,6 +12,9 @@
  *   example       a target for the "needs a target" error ("..." if NULL)
  *   when          PROV_ON_EVENT (attached), or PROV_AT_BEGIN / PROV_AT_END:
  *                 run once by the runtime itself (BPF_PROG_TEST_RUN)
+ *   user_space    its probes run in a process's code (uprobes, usdt): an
+ *                 integer cast to a pointer points into that process's
+ *                 memory, so reads through it use bpf_probe_read_user()
  *   fallback      the provider to use instead where the kernel refuses
  *                 this one's programs ("kprobe" for fentry): the runtime
  *                 says so when loading fails that way
@@ -171,6 +174,7 @@ struct provider {
 	const char *help;		/* one line for --help / the man page */
 	const char *example;		/* a target, for error messages */
 	const char *fallback;		/* where the kernel refuses this one */
+	bool user_space;		/* casts point into the process */
 	enum provider_when when;
 	enum provider_pid pid_filter;
 

@@ -161,6 +161,10 @@ const struct type *sema_addr_of(struct sema *S, struct node *n);
 bool sema_named_const(struct sema *S, struct node *n);
 /* Written as constants are, in capitals: worth "did you mean" among them. */
 bool sema_looks_const(const char *name);
+/* The type a value of type @t read at lvalue @n has: a pointer read from
+ * user memory points into user memory. */
+const struct type *sema_loaded(struct sema *S, const struct node *n,
+			       const struct type *t);
 void sema_unknown_field(struct sema *S, const struct loc *loc,
 			const char *name, const struct type *st);
 /* @st's fields are known; else reported at @loc. */

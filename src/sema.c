@@ -375,7 +375,7 @@ static const struct type *expr_unary(struct sema *S, struct node *n)
 		if (t->base->kind == T_STRUCT &&
 		    !sema_record_complete(S, &n->loc, t->base))
 			return n->type = &bad_type;
-		return n->type = t->base;
+		return n->type = sema_loaded(S, n, t->base);
 	case U_ADDR:
 		break;
 	}
@@ -610,7 +610,7 @@ static const struct type *expr_member(struct sema *S, struct node *n)
 		     "spry cannot read", n->name);
 		return n->type = &bad_type;
 	}
-	return n->type = m->type;
+	return n->type = sema_loaded(S, n, m->type);
 }
 
 /* A builtin variable or one of the probe's provider's. */
@@ -674,10 +674,10 @@ static const struct type *expr_index(struct sema *S, struct node *n)
 			     "for %s", idx->cval, tname(S, t));
 			return n->type = &bad_type;
 		}
-		return n->type = t->base;
+		return n->type = sema_loaded(S, n, t->base);
 	}
 	if (t->kind == T_PTR && t->base->kind != T_VOID)
-		return n->type = t->base;
+		return n->type = sema_loaded(S, n, t->base);
 	serr(S, &n->loc, "cannot index %s", tname(S, t));
 	return n->type = &bad_type;
 }

@@ -16,8 +16,11 @@
  *
  * Address spaces.  A cast of an integer to a pointer points into kernel
  * memory, unless the integer is a user-space value (uprobe arguments carry
- * AS_USER) or the pointer type itself is a user one (a BTF __user tag); a
- * cast of a pointer keeps its space, so a user pointer stays user.
+ * AS_USER), the probe runs in a process (the provider's user_space: any
+ * integer there, arg0 + 8 too, is the process's address) or the pointer
+ * type itself is a user one (a BTF __user tag); a cast of a pointer keeps
+ * its space, so a user pointer stays user, and a pointer read from user
+ * memory points there too (sema_loaded()).
  */
 #include <assert.h>
 #include <errno.h>
@@ -257,7 +260,8 @@ const struct type *sema_cast(struct sema *S, struct node *n)
 		return t;
 	}
 	/* a pointer: into the space the value came from (see above) */
-	if (t->space == AS_USER || o->space == AS_USER)
+	if (t->space == AS_USER || o->space == AS_USER ||
+	    (o->kind == T_INT && S->p->prov && S->p->prov->user_space))
 		space = AS_USER;
 	else if (o->kind == T_PTR)
 		space = o->space;
@@ -348,12 +352,11 @@ const struct type *sema_offsetof(struct sema *S, struct node *n)
 	return &type_u64;
 }
 
-/* ---- address-of ---- */
+/* ---- address spaces ---- */
 
-/* The address space of lvalue @e (a member, an element, a dereference),
- * or -1 after reporting why it has no address a program can hold. */
-static int lvalue_space(struct sema *S, const struct node *e,
-			const struct node *amp)
+/* The address space lvalue @e (a member, an element, a dereference) lives
+ * in, or -1 when it is none (a value a program computes). */
+static int lvalue_space(const struct node *e)
 {
 	const struct type *t;
 
@@ -364,14 +367,14 @@ static int lvalue_space(struct sema *S, const struct node *e,
 		t = e->lhs->type;
 		if (t->kind == T_PTR)
 			return t->space;
-		return lvalue_space(S, e->lhs, amp);
+		return lvalue_space(e->lhs);
 	case N_INDEX:
 		if (e->map)
 			break;
 		t = e->lhs->type;
 		if (t->kind == T_PTR)
 			return t->space;
-		return lvalue_space(S, e->lhs, amp);
+		return lvalue_space(e->lhs);
 	case N_UNARY:
 		if (e->op != U_DEREF)
 			break;
@@ -379,10 +382,21 @@ static int lvalue_space(struct sema *S, const struct node *e,
 	default:
 		break;
 	}
-	sema_error(S, &amp->loc, "'&' needs a field, an element or a "
-		   "dereference in kernel or user memory, as in &p->field");
 	return -1;
 }
+
+const struct type *sema_loaded(struct sema *S, const struct node *n,
+			       const struct type *t)
+{
+	/* a pointer kept in user memory points there too: the script's
+	 * own types (and kernels whose BTF lacks __user tags) do not say */
+	if (t->kind == T_PTR && t->space == AS_KERNEL &&
+	    lvalue_space(n) == AS_USER)
+		return type_ptr(sema_arena(S), t->base, AS_USER);
+	return t;
+}
+
+/* ---- address-of ---- */
 
 const struct type *sema_addr_of(struct sema *S, struct node *n)
 {
@@ -392,9 +406,13 @@ const struct type *sema_addr_of(struct sema *S, struct node *n)
 
 	if (sema_is_bad(t))
 		return sema_bad();
-	space = lvalue_space(S, e, n);
-	if (space < 0)
+	space = lvalue_space(e);
+	if (space < 0) {
+		sema_error(S, &n->loc, "'&' needs a field, an element or a "
+			   "dereference in kernel or user memory, as in "
+			   "&p->field");
 		return sema_bad();
+	}
 	if (space == AS_CTX) {
 		sema_error(S, &n->loc, "'&' of the probe's own context: its "
 			   "fields are values here, with no address to keep");
