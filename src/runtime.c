@@ -386,6 +386,7 @@ static void rt_map_clear(struct runtime *rt, const struct map *m)
 	}
 	free(zero);
 	rt_map_data_free(&md);
+	out_clear(rt->out, m);
 }
 
 /* Events lost so far: the programs add to the one u64 of the lost map
@@ -1108,6 +1109,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->out->ksym = rt_ksym;	/* kallsyms, read on first use */
 	rt->out->usym = usym_out_hook;	/* ELF symbols, per object */
 	rt->out->hook_ctx = rt;
+	rt->out->d = d;
 
 	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
 	getrlimit(RLIMIT_MEMLOCK, &rt_saved_memlock);
@@ -1248,7 +1250,7 @@ int rt_run(struct runtime *rt)
 	struct sigaction sa = { .sa_handler = rt_on_signal }, old[3];
 	static const int sigs[3] = { SIGINT, SIGTERM, SIGCHLD };
 	struct rt_wait w;
-	int status = 0, n;
+	int status = 0, n, err;
 	unsigned i;
 
 	n = rt_wait_open(rt, &w);
@@ -1314,6 +1316,7 @@ int rt_run(struct runtime *rt)
 	if (rt_lost_check(rt) && !status)
 		status = 2;
 
+	out_exit(rt->out);
 	for (i = 0, n = 0; i < rt->s->nmaps; i++) {
 		const struct map *m = rt->s->maps[i];
 
@@ -1324,7 +1327,13 @@ int rt_run(struct runtime *rt)
 			out_break(rt->out);
 		rt_map_print(rt, m);
 	}
-	out_flush(rt->out);
+	/* the pictures (folded lines, the SVG) are written now, whole */
+	err = out_finish(rt->out);
+	if (err) {
+		diag_error(rt->d, NULL, "cannot write the output: %s",
+			   strerror(-err));
+		status = 1;
+	}
 	if (rt->lost)
 		diag_info(rt->d, "%llu events lost in total", rt->lost);
 
