@@ -77,6 +77,10 @@ int ctypes_const(struct ctypes *c, const char *name, int64_t *value,
  * script's, the uapi table's, the kernel's enumerators. */
 void ctypes_suggest_const(struct ctypes *c, struct suggest *sg);
 
+/* An integer of type @t holding @v, as a cast makes it: cut to the
+ * type's width, extended by its sign. */
+int64_t ctypes_int_cast(const struct type *t, int64_t v);
+
 /* Evaluate constant expression @e.  False after reporting why it is not
  * one (or divides by zero). */
 bool ctypes_eval(struct ctypes *c, const struct node *e, int64_t *value);

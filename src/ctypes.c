@@ -292,8 +292,7 @@ static bool eval_binary(struct ctypes *c, const struct node *e, int64_t a,
 	return true;
 }
 
-/* An integer of type @t holding @v, as a cast makes it. */
-static int64_t int_cast(const struct type *t, int64_t v)
+int64_t ctypes_int_cast(const struct type *t, int64_t v)
 {
 	unsigned bits = t->size * 8;
 
@@ -374,7 +373,7 @@ bool ctypes_eval(struct ctypes *c, const struct node *e, int64_t *v)
 					  tname(c, t));
 		if (!ctypes_eval(c, e->lhs, &a))
 			return false;
-		*v = int_cast(t, a);
+		*v = ctypes_int_cast(t, a);
 		return true;
 	}
 	default:

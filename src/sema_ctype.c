@@ -217,20 +217,6 @@ bool sema_record_complete(struct sema *S, const struct loc *loc,
 
 /* ---- casts ---- */
 
-/* An integer of type @t holding @v, as a cast makes it. */
-static int64_t int_cast(const struct type *t, int64_t v)
-{
-	unsigned bits = t->size * 8;
-	uint64_t u = (uint64_t)v;
-
-	if (bits >= 64)
-		return v;
-	u &= (1ull << bits) - 1;
-	if (t->is_signed && (u >> (bits - 1)))
-		u |= ~0ull << bits;
-	return (int64_t)u;
-}
-
 const struct type *sema_cast(struct sema *S, struct node *n)
 {
 	const struct type *t = written(S, n);
@@ -255,7 +241,7 @@ const struct type *sema_cast(struct sema *S, struct node *n)
 	if (t->kind == T_INT) {
 		if (n->lhs->is_const) {
 			n->is_const = true;
-			n->cval = int_cast(t, n->lhs->cval);
+			n->cval = ctypes_int_cast(t, n->lhs->cval);
 		}
 		return t;
 	}

@@ -363,8 +363,9 @@ static int fe_list(const struct provider *pv, struct provider_list *l)
 	struct fe_list fl = { .pv = pv, .l = l };
 	int err;
 
-	/* a listing of everything names each function once, as fentry */
-	if (l->all && pv != &fentry_provider)
+	/* only when named: the same functions kprobe lists, by the
+	 * tens of thousands */
+	if (l->all)
 		return 0;
 	fl.btf = btf_new(l->a, l->host->btf ? l->host->btf :
 			 "/sys/kernel/btf");

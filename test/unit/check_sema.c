@@ -147,6 +147,8 @@ static void *BLOB;	/* the kernel's BTF, when a test asks for it */
 
 static void teardown(void)
 {
+	btf_free(S.btf);	/* a test's own, not the arena's */
+	S.btf = NULL;
 	unit_diag_close(&U);
 	arena_free(A);
 	A = NULL;
