@@ -42,6 +42,9 @@ struct sema;
 const struct type *sema_expr(struct sema *S, struct node *n);
 void sema_error(struct sema *S, const struct loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A note after the error just reported (quiet when that one was). */
+void sema_note(struct sema *S, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* The type of an expression whose mistake was reported. */
 const struct type *sema_bad(void);
 bool sema_is_bad(const struct type *t);
@@ -77,6 +80,15 @@ const char *sema_literal(struct sema *S, struct node *call, struct node *a,
  * most @max characters (0: all); sets its type, str and len. */
 const struct type *sema_positional_str(struct sema *S, struct node *n,
 				       unsigned max);
+/* Whether @name is a value in this probe (a builtin variable, a provider
+ * variable or an assigned map) rather than, say, a type or a constant. */
+bool sema_is_value_name(struct sema *S, const char *name);
+/* The script's struct @name, else the kernel's (BTF); NULL, quietly, when
+ * neither has it (curtask without BTF). */
+const struct type *sema_kernel_record(struct sema *S, const char *name);
+/* After an error that kernel types would have avoided: why BTF is
+ * missing, if it is. */
+void sema_note_btf(struct sema *S);
 
 /* ---- between sema.c and sema_map.c: the pass's own state ----
  * (builtins' hooks use the toolkit above, never these) */
@@ -129,7 +141,14 @@ struct sema {
 
 	bool vars_changed;	/* a scratch variable's type changed in this
 				 * walk (sema_var.c) */
+	struct var **var_index;	/* the current probe's variables by name
+				 * (open addressing), var_cap slots */
+	unsigned var_cap;
 	unsigned loops;		/* while loops around this point */
+	/* written C types, resolved once before the walks (sema_ctype.c) */
+	struct ctmemo *ctmemo;
+	size_t ctmemo_cap, ctmemo_n;
+	bool ctype_failed;	/* one was not a type: reported */
 };
 
 enum map_use {
@@ -180,6 +199,28 @@ const struct type *sema_paramcount(struct sema *S, struct node *n);
 /* How a scratch variable or a tuple element holds a value of type @t:
  * integers as 64-bit ones; NULL when it cannot hold it. */
 const struct type *sema_value_norm(struct sema *S, const struct type *t);
+/* sema_ctype.c: the C side of expressions */
+struct ctypes *sema_ctypes(struct sema *S);
+/* Resolve every type the probes write, reporting those that are none. */
+void sema_resolve_ctypes(struct sema *S);
+const struct type *sema_cast(struct sema *S, struct node *n);
+const struct type *sema_sizeof(struct sema *S, struct node *n);
+const struct type *sema_offsetof(struct sema *S, struct node *n);
+const struct type *sema_addr_of(struct sema *S, struct node *n);
+/* An N_IDENT naming a constant (an enumerator, a #define, a uapi macro):
+ * typed and folded, true; false when it names none. */
+bool sema_named_const(struct sema *S, struct node *n);
+/* Written as constants are, in capitals: worth "did you mean" among them. */
+bool sema_looks_const(const char *name);
+/* The type a value of type @t read at lvalue @n has: a pointer read from
+ * user memory points into user memory. */
+const struct type *sema_loaded(struct sema *S, const struct node *n,
+			       const struct type *t);
+void sema_unknown_field(struct sema *S, const struct loc *loc,
+			const char *name, const struct type *st);
+/* @st's fields are known; else reported at @loc. */
+bool sema_record_complete(struct sema *S, const struct loc *loc,
+			  const struct type *st);
 /* Did this walk find every signature as the previous one? */
 bool sema_walk_stable(struct sema *S);
 void sema_publish_maps(struct sema *S);

@@ -43,15 +43,46 @@ const struct type *sema_value_norm(struct sema *S, const struct type *t)
 	}
 }
 
+/* The slot of @name in the index: its variable's, or the empty one where
+ * it would go.  FNV-1a, linear probing; the index is at most half full. */
+static struct var **var_slot(struct sema *S, const char *name)
+{
+	uint32_t h = 2166136261u;
+	const char *c;
+	unsigned i;
+
+	for (c = name; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	for (i = h & (S->var_cap - 1); S->var_index[i];
+	     i = (i + 1) & (S->var_cap - 1))
+		if (!strcmp(S->var_index[i]->name, name))
+			break;
+	return &S->var_index[i];
+}
+
+/* An index for @n variables and more: twice the room, at least 16. */
+static void var_index_build(struct sema *S, struct probe *p, unsigned n)
+{
+	unsigned i;
+
+	S->var_cap = 16;
+	while (S->var_cap < 2 * n + 2)
+		S->var_cap *= 2;
+	S->var_index = arena_alloc(sema_arena(S),
+				   S->var_cap * sizeof(*S->var_index));
+	for (i = 0; i < p->nvars; i++)
+		*var_slot(S, p->vars[i]->name) = p->vars[i];
+}
+
 void sema_vars_begin(struct sema *S, struct probe *p)
 {
 	unsigned i;
 
-	(void)S;
 	for (i = 0; i < p->nvars; i++) {
 		p->vars[i]->cur = NULL;
 		p->vars[i]->assigned = false;
 	}
+	var_index_build(S, p, p->nvars);
 }
 
 void sema_vars_end(struct sema *S, struct probe *p)
@@ -69,20 +100,10 @@ void sema_vars_end(struct sema *S, struct probe *p)
 	}
 }
 
-static struct var *var_find(struct probe *p, const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < p->nvars; i++)
-		if (!strcmp(p->vars[i]->name, name))
-			return p->vars[i];
-	return NULL;
-}
-
 static struct var *var_get(struct sema *S, struct node *n)
 {
 	struct probe *p = S->p;
-	struct var *v = var_find(p, n->name);
+	struct var **slot = var_slot(S, n->name), *v = *slot;
 
 	if (v)
 		return v;
@@ -90,15 +111,22 @@ static struct var *var_get(struct sema *S, struct node *n)
 	v->id = p->nvars;
 	v->name = n->name;
 	v->loc = n->loc;
-	p->vars = arena_grow(S->a, p->vars, p->nvars * sizeof(*p->vars),
-			     (p->nvars + 1) * sizeof(*p->vars));
+	/* the array and the index double as they fill: linear in all */
+	if (!(p->nvars & (p->nvars - 1)))
+		p->vars = arena_grow(S->a, p->vars, p->nvars * sizeof(*p->vars),
+				     (p->nvars ? 2 * p->nvars : 1) *
+				     sizeof(*p->vars));
 	p->vars[p->nvars++] = v;
+	if (2 * p->nvars + 2 > S->var_cap)
+		var_index_build(S, p, p->nvars);
+	else
+		*slot = v;
 	return v;
 }
 
 const struct type *sema_var_read(struct sema *S, struct node *n)
 {
-	struct var *v = var_find(S->p, n->name);
+	struct var *v = *var_slot(S, n->name);
 
 	n->var = v;
 	if (!v || !v->assigned) {
