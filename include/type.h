@@ -60,6 +60,7 @@ enum type_fmt {
 	F_KSTACK_PERF,	/* F_KSTACK printed as perf does: "\t<hex> sym+off" */
 	F_USTACK_PERF,	/* F_USTACK likewise, with the object: " (path)" */
 	F_STRFTIME,	/* u64 boot-time ns, printed by strftime(timefmt) */
+	F_STRERROR,	/* s64 errno, printed as strerror(3)'s text */
 	F_INET,		/* u8[24] {u64 af; u8 addr[16]}: ntop(), "10.0.0.1" */
 	F_MACADDR,	/* u8[6]: macaddr(), "18:C0:4D:08:2E:BB" */
 	F_BUF,		/* u8[8 + n] {u64 len; u8 data[n]}: buf(), as %r */
@@ -122,6 +123,7 @@ extern const struct type type_s32, type_u32, type_s64, type_u64;
 extern const struct type type_char;		/* s8, F_CHAR */
 extern const struct type type_ksym;		/* u64, F_KSYM */
 extern const struct type type_ksym_name;	/* u64, F_KSYM_NAME */
+extern const struct type type_strerror;		/* s64, F_STRERROR */
 extern const struct type type_kstack;		/* s64, F_KSTACK */
 extern const struct type type_ustack;		/* u64, F_USTACK */
 extern const struct type type_walltime;	/* u64, F_WALLTIME */

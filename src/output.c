@@ -521,6 +521,16 @@ static void fmt_strftime(struct output *o, const struct type *t, uint64_t v,
 	free(spec);
 }
 
+/* strerror(e): strerror(3)'s text for e, as bpftrace hands it over (a
+ * negative e is "Unknown error -11") */
+static void fmt_strerror(struct output *o, const struct type *t, uint64_t v,
+			 int indent)
+{
+	char buf[128];
+
+	ob_puts(o, strerror_r((int)(int64_t)v, buf, sizeof(buf)));
+}
+
 static void fmt_errno(struct output *o, const struct type *t, uint64_t v,
 		      int indent)
 {
@@ -626,6 +636,7 @@ static const struct out_fmt {
 	[F_USTACK_PERF]	= { fmt_ustack, NULL, NULL },
 	[F_KSYM_NAME]	= { fmt_ksym_name, NULL, NULL },
 	[F_STRFTIME]	= { fmt_strftime, NULL, NULL },
+	[F_STRERROR]	= { fmt_strerror, NULL, NULL },
 	[F_INET]	= { NULL, NULL, fmt_inet },
 	[F_MACADDR]	= { NULL, NULL, fmt_macaddr },
 	[F_BUF]		= { NULL, NULL, fmt_buf },

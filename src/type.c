@@ -30,6 +30,7 @@ const struct type type_u64 = INT_TYPE(8, false, F_NONE);
 const struct type type_char = INT_TYPE(1, true, F_CHAR);
 const struct type type_ksym = INT_TYPE(8, false, F_KSYM);
 const struct type type_ksym_name = INT_TYPE(8, false, F_KSYM_NAME);
+const struct type type_strerror = INT_TYPE(8, true, F_STRERROR);
 const struct type type_kstack = INT_TYPE(8, true, F_KSTACK);
 const struct type type_ustack = INT_TYPE(8, false, F_USTACK);
 const struct type type_walltime = INT_TYPE(8, false, F_WALLTIME);
@@ -697,7 +698,7 @@ bool type_is_text(const struct type *t)
 	return t->kind == T_INT &&
 	       (type_is_stack(t) || t->fmt == F_KSYM || t->fmt == F_USYM ||
 		t->fmt == F_KSYM_NAME || t->fmt == F_WALLTIME ||
-		t->fmt == F_STRFTIME);
+		t->fmt == F_STRFTIME || t->fmt == F_STRERROR);
 }
 
 /* C's usual arithmetic conversions with a 64-bit int: every operand narrower
@@ -783,6 +784,9 @@ static size_t name_into(const struct type *t, char *buf, size_t n, size_t at)
 			break;
 		case F_STRFTIME:
 			s = "strftime";
+			break;
+		case F_STRERROR:
+			s = "strerror";
 			break;
 		case F_DATALOC:
 			PUT("__data_loc ");

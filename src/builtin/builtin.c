@@ -39,7 +39,8 @@ extern const struct builtin builtin_kstack_call, builtin_ustack_call,
 	builtin_cgroupid, builtin_ntop, builtin_macaddr, builtin_pton,
 	builtin_strftime, builtin_time_call, builtin_strncmp,
 	builtin_strcontains, builtin_buf, builtin_path, builtin_cat,
-	builtin_join, builtin_signal, builtin_system, builtin_override;
+	builtin_join, builtin_signal, builtin_system, builtin_override,
+	builtin_kptr, builtin_strerror;
 
 const struct builtin *const builtins[] = {
 	/* variables */
@@ -101,6 +102,8 @@ const struct builtin *const builtins[] = {
 	&builtin_strcontains,
 	&builtin_buf,
 	&builtin_path,
+	&builtin_kptr,
+	&builtin_strerror,
 	&builtin_cat,
 	&builtin_join,
 	&builtin_signal,

@@ -98,19 +98,21 @@ const struct builtin builtin_str = {
 
 /* ---- uptr(p) ---- */
 
-static const struct type *uptr_check(struct sema *S, struct node *n)
+/* uptr(p), bpftrace's kptr(p): p, read from user (kernel) memory */
+static const struct type *ptr_space_check(struct sema *S, struct node *n)
 {
 	struct node *a = n->args;
 	const struct type *t = sema_expr(S, a);
+	enum addr_space space = n->name[0] == 'u' ? AS_USER : AS_KERNEL;
 
 	if (sema_is_bad(t))
 		return sema_bad();
 	if (t->kind == T_PTR)
-		return type_ptr(sema_arena(S), t->base, AS_USER);
+		return type_ptr(sema_arena(S), t->base, space);
 	if (t->kind == T_INT)
-		return type_ptr(sema_arena(S), &type_void, AS_USER);
-	sema_error(S, &a->loc, "uptr() needs a pointer or an address, got %s",
-		   sema_type_name(S, t));
+		return type_ptr(sema_arena(S), &type_void, space);
+	sema_error(S, &a->loc, "%s() needs a pointer or an address, got %s",
+		   n->name, sema_type_name(S, t));
 	return sema_bad();
 }
 
@@ -127,7 +129,19 @@ const struct builtin builtin_uptr = {
 	.max_args = 1,
 	.usage = "uptr(p)",
 	.help = "p as a user-space pointer",
-	.check = uptr_check,
+	.check = ptr_space_check,
+	.lower_int = uptr_lower,
+};
+
+/* bpftrace's */
+const struct builtin builtin_kptr = {
+	.name = "kptr",
+	.kind = BK_FUNC,
+	.min_args = 1,
+	.max_args = 1,
+	.usage = "kptr(p)",
+	.help = "p as a kernel pointer",
+	.check = ptr_space_check,
 	.lower_int = uptr_lower,
 };
 

@@ -1574,6 +1574,21 @@ START_TEST(test_b2_symbols)
 		    "uaddr() needs a uprobe, whose file holds the symbol; regs "
 		    "probes have none");
 
+	/* kptr(): a kernel pointer; strerror(): an errno that prints as text */
+	reset();
+	run_ok("fake:x { a = kptr(arg0); b = kptr(data->filename); "
+	       "c = strerror(1); @e[strerror(arg0)] = count(); }");
+	ASSERT_TYPE(val_at(0, 0), "void *");
+	ASSERT_TYPE(val_at(0, 1), "char *");
+	ASSERT_TYPE(val_at(0, 2), "strerror");
+	ck_assert_int_eq(val_at(0, 2)->type->fmt, F_STRERROR);
+	reset();
+	expect_fail("fake:x { a = strerror(comm); }", "comm",
+		    "strerror() needs an errno, got char[16]");
+	reset();
+	expect_fail("fake:x { a = kptr(comm); }", "comm",
+		    "kptr() needs a pointer or an address, got char[16]");
+
 	reset();
 	expect_fail("fake:x { a = cgroupid(\"/nonexistent/spry\"); }", "\"/non",
 		    "cannot find the cgroup id of '/nonexistent/spry': No such "
