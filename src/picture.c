@@ -476,9 +476,11 @@ static void pic_hist_rows(struct pictures *p, struct pic *pc, int64_t now)
 	char when[32], *label;
 
 	/* prints less than a second apart (the first less than a second
-	 * after the start): labelled to the millisecond */
-	if (at ? now - pc->times[at - 1] < 1000000000LL :
-		 now - p->o->t0_ns < 1000000000LL)
+	 * after the start): labelled to the millisecond.  A timer of one
+	 * second fires a little early now and then: 0.9 s and more is a
+	 * second apart. */
+	if (at ? now - pc->times[at - 1] < 900000000LL :
+		 now - p->o->t0_ns < 900000000LL)
 		pc->ms = true;
 	clock_label(now, pc->ms, when, sizeof(when));
 	if (!pc->m->nkeys) {

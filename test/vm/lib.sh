@@ -65,6 +65,18 @@ need_kconfig()
 	[ "$(kconfig "$1")" = y ] || skip "CONFIG_$1 is not set in this kernel"
 }
 
+# need_module NAME: load kernel module NAME (kernel/.../NAME.ko of the
+# guest kernel's package, which test/vm/run copies to /spry-vm/modules) if
+# the kernel has not got it yet; skip when test/vm/run had no modules (a
+# kernel from SPRY_VM_KERNEL).
+need_module()
+{
+	[ -d "/sys/module/$1" ] && return 0
+	[ -f "/spry-vm/modules/$1.ko" ] ||
+		skip "no $1.ko in /spry-vm/modules (SPRY_VM_KERNEL without modules?)"
+	insmod "/spry-vm/modules/$1.ko" || fail "insmod $1.ko failed"
+}
+
 # run CMD ARGS...: run a command, output in $OUT, status in $RC.
 run()
 {
