@@ -17,6 +17,7 @@
 #include <linux/bpf.h>
 
 #include "diag.h"
+#include "names.h"
 
 struct arena;
 struct node;
@@ -164,6 +165,9 @@ struct script {
 	unsigned nprobes;
 	struct map **maps;
 	unsigned nmaps;
+	struct names map_names;		/* name -> struct map */
+	struct names memo;		/* what providers read once per
+					 * script, by a key of their own */
 	struct event **events;
 	unsigned nevents;
 	struct map *events_map, *lost_map, *stacks_map;	/* NULL if unused */

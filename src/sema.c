@@ -24,6 +24,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "names.h"
 #include "provider.h"
 #include "script.h"
 #include "sema.h"
@@ -156,10 +157,12 @@ struct sema {
 
 	const char **assigned;	/* names assigned as plain maps */
 	unsigned nassigned;
+	struct names assigned_set;	/* the same, for lookups */
 
 	struct msig *cur;	/* built by this walk */
 	struct msig *known;	/* the previous walk's result: reads use it */
-	unsigned nsig;
+	unsigned nsig;		/* entries of both: one per map */
+	unsigned sigcap;	/* ...and room for this many */
 };
 
 static const struct type *expr(struct sema *S, struct node *n);
@@ -256,25 +259,28 @@ static struct msig *sig_grow(struct sema *S, struct msig *old, unsigned n)
 	return arena_grow(S->a, old, S->nsig * sizeof(*old), n * sizeof(*old));
 }
 
+/* One signature per map, in both walks' arrays.  Maps appear one at a time
+ * as the first walk meets them: the room doubles, or 10^4 maps would copy
+ * the arrays 10^4 times (GBs of arena). */
 static void sig_reserve(struct sema *S)
 {
 	unsigned n = S->s->nmaps;
 
 	if (n <= S->nsig)
 		return;
-	S->cur = sig_grow(S, S->cur, n);
-	S->known = sig_grow(S, S->known, n);
+	if (n > S->sigcap) {
+		unsigned cap = 2 * S->sigcap > n ? 2 * S->sigcap : n;
+
+		S->cur = sig_grow(S, S->cur, cap);
+		S->known = sig_grow(S, S->known, cap);
+		S->sigcap = cap;
+	}
 	S->nsig = n;
 }
 
 static bool is_assigned(struct sema *S, const char *name)
 {
-	unsigned i;
-
-	for (i = 0; i < S->nassigned; i++)
-		if (!strcmp(S->assigned[i], name))
-			return true;
-	return false;
+	return names_get(&S->assigned_set, name) != NULL;
 }
 
 static struct map *map_get(struct sema *S, const char *name, struct loc loc)
@@ -1600,10 +1606,10 @@ static void add_assigned(struct sema *S, const char *name)
 {
 	if (is_assigned(S, name))
 		return;
-	S->assigned = arena_grow(S->a, S->assigned,
-				 S->nassigned * sizeof(*S->assigned),
-				 (S->nassigned + 1) * sizeof(*S->assigned));
+	S->assigned = arena_append(S->a, S->assigned, S->nassigned,
+				   sizeof(*S->assigned));
 	S->assigned[S->nassigned++] = name;
+	names_put(S->a, &S->assigned_set, name, (void *)name);
 }
 
 /* Names assigned anywhere as `x = v` or `x[k] = v`: these are plain maps
@@ -1632,7 +1638,8 @@ static void walk(struct sema *S)
 {
 	struct probe *p;
 
-	S->cur = arena_alloc(S->a, (S->nsig ? S->nsig : 1) * sizeof(*S->cur));
+	S->cur = arena_alloc(S->a, (S->sigcap ? S->sigcap : 1) *
+			     sizeof(*S->cur));
 	for (p = S->s->probes; p; p = p->next) {
 		S->p = p;
 		if (p->pred)

@@ -442,7 +442,8 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 {
 	const struct arch *arch = s->arch ? s->arch : arch_host();
 	struct tp_priv *tp = arena_alloc(s->arena, sizeof(*tp));
-	const char *sc;
+	const struct tp_event *known;
+	const char *sc, *key;
 	bool is_exit = false;
 	int nr = -1, err;
 
@@ -457,7 +458,19 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	 * bytes of a tracepoint context (tp_prog_is_valid_access), and a raw
 	 * context has no record at all.  Leaving them out of the type lets
 	 * sema report them as unknown fields. */
-	err = tp_event_load(s->arena, sys, name, true, &tp->ev);
+	/* one read of the format per event, however many probes name it */
+	key = arena_printf(s->arena, "tracepoint:%s/%s", sys, name);
+	known = names_get(&s->memo, key);
+	if (known) {
+		tp->ev = *known;
+		err = 0;
+	} else {
+		err = tp_event_load(s->arena, sys, name, true, &tp->ev);
+		if (!err)
+			names_put(s->arena, &s->memo, key,
+				  arena_grow(s->arena, &tp->ev, sizeof(tp->ev),
+					     sizeof(tp->ev)));
+	}
 	if (err && tp_tracefs_missing(s->arena, p, d))
 		return err;
 	if (err == -ENOENT) {
@@ -478,7 +491,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 
 	tp->data.kind = PV_CTX;
 	tp->data.type = type_ptr(s->arena, tp->ev.fmt, AS_CTX);
-	p->target = arena_printf(s->arena, "%s/%s", sys, name);
+	p->target = key + strlen("tracepoint:");
 	p->priv = tp;
 	if (!tp->raw) {
 		p->prog_type = BPF_PROG_TYPE_TRACEPOINT;
