@@ -20,6 +20,10 @@
 #include "runtime.h"
 #include "script.h"
 
+/* The longest program read from a file: far beyond any script (the biggest
+ * generated ones are a few MB), and a bound on what /dev/zero can cost. */
+#define MAIN_MAX_PROGRAM	(16u << 20)
+
 enum {
 	OPT_LOAD_ONLY = 0x100,
 	OPT_ARCH,
@@ -132,6 +136,7 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 	FILE *f;
 	char *buf;
 	size_t n, r, cap;
+	int err;
 
 	if (stat(arg, &st)) {
 		if (looks_like_path(arg)) {
@@ -150,6 +155,11 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 		return -EISDIR;
 	}
 
+	if (S_ISREG(st.st_mode) && st.st_size > MAIN_MAX_PROGRAM) {
+		fprintf(stderr, "spry: error: '%s' is larger than %u MiB, the "
+			"limit for a program\n", arg, MAIN_MAX_PROGRAM >> 20);
+		return -EFBIG;
+	}
 	f = fopen(arg, "r");
 	if (!f) {
 		fprintf(stderr, "spry: error: cannot read '%s': %s\n", arg,
@@ -157,30 +167,41 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 		return -errno;
 	}
 	/* to EOF, whatever the size says: pipes (spry <(...), /dev/stdin)
-	 * and procfs files report 0 */
-	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	 * and procfs files report 0.  But not for ever: /dev/zero and
+	 * /dev/urandom never end, so each chunk is checked for the NUL that
+	 * no script has, and the whole is capped. */
+	cap = st.st_size > 0 && st.st_size < MAIN_MAX_PROGRAM ?
+	      (size_t)st.st_size + 1 : 4096;
 	buf = arena_alloc(a, cap);
 	n = 0;
-	while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	err = 0;
+	while (!err && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		if (memchr(buf + n, '\0', r)) {
+			fprintf(stderr, "spry: error: '%s' is not a text file "
+				"(it contains a NUL byte)\n", arg);
+			err = -EINVAL;
+		}
 		n += r;
-		if (n == cap - 1) {
+		if (!err && n > MAIN_MAX_PROGRAM) {
+			fprintf(stderr, "spry: error: '%s' is larger than "
+				"%u MiB, the limit for a program\n", arg,
+				MAIN_MAX_PROGRAM >> 20);
+			err = -EFBIG;
+		}
+		if (!err && n == cap - 1) {
 			buf = arena_grow(a, buf, cap, 2 * cap);
 			cap *= 2;
 		}
 	}
-	if (ferror(f)) {
+	if (!err && ferror(f)) {
 		fprintf(stderr, "spry: error: cannot read '%s': %s\n", arg,
 			strerror(errno));
-		fclose(f);
-		return -EIO;
+		err = -EIO;
 	}
 	fclose(f);
+	if (err)
+		return err;
 	buf[n] = '\0';
-	if (strlen(buf) != n) {
-		fprintf(stderr, "spry: error: '%s' is not a text file "
-			"(it contains a NUL byte)\n", arg);
-		return -EINVAL;
-	}
 	src->name = arena_strdup(a, arg);
 	src->text = buf;
 	src->len = n;
