@@ -85,22 +85,28 @@ static void usage(FILE *out)
 	fputs("\nSee spry(1) for the full language.\n", out);
 }
 
-/* "256k", "4m", "65536" -> bytes; 0 on a malformed size. */
+/* "256k", "4m", "65536" -> bytes; 0 on a malformed size or one that does
+ * not fit (18014398509481988k once shifted into 4k). */
 static unsigned long parse_size(const char *arg)
 {
 	char *end;
 	unsigned long v;
+	unsigned shift = 0;
 
 	errno = 0;
+	if (*arg == '-')	/* strtoul would negate it */
+		return 0;
 	v = strtoul(arg, &end, 0);
 	if (errno || end == arg)
 		return 0;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
 	}
-	return *end ? 0 : v;
+	if (*end || v > ULONG_MAX >> shift)
+		return 0;
+	return v << shift;
 }
 
 static int parse_uint(const char *arg, const char *what, unsigned long max,
@@ -109,7 +115,8 @@ static int parse_uint(const char *arg, const char *what, unsigned long max,
 	unsigned long v = parse_size(arg);
 
 	if (!v || v > max) {
-		fprintf(stderr, "spry: error: invalid %s '%s'\n", what, arg);
+		fprintf(stderr, "spry: error: invalid %s '%s' (1 to %lu)\n",
+			what, arg, max);
 		return -EINVAL;
 	}
 	*out = v;

@@ -842,7 +842,15 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 				memcpy(&code, (const uint8_t *)data +
 				       ev->args[0].off, 8);
 			rt->exiting = true;
-			rt->exit_code = (int)(code & 0xff);
+			/* a status is a byte: exit(256) would exit 0 (sema
+			 * refuses constants out of range) */
+			if (code < 0 || code > 255) {
+				fprintf(stderr, "spry: error: exit(%" PRId64
+					"): an exit status is 0 to 255\n", code);
+				rt->exit_code = 1;
+			} else {
+				rt->exit_code = (int)code;
+			}
 		}
 		break;
 	}

@@ -1356,6 +1356,10 @@ static const struct type *expr_call(struct sema *S, struct node *n)
 		if (!is_bad(t) && !type_is_int(t))
 			serr(S, &a->loc, "exit() needs an integer, got %s",
 			     tname(S, t));
+		/* an exit status is a byte: exit(256) would exit 0 */
+		else if (a->is_const && (a->cval < 0 || a->cval > 255))
+			serr(S, &a->loc, "exit() takes a status from 0 to 255, "
+			     "got %" PRId64, (int64_t)a->cval);
 		return n->type = &type_void;
 	case BI_CLEAR:
 		if (!is_map_mention(S, a)) {

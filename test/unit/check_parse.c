@@ -650,7 +650,19 @@ START_TEST(test_deep_nesting)
 	for (int i = 0; i < deep / 4; i++)
 		n += (size_t)sprintf(text + n, "a ? b : ");
 	sprintf(text + n, "c; }");
-	ck_assert_uint_eq(ERRORS(text, "nesting too deep"), 1);
+	ck_assert_uint_eq(ERRORS(text, "chain too long"), 1);
+
+	/* binary operators and else-ifs: chains, with their own limit */
+	n = (size_t)sprintf(text, "BEGIN { x = ");
+	for (int i = 0; i < deep / 4; i++)
+		n += (size_t)sprintf(text + n, "1 + ");
+	sprintf(text + n, "1; }");
+	ck_assert_uint_eq(ERRORS(text, "chain too long"), 1);
+	n = (size_t)sprintf(text, "BEGIN { if (1) x = 1; ");
+	for (int i = 0; i < deep / 8; i++)
+		n += (size_t)sprintf(text + n, "else if (1) x = 1; ");
+	sprintf(text + n, "}");
+	ck_assert_uint_eq(ERRORS(text, "chain too long"), 1);
 
 	/* unbalanced: the input ends deep inside */
 	n = (size_t)sprintf(text, "BEGIN { x = ");
@@ -673,6 +685,48 @@ START_TEST(test_deep_nesting)
 		ck_assert_msg(p.ast != NULL, "%s", unit_diag_text(&p.ud));
 		parse_done(&p);
 	}
+}
+END_TEST
+
+/* Chains written flat are not nesting: a thousand operators, else-ifs or
+ * ternaries parse (once, 257 were "nesting too deep"), also inside the
+ * deepest brackets allowed. */
+START_TEST(test_long_chains)
+{
+	static char text[200000];
+	const char *link[] = { "pid + ", "pid == 1 ? 1 : ", "(1) + " };
+	struct parsed p;
+	size_t n;
+
+	for (unsigned k = 0; k < 3; k++) {
+		n = (size_t)sprintf(text, "BEGIN { x = ");
+		for (int i = 0; i < 1000; i++)
+			n += (size_t)sprintf(text + n, "%s", link[k]);
+		sprintf(text + n, "1; }");
+		parse_text(&p, text);
+		ck_assert_msg(p.ast != NULL, "%s", unit_diag_text(&p.ud));
+		parse_done(&p);
+	}
+
+	n = (size_t)sprintf(text, "BEGIN { if (pid == 0) x = 1; ");
+	for (int i = 0; i < 1000; i++)
+		n += (size_t)sprintf(text + n, "else if (pid == %d) x = 1; ", i);
+	sprintf(text + n, "}");
+	parse_text(&p, text);
+	ck_assert_msg(p.ast != NULL, "%s", unit_diag_text(&p.ud));
+	parse_done(&p);
+
+	/* 200 brackets, each holding a chain of 4: 1000 levels of tree */
+	n = (size_t)sprintf(text, "BEGIN { x = ");
+	for (int i = 0; i < 200; i++)
+		n += (size_t)sprintf(text + n, "1 + 1 + 1 + (");
+	text[n++] = '1';
+	for (int i = 0; i < 200; i++)
+		text[n++] = ')';
+	strcpy(text + n, "; }");
+	parse_text(&p, text);
+	ck_assert_msg(p.ast != NULL, "%s", unit_diag_text(&p.ud));
+	parse_done(&p);
 }
 END_TEST
 
@@ -743,6 +797,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_recovery);
 	tcase_add_test(tc, test_error_cap);
 	tcase_add_test(tc, test_deep_nesting);
+	tcase_add_test(tc, test_long_chains);
 	tcase_add_test(tc, test_garbage);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
