@@ -55,7 +55,8 @@ struct type;
 #define OUT_STACK_MAX	127	/* frames per stack, as the kernel's default */
 
 struct output {
-	FILE *f;
+	FILE *f;			/* NULL: output abandoned, write nothing */
+	int err;			/* the first write error (errno), or 0 */
 	enum out_format format;
 	bool unbuffered;		/* fflush after every record */
 	int64_t boot_to_real_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
@@ -107,8 +108,9 @@ void out_break(struct output *o);
 /* In JSON, a lost_events record; in text nothing (stderr is the runtime's). */
 void out_lost(struct output *o, unsigned long long n);
 /* Flush @f: at exit and before blocking; after every record when
- * unbuffered (out_event/out_map do that themselves). */
-void out_flush(struct output *o);
+ * unbuffered (out_event/out_map do that themselves).  0, or -errno of the
+ * first write that failed, now or before (o->err). */
+int out_flush(struct output *o);
 
 /* Building blocks, exposed for the unit tests. */
 

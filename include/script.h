@@ -128,7 +128,7 @@ struct probe {
 	const struct pvar *filter_pv;
 	long filter_nr;
 	/* -c: run only for the command's processes.  The runtime starts the
-	 * command as pid 1 of a new pid namespace, so everything it runs is
+	 * command in a new pid namespace (child.h), so everything it runs is
 	 * in that namespace: lowering begins the program with a
 	 * bpf_get_ns_current_pid_tgid() check against s->child_map. */
 	bool child_only;

@@ -1,9 +1,12 @@
 /* main.c - the command line: read the program, compile it, run it.
  *
  * Input: argv.  Output: the trace on stdout, problems on stderr, and an exit
- * status: 0, the n of exit(n), 1 on any error, 2 when events were lost.
+ * status (spry(1), EXIT STATUS): 0; the n of exit(n); the -c command's
+ * status when its end ended the trace; 1 on any error, a lost write
+ * included; 2 when events were lost; 128 + N after a second signal N.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -136,6 +139,42 @@ static bool looks_like_path(const char *arg)
 	return strchr(arg, '/') || (n > 5 && !strcmp(arg + n - 5, ".spry"));
 }
 
+/* fds 0-2 closed by whoever started spry would be taken by the first files
+ * spry opens (a map, the ring buffer), and the trace written into them.
+ * Occupy them with /dev/null, read-only: writing to stdout or stderr then
+ * fails (EBADF) as it would on the closed descriptor, and is reported. */
+static void main_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDONLY) != fd)
+			break;
+	}
+}
+
+/* Whatever stdout still holds is written now, and a write that failed, now
+ * or before (a full disk, a closed or broken output), makes the run fail
+ * even if all else went well.  @reported: the runtime said so already. */
+static int main_finish(int status, bool reported)
+{
+	int err = 0;
+
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout))
+		err = errno ? errno : EIO;
+	if (fclose(stdout) && !err)
+		err = errno ? errno : EIO;
+	if (!err)
+		return status;
+	if (!reported)
+		fprintf(stderr, "spry: error: cannot write the output: %s\n",
+			strerror(err));
+	return status ? status : 1;
+}
+
 /* Read PROGRAM: a file if one exists by that name, else the text itself. */
 static int read_program(struct arena *a, const char *arg, struct source *src)
 {
@@ -246,6 +285,7 @@ int main(int argc, char **argv)
 	unsigned long v;
 	int c, status;
 
+	main_std_fds();
 	diag_init(&d, stderr);
 	s.opts.map_entries = 4096;
 	s.opts.str_size = 64;
@@ -307,10 +347,10 @@ int main(int argc, char **argv)
 		case 'T': selftest = true; break;
 		case 'V':
 			printf("spry %s\n", PACKAGE_VERSION);
-			return 0;
+			return main_finish(0, false);
 		case 'h':
 			usage(stdout);
-			return 0;
+			return main_finish(0, false);
 		default:
 			fputs("Try 'spry --help'.\n", stderr);
 			return 1;
@@ -318,7 +358,7 @@ int main(int argc, char **argv)
 	}
 
 	if (selftest)
-		return rt_selftest(stdout, &d) ? 1 : 0;
+		return main_finish(rt_selftest(stdout, &d) ? 1 : 0, false);
 
 	if (text ? optind != argc : optind != argc - 1) {
 		fprintf(stderr, "spry: error: %s\nTry 'spry --help'.\n",
@@ -340,6 +380,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	/* A trace stops on SIGINT, SIGTERM or SIGHUP with END and the maps,
+	 * whenever the signal comes: the handlers go in before anything is
+	 * made.  (A dry run makes nothing: it may die as any command.) */
+	if (!dry_run)
+		rt_signals();
 	s.arena = arena_new();
 	if (text) {
 		s.src.name = "<program>";
@@ -371,11 +416,11 @@ int main(int argc, char **argv)
 
 	if (compile_script(&s, &d)) {
 		arena_free(s.arena);
-		return 1;
+		return main_finish(1, false);
 	}
 	if (dry_run) {
 		arena_free(s.arena);
-		return 0;
+		return main_finish(0, false);
 	}
 
 	status = 1;
@@ -387,5 +432,5 @@ int main(int argc, char **argv)
 	}
 	rt_close(&rt);
 	arena_free(s.arena);
-	return status;
+	return main_finish(status, rt.write_failed || rt.abandoned);
 }

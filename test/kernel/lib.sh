@@ -195,17 +195,28 @@ spry_run() {
 	return 0
 }
 
-# spry_start ARGS...: start $SPRY ARGS in the background (for signal tests);
-# spry_stop SIGNAL TIMEOUT sends SIGNAL, waits up to TIMEOUT seconds for it to
-# end, then sets RC and checks for leftovers like spry_run.
+# spry_start ARGS...: start $SPRY ARGS in the background (for signal tests),
+# its stdout to $T_STDOUT when set (a FIFO, say), else to $OUT; spry_stop
+# SIGNAL TIMEOUT sends SIGNAL, waits up to TIMEOUT seconds for it to end,
+# then sets RC and checks for leftovers like spry_run.  spry_signal SIGNAL
+# only sends it; spry_wait TIMEOUT only waits.
 spry_start() {
 	T_RUNS=$((T_RUNS + 1))
 	T_MARK="$T_NAME.$$.$T_RUNS"
 	T_LAST_ARGS="$*"
 	bpf_objects >"$T_TMP/progs.before"
 	dyn_events >"$T_TMP/events.before"
-	SPRY_TEST_MARK=$T_MARK "$SPRY" "$@" </dev/null >"$OUT" 2>"$ERR" &
+	SPRY_TEST_MARK=$T_MARK "$SPRY" "$@" </dev/null >"${T_STDOUT:-$OUT}" \
+		2>"$ERR" &
 	SPRY_PID=$!
+}
+
+spry_signal() {
+	kill -"$1" "$SPRY_PID" 2>/dev/null
+}
+
+spry_wait() {
+	spry_stop 0 "$1"
 }
 
 spry_stop() {
@@ -218,7 +229,11 @@ spry_stop() {
 			sleep 0.1
 		done
 		if kill -0 "$SPRY_PID"; then
-			fail "spry did not exit within ${t}s of SIG$sig"
+			if [ "$sig" = 0 ]; then
+				fail "spry did not exit within ${t}s"
+			else
+				fail "spry did not exit within ${t}s of SIG$sig"
+			fi
 			kill -9 "$SPRY_PID"
 		fi
 		wait "$SPRY_PID"
