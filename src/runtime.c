@@ -1162,6 +1162,37 @@ static int rt_status(const struct runtime *rt, int status)
 	return 0;
 }
 
+/* Plain maps are never printed, but fill up as @-maps do and then drop
+ * the updates of new keys as silently: the same warning at exit. */
+static void rt_plain_maps_check(struct runtime *rt)
+{
+	unsigned i;
+
+	for (i = 0; i < rt->s->nmaps; i++) {
+		const struct map *m = rt->s->maps[i];
+		uint8_t *cur, *next;
+		unsigned long n = 0;
+		int err;
+
+		if (m->printed || m->kind >= MAP_EVENTS || m->fd < 0 ||
+		    rt_map_array(m->bpf_type))
+			continue;
+		cur = calloc(2, m->key_size + 8);
+		if (!cur)
+			return;
+		next = cur + m->key_size + 8;
+		for (err = bpf_map_get_next_key(m->fd, NULL, next);
+		     !err && n < m->max_entries;
+		     err = bpf_map_get_next_key(m->fd, cur, next)) {
+			memcpy(cur, next, m->key_size);
+			n++;
+		}
+		free(cur);
+		if (n >= m->max_entries)
+			rt_map_full(m);
+	}
+}
+
 int rt_run(struct runtime *rt)
 {
 	struct rt_wait w;
@@ -1241,6 +1272,7 @@ int rt_run(struct runtime *rt)
 			out_break(rt->out);
 		rt_map_print(rt, m);
 	}
+	rt_plain_maps_check(rt);
 	if (!rt_written(rt) && !status)
 		status = 1;
 	if (rt->lost)
