@@ -84,9 +84,9 @@ const struct provider *provider_find(const char *name);
 extern const struct provider *const providers[];
 
 /* Where tracefs is: $SPRY_TRACEFS if set (tests point it at a fixture
- * directory), else /sys/kernel/tracing, else /sys/kernel/debug/tracing.
- * When neither is mounted, the first call mounts tracefs on
- * /sys/kernel/tracing (root only; on failure the path is still returned). */
+ * directory), else /sys/kernel/tracing, else /sys/kernel/debug/tracing;
+ * /sys/kernel/tracing when neither is mounted.  A lookup only: mounting it
+ * where it is missing is the runtime's step (rt_tracefs_mount()). */
 const char *provider_tracefs(void);
 
 /* ---- shared mechanics for provider implementations (provider.c) ----

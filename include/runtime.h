@@ -86,6 +86,16 @@ void rt_signals(void);
 /* The stop signal received so far, 0 if none. */
 int rt_stop_signal(void);
 
+/* Where tracefs is not mounted (a minimal system, a fresh container),
+ * mount it in a mount namespace of spry's own: nothing is then left
+ * mounted however spry ends, SIGKILL included, and nobody else sees it
+ * (the mount it goes under is made private; the -c command runs in that
+ * namespace too, its other mounts propagate as before).  Never for a dry run
+ * or -T, which leave the system as they find it.  0 when tracefs is there
+ * now, else -errno, not reported: the tracepoint provider says what is
+ * missing where a script needs tracefs. */
+int rt_tracefs_mount(void);
+
 /* Whether this process may trace: root, or CAP_BPF and CAP_PERFMON (or
  * CAP_SYS_ADMIN).  0, or -EPERM with one message saying what is missing. */
 int rt_check_privilege(struct diag *d);

@@ -400,6 +400,9 @@ int main(int argc, char **argv)
 		arena_free(s.arena);
 		return 1;
 	}
+	/* the tracepoint formats are read from tracefs while compiling */
+	if (!dry_run)
+		rt_tracefs_mount();
 	if (ro.pid && !dry_run && kill(ro.pid, 0) && errno == ESRCH) {
 		fprintf(stderr, "spry: error: no process %d (-p)\n",
 			(int)ro.pid);

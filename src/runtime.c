@@ -28,11 +28,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -1322,6 +1324,48 @@ void rt_close(struct runtime *rt)
 	rt->opened = false;
 }
 
+/* The effective capabilities, a bit each; all set when the kernel will not
+ * say (the first call that needs one then says what is wrong). */
+static unsigned long long rt_caps(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
+
+	memset(caps, 0, sizeof(caps));
+	if (syscall(SYS_capget, &hdr, caps))
+		return ~0ull;
+	return caps[0].effective | (unsigned long long)caps[1].effective << 32;
+}
+
+/* ---- tracefs ---- */
+
+int rt_tracefs_mount(void)
+{
+	/* the mount tracefs goes under, made private so that it does not
+	 * propagate: the first of these that is a mount point (/ is not in
+	 * a chroot) */
+	static const char *const parents[] = { "/sys/kernel", "/sys", "/" };
+	const char *top = provider_tracefs();
+	char path[PATH_MAX];
+	unsigned i;
+
+	snprintf(path, sizeof(path), "%s/events", top);
+	if (!access(path, F_OK) || getenv("SPRY_TRACEFS"))
+		return 0;
+	if (unshare(CLONE_NEWNS))
+		return -errno;
+	for (i = 0; i < sizeof(parents) / sizeof(parents[0]); i++)
+		if (!mount(NULL, parents[i], NULL, MS_PRIVATE, NULL))
+			break;
+	if (i == sizeof(parents) / sizeof(parents[0]))
+		return -errno;
+	if (mount("nodev", top, "tracefs", 0, NULL))
+		return -errno;
+	return 0;
+}
+
 /* ---- -T ---- */
 
 static void rt_check(FILE *out, const char *what, int err, const char *hint)
@@ -1367,6 +1411,7 @@ int rt_selftest(FILE *out, struct diag *d)
 	};
 	const char *tracefs = "/sys/kernel/tracing";
 	int bpf_err, prog_err, rb_err, pe_err, fd, tr_err, status = 0;
+	bool can_mount = (rt_caps() >> CAP_SYS_ADMIN) & 1;
 	char path[256];
 
 	libbpf_set_print(rt_libbpf_quiet);
@@ -1404,16 +1449,22 @@ int rt_selftest(FILE *out, struct diag *d)
 		rt_check(out, "program load (raw tracepoint)", prog_err, NULL);
 	}
 
+	/* checked, never mounted: -T leaves the system as it found it */
 	snprintf(path, sizeof(path), "%s/events", tracefs);
 	tr_err = rt_try_path(path);
-	if (tr_err && !mount("nodev", tracefs, "tracefs", 0, NULL))
-		tr_err = rt_try_path(path);
 	if (tr_err && !rt_try_path("/sys/kernel/debug/tracing/events")) {
 		tracefs = "/sys/kernel/debug/tracing";
 		tr_err = 0;
 	}
-	rt_check(out, "tracefs", tr_err, "mount -t tracefs nodev "
-		 "/sys/kernel/tracing");
+	if (tr_err == -ENOENT && can_mount) {
+		fprintf(out, "  %-32s not mounted: spry mounts its own "
+			"when it traces\n", "tracefs");
+		tr_err = 0;
+	} else {
+		rt_check(out, "tracefs", tr_err, tr_err == -ENOENT ?
+			 "mount -t tracefs nodev /sys/kernel/tracing" :
+			 "tracefs is readable by root only: run as root");
+	}
 	snprintf(path, sizeof(path), "%s/events/syscalls", tracefs);
 	rt_check(out, "syscall tracepoints", rt_try_path(path), NULL);
 	rt_check(out, "kprobe PMU",
@@ -1440,17 +1491,8 @@ int rt_selftest(FILE *out, struct diag *d)
 
 int rt_check_privilege(struct diag *d)
 {
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
-	unsigned long long eff;
+	unsigned long long eff = rt_caps();
 
-	memset(caps, 0, sizeof(caps));
-	/* cannot tell: let the first bpf(2) call say what is wrong */
-	if (syscall(SYS_capget, &hdr, caps))
-		return 0;
-	eff = caps[0].effective | (unsigned long long)caps[1].effective << 32;
 	/* CAP_SYS_ADMIN alone is what kernels before 5.8 know */
 	if (eff & (1ull << CAP_SYS_ADMIN) ||
 	    ((eff & (1ull << RT_CAP_BPF)) && (eff & (1ull << RT_CAP_PERFMON))))

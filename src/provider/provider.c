@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -66,8 +65,6 @@ const char *provider_tracefs(void)
 	};
 	const char *env = getenv("SPRY_TRACEFS");
 	struct stat st;
-
-	static bool mount_tried;
 	char buf[64];
 
 	if (env && *env)
@@ -78,15 +75,6 @@ const char *provider_tracefs(void)
 		snprintf(buf, sizeof(buf), "%s/events", paths[i]);
 		if (!stat(buf, &st))
 			return paths[i];
-	}
-	/* Mounted nowhere (a minimal system, a fresh mount namespace):
-	 * mount it where the kernel provides for it, once, as perf does.
-	 * Only root can; otherwise the tracepoint provider says tracefs is
-	 * missing. */
-	if (!mount_tried) {
-		mount_tried = true;
-		if (!mount("nodev", paths[0], "tracefs", 0, NULL))
-			return paths[0];
 	}
 	return paths[0];
 }

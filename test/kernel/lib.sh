@@ -169,6 +169,31 @@ check_leftovers() {
 
 # ---- running spry ----
 
+# mount_ns_wrap SCRIPT: set T_WRAP to run the sh SCRIPT, then spry, in a
+# mount namespace of the caller's own, where SCRIPT may change mounts.
+# unshare's --propagation private needs / to be a mount point, which it is
+# not in a chroot or some containers; there only the mounts under /sys
+# (what these tests change) are made private.  False, with the reason in
+# T_WRAP_WHY, where no namespace can be made.
+mount_ns_wrap() {
+	T_WRAP_WHY=
+	if unshare -m --propagation private true 2>/dev/null; then
+		T_WRAP=(unshare -m --propagation private sh -c "$1
+\"\$@\"" sh)
+	elif unshare -m --propagation unchanged \
+		sh -c 'mount --make-rprivate /sys' 2>/dev/null; then
+		T_WRAP=(unshare -m --propagation unchanged sh -c \
+			"mount --make-rprivate /sys || exit 98
+$1
+\"\$@\"" sh)
+	else
+		T_WRAP_WHY="no private mount namespace can be made here: $(
+			unshare -m --propagation unchanged \
+				sh -c 'mount --make-rprivate /sys' 2>&1 | head -n 1)"
+		return 1
+	fi
+}
+
 # Commands spry_run puts in front of spry, as an array: another user
 # (setpriv), a seccomp filter, a mount namespace.  Empty: spry itself.
 T_WRAP=()
