@@ -427,12 +427,18 @@ static bool tp_tracefs_missing(struct arena *a, struct probe *p,
 		return false;
 	}
 	if (errno == EACCES || errno == EPERM)
-		diag_error(d, &p->loc, "cannot read tracefs at %s: %s (spry "
-			   "needs root)", top, strerror(errno));
-	else
+		diag_error(d, &p->loc, "cannot read tracefs at %s: %s "
+			   "(tracepoint formats are readable by root only, or "
+			   "with CAP_DAC_READ_SEARCH; SPRY_TRACEFS may point "
+			   "at a readable copy)", top, strerror(errno));
+	else if (errno == ENOENT || errno == ENOTDIR)
 		diag_error(d, &p->loc, "tracefs is not mounted at %s (%s); "
 			   "mount it with 'mount -t tracefs nodev "
 			   "/sys/kernel/tracing'", top, strerror(errno));
+	else
+		diag_error(d, &p->loc, "cannot read tracefs at %s: %s%s", top,
+			   strerror(errno), errno == EMFILE || errno == ENFILE ?
+			   " (raise the open-file limit: ulimit -n)" : "");
 	return true;
 }
 

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -251,6 +252,33 @@ static const char *up_split(const char *target)
 	return end + 1;
 }
 
+/* @file, a path, is no file a uprobe can go in: say why.  (stat only: a
+ * FIFO would block an open.) */
+static void up_file_error(struct probe *p, const char *file, struct diag *d)
+{
+	struct stat st;
+	const char *what = NULL;
+
+	if (stat(file, &st)) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			diag_error(d, &p->loc, "no such file '%s'", file);
+		else
+			diag_error(d, &p->loc, "cannot use '%s': %s", file,
+				   strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		what = "a directory";
+	else if (S_ISFIFO(st.st_mode))
+		what = "a FIFO";
+	else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		what = "a device";
+	else if (S_ISSOCK(st.st_mode))
+		what = "a socket";
+	diag_error(d, &p->loc, "'%s' is %s, not a program or library", file,
+		   what ? what : "not a regular file");
+}
+
 static int up_expand(struct script *s, struct probe *p, struct diag *d,
 		     bool ret)
 {
@@ -305,7 +333,7 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 	err = usym_resolve_path(file, path, sizeof(path));
 	if (err) {
 		if (strchr(file, '/'))
-			diag_error(d, &p->loc, "no such file '%s'", file);
+			up_file_error(p, file, d);
 		else
 			diag_error(d, &p->loc, "cannot find '%s': not a library "
 				   "the dynamic linker knows nor a program on "
@@ -317,6 +345,7 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 		err = errno;
 		diag_error(d, &p->loc, "cannot read the symbols of %s: %s",
 			   path, err == ENOEXEC ? "not an ELF file" :
+			   err == EBADMSG ? "a truncated or corrupt ELF file" :
 			   strerror(err));
 		return -err;
 	}
@@ -452,10 +481,12 @@ static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
 				   (int)pid);
 		else
 			diag_error(d, &p->loc, "cannot attach to %s:%s (%s at "
-				   "offset %#llx): %s", p->prov->name,
+				   "offset %#llx): %s%s", p->prov->name,
 				   p->target, p->targets[i],
 				   (unsigned long long)up->offs[i],
-				   strerror(-err));
+				   strerror(-err), err == -EACCES ||
+				   err == -EPERM ? " (the kernel's uprobes "
+				   "need CAP_SYS_ADMIN since 6.16)" : "");
 		return err;
 	}
 	return 0;
