@@ -1241,6 +1241,19 @@ static bool bad_arity(struct sema *S, struct node *n, unsigned got)
 	return true;
 }
 
+/* str(), mem() and dyn() of a __data_loc field read the data it locates
+ * in the record (lowering adds the record's address to its offset), so the
+ * field must be read where it is: a copy in a map has lost its record. */
+static bool dataloc_read(struct sema *S, const struct node *a,
+			 const struct type *t, const char *fn)
+{
+	if (t->fmt != F_DATALOC || a->kind == N_MEMBER)
+		return true;
+	serr(S, &a->loc, "%s() of a copied __data_loc value: read the field "
+	     "itself, as in %s(args->filename)", fn, fn);
+	return false;
+}
+
 static const struct type *expr_call(struct sema *S, struct node *n)
 {
 	enum builtin b = builtin_lookup(n->name);
@@ -1319,6 +1332,8 @@ static const struct type *expr_call(struct sema *S, struct node *n)
 			     "got %s", tname(S, t));
 			return n->type = &bad_type;
 		}
+		if (!dataloc_read(S, a, t, "str"))
+			return n->type = &bad_type;
 		return n->type = type_string(S->a, size);
 	case BI_UPTR:
 		t = expr(S, a);
@@ -1340,6 +1355,8 @@ static const struct type *expr_call(struct sema *S, struct node *n)
 			     "got %s", tname(S, t));
 			return n->type = &bad_type;
 		}
+		if (!dataloc_read(S, a, t, "mem"))
+			return n->type = &bad_type;
 		return n->type = type_array(S->a, &type_u8, size);
 	case BI_STRCMP:
 		t = expr(S, a);

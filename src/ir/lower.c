@@ -1663,8 +1663,10 @@ static void ex_read_into(struct lower *L, struct node *n, struct dst d,
 	/* uprobe arguments are integers in user space (uprobe.c) */
 	if (arg->type->kind == T_PTR || arg->type->kind == T_INT)
 		space = arg->type->space == AS_USER ? AS_USER : AS_KERNEL;
-	if (n->builtin == BI_DYN) {
-		/* __data_loc: offset in the low 16 bits, from the record */
+	if (n->builtin == BI_DYN || arg->type->fmt == F_DATALOC) {
+		/* __data_loc (dyn(), or str()/mem() of such a field: sema
+		 * saw to it that it is one): offset in the low 16 bits, from
+		 * the record */
 		r = val_own(L, v, l);
 		ir_alui(L->f, BPF_AND, r, r, 0xffff, l);
 		ir_alu(L->f, BPF_ADD, r, r, ctx_reg(L), l);
