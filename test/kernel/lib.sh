@@ -104,6 +104,39 @@ bpf_objects() {
 	done | sort
 }
 
+# The BPF objects that belong to some other live BPF user, one "KIND ID" a
+# line: those a live process holds (an fd: its fdinfo names the object,
+# and a link's program), programs attached to perf events it holds, and the
+# maps of all of these; and programs and links of types spry never makes
+# (cgroup, XDP, ...: attached without an fd) with their maps.  Whatever a run
+# leaves that is none of these is spry's: its processes are gone by then.
+bpf_others() {
+	{
+		grep -sh -E '^(prog|map|link)_id:' /proc/[0-9]*/fdinfo/* |
+			sed -E 's/^([a-z]+)_id:[[:space:]]*([0-9]+).*/\1 \2/'
+		bpftool perf show 2>/dev/null |
+			sed -n 's/.*prog_id \([0-9][0-9]*\).*/prog \1/p'
+		bpftool prog show 2>/dev/null | awk '/^[0-9]+: / &&
+			$2 !~ /^(tracepoint|raw_tracepoint|kprobe|perf_event)$/ {
+				sub(":", "", $1); print "prog", $1 }'
+		bpftool link show 2>/dev/null | awk '/^[0-9]+: / &&
+			$2 !~ /^(perf_event|raw_tracepoint|kprobe_multi|uprobe_multi)$/ {
+				sub(":", "", $1); print "link", $1 }'
+	} | sort -u >"$T_TMP/others"
+	bpftool prog show 2>/dev/null | awk '
+		NR == FNR { other[$0] = 1; next }
+		/^[0-9]+: / { id = $1; sub(":", "", id) }
+		("prog " id) in other {
+			for (i = 1; i < NF; i++)
+				if ($i == "map_ids") {
+					n = split($(i + 1), m, ",")
+					for (k = 1; k <= n; k++)
+						print "map", m[k]
+				}
+		}' "$T_TMP/others" - >>"$T_TMP/others"
+	sort -u "$T_TMP/others"
+}
+
 # Processes (other than ourselves) that carry this run's marker in their
 # environment: spry itself and anything its -c command started.
 marked_procs() {
@@ -122,13 +155,8 @@ dyn_events() {
 	cat $TRACEFS/kprobe_events $TRACEFS/uprobe_events 2>/dev/null | sort
 }
 
-other_spry_running() {
-	# one grep rather than a cat per process
-	grep -qsx spry /proc/[0-9]*/comm
-}
-
 check_leftovers() {
-	local mark=$1 before_progs=$2 before_events=$3 left i others
+	local mark=$1 before_progs=$2 before_events=$3 left i
 	# Children are killed and reaped by rt_close(); give the kernel a moment
 	# for exiting processes and RCU-freed programs.
 	for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -144,23 +172,19 @@ check_leftovers() {
 	fi
 
 	if command -v bpftool >/dev/null 2>&1; then
-		# On a shared development machine another spry may be running
-		# (or have just exited, its programs not yet freed); CI runs
-		# alone, so there the check is strict.
-		others=0
+		# Objects new since the run began, less those of another BPF
+		# user (another spry included: any user on the machine once
+		# failed this check at random).  Programs are freed after an
+		# RCU grace period: give them a moment.
 		for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-			other_spry_running && others=1
 			left=$(comm -13 "$before_progs" <(bpf_objects))
+			[ -n "$left" ] &&
+				left=$(comm -23 <(echo "$left") <(bpf_others))
 			[ -z "$left" ] && break
 			sleep 0.2
 		done
-		if [ -n "$left" ]; then
-			if [ $others = 1 ]; then
-				note "another spry is running: BPF leftover check skipped"
-			else
-				fail "BPF objects left loaded after spry exited: $(echo $left)"
-			fi
-		fi
+		[ -n "$left" ] &&
+			fail "BPF objects left loaded after spry exited: $(echo $left)"
 	fi
 
 	left=$(comm -13 "$before_events" <(dyn_events))
