@@ -913,6 +913,18 @@ START_TEST(test_error_cap)
 }
 END_TEST
 
+/* @head, @link @times times, @tail: a generated chain, in @text. */
+static const char *chain(char *text, const char *head, const char *link,
+			 int times, const char *tail)
+{
+	size_t n = (size_t)sprintf(text, "%s", head);
+
+	for (int i = 0; i < times; i++)
+		n += (size_t)sprintf(text + n, link, i);
+	sprintf(text + n, "%s", tail);
+	return text;
+}
+
 START_TEST(test_deep_nesting)
 {
 	static char text[200000];
@@ -951,23 +963,15 @@ START_TEST(test_deep_nesting)
 		text[n++] = i % 2 ? '!' : '-';
 	sprintf(text + n, "1; }");
 	ck_assert_uint_eq(ERRORS(text, "nesting too deep"), 1);
-	n = (size_t)sprintf(text, "BEGIN { x = ");
-	for (int i = 0; i < deep / 4; i++)
-		n += (size_t)sprintf(text + n, "a ? b : ");
-	sprintf(text + n, "c; }");
-	ck_assert_uint_eq(ERRORS(text, "chain too long"), 1);
+	ck_assert_uint_eq(ERRORS(chain(text, "BEGIN { x = ", "a ? b : ",
+				       deep / 4, "c; }"), "chain too long"), 1);
 
 	/* binary operators and else-ifs: chains, with their own limit */
-	n = (size_t)sprintf(text, "BEGIN { x = ");
-	for (int i = 0; i < deep / 4; i++)
-		n += (size_t)sprintf(text + n, "1 + ");
-	sprintf(text + n, "1; }");
-	ck_assert_uint_eq(ERRORS(text, "chain too long"), 1);
-	n = (size_t)sprintf(text, "BEGIN { if (1) x = 1; ");
-	for (int i = 0; i < deep / 8; i++)
-		n += (size_t)sprintf(text + n, "else if (1) x = 1; ");
-	sprintf(text + n, "}");
-	ck_assert_uint_eq(ERRORS(text, "chain too long"), 1);
+	ck_assert_uint_eq(ERRORS(chain(text, "BEGIN { x = ", "1 + ", deep / 4,
+				       "1; }"), "chain too long"), 1);
+	ck_assert_uint_eq(ERRORS(chain(text, "BEGIN { if (1) x = 1; ",
+				       "else if (1) x = 1; ", deep / 8, "}"),
+				 "chain too long"), 1);
 
 	/* unbalanced: the input ends deep inside */
 	n = (size_t)sprintf(text, "BEGIN { x = ");
@@ -998,40 +1002,29 @@ END_TEST
  * deepest brackets allowed. */
 START_TEST(test_long_chains)
 {
-	static char text[200000];
-	const char *link[] = { "pid + ", "pid == 1 ? 1 : ", "(1) + " };
+	static char text[200000], tail[300];
+	static const char *const links[] = {
+		"pid + ", "pid == %d ? 1 : ", "(1) + ",
+	};
 	struct parsed p;
-	size_t n;
 
-	for (unsigned k = 0; k < 3; k++) {
-		n = (size_t)sprintf(text, "BEGIN { x = ");
-		for (int i = 0; i < 1000; i++)
-			n += (size_t)sprintf(text + n, "%s", link[k]);
-		sprintf(text + n, "1; }");
+	tail[0] = '1';
+	memset(tail + 1, ')', 200);
+	strcpy(tail + 201, "; }");
+	for (unsigned k = 0; k < 5; k++) {
+		if (k < 3)
+			chain(text, "BEGIN { x = ", links[k], 1000, "1; }");
+		else if (k == 3)
+			chain(text, "BEGIN { if (pid == 0) x = 1; ",
+			      "else if (pid == %d) x = 1; ", 1000, "}");
+		else	/* 200 brackets each holding a chain: 1000 levels */
+			chain(text, "BEGIN { x = ", "1 + 1 + 1 + (", 200,
+			      tail);
 		parse_text(&p, text);
-		ck_assert_msg(p.ast != NULL, "%s", unit_diag_text(&p.ud));
+		ck_assert_msg(p.ast != NULL, "%.80s: %s", text,
+			      unit_diag_text(&p.ud));
 		parse_done(&p);
 	}
-
-	n = (size_t)sprintf(text, "BEGIN { if (pid == 0) x = 1; ");
-	for (int i = 0; i < 1000; i++)
-		n += (size_t)sprintf(text + n, "else if (pid == %d) x = 1; ", i);
-	sprintf(text + n, "}");
-	parse_text(&p, text);
-	ck_assert_msg(p.ast != NULL, "%s", unit_diag_text(&p.ud));
-	parse_done(&p);
-
-	/* 200 brackets, each holding a chain of 4: 1000 levels of tree */
-	n = (size_t)sprintf(text, "BEGIN { x = ");
-	for (int i = 0; i < 200; i++)
-		n += (size_t)sprintf(text + n, "1 + 1 + 1 + (");
-	text[n++] = '1';
-	for (int i = 0; i < 200; i++)
-		text[n++] = ')';
-	strcpy(text + n, "; }");
-	parse_text(&p, text);
-	ck_assert_msg(p.ast != NULL, "%s", unit_diag_text(&p.ud));
-	parse_done(&p);
 }
 END_TEST
 
