@@ -35,7 +35,7 @@ exec "$@"'; then
 	out=$(spry_run 20 -c 'sleep 1.5' 'i:100ms { @ = count(); }'
 	      echo "failed=$T_FAILED")
 	case $out in
-	*"BPF objects left loaded after spry exited: map "*failed=1) ;;
+	*"BPF objects left loaded after spry exited: "*map*failed=1) ;;
 	*) fail "a pinned map was not reported as left behind:"
 	   echo "$out" | sed 's/^/    /' ;;
 	esac

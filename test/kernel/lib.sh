@@ -174,13 +174,26 @@ check_leftovers() {
 	if command -v bpftool >/dev/null 2>&1; then
 		# Objects new since the run began, less those of another BPF
 		# user (another spry included: any user on the machine once
-		# failed this check at random).  Programs are freed after an
-		# RCU grace period: give them a moment.
-		for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+		# failed this check at random).  An object held by nobody may
+		# still be on its way out: its owner exited (perf events close
+		# one at a time, 75 ms each, machine-wide), or an RCU grace
+		# period has not passed.  It is spry's leftover once it has
+		# stayed held by nobody for T_LEFT_SECS (4) seconds.
+		local -A since=()
+		local now obj stuck
+		for ((i = 0; i < 100; i++)); do
 			left=$(comm -13 "$before_progs" <(bpf_objects))
 			[ -n "$left" ] &&
 				left=$(comm -23 <(echo "$left") <(bpf_others))
 			[ -z "$left" ] && break
+			now=$(date +%s%N)
+			stuck=
+			while read -r obj; do
+				: "${since[$obj]:=$now}"
+				((now - since[$obj] >= ${T_LEFT_SECS:-4} * 1000000000)) &&
+					stuck+=" $obj"
+			done <<<"$left"
+			[ -n "$stuck" ] && break
 			sleep 0.2
 		done
 		[ -n "$left" ] &&
