@@ -51,9 +51,10 @@ struct child_env {
 };
 
 /* Whether @cmd can start at all: a plain command (words without shell
- * syntax) must name an executable file, directly or on $PATH; anything
- * else needs /bin/sh.  0, or -errno reported through @d. */
-int child_check(const char *cmd, struct diag *d);
+ * syntax) must name an executable file, directly or on @path ($PATH as the
+ * host read it; NULL: execvp's default), or a shell builtin; anything else
+ * needs /bin/sh.  0, or -errno reported through @d. */
+int child_check(const char *cmd, const char *path, struct diag *d);
 /* Fork the child, parked until child_release().  0 or -errno (reported). */
 int child_start(struct child *c, const char *cmd, const struct child_env *env,
 		struct diag *d);

@@ -20,7 +20,7 @@
 
 struct script;
 struct output;
-struct probe;
+struct rt_probe;
 struct ring_buffer;
 struct perf_buffer;
 
@@ -58,9 +58,14 @@ struct runtime {
 	unsigned long long lost_perf;	/* perf buffer's own loss count */
 	time_t lost_warned;		/* -k: when losses were last reported */
 	int ncpus;		/* possible CPUs: per-CPU value count */
+	/* the handles of this run (the script is the compiled program) */
+	struct rt_probe *probes;	/* one per probe, in s->probes order */
+	unsigned nprobes;
+	int *map_fd;			/* by map id; -1 until created */
+	unsigned nmap_fd;
 	struct ring_buffer *rb;	/* event consumer: ring buffer... */
 	struct perf_buffer *pb;	/* ...or perf buffer (older kernels) */
-	struct probe *attach_end; /* first probe attach was not tried on */
+	unsigned attach_end;	/* probes[0..attach_end) attach was tried on */
 	bool attaching;		/* rt_attach started: detach on close */
 	bool opened;		/* rt_open started: rt_close has work */
 };
@@ -85,16 +90,6 @@ void rt_close(struct runtime *rt);
 void rt_signals(void);
 /* The stop signal received so far, 0 if none. */
 int rt_stop_signal(void);
-
-/* Where tracefs is not mounted (a minimal system, a fresh container),
- * mount it in a mount namespace of spry's own: nothing is then left
- * mounted however spry ends, SIGKILL included, and nobody else sees it
- * (the mount it goes under is made private; the -c command runs in that
- * namespace too, its other mounts propagate as before).  Never for a dry run
- * or -T, which leave the system as they find it.  0 when tracefs is there
- * now, else -errno, not reported: the tracepoint provider says what is
- * missing where a script needs tracefs. */
-int rt_tracefs_mount(void);
 
 /* Whether this process may trace: root, or CAP_BPF and CAP_PERFMON (or
  * CAP_SYS_ADMIN).  0, or -EPERM with one message saying what is missing. */

@@ -55,11 +55,12 @@ static char **child_words(const char *cmd, char **copy, char **argv)
 	return n && !w ? argv : NULL;
 }
 
-/* The executable @name would run as: a path as given, or found on $PATH
- * (execvp's default when unset).  0 or -errno, the path in @buf. */
-static int child_find(const char *name, char *buf, size_t n)
+/* The executable @name would run as: a path as given, or found on @path
+ * ($PATH; execvp's default when NULL).  0 or -errno, the path in @buf. */
+static int child_find(const char *name, const char *path, char *buf,
+		      size_t n)
 {
-	const char *path = getenv("PATH"), *p, *end;
+	const char *p, *end;
 	struct stat st;
 	int err = -ENOENT;
 
@@ -109,9 +110,9 @@ static bool child_builtin(const char *name)
 	return false;
 }
 
-int child_check(const char *cmd, struct diag *d)
+int child_check(const char *cmd, const char *path, struct diag *d)
 {
-	char *argv[CHILD_MAX_WORDS], *copy, path[4096];
+	char *argv[CHILD_MAX_WORDS], *copy, found[4096];
 	bool plain = child_words(cmd, &copy, argv) != NULL;
 	const char *what = plain ? argv[0] : "/bin/sh";
 	int err;
@@ -121,7 +122,7 @@ int child_check(const char *cmd, struct diag *d)
 		what = "/bin/sh";
 	}
 	if (plain)
-		err = child_find(what, path, sizeof(path));
+		err = child_find(what, path, found, sizeof(found));
 	else
 		err = access(what, X_OK) ? -errno : 0;
 	if (err == -ENOENT && plain && !strchr(what, '/'))
