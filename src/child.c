@@ -73,7 +73,7 @@ static int child_find(const char *name, const char *path, char *buf,
 		return access(buf, X_OK) ? -errno : 0;
 	}
 	if (!path)
-		path = "/usr/local/bin:/bin:/usr/bin";
+		path = "/usr/local/bin:/usr/bin:/bin";
 	for (p = path; ; p = end + 1) {
 		end = strchrnul(p, ':');
 		/* an empty entry is the current directory */
