@@ -37,6 +37,7 @@ enum {
 static const char usage_text[] =
 "usage: spry [options] PROGRAM\n"
 "       spry [options] -e TEXT\n"
+"       spry -l[v] [PATTERN]\n"
 "\n"
 "Compile a ply-style tracing script to BPF and run it.  PROGRAM is a script\n"
 "file or, when no such file exists, the program text itself.\n"
@@ -58,6 +59,10 @@ static const char usage_text[] =
 "  -b, --buffer SIZE    event ring buffer size, e.g. 256k (default), 4m\n"
 "      --load-only      load every program into the kernel, attach nothing\n"
 "      --arch NAME      compile for another architecture (with --dry-run)\n"
+"  -l, --list           list the probe points PATTERN matches (all the\n"
+"                       kernel's without one), as 'tracepoint:sched:*',\n"
+"                       'kprobe:vfs_*', 'usdt:PATH:*', 'uprobe:libc:str*'\n"
+"  -v, --verbose        with -l: each point's fields or arguments\n"
 "  -T, --self-test      check the kernel features spry needs\n"
 "  -V, --version        print the version\n"
 "  -h, --help           this text\n"
@@ -273,6 +278,8 @@ int main(int argc, char **argv)
 		{ "buffer",      required_argument, NULL, 'b' },
 		{ "load-only",   no_argument,       NULL, OPT_LOAD_ONLY },
 		{ "arch",        required_argument, NULL, OPT_ARCH },
+		{ "list",        no_argument,       NULL, 'l' },
+		{ "verbose",     no_argument,       NULL, 'v' },
 		{ "self-test",   no_argument,       NULL, 'T' },
 		{ "version",     no_argument,       NULL, 'V' },
 		{ "help",        no_argument,       NULL, 'h' },
@@ -285,6 +292,7 @@ int main(int argc, char **argv)
 	struct diag d;
 	const char *text = NULL, *arch_name = NULL;
 	bool dry_run = false, dump = false, selftest = false;
+	bool list = false, verbose = false;
 	unsigned long v;
 	int c, status;
 
@@ -296,13 +304,14 @@ int main(int argc, char **argv)
 	s.opts.str_size = 64;
 	s.opts.events_size = 256 << 10;
 
-	while ((c = getopt_long(argc, argv, "+e:c:p:nSdkuf:M:s:b:TVh",
+	while ((c = getopt_long(argc, argv, "+e:c:p:nSdkuf:M:s:b:lvTVh",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': text = optarg; break;
 		case 'c':
 			ro.command = optarg;
 			s.opts.command = true;
+			s.opts.command_text = optarg;
 			break;
 		case 'p':
 			if (parse_uint(optarg, "pid", INT_MAX, &v))
@@ -349,6 +358,8 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LOAD_ONLY: ro.load_only = true; break;
 		case OPT_ARCH: arch_name = optarg; break;
+		case 'l': list = true; break;
+		case 'v': verbose = true; break;
 		case 'T': selftest = true; break;
 		case 'V':
 			printf("spry %s\n", PACKAGE_VERSION);
@@ -364,6 +375,21 @@ int main(int argc, char **argv)
 
 	if (selftest)
 		return main_finish(rt_selftest(stdout, &d) ? 1 : 0, false);
+	if (list) {
+		if (optind < argc - 1 || text) {
+			fprintf(stderr, "spry: error: -l takes one pattern, "
+				"as in spry -l 'tracepoint:sched:*'\n");
+			return 1;
+		}
+		return main_finish(provider_list(&host, optind < argc ?
+						 argv[optind] : NULL, verbose,
+						 ro.pid, stdout, &d) ? 1 : 0,
+				   false);
+	}
+	if (verbose) {
+		fprintf(stderr, "spry: error: -v goes with -l\n");
+		return 1;
+	}
 
 	if (text ? optind != argc : optind != argc - 1) {
 		fprintf(stderr, "spry: error: %s\nTry 'spry --help'.\n",

@@ -840,6 +840,17 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 			  " (%zu of %u bytes)", id, size, ev->size);
 		return;
 	}
+	/* a provider's own request (a watchpoint to set, a stopped process
+	 * to continue) is served whatever the state of the trace */
+	if (ev->kind == EV_PROVIDER) {
+		for (unsigned i = 0; i < rt->nprobes; i++) {
+			struct rt_probe *rp = &rt->probes[i];
+
+			if (rp->p == ev->probe && rp->p->prov->event)
+				rp->p->prov->event(rp, data, size, rt->d);
+		}
+		return;
+	}
 	/* After exit() the trace is over: what other probes sent later is
 	 * dropped, as ply and bpftrace do, until END runs. */
 	if (rt->muted)
@@ -879,6 +890,8 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 				rt->exit_code = (int)code;
 			}
 		}
+		break;
+	case EV_PROVIDER:
 		break;
 	}
 }
@@ -1049,6 +1062,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 		rt->probes[i].p = p;
 		rt->probes[i].prog_fd = -1;
 		rt->probes[i].host = s->host;
+		rt->probes[i].map_fd = rt->map_fd;
 		/* -p, for the providers that filter when they attach */
 		if (p->prov && p->prov->pid_filter == PROV_PID_ATTACH)
 			rt->probes[i].pid = opts->pid > 0 ? opts->pid :
@@ -1120,12 +1134,21 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 
 int rt_attach(struct runtime *rt)
 {
+	/* progress is reported while attaching only */
+	struct provider_progress pg = { 0 };
 	unsigned i;
-	int err;
+	int err = 0;
+
+	for (i = 0; i < rt->nprobes; i++)
+		if (!rt_is_begin_end(rt->probes[i].p))
+			pg.total += rt->probes[i].p->ntargets ?
+				    rt->probes[i].p->ntargets : 1;
+	pg.show = pg.total > PROVIDER_PROGRESS_MIN && isatty(STDERR_FILENO);
 
 	rt->attaching = true;
 	for (i = 0; i < rt->nprobes; i++) {
 		struct rt_probe *rp = &rt->probes[i];
+		unsigned before = pg.done;
 
 		/* stopped already (attaching thousands of probes takes
 		 * seconds): attach no more, rt_run goes on to END */
@@ -1136,11 +1159,18 @@ int rt_attach(struct runtime *rt)
 		rt->attach_end = i + 1;
 		if (rt_is_begin_end(rp->p))
 			continue;
+		rp->child = rt->child;
+		rp->progress = &pg;
 		err = rp->p->prov->attach(rp, rt->d);
+		rp->progress = NULL;
 		if (err)
-			return err;
+			break;
+		/* a provider that reports nothing (one target, per-CPU
+		 * events) has attached its targets all the same */
+		pg.done = before + (rp->p->ntargets ? rp->p->ntargets : 1);
 	}
-	return 0;
+	provider_progress_end(&pg, !err);
+	return err;
 }
 
 static void rt_detach(struct runtime *rt)
