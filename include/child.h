@@ -19,8 +19,9 @@
  *     everything else in the namespace.
  *
  * Without a namespace the child is the command itself, after a plain fork.
- * Either way the child waits on a pipe until child_release(): the probes
- * must be attached before the command runs.
+ * Either way the command's process exists when child_start() returns (the
+ * init forks it at once), and waits on a pipe until child_release(): the
+ * probes, which may need its pid, are attached before it runs.
  */
 #ifndef SPRY_CHILD_H
 #define SPRY_CHILD_H
@@ -35,7 +36,9 @@
 struct child {
 	pid_t pid;		/* the init (or the command), as spry sees it;
 				 * 0 when there is none or it was reaped */
-	pid_t command;		/* the command as spry sees it, once known */
+	pid_t command;		/* the command's process as spry sees it:
+				 * there (parked) from child_start() on, so
+				 * that probes can name it when they attach */
 	bool own_ns;		/* pid is pid 1 of a pid namespace of its own */
 	bool ended;		/* the command ended: status is its wait status */
 	int status;
@@ -55,16 +58,14 @@ struct child_env {
  * host read it; NULL: execvp's default), or a shell builtin; anything else
  * needs /bin/sh.  0, or -errno reported through @d. */
 int child_check(const char *cmd, const char *path, struct diag *d);
-/* Fork the child, parked until child_release().  0 or -errno (reported). */
+/* Fork the child and the command's process, parked until child_release();
+ * c->command is its pid.  0 or -errno (reported). */
 int child_start(struct child *c, const char *cmd, const struct child_env *env,
 		struct diag *d);
 /* Let the command run. */
 void child_release(struct child *c);
 /* Whether the command has ended (and its child was reaped); never blocks. */
 bool child_done(struct child *c);
-/* The command's pid as spry sees it, once the init has forked it; 0 before
- * and without a child. */
-pid_t child_command(struct child *c);
 /* Kill the child and all it started, and reap it.  Safe to call twice. */
 void child_kill(struct child *c);
 /* The shell's convention for a wait status: the exit code, or 128 + the

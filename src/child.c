@@ -6,6 +6,8 @@
  * once it has ended.  See child.h for the contract; the init is
  * child_init() below.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -183,12 +185,41 @@ static void child_init_set(sigset_t *set)
 		sigaddset(set, child_forwarded[i]);
 }
 
-/* pid 1 of the command's namespace: start the command, pass signals on,
- * reap, and report the command's end on @report.  The signals of
- * child_init_set() are blocked already (since the fork: none is lost,
- * sigwaitinfo takes them in turn). */
+/* In the command's process: wait on the gate until spry releases it (EOF:
+ * spry gave up, or died), then run the command. */
 static void __attribute__((noreturn))
-child_init(const char *cmd, const struct child_env *env, int report)
+child_run(const char *cmd, const struct child_env *env, int gate)
+{
+	ssize_t r;
+	char x;
+
+	do
+		r = read(gate, &x, 1);
+	while (r < 0 && errno == EINTR);
+	if (r != 1)
+		_exit(127);
+	close(gate);
+	child_setup(env);
+	child_exec(cmd);
+}
+
+/* Write all of @n bytes at @p on @fd, or give up: the reader, spry, is
+ * gone. */
+static void child_tell(int fd, const void *p, size_t n)
+{
+	if (write(fd, p, n) < 0) {
+		/* spry is gone: nobody to tell */
+	}
+}
+
+/* pid 1 of the command's namespace: fork the command at once (it waits on
+ * @gate, and spry learns its pid before attaching: a probe may need it),
+ * say so on @report, pass signals on, reap, and report the command's end
+ * (its wait status) on @report.  The signals of child_init_set() are
+ * blocked already (since the fork: none is lost, sigwaitinfo takes them in
+ * turn). */
+static void __attribute__((noreturn))
+child_init(const char *cmd, const struct child_env *env, int gate, int report)
 {
 	sigset_t set;
 	pid_t pid, w;
@@ -198,15 +229,18 @@ child_init(const char *cmd, const struct child_env *env, int report)
 	child_init_set(&set);
 	pid = fork();
 	if (!pid) {
+		/* spry's child until it execs the command, as without a
+		 * namespace: not to be taken for the init */
+		prctl(PR_SET_NAME, "spry");
 		close(report);
-		child_setup(env);
-		child_exec(cmd);
+		child_run(cmd, env, gate);
 	}
+	/* the command alone reads the gate: spry's write is for it */
+	close(gate);
+	child_tell(report, "f", 1);
 	if (pid < 0) {
 		st = 127 << 8;
-		if (write(report, &st, sizeof(st)) < 0) {
-			/* spry is gone: nobody to tell */
-		}
+		child_tell(report, &st, sizeof(st));
 		_exit(127);
 	}
 	for (;;) {
@@ -225,13 +259,71 @@ child_init(const char *cmd, const struct child_env *env, int report)
 		while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
 			if (w != pid)
 				continue;
-			if (write(report, &st, sizeof(st)) < 0) {
-				/* spry is gone: nobody to tell */
-			}
+			child_tell(report, &st, sizeof(st));
 			/* the kernel ends the rest of the namespace */
 			_exit(0);
 		}
 	}
+}
+
+/* The init's child, under the pids of spry's namespace: the one pid in its
+ * children list (CONFIG_PROC_CHILDREN), else the process whose parent it
+ * is.  0 if none. */
+static pid_t child_of(pid_t init)
+{
+	char path[300], line[512];
+	DIR *dir;
+	struct dirent *e;
+	FILE *f;
+	int pid = 0, ppid;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)init,
+		 (int)init);
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%d", &pid) != 1)
+			pid = 0;
+		fclose(f);
+		if (pid)
+			return pid;
+	}
+	dir = opendir("/proc");
+	while (dir && !pid && (e = readdir(dir))) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		f = fopen(path, "re");
+		/* "pid (comm) state ppid ...": comm may hold anything but the
+		 * last ')' */
+		if (f && fgets(line, sizeof(line), f) && strrchr(line, ')') &&
+		    sscanf(strrchr(line, ')') + 1, " %*c %d", &ppid) == 1 &&
+		    ppid == init)
+			pid = atoi(e->d_name);
+		if (f)
+			fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return pid;
+}
+
+/* The init has forked the command (its "f" on the report pipe): learn its
+ * pid.  0 or -errno, reported. */
+static int child_forked(struct child *c, const char *cmd, struct diag *d)
+{
+	ssize_t r;
+	char x;
+
+	do
+		r = read(c->report, &x, 1);
+	while (r < 0 && errno == EINTR);
+	if (r == 1 && x == 'f')
+		c->command = child_of(c->pid);
+	if (c->command > 0)
+		return 0;
+	diag_error(d, NULL, "cannot run '%s': its init could not start it",
+		   cmd);
+	return -ECHILD;
 }
 
 int child_start(struct child *c, const char *cmd, const struct child_env *env,
@@ -271,9 +363,7 @@ int child_start(struct child *c, const char *cmd, const struct child_env *env,
 	}
 	if (!pid) {
 		sigset_t set;
-		ssize_t r;
 		unsigned i;
-		char x;
 
 		/* none of spry's handlers here (they would wake spry's event
 		 * wait), and no signal lost before the init waits for them */
@@ -284,32 +374,25 @@ int child_start(struct child *c, const char *cmd, const struct child_env *env,
 			signal(child_reset[i], SIG_DFL);
 		/* die with spry, even a spry killed by SIGKILL.  Had spry
 		 * died before this prctl, the gate's write end is closed and
-		 * the read below sees EOF: no race. */
+		 * the command's read of it sees EOF: no race. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(gate[1]);
 		close(report[0]);
-		/* parked until every probe is attached; EOF means spry gave
-		 * up (or died) without releasing us */
-		do
-			r = read(gate[0], &x, 1);
-		while (r < 0 && errno == EINTR);
-		if (r != 1)
-			_exit(127);
-		close(gate[0]);
 		if (getpid() == 1)
-			child_init(cmd, env, report[1]);
+			child_init(cmd, env, gate[0], report[1]);
 		close(report[1]);
-		child_setup(env);
-		child_exec(cmd);
+		child_run(cmd, env, gate[0]);
 	}
 	close(gate[0]);
 	close(report[1]);
 	c->pid = pid;
 	c->gate = gate[1];
 	c->report = report[0];
-	if (!c->own_ns)
+	if (!c->own_ns) {
 		c->command = pid;
-	return 0;
+		return 0;
+	}
+	return child_forked(c, cmd, d);
 }
 
 void child_release(struct child *c)
@@ -363,26 +446,6 @@ bool child_done(struct child *c)
 		return true;
 	}
 	return false;
-}
-
-pid_t child_command(struct child *c)
-{
-	char path[64];
-	FILE *f;
-	int pid;
-
-	if (c->command || !c->pid || c->gate >= 0)
-		return c->command;
-	/* the init's one child, under the pids of spry's namespace */
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)c->pid,
-		 (int)c->pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%d", &pid) == 1)
-		c->command = pid;
-	fclose(f);
-	return c->command;
 }
 
 void child_kill(struct child *c)

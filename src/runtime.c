@@ -1323,7 +1323,6 @@ int rt_run(struct runtime *rt)
 			rt->by_command = true;
 			break;
 		}
-		rt->child = child_command(&rt->cmd);
 		/* -p: once the process is gone nothing more can come */
 		if (rt->opts.pid && kill(rt->opts.pid, 0) && errno == ESRCH)
 			break;
