@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "arch.h"
 #include "arena.h"
@@ -53,7 +54,12 @@ static const char usage_text[] =
 "  -d, --debug          print the whole verifier log on rejection\n"
 "  -k, --keep-going     warn about lost events instead of stopping\n"
 "  -u, --unbuffered     flush output after every event\n"
-"  -f, --format FMT     output as text (default) or json (one object a line)\n"
+"  -f, --format FMT     output as text (default), json (one object a line),\n"
+"                       folded (stack maps as FlameGraph's folded lines),\n"
+"                       svg (flame graphs, heat maps, bar charts) or heatmap\n"
+"                       (histograms printed at intervals as text heat maps)\n"
+"  -o, --output FILE    write the output (the picture, with folded and svg)\n"
+"                       to FILE instead of stdout\n"
 "  -M, --map-entries N  entries per map (default 4096)\n"
 "  -s, --str-size N     default str() buffer size (default 64)\n"
 "  -b, --buffer SIZE    event ring buffer size, e.g. 256k (default), 4m\n"
@@ -131,6 +137,44 @@ static int parse_uint(const char *arg, const char *what, unsigned long max,
 	}
 	*out = v;
 	return 0;
+}
+
+static int parse_format(const char *arg, enum out_format *f)
+{
+	static const struct {
+		const char *name;
+		enum out_format format;
+	} formats[] = {
+		{ "text", OUT_TEXT }, { "json", OUT_JSON },
+		{ "folded", OUT_FOLDED }, { "svg", OUT_SVG },
+		{ "heatmap", OUT_HEATMAP },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (!strcmp(arg, formats[i].name)) {
+			*f = formats[i].format;
+			return 0;
+		}
+	fprintf(stderr, "spry: error: unknown output format '%s' (text, json, "
+		"folded, svg, heatmap)\n", arg);
+	return -EINVAL;
+}
+
+/* -o FILE: opened once the program compiled, so that a script with errors
+ * leaves no file behind; one spry could not start removes it again. */
+static FILE *open_output(const char *path, bool *created)
+{
+	struct stat st;
+	FILE *f;
+
+	*created = stat(path, &st) != 0;
+	/* close-on-exec: the -c command has no business with it */
+	f = fopen(path, "we");
+	if (!f)
+		fprintf(stderr, "spry: error: cannot write '%s': %s\n", path,
+			strerror(errno));
+	return f;
 }
 
 /* A PROGRAM argument that names no file but reads like a file name: no
@@ -273,6 +317,7 @@ int main(int argc, char **argv)
 		{ "keep-going",  no_argument,       NULL, 'k' },
 		{ "unbuffered",  no_argument,       NULL, 'u' },
 		{ "format",      required_argument, NULL, 'f' },
+		{ "output",      required_argument, NULL, 'o' },
 		{ "map-entries", required_argument, NULL, 'M' },
 		{ "str-size",    required_argument, NULL, 's' },
 		{ "buffer",      required_argument, NULL, 'b' },
@@ -290,9 +335,10 @@ int main(int argc, char **argv)
 	struct runtime rt = { 0 };
 	struct host host;
 	struct diag d;
-	const char *text = NULL, *arch_name = NULL;
+	const char *text = NULL, *arch_name = NULL, *out_path = NULL;
 	bool dry_run = false, dump = false, selftest = false;
 	bool list = false, verbose = false;
+	bool created = false, started = false, reported;
 	unsigned long v;
 	int c, status;
 
@@ -304,7 +350,7 @@ int main(int argc, char **argv)
 	s.opts.str_size = 64;
 	s.opts.events_size = 256 << 10;
 
-	while ((c = getopt_long(argc, argv, "+e:c:p:nSdkuf:M:s:b:lvTVh",
+	while ((c = getopt_long(argc, argv, "+e:c:p:nSdkuf:o:M:s:b:lvTVh",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': text = optarg; break;
@@ -325,16 +371,10 @@ int main(int argc, char **argv)
 		case 'k': ro.keep_going = true; break;
 		case 'u': ro.unbuffered = true; break;
 		case 'f':
-			if (!strcmp(optarg, "json")) {
-				ro.format = OUT_JSON;
-			} else if (!strcmp(optarg, "text")) {
-				ro.format = OUT_TEXT;
-			} else {
-				fprintf(stderr, "spry: error: unknown output "
-					"format '%s' (text, json)\n", optarg);
+			if (parse_format(optarg, &ro.format))
 				return 1;
-			}
 			break;
+		case 'o': out_path = optarg; break;
 		case 'M':
 			if (parse_uint(optarg, "map size", 1u << 24, &v))
 				return 1;
@@ -456,14 +496,30 @@ int main(int argc, char **argv)
 		return main_finish(0, false);
 	}
 
+	if (out_path && !(ro.out = open_output(out_path, &created))) {
+		arena_free(s.arena);
+		return 1;
+	}
+
 	status = 1;
 	if (!rt_open(&rt, &s, &ro, &d)) {
 		if (ro.load_only)
 			status = 0;
-		else if (!rt_attach(&rt))
+		else if (!rt_attach(&rt)) {
+			started = true;
 			status = rt_run(&rt);
+		}
 	}
 	rt_close(&rt);
 	arena_free(s.arena);
-	return main_finish(status, rt.write_failed || rt.abandoned);
+	reported = rt.write_failed || rt.abandoned;
+	if (ro.out && fclose(ro.out) && !reported) {
+		fprintf(stderr, "spry: error: cannot write '%s': %s\n",
+			out_path, strerror(errno));
+		reported = true;
+		status = status ? status : 1;
+	}
+	if (ro.out && created && !started)
+		unlink(out_path);
+	return main_finish(status, reported);
 }

@@ -451,6 +451,7 @@ static void rt_map_clear(struct runtime *rt, const struct map *m)
 	}
 	free(zero);
 	rt_map_data_free(&md);
+	out_clear(rt->out, m);
 }
 
 /* Events lost so far: the programs add to the one u64 of the lost map
@@ -1085,6 +1086,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->out->ksym = rt_ksym;	/* kallsyms, read on first use */
 	rt->out->usym = usym_out_hook;	/* ELF symbols, per object */
 	rt->out->hook_ctx = rt;
+	rt->out->d = d;
 
 	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
 	getrlimit(RLIMIT_MEMLOCK, &rt_saved_memlock);
@@ -1276,7 +1278,7 @@ static void rt_plain_maps_check(struct runtime *rt)
 int rt_run(struct runtime *rt)
 {
 	struct rt_wait w;
-	int status = 0, begin = 0, n;
+	int status = 0, begin = 0, n, err;
 	unsigned i;
 
 	rt_signals();
@@ -1341,6 +1343,7 @@ int rt_run(struct runtime *rt)
 	if (rt_lost_check(rt) && !status)
 		status = 2;
 
+	out_exit(rt->out);
 	for (i = 0, n = 0; i < rt->s->nmaps && !rt_abandoned(rt); i++) {
 		const struct map *m = rt->s->maps[i];
 
@@ -1352,6 +1355,18 @@ int rt_run(struct runtime *rt)
 		rt_map_print(rt, m);
 	}
 	rt_plain_maps_check(rt);
+	/* the pictures (folded lines, the SVG) are written now, whole;
+	 * nothing more once the output is abandoned */
+	if (!rt_abandoned(rt)) {
+		err = out_finish(rt->out);
+		if (err && !rt->write_failed)
+			diag_error(rt->d, NULL, "cannot write the output: %s",
+				   strerror(-err));
+		if (err) {
+			rt->write_failed = true;
+			status = status ? status : 1;
+		}
+	}
 	if (!rt_written(rt) && !status)
 		status = 1;
 	if (rt->lost)
