@@ -8,7 +8,7 @@ require_root
 
 long=$(printf '%200s' '' | tr ' ' x)
 # 200-byte lines every millisecond fill a pipe's 64 KiB in a third of a
-# second; -k: the probe fires on while spry is blocked, and the ring buffer
+# second; -K: the probe fires on while spry is blocked, and the ring buffer
 # overflows, which is not what is tested here
 prog="i:1ms { printf(\"%s\\n\", \"$long\"); @ticks = count(); }
 END { printf(\"end\\n\"); }"
@@ -20,7 +20,7 @@ mkfifo "$fifo"
 for sig in INT TERM HUP; do
 	(sleep 3; cat) <"$fifo" >"$OUT" &
 	reader=$!
-	T_STDOUT=$fifo spry_start -k "$prog"
+	T_STDOUT=$fifo spry_start -K "$prog"
 	sleep 1
 	spry_signal $sig
 	wait "$reader"
@@ -40,7 +40,7 @@ for sigs in "INT INT" "TERM TERM" "INT TERM" "HUP INT"; do
 	set -- $sigs
 	(exec 7<"$fifo"; sleep 20) &
 	reader=$!
-	T_STDOUT=$fifo spry_start -k "$prog"
+	T_STDOUT=$fifo spry_start -K "$prog"
 	sleep 1
 	spry_signal "$1"
 	sleep 0.5
