@@ -19,7 +19,7 @@ spry_run 30 -c "$true" 't:sched/sched_process_exec /comm == "'"${true##*/}"'"/ {
 }'
 assert_rc 0
 assert_match "^exec $true\|${true:0:4}\|$true\$"
-assert_match "^$true: 1\$"
+assert_match "^@\\[$true\\]: 1\$"
 # the first 4 bytes of the path, in hex
 assert_match "^$(printf '%s' "${true:0:4}" | od -An -tx1 | sed 's/^ *//')\$"
 

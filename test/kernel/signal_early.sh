@@ -6,6 +6,7 @@
 # time, killed it without END.
 . "$(dirname "$0")/lib.sh"
 require_root
+export BPFTRACE_MAX_PROBES=5000	# bpftrace's cap of 512 probes a run
 
 awk 'BEGIN {
 	print "BEGIN { @started = 1; }"
