@@ -177,3 +177,30 @@ assert_eq()
 {
 	[ "$1" = "$2" ] || fail "${3:-value} is '$1', expected '$2'"
 }
+
+# The tools (tools/*.bt), as test/vm/run copies them.
+TOOLS=/spry-vm/tools
+
+# need_tool NAME: skip when tools/NAME.bt did not come along.
+need_tool()
+{
+	[ -f "$TOOLS/$1.bt" ] || skip "no $TOOLS/$1.bt"
+}
+
+# httpd_up PORT: a busybox httpd on 127.0.0.1 and ::1 port PORT serving
+# $CASE_DIR/www, with a file "big" of 200 KiB in it (pid in $HTTPD; the case's
+# end kills it with everything else).
+httpd_up()
+{
+	mkdir -p "$CASE_DIR/www"
+	dd if=/dev/zero of="$CASE_DIR/www/big" bs=1k count=200 2>/dev/null ||
+		fail "cannot write $CASE_DIR/www/big"
+	httpd -f -p "$1" -h "$CASE_DIR/www" &
+	HTTPD=$!
+	_n=50
+	until wget -q -O /dev/null "http://127.0.0.1:$1/big" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || fail "busybox httpd did not come up on port $1"
+		usleep 100000
+	done
+}
