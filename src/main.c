@@ -58,7 +58,6 @@ static const char usage_text[] =
 "  -v, --verbose        say what is loaded and attached, on stderr\n"
 "  -k, -kk              report failing helper calls (-kk: reads too;\n"
 "                       not supported yet)\n"
-"  -f, --format FMT     output as text (default) or json (one object a line)\n"
 "  -o, --output FILE    write the trace to FILE instead of stdout\n"
 "  -B, --buffering MODE stdout buffering: line (default), full or none\n"
 "      --unsafe         allow system(), signal() and override()\n"
