@@ -31,3 +31,8 @@ run "$SPRY" -f heatmap -c 'sh -c "dd if=/dev/loop0 of=/dev/null bs=64k count=32 
 assert_ok
 assert_matches '^@usecs: a row per print'
 assert_count_ge 2 '^[0-9:]{8}(\.[0-9]{3})? .*[░▒▓█].*  [0-9]+$'
+
+# COUNT: two histograms, then the tool exits by itself
+run timeout 15 "$SPRY" "$TOOLS/biolatency.bt" 1 2
+assert_ok
+assert_count 2 '^[0-9]{2}:[0-9]{2}:[0-9]{2}$'
