@@ -22,7 +22,8 @@ until "$bb" wget -q -O /dev/null "http://127.0.0.1:$port/big" 2>/dev/null; do
 	sleep 0.1
 done
 
-spry_run 30 -c "$bb wget -q -O /dev/null http://127.0.0.1:$port/big" \
+# (the sleep: a session's CLOSE can come after wget exits)
+spry_run 30 -c "sh -c '$bb wget -q -O /dev/null http://127.0.0.1:$port/big; sleep 0.3'" \
 	"$top_srcdir/tools/tcplife.bt"
 assert_rc 0
 assert_match '^PID +COMM +LADDR +LPORT +RADDR +RPORT +TX_KB +RX_KB +MS$'

@@ -4,7 +4,9 @@
 need_spry
 need_tool tcplife
 httpd_up 8080
-run "$SPRY" -c 'sh -c "wget -q -O /dev/null http://127.0.0.1:8080/big; wget -q -O /dev/null http://[::1]:8080/big"' \
+# (the sleep: a session ends, CLOSE, when the last ACK is processed, which
+# can come after wget has exited; spry stops with the -c command)
+run "$SPRY" -c 'sh -c "wget -q -O /dev/null http://127.0.0.1:8080/big; wget -q -O /dev/null http://[::1]:8080/big; sleep 0.5"' \
 	"$TOOLS/tcplife.bt"
 assert_ok
 assert_matches '^PID +COMM +LADDR +LPORT +RADDR +RPORT +TX_KB +RX_KB +MS$'
