@@ -36,7 +36,7 @@
 #include "usym.h"
 
 extern const struct provider tracepoint_provider;
-extern const struct provider rawtracepoint_provider;
+extern const struct provider rawtracepoint_provider, tp_btf_provider;
 extern const struct provider begin_provider, end_provider;
 extern const struct provider interval_provider;
 extern const struct provider profile_provider;
@@ -46,10 +46,11 @@ extern const struct provider uprobe_provider, uretprobe_provider;
 extern const struct provider usdt_provider;
 extern const struct provider software_provider, hardware_provider;
 extern const struct provider watchpoint_provider, asyncwatchpoint_provider;
+extern const struct provider iter_provider;
 
 const struct provider *const providers[] = {
 	&tracepoint_provider,
-	&rawtracepoint_provider,
+	&rawtracepoint_provider, &tp_btf_provider,
 	&begin_provider,
 	&end_provider,
 	&interval_provider,
@@ -60,6 +61,7 @@ const struct provider *const providers[] = {
 	&usdt_provider,
 	&software_provider, &hardware_provider,
 	&watchpoint_provider, &asyncwatchpoint_provider,
+	&iter_provider,
 	NULL,
 };
 
