@@ -119,6 +119,14 @@ static int it_expand(struct script *s, struct probe *p, struct diag *d)
 	struct suggest sg;
 	uint32_t id;
 
+	if (strchr(name, ':')) {
+		/* bpftrace's iter:task:PIN pins the iterator in bpffs */
+		diag_error(d, &p->loc, "invalid iter '%s': spry does not pin "
+			   "iterators (it leaves nothing behind when it exits); "
+			   "iter:%.*s runs it", p->target,
+			   (int)strcspn(name, ":"), name);
+		return -EINVAL;
+	}
 	for (const char *c = name; *c; c++)
 		if (!isalnum((unsigned char)*c) && *c != '_') {
 			diag_error(d, &p->loc, "invalid iter '%s': expected an "
