@@ -249,6 +249,19 @@ int provider_list_files(const struct provider *pv, struct provider_list *l,
 			int (*each)(const struct provider *pv,
 				    struct provider_list *l, const char *path,
 				    const char *rest));
+/* For list hooks on BTF (fentry, rawtracepoint, iter): the kernel's BTF
+ * (l->host->btf, else /sys/kernel/btf), loaded; NULL when there is none,
+ * then with @warn (and the pattern naming the provider) after a warning
+ * that it has nothing to list.  btf_free() it. */
+struct btf;
+struct btf *provider_list_btf(const struct provider *pv,
+			      struct provider_list *l, bool warn);
+/* -lv lines for prototype @proto (a T_FUNC): "TYPE NAME" per parameter
+ * (an unnamed one is argN, as args names it), then @extra if not NULL;
+ * NULL-terminated, in l->a. */
+const char *const *provider_list_params(struct provider_list *l,
+					const struct type *proto,
+					const char *extra);
 /* NULL-terminated list, for --help and -T. */
 extern const struct provider *const providers[];
 

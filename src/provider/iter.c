@@ -257,14 +257,9 @@ static int it_list(const struct provider *pv, struct provider_list *l)
 	struct it_list il = { .pv = pv, .l = l };
 	int err;
 
-	il.btf = btf_new(l->a, l->host->btf ? l->host->btf : "/sys/kernel/btf");
-	if (btf_load(il.btf)) {
-		if (!l->all)
-			diag_warn(l->d, NULL, "iter: nothing to list: %s",
-				  btf_error(il.btf));
-		btf_free(il.btf);
+	il.btf = provider_list_btf(pv, l, true);
+	if (!il.btf)
 		return 0;
-	}
 	err = it_names(il.btf, NULL, it_list_one, &il);
 	btf_free(il.btf);
 	return err;

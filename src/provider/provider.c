@@ -28,6 +28,7 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "btf.h"
 #include "host.h"
 #include "ast.h"
 #include "provider.h"
@@ -142,6 +143,41 @@ int provider_list_files(const struct provider *pv, struct provider_list *l,
 		return -ENOENT;
 	}
 	return each(pv, l, arena_strdup(l->a, path), rest);
+}
+
+struct btf *provider_list_btf(const struct provider *pv,
+			      struct provider_list *l, bool warn)
+{
+	struct btf *b = btf_new(l->a, l->host->btf ? l->host->btf :
+				"/sys/kernel/btf");
+
+	if (!btf_load(b))
+		return b;
+	if (warn && !l->all)
+		diag_warn(l->d, NULL, "%s: nothing to list: %s", pv->name,
+			  btf_error(b));
+	btf_free(b);
+	return NULL;
+}
+
+const char *const *provider_list_params(struct provider_list *l,
+					const struct type *proto,
+					const char *extra)
+{
+	const struct member *m;
+	const char **v;
+	unsigned n = 2, i = 0;
+	char buf[256];
+
+	for (m = proto->members; m; m = m->next)
+		n++;
+	v = arena_alloc(l->a, n * sizeof(*v));
+	for (m = proto->members; m; m = m->next, i++)
+		v[i] = arena_printf(l->a, "%s %s", type_name(m->type, buf,
+				    sizeof(buf)), *m->name ? m->name :
+				    arena_printf(l->a, "arg%u", i));
+	v[i] = extra;
+	return v;
 }
 
 /* Whether provider @pv is what @name ("kprobe", "k", "k*") means. */

@@ -195,21 +195,8 @@ struct rtp_list {
 static const char *const *rtp_details(struct rtp_list *rl, const char *name)
 {
 	const struct type *f = btf_raw_tp(rl->btf, name, NULL, NULL);
-	const struct member *m;
-	const char **v;
-	unsigned n = 1, i = 0;
-	char buf[256];
 
-	if (!f)
-		return NULL;
-	for (m = f->members; m; m = m->next)
-		n++;
-	v = arena_alloc(rl->l->a, n * sizeof(*v));
-	for (m = f->members; m; m = m->next, i++)
-		v[i] = arena_printf(rl->l->a, "%s %s", type_name(m->type, buf,
-				    sizeof(buf)), *m->name ? m->name :
-				    arena_printf(rl->l->a, "arg%u", i));
-	return v;
+	return f ? provider_list_params(rl->l, f, NULL) : NULL;
 }
 
 static int rtp_list_one(void *ctx, const char *module, const char *tname)
@@ -239,20 +226,16 @@ static int rtp_list(const struct provider *pv, struct provider_list *l)
 
 	if (pv == &tp_btf_provider && l->all)
 		return 0;
-	rl.btf = btf_new(l->a, l->host->btf ? l->host->btf : "/sys/kernel/btf");
-	if (!btf_load(rl.btf)) {
+	/* without BTF, rawtracepoint lists what tracefs has */
+	rl.btf = provider_list_btf(pv, l, pv == &tp_btf_provider);
+	if (rl.btf) {
 		err = btf_names(rl.btf, BTF_NS_TYPEDEF, NULL, "btf_trace_*",
 				rtp_list_one, &rl);
 		btf_free(rl.btf);
 		return err;
 	}
-	if (pv == &tp_btf_provider) {
-		diag_warn(l->d, NULL, "tp_btf: nothing to list: %s",
-			  btf_error(rl.btf));
-		btf_free(rl.btf);
+	if (pv == &tp_btf_provider)
 		return 0;
-	}
-	btf_free(rl.btf);
 	n = tp_list(l->a, provider_tracefs(l->host), &names);
 	if (n < 0)
 		return l->all ? 0 : n;
