@@ -37,6 +37,10 @@
  *   lower_stmt     BK_EVENT: the statement; false when control does not
  *                  continue after it (exit())
  *   lower_agg      BK_AGG: update the map of `@m[k] = call` (@assign)
+ *   map_params     BK_AGG whose arguments after the value are constants
+ *                  every assignment to one map must repeat (lhist's
+ *                  bounds): sema checks that they agree and calls it once
+ *                  with the first such call to record them in the map
  * How a value prints is its type's: the `fmt` of the type `check` returns
  * names a row of output.c's format table (type.h's TYPE_FMTS).
  */
@@ -83,6 +87,7 @@ struct builtin {
 	bool (*lower_stmt)(struct lower *L, struct node *call);
 	void (*lower_agg)(struct lower *L, struct node *assign,
 			  struct node *call);
+	void (*map_params)(struct map *m, const struct node *call);
 };
 
 /* NULL-terminated, in --help order: variables first. */

@@ -63,7 +63,9 @@ unsigned ksym_resolve(const struct ksym_table *t, const char *const *names,
 const char *ksym_format(const struct ksym_table *t, uint64_t addr, char *buf,
 			size_t n);
 /* struct output's ksym hook (output.h) over ksym_default(@ctx): @ctx is
- * the kallsyms path (NULL: /proc/kallsyms). */
-const char *ksym_out_hook(void *ctx, uint64_t addr, char *buf, size_t n);
+ * the kallsyms path (NULL: /proc/kallsyms). The name into @buf, the offset
+ * into *@off. */
+const char *ksym_out_hook(void *ctx, uint64_t addr, char *buf, size_t n,
+			  uint64_t *off);
 
 #endif

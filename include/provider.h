@@ -275,6 +275,13 @@ const char *provider_tracefs(const struct host *h);
  * it mounted it, 0 if there was nothing to do, -errno. */
 int provider_mount_tracefs(const struct host *h);
 
+/* A target that does not exist (no such function or tracepoint, a glob
+ * that matches nothing): an error at the probe, or, for one probe of a
+ * list of several (p->optional), a warning and the probe is dropped, as
+ * bpftrace does.  Returns -ENOENT, for expand to return. */
+int provider_missing(const struct probe *p, struct diag *d, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
+
 /* One line of the -T report: "  what   ok" or "  what   missing (why): hint". */
 void provider_check(FILE *out, const char *what, int err, const char *hint);
 

@@ -53,6 +53,7 @@ enum type_fmt {
 	F_WALLTIME,	/* u64 boot-time ns; printed as wall-clock time */
 	F_DATALOC,	/* u32 __data_loc: len << 16 | offset into the record */
 	F_ERRNO,	/* negative values print as -ENOENT etc. (optional) */
+	F_TUPLE,	/* T_STRUCT of members "0", "1"...: a tuple, (1, a) */
 };
 
 struct member {
@@ -135,6 +136,11 @@ void type_struct_add(struct arena *a, struct type *st, const char *name,
 void type_struct_add_bits(struct arena *a, struct type *st, const char *name,
 			  const struct type *t, unsigned bit_off, unsigned bits);
 void type_struct_finish(struct type *st, unsigned size);
+/* A tuple of @n elements, (a, b, ...): a struct (F_TUPLE) of members "0",
+ * "1"..., each at an 8-aligned offset, its size a multiple of 8. */
+const struct type *type_tuple(struct arena *a, const struct type *const *el,
+			      unsigned n);
+bool type_is_tuple(const struct type *t);
 /* A record's members, read from its source first if need be. */
 const struct member *type_members(const struct type *st);
 /* The member called @name, looking inside anonymous struct and union

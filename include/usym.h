@@ -108,8 +108,9 @@ uint64_t usym_token(const char *name);
 
 /* struct output's usym hook (output.h): a token's name; else an address of
  * process @pid (from a user stack id), or when @pid is 0 of the runtime's
- * -p pid, then its -c child.  @ctx is the struct runtime. */
+ * -p pid, then its -c child: the name into @buf, the offset into *@off.
+ * @ctx is the struct runtime. */
 const char *usym_out_hook(void *ctx, uint64_t addr, uint32_t pid, char *buf,
-			  size_t n);
+			  size_t n, uint64_t *off);
 
 #endif

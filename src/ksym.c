@@ -322,7 +322,13 @@ const char *ksym_format(const struct ksym_table *t, uint64_t addr, char *buf,
 	return buf;
 }
 
-const char *ksym_out_hook(void *ctx, uint64_t addr, char *buf, size_t n)
+const char *ksym_out_hook(void *ctx, uint64_t addr, char *buf, size_t n,
+			  uint64_t *off)
 {
-	return ksym_format(ksym_default(ctx), addr, buf, n);
+	const struct ksym *k = ksym_lookup(ksym_default(ctx), addr, off);
+
+	if (!k || !n)
+		return NULL;
+	snprintf(buf, n, "%s", k->name);
+	return buf;
 }

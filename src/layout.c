@@ -27,6 +27,12 @@ unsigned layout_slot(const struct type *t)
 	return t->size ? round8(t->size) : 8;
 }
 
+bool layout_has_bucket(const struct map *m)
+{
+	return m->kind == MAP_QUANTIZE || m->kind == MAP_HIST ||
+	       m->kind == MAP_LHIST;
+}
+
 bool layout_is_array(const struct map *m)
 {
 	return m->bpf_type == BPF_MAP_TYPE_ARRAY ||
@@ -80,6 +86,12 @@ int layout_map(struct script *s, struct map *m, struct diag *d)
 	case MAP_COUNT:
 	case MAP_SUM:
 	case MAP_QUANTIZE:
+	case MAP_HIST:
+	case MAP_LHIST:
+	case MAP_MIN:
+	case MAP_MAX:
+	case MAP_AVG:
+	case MAP_STATS:
 		break;
 	}
 
@@ -88,9 +100,11 @@ int layout_map(struct script *s, struct map *m, struct diag *d)
 		m->key_off[i] = off;
 		off += layout_slot(m->keys[i]);
 	}
-	if (m->kind == MAP_QUANTIZE)
+	if (layout_has_bucket(m))
 		off += 8;	/* the bucket */
-	m->val_size = m->kind == MAP_PLAIN ? layout_slot(m->val) : 8;
+	m->val_size = m->kind == MAP_PLAIN ? layout_slot(m->val) :
+		      m->kind == MAP_AVG || m->kind == MAP_STATS ||
+		      m->kind == MAP_MIN || m->kind == MAP_MAX ? 16 : 8;
 	if (!off) {
 		/* keyless: one-entry array, no hashing, never missing */
 		m->bpf_type = m->kind == MAP_PLAIN ? BPF_MAP_TYPE_ARRAY

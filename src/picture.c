@@ -153,14 +153,17 @@ static bool is_stack_map(const struct map *m)
 /* The one place that knows which maps are histograms: true when @m is
  * one, with its bucket @b (the key's trailing u64) as graph.h's log2 bucket
  * in *@gb (GRAPH_BUCKETS or more: not drawn).  A kind of histogram is a
- * case here; bpftrace's hist() (x < 0 in 0, x == 0 in 1, [2^(b-2),
- * 2^(b-1)) in b) would be `case MAP_HIST: *gb = b < 2 ? 0 : b - 1;`.  A
- * linear lhist() needs graph.h to draw linear buckets first. */
+ * case here.  A linear lhist() needs graph.h to draw linear buckets
+ * first. */
 static bool hist_bucket(const struct map *m, uint64_t b, uint64_t *gb)
 {
 	switch (m->kind) {
-	case MAP_QUANTIZE:	/* x < 1 in 0, [2^(b-1), 2^b) in b: graph.h's */
-		*gb = b;
+	case MAP_QUANTIZE:
+	case MAP_HIST:
+		/* bpftrace's buckets (x < 0 in 0, x == 0 in 1, [2^(b-2),
+		 * 2^(b-1)) in b) as graph.h's (x < 1 in 0, [2^(b-1), 2^b)
+		 * in b) */
+		*gb = b < 2 ? 0 : b - 1;
 		return true;
 	default:
 		return false;

@@ -591,6 +591,26 @@ const struct type *type_from_c(struct arena *a, const char *decl,
 
 /* ---- predicates and relations ---- */
 
+const struct type *type_tuple(struct arena *a, const struct type *const *el,
+			      unsigned n)
+{
+	struct type *t = type_struct_new(a, NULL);
+	unsigned off = 0, i;
+
+	for (i = 0; i < n; i++) {
+		type_struct_add(a, t, arena_printf(a, "%u", i), el[i], off);
+		off += (el[i]->size + 7) & ~7u;
+	}
+	type_struct_finish(t, off ? off : 8);
+	t->fmt = F_TUPLE;
+	return t;
+}
+
+bool type_is_tuple(const struct type *t)
+{
+	return t && t->kind == T_STRUCT && t->fmt == F_TUPLE;
+}
+
 bool type_equal(const struct type *a, const struct type *b)
 {
 	const struct member *ma, *mb;
@@ -777,6 +797,18 @@ static size_t name_into(const struct type *t, char *buf, size_t n, size_t at)
 		break;
 	}
 	case T_STRUCT:
+		if (t->fmt == F_TUPLE) {
+			const struct member *m;
+
+			PUT("(");
+			for (m = t->members; m; m = m->next) {
+				if (m != t->members)
+					PUT(", ");
+				at = name_into(m->type, buf, n, at);
+			}
+			PUT(")");
+			break;
+		}
 		if (t->typedef_name && t->name)
 			PUT("%s", t->name);
 		else

@@ -854,20 +854,36 @@ static const char *sym_format(const struct usym *s, uint64_t off, char *buf,
 	return buf;
 }
 
-const char *usym_format(pid_t pid, uint64_t addr, char *buf, size_t n)
+/* The symbol holding @addr in process @pid, and the offset into it. */
+static const struct usym *usym_at(pid_t pid, uint64_t addr, uint64_t *off)
 {
 	const struct pmap *m = pm_lookup(pid, addr);
 	const struct usym_obj *o;
-	const struct usym *s;
-	uint64_t vaddr, off;
+	uint64_t vaddr;
 
 	if (!m)
 		return NULL;
 	o = usym_obj_get(m->path);
 	if (!o || usym_offset_to_vaddr(o, addr - m->start + m->off, &vaddr))
 		return NULL;
-	s = usym_lookup(o, vaddr, &off);
+	return usym_lookup(o, vaddr, off);
+}
+
+const char *usym_format(pid_t pid, uint64_t addr, char *buf, size_t n)
+{
+	uint64_t off;
+	const struct usym *s = usym_at(pid, addr, &off);
+
 	return s ? sym_format(s, off, buf, n) : NULL;
+}
+
+/* The name alone, the offset apart: what the output hook gives. */
+static const char *usym_name(pid_t pid, uint64_t addr, char *buf, size_t n,
+			     uint64_t *off)
+{
+	const struct usym *s = usym_at(pid, addr, off);
+
+	return s ? sym_format(s, 0, buf, n) : NULL;
 }
 
 /* ---- names as tokens, for `caller` ---- */
@@ -906,11 +922,12 @@ uint64_t usym_token(const char *name)
 }
 
 const char *usym_out_hook(void *ctx, uint64_t addr, uint32_t pid, char *buf,
-			  size_t n)
+			  size_t n, uint64_t *off)
 {
 	const struct runtime *rt = ctx;
 	const char *r;
 
+	*off = 0;
 	if (addr & USYM_TOKEN) {
 		if ((addr & ~USYM_TOKEN) >= tok_n)
 			return NULL;
@@ -918,11 +935,11 @@ const char *usym_out_hook(void *ctx, uint64_t addr, uint32_t pid, char *buf,
 		return buf;
 	}
 	if (pid)
-		return usym_format((pid_t)pid, addr, buf, n);
+		return usym_name((pid_t)pid, addr, buf, n, off);
 	if (rt && rt->opts.pid > 0 &&
-	    (r = usym_format(rt->opts.pid, addr, buf, n)))
+	    (r = usym_name(rt->opts.pid, addr, buf, n, off)))
 		return r;
 	if (rt && rt->child > 0)
-		return usym_format(rt->child, addr, buf, n);
+		return usym_name(rt->child, addr, buf, n, off);
 	return NULL;
 }

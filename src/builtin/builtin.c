@@ -20,7 +20,9 @@ extern const struct builtin builtin_print, builtin_printf, builtin_exit,
 extern const struct builtin builtin_str, builtin_uptr, builtin_mem,
 	builtin_dyn;
 /* agg.c */
-extern const struct builtin builtin_count, builtin_sum, builtin_quantize;
+extern const struct builtin builtin_count, builtin_sum, builtin_quantize,
+	builtin_min, builtin_max, builtin_avg, builtin_stats, builtin_hist,
+	builtin_lhist, builtin_zero;
 /* int.c */
 extern const struct builtin builtin_bswap;
 
@@ -44,8 +46,15 @@ const struct builtin *const builtins[] = {
 	&builtin_strcmp,
 	&builtin_exit,
 	&builtin_clear,
+	&builtin_zero,
 	&builtin_count,
 	&builtin_sum,
+	&builtin_min,
+	&builtin_max,
+	&builtin_avg,
+	&builtin_stats,
+	&builtin_hist,
+	&builtin_lhist,
 	&builtin_quantize,
 	&builtin_dyn,
 	&builtin_bswap,

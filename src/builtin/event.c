@@ -164,8 +164,18 @@ static const struct type *print_check(struct sema *S, struct node *n)
 	struct node *a = n->args, *k;
 	const struct type *t;
 
-	if (!a->next && sema_map_mention(S, a)) {
+	if (sema_map_mention(S, a) && sema_count_args(a) <= 3) {
+		/* print(@m[, top[, div]]): the largest top entries, values
+		 * divided by div */
 		sema_whole_map(S, n, a);
+		for (k = a->next; k; k = k->next) {
+			t = sema_expr(S, k);
+			if (!sema_is_bad(t) && (!type_is_int(t) ||
+						!k->is_const || k->cval < 0))
+				sema_error(S, &k->loc, "print(@m, top, div) "
+					   "takes constant integers, at least "
+					   "0");
+		}
 		return &type_void;
 	}
 	for (k = a; k; k = k->next) {
@@ -179,7 +189,14 @@ static const struct type *print_check(struct sema *S, struct node *n)
 
 static bool print_lower(struct lower *L, struct node *call)
 {
-	lower_event(L, call, call->map ? EV_PRINTMAP : EV_PRINT);
+	struct event *ev = lower_event(L, call, call->map ? EV_PRINTMAP :
+				       EV_PRINT);
+	struct node *top = call->args->next;
+
+	if (call->map && top) {
+		ev->top = (uint64_t)top->cval;
+		ev->div = top->next ? (uint64_t)top->next->cval : 0;
+	}
 	return true;
 }
 
@@ -194,13 +211,16 @@ const struct builtin builtin_print = {
 	.lower_stmt = print_lower,
 };
 
-/* ---- exit(code) ---- */
+/* ---- exit([code]) ---- */
 
 static const struct type *exit_check(struct sema *S, struct node *n)
 {
 	struct node *a = n->args;
-	const struct type *t = sema_expr(S, a);
+	const struct type *t;
 
+	if (!a)
+		return &type_void;	/* exit(), as bpftrace's: status 0 */
+	t = sema_expr(S, a);
 	if (!sema_is_bad(t) && !type_is_int(t))
 		sema_error(S, &a->loc, "exit() needs an integer, got %s",
 			   sema_type_name(S, t));
@@ -218,28 +238,15 @@ static bool exit_lower(struct lower *L, struct node *call)
 const struct builtin builtin_exit = {
 	.name = "exit",
 	.kind = BK_EVENT,
-	.min_args = 1,
+	.min_args = 0,
 	.max_args = 1,
-	.usage = "exit(code)",
+	.usage = "exit([code])",
 	.help = "stop tracing; spry exits with code",
 	.check = exit_check,
 	.lower_stmt = exit_lower,
 };
 
 /* ---- clear(@m) ---- */
-
-static const struct type *clear_check(struct sema *S, struct node *n)
-{
-	struct node *a = n->args;
-
-	if (!sema_map_mention(S, a)) {
-		sema_error(S, &a->loc, "clear() needs a map, as in clear(@m)");
-		sema_expr(S, a);
-		return &type_void;
-	}
-	sema_whole_map(S, n, a);
-	return &type_void;
-}
 
 static bool clear_lower(struct lower *L, struct node *call)
 {
@@ -254,6 +261,6 @@ const struct builtin builtin_clear = {
 	.max_args = 1,
 	.usage = "clear(@m)",
 	.help = "delete every entry of a map",
-	.check = clear_check,
+	.check = sema_map_arg,
 	.lower_stmt = clear_lower,
 };

@@ -48,11 +48,14 @@ static void read_into(struct lower *L, struct node *n, struct dst d,
 static const struct type *str_check(struct sema *S, struct node *n)
 {
 	struct node *a = n->args;
-	const struct type *t = sema_expr(S, a);
+	const struct type *t;
 	unsigned size = sema_str_size(S);
 
 	if (a->next && !sema_const_size(S, n, a->next, &size))
 		return sema_bad();
+	if (a->kind == N_POSITIONAL)	/* str($1): the parameter's text */
+		return sema_positional_str(S, a, a->next ? size : 0);
+	t = sema_expr(S, a);
 	if (sema_is_bad(t))
 		return sema_bad();
 	if (type_is_string(t))

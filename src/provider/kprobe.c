@@ -224,9 +224,8 @@ static int kp_expand_glob(struct script *s, struct probe *p, struct diag *d)
 	}
 	names_uniq(&nv);
 	if (!nv.n) {
-		diag_error(d, &p->loc, "no kernel function matches '%s'",
-			   p->target);
-		return -ENOENT;
+		return provider_missing(p, d, "no kernel function matches "
+					"'%s'", p->target);
 	}
 	set_targets(s, p, nv.v, nv.n);
 	return 0;
@@ -296,7 +295,7 @@ static int kp_expand_func(struct script *s, struct probe *p,
 	if (!ksym_find(t, name)) {
 		const char *hint = suggest(t, name);
 
-		diag_error(d, &p->loc, "unknown kernel function '%s'", name);
+		provider_missing(p, d, "unknown kernel function '%s'", name);
 		if (hint)
 			diag_note(d, NULL, "did you mean '%s'?", hint);
 		return -ENOENT;

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,23 @@ int provider_mount_tracefs(const struct host *h)
 	if (mount("nodev", tracefs_paths[0], "tracefs", 0, NULL))
 		return -errno;
 	return 1;
+}
+
+int provider_missing(const struct probe *p, struct diag *d, const char *fmt,
+		     ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->optional)
+		diag_warn(d, &p->loc, "%s: skipping this probe of the list",
+			  msg);
+	else
+		diag_error(d, &p->loc, "%s", msg);
+	return -ENOENT;
 }
 
 void provider_check(FILE *out, const char *what, int err, const char *hint)

@@ -464,7 +464,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 		const char *hint = tp_suggest(s->arena,
 					      provider_tracefs(s->host), full);
 
-		diag_error(d, &p->loc, "tracepoint '%s' not found", full);
+		provider_missing(p, d, "tracepoint '%s' not found", full);
 		if (hint)
 			diag_note(d, NULL, "did you mean '%s'?", hint);
 		return err;
@@ -528,9 +528,8 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 		return n;
 	}
 	if (!n) {
-		diag_error(d, &p->loc, "no tracepoint matches '%s/%s'", sys,
-			   name);
-		return -ENOENT;
+		return provider_missing(p, d, "no tracepoint matches '%s/%s'",
+					sys, name);
 	}
 	for (int i = 0; i < n; i++) {
 		const char *msys, *mname;

@@ -144,8 +144,8 @@ static int up_expand_glob(struct script *s, struct probe *p,
 		up_push(s, p, up, &cap, base, off, base);
 	}
 	if (!p->ntargets) {
-		diag_error(d, &p->loc, "no function in %s matches '%s'",
-			   o->path, glob);
+		provider_missing(p, d, "no function in %s matches '%s'",
+				 o->path, glob);
 		stripped_note(o, d);
 		return -ENOENT;
 	}
@@ -213,8 +213,8 @@ static int up_expand_func(struct script *s, struct probe *p,
 	if (!sym) {
 		const char *hint = usym_suggest(o, name, label, sizeof(label));
 
-		diag_error(d, &p->loc, "no function '%s' in %s", name,
-			   o->path);
+		provider_missing(p, d, "no function '%s' in %s", name,
+				 o->path);
 		if (hint)
 			diag_note(d, NULL, "did you mean '%s'?", hint);
 		stripped_note(o, d);

@@ -17,13 +17,13 @@ for multi in 0 1; do
 		"usdt:$UD_PIE:spryt:sem /arg0 > 0/ { @[pid, arg1] = count(); n[0] = n[0] + 1; if (n[0] == 5) { exit(0); } }"
 	assert_rc 0
 	# 5 before exit(), perhaps more before the uprobes go
-	assert_match "^\[$a, 1\]: ([5-9]|[1-9][0-9]+)$"
+	assert_match "^@\\[$a, 1\\]: ([5-9]|[1-9][0-9]+)$"
 	assert_not_contains "[$b,"
 done
 spry_run 30 -p "$a" \
 	"usdt:*:spryt:lib { @l[pid, arg1 == 3 * arg0] = count(); } usdt:*:basic { @b = count(); n[0] = n[0] + 1; if (n[0] == 5) { exit(0); } }"
 assert_rc 0
-assert_match "^\[$a, 1\]: [1-9][0-9]*\$"
+assert_match "^@l\\[$a, 1\\]: [1-9][0-9]*\$"
 assert_match '^@b: ([5-9]|[1-9][0-9]+)$'
 assert_not_contains "[$b,"
 kill $a $b

@@ -1263,8 +1263,11 @@ START_TEST(test_call_errors)
 	expect_fail("fake:x { a = str(arg0, 1, 2); }", "str",
 		    "str() takes 1 or 2 arguments, got 3");
 	reset();
-	expect_fail("plain:x { exit(); }", "exit",
-		    "exit() takes 1 argument, got 0");
+	/* exit() with no code is bpftrace's exit: status 0 */
+	ck_assert_int_eq(run("plain:x { exit(); }"), 0);
+	reset();
+	expect_fail("plain:x { exit(1, 2); }", "exit",
+		    "exit() takes 0 or 1 arguments, got 2");
 	reset();
 	expect_fail("plain:x { exit(comm); }", "comm",
 		    "exit() needs an integer, got char[16]");
@@ -1434,6 +1437,231 @@ START_TEST(test_internal_maps)
 			 S.events[0]);
 	ck_assert_uint_eq(script_event_add(&S, EV_EXIT, e->loc)->id, 1);
 	ck_assert_uint_eq(S.nevents, 2);
+}
+END_TEST
+
+
+/* ---- bpftrace's statements ---- */
+
+/* The variable of probe @pi called @name. */
+static struct var *var_of(unsigned pi, const char *name)
+{
+	struct probe *p = S.probes;
+	unsigned i;
+
+	while (pi--)
+		p = p->next;
+	for (i = 0; i < p->nvars; i++)
+		if (!strcmp(p->vars[i]->name, name))
+			return p->vars[i];
+	ck_abort_msg("no variable %s", name);
+	return NULL;
+}
+
+START_TEST(test_vars)
+{
+	/* typed by their assignments: ints as 64-bit, strings widen */
+	run_ok("plain:x { $a = 1; $b = pid; $s = \"ab\"; "
+	       "$s = \"abcdef\"; $c = $a + $b; }\n"
+	       "fake:y { $a = comm; $p = data; }");
+	ck_assert_str_eq(tn(var_of(0, "$a")->type), "s64");
+	ck_assert_str_eq(tn(var_of(0, "$b")->type), "u64");
+	ck_assert_str_eq(tn(var_of(0, "$s")->type), "char[7]");
+	ck_assert_str_eq(tn(var_of(0, "$c")->type), "u64");
+	/* per probe: the same name is another variable elsewhere */
+	ck_assert_str_eq(tn(var_of(1, "$a")->type), "char[16]");
+	ck_assert_str_eq(tn(var_of(1, "$p")->type), "struct fake_rec *");
+	/* reads see the widest type, even before the widening assignment */
+	reset();
+	run_ok("plain:x { $s = \"ab\"; @m = $s; $s = \"abcdef\"; }");
+	ASSERT_TYPE(val_at(0, 1), "char[7]");
+	/* a signed variable that is also given an unsigned value is u64 */
+	reset();
+	run_ok("plain:x { $v = -1; $v = 0xffffffffffffffff; }");
+	ck_assert_str_eq(tn(var_of(0, "$v")->type), "u64");
+}
+END_TEST
+
+START_TEST(test_var_errors)
+{
+	expect_fail("plain:x { printf(\"%d\", $y); $y = 1; }", "$y",
+		    "undefined variable $y: assign it before reading it, as in "
+		    "$y = 0");
+	reset();
+	expect_fail("plain:x { $y = 1; $y = \"a\"; }", "\"a\"",
+		    "type mismatch for $y: char[2] here, s64 at <test>:1:16");
+	reset();
+	expect_fail("plain:x { $c = count(); }", "count",
+		    "count() makes a map: assign it to one, as in "
+		    "@m = count(...)");
+	reset();
+	expect_fail("plain:x { $v = printf(\"x\"); }", "printf",
+		    "printf() has no value");
+	reset();
+	/* a predicate comes before every assignment */
+	expect_fail("plain:x /$z/ { $z = 1; }", "$z",
+		    "undefined variable $z: assign it before reading it, as in "
+		    "$z = 0");
+}
+END_TEST
+
+START_TEST(test_positional)
+{
+	static const char *const params[] = { "42", "hello", "-7", "0x10" };
+
+	S.opts.params = params;
+	S.opts.nparams = 4;
+	run_ok("plain:x { @a = $1; @b = str($2); @c = $#; @d = $3 + $4; "
+	       "@e = $9; @f = str($9); @g = str($2, 3); }");
+	assert_const(val_at(0, 0), 42);
+	ASSERT_TYPE(val_at(0, 1), "char[6]");
+	assert_const(val_at(0, 2), 4);
+	assert_const(val_at(0, 3), 9);
+	assert_const(val_at(0, 4), 0);		/* missing: 0 */
+	ASSERT_TYPE(val_at(0, 5), "char[1]");	/* missing: "" */
+	ASSERT_TYPE(val_at(0, 6), "char[4]");
+	ck_assert_str_eq(val_at(0, 6)->args->str, "hel");
+
+	reset();
+	S.opts.params = params;
+	S.opts.nparams = 4;
+	expect_fail("plain:x { @a = $2 + 1; }", "$2",
+		    "$2 is used as a number but is \"hello\"; use str($2)");
+	reset();
+	expect_fail("plain:x { @a = $0; }", "$0",
+		    "$0 is no positional parameter: they count from $1");
+}
+END_TEST
+
+START_TEST(test_incdec_opassign)
+{
+	run_ok("plain:x { $i = 0; $i++; ++$i; $j = $i--; $i += 5; $i <<= 2; "
+	       "@m++; @k[1] += 3; @k[2]--; x = 1; x++; }\n"
+	       "fake:y { $p = data; $p += 2; $p++; }");
+	ASSERT_TYPE(val_at(0, 3), "s64");
+	ck_assert_int_eq(stmt_at(0, 1)->lhs->kind, N_INCDEC);
+	ck_assert_ptr_nonnull(script_map_find(&S, "@m"));
+	ck_assert_str_eq(tn(script_map_find(&S, "@k")->val), "s64");
+	ck_assert_int_eq(script_map_find(&S, "x")->kind, MAP_PLAIN);
+
+	reset();
+	expect_fail("plain:x { $s = \"a\"; $s++; }", "++",
+		    "'++' needs an integer, got char[2]");
+	reset();
+	expect_fail("plain:x { $s = \"a\"; $s += 1; }", "+=",
+		    "invalid operands to '+=': char[2] and s64");
+	reset();
+	expect_fail("plain:x { $i = 1; $i /= 0; }", "0;",
+		    "division by zero");
+	reset();
+	expect_fail("plain:x { $i = 1; $i >>= 64; }", "64",
+		    "shift count 64 is out of range (0 to 63)");
+	reset();
+	expect_fail("plain:x { @c = count(); @c++; }", "++",
+		    "map @c is assigned a value here, count() at <test>:1:16");
+	reset();
+	expect_fail("plain:x { pid++; }", "pid",
+		    "cannot assign to builtin variable 'pid'");
+	reset();
+	expect_fail("plain:x { $q++; }", "$q",
+		    "undefined variable $q: assign it before reading it, as in "
+		    "$q = 0");
+}
+END_TEST
+
+START_TEST(test_tuples)
+{
+	run_ok("plain:x { $t = (1, \"ab\", (pid, 2)); @t = $t; @a = $t.0; "
+	       "@b = $t.2.0; $u = 0 ? $t : (2, \"abcd\", (3, 4)); "
+	       "@k[(1, 2)] = 1; print($t); }");
+	ck_assert_str_eq(tn(var_of(0, "$t")->type), "(s64, char[3], (u64, s64))");
+	ck_assert_int_eq(var_of(0, "$t")->type->size, 32);
+	ASSERT_TYPE(val_at(0, 2), "s64");
+	ASSERT_TYPE(val_at(0, 3), "u64");
+	/* ?: of tuples: element by element, strings to the longer */
+	ck_assert_str_eq(tn(var_of(0, "$u")->type), "(s64, char[5], (u64, s64))");
+
+	reset();
+	expect_fail("plain:x { $t = (1, 2); @a = $t.2; }", ".2",
+		    "index 2 is out of range for (s64, s64) (2 elements)");
+	reset();
+	expect_fail("plain:x { $i = 1; @a = $i.0; }", ".0",
+		    "'.0' needs a tuple, got s64");
+	reset();
+	expect_fail("plain:x { $t = (1, printf(\"x\")); }", "printf",
+		    "a tuple cannot hold void");
+}
+END_TEST
+
+START_TEST(test_loops)
+{
+	run_ok("plain:x { $i = 0; while ($i < 10) { $i++; if ($i == 3) "
+	       "{ continue; } unroll(2) { if ($i > 8) { break; } } } "
+	       "unroll(100) { $i--; } return; }");
+	reset();
+	expect_fail("plain:x { unroll(3) { break; } }", "break",
+		    "break outside of a while loop");
+	reset();
+	expect_fail("plain:x { continue; }", "continue",
+		    "continue outside of a while loop");
+	reset();
+	expect_fail("plain:x { unroll(0) { } }", "0)",
+		    "unroll's count must be between 1 and 100, got 0");
+	reset();
+	expect_fail("plain:x { unroll(101) { } }", "101",
+		    "unroll's count must be between 1 and 100, got 101");
+	reset();
+	expect_fail("plain:x { $n = 2; unroll($n) { } }", "$n)",
+		    "unroll needs a constant count, as in unroll(4)");
+	reset();
+	expect_fail("plain:x { while (comm) { } }", "comm",
+		    "a while condition must be an integer or a pointer, got "
+		    "char[16]");
+}
+END_TEST
+
+START_TEST(test_bpftrace_aggregations)
+{
+	run_ok("plain:x { @h = hist(5); @l[1] = lhist(5, 0, 100, 10); "
+	       "@l[2] = lhist(7, 0, 100, 10); @mn = min(-1); @mx = max(2); "
+	       "@a = avg(3); @s[comm] = stats(4); zero(@h); print(@l, 5); "
+	       "print(@a, 2, 1000); }");
+	ck_assert_int_eq(script_map_find(&S, "@h")->kind, MAP_HIST);
+	ck_assert_int_eq(script_map_find(&S, "@l")->kind, MAP_LHIST);
+	ck_assert_int_eq(script_map_find(&S, "@l")->lhist_max, 100);
+	ck_assert_int_eq(script_map_find(&S, "@l")->lhist_step, 10);
+	ck_assert_int_eq(script_map_find(&S, "@mn")->kind, MAP_MIN);
+	ck_assert_int_eq(script_map_find(&S, "@mx")->kind, MAP_MAX);
+	ck_assert_int_eq(script_map_find(&S, "@a")->kind, MAP_AVG);
+	ck_assert_int_eq(script_map_find(&S, "@s")->kind, MAP_STATS);
+
+	reset();
+	expect_fail("plain:x { @l = lhist(1, 0, 100, 10); "
+		    "@l = lhist(1, 0, 200, 10); }", "lhist(1, 0, 2",
+		    "map @l: lhist() has other parameters here than at "
+		    "<test>:1:16");
+	reset();
+	expect_fail("plain:x { @l = lhist(1, 10, 5, 1); }", "5,",
+		    "lhist()'s max must be above its min (10)");
+	reset();
+	expect_fail("plain:x { @l = lhist(1, 0, 10, 0); }", "0);",
+		    "lhist()'s step must be at least 1, got 0");
+	reset();
+	expect_fail("plain:x { $m = 5; @l = lhist(1, $m, 10, 1); }", "$m,",
+		    "lhist() needs a constant integer as its min");
+	reset();
+	expect_fail("plain:x { @l = lhist(1, 0, 100000, 1); }", "1);",
+		    "lhist()'s step makes 100000 buckets of [min, max); 1 to "
+		    "1000");
+	reset();
+	expect_fail("plain:x { @h = hist(1); $n = 2; print(@h, $n); }", "$n)",
+		    "print(@m, top, div) takes constant integers, at least 0");
+	reset();
+	expect_fail("plain:x { zero(1); }", "1)",
+		    "zero() needs a map, as in zero(@m)");
+	reset();
+	expect_fail("plain:x { @a = avg(comm); }", "comm",
+		    "avg() needs an integer, got char[16]");
 }
 END_TEST
 
@@ -1649,6 +1877,17 @@ static Suite *sema_suite(void)
 	tcase_add_test(tc, test_ctype_consts);
 	tcase_add_test(tc, test_curtask);
 	tcase_add_test(tc, test_ctype_errors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bpftrace");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_vars);
+	tcase_add_test(tc, test_var_errors);
+	tcase_add_test(tc, test_positional);
+	tcase_add_test(tc, test_incdec_opassign);
+	tcase_add_test(tc, test_tuples);
+	tcase_add_test(tc, test_loops);
+	tcase_add_test(tc, test_bpftrace_aggregations);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -323,25 +323,26 @@ END_TEST
 START_TEST(test_tokens)
 {
 	uint64_t a = usym_token("spry_depth1"), b = usym_token("spry_depth2");
+	uint64_t off;
 	char buf[64];
 
 	ck_assert(a & USYM_TOKEN);
 	ck_assert(b & USYM_TOKEN);
 	ck_assert_uint_ne(a, b);
 	ck_assert_uint_eq(usym_token("spry_depth1"), a);
-	ck_assert_ptr_eq(usym_out_hook(NULL, a, 0, buf, sizeof(buf)), buf);
+	ck_assert_ptr_eq(usym_out_hook(NULL, a, 0, buf, sizeof(buf), &off), buf);
 	ck_assert_str_eq(buf, "spry_depth1");
-	ck_assert_ptr_nonnull(usym_out_hook(NULL, b, 1234, buf, sizeof(buf)));
+	ck_assert_ptr_nonnull(usym_out_hook(NULL, b, 1234, buf, sizeof(buf), &off));
 	ck_assert_str_eq(buf, "spry_depth2");
 	/* a token never handed out, and an address with no process */
 	ck_assert_ptr_null(usym_out_hook(NULL, USYM_TOKEN | 0xffffff, 0, buf,
-					 sizeof(buf)));
+					 sizeof(buf), &off));
 	ck_assert_ptr_null(usym_out_hook(NULL, 0x401000, 0, buf,
-					 sizeof(buf)));
+					 sizeof(buf), &off));
 	/* an address in this process, with its pid, is named as usual */
 	ck_assert_ptr_nonnull(usym_out_hook(NULL,
 			(uint64_t)(uintptr_t)&usym_test_marker,
-			(uint32_t)getpid(), buf, sizeof(buf)));
+			(uint32_t)getpid(), buf, sizeof(buf), &off));
 	ck_assert_str_eq(buf, "usym_test_marker");
 }
 END_TEST

@@ -14,7 +14,7 @@ done
 # name comes from the class's stub
 run "$SPRY" -e 'tp_btf:sched_wakeup { @[args->p->pid > 0] = count(); } interval:ms:200 { exit(0); }'
 assert_ok
-assert_matches '^(@\[)?1\]?: [1-9][0-9]*$'
+assert_matches '^@\[1\]: [1-9][0-9]*$'
 run "$SPRY" -lv 'tp_btf:sched_wakeup'
 assert_ok
 assert_contains 'struct task_struct * p'
