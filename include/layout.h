@@ -36,6 +36,14 @@ struct type;
 #define LAYOUT_ENTRIES		4096	/* max_entries without -M */
 #define LAYOUT_EVENTS_SIZE	(256 * 1024)	/* ring buffer without -b */
 #define LAYOUT_STACK_DEPTH	127	/* PERF_MAX_STACK_DEPTH */
+/* join()'s record, built in the per-CPU scratch map: up to JOIN_ARGS
+ * strings of up to JOIN_ARG_SIZE bytes each (bpftrace's 16 and 1024),
+ * packed; the area they are packed into is a power of two so that a
+ * masked offset keeps every write inside it */
+#define LAYOUT_JOIN_ARGS	16
+#define LAYOUT_JOIN_ARG_SIZE	1024
+#define LAYOUT_JOIN_AREA	(LAYOUT_JOIN_ARGS * LAYOUT_JOIN_ARG_SIZE)
+#define LAYOUT_SCRATCH		(16 + LAYOUT_JOIN_AREA + LAYOUT_JOIN_ARG_SIZE)
 
 /* Fill bpf_type, key_size, val_size, key_off, max_entries of every map from
  * its unified types.  Call once after sema, before lowering any probe.  0,

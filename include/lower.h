@@ -218,6 +218,10 @@ struct map *lower_internal_map(struct lower *L, struct map *m);
 /* Send @size bytes at r10 + @rec to user space; count a loss on failure. */
 void lower_output(struct lower *L, int rec, unsigned size,
 		  const struct node *at);
+/* The same from anywhere (a map value: LA_PTR(base, off)), of a size the
+ * verifier knows the bounds of (LA_IMM, or LA_REG of a bounded value). */
+void lower_output_from(struct lower *L, struct larg rec, struct larg size,
+		       const struct node *at);
 /* lost[0] += @n (a register) */
 void lower_lost_add(struct lower *L, int n, struct loc l);
 

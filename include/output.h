@@ -89,10 +89,11 @@ struct output {
 	int64_t boot_to_real_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
 
 	/* Fill @ips with the frames of stack @id (kernel stacks: the stack
-	 * map id; user: tgid << 32 | id); return the count, or < 0 when the
-	 * stack is gone.  NULL: stacks print as their id. */
-	int (*stack_read)(void *ctx, uint64_t id, bool user, uint64_t *ips,
-			  unsigned max);
+	 * map id; user: tgid << 32 | id) of the stack map keeping @frames
+	 * frames (the type's; 0: the most); return the count, or < 0 when
+	 * the stack is gone.  NULL: stacks print as their id. */
+	int (*stack_read)(void *ctx, uint64_t id, bool user, unsigned frames,
+			  uint64_t *ips, unsigned max);
 	/* Name @addr: the name of the symbol holding it into @buf, @addr's
 	 * offset into it into *@off; or return NULL to print it as 0x...
 	 * NULL hook: always hex. */
@@ -102,6 +103,9 @@ struct output {
 	 * user stack id, or 0 when the value carries none. */
 	const char *(*usym)(void *ctx, uint64_t addr, uint32_t pid, char *buf,
 			    size_t n, uint64_t *off);
+	/* The path of the object mapped at user address @addr of process
+	 * @pid (perf-style stacks), or NULL: "[unknown]". */
+	const char *(*uobj)(void *ctx, uint64_t addr, uint32_t pid);
 	void *hook_ctx;
 
 	char *buf;			/* scratch for one record */
@@ -136,10 +140,18 @@ void out_init(struct output *o, FILE *f, enum out_format format,
 void out_free(struct output *o);
 
 /* Render one ring buffer record {u64 id, args} of event @ev.  EV_PRINTF,
- * EV_PRINT only (maps, clear and exit are the runtime's business).  Returns
+ * EV_PRINT, EV_TIME, EV_JOIN only (maps, clear, exit, cat and system are
+ * the runtime's business).  Returns
  * 0, or -EINVAL for a record shorter than the event. */
 int out_event(struct output *o, const struct event *ev, const void *rec,
 	      size_t len);
+/* cat() and system(): the text their format gives for @ev's record (the
+ * path, the command), malloc'd. */
+char *out_event_text(struct output *o, const struct event *ev,
+		     const void *rec, size_t len);
+/* What cat() read or system()'s command printed: @n bytes as they are,
+ * or in JSON a record of @type ("cat", "syscall", bpftrace's names). */
+void out_raw(struct output *o, const char *type, const char *s, size_t n);
 /* Print a map: print(@m, top, div) and at exit (@top, @div 0: all, as
  * they are).  @top keeps the last @top entries in sort order (the largest);
  * @div divides integer values and histogram counts.  Pictures as their
@@ -187,8 +199,8 @@ unsigned out_lhist_buckets(const struct map *m);
  * @names, "" where no hook names one.  Returns the count (0: the stack
  * is gone, or no hook reads stacks), or -1 when no stack was taken (the
  * kernel's error in place of an id). */
-int out_stack_frames(struct output *o, uint64_t v, bool user, uint64_t *ips,
-		     char (*names)[OUT_SYM_MAX]);
+int out_stack_frames(struct output *o, const struct type *t, uint64_t v,
+		     uint64_t *ips, char (*names)[OUT_SYM_MAX]);
 /* Offset of user key @i of @m in its key: the recorded layout, or 8-aligned
  * slots in order when a hand-built map has none. */
 unsigned out_key_off(const struct map *m, unsigned i);

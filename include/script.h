@@ -60,6 +60,12 @@ enum map_kind {
 			 * namespace, written by the runtime once it has
 			 * started the command (ino 0: not in a namespace of its
 			 * own, do not filter) */
+	MAP_START,	/* array[1] of { u64 start, cpid }: the boot-time ns
+			 * at which tracing started (elapsed) and the -c
+			 * command's pid (cpid), written by the runtime before
+			 * loading */
+	MAP_SCRATCH,	/* per-CPU array[1] of LAYOUT_SCRATCH bytes: records
+			 * too large for the stack (join) are built here */
 };
 
 struct map {
@@ -80,6 +86,8 @@ struct map {
 	unsigned *key_off;		/* offset of each user key in the key */
 	unsigned max_entries;
 	int64_t lhist_min, lhist_max, lhist_step;	/* MAP_LHIST */
+	unsigned stack_frames;	/* MAP_STACKS: frames a stack keeps (0: the
+				 * kernel's most, LAYOUT_STACK_DEPTH) */
 #define LHIST_MAX_BUCKETS	1000	/* (max - min) / step, at most */
 	/* (the map's fd is the runtime's: runtime.h, rt->map_fd[id]) */
 };
@@ -94,6 +102,12 @@ enum event_kind {
 	EV_PRINTMAP,	/* print(@m): map */
 	EV_CLEAR,	/* clear(@m): map */
 	EV_EXIT,	/* exit(code): args[0] is the s64 code */
+	/* bpftrace's, formatted or acted on in user space */
+	EV_TIME,	/* time(fmt): the time now by fmt (strftime) */
+	EV_CAT,		/* cat(fmt, ...): the file named by the format */
+	EV_SYSTEM,	/* system(fmt, ...): the command's output */
+	EV_JOIN,	/* join(argv, sep): {id, u64 len, strings packed with
+			 * their NULs}, len bytes of them, sep in fmt */
 	EV_ZERO,	/* zero(@m): map */
 	EV_PROVIDER,	/* sent by a program a provider wrote itself (the
 			 * watchpoint's trigger): handed to probe->prov->event */
@@ -109,7 +123,9 @@ struct event {
 	unsigned id;
 	enum event_kind kind;
 	struct loc loc;
-	const char *fmt;	/* EV_PRINTF, escapes decoded */
+	const char *fmt;	/* EV_PRINTF, EV_CAT, EV_SYSTEM, EV_TIME (the
+				 * format), EV_JOIN (the separator), escapes
+				 * decoded */
 	unsigned nargs;
 	struct event_arg *args;
 	unsigned size;		/* record size in bytes */
@@ -230,8 +246,9 @@ struct script {
 	unsigned nmaps;
 	struct event **events;
 	unsigned nevents;
-	struct map *events_map, *lost_map, *stacks_map;	/* NULL if unused */
+	struct map *events_map, *lost_map;		/* NULL if unused */
 	struct map *child_map;				/* likewise */
+	struct map *start_map, *scratch_map;		/* likewise */
 	const struct arch *arch;	/* the target (host unless --arch) */
 	const struct host *host;	/* the environment's settings (host.h);
 					 * NULL: the defaults */
@@ -259,8 +276,13 @@ struct event *script_event_add(struct script *s, enum event_kind kind,
 /* The internal maps, created on first use. */
 struct map *script_events_map(struct script *s);
 struct map *script_lost_map(struct script *s);
-struct map *script_stacks_map(struct script *s);
+/* The stack map of stacks of @frames frames (0: the most): each frame
+ * limit its own map, so that stacks alike in their first frames are one
+ * stack id (one map key), as the kernel hashes only what it keeps. */
+struct map *script_stacks_map(struct script *s, unsigned frames);
 struct map *script_child_map(struct script *s);
+struct map *script_start_map(struct script *s);
+struct map *script_scratch_map(struct script *s);
 
 /* compile.c: the pipeline.  0 or -errno; problems reported to @d. */
 int compile_script(struct script *s, struct diag *d);

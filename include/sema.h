@@ -67,6 +67,15 @@ const struct type *sema_map_arg(struct sema *S, struct node *call);
 unsigned sema_count_args(const struct node *a);
 /* Whether print() and %v can print a value of type @t. */
 bool sema_printable(const struct type *t);
+/* The probe being typed (its provider, program type, target) and the
+ * script (options, the target's arch, the host's settings). */
+struct probe *sema_probe(const struct sema *S);
+struct script *sema_owner(const struct sema *S);
+/* A string literal argument @a of @call (a symbol, a path, a format):
+ * its text, or NULL after reporting "@call() needs a string literal as
+ * its @what". */
+const char *sema_literal(struct sema *S, struct node *call, struct node *a,
+			 const char *what);
 /* str($N [, n]): the positional parameter @n as a string literal of at
  * most @max characters (0: all); sets its type, str and len. */
 const struct type *sema_positional_str(struct sema *S, struct node *n,

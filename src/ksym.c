@@ -180,6 +180,35 @@ int ksym_load(const char *path, struct ksym_table **out)
 	return 0;
 }
 
+int ksym_addr(const char *path, const char *name, uint64_t *addr)
+{
+	char *text = NULL, *line, *nl;
+	size_t len = 0;
+	int err = read_all(path ? path : "/proc/kallsyms", &text, &len);
+	bool found = false;
+
+	if (err)
+		return err;
+	for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
+		struct ksym k;
+
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!parse_line(line, &k) || strcmp(k.name, name))
+			continue;
+		if (!found || !k.module)
+			*addr = k.addr;
+		found = true;
+		if (!k.module)
+			break;
+	}
+	free(text);
+	if (!found)
+		return -ENOENT;
+	return *addr ? 0 : -EPERM;
+}
+
 void ksym_free(struct ksym_table *t)
 {
 	if (!t)

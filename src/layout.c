@@ -71,15 +71,30 @@ int layout_map(struct script *s, struct map *m, struct diag *d)
 		m->max_entries = 1;
 		return 0;
 	case MAP_STACKS:
+		/* the kernel keeps value_size / 8 frames of each stack */
 		m->bpf_type = BPF_MAP_TYPE_STACK_TRACE;
 		m->key_size = 4;
-		m->val_size = LAYOUT_STACK_DEPTH * 8;
+		m->val_size = (m->stack_frames ? m->stack_frames :
+			       LAYOUT_STACK_DEPTH) * 8;
 		m->max_entries = entries;
 		return 0;
 	case MAP_CHILD:
 		m->bpf_type = BPF_MAP_TYPE_ARRAY;
 		m->key_size = 4;
 		m->val_size = 16;	/* u64 dev, u64 ino */
+		m->max_entries = 1;
+		return 0;
+	case MAP_START:
+		/* read through its value's address: a plain array */
+		m->bpf_type = BPF_MAP_TYPE_ARRAY;
+		m->key_size = 4;
+		m->val_size = 16;	/* u64 start, u64 cpid */
+		m->max_entries = 1;
+		return 0;
+	case MAP_SCRATCH:
+		m->bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY;
+		m->key_size = 4;
+		m->val_size = LAYOUT_SCRATCH;
 		m->max_entries = 1;
 		return 0;
 	case MAP_PLAIN:

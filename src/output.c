@@ -17,6 +17,7 @@
  * are defined for it, and passed to snprintf with exactly one argument of the
  * matching C type.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -312,9 +313,11 @@ static void fmt_walltime(struct output *o, uint64_t boot_ns)
 
 /* An address as bpftrace names it: "vfs_read" (@offset false: ksym(),
  * usym(), caller at a function's entry), "vfs_read+37" (stack frames:
- * the offset in decimal), or "0xffffffff81234567" when no symbol holds it. */
+ * the offset in decimal), or "0xffffffff81234567" when no symbol holds it.
+ * @name_only: the function's name whatever the offset (bpftrace's ksym()
+ * and usym()). */
 static void fmt_addr(struct output *o, uint64_t addr, bool kernel,
-		     uint32_t pid, bool offset)
+		     uint32_t pid, bool offset, bool name_only)
 {
 	char buf[256];
 	const char *name = NULL;
@@ -329,6 +332,8 @@ static void fmt_addr(struct output *o, uint64_t addr, bool kernel,
 		return;
 	}
 	ob_puts(o, name);
+	if (name_only)
+		return;
 	if (offset)
 		ob_printf(o, "+%" PRIu64, off);
 	else if (off)
@@ -337,9 +342,10 @@ static void fmt_addr(struct output *o, uint64_t addr, bool kernel,
 		ob_printf(o, "+0x%" PRIx64, off);
 }
 
-int out_stack_frames(struct output *o, uint64_t v, bool user, uint64_t *ips,
-		     char (*names)[OUT_SYM_MAX])
+int out_stack_frames(struct output *o, const struct type *t, uint64_t v,
+		     uint64_t *ips, char (*names)[OUT_SYM_MAX])
 {
+	bool user = t->fmt == F_USTACK || t->fmt == F_USTACK_PERF;
 	uint32_t pid = user ? (uint32_t)(v >> 32) : 0;
 	uint64_t off;
 	int n = 0, i;
@@ -349,7 +355,8 @@ int out_stack_frames(struct output *o, uint64_t v, bool user, uint64_t *ips,
 	if (user ? (int32_t)(uint32_t)v < 0 : (int64_t)v < 0)
 		return -1;
 	if (o->stack_read)
-		n = o->stack_read(o->hook_ctx, v, user, ips, OUT_STACK_MAX);
+		n = o->stack_read(o->hook_ctx, v, user, t->frames, ips,
+				  OUT_STACK_MAX);
 	for (i = 0; i < n; i++) {
 		char name[OUT_SYM_MAX];
 		const char *s = NULL;
@@ -371,19 +378,25 @@ int out_stack_frames(struct output *o, uint64_t v, bool user, uint64_t *ips,
 	return n > 0 ? n : 0;
 }
 
-/* A stack as bpftrace prints it: a newline, then each frame on its own line
- * indented by @indent spaces ("\n        vfs_read+37\n        ...\n"); a
- * stack that is gone (or that bpf_get_stackid() could not take: a negative
- * id) prints as nothing. */
-static void fmt_stack(struct output *o, uint64_t id, bool user, int indent)
+/* A stack as bpftrace prints it: a newline, then each frame on its own line,
+ * in bpftrace's layout indented by @indent spaces ("\n        vfs_read+37\n
+ * ..."), in perf's (@perf) after a tab, the address in hex first and, for
+ * user frames, the object after it ("\t7f5c02c19503 read+99 (/usr/lib/
+ * libc.so.6)").  A stack that is gone (or that bpf_get_stackid() could not
+ * take: a negative id) prints as nothing. */
+static void fmt_stack(struct output *o, const struct type *t, uint64_t id,
+		      bool user, bool perf, int indent)
 {
 	uint64_t ips[OUT_STACK_MAX];
+	uint32_t pid = user ? (uint32_t)(id >> 32) : 0;
+	const char *obj;
 	int n = -1, i;
 
 	if (!user && (int64_t)id < 0)
 		return;
 	if (o->stack_read)
-		n = o->stack_read(o->hook_ctx, id, user, ips, OUT_STACK_MAX);
+		n = o->stack_read(o->hook_ctx, id, user, t->frames, ips,
+				  OUT_STACK_MAX);
 	if (n < 0 && !o->stack_read) {
 		/* no way to read it (hand-built output): the id itself */
 		ob_printf(o, "<stack %" PRId64 ">", (int64_t)id);
@@ -393,9 +406,18 @@ static void fmt_stack(struct output *o, uint64_t id, bool user, int indent)
 		return;
 	ob_putc(o, '\n');
 	for (i = 0; i < n; i++) {
-		ob_printf(o, "%*s", indent, "");
-		fmt_addr(o, ips[i], !user, user ? (uint32_t)(id >> 32) : 0,
-			 true);
+		if (!perf) {
+			ob_printf(o, "%*s", indent, "");
+			fmt_addr(o, ips[i], !user, pid, true, false);
+			ob_putc(o, '\n');
+			continue;
+		}
+		ob_printf(o, "\t%" PRIx64 " ", ips[i]);
+		fmt_addr(o, ips[i], !user, pid, true, false);
+		if (user) {
+			obj = o->uobj ? o->uobj(o->hook_ctx, ips[i], pid) : NULL;
+			ob_printf(o, " (%s)", obj ? obj : "[unknown]");
+		}
 		ob_putc(o, '\n');
 	}
 }
@@ -423,31 +445,90 @@ static void fmt_char(struct output *o, const struct type *t, uint64_t v,
 static void fmt_ksym(struct output *o, const struct type *t, uint64_t v,
 		     int indent)
 {
-	fmt_addr(o, v, true, 0, false);
+	fmt_addr(o, v, true, 0, false, false);
+}
+
+static void fmt_ksym_name(struct output *o, const struct type *t, uint64_t v,
+			  int indent)
+{
+	fmt_addr(o, v, true, 0, false, true);
 }
 
 static void fmt_usym(struct output *o, const struct type *t, uint64_t v,
 		     int indent)
 {
-	fmt_addr(o, v, false, 0, false);
+	fmt_addr(o, v, false, 0, false, false);
 }
 
 static void fmt_kstack(struct output *o, const struct type *t, uint64_t v,
 		       int indent)
 {
-	fmt_stack(o, v, false, indent);
+	fmt_stack(o, t, v, false, t->fmt == F_KSTACK_PERF, indent);
 }
 
 static void fmt_ustack(struct output *o, const struct type *t, uint64_t v,
 		       int indent)
 {
-	fmt_stack(o, v, true, indent);
+	fmt_stack(o, t, v, true, t->fmt == F_USTACK_PERF, indent);
 }
 
 static void fmt_boottime(struct output *o, const struct type *t, uint64_t v,
 			 int indent)
 {
 	fmt_walltime(o, v);
+}
+
+/* strftime(fmt, ns): boot-time ns as the wall-clock time then, in local
+ * time, through strftime(3) with bpftrace's %f (microseconds, 6 digits)
+ * replaced first. */
+static void fmt_strftime(struct output *o, const struct type *t, uint64_t v,
+			 int indent)
+{
+	int64_t ns = (int64_t)v + o->boot_to_real_ns;
+	time_t sec = (time_t)(ns / 1000000000LL);
+	long usec = (long)((ns % 1000000000LL) / 1000);
+	const char *f = t->timefmt ? t->timefmt : "";
+	char *spec, out[1024];
+	size_t k = 0, len = strlen(f), n;
+	struct tm tm;
+
+	if (usec < 0) {
+		usec += 1000000;
+		sec--;
+	}
+	spec = malloc(len * 3 + 2);
+	if (!spec)
+		abort();
+	for (size_t i = 0; i < len; i++) {
+		if (f[i] == '%' && f[i + 1] == 'f') {
+			k += (size_t)sprintf(spec + k, "%06ld", usec);
+			i++;
+		} else if (f[i] == '%' && f[i + 1]) {
+			spec[k++] = f[i++];
+			spec[k++] = f[i];
+		} else {
+			spec[k++] = f[i];
+		}
+	}
+	spec[k] = '\0';
+	/* strftime() says 0 for an empty result and for one too long:
+	 * the empty format (and no other) prints nothing */
+	n = localtime_r(&sec, &tm) ? strftime(out, sizeof(out), spec, &tm) : 0;
+	if (n || !*spec)
+		ob_putn(o, out, n);
+	else
+		ob_printf(o, "%" PRIu64, v);
+	free(spec);
+}
+
+/* strerror(e): strerror(3)'s text for e, as bpftrace hands it over (a
+ * negative e is "Unknown error -11") */
+static void fmt_strerror(struct output *o, const struct type *t, uint64_t v,
+			 int indent)
+{
+	char buf[128];
+
+	ob_puts(o, strerror_r((int)(int64_t)v, buf, sizeof(buf)));
 }
 
 static void fmt_errno(struct output *o, const struct type *t, uint64_t v,
@@ -466,25 +547,100 @@ static void fmt_errno(struct output *o, const struct type *t, uint64_t v,
 	fmt_number(o, t, v, indent);
 }
 
+/* ---- bpftrace's memory values ---- */
+
+/* ntop(): {u64 af; u8 addr[16]} as inet_ntop(3) writes it, "::1"
+ * compressed; an unknown family prints nothing, as bpftrace's does. */
+static void fmt_inet(struct output *o, const struct type *t, const uint8_t *p,
+		     int indent)
+{
+	char buf[INET6_ADDRSTRLEN];
+	uint64_t af = rd_u64(p);
+
+	if ((af == AF_INET || af == AF_INET6) &&
+	    inet_ntop((int)af, p + 8, buf, sizeof(buf)))
+		ob_puts(o, buf);
+}
+
+/* macaddr(): six bytes, "18:C0:4D:08:2E:BB" */
+static void fmt_macaddr(struct output *o, const struct type *t,
+			const uint8_t *p, int indent)
+{
+	ob_printf(o, "%02X:%02X:%02X:%02X:%02X:%02X", p[0], p[1], p[2], p[3],
+		  p[4], p[5]);
+}
+
+/* bytes as printf's %r (bpftrace's hex_format_buffer): printable ASCII as
+ * it is, other bytes \xNN; %rx every byte \xNN; %rh "NN NN" */
+static void fmt_bytes(struct output *o, const uint8_t *p, size_t n, char how)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (how == 'h')
+			ob_printf(o, "%s%02x", i ? " " : "", p[i]);
+		else if (how == 'x' || p[i] < 32 || p[i] > 126)
+			ob_printf(o, "\\x%02x", p[i]);
+		else
+			ob_putc(o, (char)p[i]);
+	}
+}
+
+/* buf(): {u64 len; u8 data[n]}, as %r */
+static size_t buf_len(const struct type *t, const uint8_t *p)
+{
+	uint64_t n = rd_u64(p), cap = t->len > 8 ? t->len - 8 : 0;
+
+	return (size_t)(n < cap ? n : cap);
+}
+
+static void fmt_buf(struct output *o, const struct type *t, const uint8_t *p,
+		    int indent)
+{
+	fmt_bytes(o, p + 8, buf_len(t, p), 'r');
+}
+
+/* usym(): {u64 addr; u64 tgid}, the function's name in that process */
+static void fmt_usym_at(struct output *o, const struct type *t,
+			const uint8_t *p, int indent)
+{
+	fmt_addr(o, rd_u64(p), false, (uint32_t)rd_u64(p + 8), false, true);
+}
+
 /* How an integer prints, by its type's format (type.h): as text (@indent:
  * a stack's frames, 4 spaces in a map key, 8 in a value), and in JSON
  * (NULL: the text form as a JSON string, as bpftrace quotes symbols,
  * stacks and times).  A new format is an enum type_fmt value and its row
  * here. */
+/* How a value prints, by its type's format (type.h): an integer as text
+ * (@indent: a stack's frames, 4 spaces in a map key, 8 in a value), and in
+ * JSON (NULL: the text form as a JSON string, as bpftrace quotes symbols,
+ * stacks and times); a memory value (a u8 array with a format) through
+ * `mem`, quoted in JSON.  A new format is an enum type_fmt value and its
+ * row here. */
 static const struct out_fmt {
 	void (*text)(struct output *o, const struct type *t, uint64_t v,
 		     int indent);
 	void (*json)(struct output *o, const struct type *t, uint64_t v);
+	void (*mem)(struct output *o, const struct type *t, const uint8_t *p,
+		    int indent);
 } out_fmts[] = {
-	[F_NONE]	= { fmt_number, json_number },
-	[F_CHAR]	= { fmt_char, NULL },
-	[F_KSYM]	= { fmt_ksym, NULL },
-	[F_USYM]	= { fmt_usym, NULL },
-	[F_KSTACK]	= { fmt_kstack, NULL },
-	[F_USTACK]	= { fmt_ustack, NULL },
-	[F_WALLTIME]	= { fmt_boottime, NULL },
-	[F_DATALOC]	= { fmt_number, json_number },
-	[F_ERRNO]	= { fmt_errno, NULL },
+	[F_NONE]	= { fmt_number, json_number, NULL },
+	[F_CHAR]	= { fmt_char, NULL, NULL },
+	[F_KSYM]	= { fmt_ksym, NULL, NULL },
+	[F_USYM]	= { fmt_usym, NULL, NULL },
+	[F_KSTACK]	= { fmt_kstack, NULL, NULL },
+	[F_USTACK]	= { fmt_ustack, NULL, NULL },
+	[F_WALLTIME]	= { fmt_boottime, NULL, NULL },
+	[F_DATALOC]	= { fmt_number, json_number, NULL },
+	[F_ERRNO]	= { fmt_errno, NULL, NULL },
+	[F_KSTACK_PERF]	= { fmt_kstack, NULL, NULL },
+	[F_USTACK_PERF]	= { fmt_ustack, NULL, NULL },
+	[F_KSYM_NAME]	= { fmt_ksym_name, NULL, NULL },
+	[F_STRFTIME]	= { fmt_strftime, NULL, NULL },
+	[F_STRERROR]	= { fmt_strerror, NULL, NULL },
+	[F_INET]	= { NULL, NULL, fmt_inet },
+	[F_MACADDR]	= { NULL, NULL, fmt_macaddr },
+	[F_BUF]		= { NULL, NULL, fmt_buf },
+	[F_USYM_AT]	= { NULL, NULL, fmt_usym_at },
 };
 
 static const struct out_fmt *out_fmt_of(const struct type *t)
@@ -493,6 +649,16 @@ static const struct out_fmt *out_fmt_of(const struct type *t)
 	    out_fmts[t->fmt].text)
 		return &out_fmts[t->fmt];
 	return &out_fmts[F_NONE];
+}
+
+/* The `mem` hook of a formatted memory value, or NULL. */
+static const struct out_fmt *out_mem_fmt(const struct type *t)
+{
+	if (t->kind == T_ARRAY &&
+	    (unsigned)t->fmt < sizeof(out_fmts) / sizeof(out_fmts[0]) &&
+	    out_fmts[t->fmt].mem)
+		return &out_fmts[t->fmt];
+	return NULL;
 }
 
 static void fmt_int(struct output *o, const struct type *t, uint64_t v,
@@ -519,8 +685,12 @@ static void fmt_value(struct output *o, const struct type *t, const void *p,
 			ob_puts(o, "null");
 		return;
 	}
-	if (json && type_is_char_array(t)) {
+	if (json && (type_is_char_array(t) || out_mem_fmt(t))) {
 		json_quoted(o, t, p, indent);
+		return;
+	}
+	if (out_mem_fmt(t)) {
+		out_mem_fmt(t)->mem(o, t, b, indent);
 		return;
 	}
 	switch (t->kind) {
@@ -724,8 +894,8 @@ void out_format_printf(struct output *o, const char *fmt,
 {
 	const uint8_t *base = rec;
 	const char *p = fmt, *start;
-	unsigned argi = 0;
-	char spec[64], flags[8];
+	unsigned argi = 0, bits;
+	char spec[64], flags[8], how;
 	int width, prec;
 
 	ob_reserve(o, 0);
@@ -765,11 +935,16 @@ void out_format_printf(struct output *o, const char *fmt,
 			p++;
 			prec = pf_num(&p);
 		}
-		/* length modifiers: accepted, ignored (values are 64-bit) */
-		while (*p == 'l' || *p == 'h' || *p == 'z')
+		/* length modifiers, as C reads its argument: bpftrace hands
+		 * its 64-bit values to printf(3), so %d prints the low 32
+		 * bits, %hhu the low 8; l, ll, z, j, t: all 64 */
+		bits = 32;
+		while (*p && strchr("hlzjt", *p)) {
+			bits = *p != 'h' ? 64 : bits == 16 ? 8 : 16;
 			p++;
+		}
 		conv = *p;
-		if (!conv || !strchr("diuxXocspv", conv)) {
+		if (!conv || !strchr("diuxXocspvr", conv)) {
 			/* not a conversion we know: show it as written */
 			if (conv)
 				p++;
@@ -777,7 +952,16 @@ void out_format_printf(struct output *o, const char *fmt,
 			continue;
 		}
 		p++;
-		if (argi >= nargs) {
+		how = 0;
+		if (conv == 'r') {
+			how = *p == 'x' || *p == 'h' ? *p++ : 'r';
+			/* bpftrace hands %r with flags or a width to
+			 * printf(3), which prints it as written */
+			if (nf || width >= 0 || prec >= 0)
+				conv = '?';
+		}
+		if (argi >= nargs || conv == '?') {
+			argi += conv == '?';
 			ob_putn(o, start, (size_t)(p - start));
 			continue;
 		}
@@ -789,8 +973,27 @@ void out_format_printf(struct output *o, const char *fmt,
 		}
 		vp = base + a->off;
 
+		if (conv == 'r') {
+			/* bytes: buf()'s own length, or an array's */
+			const uint8_t *bp = vp;
+			size_t n = t->size;
+
+			if (t->kind == T_ARRAY && t->fmt == F_BUF) {
+				n = buf_len(t, bp);
+				bp += 8;
+			}
+			fmt_bytes(o, bp, n, how);
+			continue;
+		}
 		if (is_scalar(t) && conv != 's' && conv != 'v') {
 			uint64_t v = rd_int(t, vp);
+
+			if (bits < 64 && strchr("di", conv))
+				v = (uint64_t)(bits == 32 ? (int64_t)(int32_t)v :
+					       bits == 16 ? (int64_t)(int16_t)v :
+					       (int64_t)(int8_t)v);
+			else if (bits < 64 && conv != 'c' && conv != 'p')
+				v &= (1ULL << bits) - 1;
 
 			switch (conv) {
 			case 'd':
@@ -842,6 +1045,55 @@ void out_format_printf(struct output *o, const char *fmt,
 
 /* ---- events ---- */
 
+/* In JSON, the text appended since @start becomes the data of a record
+ * of @type: {"type": "printf", "data": "text"}; in text it stays. */
+static void json_record(struct output *o, size_t start, const char *type)
+{
+	char *txt;
+
+	if (o->format != OUT_JSON)
+		return;
+	txt = ob_take(o, start);
+	ob_printf(o, "{\"type\": \"%s\", \"data\": ", type);
+	out_json_string(o, txt, strlen(txt));
+	ob_puts(o, "}\n");
+	free(txt);
+}
+
+/* time(fmt): now, in local time, as bpftrace's: {"type": "time", ...} */
+static void out_time(struct output *o, const char *fmt)
+{
+	struct timespec ts;
+	struct type t = { .kind = T_INT, .size = 8, .align = 8,
+			  .fmt = F_STRFTIME, .timefmt = fmt };
+	size_t start = o->len;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	fmt_strftime(o, &t, (uint64_t)ts.tv_sec * 1000000000ULL +
+		     (uint64_t)ts.tv_nsec, 0);
+	json_record(o, start, "time");
+}
+
+/* join(): the record's packed strings (layout.h), sep between them, then
+ * a newline; JSON {"type": "join", "data": "a b"} */
+static void out_join(struct output *o, const struct event *ev, const void *rec,
+		     size_t len)
+{
+	const char *p = (const char *)rec + 16, *end;
+	uint64_t n = rd_u64((const uint8_t *)rec + 8);
+	size_t start = o->len;
+
+	end = p + (n < len - 16 ? n : len - 16);
+	for (; p < end; p += strnlen(p, (size_t)(end - p)) + 1) {
+		if (p > (const char *)rec + 16)
+			ob_puts(o, ev->fmt);
+		ob_putn(o, p, strnlen(p, (size_t)(end - p)));
+	}
+	if (o->format != OUT_JSON)
+		ob_putc(o, '\n');
+	json_record(o, start, "join");
+}
+
 int out_event(struct output *o, const struct event *ev, const void *rec,
 	      size_t len)
 {
@@ -855,14 +1107,7 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 	switch (ev->kind) {
 	case EV_PRINTF:
 		out_format_printf(o, ev->fmt, ev->args, ev->nargs, rec, len);
-		if (o->format == OUT_JSON) {
-			char *s = ob_take(o, 0);
-
-			ob_puts(o, "{\"type\": \"printf\", \"data\": ");
-			out_json_string(o, s, strlen(s));
-			ob_puts(o, "}\n");
-			free(s);
-		}
+		json_record(o, 0, "printf");
 		break;
 	case EV_PRINT:
 		if (o->format == OUT_JSON) {
@@ -885,11 +1130,33 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 		else
 			ob_putc(o, '\n');
 		break;
+	case EV_TIME:
+		out_time(o, ev->fmt);
+		break;
+	case EV_JOIN:
+		out_join(o, ev, rec, len);
+		break;
 	default:
 		return 0;
 	}
 	ob_write(o);
 	return 0;
+}
+
+char *out_event_text(struct output *o, const struct event *ev,
+		     const void *rec, size_t len)
+{
+	ob_reset(o);
+	out_format_printf(o, ev->fmt, ev->args, ev->nargs, rec, len);
+	return ob_take(o, 0);
+}
+
+void out_raw(struct output *o, const char *type, const char *s, size_t n)
+{
+	ob_reset(o);
+	ob_putn(o, s, n);
+	json_record(o, 0, type);
+	ob_write(o);
 }
 
 void out_attached(struct output *o, unsigned nprobes)
@@ -1383,10 +1650,11 @@ static void map_text(struct output *o, const struct out_map_data *md,
 		}
 		ne = md->n;
 		/* bpftrace joins rows of these with nothing: each ends its
-		 * own line or (ksym, usym) runs into the next */
-		if (vt->kind == T_INT && (vt->fmt == F_KSTACK ||
-		    vt->fmt == F_USTACK || vt->fmt == F_KSYM ||
-		    vt->fmt == F_USYM))
+		 * own line (stacks) or runs into the next (ksym, usym,
+		 * ntop's inet) */
+		if (type_is_stack(vt) || vt->fmt == F_KSYM ||
+		    vt->fmt == F_USYM || vt->fmt == F_KSYM_NAME ||
+		    vt->fmt == F_USYM_AT || vt->fmt == F_INET)
 			delim = "";
 	}
 	qsort_r(e, ne, sizeof(*e), cmp_entries, &c);

@@ -445,32 +445,37 @@ static const char *rt_ksym(void *ctx, uint64_t addr, char *buf, size_t n,
 			     addr, buf, n, off);
 }
 
-/* The output layer's stack hook: frames of a stack id from the stack map. */
-static int rt_stack_read(void *ctx, uint64_t id, bool user, uint64_t *ips,
-			 unsigned max)
+/* The output layer's stack hook: frames of a stack id from the stack map
+ * that keeps @frames frames. */
+static int rt_stack_read(void *ctx, uint64_t id, bool user, unsigned frames,
+			 uint64_t *ips, unsigned max)
 {
 	struct runtime *rt = ctx;
-	const struct map *m = rt->s->stacks_map;
+	const struct map *m = NULL;
 	int32_t sid = (int32_t)(uint32_t)id;
 	uint32_t key;
-	uint64_t *frames;
+	uint64_t *vals;
 	unsigned n = 0, i, cap;
 
+	for (i = 0; i < rt->s->nmaps && !m; i++)
+		if (rt->s->maps[i]->kind == MAP_STACKS &&
+		    rt->s->maps[i]->stack_frames == frames)
+			m = rt->s->maps[i];
 	if (!m || rt_map_fd(rt, m) < 0 || sid < 0 ||
 	    (!user && (int64_t)id < 0))
 		return -ENOENT;
 	key = (uint32_t)sid;
-	frames = calloc(1, m->val_size + 8);
-	if (!frames)
+	vals = calloc(1, m->val_size + 8);
+	if (!vals)
 		return -ENOMEM;
-	if (bpf_map_lookup_elem(rt_map_fd(rt, m), &key, frames)) {
-		free(frames);
+	if (bpf_map_lookup_elem(rt_map_fd(rt, m), &key, vals)) {
+		free(vals);
 		return -ENOENT;
 	}
 	cap = m->val_size / 8;
-	for (i = 0; i < cap && n < max && frames[i]; i++)
-		ips[n++] = frames[i];
-	free(frames);
+	for (i = 0; i < cap && n < max && vals[i]; i++)
+		ips[n++] = vals[i];
+	free(vals);
 	return (int)n;
 }
 
@@ -903,7 +908,94 @@ static int rt_child_ns(struct runtime *rt)
 	return err;
 }
 
+/* The run's facts programs read from s->start_map: the boot-time clock's
+ * reading now, which elapsed subtracts from bpf_ktime_get_boot_ns() (the
+ * same clock), and the -c command's pid (cpid; 0 without one). */
+static int rt_start_time(struct runtime *rt)
+{
+	const struct map *m = rt->s->start_map;
+	struct timespec ts;
+	uint32_t key = 0;
+	uint64_t val[2];
+	int err;
+
+	if (!m || rt_map_fd(rt, m) < 0)
+		return 0;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	val[0] = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	val[1] = rt->child > 0 ? (uint64_t)rt->child : 0;
+	err = bpf_map_update_elem(rt_map_fd(rt, m), &key, val, BPF_ANY);
+	if (err)
+		diag_error(rt->d, NULL, "cannot set up elapsed and cpid: %s",
+			   strerror(-err));
+	return err;
+}
+
 /* ---- events ---- */
+
+/* All of @f, into a malloc'd buffer; NULL with errno on failure. */
+static char *rt_slurp(FILE *f, size_t *n)
+{
+	size_t cap = 4096, len = 0, r;
+	char *buf = malloc(cap), *nb;
+
+	while (buf && (r = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += r;
+		if (len < cap)
+			continue;
+		nb = realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			return NULL;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	if (buf && ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	*n = len;
+	return buf;
+}
+
+/* cat(): the file the format names, printed as it is.  system(): the
+ * command through /bin/sh, its output printed (what was printed before
+ * is flushed first, so the two keep their order); a command that fails
+ * is reported, as bpftrace does, and tracing goes on. */
+static void rt_cat_system(struct runtime *rt, const struct event *ev,
+			  const void *data, size_t size)
+{
+	char *what = out_event_text(rt->out, ev, data, size), *text = NULL;
+	bool cat = ev->kind == EV_CAT;
+	size_t n = 0;
+	FILE *f;
+	int st;
+
+	out_flush(rt->out);
+	f = cat ? fopen(what, "re") : popen(what, "r");
+	if (f)
+		text = rt_slurp(f, &n);
+	if (!f || !text)
+		diag_warn(rt->d, &ev->loc, "%s: cannot %s '%s': %s",
+			  cat ? "cat()" : "system()", cat ? "read" : "run",
+			  what, strerror(errno));
+	if (text)
+		out_raw(rt->out, cat ? "cat" : "syscall", text, n);
+	if (f && cat) {
+		fclose(f);
+	} else if (f) {
+		st = pclose(f);
+		if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st))
+			diag_warn(rt->d, &ev->loc, "system(): '%s' %s %d",
+				  what, st != -1 && WIFSIGNALED(st) ?
+				  "was killed by signal" : "exited with",
+				  st == -1 ? -1 : WIFSIGNALED(st) ?
+				  WTERMSIG(st) : WEXITSTATUS(st));
+	}
+	free(text);
+	free(what);
+}
 
 static void rt_record(struct runtime *rt, const void *data, size_t size)
 {
@@ -943,7 +1035,13 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 	switch (ev->kind) {
 	case EV_PRINTF:
 	case EV_PRINT:
+	case EV_TIME:
+	case EV_JOIN:
 		out_event(rt->out, ev, data, size);
+		break;
+	case EV_CAT:
+	case EV_SYSTEM:
+		rt_cat_system(rt, ev, data, size);
 		break;
 	case EV_PRINTMAP:
 		if (ev->map)
@@ -1177,6 +1275,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->out->stack_read = rt_stack_read;
 	rt->out->ksym = rt_ksym;	/* kallsyms, read on first use */
 	rt->out->usym = usym_out_hook;	/* ELF symbols, per object */
+	rt->out->uobj = usym_obj_hook;
 	rt->out->hook_ctx = rt;
 	rt->out->d = d;
 
@@ -1206,6 +1305,8 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 			return err;
 	}
 	err = rt_child_ns(rt);
+	if (!err)
+		err = rt_start_time(rt);
 	if (err)
 		return err;
 

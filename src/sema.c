@@ -784,6 +784,32 @@ bool sema_printable(const struct type *t)
 	       (t->kind == T_STRUCT && !t->incomplete);
 }
 
+struct probe *sema_probe(const struct sema *S)
+{
+	return S->p;
+}
+
+struct script *sema_owner(const struct sema *S)
+{
+	return S->s;
+}
+
+const char *sema_literal(struct sema *S, struct node *call, struct node *a,
+			 const char *what)
+{
+	if (a->kind == N_STR && strlen(a->str) == a->len) {
+		a->type = type_string(S->a, a->len + 1);
+		return a->str;
+	}
+	if (a->kind == N_STR)
+		serr(S, &a->loc, "%s() needs a string without NUL bytes as "
+		     "its %s", call->name, what);
+	else if (!is_bad(expr(S, a)))
+		serr(S, &a->loc, "%s() needs a string literal as its %s",
+		     call->name, what);
+	return NULL;
+}
+
 bool sema_const_size(struct sema *S, struct node *call, struct node *a,
 		     unsigned *size)
 {
@@ -838,7 +864,7 @@ static bool bad_arity(struct sema *S, struct node *n, unsigned got)
 
 static const struct type *expr_call(struct sema *S, struct node *n)
 {
-	const struct builtin *b = builtin_find(n->name);
+	const struct builtin *b = builtin_find_call(n->name);
 	struct node *a = n->args, *k;
 
 	if (!b) {
@@ -1078,7 +1104,7 @@ static const struct type *assign_value(struct sema *S, struct node *rhs,
 				       enum map_kind *kind)
 {
 	const struct builtin *b = rhs->kind == N_CALL ?
-				  builtin_find(rhs->name) : NULL;
+				  builtin_find_call(rhs->name) : NULL;
 	const struct type *t;
 	bool bad;
 

@@ -76,6 +76,11 @@ bool sema_kind_is_agg(enum map_kind k)
  * it cannot be stored. */
 const struct type *sema_map_norm(struct sema *S, const struct type *t)
 {
+	/* formats with arguments (a stack's frames, a time's format) and
+	 * bytes that print as text (ntop(), buf()) are kept whole */
+	if ((t->kind == T_INT && (t->frames || t->timefmt)) ||
+	    (t->kind == T_ARRAY && t->fmt))
+		return t;
 	if (t->kind == T_INT)
 		return type_with_fmt(S->a, type_int(8, t->is_signed), t->fmt);
 	if (t->kind == T_PTR)
@@ -83,11 +88,6 @@ const struct type *sema_map_norm(struct sema *S, const struct type *t)
 	if (type_is_string(t) || type_is_tuple(t))
 		return t;
 	return NULL;
-}
-
-static bool fmt_is_stack(enum type_fmt f)
-{
-	return f == F_KSTACK || f == F_USTACK;
 }
 
 const struct type *sema_value_unify(struct sema *S, const struct type *o,
@@ -102,9 +102,11 @@ const struct type *sema_value_unify(struct sema *S, const struct type *o,
 	if (o->kind == T_INT && n->kind == T_INT) {
 		enum type_fmt f = o->fmt == n->fmt ? o->fmt : F_NONE;
 
-		/* a stack id is no number to mix with others */
-		if (o->fmt != n->fmt && (fmt_is_stack(o->fmt) ||
-					 fmt_is_stack(n->fmt)))
+		/* a stack id is no number to mix with others; stacks of other
+		 * frame limits and times of other formats print otherwise */
+		if (o->fmt != n->fmt && (type_is_stack(o) || type_is_stack(n)))
+			return NULL;
+		if (o->frames || n->frames || o->timefmt || n->timefmt)
 			return NULL;
 		return type_with_fmt(S->a, type_int(8, o->is_signed &&
 						    n->is_signed), f);

@@ -147,9 +147,11 @@ struct event *lower_event(struct lower *L, struct node *n, int kind)
 	int rec;
 
 	ev = script_event_add(L->s, kind, n->loc);
-	if (kind == EV_PRINTF) {
-		ev->fmt = args->str;
-		args = args->next;
+	if (kind == EV_PRINTF || kind == EV_CAT || kind == EV_SYSTEM ||
+	    kind == EV_TIME) {
+		/* time()'s format is optional: bpftrace's default */
+		ev->fmt = args ? args->str : "%H:%M:%S\n";
+		args = args ? args->next : NULL;
 	}
 	if (kind == EV_PRINTMAP || kind == EV_CLEAR || kind == EV_ZERO) {
 		ev->map = n->map ? n->map : args->map;

@@ -114,15 +114,14 @@ void lower_lost_add(struct lower *L, int n, struct loc l)
  * it fails only when the read's buffer is full, and the kernel then drops
  * what the program wrote for this object and runs it again on the next
  * read. */
-static void lower_seq_output(struct lower *L, int rec, unsigned size,
-			     struct loc l)
+static void lower_seq_output(struct lower *L, struct larg rec,
+			     struct larg size, struct loc l)
 {
 	int seq = lower_vreg(L);
 
 	ir_ldx(L->f, BPF_DW, seq, lower_ctx(L), 0, l);
 	ir_ldx(L->f, BPF_DW, seq, seq, 0, l);
-	lower_call(L, BPF_FUNC_seq_write, l, LA_REG(seq), LA_PTR(IR_FP, rec),
-		   LA_IMM(size));
+	lower_call(L, BPF_FUNC_seq_write, l, LA_REG(seq), rec, size);
 }
 
 /* bpf_ringbuf_output(events, rec, size, 0), or where the kernel lacks the
@@ -132,6 +131,12 @@ static void lower_seq_output(struct lower *L, int rec, unsigned size,
  * added to the map once on the way out (1 an event, 5 for the probe). */
 void lower_output(struct lower *L, int rec, unsigned size,
 		  const struct node *at)
+{
+	lower_output_from(L, LA_PTR(IR_FP, rec), LA_IMM(size), at);
+}
+
+void lower_output_from(struct lower *L, struct larg rec, struct larg size,
+		       const struct node *at)
 {
 	struct map *ev;
 	struct loc l = at->loc;
@@ -146,11 +151,10 @@ void lower_output(struct lower *L, int rec, unsigned size,
 	if (ev->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 		lower_call(L, BPF_FUNC_perf_event_output, l,
 			   LA_REG(lower_ctx(L)), LA_MAP(ev->id),
-			   LA_IMM(BPF_F_CURRENT_CPU), LA_PTR(IR_FP, rec),
-			   LA_IMM(size));
+			   LA_IMM(BPF_F_CURRENT_CPU), rec, size);
 	else
 		lower_call(L, BPF_FUNC_ringbuf_output, l, LA_MAP(ev->id),
-			   LA_PTR(IR_FP, rec), LA_IMM(size), LA_IMM(0));
+			   rec, size, LA_IMM(0));
 	ir_jcci(L->f, BPF_JEQ, lower_ret(L, l), 0, ok, l);
 	if (L->lost != IR_NONE) {
 		ir_alui(L->f, BPF_ADD, L->lost, L->lost, 1, l);

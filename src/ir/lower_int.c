@@ -185,30 +185,6 @@ struct val lower_pvar(struct lower *L, const struct pvar *pv,
 		lower_call(L, pv->kind == PV_COOKIE ? BPF_FUNC_get_attach_cookie
 			   : BPF_FUNC_get_func_ip, l, LA_REG(lower_ctx(L)));
 		return val_reg(lower_ret(L, l), true);
-	case PV_KSTACK:
-	case PV_USTACK: {
-		struct map *m = lower_internal_map(L, script_stacks_map(L->s));
-		int tg = IR_NONE;
-
-		if (pv->kind == PV_USTACK) {
-			ir_call(L->f, BPF_FUNC_get_current_pid_tgid, 0, l);
-			tg = lower_ret(L, l);
-			ir_alui(L->f, BPF_RSH, tg, tg, 32, l);
-			ir_alui(L->f, BPF_LSH, tg, tg, 32, l);
-		}
-		lower_call(L, BPF_FUNC_get_stackid, l, LA_REG(lower_ctx(L)),
-			   LA_MAP(m->id),
-			   LA_IMM(pv->kind == PV_USTACK ? BPF_F_USER_STACK : 0));
-		r = lower_vreg(L);
-		if (pv->kind == PV_KSTACK) {
-			ir_mov(L->f, r, IR_R0, l);
-			return val_reg(r, true);
-		}
-		/* keep a negative error in the low half only */
-		ir_mov32(L->f, r, IR_R0, l);
-		ir_alu(L->f, BPF_OR, r, r, tg, l);
-		return val_reg(r, true);
-	}
 	}
 	assert(0 && "unknown provider variable kind");
 	return val_imm(0);

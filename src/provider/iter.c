@@ -144,7 +144,7 @@ static int it_expand(struct script *s, struct probe *p, struct diag *d)
 	if (!rec || rec->kind != T_STRUCT || rec->incomplete ||
 	    btf_func_id(s->btf, NULL, arena_printf(s->arena, "bpf_iter_%s",
 						    name), &id, &obj)) {
-		diag_error(d, &p->loc, "no iterator '%s' in this kernel", name);
+		provider_missing(p, d, "no iterator '%s' in this kernel", name);
 		suggest_init(&sg, name);
 		it_names(s->btf, &sg, NULL, NULL);
 		hint = suggest_best(&sg);

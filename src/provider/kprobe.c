@@ -439,6 +439,14 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 		pv->type = &type_ksym;
 		return 0;
 	}
+	/* bpftrace's func: the probed function's name, at its return too
+	 * (the kernel knows it there), inside it from the pc */
+	if (!strcmp(name, "func")) {
+		pv->kind = kp->offset || kp->is_addr ? PV_REG : PV_FUNC_IP;
+		pv->off = arch->pc_off;
+		pv->type = &type_ksym_name;
+		return 0;
+	}
 	return provider_regs_resolve(&kp->regs, name, pv);
 }
 
@@ -705,7 +713,7 @@ const struct provider kprobe_provider = {
 	.aliases = kprobe_aliases,
 	.takes_target = true,
 	.help = "kprobe:FUNC[+OFF] (0xADDR, globs too): entry of a kernel "
-		"function; arg0.., args->NAME (BTF), caller, regs, stack",
+		"function; arg0.., args->NAME (BTF), caller, func, regs, stack",
 	.expand = kprobe_expand,
 	.resolve = kp_resolve,
 	.attach = kp_attach,
@@ -720,7 +728,7 @@ const struct provider kretprobe_provider = {
 	.aliases = kretprobe_aliases,
 	.takes_target = true,
 	.help = "kretprobe:FUNC (globs too): return of a kernel function; "
-		"retval, caller (where it returns to), regs, stack",
+		"retval, caller (where it returns to), func, regs, stack",
 	.expand = kretprobe_expand,
 	.resolve = kp_resolve,
 	.attach = kp_attach,

@@ -758,6 +758,20 @@ int provider_parse_rate(const char *text, const char *dflt_unit,
 	return 0;
 }
 
+/* ---- names ---- */
+
+const char *provider_probe_name(struct arena *a, const struct probe *p)
+{
+	if (p->ntargets > 1)
+		return NULL;
+	if (p->prov->probe_name)
+		return p->prov->probe_name(a, p);
+	if (!p->prov->takes_target)
+		return p->prov->name;
+	return arena_printf(a, "%s:%s", p->prov->name, p->ntargets ?
+			    p->targets[0] : p->target);
+}
+
 /* ---- shared variables and probe copies ---- */
 
 int provider_regs_resolve(const struct pvar *regs, const char *name,
@@ -768,16 +782,6 @@ int provider_regs_resolve(const struct pvar *regs, const char *name,
 		if (!regs->type)
 			return -ENOENT;
 		*pv = *regs;
-		return 0;
-	}
-	if (!strcmp(name, "stack") || !strcmp(name, "kstack")) {
-		pv->kind = PV_KSTACK;
-		pv->type = &type_kstack;
-		return 0;
-	}
-	if (!strcmp(name, "ustack")) {
-		pv->kind = PV_USTACK;
-		pv->type = &type_ustack;
 		return 0;
 	}
 	return -ENOENT;

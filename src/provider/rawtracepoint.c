@@ -87,7 +87,7 @@ static void rtp_unknown(struct script *s, struct probe *p, const char *name,
 	struct rtp_suggest rs;
 	const char *hint;
 
-	diag_error(d, &p->loc, "no raw tracepoint '%s' in this kernel", name);
+	provider_missing(p, d, "no raw tracepoint '%s' in this kernel", name);
 	suggest_init(&rs.sg, name);
 	btf_names(s->btf, BTF_NS_TYPEDEF, NULL, "btf_trace_*", rtp_suggest_one,
 		  &rs);

@@ -545,6 +545,16 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 	return 0;
 }
 
+/* bpftrace spells a tracepoint with colons: tracepoint:sched:sched_switch */
+static const char *tp_probe_name(struct arena *a, const struct probe *p)
+{
+	const char *sys, *name;
+
+	if (tp_split(a, p->target, &sys, &name))
+		return arena_printf(a, "%s:%s", p->prov->name, p->target);
+	return arena_printf(a, "%s:%s:%s", p->prov->name, sys, name);
+}
+
 static int tp_resolve(struct probe *p, const char *name, struct pvar *pv)
 {
 	struct tp_priv *tp = p->priv;
@@ -741,6 +751,7 @@ const struct provider tracepoint_provider = {
 	.prepare = tp_prepare,
 	.expand = tp_expand,
 	.resolve = tp_resolve,
+	.probe_name = tp_probe_name,
 	.member = tp_member,
 	.filter = tp_filter,
 	.attach = tp_attach,

@@ -351,11 +351,17 @@ static int up_resolve(struct probe *p, const char *name, struct pvar *pv)
 	 * so each target's link carries the token of its name as the BPF
 	 * cookie (usym_token()), which prints as that name.  At a uretprobe
 	 * the pc is the return address, a different thing: not offered. */
+	static const struct type type_usym = {
+		.kind = T_INT, .size = 8, .align = 8, .fmt = F_USYM,
+	};
 	if (!up->ret && !strcmp(name, "caller")) {
-		static const struct type type_usym = {
-			.kind = T_INT, .size = 8, .align = 8, .fmt = F_USYM,
-		};
-
+		pv->kind = PV_COOKIE;
+		pv->type = &type_usym;
+		return 0;
+	}
+	/* bpftrace's func: the probed function at its return too, where
+	 * the link carries the same cookie */
+	if (!strcmp(name, "func")) {
 		pv->kind = PV_COOKIE;
 		pv->type = &type_usym;
 		return 0;
@@ -696,6 +702,25 @@ static int up_self_test(FILE *out)
 	return 0;
 }
 
+/* ---- names, for builtins ---- */
+
+/* bpftrace's: the file as resolved, uprobe:/usr/lib/.../libc.so.6:malloc */
+static const char *up_probe_name(struct arena *a, const struct probe *p)
+{
+	const struct up_priv *up = p->priv;
+
+	return arena_printf(a, "%s:%s:%s", p->prov->name,
+			    up ? up->path : p->target,
+			    p->ntargets ? p->targets[0] : "");
+}
+
+static const char *up_object(const struct probe *p)
+{
+	const struct up_priv *up = p->priv;
+
+	return up ? up->path : NULL;
+}
+
 /* ---- the providers ---- */
 
 static const char *const uprobe_aliases[] = { "u", NULL };
@@ -706,7 +731,7 @@ const struct provider uprobe_provider = {
 	.aliases = uprobe_aliases,
 	.takes_target = true,
 	.help = "uprobe:PATH:FUNC[+OFF] (0xADDR, globs; PATH may be libc or "
-		"a program): entry of a user function; arg0.., caller, ustack",
+		"a program): entry of a user function; arg0.., caller, func, ustack",
 	.pid_filter = PROV_PID_ATTACH,
 	.user_space = true,
 	.expand = uprobe_expand,
@@ -715,6 +740,8 @@ const struct provider uprobe_provider = {
 	.detach = provider_detach,
 	.stop = provider_stop,
 	.self_test = up_self_test,
+	.probe_name = up_probe_name,
+	.object = up_object,
 	.list = up_list,
 };
 
@@ -723,7 +750,7 @@ const struct provider uretprobe_provider = {
 	.aliases = uretprobe_aliases,
 	.takes_target = true,
 	.help = "uretprobe:PATH:FUNC (globs too): return of a user function; "
-		"retval, ustack",
+		"retval, func, ustack",
 	.pid_filter = PROV_PID_ATTACH,
 	.user_space = true,
 	.expand = uretprobe_expand,
@@ -731,5 +758,7 @@ const struct provider uretprobe_provider = {
 	.attach = up_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.probe_name = up_probe_name,
+	.object = up_object,
 	.list = up_list,
 };

@@ -216,8 +216,8 @@ static void usdt_not_found(struct script *s, struct probe *p,
 
 	if (!strcmp(prov, "*"))
 		want = name;
-	diag_error(d, &p->loc, "no USDT probe %s'%s' in %s",
-		   is_glob(want) ? "matches " : "", want, f->path);
+	provider_missing(p, d, "no USDT probe %s'%s' in %s",
+			 is_glob(want) ? "matches " : "", want, f->path);
 	suggest_init(&sg, want);
 	for (unsigned i = 0; i < f->n; i++)
 		suggest_try(&sg, !strcmp(prov, "*") ? f->notes[i].name :
@@ -323,10 +323,9 @@ static int usdt_expand_pid(struct usdt_exp *e, pid_t pid, struct diag *d)
 		const char *want = !strcmp(e->prov, "*") ? e->name :
 			arena_printf(e->s->arena, "%s:%s", e->prov, e->name);
 
-		diag_error(d, &e->p->loc, "no USDT probe %s'%s' in the objects "
-			   "of process %d", is_glob(want) ? "matches " : "",
-			   want, (int)pid);
-		return -ENOENT;
+		return provider_missing(e->p, d, "no USDT probe %s'%s' in the "
+					"objects of process %d", is_glob(want) ?
+					"matches " : "", want, (int)pid);
 	}
 	return err;
 }

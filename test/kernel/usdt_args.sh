@@ -8,7 +8,7 @@ require_root
 [ -e /sys/bus/event_source/devices/uprobe/type ] || skip "no uprobe PMU"
 build_usdt
 
-prog='usdt:BIN:spryt:basic { printf("basic %d %d %s\n", arg0, arg1, str(arg2)); }
+prog='usdt:BIN:spryt:basic { printf("basic %d %ld %s\n", arg0, arg1, str(arg2)); }
 usdt:BIN:globals { printf("globals %d %d %d %d\n", arg0, arg1, arg2, arg3); }
 usdt:BIN:spryt:consts { printf("consts %d %d\n", arg0, arg1); }
 usdt:BIN:spryt:small { printf("small %d\n", arg0); }

@@ -352,8 +352,8 @@ static const struct type t_ustack = { .kind = T_INT, .size = 8, .align = 8,
 /* Kernel stack 1: vfs_read <- ksys_read <- entry; 2: an unnamed frame on
  * top of entry; 3: two unnamed on entry on one unnamed; user stack 5 (of
  * pid 9): "do it" <- main. */
-static int fake_stack(void *ctx, uint64_t id, bool user, uint64_t *ips,
-		      unsigned max)
+static int fake_stack(void *ctx, uint64_t id, bool user, unsigned frames,
+		      uint64_t *ips, unsigned max)
 {
 	if (!user && id == 1) {
 		ips[0] = 0x1010;

@@ -428,7 +428,7 @@ START_TEST(layout_internal_and_opts)
 	h = umap(&x, "@h", MAP_COUNT, &type_u64, 1, &type_u64);
 	ev = script_events_map(&x.s);
 	lost = script_lost_map(&x.s);
-	st = script_stacks_map(&x.s);
+	st = script_stacks_map(&x.s, 0);
 	ck_assert_int_eq(layout_maps(&x.s, &x.ud.d), 0);
 	ck_assert_uint_eq(h->max_entries, 100);
 	ck_assert_int_eq(ev->bpf_type, BPF_MAP_TYPE_RINGBUF);
@@ -1382,8 +1382,9 @@ START_TEST(fe_stacks)
 
 	fx_init(&x, NULL);
 	fe_ok(&x, "interval:1s { @[kstack] = count(); @u[ustack] = count(); }\n");
-	ck_assert_ptr_nonnull(x.s.stacks_map);
-	ck_assert_int_eq(x.s.stacks_map->bpf_type, BPF_MAP_TYPE_STACK_TRACE);
+	ck_assert_ptr_nonnull(script_map_find(&x.s, "<stacks>"));
+	ck_assert_int_eq(script_map_find(&x.s, "<stacks>")->bpf_type,
+			 BPF_MAP_TYPE_STACK_TRACE);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d, "r1 = v16", "r2 = ldmap #", "r3 = 0",
 		"call get_stackid", "call get_current_pid_tgid", ">> 32", "<< 32",

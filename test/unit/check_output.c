@@ -114,7 +114,12 @@ START_TEST(printf_signed)
 	ck_assert_str_eq(pfi(&c, "% d", 5), " 5");
 	ck_assert_str_eq(pfi(&c, "%05d", 42), "00042");
 	ck_assert_str_eq(pfi(&c, "%.3d", 7), "007");
-	ck_assert_str_eq(pfi(&c, "%d", INT64_MIN), "-9223372036854775808");
+	ck_assert_str_eq(pfi(&c, "%ld", INT64_MIN), "-9223372036854775808");
+	/* as printf(3) reads an int: bpftrace's %d is the low 32 bits */
+	ck_assert_str_eq(pfi(&c, "%d", INT64_MIN), "0");
+	ck_assert_str_eq(pfi(&c, "%d", 0x100000001LL), "1");
+	ck_assert_str_eq(pfi(&c, "%hd", 0x18001), "-32767");
+	ck_assert_str_eq(pfi(&c, "%hhd", 0x18001), "1");
 	/* '#' means nothing for %d: dropped, not passed to the host */
 	ck_assert_str_eq(pfi(&c, "%#d", 3), "3");
 	cap_close(&c);
@@ -126,8 +131,11 @@ START_TEST(printf_unsigned)
 	struct cap c;
 
 	cap_open(&c, OUT_TEXT);
-	ck_assert_str_eq(pfu(&c, "%u", UINT64_MAX), "18446744073709551615");
-	ck_assert_str_eq(pfi(&c, "%u", -1), "18446744073709551615");
+	ck_assert_str_eq(pfu(&c, "%lu", UINT64_MAX), "18446744073709551615");
+	ck_assert_str_eq(pfi(&c, "%llu", -1), "18446744073709551615");
+	ck_assert_str_eq(pfi(&c, "%u %x %hu %hhx", -1), "4294967295 %x %hu %hhx");
+	ck_assert_str_eq(pfu(&c, "%zx %jx %hhu", 0x1ffffffffULL),
+			 "1ffffffff %jx %hhu");
 	ck_assert_str_eq(pfu(&c, "%x", 255), "ff");
 	ck_assert_str_eq(pfu(&c, "%X", 255), "FF");
 	ck_assert_str_eq(pfu(&c, "%#x", 255), "0xff");
@@ -147,10 +155,13 @@ START_TEST(printf_narrow)
 	int32_t s = -1;
 
 	cap_open(&c, OUT_TEXT);
-	/* narrow slots extend by their own signedness */
-	ck_assert_str_eq(pf1(&c, "%d", &t_u32, &u, 4), "4294967295");
+	/* narrow slots extend by their own signedness, then printf(3)'s
+	 * int width applies (l: all 64 bits) */
+	ck_assert_str_eq(pf1(&c, "%ld", &t_u32, &u, 4), "4294967295");
+	ck_assert_str_eq(pf1(&c, "%d", &t_u32, &u, 4), "-1");
 	ck_assert_str_eq(pf1(&c, "%d", &t_s32, &s, 4), "-1");
-	ck_assert_str_eq(pf1(&c, "%x", &t_s32, &s, 4), "ffffffffffffffff");
+	ck_assert_str_eq(pf1(&c, "%lx", &t_s32, &s, 4), "ffffffffffffffff");
+	ck_assert_str_eq(pf1(&c, "%x", &t_s32, &s, 4), "ffffffff");
 	cap_close(&c);
 }
 END_TEST
@@ -227,13 +238,14 @@ END_TEST
 static const char *val(struct cap *c, const struct type *t, const void *v)
 {
 	c->o.len = 0;
-	c->o.buf[0] = '\0';
+	if (c->o.buf)
+		c->o.buf[0] = '\0';
 	out_format_value(&c->o, t, v);
 	return c->o.buf;
 }
 
-static int fake_stack(void *ctx, uint64_t id, bool user, uint64_t *ips,
-		      unsigned max)
+static int fake_stack(void *ctx, uint64_t id, bool user, unsigned frames,
+		      uint64_t *ips, unsigned max)
 {
 	if (id != 7)
 		return -ENOENT;
@@ -870,6 +882,181 @@ START_TEST(lhist_layout)
 }
 END_TEST
 
+/* ---- bpftrace's value formats (B2) ---- */
+
+static const struct type t_inet = { .kind = T_ARRAY, .size = 24, .align = 1, .base = &t_u8, .len = 24, .fmt = F_INET };
+static const struct type t_mac = { .kind = T_ARRAY, .size = 6, .align = 1, .base = &t_u8, .len = 6, .fmt = F_MACADDR };
+static const struct type t_buf4 = { .kind = T_ARRAY, .size = 12, .align = 1, .base = &t_u8, .len = 12, .fmt = F_BUF };
+static const struct type t_usym_at = { .kind = T_ARRAY, .size = 16, .align = 1, .base = &t_u8, .len = 16, .fmt = F_USYM_AT };
+static const struct type t_ksym_name = { .kind = T_INT, .size = 8, .align = 8, .fmt = F_KSYM_NAME };
+static const struct type t_kstack_perf = { .kind = T_INT, .size = 8, .align = 8, .is_signed = true, .fmt = F_KSTACK_PERF, .frames = 2 };
+static const struct type t_ustack_perf = { .kind = T_INT, .size = 8, .align = 8, .fmt = F_USTACK_PERF };
+static const struct type t_strftime = { .kind = T_INT, .size = 8, .align = 8, .fmt = F_STRFTIME, .timefmt = "%Y-%m-%d %H:%M:%S.%f|%%f" };
+
+static const char *fake_usym(void *ctx, uint64_t addr, uint32_t pid, char *buf,
+			     size_t n, uint64_t *off)
+{
+	if (pid != 42 || addr < 0x1000 || addr >= 0x1100)
+		return NULL;
+	snprintf(buf, n, "main");
+	*off = addr - 0x1000;
+	return buf;
+}
+
+static const char *fake_uobj(void *ctx, uint64_t addr, uint32_t pid)
+{
+	return addr < 0x1100 ? "/bin/prog" : NULL;
+}
+
+static int fake_ustack(void *ctx, uint64_t id, bool user, unsigned frames,
+		       uint64_t *ips, unsigned max)
+{
+	ck_assert(user);
+	ips[0] = 0x1010;
+	ips[1] = 0x7f00;
+	return 2;
+}
+
+START_TEST(b2_formats)
+{
+	struct cap c;
+	uint8_t b[24] = { 0 };
+	uint64_t v;
+
+	cap_open(&c, OUT_TEXT);
+	/* ntop: by the family in the first 8 bytes, inet_ntop's text */
+	b[0] = 2;
+	memcpy(b + 8, "\x7f\x00\x00\x01", 4);
+	ck_assert_str_eq(val(&c, &t_inet, b), "127.0.0.1");
+	b[0] = 10;
+	memset(b + 8, 0, 16);
+	b[23] = 1;
+	ck_assert_str_eq(val(&c, &t_inet, b), "::1");
+	b[8] = 0xfe, b[9] = 0x80;
+	ck_assert_str_eq(val(&c, &t_inet, b), "fe80::1");
+	b[0] = 7;
+	ck_assert_str_eq(val(&c, &t_inet, b), "");
+	/* macaddr: upper-case hex */
+	ck_assert_str_eq(val(&c, &t_mac, "\x18\xc0\x4d\x08\x2e\xbb"),
+			 "18:C0:4D:08:2E:BB");
+	/* buf: its own length (3 of 4), printable bytes as they are */
+	memset(b, 0, sizeof(b));
+	b[0] = 3;
+	memcpy(b + 8, "a\n\\z", 4);
+	ck_assert_str_eq(val(&c, &t_buf4, b), "a\\x0a\\");
+	ck_assert_str_eq(pf1(&c, "[%r|%rx]", &t_buf4, b, 12), "[a\\x0a\\|%rx]");
+	ck_assert_str_eq(pf1(&c, "[%rx]", &t_buf4, b, 12), "[\\x61\\x0a\\x5c]");
+	ck_assert_str_eq(pf1(&c, "[%rh]", &t_buf4, b, 12), "[61 0a 5c]");
+	/* %r with a width: as printf(3) prints an unknown conversion */
+	ck_assert_str_eq(pf1(&c, "[%5r]", &t_buf4, b, 12), "[%5r]");
+	/* a length past the data is cut at the data */
+	b[0] = 200;
+	ck_assert_str_eq(val(&c, &t_buf4, b), "a\\x0a\\z");
+
+	/* ksym(): the name alone, whatever the offset */
+	c.o.ksym = fake_ksym;
+	v = 0xffffffff81000010ull;
+	ck_assert_str_eq(val(&c, &t_ksym_name, &v), "vfs_read");
+	/* usym(): {addr, tgid}, named in that process */
+	c.o.usym = fake_usym;
+	v = 0x1008;
+	memcpy(b, &v, 8);
+	v = 42;
+	memcpy(b + 8, &v, 8);
+	ck_assert_str_eq(val(&c, &t_usym_at, b), "main");
+	v = 43;
+	memcpy(b + 8, &v, 8);
+	ck_assert_str_eq(val(&c, &t_usym_at, b), "0x1008");
+
+	/* perf's stacks: a tab, the address, the frame; user frames name
+	 * their object */
+	c.o.stack_read = fake_stack;
+	v = 7;
+	ck_assert_str_eq(val(&c, &t_kstack_perf, &v),
+			 "\n\tffffffff81000010 vfs_read+16\n"
+			 "\tffffffff81000020 0xffffffff81000020\n");
+	c.o.stack_read = fake_ustack;
+	c.o.uobj = fake_uobj;
+	v = 42ull << 32 | 1;
+	ck_assert_str_eq(val(&c, &t_ustack_perf, &v),
+			 "\n\t1010 main+16 (/bin/prog)\n"
+			 "\t7f00 0x7f00 ([unknown])\n");
+
+	/* strftime(): boot ns plus the offset to the wall clock, with %f */
+	c.o.boot_to_real_ns = 0;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	v = 86400ull * 1000000000ull + 1234567;
+	ck_assert_str_eq(val(&c, &t_strftime, &v),
+			 "1970-01-02 00:00:00.001234|%f");
+	cap_close(&c);
+
+	/* JSON: quoted text */
+	cap_open(&c, OUT_JSON);
+	{
+		struct event_arg a = { .type = &t_inet, .off = 8 };
+		struct event e = { .kind = EV_PRINT, .nargs = 1, .args = &a,
+				   .size = 32 };
+		uint8_t r[32] = { 0 };
+
+		r[8] = 2;
+		memcpy(r + 16, "\x0a\x00\x00\x01", 4);
+		out_event(&c.o, &e, r, sizeof(r));
+		ck_assert_str_eq(cap_text(&c),
+				 "{\"type\": \"value\", \"data\": \"10.0.0.1\"}\n");
+	}
+	cap_close(&c);
+}
+END_TEST
+
+START_TEST(b2_events)
+{
+	struct cap c;
+	struct event et = { .kind = EV_TIME, .fmt = "", .size = 8 };
+	struct event ej = { .kind = EV_JOIN, .fmt = ", ", .size = 16 };
+	uint8_t r[64] = { 0 };
+	uint64_t n = 9;
+	char *s;
+
+	memcpy(r + 8, &n, 8);
+	memcpy(r + 16, "ab\0c\0\0de\0", 9);
+
+	cap_open(&c, OUT_TEXT);
+	/* the packed strings, len bytes of them: "ab", "c", "", "de" */
+	ck_assert_int_eq(out_event(&c.o, &ej, r, sizeof(r)), 0);
+	ck_assert_int_eq(out_event(&c.o, &et, r, sizeof(r)), 0);
+	out_raw(&c.o, "cat", "file\n", 5);
+	ck_assert_str_eq(cap_text(&c), "ab, c, , de\nfile\n");
+	cap_close(&c);
+
+	cap_open(&c, OUT_JSON);
+	out_event(&c.o, &ej, r, sizeof(r));
+	et.fmt = "x\n";
+	out_event(&c.o, &et, r, sizeof(r));
+	out_raw(&c.o, "syscall", "out\n", 4);
+	ck_assert_str_eq(cap_text(&c),
+		"{\"type\": \"join\", \"data\": \"ab, c, , de\"}\n"
+		"{\"type\": \"time\", \"data\": \"x\\n\"}\n"
+		"{\"type\": \"syscall\", \"data\": \"out\\n\"}\n");
+	cap_close(&c);
+
+	/* cat()'s path from its format and arguments */
+	cap_open(&c, OUT_TEXT);
+	{
+		struct event_arg a = { .type = &t_s64, .off = 8 };
+		struct event ec = { .kind = EV_CAT, .fmt = "/proc/%d/maps",
+				    .nargs = 1, .args = &a, .size = 16 };
+		int64_t pid = 12;
+
+		memcpy(r + 8, &pid, 8);
+		s = out_event_text(&c.o, &ec, r, 16);
+		ck_assert_str_eq(s, "/proc/12/maps");
+		free(s);
+	}
+	cap_close(&c);
+}
+END_TEST
+
 static Suite *output_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -903,6 +1090,11 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, hist_keyless);
 	tcase_add_test(tc, hist_keyed);
 	tcase_add_test(tc, lhist_layout);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bpftrace's builtins (B2)");
+	tcase_add_test(tc, b2_formats);
+	tcase_add_test(tc, b2_events);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -213,6 +213,31 @@ START_TEST(test_self_symbols)
 }
 END_TEST
 
+/* uaddr(): any symbol by name, a variable too, with its size */
+int usym_test_variable = 3;
+
+START_TEST(test_data_find)
+{
+	uint64_t addr = 0, size = 0;
+
+	ck_assert_int_eq(usym_data_find("/proc/self/exe", "usym_test_variable",
+					&addr, &size), 0);
+	ck_assert_uint_gt(addr, 0);
+	ck_assert_uint_eq(size, sizeof(usym_test_variable));
+	ck_assert_int_eq(usym_data_find(unit_fixture("uprobe", "target"),
+					"spry_leaf", &addr, &size), 0);
+	ck_assert_uint_eq(addr, 0x130);
+	ck_assert_uint_eq(size, 16);
+	ck_assert_int_eq(usym_data_find("/proc/self/exe", "usym_no_such",
+					&addr, &size), -ENOENT);
+	ck_assert_int_eq(usym_data_find("/nonexistent", "x", &addr, &size),
+			 -ENOENT);
+	ck_assert_int_eq(usym_data_find("/proc/self/maps", "x", &addr, &size),
+			 -ENOEXEC);
+	ck_assert_int_eq(usym_test_variable, 3);
+}
+END_TEST
+
 START_TEST(test_not_elf)
 {
 	struct usym_obj *o = NULL;
@@ -357,6 +382,7 @@ static Suite *usym_suite(void)
 	tcase_add_test(tc, test_ldcache_host);
 	tcase_add_test(tc, test_resolve_path);
 	tcase_add_test(tc, test_self_symbols);
+	tcase_add_test(tc, test_data_find);
 	tcase_add_test(tc, test_not_elf);
 	tcase_add_test(tc, test_segments);
 	tcase_add_test(tc, test_libc_versions);
