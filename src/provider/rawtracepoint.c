@@ -5,6 +5,9 @@
  * (as tracepoint: names it, "sched:sched_switch") or the module whose
  * tracepoint it is (as bpftrace writes it, "vmlinux:sched_switch"): raw
  * tracepoints are named by the event alone, so X only has to be a name.
+ * NAME may be a glob ("sched_process_*"): one probe per matching
+ * tracepoint, from the names BTF has (btf_trace_NAME typedefs) or, for
+ * rawtracepoint: without BTF, the events tracefs lists.
  * Output: one probe attached with BPF_RAW_TRACEPOINT_OPEN (a file
  * descriptor owns it and detaches it at once, ~0.15 ms), whose program
  * gets the tracepoint's arguments as the kernel passes them to its probes,
@@ -29,6 +32,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,14 +59,15 @@ extern const struct provider rawtracepoint_provider, tp_btf_provider;
 
 /* ---- compile time ---- */
 
-/* A C identifier; with @dash a subsystem's name too ("xhci-hcd"). */
-static bool is_name(const char *s, bool dash)
+/* A C identifier; with @dash a subsystem's name too ("xhci-hcd"); with
+ * @glob, glob characters too ("sched_*", "sys_[ef]*"). */
+static bool is_name(const char *s, bool dash, bool glob)
 {
 	if (!*s)
 		return false;
 	for (; *s; s++)
 		if (!isalnum((unsigned char)*s) && *s != '_' &&
-		    (!dash || *s != '-'))
+		    (!dash || *s != '-') && (!glob || !strchr("*?[]!", *s)))
 			return false;
 	return true;
 }
@@ -87,6 +92,10 @@ static void rtp_unknown(struct script *s, struct probe *p, const char *name,
 	struct rtp_suggest rs;
 	const char *hint;
 
+	if (tp_is_glob(name)) {
+		provider_missing(p, d, "no raw tracepoint matches '%s'", name);
+		return;
+	}
 	provider_missing(p, d, "no raw tracepoint '%s' in this kernel", name);
 	suggest_init(&rs.sg, name);
 	btf_names(s->btf, BTF_NS_TYPEDEF, NULL, "btf_trace_*", rtp_suggest_one,
@@ -96,24 +105,18 @@ static void rtp_unknown(struct script *s, struct probe *p, const char *name,
 		diag_note(d, NULL, "did you mean '%s'?", hint);
 }
 
-static int rtp_expand(struct script *s, struct probe *p, struct diag *d)
+/* Probe @p on the raw tracepoint @name, which BTF has (or, without BTF,
+ * which rawtracepoint: will find at attach). */
+static int rtp_setup(struct script *s, struct probe *p, const char *name,
+		     struct diag *d)
 {
 	const bool typed = p->prov == &tp_btf_provider;
-	const char *colon = strchr(p->target, ':');
-	const char *name = colon ? colon + 1 : p->target, *obj = NULL;
+	const char *obj = NULL;
 	const struct type *proto = NULL;
 	struct rtp_priv *r;
 	uint32_t id = 0;
 	unsigned n = 0;
 
-	if ((colon && !is_name(arena_strndup(s->arena, p->target,
-					      (size_t)(colon - p->target)), true)) ||
-	    !is_name(name, false)) {
-		diag_error(d, &p->loc, "invalid %s '%s': expected a "
-			   "tracepoint's name, as in %s:sched_switch",
-			   p->prov->name, p->target, p->prov->name);
-		return -EINVAL;
-	}
 	if (s->btf && !btf_load(s->btf))
 		proto = btf_raw_tp(s->btf, name, &id, &obj);
 	if (!proto && s->btf && !btf_error(s->btf)) {
@@ -147,6 +150,103 @@ static int rtp_expand(struct script *s, struct probe *p, struct diag *d)
 		p->attach_btf_module = obj;
 	} else {
 		p->prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+	}
+	return 0;
+}
+
+/* The raw tracepoints a glob matches, each name once. */
+struct rtp_match {
+	struct script *s;
+	const char *glob;
+	const char **names;
+	size_t n, cap;
+};
+
+static void rtp_match_add(struct rtp_match *m, const char *name)
+{
+	if (fnmatch(m->glob, name, 0))
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->names[i], name))
+			return;
+	if (m->n == m->cap) {
+		size_t c = m->cap ? 2 * m->cap : 64;
+
+		m->names = arena_grow(m->s->arena, m->names,
+				      m->cap * sizeof(*m->names),
+				      c * sizeof(*m->names));
+		m->cap = c;
+	}
+	m->names[m->n++] = name;
+}
+
+static int rtp_match_one(void *ctx, const char *module, const char *tname)
+{
+	(void)module;
+	rtp_match_add(ctx, tname + strlen("btf_trace_"));
+	return 0;
+}
+
+/* BTF's names, or without BTF (rawtracepoint: only) tracefs' events less
+ * the syscalls' own, which are not raw tracepoints.  0 or -errno. */
+static int rtp_match(struct rtp_match *m)
+{
+	struct script *s = m->s;
+	const char **names;
+	int n;
+
+	if (s->btf && !btf_load(s->btf))
+		return btf_names(s->btf, BTF_NS_TYPEDEF, NULL, "btf_trace_*",
+				 rtp_match_one, m);
+	n = tp_list(s->arena, provider_tracefs(s->host), &names);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		const char *ev = strchr(names[i], '/');
+
+		if (ev && strncmp(names[i], "syscalls/", 9))
+			rtp_match_add(m, ev + 1);
+	}
+	return 0;
+}
+
+static int rtp_expand(struct script *s, struct probe *p, struct diag *d)
+{
+	const char *colon = strchr(p->target, ':');
+	const char *name = colon ? colon + 1 : p->target;
+	struct rtp_match m = { .s = s, .glob = name };
+	struct probe *last = p;
+	int err;
+
+	if ((colon && !is_name(arena_strndup(s->arena, p->target,
+					      (size_t)(colon - p->target)),
+			       true, false)) || !is_name(name, false, true)) {
+		diag_error(d, &p->loc, "invalid %s '%s': expected a "
+			   "tracepoint's name or a glob, as in %s:sched_switch",
+			   p->prov->name, p->target, p->prov->name);
+		return -EINVAL;
+	}
+	if (!tp_is_glob(name))
+		return rtp_setup(s, p, name, d);
+	if (p->prov == &tp_btf_provider && (!s->btf || btf_load(s->btf)))
+		return rtp_setup(s, p, name, d);	/* says what BTF lacks */
+	err = rtp_match(&m);
+	if (err) {
+		diag_error(d, &p->loc, "cannot list the raw tracepoints for "
+			   "'%s': %s", name, strerror(-err));
+		return err;
+	}
+	if (!m.n) {
+		rtp_unknown(s, p, name, d);
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < m.n; i++) {
+		struct probe *q = i ? provider_probe_dup(s, p, last, NULL) : p;
+
+		err = rtp_setup(s, q, m.names[i], d);
+		if (err)
+			return err;
+		last = q;
 	}
 	return 0;
 }
@@ -269,8 +369,9 @@ const struct provider rawtracepoint_provider = {
 	.name = "rawtracepoint",
 	.aliases = rtp_aliases,
 	.takes_target = true,
-	.help = "rawtracepoint:NAME: a tracepoint's raw arguments before any "
-		"record is built: args->NAME typed from BTF, arg0..",
+	.help = "rawtracepoint:NAME (globs too): a tracepoint's raw "
+		"arguments before any record is built: args->NAME typed from "
+		"BTF, arg0..",
 	.example = "sched_switch",
 	.pid_filter = PROV_PID_BPF,	/* it fires for every process */
 	.expand = rtp_expand,
@@ -284,8 +385,9 @@ const struct provider rawtracepoint_provider = {
 const struct provider tp_btf_provider = {
 	.name = "tp_btf",
 	.takes_target = true,
-	.help = "tp_btf:NAME: a raw tracepoint as a BTF-typed tracing program "
-		"(the verifier knows its arguments' types); args->NAME, arg0..",
+	.help = "tp_btf:NAME (globs too): a raw tracepoint as a BTF-typed "
+		"tracing program (the verifier knows its arguments' types); "
+		"args->NAME, arg0..",
 	.example = "sched_switch",
 	.fallback = "rawtracepoint",
 	.pid_filter = PROV_PID_BPF,

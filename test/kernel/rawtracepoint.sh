@@ -2,7 +2,9 @@
 # syscall number for a dd that reads and writes one byte at a time, and
 # sched_process_exec's old pid, which is the new program's pid; the same
 # arguments typed from BTF (args->NAME, walked), for an event of its own
-# class and one of a shared class; without BTF, arg0.. alone.
+# class and one of a shared class; without BTF, arg0.. alone.  Globs:
+# one probe per matching tracepoint (from BTF, or tracefs without it), each
+# with its own arguments.
 . "$(dirname "$0")/lib.sh"
 require_root
 dd=$(tool_copy dd) || finish
@@ -47,6 +49,26 @@ assert_match '^old [1-9][0-9]*$'
 SPRY_BTF=/nonexistent spry_run 10 -n 'rt:sched_process_exec { print(args->old_pid); }'
 assert_rc 1
 assert_diag "unknown identifier 'args'"
+
+# a glob: exec and exit of the dd, each probe named by its own tracepoint,
+# each with its own args (exec's old_pid, exit's p); from BTF and, without
+# it, from tracefs
+spry_run 30 -c "$dd if=/dev/zero of=/dev/null bs=1 count=1" \
+	"rt:sched_process_e* /comm == \"$name\"/ { @[probe] = count(); }
+	 rt:sched:sched_process_ex[ei]* /comm == \"$name\"/ { printf(\"%s %d\n\", probe, args->p->pid == tid); }"
+assert_rc 0
+assert_match '^@\[rawtracepoint:sched_process_exec\]: 1$'
+assert_match '^@\[rawtracepoint:sched_process_exit\]: [1-9][0-9]*$'
+assert_contains 'rawtracepoint:sched_process_exec 1'
+assert_contains 'rawtracepoint:sched_process_exit 1'
+[ "$(grep -c '^@\[' "$OUT")" = 2 ] || { fail "two tracepoints expected"; show_output; }
+SPRY_BTF=/nonexistent spry_run 30 -c "$dd if=/dev/zero of=/dev/null bs=1 count=1" \
+	"rt:sched_process_exe? /comm == \"$name\"/ { printf(\"%s old %d\n\", probe, arg1); }"
+assert_rc 0
+assert_match '^rawtracepoint:sched_process_exec old [1-9][0-9]*$'
+spry_run 10 -n 'rt:sched_nosuch_* { }'
+assert_rc 1
+assert_diag "no raw tracepoint matches 'sched_nosuch_\*'"
 
 # arguments beyond the tracepoint's (from BTF) are unknown names
 spry_run 30 -n 'rawtracepoint:sched_switch { print(arg4); }'

@@ -3,7 +3,8 @@
 # linux_binprm *bprm) of a command: its arguments by name and walked, the
 # raw slots beside them; sched_process_exit, an event of a class
 # (sched_process_template), whose argument is named from the class's stub.
-# Where the kernel refuses tracing programs, the error names rawtracepoint.
+# A glob is a program per tracepoint.  Where the kernel refuses tracing
+# programs, the error names rawtracepoint.
 . "$(dirname "$0")/lib.sh"
 require_root
 [ -e /sys/kernel/btf/vmlinux ] || skip "no kernel BTF"
@@ -33,6 +34,13 @@ assert_stdout_equals 'tp_btf:sched_process_exec
     struct task_struct * p
     s32 old_pid
     struct linux_binprm * bprm'
+
+# a glob: one typed program per tracepoint, each named by its own
+spry_run 30 -c "$cat /etc/hostname" \
+	"tp_btf:sched_process_ex* /args->p->comm == \"$name\"/ { printf(\"%s %d\n\", probe, args->p->pid == pid); }"
+assert_rc 0
+assert_contains 'tp_btf:sched_process_exec 1'
+assert_contains 'tp_btf:sched_process_exit 1'
 
 # a name BTF lacks, with the nearest one
 spry_run 10 -n 'tp_btf:sched_process_exek { }'

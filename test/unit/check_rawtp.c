@@ -1,6 +1,7 @@
 /* check_rawtp.c - the compile-time side of the providers typed from BTF
  * that are not on functions: rawtracepoint and tp_btf (targets, the args
- * struct from btf_raw_tp(), arg0.., a shared event class, without BTF) and
+ * struct from btf_raw_tp(), arg0.., a shared event class, without BTF,
+ * globs) and
  * iter (the context record, the filter that skips the call after the last
  * object, -p, errors, the listing), on the BTF cut from a real kernel in
  * test/fixtures/btf/kernel.  Loading and running them: test/kernel/
@@ -260,6 +261,41 @@ START_TEST(test_rawtp_nobtf)
 }
 END_TEST
 
+/* A glob: a probe per tracepoint BTF has, in BTF order, each with its
+ * own args; nothing matched is an error at the probe. */
+START_TEST(test_rawtp_glob)
+{
+	struct fx f;
+	struct probe *p;
+	unsigned off;
+	int err;
+
+	fx_init(&f, unit_fixture("btf", "kernel"));
+	p = fx_expand(&f, "tp_btf", "sched:sched_[sw]*", &err);
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(p->target, "sched_switch");
+	ck_assert_ptr_nonnull(p->next);
+	ck_assert_str_eq(p->next->target, "sched_wakeup");
+	ck_assert_ptr_null(p->next->next);
+	ck_assert_uint_ne(p->attach_btf_id, p->next->attach_btf_id);
+	field(p, "args", "prev_state", &off);
+	ck_assert_uint_eq(off, 24);
+	ck_assert_str_eq(tn(field(p->next, "args", "p", &off)->type),
+			 "struct task_struct *");
+	ck_assert_uint_eq(off, 0);
+	ck_assert_str_eq(unit_diag_text(&f.ud), "");
+
+	fx_expand(&f, "rawtracepoint", "sched_nosuch*", &err);
+	ck_assert_int_eq(err, -ENOENT);
+	ck_assert_ptr_nonnull(strstr(unit_diag_text(&f.ud),
+				     "no raw tracepoint matches "
+				     "'sched_nosuch*'"));
+	fx_expand(&f, "rawtracepoint", "sched/*", &err);
+	ck_assert_int_eq(err, -EINVAL);
+	fx_fini(&f);
+}
+END_TEST
+
 START_TEST(test_rawtp_list)
 {
 	struct fx f;
@@ -390,6 +426,7 @@ static Suite *rawtp_suite(void)
 	tcase_add_test(tc, test_rawtracepoint_args);
 	tcase_add_test(tc, test_tp_btf);
 	tcase_add_test(tc, test_rawtp_nobtf);
+	tcase_add_test(tc, test_rawtp_glob);
 	tcase_add_test(tc, test_rawtp_list);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("iter");
