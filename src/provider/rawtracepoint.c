@@ -154,17 +154,42 @@ static int rtp_setup(struct script *s, struct probe *p, const char *name,
 	return 0;
 }
 
-/* The raw tracepoints a glob matches, each name once. */
+/* The raw tracepoints a glob matches, each name once.  With a prefix
+ * (rt:sched:*, rt:vmlinux:sched_*, rt:MODULE:*) only those of that
+ * subsystem (as tracefs groups them), of vmlinux or of that module. */
 struct rtp_match {
 	struct script *s;
-	const char *glob;
+	const char *prefix, *glob;
+	const char **events;	/* tracefs' "sys/event", sorted */
+	int nevents;
 	const char **names;
 	size_t n, cap;
 };
 
-static void rtp_match_add(struct rtp_match *m, const char *name)
+static int rtp_cmp(const void *a, const void *b)
 {
-	if (fnmatch(m->glob, name, 0))
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool rtp_in_prefix(const struct rtp_match *m, const char *module,
+			  const char *name)
+{
+	const char *key;
+
+	if (!m->prefix)
+		return true;
+	if (module ? !strcmp(module, m->prefix) :
+	    !strcmp(m->prefix, "vmlinux"))
+		return true;
+	key = arena_printf(m->s->arena, "%s/%s", m->prefix, name);
+	return m->nevents > 0 && bsearch(&key, m->events, (size_t)m->nevents,
+					 sizeof(*m->events), rtp_cmp);
+}
+
+static void rtp_match_add(struct rtp_match *m, const char *module,
+			  const char *name)
+{
+	if (fnmatch(m->glob, name, 0) || !rtp_in_prefix(m, module, name))
 		return;
 	for (size_t i = 0; i < m->n; i++)
 		if (!strcmp(m->names[i], name))
@@ -182,8 +207,7 @@ static void rtp_match_add(struct rtp_match *m, const char *name)
 
 static int rtp_match_one(void *ctx, const char *module, const char *tname)
 {
-	(void)module;
-	rtp_match_add(ctx, tname + strlen("btf_trace_"));
+	rtp_match_add(ctx, module, tname + strlen("btf_trace_"));
 	return 0;
 }
 
@@ -192,20 +216,23 @@ static int rtp_match_one(void *ctx, const char *module, const char *tname)
 static int rtp_match(struct rtp_match *m)
 {
 	struct script *s = m->s;
-	const char **names;
-	int n;
+	bool btf = s->btf && !btf_load(s->btf);
 
-	if (s->btf && !btf_load(s->btf))
+	/* tracefs' events: without BTF the names, with a prefix its
+	 * subsystems (none is fine there: the prefix may be a module) */
+	if (!btf || m->prefix)
+		m->nevents = tp_list(s->arena, provider_tracefs(s->host),
+				     &m->events);
+	if (btf)
 		return btf_names(s->btf, BTF_NS_TYPEDEF, NULL, "btf_trace_*",
 				 rtp_match_one, m);
-	n = tp_list(s->arena, provider_tracefs(s->host), &names);
-	if (n < 0)
-		return n;
-	for (int i = 0; i < n; i++) {
-		const char *ev = strchr(names[i], '/');
+	if (m->nevents < 0)
+		return m->nevents;
+	for (int i = 0; i < m->nevents; i++) {
+		const char *ev = strchr(m->events[i], '/');
 
-		if (ev && strncmp(names[i], "syscalls/", 9))
-			rtp_match_add(m, ev + 1);
+		if (ev && strncmp(m->events[i], "syscalls/", 9))
+			rtp_match_add(m, NULL, ev + 1);
 	}
 	return 0;
 }
@@ -218,9 +245,11 @@ static int rtp_expand(struct script *s, struct probe *p, struct diag *d)
 	struct probe *last = p;
 	int err;
 
-	if ((colon && !is_name(arena_strndup(s->arena, p->target,
-					      (size_t)(colon - p->target)),
-			       true, false)) || !is_name(name, false, true)) {
+	if (colon)
+		m.prefix = arena_strndup(s->arena, p->target,
+					 (size_t)(colon - p->target));
+	if ((m.prefix && !is_name(m.prefix, true, false)) ||
+	    !is_name(name, false, true)) {
 		diag_error(d, &p->loc, "invalid %s '%s': expected a "
 			   "tracepoint's name or a glob, as in %s:sched_switch",
 			   p->prov->name, p->target, p->prov->name);
@@ -233,11 +262,11 @@ static int rtp_expand(struct script *s, struct probe *p, struct diag *d)
 	err = rtp_match(&m);
 	if (err) {
 		diag_error(d, &p->loc, "cannot list the raw tracepoints for "
-			   "'%s': %s", name, strerror(-err));
+			   "'%s': %s", p->target, strerror(-err));
 		return err;
 	}
 	if (!m.n) {
-		rtp_unknown(s, p, name, d);
+		rtp_unknown(s, p, p->target, d);
 		return -ENOENT;
 	}
 	for (size_t i = 0; i < m.n; i++) {

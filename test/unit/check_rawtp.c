@@ -296,6 +296,55 @@ START_TEST(test_rawtp_glob)
 }
 END_TEST
 
+/* The names of the probes glob @target of @prov expanded to, one a line. */
+static const char *glob_names(struct fx *f, const char *prov,
+			      const char *target)
+{
+	static char buf[512];
+	size_t len = 0;
+	int err;
+
+	buf[0] = 0;
+	for (struct probe *p = fx_expand(f, prov, target, &err); p && !err;
+	     p = p->next)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s\n",
+					p->target);
+	return err ? "error" : buf;
+}
+
+/* A glob's prefix: tracefs' subsystem (the fixture's tracefs), vmlinux,
+ * or a module; with BTF and without. */
+START_TEST(test_rawtp_glob_prefix)
+{
+	char tracefs[4096];
+	struct fx f;
+
+	snprintf(tracefs, sizeof(tracefs), "%s", unit_fixture("tracefs", ""));
+	fx_init(&f, unit_fixture("btf", "kernel"));
+	f.host.tracefs = tracefs;
+	ck_assert_str_eq(glob_names(&f, "rt", "sched:*"), "sched_switch\n"
+			 "sched_wakeup\nsched_process_exec\n");
+	ck_assert_str_eq(glob_names(&f, "rt", "raw_syscalls:*"),
+			 "sys_enter\n");
+	ck_assert_str_eq(glob_names(&f, "rt", "vmlinux:s*_e*"),
+			 "sched_process_exec\nsys_enter\n");
+	ck_assert_str_eq(glob_names(&f, "rt", "signal:*"), "error");
+	ck_assert_ptr_nonnull(strstr(unit_diag_text(&f.ud),
+				     "no raw tracepoint matches 'signal:*'"));
+	fx_fini(&f);
+
+	/* without BTF: tracefs' events of the subsystem */
+	fx_init(&f, "/nonexistent/btf");
+	f.host.tracefs = tracefs;
+	ck_assert_str_eq(glob_names(&f, "rt", "sched:sched_process_*"),
+			 "sched_process_exec\nsched_process_exit\n"
+			 "sched_process_fork\n");
+	ck_assert_str_eq(glob_names(&f, "rt", "sys_e*"),
+			 "sys_enter\nsys_exit\n");
+	fx_fini(&f);
+}
+END_TEST
+
 START_TEST(test_rawtp_list)
 {
 	struct fx f;
@@ -427,6 +476,7 @@ static Suite *rawtp_suite(void)
 	tcase_add_test(tc, test_tp_btf);
 	tcase_add_test(tc, test_rawtp_nobtf);
 	tcase_add_test(tc, test_rawtp_glob);
+	tcase_add_test(tc, test_rawtp_glob_prefix);
 	tcase_add_test(tc, test_rawtp_list);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("iter");
