@@ -158,7 +158,9 @@ static int rtp_setup(struct script *s, struct probe *p, const char *name,
  * (rt:sched:*, rt:vmlinux:sched_*, rt:MODULE:*) only those of that
  * subsystem (as tracefs groups them), of vmlinux or of that module. */
 struct rtp_match {
-	struct script *s;
+	struct arena *a;
+	struct btf *btf;	/* loaded, or NULL: tracefs' names */
+	const char *tracefs;
 	const char *prefix, *glob;
 	const char **events;	/* tracefs' "sys/event", sorted */
 	int nevents;
@@ -181,7 +183,7 @@ static bool rtp_in_prefix(const struct rtp_match *m, const char *module,
 	if (module ? !strcmp(module, m->prefix) :
 	    !strcmp(m->prefix, "vmlinux"))
 		return true;
-	key = arena_printf(m->s->arena, "%s/%s", m->prefix, name);
+	key = arena_printf(m->a, "%s/%s", m->prefix, name);
 	return m->nevents > 0 && bsearch(&key, m->events, (size_t)m->nevents,
 					 sizeof(*m->events), rtp_cmp);
 }
@@ -197,7 +199,7 @@ static void rtp_match_add(struct rtp_match *m, const char *module,
 	if (m->n == m->cap) {
 		size_t c = m->cap ? 2 * m->cap : 64;
 
-		m->names = arena_grow(m->s->arena, m->names,
+		m->names = arena_grow(m->a, m->names,
 				      m->cap * sizeof(*m->names),
 				      c * sizeof(*m->names));
 		m->cap = c;
@@ -215,16 +217,12 @@ static int rtp_match_one(void *ctx, const char *module, const char *tname)
  * the syscalls' own, which are not raw tracepoints.  0 or -errno. */
 static int rtp_match(struct rtp_match *m)
 {
-	struct script *s = m->s;
-	bool btf = s->btf && !btf_load(s->btf);
-
 	/* tracefs' events: without BTF the names, with a prefix its
 	 * subsystems (none is fine there: the prefix may be a module) */
-	if (!btf || m->prefix)
-		m->nevents = tp_list(s->arena, provider_tracefs(s->host),
-				     &m->events);
-	if (btf)
-		return btf_names(s->btf, BTF_NS_TYPEDEF, NULL, "btf_trace_*",
+	if (!m->btf || m->prefix)
+		m->nevents = tp_list(m->a, m->tracefs, &m->events);
+	if (m->btf)
+		return btf_names(m->btf, BTF_NS_TYPEDEF, NULL, "btf_trace_*",
 				 rtp_match_one, m);
 	if (m->nevents < 0)
 		return m->nevents;
@@ -241,7 +239,12 @@ static int rtp_expand(struct script *s, struct probe *p, struct diag *d)
 {
 	const char *colon = strchr(p->target, ':');
 	const char *name = colon ? colon + 1 : p->target;
-	struct rtp_match m = { .s = s, .glob = name };
+	struct rtp_match m = {
+		.a = s->arena,
+		.btf = s->btf && !btf_load(s->btf) ? s->btf : NULL,
+		.tracefs = provider_tracefs(s->host),
+		.glob = name,
+	};
 	struct probe *last = p;
 	int err;
 
@@ -318,6 +321,8 @@ struct rtp_list {
 	const struct provider *pv;
 	struct provider_list *l;
 	struct btf *btf;
+	struct rtp_match m;	/* a "PREFIX:GLOB" pattern, as expand reads
+				 * it; else m.prefix is NULL */
 };
 
 /* -lv: the arguments as BTF types them, as bpftrace prints them. */
@@ -335,7 +340,9 @@ static int rtp_list_one(void *ctx, const char *module, const char *tname)
 	const char *point = module ? arena_printf(rl->l->a, "%s:%s", module,
 						  name) : name;
 
-	if (!provider_list_match(rl->l, point))
+	if (rl->m.prefix ? fnmatch(rl->m.glob, name, 0) ||
+	    !rtp_in_prefix(&rl->m, module, name) :
+	    !provider_list_match(rl->l, point))
 		return 0;
 	provider_list_emit(rl->pv, rl->l, point, rl->l->verbose ?
 			   rtp_details(rl, name) : NULL);
@@ -346,10 +353,13 @@ static int rtp_list_one(void *ctx, const char *module, const char *tname)
  * "MODULE:name"), raw-only ones (sched_update_nr_running_tp) included;
  * without BTF, what tracefs lists (rawtracepoint: only; the syscalls' own
  * events are not raw tracepoints: they are sys_enter and sys_exit).
- * tp_btf lists only when named: the same names rawtracepoint lists. */
+ * tp_btf lists only when named: the same names rawtracepoint lists.  A
+ * pattern "PREFIX:GLOB" lists what the same probe would attach to
+ * (sched:*: the sched subsystem's). */
 static int rtp_list(const struct provider *pv, struct provider_list *l)
 {
 	struct rtp_list rl = { .pv = pv, .l = l };
+	const char *colon = l->full ? NULL : strchr(l->pattern, ':');
 	const char **names;
 	int n, err;
 
@@ -357,6 +367,15 @@ static int rtp_list(const struct provider *pv, struct provider_list *l)
 		return 0;
 	/* without BTF, rawtracepoint lists what tracefs has */
 	rl.btf = provider_list_btf(pv, l, pv == &tp_btf_provider);
+	rl.m.a = l->a;
+	rl.m.tracefs = provider_tracefs(l->host);
+	if (colon && !tp_is_glob(rl.m.prefix = arena_strndup(l->a, l->pattern,
+				(size_t)(colon - l->pattern)))) {
+		rl.m.glob = colon + 1;
+		rl.m.nevents = tp_list(l->a, rl.m.tracefs, &rl.m.events);
+	} else {
+		rl.m.prefix = NULL;
+	}
 	if (rl.btf) {
 		err = btf_names(rl.btf, BTF_NS_TYPEDEF, NULL, "btf_trace_*",
 				rtp_list_one, &rl);
@@ -373,7 +392,9 @@ static int rtp_list(const struct provider *pv, struct provider_list *l)
 
 		if (!ev || !strncmp(names[i], "syscalls/", 9))
 			continue;
-		if (provider_list_match(l, ev + 1))
+		if (rl.m.prefix ? !fnmatch(rl.m.glob, ev + 1, 0) &&
+		    rtp_in_prefix(&rl.m, NULL, ev + 1) :
+		    provider_list_match(l, ev + 1))
 			provider_list_emit(pv, l, ev + 1, NULL);
 	}
 	return 0;

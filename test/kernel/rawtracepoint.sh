@@ -66,6 +66,12 @@ SPRY_BTF=/nonexistent spry_run 30 -c "$dd if=/dev/zero of=/dev/null bs=1 count=1
 	"rt:sched_process_exe? /comm == \"$name\"/ { printf(\"%s old %d\n\", probe, arg1); }"
 assert_rc 0
 assert_match '^rawtracepoint:sched_process_exec old [1-9][0-9]*$'
+# -l lists what such a probe attaches to: the sched subsystem's
+spry_run 10 -l 'rt:sched:sched_process_e*'
+assert_rc 0
+assert_match '^rawtracepoint:sched_process_exec$'
+assert_match '^rawtracepoint:sched_process_exit$'
+[ "$(wc -l <"$OUT")" = 2 ] || { fail "two lines expected"; show_output; }
 spry_run 10 -n 'rt:sched_nosuch_* { }'
 assert_rc 1
 assert_diag "no raw tracepoint matches 'sched_nosuch_\*'"

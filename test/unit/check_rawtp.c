@@ -316,7 +316,7 @@ static const char *glob_names(struct fx *f, const char *prov,
  * or a module; with BTF and without. */
 START_TEST(test_rawtp_glob_prefix)
 {
-	char tracefs[4096];
+	char tracefs[4096], *out;
 	struct fx f;
 
 	snprintf(tracefs, sizeof(tracefs), "%s", unit_fixture("tracefs", ""));
@@ -331,6 +331,15 @@ START_TEST(test_rawtp_glob_prefix)
 	ck_assert_str_eq(glob_names(&f, "rt", "signal:*"), "error");
 	ck_assert_ptr_nonnull(strstr(unit_diag_text(&f.ud),
 				     "no raw tracepoint matches 'signal:*'"));
+	/* -l lists what the same probe attaches to */
+	out = fx_list(&f, "rt:sched:s*", false);
+	ck_assert_str_eq(out, "rawtracepoint:sched_switch\n"
+			 "rawtracepoint:sched_wakeup\n"
+			 "rawtracepoint:sched_process_exec\n");
+	free(out);
+	out = fx_list(&f, "rawtracepoint:raw_syscalls:*", false);
+	ck_assert_str_eq(out, "rawtracepoint:sys_enter\n");
+	free(out);
 	fx_fini(&f);
 
 	/* without BTF: tracefs' events of the subsystem */
