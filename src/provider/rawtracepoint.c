@@ -60,14 +60,14 @@ extern const struct provider rawtracepoint_provider, tp_btf_provider;
 /* ---- compile time ---- */
 
 /* A C identifier; with @dash a subsystem's name too ("xhci-hcd"); with
- * @glob, glob characters too ("sched_*", "sys_[ef]*"). */
+ * @glob, glob characters too ("sched_*", "sys_[!a-e]*"). */
 static bool is_name(const char *s, bool dash, bool glob)
 {
 	if (!*s)
 		return false;
 	for (; *s; s++)
 		if (!isalnum((unsigned char)*s) && *s != '_' &&
-		    (!dash || *s != '-') && (!glob || !strchr("*?[]!", *s)))
+		    (!dash || *s != '-') && (!glob || !strchr("*?[]!^", *s)))
 			return false;
 	return true;
 }
@@ -252,7 +252,8 @@ static int rtp_expand(struct script *s, struct probe *p, struct diag *d)
 		m.prefix = arena_strndup(s->arena, p->target,
 					 (size_t)(colon - p->target));
 	if ((m.prefix && !is_name(m.prefix, true, false)) ||
-	    !is_name(name, false, true)) {
+	    !(is_name(name, false, false) ||
+	      (tp_is_glob(name) && is_name(name, true, true)))) {
 		diag_error(d, &p->loc, "invalid %s '%s': expected a "
 			   "tracepoint's name or a glob, as in %s:sched_switch",
 			   p->prov->name, p->target, p->prov->name);

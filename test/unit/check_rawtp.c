@@ -292,6 +292,9 @@ START_TEST(test_rawtp_glob)
 				     "'sched_nosuch*'"));
 	fx_expand(&f, "rawtracepoint", "sched/*", &err);
 	ck_assert_int_eq(err, -EINVAL);
+	/* glob characters make a glob, not a name */
+	fx_expand(&f, "rawtracepoint", "sched]", &err);
+	ck_assert_int_eq(err, -EINVAL);
 	fx_fini(&f);
 }
 END_TEST
@@ -328,6 +331,8 @@ START_TEST(test_rawtp_glob_prefix)
 			 "sys_enter\n");
 	ck_assert_str_eq(glob_names(&f, "rt", "vmlinux:s*_e*"),
 			 "sched_process_exec\nsys_enter\n");
+	ck_assert_str_eq(glob_names(&f, "rt", "sched_[r-t]?i*"),
+			 "sched_switch\n");
 	ck_assert_str_eq(glob_names(&f, "rt", "signal:*"), "error");
 	ck_assert_ptr_nonnull(strstr(unit_diag_text(&f.ud),
 				     "no raw tracepoint matches 'signal:*'"));
