@@ -1,11 +1,11 @@
 # iter: BPF iterators on the host kernel.  Each runs once, after BEGIN, and
 # a script of iterators ends when they are done.  What the programs see of a
 # process this test started: its task (name and pid), its standard input
-# (task_file: the file two pointers from the record), its mappings
-# (task_vma), and with -p only its threads.  Their output goes through the
-# iterator's seq_file in the order of the objects; exit() in one stops it
-# with its code, a map counts every object once, and an iterator beside an
-# event probe runs first while the trace goes on.
+# (task_file: the file two pointers from the record, and its path()), its
+# mappings (task_vma), and with -p only its threads.  Their output goes
+# through the iterator's seq_file in the order of the objects; exit() in
+# one stops it with its code, a map counts every object once, and an
+# iterator beside an event probe runs first while the trace goes on.
 . "$(dirname "$0")/lib.sh"
 require_root
 [ -e /sys/kernel/btf/vmlinux ] || skip "no kernel BTF: no iterators"
@@ -38,6 +38,10 @@ grep -qx "$bg" "$OUT" || { fail "the test's own process $bg is missing"; show_ou
 spry_run 30 "iter:task_file /ctx->task->tgid == $bg/ { printf(\"fd %d %s\n\", ctx->fd, str(ctx->file->f_path.dentry->d_name.name)); }"
 assert_rc 0
 assert_contains 'fd 0 passwd'
+# path() of the file, as bpftrace's iter:task_file example writes it
+spry_run 30 "iter:task_file /ctx->task->tgid == $bg/ { printf(\"%d %s\n\", ctx->fd, path(ctx->file->f_path)); }"
+assert_rc 0
+assert_contains '0 /etc/passwd'
 
 spry_run 30 "iter:task_vma /ctx->task->tgid == $bg/ { @[ctx->vma->vm_file ? str(ctx->vma->vm_file->f_path.dentry->d_name.name) : \"-\"] = count(); @lo[ctx->vma->vm_start < ctx->vma->vm_end] = count(); }"
 assert_rc 0
