@@ -18,11 +18,13 @@
  *   attach   (required unless the provider is run by the runtime itself, as
  *            BEGIN/END are) attach p->prog_fd; store fds/links in p->attach.
  *   detach   (required with attach) undo attach; safe on a partial attach.
- *   stop     (optional) make the program stop firing at once, before END
- *            and the final map print; detach follows later.  For providers
- *            whose teardown is slow (closing a perf tracepoint or kprobe
- *            waits for RCU grace periods: ~50-75 ms each), so that the
- *            user sees the output before that wait.
+ *   stop     (optional) make the program stop firing; detach follows.
+ *            The runtime calls every probe's stop before any detach, so
+ *            that all programs stop first and the slow part (closing a
+ *            perf event waits for RCU grace periods: ~50-75 ms each) comes
+ *            last.  Both run after spry's output is written, in the
+ *            background detach process (runtime.c): until then the trace
+ *            is stopped by dropping what the probes send.
  */
 #ifndef SPRY_PROVIDER_H
 #define SPRY_PROVIDER_H

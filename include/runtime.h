@@ -59,6 +59,8 @@ struct runtime {
 	struct probe *attach_end; /* first probe attach was not tried on */
 	bool attaching;		/* rt_attach started: detach on close */
 	bool opened;		/* rt_open started: rt_close has work */
+	bool stopped;		/* trace over: only BEGIN/END records count */
+	unsigned long long lost_at_stop;	/* losses counted when it stopped */
 };
 
 /* Create maps, load programs.  With opts->command, fork the child now (it

@@ -94,6 +94,11 @@ struct event {
 	struct event_arg *args;
 	unsigned size;		/* record size in bytes */
 	struct map *map;	/* EV_PRINTMAP, EV_CLEAR */
+	/* Sent by an attached probe, not by BEGIN or END, which the runtime
+	 * runs itself.  Once the trace is stopped these records are dropped:
+	 * the attached probes go on firing until they are detached, after
+	 * spry's output (runtime.c). */
+	bool by_probe;
 };
 
 /* ---- probes ---- */

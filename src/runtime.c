@@ -17,6 +17,7 @@
  */
 #include <assert.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -819,6 +820,10 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 	 * dropped, as ply and bpftrace do, until END runs. */
 	if (rt->muted)
 		return;
+	/* Stopped: the attached probes fire on until they are detached in
+	 * the background (rt_close); only BEGIN's and END's records count. */
+	if (rt->stopped && ev->by_probe)
+		return;
 	switch (ev->kind) {
 	case EV_PRINTF:
 	case EV_PRINT:
@@ -962,6 +967,10 @@ static bool rt_lost_check(struct runtime *rt)
 	unsigned long long now = rt_lost_read(rt) + rt->lost_perf;
 	struct timespec ts;
 
+	/* what the stopped probes fail to send is no loss of the trace's */
+	if (rt->stopped && now > rt->lost_at_stop)
+		now = rt->lost_at_stop;
+
 	if (now <= rt->lost)
 		return false;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -1095,10 +1104,25 @@ static void rt_detach(struct runtime *rt)
 	rt->attaching = false;
 }
 
-/* Make every probe stop firing, as fast as its provider can: providers
- * with a slow teardown stop now and detach in rt_close(), after the user
- * has the output. */
+/* Stop the trace, at once whatever the number of probes: what the probes
+ * sent so far is read, and from here on only BEGIN's and END's records
+ * count.  Detaching is left to rt_close(), which hands it to a background
+ * process: on this kernel closing a perf event's BPF link waits for an RCU
+ * tasks-trace grace period (20-60 ms) and closing the event for another
+ * (~75 ms), per probe, serialized; the probes fire on until then, with
+ * nobody reading what they send. */
 static void rt_stop(struct runtime *rt)
+{
+	rt_drain(rt);
+	rt->lost_at_stop = rt_lost_read(rt) + rt->lost_perf;
+	rt->stopped = true;
+}
+
+/* The kernel side of stopping: every probe's stop hook (links close first,
+ * which stops their programs), then the detach hooks of those without one.
+ * Run by the background detach, or by rt_close() itself when there is
+ * none. */
+static void rt_stop_probes(struct runtime *rt)
 {
 	struct probe *p;
 
@@ -1217,6 +1241,105 @@ int rt_run(struct runtime *rt)
 	return rt->exiting ? rt->exit_code : 0;
 }
 
+/* ---- detaching in the background ----
+ *
+ * Closing what the probes hold costs the kernel RCU grace periods: a perf
+ * event's BPF link 20-60 ms (synchronize_rcu_tasks_trace), the event
+ * itself ~75 ms, per probe and serialized.  The user must not wait for
+ * that: once the output is written, a child of spry holds every fd, spry
+ * exits, and the child does the closing.  It is a process of its own
+ * session, named spry-detach, with no terminal and no stdio (a pipe
+ * reading spry's output sees EOF when spry exits), and it dies with
+ * nothing left: whatever it has not closed when it ends, killed or not,
+ * the kernel closes.
+ *
+ * It first holds everything for RT_BRIDGE_MS.  A tracepoint whose last
+ * probe goes away leaves the kernel a grace period to wait out, which the
+ * next attach to any tracepoint pays (tracepoint.c: the 1 -> 0 -> 1
+ * transition): 4 to 20 ms here.  A spry started right after this one finds
+ * its tracepoints still in use and attaches at once; the one that comes
+ * last pays nothing either, since the wait is over long before anyone
+ * attaches again. */
+#define RT_BRIDGE_MS	50
+
+/* Close every fd but the kernel objects the probes hold (BPF programs,
+ * maps, links, perf events) and 0-2: whatever spry inherited (a pipe its
+ * parent waits to see closed) must close when spry exits. */
+static void rt_close_others(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *e;
+	char path[64], target[64];
+	ssize_t n;
+	int fd;
+
+	if (!dir)
+		return;
+	while ((e = readdir(dir))) {
+		fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd <= 2 || fd == dirfd(dir))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (strncmp(target, "anon_inode:bpf", 14) &&
+		    strcmp(target, "anon_inode:[perf_event]"))
+			close(fd);
+	}
+	closedir(dir);
+}
+
+static void rt_detach_helper(struct runtime *rt)
+{
+	static const int quiet[] = { SIGINT, SIGQUIT, SIGHUP, SIGPIPE, SIGCHLD };
+	struct timespec until;
+	unsigned i;
+	int fd;
+
+	setsid();
+	prctl(PR_SET_NAME, "spry-detach");
+	for (i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
+		signal(quiet[i], SIG_IGN);
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (i = 0; fd >= 0 && i < 3; i++)
+		dup2(fd, (int)i);
+	if (fd > 2)
+		close(fd);
+	rt_close_others();
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += RT_BRIDGE_MS * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) ==
+	       EINTR)
+		;
+	rt_stop_probes(rt);
+	rt_detach(rt);
+	_exit(0);
+}
+
+/* Fork the background detach; false when there is nothing to detach or no
+ * process to do it (then the caller detaches, slowly). */
+static bool rt_detach_later(struct runtime *rt)
+{
+	pid_t pid;
+
+	if (!rt->attaching)
+		return false;
+	/* nothing of spry's output may sit in a buffer the child shares */
+	if (rt->out)
+		out_flush(rt->out);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (!pid)
+		rt_detach_helper(rt);
+	return true;
+}
+
 void rt_close(struct runtime *rt)
 {
 	struct script *s = rt->s;
@@ -1225,8 +1348,11 @@ void rt_close(struct runtime *rt)
 
 	if (!rt->opened || !s)
 		return;
-	rt_detach(rt);
 	rt_child_kill(rt);
+	/* the background process holds every fd now: closing ours is fast */
+	if (!rt_detach_later(rt))
+		rt_stop_probes(rt);
+	rt_detach(rt);
 	if (rt->child_ns >= 0) {
 		close(rt->child_ns);
 		rt->child_ns = -1;

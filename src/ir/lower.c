@@ -1864,6 +1864,7 @@ static void lower_event(struct lower *L, struct node *n)
 		return;
 	}
 	ev = script_event_add(L->s, kind, n->loc);
+	ev->by_probe = L->p->prov && L->p->prov->attach;
 	if (kind == EV_PRINTF) {
 		ev->fmt = args->str;
 		args = args->next;
