@@ -119,6 +119,10 @@ int provider_perf_attach(struct probe *p, struct perf_event_attr *attr,
 			 const int *cpus, unsigned ncpus, struct diag *d);
 /* bpf(BPF_RAW_TRACEPOINT_OPEN) of p->prog_fd on @name. */
 int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d);
+/* The same for another program of @p's (a dispatcher), held by @p; with
+ * @d NULL an error is returned but not reported. */
+int provider_raw_tp_attach_fd(struct probe *p, int prog_fd, const char *name,
+			      struct diag *d);
 /* The online CPUs (/sys/devices/system/cpu/online) into @cpus; returns how
  * many (at most @max), or -errno. */
 int provider_online_cpus(int *cpus, unsigned max);

@@ -182,6 +182,8 @@ void provider_detach(struct probe *p)
 
 static void attach_error(struct probe *p, struct diag *d, int err)
 {
+	if (!d)
+		return;		/* the caller reports */
 	/* every target (and CPU) holds a descriptor: a wide glob can pass
 	 * the hard limit, which spry cannot raise itself */
 	diag_error(d, &p->loc, "cannot attach to %s%s%s: %s%s", p->prov->name,
@@ -292,12 +294,18 @@ int provider_perf_attach(struct probe *p, struct perf_event_attr *attr,
 
 int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d)
 {
+	return provider_raw_tp_attach_fd(p, p->prog_fd, name, d);
+}
+
+int provider_raw_tp_attach_fd(struct probe *p, int prog_fd, const char *name,
+			      struct diag *d)
+{
 	union bpf_attr attr;
 	int fd, err;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.raw_tracepoint.name = (uint64_t)(unsigned long)name;
-	attr.raw_tracepoint.prog_fd = p->prog_fd;
+	attr.raw_tracepoint.prog_fd = prog_fd;
 	fd = (int)syscall(SYS_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr,
 			  sizeof(attr));
 	if (fd < 0) {

@@ -1193,7 +1193,7 @@ START_TEST(fe_tracepoint_raw_syscall)
 	char *d;
 
 	fixture_tracefs();
-	setenv("SPRY_NO_RAW_SYSCALLS", "0", 1);
+	setenv("SPRY_SYSCALLS", "raw", 1);
 	fx_init(&x, NULL);
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_openat "
 		  "{ printf(\"%d %s\\n\", data->flags, str(data->filename)); }\n");
@@ -1220,7 +1220,7 @@ START_TEST(fe_tracepoint_perf)
 	char *d;
 
 	fixture_tracefs();
-	setenv("SPRY_NO_RAW_SYSCALLS", "1", 1);
+	setenv("SPRY_SYSCALLS", "perf", 1);
 	fx_init(&x, NULL);
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_openat /data->dfd == -100/ "
 		  "{ @[str(data->filename)] = count(); }\n");
@@ -1229,7 +1229,7 @@ START_TEST(fe_tracepoint_perf)
 	ck_assert_msg(in_order(d, "= r1", "ldx.", "[v16 + ", "!= -100 goto L0",
 			       "call probe_read_user_str",
 			       "call map_lookup_elem", NULL), "%s", d);
-	unsetenv("SPRY_NO_RAW_SYSCALLS");
+	unsetenv("SPRY_SYSCALLS");
 	free(d);
 	fx_free(&x);
 }
@@ -1310,11 +1310,11 @@ START_TEST(fe_pointer_reads)
 	char *d;
 
 	fixture_tracefs();
-	setenv("SPRY_NO_RAW_SYSCALLS", "1", 1);
+	setenv("SPRY_SYSCALLS", "perf", 1);
 	fx_init(&x, NULL);
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_openat { printf(\"%c %c\\n\", "
 		  "*(data->filename + 1), data->filename[cpu % 4]); }\n");
-	unsetenv("SPRY_NO_RAW_SYSCALLS");
+	unsetenv("SPRY_SYSCALLS");
 	d = dump(x.p->ir);
 	/* user pointers: one byte through probe_read_user, sign-extended
 	 * (char); the variable index is added to the pointer */
@@ -1376,7 +1376,7 @@ START_TEST(fe_raw_arg_into_slot)
 	char *d;
 
 	fixture_tracefs();
-	setenv("SPRY_NO_RAW_SYSCALLS", "0", 1);
+	setenv("SPRY_SYSCALLS", "raw", 1);
 	fx_init(&x, NULL);
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_read "
 		  "{ @[data->fd] = count(); }\n");
@@ -1405,7 +1405,7 @@ START_TEST(fe_raw_arg_into_slot)
 	ck_assert_uint_eq(count_op(x.p->ir, IR_LDX), 2);
 	free(d);
 	fx_free(&x);
-	unsetenv("SPRY_NO_RAW_SYSCALLS");
+	unsetenv("SPRY_SYSCALLS");
 }
 END_TEST
 
