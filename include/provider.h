@@ -123,6 +123,12 @@ int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d);
  * @d NULL an error is returned but not reported. */
 int provider_raw_tp_attach_fd(struct probe *p, int prog_fd, const char *name,
 			      struct diag *d);
+/* Whether @name matches the shell glob @pat (* ? [set] [!set] and \
+ * escapes, as fnmatch(3); with @pathname, as FNM_PATHNAME: only a '/'
+ * matches a '/').  Not fnmatch(), which brings glibc's locale collation
+ * and wide-character tables into a static spry: 40 KB for what provider
+ * names need. */
+bool provider_glob_match(const char *pat, const char *name, bool pathname);
 /* The online CPUs (/sys/devices/system/cpu/online) into @cpus; returns how
  * many (at most @max), or -errno. */
 int provider_online_cpus(int *cpus, unsigned max);

@@ -20,8 +20,7 @@
 struct script;
 struct output;
 struct probe;
-struct ring_buffer;
-struct perf_buffer;
+struct kbpf_buf;
 
 enum out_format { OUT_TEXT, OUT_JSON };
 
@@ -54,8 +53,7 @@ struct runtime {
 	unsigned long long lost_perf;	/* perf buffer's own loss count */
 	time_t lost_warned;		/* -k: when losses were last reported */
 	int ncpus;		/* possible CPUs: per-CPU value count */
-	struct ring_buffer *rb;	/* event consumer: ring buffer... */
-	struct perf_buffer *pb;	/* ...or perf buffer (older kernels) */
+	struct kbpf_buf *buf;	/* reader of the ring (or perf) buffer */
 	struct probe *attach_end; /* first probe attach was not tried on */
 	bool attaching;		/* rt_attach started: detach on close */
 	bool opened;		/* rt_open started: rt_close has work */

@@ -5,9 +5,9 @@
  * locations, event descriptors.  Output: the trace (through output.c), the
  * @-maps at exit, and an exit status.
  *
- * Only libbpf's thin syscall wrappers (bpf.h) and its ring/perf buffer
- * consumers are used: the script already is the object file, so there is
- * nothing for libbpf's loader to do.
+ * The kernel calls are kbpf.h's thin bpf(2) wrappers and event buffer
+ * readers: the script already is the object file, so there is nothing for
+ * an object loader to do.
  *
  * Lifetime: rt_open creates maps, forks the -c child (parked on a pipe) and
  * loads programs; rt_attach attaches through the providers; rt_run runs
@@ -40,9 +40,7 @@
 #include <linux/capability.h>
 #include <linux/perf_event.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
+#include "kbpf.h"
 #include "ksym.h"
 #include "usym.h"
 #include "output.h"
@@ -78,18 +76,6 @@ static void rt_on_signal(int sig)
 		/* full pipe: a wake-up is pending anyway */
 	}
 	errno = saved;
-}
-
-static int rt_libbpf_quiet(enum libbpf_print_level level, const char *fmt,
-			   va_list ap)
-{
-	return 0;
-}
-
-static int rt_libbpf_debug(enum libbpf_print_level level, const char *fmt,
-			   va_list ap)
-{
-	return vfprintf(stderr, fmt, ap);
 }
 
 static bool rt_is_special(const struct probe *p, const char *name)
@@ -186,15 +172,15 @@ static bool rt_map_prealloc(const struct runtime *rt, const struct map *m)
 
 static int rt_map_create(struct runtime *rt, struct map *m)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, mo);
 	enum bpf_map_type type = m->bpf_type;
+	unsigned flags = 0;
 	unsigned key = m->key_size, val = m->val_size, max = m->max_entries;
 	char name[16];
 	int fd;
 
 	if ((type == BPF_MAP_TYPE_HASH || type == BPF_MAP_TYPE_PERCPU_HASH) &&
 	    !rt_map_prealloc(rt, m))
-		mo.map_flags = BPF_F_NO_PREALLOC;
+		flags = BPF_F_NO_PREALLOC;
 
 	if (type == BPF_MAP_TYPE_RINGBUF) {
 		/* a ring buffer has no key or value; its size is the entry
@@ -209,7 +195,7 @@ static int rt_map_create(struct runtime *rt, struct map *m)
 			max = (unsigned)rt->ncpus;
 	}
 	rt_obj_name(name, sizeof(name), m->name, NULL);
-	fd = bpf_map_create(type, name, key, val, max, &mo);
+	fd = kbpf_map_create(type, name, key, val, max, flags);
 	if (fd < 0) {
 		int err = fd;
 
@@ -302,9 +288,9 @@ int rt_map_read(struct runtime *rt, const struct map *m,
 		goto out;
 	}
 
-	err = bpf_map_get_next_key(m->fd, NULL, next);
+	err = kbpf_map_next_key(m->fd, NULL, next);
 	while (!err && limit--) {
-		if (!bpf_map_lookup_elem(m->fd, next, raw)) {
+		if (!kbpf_map_lookup(m->fd, next, raw)) {
 			if (md->n == cap) {
 				void *k, *v;
 
@@ -330,7 +316,7 @@ int rt_map_read(struct runtime *rt, const struct map *m,
 			md->n++;
 		}
 		memcpy(cur, next, ksz);
-		err = bpf_map_get_next_key(m->fd, cur, next);
+		err = kbpf_map_next_key(m->fd, cur, next);
 	}
 	if (err == -ENOENT)
 		err = 0;
@@ -379,9 +365,9 @@ static void rt_map_clear(struct runtime *rt, const struct map *m)
 		void *key = (uint8_t *)md.keys + (size_t)i * md.key_size;
 
 		if (rt_map_array(m->bpf_type))
-			bpf_map_update_elem(m->fd, key, zero, BPF_ANY);
+			kbpf_map_update(m->fd, key, zero, BPF_ANY);
 		else
-			bpf_map_delete_elem(m->fd, key);
+			kbpf_map_delete(m->fd, key);
 	}
 	free(zero);
 	rt_map_data_free(&md);
@@ -399,7 +385,7 @@ static unsigned long long rt_lost_read(struct runtime *rt)
 		return 0;
 	assert(m->bpf_type == BPF_MAP_TYPE_ARRAY && m->val_size == 8 &&
 	       "the lost map is one plain u64");
-	if (bpf_map_lookup_elem(m->fd, &key, &v))
+	if (kbpf_map_lookup(m->fd, &key, &v))
 		return 0;
 	return v;
 }
@@ -421,7 +407,7 @@ static int rt_stack_read(void *ctx, uint64_t id, bool user, uint64_t *ips,
 	frames = calloc(1, m->val_size + 8);
 	if (!frames)
 		return 0;
-	if (!bpf_map_lookup_elem(m->fd, &key, frames)) {
+	if (!kbpf_map_lookup(m->fd, &key, frames)) {
 		cap = m->val_size / 8;
 		for (i = 0; i < cap && n < max && frames[i]; i++)
 			ips[n++] = frames[i];
@@ -533,7 +519,6 @@ static void rt_verifier_error(struct runtime *rt, const struct probe *p,
 
 static int rt_prog_load(struct runtime *rt, struct probe *p)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, lo);
 	struct script *s = rt->s;
 	char name[16], *log = NULL;
 	unsigned i, size;
@@ -559,7 +544,8 @@ static int rt_prog_load(struct runtime *rt, struct probe *p)
 	rt_obj_name(name, sizeof(name), p->prov ? p->prov->name : NULL,
 		    p->target);
 	/* first without a log: fast, and most programs load */
-	fd = bpf_prog_load(p->prog_type, name, "GPL", p->insns, p->ninsns, &lo);
+	fd = kbpf_prog_load(p->prog_type, name, p->insns, p->ninsns, 0, NULL,
+			    0);
 	for (size = RT_LOG_MIN; fd < 0 && !rt_bpf_hint(fd) && size <= RT_LOG_MAX;
 	     size *= 4) {
 		/* zeroed rather than realloc'd: tools like valgrind cannot
@@ -568,11 +554,8 @@ static int rt_prog_load(struct runtime *rt, struct probe *p)
 		log = calloc(1, size);
 		if (!log)
 			break;
-		lo.log_buf = log;
-		lo.log_size = size;
-		lo.log_level = 1;
-		fd = bpf_prog_load(p->prog_type, name, "GPL", p->insns,
-				   p->ninsns, &lo);
+		fd = kbpf_prog_load(p->prog_type, name, p->insns, p->ninsns, 0,
+				    log, size);
 		/* ENOSPC: the log did not fit; anything else is the
 		 * verdict */
 		if (fd != -ENOSPC)
@@ -598,13 +581,11 @@ static int rt_prog_run(struct runtime *rt, struct probe *p)
 {
 	/* a raw tracepoint context is up to 12 u64 arguments; all zero */
 	uint64_t args[12] = { 0 };
-	LIBBPF_OPTS(bpf_test_run_opts, to, .ctx_in = args,
-		    .ctx_size_in = sizeof(args));
 	int err;
 
 	if (p->prog_fd < 0)
 		return 0;
-	err = bpf_prog_test_run_opts(p->prog_fd, &to);
+	err = kbpf_prog_test_run(p->prog_fd, args, sizeof(args));
 	if (err) {
 		diag_error(rt->d, &p->loc, "cannot run %s: %s", p->prov->name,
 			   strerror(-err));
@@ -787,7 +768,7 @@ static int rt_child_ns(struct runtime *rt)
 			"namespace of its own (spry needs CAP_SYS_ADMIN for "
 			"one): probes meant for it fire in every process\n");
 	}
-	err = bpf_map_update_elem(m->fd, &key, val, BPF_ANY);
+	err = kbpf_map_update(m->fd, &key, val, BPF_ANY);
 	if (err)
 		diag_error(rt->d, NULL, "cannot set up the -c filter: %s",
 			   strerror(-err));
@@ -853,18 +834,12 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 	}
 }
 
-static int rt_on_ring(void *ctx, void *data, size_t size)
-{
-	rt_record(ctx, data, size);
-	return 0;
-}
-
-static void rt_on_perf(void *ctx, int cpu, void *data, __u32 size)
+static void rt_on_record(void *ctx, const void *data, size_t size)
 {
 	rt_record(ctx, data, size);
 }
 
-static void rt_on_perf_lost(void *ctx, int cpu, __u64 cnt)
+static void rt_on_perf_lost(void *ctx, uint64_t cnt)
 {
 	struct runtime *rt = ctx;
 
@@ -879,14 +854,12 @@ static int rt_consumer_open(struct runtime *rt)
 
 	if (!m)
 		return 0;
-	if (m->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
-		rt->pb = perf_buffer__new(m->fd, RT_PERF_PAGES, rt_on_perf,
-					  rt_on_perf_lost, rt, NULL);
-		err = rt->pb ? 0 : -errno;
-	} else {
-		rt->rb = ring_buffer__new(m->fd, rt_on_ring, rt, NULL);
-		err = rt->rb ? 0 : -errno;
-	}
+	if (m->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		rt->buf = kbpf_perf_new(m->fd, RT_PERF_PAGES, rt_on_record,
+					rt_on_perf_lost, rt);
+	else
+		rt->buf = kbpf_ring_new(m->fd, rt_on_record, rt);
+	err = rt->buf ? 0 : -errno;
 	if (err)
 		diag_error(rt->d, NULL, "cannot read the event buffer: %s",
 			   strerror(-err));
@@ -895,10 +868,8 @@ static int rt_consumer_open(struct runtime *rt)
 
 static void rt_drain(struct runtime *rt)
 {
-	if (rt->rb)
-		ring_buffer__consume(rt->rb);
-	else if (rt->pb)
-		perf_buffer__consume(rt->pb);
+	if (rt->buf)
+		kbpf_buf_consume(rt->buf);
 }
 
 /* One epoll set over the event buffer's own epoll fd and the self-pipe, so
@@ -911,8 +882,7 @@ struct rt_wait {
 static int rt_wait_open(struct runtime *rt, struct rt_wait *w)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
-	int buf_fd = rt->rb ? ring_buffer__epoll_fd(rt->rb) :
-		     rt->pb ? perf_buffer__epoll_fd(rt->pb) : -1;
+	int buf_fd = rt->buf ? kbpf_buf_fd(rt->buf) : -1;
 
 	w->pipe[0] = w->pipe[1] = -1;
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -1009,8 +979,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	for (p = s->probes; p; p = p->next)
 		p->prog_fd = -1;
 
-	libbpf_set_print(opts->verbose_log ? rt_libbpf_debug : rt_libbpf_quiet);
-	rt->ncpus = libbpf_num_possible_cpus();
+	rt->ncpus = kbpf_possible_cpus();
 	if (rt->ncpus <= 0) {
 		diag_error(d, NULL, "cannot count the possible CPUs: %s",
 			   strerror(rt->ncpus ? -rt->ncpus : EINVAL));
@@ -1357,14 +1326,8 @@ void rt_close(struct runtime *rt)
 		close(rt->child_ns);
 		rt->child_ns = -1;
 	}
-	if (rt->rb) {
-		ring_buffer__free(rt->rb);
-		rt->rb = NULL;
-	}
-	if (rt->pb) {
-		perf_buffer__free(rt->pb);
-		rt->pb = NULL;
-	}
+	kbpf_buf_free(rt->buf);
+	rt->buf = NULL;
 	for (p = s->probes; p; p = p->next) {
 		if (p->prog_fd >= 0)
 			close(p->prog_fd);
@@ -1399,7 +1362,7 @@ static void rt_check(FILE *out, const char *what, int err, const char *hint)
 static int rt_try_map(enum bpf_map_type type, unsigned key, unsigned val,
 		      unsigned max)
 {
-	int fd = bpf_map_create(type, "spry_test", key, val, max, NULL);
+	int fd = kbpf_map_create(type, "spry_test", key, val, max, 0);
 
 	if (fd < 0)
 		return fd;
@@ -1431,7 +1394,6 @@ int rt_selftest(FILE *out, struct diag *d)
 	int bpf_err, prog_err, rb_err, pe_err, fd, tr_err, status = 0;
 	char path[256];
 
-	libbpf_set_print(rt_libbpf_quiet);
 	setrlimit(RLIMIT_MEMLOCK, &unlimited);
 	fprintf(out, "spry self-test:\n");
 
@@ -1450,17 +1412,15 @@ int rt_selftest(FILE *out, struct diag *d)
 	rt_check(out, "stack trace map",
 		 rt_try_map(BPF_MAP_TYPE_STACK_TRACE, 4, 127 * 8, 16), NULL);
 
-	fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "spry_test", "GPL",
-			   prog, 2, NULL);
+	fd = kbpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "spry_test", prog, 2,
+			    0, NULL, 0);
 	prog_err = fd < 0 ? fd : 0;
 	if (fd >= 0) {
 		uint64_t args[12] = { 0 };
-		LIBBPF_OPTS(bpf_test_run_opts, to, .ctx_in = args,
-			    .ctx_size_in = sizeof(args));
 
 		rt_check(out, "program load (raw tracepoint)", 0, NULL);
 		rt_check(out, "test run (BEGIN/END)",
-			 bpf_prog_test_run_opts(fd, &to), NULL);
+			 kbpf_prog_test_run(fd, args, sizeof(args)), NULL);
 		close(fd);
 	} else {
 		rt_check(out, "program load (raw tracepoint)", prog_err, NULL);

@@ -33,7 +33,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,10 +44,9 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
-#include <bpf/bpf.h>
-
 #include "arch.h"
 #include "arena.h"
+#include "kbpf.h"
 #include "ksym.h"
 #include "provider.h"
 #include "script.h"
@@ -126,7 +124,7 @@ static int match_filter_functions(struct arena *a, const char *glob,
 		if (!n)
 			continue;
 		line[n] = '\0';
-		if (!fnmatch(glob, line, 0))
+		if (provider_glob_match(glob, line, false))
 			names_push(a, nv, line, n);
 	}
 	free(line);
@@ -145,7 +143,7 @@ static void match_kallsyms(struct arena *a, const struct ksym_table *t,
 
 		if (!strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6))
 			continue;
-		if (!fnmatch(glob, name, 0))
+		if (provider_glob_match(glob, name, false))
 			names_push(a, nv, name, strlen(name));
 	}
 }
@@ -419,9 +417,6 @@ static bool kp_multi_supported(void)
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	LIBBPF_OPTS(bpf_prog_load_opts, lo,
-		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
-	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	const char *sym = "spry_no_such_function_";
 	const char *env = getenv("SPRY_NO_KPROBE_MULTI");
 	int prog, link;
@@ -431,13 +426,11 @@ static bool kp_multi_supported(void)
 	if (cached >= 0)
 		return cached;
 	cached = 0;
-	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_kmulti", "GPL", insns,
-			     2, &lo);
+	prog = kbpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_kmulti", insns, 2,
+			      BPF_TRACE_KPROBE_MULTI, NULL, 0);
 	if (prog < 0)
 		return false;
-	lc.kprobe_multi.syms = &sym;
-	lc.kprobe_multi.cnt = 1;
-	link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &lc);
+	link = kbpf_link_kprobe_multi(prog, &sym, 1, false);
 	if (link >= 0)
 		close(link);
 	else
@@ -451,20 +444,15 @@ static bool kp_multi_supported(void)
 static int kp_attach_multi(struct probe *p)
 {
 	const struct kp_priv *kp = p->priv;
-	LIBBPF_OPTS(bpf_prog_load_opts, lo,
-		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
-	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	int prog, link, err;
 
 	/* p->insns already carry the map fds the runtime patched in */
-	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_kmulti", "GPL",
-			     p->insns, p->ninsns, &lo);
+	prog = kbpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_kmulti", p->insns,
+			      p->ninsns, BPF_TRACE_KPROBE_MULTI, NULL, 0);
 	if (prog < 0)
 		return prog;
-	lc.kprobe_multi.syms = (const char **)p->targets;
-	lc.kprobe_multi.cnt = p->ntargets;
-	lc.kprobe_multi.flags = kp->ret ? BPF_F_KPROBE_MULTI_RETURN : 0;
-	link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &lc);
+	link = kbpf_link_kprobe_multi(prog, (const char *const *)p->targets,
+				      p->ntargets, kp->ret);
 	if (link < 0) {
 		close(prog);
 		return link;

@@ -20,10 +20,9 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
-#include <bpf/bpf.h>
-
 #include "arena.h"
 #include "ast.h"
+#include "kbpf.h"
 #include "provider.h"
 #include "script.h"
 #include "type.h"
@@ -249,7 +248,6 @@ static int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu,
 int provider_perf_open(struct probe *p, struct perf_event_attr *attr,
 		       pid_t pid, int cpu, uint64_t cookie)
 {
-	LIBBPF_OPTS(bpf_link_create_opts, lo, .perf_event.bpf_cookie = cookie);
 	int fd, link = -1, err;
 
 	attr->size = sizeof(*attr);
@@ -263,7 +261,7 @@ int provider_perf_open(struct probe *p, struct perf_event_attr *attr,
 	if (err)
 		return err;
 	if (perf_links) {
-		link = bpf_link_create(p->prog_fd, fd, BPF_PERF_EVENT, &lo);
+		link = kbpf_link_perf(p->prog_fd, fd, cookie);
 		if (link == -EINVAL)
 			perf_links = false;
 		else if (link < 0)
@@ -300,18 +298,12 @@ int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d)
 int provider_raw_tp_attach_fd(struct probe *p, int prog_fd, const char *name,
 			      struct diag *d)
 {
-	union bpf_attr attr;
 	int fd, err;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.raw_tracepoint.name = (uint64_t)(unsigned long)name;
-	attr.raw_tracepoint.prog_fd = prog_fd;
-	fd = (int)syscall(SYS_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr,
-			  sizeof(attr));
+	fd = kbpf_raw_tp_open(name, prog_fd);
 	if (fd < 0) {
-		err = errno;
-		attach_error(p, d, err);
-		return -err;
+		attach_error(p, d, -fd);
+		return fd;
 	}
 	/* a raw tracepoint detaches at once: it counts as a link */
 	err = provider_hold(p, fd, true);
@@ -357,6 +349,103 @@ int provider_online_cpus(int *cpus, unsigned max)
 			s++;
 	}
 	return (int)n;
+}
+
+/* ---- globs ---- */
+
+/* The [set] at @p (just after '[') against @c: 1 matches, 0 does not, -1
+ * malformed (no closing ']': the '[' is then literal).  *@end is set past
+ * the ']'. */
+static int glob_set(const char *p, char c, bool pathname, const char **end)
+{
+	bool neg = false, hit = false, first = true;
+
+	if (*p == '!' || *p == '^') {
+		neg = true;
+		p++;
+	}
+	/* a ']' first in the set is one of its characters */
+	for (; first || *p != ']'; first = false) {
+		unsigned char lo, hi;
+
+		if (!*p)
+			return -1;
+		if (*p == '\\' && p[1])
+			p++;
+		lo = hi = (unsigned char)*p++;
+		if (p[0] == '-' && p[1] && p[1] != ']') {
+			p++;
+			if (*p == '\\' && p[1])
+				p++;
+			hi = (unsigned char)*p++;
+		}
+		if ((unsigned char)c >= lo && (unsigned char)c <= hi)
+			hit = true;
+	}
+	*end = p + 1;
+	if (pathname && c == '/')
+		return 0;
+	return hit != neg;
+}
+
+bool provider_glob_match(const char *pat, const char *s, bool pathname)
+{
+	const char *star_p = NULL, *star_s = NULL, *end;
+	int r;
+
+	while (*s) {
+		switch (*pat) {
+		case '*':
+			while (*pat == '*')
+				pat++;
+			/* on a mismatch, give the star one more character */
+			star_p = pat;
+			star_s = s;
+			continue;
+		case '?':
+			if (pathname && *s == '/')
+				break;
+			pat++;
+			s++;
+			continue;
+		case '[':
+			r = glob_set(pat + 1, *s, pathname, &end);
+			if (r < 0) {
+				if (*s != '[')
+					break;
+				pat++;
+				s++;
+				continue;
+			}
+			if (!r)
+				break;
+			pat = end;
+			s++;
+			continue;
+		case '\\':
+			/* a trailing backslash matches nothing, as in
+			 * fnmatch(3) */
+			if (!pat[1])
+				break;
+			pat++;
+			/* fall through */
+		default:
+			if (*pat != *s)
+				break;
+			pat++;
+			s++;
+			continue;
+		}
+		/* a mismatch: back to the last star, unless none, or it would
+		 * have to take a '/' */
+		if (!star_p || (pathname && *star_s == '/'))
+			return false;
+		pat = star_p;
+		s = ++star_s;
+	}
+	while (*pat == '*')
+		pat++;
+	return !*pat;
 }
 
 /* ---- rates ---- */

@@ -43,17 +43,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <linux/perf_event.h>
 
-#include <bpf/bpf.h>
-
 #include "arch.h"
 #include "bpf_insn.h"
+#include "kbpf.h"
 #include "arena.h"
 #include "provider.h"
 #include "script.h"
@@ -382,7 +380,7 @@ int tp_glob(struct arena *a, const char *pattern, const char ***names)
 	strvec_init(a, &sv);
 	/* FNM_PATHNAME: a '*' stays within the subsystem or the event */
 	for (int i = 0; i < n; i++)
-		if (!fnmatch(pattern, all[i], FNM_PATHNAME))
+		if (provider_glob_match(pattern, all[i], true))
 			strvec_push(a, &sv, all[i]);
 	*names = sv.v;
 	return (int)sv.n;
@@ -702,12 +700,12 @@ static int tp_dispatch_load(const struct tp_priv *tp, int map_fd)
 	};
 
 	if (tp->exit)
-		return bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "sys_exit_disp",
-				     "GPL", exit, sizeof(exit) / sizeof(exit[0]),
-				     NULL);
-	return bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "sys_enter_disp",
-			     "GPL", enter, sizeof(enter) / sizeof(enter[0]),
-			     NULL);
+		return kbpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT,
+				      "sys_exit_disp", exit,
+				      sizeof(exit) / sizeof(exit[0]), 0, NULL, 0);
+	return kbpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "sys_enter_disp",
+			      enter, sizeof(enter) / sizeof(enter[0]), 0, NULL,
+			      0);
 }
 
 /* Make @p's dispatcher: its program array, its program and its link, all
@@ -716,8 +714,8 @@ static int tp_dispatch_make(struct probe *p, struct tp_dispatch *disp)
 {
 	int fd, err;
 
-	fd = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "spry_disp", 4, 4,
-			    TP_SYS_NR_MAX, NULL);
+	fd = kbpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "spry_disp", 4, 4,
+			     TP_SYS_NR_MAX, 0);
 	if (fd < 0)
 		return fd;
 	err = provider_hold(p, fd, false);
@@ -746,8 +744,8 @@ static int tp_dispatch_attach(struct probe *p, struct diag *d)
 		err = tp_dispatch_make(p, tp->dispatch);
 	/* a program array takes BPF_ANY only */
 	if (!err)
-		err = bpf_map_update_elem(tp->dispatch->map_fd, &key,
-					  &p->prog_fd, BPF_ANY);
+		err = kbpf_map_update(tp->dispatch->map_fd, &key,
+				      &p->prog_fd, BPF_ANY);
 	if (err)
 		diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
 			   p->prov->name, p->target, strerror(-err));

@@ -29,7 +29,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,9 +37,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/bpf.h>
 #include <linux/perf_event.h>
-
-#include <bpf/bpf.h>
 
 #include "arch.h"
 #include "arena.h"
@@ -131,7 +129,8 @@ static int up_expand_glob(struct script *s, struct probe *p,
 
 		snprintf(base, sizeof(base), "%.*s", (int)sym->base_len,
 			 sym->name);
-		if (fnmatch(glob, base, 0) && fnmatch(glob, sym->name, 0))
+		if (!provider_glob_match(glob, base, false) &&
+		    !provider_glob_match(glob, sym->name, false))
 			continue;
 		if (usym_vaddr_to_offset(o, sym->addr, &off))
 			continue;

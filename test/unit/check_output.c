@@ -14,9 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
+#include "kbpf.h"
 #include "output.h"
 #include "provider.h"
 #include "runtime.h"
@@ -650,7 +648,7 @@ static bool have_bpf(void)
 
 	if (geteuid())
 		return false;
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 8, 1, NULL);
+	fd = kbpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 8, 1, 0);
 	if (fd < 0)
 		return false;
 	close(fd);
@@ -781,14 +779,14 @@ START_TEST(rt_maps_real)
 		vals[cpu] = (uint64_t)cpu + 1;
 		want += (uint64_t)cpu + 1;
 	}
-	ck_assert_int_eq(bpf_map_update_elem(f.m_count.fd, &key, vals, 0), 0);
+	ck_assert_int_eq(kbpf_map_update(f.m_count.fd, &key, vals, 0), 0);
 	ck_assert_int_eq(rt_map_read(&rt, &f.m_count, &md), 0);
 	ck_assert_uint_eq(md.n, 1);
 	ck_assert_uint_eq(*(uint64_t *)md.vals, want);
 	rt_map_data_free(&md);
 	free(vals);
 
-	ck_assert_int_eq(bpf_map_update_elem(f.m_hash.fd, hkey, &hv, 0), 0);
+	ck_assert_int_eq(kbpf_map_update(f.m_hash.fd, hkey, &hv, 0), 0);
 	ck_assert_int_eq(rt_map_read(&rt, &f.m_hash, &md), 0);
 	ck_assert_uint_eq(md.n, 1);
 	ck_assert_str_eq((char *)md.keys, "k");
@@ -938,7 +936,7 @@ START_TEST(rt_perf_buffer)
 	ro.command = "true";
 	diag_init(&d, stderr);
 	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
-	ck_assert_ptr_nonnull(rt.pb);
+	ck_assert_ptr_nonnull(rt.buf);
 	ck_assert_int_eq(rt_attach(&rt), 0);
 	status = rt_run(&rt);
 	rt_close(&rt);
@@ -967,7 +965,7 @@ START_TEST(rt_lost_events)
 	f.m_count.printed = false;
 	diag_init(&d, stderr);
 	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
-	ck_assert_int_eq(bpf_map_update_elem(f.m_lost.fd, &key, &lost, 0), 0);
+	ck_assert_int_eq(kbpf_map_update(f.m_lost.fd, &key, &lost, 0), 0);
 	ck_assert_int_eq(rt_attach(&rt), 0);
 	status = rt_run(&rt);
 	ck_assert_int_eq(status, 2);
@@ -977,7 +975,7 @@ START_TEST(rt_lost_events)
 
 	ro.keep_going = true;
 	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
-	ck_assert_int_eq(bpf_map_update_elem(f.m_lost.fd, &key, &lost, 0), 0);
+	ck_assert_int_eq(kbpf_map_update(f.m_lost.fd, &key, &lost, 0), 0);
 	ck_assert_int_eq(rt_attach(&rt), 0);
 	status = rt_run(&rt);
 	ck_assert_int_eq(status, 0);
