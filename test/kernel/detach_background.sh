@@ -53,8 +53,11 @@ fi
 # 2. the detach process, seen right after spry has exited: six perf events
 # take it well over half a second to close
 detach_pids() {
-	marked_procs "$1" | while read -r pid _; do
-		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = spry-detach ] &&
+	local pid
+	# pgrep first: one grep through every process's environment can
+	# take longer than the detach process lives on a busy machine
+	for pid in $(pgrep -x spry-detach); do
+		grep -qzx "SPRY_TEST_MARK=$1" "/proc/$pid/environ" 2>/dev/null &&
 			echo "$pid"
 	done
 }
