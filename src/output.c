@@ -324,6 +324,7 @@ void out_format_value(struct output *o, const struct type *t, const void *p)
 		return;
 	switch (t->kind) {
 	case T_VOID:
+	case T_FUNC:	/* never a value: sema allows them behind pointers */
 		return;
 	case T_INT:
 		if (!is_scalar(t))
@@ -355,7 +356,7 @@ void out_format_value(struct output *o, const struct type *t, const void *p)
 		return;
 	case T_STRUCT:
 		ob_puts(o, "{ ");
-		for (mb = t->members; mb; mb = mb->next) {
+		for (mb = type_members(t); mb; mb = mb->next) {
 			ob_printf(o, "%s.%s = ", mb == t->members ? "" : ", ",
 				  mb->name);
 			out_format_value(o, mb->type, b + mb->off);

@@ -714,6 +714,9 @@ static const struct type *expr_unary(struct sema *S, struct node *n)
 			return n->type = &bad_type;
 		}
 		return n->type = t->base;
+	case U_ADDR:
+		serr(S, &n->loc, "'&' is not supported yet");
+		return n->type = &bad_type;
 	}
 	assert(0 && "unknown unary operator");
 	return n->type = &bad_type;
@@ -1412,6 +1415,13 @@ static const struct type *expr(struct sema *S, struct node *n)
 		return expr_index(S, n);
 	case N_CALL:
 		return expr_call(S, n);
+	case N_CAST:
+	case N_SIZEOF:
+	case N_OFFSETOF:
+		serr(S, &n->loc, "%s not supported yet", n->kind == N_CAST ?
+		     "casts are" : n->kind == N_SIZEOF ? "sizeof is" :
+		     "offsetof is");
+		return n->type = &bad_type;
 	default:
 		break;
 	}

@@ -7,6 +7,7 @@
 #ifndef SPRY_UNIT_H
 #define SPRY_UNIT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,33 @@ static inline char *unit_ast_dump(const struct node *n)
 	ast_dump(f, n, 0);
 	fclose(f);
 	return buf;
+}
+
+/* Random text for the tests that nothing crashes or hangs: words of @soup,
+ * each followed by @sep, up to a random length below @max (and @size);
+ * @seed advances.  NUL-terminated; returns the length. */
+static inline size_t unit_soup(char *buf, size_t size, uint32_t *seed,
+			       const char *const *soup, size_t nsoup,
+			       size_t max, const char *sep)
+{
+	size_t len = 0, lim, wl, sl = strlen(sep);
+
+	*seed = *seed * 1103515245 + 12345;
+	lim = (*seed >> 16) % max;
+	while (len < lim) {
+		const char *w;
+
+		*seed = *seed * 1103515245 + 12345;
+		w = soup[(*seed >> 16) % nsoup];
+		wl = strlen(w);
+		if (len + wl + sl + 1 >= size)
+			break;
+		memcpy(buf + len, w, wl);
+		memcpy(buf + len + wl, sep, sl);
+		len += wl + sl;
+	}
+	buf[len] = '\0';
+	return len;
 }
 
 /* Run a suite: the main() of every check_<module>.c. */
