@@ -52,6 +52,10 @@ int kbpf_prog_test_run(int prog_fd, const void *ctx, unsigned ctx_size);
 /* The possible CPUs (/sys/devices/system/cpu/possible): how many per-CPU
  * values a lookup returns.  -errno on failure. */
 int kbpf_possible_cpus(void);
+/* A sysfs CPU list ("0-3,8-11") from @path: the CPUs into @cpus (at most
+ * @max of them; @cpus may be NULL), and how many it names (at most @max
+ * with @cpus), or -errno. */
+int kbpf_cpu_list(const char *path, int *cpus, unsigned max);
 
 /* One record from an event buffer. */
 typedef void (*kbpf_record_fn)(void *ctx, const void *data, size_t size);

@@ -166,14 +166,15 @@ int kbpf_prog_test_run(int prog_fd, const void *ctx, unsigned ctx_size)
 	return kbpf_sys(BPF_PROG_TEST_RUN, &attr);
 }
 
-int kbpf_possible_cpus(void)
+int kbpf_cpu_list(const char *path, int *cpus, unsigned max)
 {
 	char buf[4096], *s, *end;
-	long lo, hi;
+	unsigned n = 0;
 	ssize_t len;
-	int fd, n = 0;
+	long lo, hi;
+	int fd;
 
-	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	len = read(fd, buf, sizeof(buf) - 1);
@@ -181,7 +182,7 @@ int kbpf_possible_cpus(void)
 	if (len <= 0)
 		return len < 0 ? -errno : -EINVAL;
 	buf[len] = '\0';
-	/* "0-3,8-11\n" */
+	/* "0-3,5,8-11\n" */
 	for (s = buf; *s && *s != '\n';) {
 		lo = strtol(s, &end, 10);
 		if (end == s || lo < 0)
@@ -193,9 +194,18 @@ int kbpf_possible_cpus(void)
 			if (end == s || hi < lo)
 				return -EINVAL;
 		}
-		n += (int)(hi - lo + 1);
+		for (; lo <= hi; lo++, n++)
+			if (cpus && n < max)
+				cpus[n] = (int)lo;
 		s = *end == ',' ? end + 1 : end;
 	}
+	return cpus && n > max ? (int)max : (int)n;
+}
+
+int kbpf_possible_cpus(void)
+{
+	int n = kbpf_cpu_list("/sys/devices/system/cpu/possible", NULL, 0);
+
 	return n ? n : -EINVAL;
 }
 
@@ -239,6 +249,16 @@ static struct kbpf_buf *kbpf_buf_alloc(kbpf_record_fn fn, void *ctx)
 	return b;
 }
 
+/* Free a reader that could not be made; NULL, errno as it was. */
+static struct kbpf_buf *kbpf_buf_fail(struct kbpf_buf *b)
+{
+	int err = errno;
+
+	kbpf_buf_free(b);
+	errno = err;
+	return NULL;
+}
+
 struct kbpf_buf *kbpf_ring_new(int map_fd, kbpf_record_fn fn, void *ctx)
 {
 	struct bpf_map_info info;
@@ -277,10 +297,7 @@ struct kbpf_buf *kbpf_ring_new(int map_fd, kbpf_record_fn fn, void *ctx)
 	b->mask = info.max_entries - 1;
 	return b;
 fail:
-	err = errno;
-	kbpf_buf_free(b);
-	errno = err;
-	return NULL;
+	return kbpf_buf_fail(b);
 }
 
 static int kbpf_ring_consume(struct kbpf_buf *b)
@@ -375,10 +392,7 @@ struct kbpf_buf *kbpf_perf_new(int map_fd, unsigned pages, kbpf_record_fn fn,
 	}
 	return b;
 fail:
-	err = errno;
-	kbpf_buf_free(b);
-	errno = err;
-	return NULL;
+	return kbpf_buf_fail(b);
 }
 
 /* A perf record at @off of @r's data, @len bytes: in place, or put

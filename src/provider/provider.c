@@ -314,41 +314,7 @@ int provider_raw_tp_attach_fd(struct probe *p, int prog_fd, const char *name,
 
 int provider_online_cpus(int *cpus, unsigned max)
 {
-	char buf[4096], *s, *end;
-	unsigned n = 0;
-	ssize_t len;
-	int fd;
-
-	fd = open("/sys/devices/system/cpu/online", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return len < 0 ? -errno : -EINVAL;
-	buf[len] = '\0';
-
-	/* "0-3,5,8-11\n" */
-	for (s = buf; *s && *s != '\n'; ) {
-		long lo, hi;
-
-		lo = strtol(s, &end, 10);
-		if (end == s || lo < 0)
-			return -EINVAL;
-		hi = lo;
-		s = end;
-		if (*s == '-') {
-			hi = strtol(s + 1, &end, 10);
-			if (end == s + 1 || hi < lo)
-				return -EINVAL;
-			s = end;
-		}
-		for (long c = lo; c <= hi && n < max; c++)
-			cpus[n++] = (int)c;
-		if (*s == ',')
-			s++;
-	}
-	return (int)n;
+	return kbpf_cpu_list("/sys/devices/system/cpu/online", cpus, max);
 }
 
 /* ---- globs ---- */
