@@ -1293,9 +1293,16 @@ static void rt_detach_helper(struct runtime *rt)
  * process to do it (then the caller detaches, slowly). */
 static bool rt_detach_later(struct runtime *rt)
 {
+	const struct probe *p;
 	pid_t pid;
 
 	if (!rt->attaching)
+		return false;
+	/* BEGIN/END alone, or nothing attached yet: nothing to wait for */
+	for (p = rt->s->probes; p && p != rt->attach_end; p = p->next)
+		if (!rt_is_begin_end(p) && p->attach)
+			break;
+	if (!p || p == rt->attach_end)
 		return false;
 	/* nothing of spry's output may sit in a buffer the child shares */
 	if (rt->out)
