@@ -52,6 +52,7 @@ struct arena;
 struct type;
 struct map;
 struct pvar;
+struct builtin;
 
 enum node_kind {
 	/* expressions */
@@ -194,7 +195,8 @@ struct node {
 	const struct type *type;	/* every expression */
 	struct map *map;		/* N_MAP, N_INDEX/N_IDENT naming a map,
 					 * map-valued call args (clear/print) */
-	int builtin;			/* N_IDENT/N_CALL: enum builtin, 0 = none */
+	const struct builtin *builtin;	/* N_IDENT/N_CALL: its row (builtin.h),
+					 * NULL = none */
 	const struct pvar *pvar;	/* N_IDENT or N_MEMBER that is a provider
 					 * variable (see provider.h) */
 	bool is_const;			/* folded: value in cval */
@@ -213,6 +215,14 @@ struct node *parse_expr_text(struct arena *a, const struct source *src,
 
 /* ast.c */
 struct node *ast_clone(struct arena *a, const struct node *n);	/* deep, with next */
+/* The one walk over a tree: @fn sees @n and every node after it on its next
+ * list, each before its children (cond, pred, lhs, rhs, args, body, in that
+ * order, depth first).  A nonzero return from @fn ends the walk and is
+ * returned; 0 when every node was seen.  Passes that need to know every
+ * node of a kind (sema's checks, lowering's counts) use it rather than
+ * listing the child fields themselves. */
+typedef int (*ast_visit_fn)(const struct node *n, void *ctx);
+int ast_visit(const struct node *n, ast_visit_fn fn, void *ctx);
 /* -S output: @n and every node after it on its next list, one node per line,
  * children two spaces deeper; @indent counts levels of two spaces.  After sema
  * a typed node ends in " :type" (type_name()).  Format: see ast.c. */

@@ -41,7 +41,8 @@ enum addr_space {
 	AS_CTX,		/* the program's context: direct loads at constant offsets */
 };
 
-/* How a value prints (and, for some, what it means); arithmetic ignores it. */
+/* How a value prints (and, for some, what it means); arithmetic ignores it.
+ * Each format has its text and JSON hooks in output.c's out_fmts[]. */
 enum type_fmt {
 	F_NONE,
 	F_CHAR,		/* char: 'c'; arrays of it are strings */

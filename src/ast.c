@@ -1,4 +1,5 @@
-/* ast.c - AST helpers: deep copy, the -S dump, operator spellings.
+/* ast.c - AST helpers: deep copy, the visitor, the -S dump, operator
+ * spellings.
  *
  * ast_dump() prints one node per line, children indented two spaces deeper
  * than their parent, and after sema each typed expression's type:
@@ -256,6 +257,23 @@ struct node *ast_clone(struct arena *a, const struct node *n)
 	for (; n; n = n->next)
 		tail = tail->next = ast_clone_one(a, n);
 	return head.next;
+}
+
+/* The child fields, in the order every walk visits them. */
+int ast_visit(const struct node *n, ast_visit_fn fn, void *ctx)
+{
+	int r;
+
+	for (; n; n = n->next) {
+		if ((r = fn(n, ctx)) || (r = ast_visit(n->cond, fn, ctx)) ||
+		    (r = ast_visit(n->pred, fn, ctx)) ||
+		    (r = ast_visit(n->lhs, fn, ctx)) ||
+		    (r = ast_visit(n->rhs, fn, ctx)) ||
+		    (r = ast_visit(n->args, fn, ctx)) ||
+		    (r = ast_visit(n->body, fn, ctx)))
+			return r;
+	}
+	return 0;
 }
 
 /* ---- dump ---- */

@@ -12,8 +12,8 @@
  *    BPF_PROG_TYPE_RAW_TRACEPOINT on the raw tracepoints sys_enter/sys_exit,
  *    which every syscall passes through.  The context is u64 args[2]:
  *    args[0] the user pt_regs, args[1] the syscall number (sys_enter) or
- *    return value (sys_exit).  The program filters on the number
- *    (probe->filter_pv/filter_nr), and the member hook maps data->field to
+ *    return value (sys_exit).  The program filters on the number (the
+ *    filter hook: tp_filter()), and the member hook maps data->field to
  *    the syscall argument registers.  The syscall number comes from the
  *    target arch's table; events it does not know take the perf path.
  *
@@ -23,7 +23,7 @@
  *    ~73 ns added to each, whether it traces that syscall or not.  On the
  *    syscall's own perf tracepoint an unrelated syscall pays ~41 ns (the
  *    syscall tracing slow path, the same under bpftrace) and the traced
- *    one ~142 ns (the kernel builds a perf record before the program
+ *    one ~145 ns (the kernel builds a perf record before the program
  *    runs).  A script tracing a few syscalls costs the rest of the system
  *    least on their perf tracepoints: that is the default for up to
  *    TP_SYS_PERF_MAX syscalls in one specifier.
@@ -34,9 +34,9 @@
  *    dispatcher, which tail-calls the probe of the syscall at hand through
  *    a program array indexed by syscall number: one run per syscall
  *    whatever N.
- *  - SPRY_SYSCALLS=perf or =raw forces one way for every specifier (raw:
- *    a single syscall's program attaches to the raw tracepoint directly),
- *    for measuring them side by side (bench/run).
+ *  - SPRY_SYSCALLS=perf or =raw (host.syscalls) forces one way for every
+ *    specifier (raw: a single syscall's program attaches to the raw
+ *    tracepoint directly), for measuring them side by side (bench/run).
  */
 #include <assert.h>
 #include <ctype.h>
@@ -45,14 +45,16 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <linux/perf_event.h>
 
 #include "arch.h"
-#include "bpf_insn.h"
-#include "kbpf.h"
 #include "arena.h"
+#include "bpf_insn.h"
+#include "host.h"
+#include "kbpf.h"
 #include "provider.h"
 #include "script.h"
 #include "tracepoint.h"
@@ -253,11 +255,10 @@ const struct type *tp_format_parse(struct arena *a, const char *name,
 	return st;
 }
 
-int tp_event_load(struct arena *a, const char *sys, const char *name,
-		  bool skip_common, struct tp_event *ev)
+int tp_event_load(struct arena *a, const char *root, const char *sys,
+		  const char *name, bool skip_common, struct tp_event *ev)
 {
-	const char *dir = arena_printf(a, "%s/events/%s/%s",
-				       provider_tracefs(), sys, name);
+	const char *dir = arena_printf(a, "%s/events/%s/%s", root, sys, name);
 	char *text;
 	int err;
 
@@ -312,9 +313,9 @@ static void strvec_push(struct arena *a, struct strvec *sv, const char *s)
 }
 
 /* Fallback for tracefs without available_events: events/<sys>/<event>/. */
-static int list_dirs(struct arena *a, struct strvec *sv)
+static int list_dirs(struct arena *a, const char *root, struct strvec *sv)
 {
-	const char *top = arena_printf(a, "%s/events", provider_tracefs());
+	const char *top = arena_printf(a, "%s/events", root);
 	struct dirent *se, *ee;
 	DIR *sd, *ed;
 
@@ -337,7 +338,7 @@ static int list_dirs(struct arena *a, struct strvec *sv)
 	return 0;
 }
 
-int tp_list(struct arena *a, const char ***names)
+int tp_list(struct arena *a, const char *root, const char ***names)
 {
 	struct strvec sv;
 	char *text, *line, *save = NULL;
@@ -346,8 +347,8 @@ int tp_list(struct arena *a, const char ***names)
 	strvec_init(a, &sv);
 	/* One read of available_events ("sys:event" lines) instead of
 	 * walking two thousand directories. */
-	err = read_text(a, arena_printf(a, "%s/available_events",
-					provider_tracefs()), &text);
+	err = read_text(a, arena_printf(a, "%s/available_events", root),
+			&text);
 	if (!err) {
 		for (line = strtok_r(text, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
@@ -359,7 +360,7 @@ int tp_list(struct arena *a, const char ***names)
 			strvec_push(a, &sv, line);
 		}
 	} else {
-		err = list_dirs(a, &sv);
+		err = list_dirs(a, root, &sv);
 		if (err)
 			return err;
 	}
@@ -368,13 +369,14 @@ int tp_list(struct arena *a, const char ***names)
 	return (int)sv.n;
 }
 
-int tp_glob(struct arena *a, const char *pattern, const char ***names)
+int tp_glob(struct arena *a, const char *root, const char *pattern,
+	    const char ***names)
 {
 	struct strvec sv;
 	const char **all;
 	int n;
 
-	n = tp_list(a, &all);
+	n = tp_list(a, root, &all);
 	if (n < 0)
 		return n;
 	strvec_init(a, &sv);
@@ -386,11 +388,11 @@ int tp_glob(struct arena *a, const char *pattern, const char ***names)
 	return (int)sv.n;
 }
 
-const char *tp_suggest(struct arena *a, const char *name)
+const char *tp_suggest(struct arena *a, const char *root, const char *name)
 {
 	const char **all;
 	struct suggest sg;
-	int n = tp_list(a, &all);
+	int n = tp_list(a, root, &all);
 
 	suggest_init(&sg, name);
 	for (int i = 0; i < n; i++)
@@ -410,7 +412,10 @@ enum tp_sys {
 #define TP_SYS_NR_MAX	1024	/* program array size: above every table */
 
 /* The dispatcher of one specifier's raw syscall probes: made by the first
- * of them to attach, which holds its fds (link, program, program array). */
+ * of them to attach, which holds its fds (link, program, program array).
+ * The one piece of a compiled probe a run writes: the probes of a
+ * specifier share it, and a provider's run-time hooks see one probe at a
+ * time. */
 struct tp_dispatch {
 	int map_fd;		/* BPF_MAP_TYPE_PROG_ARRAY, by syscall nr */
 };
@@ -422,6 +427,8 @@ struct tp_priv {
 	bool exit;		/* sys_exit */
 	const struct arch *arch;
 	struct pvar filter;	/* where the raw program finds the nr */
+	int64_t nr;		/* ...and which it must be */
+	const char *attach_name;	/* the raw tracepoint: sys_enter/exit */
 	struct tp_dispatch *dispatch;	/* raw through a dispatcher */
 };
 
@@ -443,23 +450,26 @@ static const char *syscall_of(const char *sys, const char *name,
 }
 
 /* The attach of a specifier naming @nsys syscall events. */
-static enum tp_sys tp_sys_choice(unsigned nsys)
+static enum tp_sys tp_sys_choice(const struct host *h, unsigned nsys)
 {
-	const char *env = getenv("SPRY_SYSCALLS");
-
-	if (env && !strcmp(env, "perf"))
+	switch (host_or_default(h)->syscalls) {
+	case HOST_SYSCALLS_PERF:
 		return TP_SYS_PERF;
-	if (env && !strcmp(env, "raw"))
+	case HOST_SYSCALLS_RAW:
 		return nsys > 1 ? TP_SYS_DISPATCH : TP_SYS_RAW;
+	case HOST_SYSCALLS_AUTO:
+		break;
+	}
 	return nsys > TP_SYS_PERF_MAX ? TP_SYS_DISPATCH : TP_SYS_PERF;
 }
 
 /* When tracefs itself cannot be read (not mounted, or not ours to read),
  * say so rather than "tracepoint not found"; true if reported. */
-static bool tp_tracefs_missing(struct arena *a, struct probe *p,
+static bool tp_tracefs_missing(struct script *s, struct probe *p,
 			       struct diag *d)
 {
-	const char *top = provider_tracefs();
+	struct arena *a = s->arena;
+	const char *top = provider_tracefs(s->host);
 	int fd = open(arena_printf(a, "%s/events", top),
 		      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -502,12 +512,14 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	 * bytes of a tracepoint context (tp_prog_is_valid_access), and a raw
 	 * context has no record at all.  Leaving them out of the type lets
 	 * sema report them as unknown fields. */
-	err = tp_event_load(s->arena, sys, name, true, &tp->ev);
-	if (err && tp_tracefs_missing(s->arena, p, d))
+	err = tp_event_load(s->arena, provider_tracefs(s->host), sys, name,
+			    true, &tp->ev);
+	if (err && tp_tracefs_missing(s, p, d))
 		return err;
 	if (err == -ENOENT) {
 		const char *full = arena_printf(s->arena, "%s/%s", sys, name);
-		const char *hint = tp_suggest(s->arena, full);
+		const char *hint = tp_suggest(s->arena,
+					      provider_tracefs(s->host), full);
 
 		diag_error(d, &p->loc, "tracepoint '%s' not found", full);
 		if (hint)
@@ -516,7 +528,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	}
 	if (err) {
 		diag_error(d, &p->loc, "cannot read tracepoint '%s/%s' in %s: "
-			   "%s", sys, name, provider_tracefs(),
+			   "%s", sys, name, provider_tracefs(s->host),
 			   strerror(-err));
 		return err;
 	}
@@ -531,7 +543,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	}
 
 	p->prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
-	p->attach_name = is_exit ? "sys_exit" : "sys_enter";
+	tp->attach_name = is_exit ? "sys_exit" : "sys_enter";
 	if (is_exit) {
 		/* ax holds the result by now; the number is where the entry
 		 * code saved it (x86_64 orig_ax, aarch64 syscallno). */
@@ -544,8 +556,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 		tp->filter.off = 8;
 		tp->filter.type = &type_s64;
 	}
-	p->filter_pv = &tp->filter;
-	p->filter_nr = nr;
+	tp->nr = nr;
 	return 0;
 }
 
@@ -568,17 +579,18 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 		bool is_exit;
 
 		return tp_setup(s, p, sys, name,
-				tp_sys_choice(!!syscall_of(sys, name, &is_exit)),
+				tp_sys_choice(s->host,
+					      !!syscall_of(sys, name, &is_exit)),
 				NULL, d);
 	}
 
-	n = tp_glob(s->arena, arena_printf(s->arena, "%s/%s", sys, name),
-		    &names);
-	if (n < 0 && tp_tracefs_missing(s->arena, p, d))
+	n = tp_glob(s->arena, provider_tracefs(s->host),
+		    arena_printf(s->arena, "%s/%s", sys, name), &names);
+	if (n < 0 && tp_tracefs_missing(s, p, d))
 		return n;
 	if (n < 0) {
 		diag_error(d, &p->loc, "cannot list tracepoints in %s: %s",
-			   provider_tracefs(), strerror(-n));
+			   provider_tracefs(s->host), strerror(-n));
 		return n;
 	}
 	if (!n) {
@@ -594,7 +606,7 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 		assert(!err && "tp_list() names are sys/event");
 		nsys += !!syscall_of(msys, mname, &is_exit);
 	}
-	how = tp_sys_choice(nsys);
+	how = tp_sys_choice(s->host, nsys);
 	/* one dispatcher per raw tracepoint the specifier reaches */
 	disp[0] = arena_alloc(s->arena, sizeof(*disp[0]));
 	disp[1] = arena_alloc(s->arena, sizeof(*disp[1]));
@@ -668,6 +680,28 @@ static int tp_member(struct probe *p, const struct pvar *base,
 	return 0;
 }
 
+/* Before expansion, when allowed: tracefs where the kernel provides for
+ * it, if it is mounted nowhere. */
+static int tp_prepare(const struct host *h, struct diag *d)
+{
+	int err = provider_mount_tracefs(h);
+
+	return err < 0 ? err : 0;
+}
+
+/* Raw syscall tracepoints fire for every syscall: the program begins with
+ * `if (nr != NR) return 0`, nr read where tp_setup() found it. */
+static int tp_filter(const struct probe *p, struct pvar *pv, int64_t *value)
+{
+	const struct tp_priv *tp = p->priv;
+
+	if (!tp || !tp->raw)
+		return -ENOENT;
+	*pv = tp->filter;
+	*value = tp->nr;
+	return 0;
+}
+
 /* The dispatcher: tail-call the program at the syscall's number in the
  * program array, or return.  On sys_exit the number is not an argument:
  * read it where the entry code saved it (as the probes' own filter does). */
@@ -708,70 +742,95 @@ static int tp_dispatch_load(const struct tp_priv *tp, int map_fd)
 			      0);
 }
 
-/* Make @p's dispatcher: its program array, its program and its link, all
- * held by @p.  0 or -errno, not reported. */
-static int tp_dispatch_make(struct probe *p, struct tp_dispatch *disp)
+/* Make @rp's dispatcher: its program array, its program and its link, all
+ * held by @rp.  0 or -errno, not reported. */
+static int tp_dispatch_make(struct rt_probe *rp, struct tp_dispatch *disp)
 {
+	const struct tp_priv *tp = rp->p->priv;
 	int fd, err;
 
 	fd = kbpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "spry_disp", 4, 4,
 			     TP_SYS_NR_MAX, 0);
 	if (fd < 0)
 		return fd;
-	err = provider_hold(p, fd, false);
+	err = provider_hold(rp, fd, false);
 	if (err)
 		return err;
 	disp->map_fd = fd;
-	fd = tp_dispatch_load(p->priv, fd);
+	fd = tp_dispatch_load(tp, fd);
 	if (fd < 0)
 		return fd;
-	err = provider_hold(p, fd, false);
+	err = provider_hold(rp, fd, false);
 	if (err)
 		return err;
-	return provider_raw_tp_attach_fd(p, fd, p->attach_name, NULL);
+	return provider_raw_tp_attach_fd(rp, fd, tp->attach_name, NULL);
 }
 
 /* The first probe of a dispatcher to attach makes it; every probe then
  * takes its syscall's slot.  The slots are distinct: a specifier names
  * each event once, and each specifier has dispatchers of its own. */
-static int tp_dispatch_attach(struct probe *p, struct diag *d)
+static int tp_dispatch_attach(struct rt_probe *rp, struct diag *d)
 {
-	struct tp_priv *tp = p->priv;
-	uint32_t key = (uint32_t)p->filter_nr;
+	const struct probe *p = rp->p;
+	const struct tp_priv *tp = p->priv;
+	uint32_t key = (uint32_t)tp->nr;
 	int err = 0;
 
 	if (tp->dispatch->map_fd < 0)
-		err = tp_dispatch_make(p, tp->dispatch);
+		err = tp_dispatch_make(rp, tp->dispatch);
 	/* a program array takes BPF_ANY only */
 	if (!err)
-		err = kbpf_map_update(tp->dispatch->map_fd, &key,
-				      &p->prog_fd, BPF_ANY);
+		err = kbpf_map_update(tp->dispatch->map_fd, &key, &rp->prog_fd,
+				      BPF_ANY);
 	if (err)
 		diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
 			   p->prov->name, p->target, strerror(-err));
 	return err;
 }
 
-static int tp_attach(struct probe *p, struct runtime *rt, struct diag *d)
+static int tp_attach(struct rt_probe *rp, struct diag *d)
 {
-	struct tp_priv *tp = p->priv;
+	struct tp_priv *tp = rp->p->priv;
 	struct perf_event_attr attr;
 	/* A tracepoint event with a BPF program runs it on every CPU: the
 	 * program hangs off the event's trace_event_call, not the per-CPU
 	 * perf event, so one event (pid -1, cpu 0) covers the system. */
 	static const int cpu0[] = { 0 };
 
-	(void)rt;
 	if (tp->dispatch)
-		return tp_dispatch_attach(p, d);
+		return tp_dispatch_attach(rp, d);
 	if (tp->raw)
-		return provider_raw_tp_attach(p, p->attach_name, d);
+		return provider_raw_tp_attach(rp, tp->attach_name, d);
 	memset(&attr, 0, sizeof(attr));
 	attr.type = PERF_TYPE_TRACEPOINT;
 	attr.config = (unsigned)tp->ev.id;
 	attr.sample_period = 1;
 	attr.wakeup_events = 1;
-	return provider_perf_attach(p, &attr, cpu0, 1, d);
+	return provider_perf_attach(rp, &attr, cpu0, 1, d);
+}
+
+/* -T: tracefs (mounted if it is not, as the compiler would) and the
+ * syscall tracepoints; spry is of little use without tracefs. */
+static int tp_self_test(FILE *out)
+{
+	const char *tracefs = "/sys/kernel/tracing";
+	char path[256];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/events", tracefs);
+	err = access(path, F_OK) ? -errno : 0;
+	if (err && !mount("nodev", tracefs, "tracefs", 0, NULL))
+		err = access(path, F_OK) ? -errno : 0;
+	if (err && !access("/sys/kernel/debug/tracing/events", F_OK)) {
+		tracefs = "/sys/kernel/debug/tracing";
+		err = 0;
+	}
+	provider_check(out, "tracefs", err, "mount -t tracefs nodev "
+		       "/sys/kernel/tracing");
+	snprintf(path, sizeof(path), "%s/events/syscalls", tracefs);
+	provider_check(out, "syscall tracepoints",
+		       access(path, F_OK) ? -errno : 0, NULL);
+	return err;
 }
 
 static const char *const tp_aliases[] = { "t", NULL };
@@ -782,10 +841,16 @@ const struct provider tracepoint_provider = {
 	.takes_target = true,
 	.help = "tracepoint:sys/event (t:, sys:event too; globs allowed): "
 		"a kernel tracepoint; its record is `data` (or `args`)",
+	.example = "syscalls/sys_enter_openat",
+	.when = PROV_ON_EVENT,
+	.pid_filter = PROV_PID_BPF,	/* they fire for every process */
+	.prepare = tp_prepare,
 	.expand = tp_expand,
 	.resolve = tp_resolve,
 	.member = tp_member,
+	.filter = tp_filter,
 	.attach = tp_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.self_test = tp_self_test,
 };

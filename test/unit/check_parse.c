@@ -527,6 +527,54 @@ START_TEST(test_clone)
 }
 END_TEST
 
+/* ast_visit: every node once, each before its children (cond, pred, lhs,
+ * rhs, args, body), then the next; a nonzero return stops the walk. */
+struct visit_log {
+	char kinds[128];
+	unsigned n;
+	unsigned stop_at;
+};
+
+static int visit_record(const struct node *n, void *ctx)
+{
+	struct visit_log *v = ctx;
+	static const char code[] = {
+		[N_NUM] = 'n', [N_STR] = 's', [N_IDENT] = 'i', [N_MAP] = 'm',
+		[N_UNARY] = 'u', [N_BINARY] = 'b', [N_COND] = 'c',
+		[N_MEMBER] = '.', [N_INDEX] = '[', [N_CALL] = 'f',
+		[N_BLOCK] = '{', [N_IF] = '?', [N_EXPR] = 'e',
+		[N_ASSIGN] = '=', [N_DELETE] = 'd', [N_PROBE] = 'p',
+	};
+
+	v->kinds[v->n++] = code[n->kind];
+	v->kinds[v->n] = '\0';
+	return v->n == v->stop_at ? 7 : 0;
+}
+
+START_TEST(test_visit)
+{
+	static const char text[] =
+		"k:f /a == 1/ { @m[b] = count(); if (x) y = -z; else delete q[1]; }\n"
+		"BEGIN { printf(\"%d\", c ? 1 : 2) }";
+	struct visit_log v = { .stop_at = 0 };
+	struct parsed p;
+
+	parse_text(&p, text);
+	ck_assert_ptr_nonnull(p.ast);
+	ck_assert_int_eq(ast_visit(p.ast, visit_record, &v), 0);
+	/* probe, pred (a == 1), block: assign (@m[b], count()), if (x,
+	 * assign y = -z, delete q[1]); probe, block, expr, call printf
+	 * ("%d", c ? 1 : 2) */
+	ck_assert_str_eq(v.kinds, "pbin{=mif?i=iuid[in" "p{efscinn");
+	memset(&v, 0, sizeof(v));
+	v.stop_at = 3;
+	ck_assert_int_eq(ast_visit(p.ast, visit_record, &v), 7);
+	ck_assert_str_eq(v.kinds, "pbi");
+	ck_assert_int_eq(ast_visit(NULL, visit_record, &v), 0);
+	parse_done(&p);
+}
+END_TEST
+
 START_TEST(test_op_strings)
 {
 	static const char *const bin[] = {
@@ -1043,6 +1091,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_probes);
 	tcase_add_test(tc, test_specs);
 	tcase_add_test(tc, test_clone);
+	tcase_add_test(tc, test_visit);
 	tcase_add_test(tc, test_op_strings);
 	tcase_add_test(tc, test_error_messages);
 	tcase_add_test(tc, test_recovery);

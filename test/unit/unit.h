@@ -105,6 +105,24 @@ static inline size_t unit_soup(char *buf, size_t size, uint32_t *seed,
 	return len;
 }
 
+/* test/fixtures/@dir/@rel: under $top_srcdir when make check runs the
+ * suite, else next to this file.  A static buffer: copy what you keep. */
+static inline const char *unit_fixture(const char *dir, const char *rel)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	const char *slash = strrchr(__FILE__, '/');
+
+	if (top)
+		snprintf(path, sizeof(path), "%s/test/fixtures/%s/%s", top, dir,
+			 rel);
+	else
+		snprintf(path, sizeof(path), "%.*s/../fixtures/%s/%s",
+			 slash ? (int)(slash - __FILE__) : 1,
+			 slash ? __FILE__ : ".", dir, rel);
+	return path;
+}
+
 /* Run a suite: the main() of every check_<module>.c. */
 static inline int unit_run(Suite *s)
 {

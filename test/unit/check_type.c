@@ -1,4 +1,4 @@
-/* check_types.c - the type system: singletons, C declarations, relations,
+/* check_type.c - the type system: singletons, C declarations, relations,
  * names and struct layout. */
 #include <stdlib.h>
 #include <string.h>
