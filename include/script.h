@@ -172,6 +172,7 @@ struct script {
 	unsigned nmaps;
 	struct event **events;
 	unsigned nevents;
+	unsigned events_cap;	/* s->events grows by doubling */
 	struct map *events_map, *lost_map, *stacks_map;	/* NULL if unused */
 	struct map *child_map;				/* likewise */
 	const struct arch *arch;	/* the target (host unless --arch) */
