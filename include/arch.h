@@ -7,6 +7,8 @@
 #ifndef SPRY_ARCH_H
 #define SPRY_ARCH_H
 
+#include <stdbool.h>
+
 struct arena;
 struct type;
 
@@ -18,6 +20,31 @@ struct type;
 struct arch_syscall {
 	const char *name;
 	int nr;
+};
+
+/* How sys/sdt.h's USDT operands read on this architecture.  The notes hold
+ * each argument as the assembler prints an operand ("-4@%eax",
+ * "8@-16(%rbp)", "4@$5" on x86_64; "-4@w0", "8@[sp, 16]", "4@5" on
+ * aarch64), so a table of register names and a few bits of syntax are all
+ * an architecture needs to give: usdt.c parses every one with them.
+ *
+ * A token is looked up as a register first, so an architecture whose
+ * assembler prints registers as bare numbers (ppc64's "3") lists "3" among
+ * its registers; a bare number that is no register is a constant. */
+struct arch_usdt {
+	const char *reg_prefix;		/* before a register: "%" (x86_64, s390x),
+					 * "$" (mips64), "" */
+	const char *imm_prefix;		/* before a constant: "$" (x86_64), "#"
+					 * (arm), "" (a bare number) */
+	bool brackets;			/* memory is [REG] or [REG, DISP] (arm,
+					 * aarch64), else DISP(REG) */
+	const char *disp_prefix;	/* before a bracketed DISP: "#" (arm) */
+	bool symbols;			/* operands may name data symbols
+					 * (x86_64: gvar(%rip), gvar) */
+	unsigned nregs;
+	const struct arch_reg *regs;	/* every name an operand may give a
+					 * register, with the pt_regs offset of
+					 * its first byte (x86_64 "ah" is ax+1) */
 };
 
 struct arch {
@@ -37,6 +64,11 @@ struct arch {
 	const struct arch_reg { const char *name; int off; } *regs;
 	unsigned nsyscalls;		/* native (64-bit) syscalls below 424 */
 	const struct arch_syscall *syscalls;
+	const struct arch_usdt *usdt;	/* NULL: USDT arguments unreadable */
+	/* watchpoint modes (letters of "rwx" in that order) its debug
+	 * registers cannot watch: x86_64 has no read-only breakpoint;
+	 * NULL-terminated, NULL: none */
+	const char *const *bad_watch_modes;
 };
 
 /* Syscalls from 424 on, numbered alike on every architecture. */

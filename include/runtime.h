@@ -22,7 +22,8 @@ struct output;
 struct rt_probe;
 struct kbpf_buf;
 
-enum out_format { OUT_TEXT, OUT_JSON };
+/* -f: text, json, or a picture (output.h, picture.h) */
+enum out_format { OUT_TEXT, OUT_JSON, OUT_FOLDED, OUT_SVG, OUT_HEATMAP };
 
 struct rt_opts {
 	const char *command;	/* -c: run under sh -c once attached */

@@ -15,7 +15,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +29,7 @@
 #include "arena.h"
 #include "btf.h"
 #include "diag.h"
+#include "glob.h"
 #include "type.h"
 
 /* Modifier and typedef chains are a few links long; a longer one is a
@@ -1133,7 +1133,7 @@ static int funcs_in(struct btf_obj *o, const char *pattern,
 		if (BTF_INFO_KIND(t->info) != BTF_KIND_FUNC)
 			continue;
 		name = str(o, t->name_off);
-		if (fnmatch(pattern, name, 0))
+		if (!glob_match(pattern, name, false))
 			continue;
 		r = fn(ctx, module, name);
 		if (r)

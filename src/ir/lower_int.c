@@ -170,6 +170,16 @@ struct val lower_pvar(struct lower *L, const struct pvar *pv,
 		ir_ldx(L->f, BPF_DW, r, lower_ctx(L), 0, l);
 		a = (struct addr){ false, AS_KERNEL, r, pv->off };
 		return lower_load(L, &a, t, l);
+	case PV_CONST:
+		return val_imm(pv->val);
+	case PV_UMEM:
+		/* regs is ctx itself (uprobes): the base register, then
+		 * the value through bpf_probe_read_user; the provider keeps
+		 * val within an int */
+		r = lower_vreg(L);
+		ir_ldx(L->f, BPF_DW, r, lower_ctx(L), pv->off, l);
+		a = (struct addr){ false, AS_USER, r, (int)pv->val };
+		return lower_load(L, &a, t, l);
 	case PV_COOKIE:
 	case PV_FUNC_IP:
 		lower_call(L, pv->kind == PV_COOKIE ? BPF_FUNC_get_attach_cookie

@@ -6,43 +6,57 @@
  * closing them again, the online CPU list and rate specifiers.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
+#include "arch.h"
 #include "arena.h"
 #include "host.h"
 #include "ast.h"
+#include "glob.h"
 #include "kbpf.h"
 #include "provider.h"
 #include "script.h"
 #include "type.h"
+#include "usym.h"
 
 extern const struct provider tracepoint_provider;
+extern const struct provider rawtracepoint_provider;
 extern const struct provider begin_provider, end_provider;
 extern const struct provider interval_provider;
 extern const struct provider profile_provider;
 extern const struct provider kprobe_provider, kretprobe_provider;
 extern const struct provider uprobe_provider, uretprobe_provider;
+extern const struct provider usdt_provider;
+extern const struct provider software_provider, hardware_provider;
+extern const struct provider watchpoint_provider, asyncwatchpoint_provider;
 
 const struct provider *const providers[] = {
 	&tracepoint_provider,
+	&rawtracepoint_provider,
 	&begin_provider,
 	&end_provider,
 	&interval_provider,
 	&profile_provider,
 	&kprobe_provider, &kretprobe_provider,
 	&uprobe_provider, &uretprobe_provider,
+	&usdt_provider,
+	&software_provider, &hardware_provider,
+	&watchpoint_provider, &asyncwatchpoint_provider,
 	NULL,
 };
 
@@ -56,6 +70,130 @@ const struct provider *provider_find(const char *name)
 				return *p;
 	}
 	return NULL;
+}
+
+/* ---- listing ---- */
+
+bool provider_list_match(const struct provider_list *l, const char *point)
+{
+	char full[512];
+
+	if (!l->full)
+		return glob_match(l->pattern, point, false);
+	snprintf(full, sizeof(full), "%s:%s", l->prov->name, point);
+	return glob_match(l->pattern, full, false);
+}
+
+void provider_list_emit(const struct provider *pv, struct provider_list *l,
+			const char *point, const char *const *details)
+{
+	fprintf(l->out, "%s:%s\n", pv->name, point);
+	for (; l->verbose && details && *details; details++)
+		fprintf(l->out, "    %s\n", *details);
+	l->n++;
+}
+
+int provider_list_files(const struct provider *pv, struct provider_list *l,
+			int (*each)(const struct provider *pv,
+				    struct provider_list *l, const char *path,
+				    const char *rest))
+{
+	const char *colon = strchr(l->pattern, ':'), *file, *rest;
+	char path[PATH_MAX], **objs;
+	bool procs;
+	int n, err = 0;
+
+	/* with -p, "*" (or "*:REST") is every object of the process */
+	procs = l->pid > 0 && (colon ? !strncmp(l->pattern, "*:", 2) :
+			       !strcmp(l->pattern, "*"));
+	if (l->all && !procs)
+		return 0;
+	if (!colon && !procs) {
+		diag_error(l->d, NULL, "%s listing needs a file, as in spry -l "
+			   "'%s:/usr/bin/bash:*'", pv->name, pv->name);
+		return -EINVAL;
+	}
+	file = colon ? arena_strndup(l->a, l->pattern,
+				     (size_t)(colon - l->pattern)) : "*";
+	rest = colon ? colon + 1 : "*";
+	if (procs) {
+		n = usym_pid_objects(l->pid, &objs);
+		if (n < 0) {
+			diag_error(l->d, NULL, "cannot read the maps of process "
+				   "%d: %s", (int)l->pid, strerror(-n));
+			return n;
+		}
+		for (int i = 0; i < n; i++) {
+			if (!err)
+				err = each(pv, l, objs[i], rest);
+			free(objs[i]);
+		}
+		free(objs);
+		return err;
+	}
+	if (usym_resolve_path(l->host, file, path, sizeof(path))) {
+		diag_error(l->d, NULL, "cannot find '%s': no such file, library "
+			   "or program on $PATH", file);
+		return -ENOENT;
+	}
+	return each(pv, l, arena_strdup(l->a, path), rest);
+}
+
+/* Whether provider @pv is what @name ("kprobe", "k", "k*") means. */
+static bool list_names(const struct provider *pv, const char *name)
+{
+	if (glob_match(name, pv->name, false))
+		return true;
+	for (const char *const *al = pv->aliases; al && *al; al++)
+		if (glob_match(name, *al, false))
+			return true;
+	return false;
+}
+
+int provider_list(const struct host *h, const char *pattern, bool verbose,
+		  pid_t pid, FILE *out, struct diag *d)
+{
+	const char *colon = pattern ? strchr(pattern, ':') : NULL;
+	struct provider_list l = {
+		.verbose = verbose, .pid = pid, .out = out, .d = d,
+		.host = host_or_default(h),
+	};
+	char *pname = NULL;
+	unsigned named = 0;
+	int err = 0;
+
+	if (colon)
+		pname = strndup(pattern, (size_t)(colon - pattern));
+	if (colon && !pname)
+		return -ENOMEM;
+	l.a = arena_new();
+	for (const struct provider *const *pp = providers; *pp; pp++) {
+		const struct provider *pv = *pp;
+		int e;
+
+		if (pname && !list_names(pv, pname))
+			continue;
+		named++;
+		if (!pv->list)
+			continue;
+		l.prov = pv;
+		l.pattern = colon ? colon + 1 : pattern ? pattern : "*";
+		l.full = !colon && pattern;
+		l.all = !pname || strpbrk(pname, "*?[");
+		if (!*l.pattern)
+			l.pattern = "*";
+		e = pv->list(pv, &l);
+		if (e && !err)
+			err = e;
+	}
+	if (pname && !named) {
+		diag_error(d, NULL, "unknown provider '%s' in '%s'", pname,
+			   pattern);
+		err = -ENOENT;
+	}
+	free(pname);
+	arena_free(l.a);
+	return err;
 }
 
 static const char *const tracefs_paths[] = {
@@ -338,106 +476,120 @@ int provider_raw_tp_attach_fd(struct rt_probe *rp, int prog_fd,
 	return err;
 }
 
+int provider_prog_copy(struct rt_probe *rp, unsigned attach_type)
+{
+	return kbpf_prog_load((enum bpf_prog_type)rp->p->prog_type,
+			      "spry_multi", rp->insns, rp->p->ninsns,
+			      (enum bpf_attach_type)attach_type, NULL, 0);
+}
+
+int provider_probe_prog(unsigned attach_type)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	return kbpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_probe", insns, 2,
+			      (enum bpf_attach_type)attach_type, NULL, 0);
+}
+
+void provider_skip_add(struct provider_skips *sk, const char *name,
+		       const char *why, int err)
+{
+	if (!sk->first_err)
+		sk->first_err = err;
+	sk->n++;
+	if (sk->listed < PROVIDER_SKIP_NAMES && sk->len < sizeof(sk->list)) {
+		sk->len += (size_t)snprintf(sk->list + sk->len,
+					    sizeof(sk->list) - sk->len,
+					    "%s%s (%s)", sk->listed ? ", " : "",
+					    name, why);
+		sk->listed++;
+	}
+}
+
+void provider_skip_warn(const struct probe *p, struct diag *d,
+			const struct provider_skips *sk, unsigned total,
+			const char *what)
+{
+	if (!sk->n)
+		return;
+	diag_warn(d, NULL, "%s:%s: skipped %u of %u %s the kernel cannot "
+		  "probe: %s%s", p->prov->name, p->target, sk->n, total, what,
+		  sk->list, sk->n > sk->listed ? ", ..." : "");
+}
+
+/* ---- attach progress ---- */
+
+static double progress_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress_draw(struct provider_progress *pg, bool last)
+{
+	double now = progress_now();
+
+	if (!last && now - pg->last < 0.1)
+		return;
+	pg->last = now;
+	/* one line, redrawn in place: cleared, drawn, and the cursor back
+	 * at its start, so that a warning a provider prints meanwhile
+	 * starts a line of its own */
+	fprintf(stderr, "\033[Kspry: %s %u/%u probes (%.1f s)%s",
+		last ? "attached" : "attaching", pg->done, pg->total,
+		now - pg->t0, last ? "\n" : "\r");
+	fflush(stderr);
+}
+
+void provider_progress(struct rt_probe *rp, unsigned n)
+{
+	struct provider_progress *pg = rp->progress;
+
+	if (!pg)
+		return;
+	if (!pg->t0)
+		pg->t0 = progress_now();
+	pg->done += n;
+	if (pg->show)
+		progress_draw(pg, false);
+}
+
+void provider_progress_end(struct provider_progress *pg, bool ok)
+{
+	if (!pg->show)
+		return;
+	if (ok)
+		progress_draw(pg, true);
+	else
+		fputs("\033[K", stderr);
+}
+
+int provider_threads(pid_t pid, int *tids, unsigned max)
+{
+	char path[64];
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *dp;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dp = opendir(path);
+	if (!dp)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while ((de = readdir(dp)) && n < max)
+		if (isdigit((unsigned char)de->d_name[0]))
+			tids[n++] = atoi(de->d_name);
+	closedir(dp);
+	return (int)n;
+}
+
 int provider_online_cpus(int *cpus, unsigned max)
 {
 	return kbpf_cpu_list("/sys/devices/system/cpu/online", cpus, max);
-}
-
-/* ---- globs ---- */
-
-/* The [set] at @p (just after '[') against @c: 1 matches, 0 does not, -1
- * malformed (no closing ']': the '[' is then literal).  *@end is set past
- * the ']'. */
-static int glob_set(const char *p, char c, bool pathname, const char **end)
-{
-	bool neg = false, hit = false, first = true;
-
-	if (*p == '!' || *p == '^') {
-		neg = true;
-		p++;
-	}
-	/* a ']' first in the set is one of its characters */
-	for (; first || *p != ']'; first = false) {
-		unsigned char lo, hi;
-
-		if (!*p)
-			return -1;
-		if (*p == '\\' && p[1])
-			p++;
-		lo = hi = (unsigned char)*p++;
-		if (p[0] == '-' && p[1] && p[1] != ']') {
-			p++;
-			if (*p == '\\' && p[1])
-				p++;
-			hi = (unsigned char)*p++;
-		}
-		if ((unsigned char)c >= lo && (unsigned char)c <= hi)
-			hit = true;
-	}
-	*end = p + 1;
-	if (pathname && c == '/')
-		return 0;
-	return hit != neg;
-}
-
-bool provider_glob_match(const char *pat, const char *s, bool pathname)
-{
-	const char *star_p = NULL, *star_s = NULL, *end;
-	int r;
-
-	while (*s) {
-		switch (*pat) {
-		case '*':
-			while (*pat == '*')
-				pat++;
-			/* on a mismatch, give the star one more character */
-			star_p = pat;
-			star_s = s;
-			continue;
-		case '?':
-			if (pathname && *s == '/')
-				break;
-			pat++;
-			s++;
-			continue;
-		case '[':
-			r = glob_set(pat + 1, *s, pathname, &end);
-			if (r < 0) {
-				if (*s != '[')
-					break;
-				pat++;
-				s++;
-				continue;
-			}
-			if (!r)
-				break;
-			pat = end;
-			s++;
-			continue;
-		case '\\':
-			/* a trailing backslash matches nothing, as in
-			 * fnmatch(3) */
-			if (!pat[1])
-				break;
-			pat++;
-			/* fall through */
-		default:
-			if (*pat != *s)
-				break;
-			pat++;
-			s++;
-			continue;
-		}
-		/* a mismatch: back to the last star, unless none, or it would
-		 * have to take a '/' */
-		if (!star_p || (pathname && *star_s == '/'))
-			return false;
-		pat = star_p;
-		s = ++star_s;
-	}
-	while (*pat == '*')
-		pat++;
-	return !*pat;
 }
 
 /* ---- rates ---- */
@@ -516,6 +668,8 @@ int provider_regs_resolve(const struct pvar *regs, const char *name,
 {
 	memset(pv, 0, sizeof(*pv));
 	if (!strcmp(name, "regs")) {
+		if (!regs->type)
+			return -ENOENT;
 		*pv = *regs;
 		return 0;
 	}
@@ -529,6 +683,29 @@ int provider_regs_resolve(const struct pvar *regs, const char *name,
 		pv->type = &type_ustack;
 		return 0;
 	}
+	return -ENOENT;
+}
+
+void provider_regs_init(struct script *s, const struct arch *arch,
+			struct pvar *regs)
+{
+	memset(regs, 0, sizeof(*regs));
+	regs->kind = PV_CTX;
+	if (arch)
+		regs->type = type_ptr(s->arena, arch_regs_type(s->arena, arch),
+				      AS_CTX);
+}
+
+int provider_resolve_file(struct script *s, struct probe *p, const char *file,
+			  char *buf, size_t n, struct diag *d)
+{
+	if (!usym_resolve_path(s->host, file, buf, n))
+		return 0;
+	if (strchr(file, '/'))
+		diag_error(d, &p->loc, "no such file '%s'", file);
+	else
+		diag_error(d, &p->loc, "cannot find '%s': not a library the "
+			   "dynamic linker knows nor a program on $PATH", file);
 	return -ENOENT;
 }
 

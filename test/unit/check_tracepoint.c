@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdint.h>
@@ -789,45 +788,6 @@ START_TEST(test_special)
 }
 END_TEST
 
-/* provider_glob_match against fnmatch(3), the oracle, on every pattern of
- * a table with every name, with and without FNM_PATHNAME. */
-START_TEST(test_glob_match)
-{
-	static const char *const pats[] = {
-		"*", "", "a", "a*", "*a", "*a*", "a?c", "?", "??", "[abc]",
-		"[!abc]", "[^abc]", "[a-c]x", "[]]", "[]a]*", "[!]]", "[a-]",
-		"[", "[abc", "a[", "\\*", "\\?x", "a\\", "*/*", "sys*/*",
-		"syscalls/sys_enter_*", "syscalls/sys_e*", "*/sys_enter_open*",
-		"syscalls/*open*", "s*s/*", "tcp_*", "*_rcv*", "a*b*c", "**a",
-		"*[0-9]", "[[:x]", "ab*/c?d", "x*y*z*", "*?", "?*?",
-	};
-	static const char *const names[] = {
-		"", "a", "b", "ab", "abc", "aXc", "ac", "x", "]", "]x", "-",
-		"a-", "[", "[abc", "a[", "*", "?x", "a\\", "bx", "cx", "dx",
-		"syscalls/sys_enter_openat", "syscalls/sys_exit_read",
-		"sched/sched_switch", "a/b", "/", "a/", "/a", "tcp_v4_rcv",
-		"tcp_rcv_established", "abbbc", "aXbYc", "7", "x7", "ab/cxd",
-		"xyz", "xyyz", "sys/x/y", "[x", "x:",
-	};
-	unsigned i, j;
-	int pathname;
-
-	for (pathname = 0; pathname < 2; pathname++)
-		for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++)
-			for (j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
-				bool want = !fnmatch(pats[i], names[j],
-						     pathname ? FNM_PATHNAME : 0);
-
-				ck_assert_msg(provider_glob_match(pats[i],
-						names[j], pathname) == want,
-					      "'%s' on '%s'%s: fnmatch says %d",
-					      pats[i], names[j],
-					      pathname ? " (pathname)" : "",
-					      want);
-			}
-}
-END_TEST
-
 START_TEST(test_rate)
 {
 	struct provider_rate r;
@@ -1444,7 +1404,6 @@ static Suite *tracepoint_suite(void)
 	tcase_add_test(tc, test_tp_raw_off);
 	tcase_add_test(tc, test_tp_syscall_choice);
 	tcase_add_test(tc, test_special);
-	tcase_add_test(tc, test_glob_match);
 	tcase_add_test(tc, test_rate);
 	tcase_add_test(tc, test_interval_profile);
 	tcase_add_test(tc, test_online_cpus);
