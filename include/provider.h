@@ -244,6 +244,10 @@ void provider_detach(struct rt_probe *rp);
 /* Set attr->type from the sysfs PMU @name ("kprobe", "uprobe") and, for a
  * return probe (@ret), attr->config to its retprobe bit.  0 or -errno. */
 int provider_pmu(const char *name, bool ret, struct perf_event_attr *attr);
+/* A small integer from a sysfs file ("6\n"), or N of a "config:N" PMU
+ * format file ("config:32-63": 32) when @prefix is "config:"; -errno.  Not
+ * fscanf(), whose scanf engine is 90 KB of a static spry. */
+int provider_sysfs_int(const char *path, const char *prefix);
 /* Open @attr for @pid/@cpu, run rp->prog_fd on it (a BPF link carrying
  * @cookie where the kernel has perf links, 5.15+; else
  * PERF_EVENT_IOC_SET_BPF), enable it and hold both.  0 or -errno, not

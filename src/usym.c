@@ -100,11 +100,10 @@ static int ld_push(struct loader *L, const GElf_Sym *sym, const char *name,
 	return 0;
 }
 
-/* The string at @off of string table section @ndx, or NULL.  Not
- * elf_strptr(): that one decompresses compressed sections, which links
- * libelf's compression and all of zlib into a static spry (86 KB of it);
- * symbol and version string tables are never compressed. */
-static const char *usym_str(Elf *e, size_t ndx, size_t off)
+/* usym.h: not elf_strptr(), which decompresses compressed sections and
+ * so links libelf's compression and all of zlib into a static spry (86
+ * KB); symbol, version and section name tables are never compressed. */
+const char *usym_elf_str(Elf *e, size_t ndx, size_t off)
 {
 	Elf_Scn *scn = elf_getscn(e, ndx);
 	Elf_Data *data = scn ? elf_getdata(scn, NULL) : NULL;
@@ -139,7 +138,7 @@ static void read_verdefs(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 			return;
 		if (def.vd_cnt &&
 		    gelf_getverdaux(data, (int)(off + def.vd_aux), &aux)) {
-			name = usym_str(e, sh->sh_link, aux.vda_name);
+			name = usym_elf_str(e, sh->sh_link, aux.vda_name);
 			if (name && def.vd_ndx < 0x8000) {
 				if (def.vd_ndx >= vd->n) {
 					unsigned n = def.vd_ndx + 1u;
@@ -186,7 +185,7 @@ static int read_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 		if ((type != STT_FUNC && type != STT_GNU_IFUNC) ||
 		    sym.st_shndx == SHN_UNDEF || !sym.st_value)
 			continue;
-		name = usym_str(e, sh->sh_link, sym.st_name);
+		name = usym_elf_str(e, sh->sh_link, sym.st_name);
 		if (!name || !*name)
 			continue;
 		if (versym && gelf_getversym(versym, (int)i, &vs)) {

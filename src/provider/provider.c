@@ -355,9 +355,7 @@ static void attach_error(struct rt_probe *rp, struct diag *d, int err)
 		   "allows: raise it with ulimit -n)" : "");
 }
 
-/* A small integer from a sysfs file ("6\n"), or N of a "config:N" PMU
- * format file when @prefix is "config:"; -errno. */
-static int sysfs_int(const char *path, const char *prefix)
+int provider_sysfs_int(const char *path, const char *prefix)
 {
 	size_t plen = prefix ? strlen(prefix) : 0;
 	char buf[64];
@@ -386,7 +384,7 @@ int provider_pmu(const char *name, bool ret, struct perf_event_attr *attr)
 
 	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/type",
 		 name);
-	type = sysfs_int(path, NULL);
+	type = provider_sysfs_int(path, NULL);
 	if (type < 0)
 		return type;
 	attr->type = (unsigned)type;
@@ -395,7 +393,7 @@ int provider_pmu(const char *name, bool ret, struct perf_event_attr *attr)
 		return 0;
 	snprintf(path, sizeof(path),
 		 "/sys/bus/event_source/devices/%s/format/retprobe", name);
-	bit = sysfs_int(path, "config:");
+	bit = provider_sysfs_int(path, "config:");
 	if (bit < 0)
 		return bit;
 	attr->config = 1ULL << bit;

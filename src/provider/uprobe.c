@@ -515,9 +515,8 @@ static int up_attach_perf(struct rt_probe *rp,
 {
 	const struct probe *p = rp->p;
 	struct perf_event_attr pmu;
-	int err, ok = 0, ref_shift = -1;
+	int err, ok = 0, ref_shift;
 	char path[128];
-	FILE *f;
 
 	memset(&pmu, 0, sizeof(pmu));
 	err = provider_pmu("uprobe", u->ret, &pmu);
@@ -531,12 +530,11 @@ static int up_attach_perf(struct rt_probe *rp,
 	/* the semaphore's offset goes in config's upper bits (4.20+:
 	 * "config:32-63"); -1: the kernel has no ref_ctr_offset */
 	snprintf(path, sizeof(path), "%s/format/ref_ctr_offset", UP_PMU_DIR);
-	f = fopen(path, "re");
-	if (f) {
-		if (fscanf(f, "config:%d", &ref_shift) != 1)
-			ref_shift = 32;
-		fclose(f);
-	}
+	ref_shift = provider_sysfs_int(path, "config:");
+	if (ref_shift == -EINVAL)
+		ref_shift = 32;
+	else if (ref_shift < 0)
+		ref_shift = -1;
 	for (unsigned i = 0; i < u->n; i++) {
 		struct perf_event_attr attr = pmu;
 
