@@ -32,6 +32,18 @@ int kbpf_prog_load(enum bpf_prog_type type, const char *name,
 		   const struct bpf_insn *insns, unsigned n,
 		   enum bpf_attach_type expected, char *log,
 		   unsigned log_size);
+/* What a program attaching by BTF id says at load (fentry/fexit): its
+ * attach type, the function's BTF id and, for a module's function, the fd
+ * of the module's BTF (0: vmlinux). */
+struct kbpf_attach {
+	enum bpf_attach_type type;
+	uint32_t btf_id;
+	uint32_t btf_obj_fd;
+};
+int kbpf_prog_load_at(enum bpf_prog_type type, const char *name,
+		      const struct bpf_insn *insns, unsigned n,
+		      const struct kbpf_attach *at, char *log,
+		      unsigned log_size);
 int kbpf_map_lookup(int fd, const void *key, void *value);
 int kbpf_map_update(int fd, const void *key, const void *value,
 		    uint64_t flags);

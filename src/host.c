@@ -38,6 +38,7 @@ void host_read(struct host *h)
 	h->tracefs = host_path("SPRY_TRACEFS");
 	h->kallsyms = host_path("SPRY_KALLSYMS");
 	h->ldcache = host_path("SPRY_LDCACHE");
+	h->btf = host_path("SPRY_BTF");
 	h->path = host_path("PATH");
 	h->no_ringbuf = getenv("SPRY_NO_RINGBUF") != NULL;
 	h->syscalls = host_syscalls(getenv("SPRY_SYSCALLS"));

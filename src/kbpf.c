@@ -55,6 +55,16 @@ int kbpf_prog_load(enum bpf_prog_type type, const char *name,
 		   enum bpf_attach_type expected, char *log,
 		   unsigned log_size)
 {
+	const struct kbpf_attach at = { .type = expected };
+
+	return kbpf_prog_load_at(type, name, insns, n, &at, log, log_size);
+}
+
+int kbpf_prog_load_at(enum bpf_prog_type type, const char *name,
+		      const struct bpf_insn *insns, unsigned n,
+		      const struct kbpf_attach *at, char *log,
+		      unsigned log_size)
+{
 	union bpf_attr attr;
 	int fd, i;
 
@@ -63,7 +73,9 @@ int kbpf_prog_load(enum bpf_prog_type type, const char *name,
 	attr.insns = KBPF_PTR(insns);
 	attr.insn_cnt = n;
 	attr.license = KBPF_PTR("GPL");
-	attr.expected_attach_type = expected;
+	attr.expected_attach_type = at->type;
+	attr.attach_btf_id = at->btf_id;
+	attr.attach_btf_obj_fd = at->btf_obj_fd;
 	kbpf_name(attr.prog_name, name);
 	if (log && log_size) {
 		attr.log_buf = KBPF_PTR(log);

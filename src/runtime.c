@@ -40,6 +40,7 @@
 #include <linux/capability.h>
 #include <linux/perf_event.h>
 
+#include "btf.h"
 #include "host.h"
 #include "kbpf.h"
 #include "ksym.h"
@@ -530,11 +531,35 @@ static void rt_verifier_error(struct runtime *rt, const struct probe *p,
 	free(lines);
 }
 
+/* A program the kernel refuses for its type rather than for its code or
+ * spry's privileges (already checked: rt_check_privilege()): fentry where
+ * the kernel cannot attach trampolines says EPERM or ENOTSUPP, with no
+ * verifier log.  The provider names what works instead. */
+static bool rt_refused(const struct probe *p, int err)
+{
+	return p->prov && p->prov->fallback && p->attach_btf_id &&
+	       (err == -EPERM || err == -EOPNOTSUPP || err == -524);
+}
+
+static void rt_refused_error(struct runtime *rt, const struct probe *p,
+			     int err)
+{
+	const char *fn = p->target ? strrchr(p->target, ':') : NULL;
+
+	fn = fn ? fn + 1 : p->target ? p->target : "";
+	diag_error(rt->d, &p->loc, "cannot load %s:%s: this kernel refuses "
+		   "%s programs (%s); use %s:%s instead", p->prov->name,
+		   p->target ? p->target : "", p->prov->name,
+		   err == -524 ? "not supported" : strerror(-err),
+		   p->prov->fallback, fn);
+}
+
 /* The compiled code stays as compiled: the map fds go into a copy. */
 static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 {
 	const struct probe *p = rp->p;
 	struct script *s = rt->s;
+	struct kbpf_attach at = { 0 };
 	char name[16], *log = NULL;
 	unsigned i, size;
 	int fd;
@@ -562,9 +587,21 @@ static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 
 	rt_obj_name(name, sizeof(name), p->prov ? p->prov->name : NULL,
 		    p->target);
+	at.type = (enum bpf_attach_type)p->attach_type;
+	at.btf_id = p->attach_btf_id;
+	if (p->attach_btf_module) {
+		fd = btf_kernel_fd(p->attach_btf_module);
+		if (fd < 0) {
+			diag_error(rt->d, &p->loc, "cannot load this probe: no "
+				   "BTF of module %s in the kernel: %s",
+				   p->attach_btf_module, strerror(-fd));
+			return fd;
+		}
+		at.btf_obj_fd = (uint32_t)fd;
+	}
 	/* first without a log: fast, and most programs load */
-	fd = kbpf_prog_load(p->prog_type, name, rp->insns, p->ninsns, 0, NULL,
-			    0);
+	fd = kbpf_prog_load_at(p->prog_type, name, rp->insns, p->ninsns, &at,
+			       NULL, 0);
 	for (size = RT_LOG_MIN; fd < 0 && !rt_bpf_hint(fd) && size <= RT_LOG_MAX;
 	     size *= 4) {
 		/* zeroed rather than realloc'd: tools like valgrind cannot
@@ -573,15 +610,19 @@ static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 		log = calloc(1, size);
 		if (!log)
 			break;
-		fd = kbpf_prog_load(p->prog_type, name, rp->insns, p->ninsns,
-				    0, log, size);
+		fd = kbpf_prog_load_at(p->prog_type, name, rp->insns,
+				       p->ninsns, &at, log, size);
 		/* ENOSPC: the log did not fit; anything else is the
 		 * verdict */
 		if (fd != -ENOSPC)
 			break;
 	}
+	if (at.btf_obj_fd)
+		close((int)at.btf_obj_fd);
 	if (fd < 0) {
-		if (rt_bpf_hint(fd))
+		if (rt_refused(p, fd))
+			rt_refused_error(rt, p, fd);
+		else if (rt_bpf_hint(fd))
 			diag_error(rt->d, &p->loc, "cannot load this probe: %s "
 				   "(%s)", strerror(-fd), rt_bpf_hint(fd));
 		else
