@@ -27,6 +27,8 @@ struct host {
 	const char *btf;	/* SPRY_BTF: the directory of the kernel's BTF
 				 * (vmlinux and modules) instead of
 				 * /sys/kernel/btf (tests: a fixture) */
+	const char *tz;		/* TZ (NULL: unset; "": UTC) and TZDIR: */
+	const char *tzdir;	/* the zone of the clocks spry prints (tz.h) */
 	const char *path;	/* PATH: where uprobe:PROGRAM is looked for;
 				 * NULL: /usr/local/bin:/usr/bin:/bin */
 	bool no_ringbuf;	/* SPRY_NO_RINGBUF: events through a perf

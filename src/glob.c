@@ -101,3 +101,19 @@ bool glob_match(const char *pat, const char *s, bool pathname)
 		pat++;
 	return !*pat;
 }
+
+static char glob_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+bool glob_caseeq(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		if (glob_lower(*a) != glob_lower(*b))
+			return false;
+		if (!*a)
+			break;
+	}
+	return true;
+}

@@ -40,6 +40,8 @@ void host_read(struct host *h)
 	h->ldcache = host_path("SPRY_LDCACHE");
 	h->btf = host_path("SPRY_BTF");
 	h->path = host_path("PATH");
+	h->tz = getenv("TZ");
+	h->tzdir = host_path("TZDIR");
 	h->no_ringbuf = getenv("SPRY_NO_RINGBUF") != NULL;
 	h->syscalls = host_syscalls(getenv("SPRY_SYSCALLS"));
 	h->no_kprobe_multi = host_flag("SPRY_NO_KPROBE_MULTI");

@@ -22,6 +22,7 @@
 #include "provider.h"
 #include "runtime.h"
 #include "script.h"
+#include "tz.h"
 
 enum {
 	OPT_LOAD_ONLY = 0x100,
@@ -278,6 +279,7 @@ int main(int argc, char **argv)
 	diag_init(&d, stderr);
 	host_read(&host);	/* the environment, read here and only here */
 	s.host = &host;
+	tz_set(host.tz, host.tzdir);
 	s.opts.map_entries = 4096;
 	s.opts.str_size = 64;
 	s.opts.events_size = 256 << 10;

@@ -27,6 +27,7 @@
 #include "picture.h"
 #include "script.h"
 #include "type.h"
+#include "tz.h"
 
 #define OUT_HIST_WIDTH	52	/* bar width, as bpftrace */
 #define OUT_HIST_BUCKETS 65	/* 0 for x < 1, then 1..64 */
@@ -264,17 +265,15 @@ static bool is_scalar(const struct type *t)
 static void fmt_walltime(struct output *o, uint64_t boot_ns)
 {
 	int64_t ns = (int64_t)boot_ns + o->boot_to_real_ns;
-	time_t sec = (time_t)(ns / 1000000000LL);
+	int64_t sec = ns / 1000000000LL;
 	long usec = (long)((ns % 1000000000LL) / 1000);
-	struct tm tm;
 	char buf[64];
 
 	if (usec < 0) {
 		usec += 1000000;
 		sec--;
 	}
-	if (!localtime_r(&sec, &tm) ||
-	    !strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm)) {
+	if (!tz_clock(buf, sizeof(buf), sec, true)) {
 		ob_printf(o, "%" PRIu64, boot_ns);
 		return;
 	}

@@ -610,7 +610,7 @@ static const struct unit *unit_find(const char *name, size_t len)
 {
 	for (unsigned i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (strlen(units[i].name) == len &&
-		    !strncasecmp(units[i].name, name, len))
+		    glob_caseeq(units[i].name, name, len))
 			return &units[i];
 	return NULL;
 }

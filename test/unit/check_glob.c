@@ -1,7 +1,9 @@
 /* check_glob.c - glob_match() on a table of patterns and names, with
- * fnmatch(3) as the oracle. */
+ * fnmatch(3) as the oracle; glob_caseeq() with strncasecmp(3). */
 #include <fnmatch.h>
 #include <stdbool.h>
+#include <string.h>
+#include <strings.h>
 
 #include "glob.h"
 #include "unit.h"
@@ -45,12 +47,34 @@ START_TEST(test_against_fnmatch)
 }
 END_TEST
 
+/* glob_caseeq() against strncasecmp(3) in the C locale */
+START_TEST(test_caseeq)
+{
+	static const char *const words[] = {
+		"", "a", "A", "ab", "aB", "Ab", "ull", "ULL", "uLl", "llu",
+		"Hz", "hz", "HZ", "ms", "MS", "m", "[", "{", "@", "`", "z",
+		"Z", "ns\0x",
+	};
+	unsigned i, j;
+	size_t n;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		for (j = 0; j < sizeof(words) / sizeof(words[0]); j++)
+			for (n = 0; n < 5; n++)
+				ck_assert_msg(glob_caseeq(words[i], words[j], n) ==
+					      !strncasecmp(words[i], words[j], n),
+					      "'%s' '%s' %zu", words[i],
+					      words[j], n);
+}
+END_TEST
+
 static Suite *glob_suite(void)
 {
 	Suite *s = suite_create("glob");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_against_fnmatch);
+	tcase_add_test(tc, test_caseeq);
 	suite_add_tcase(s, tc);
 	return s;
 }
