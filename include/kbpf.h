@@ -50,6 +50,9 @@ int kbpf_map_update(int fd, const void *key, const void *value,
 int kbpf_map_delete(int fd, const void *key);
 /* The key after @key (NULL: the first) into @next; -ENOENT at the end. */
 int kbpf_map_next_key(int fd, const void *key, void *next);
+/* The kernel's facts about a BPF object (struct bpf_prog_info,
+ * bpf_map_info...) into @info, @size bytes of it. */
+int kbpf_obj_info(int fd, void *info, unsigned size);
 /* A BPF link running @prog_fd on perf event @perf_fd (5.15+), with
  * @cookie for bpf_get_attach_cookie(). */
 int kbpf_link_perf(int prog_fd, int perf_fd, uint64_t cookie);

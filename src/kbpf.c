@@ -130,6 +130,17 @@ int kbpf_map_next_key(int fd, const void *key, void *next)
 	return kbpf_sys(BPF_MAP_GET_NEXT_KEY, &attr);
 }
 
+int kbpf_obj_info(int fd, void *info, unsigned size)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = (uint32_t)fd;
+	attr.info.info_len = size;
+	attr.info.info = KBPF_PTR(info);
+	return kbpf_sys(BPF_OBJ_GET_INFO_BY_FD, &attr);
+}
+
 int kbpf_link_perf(int prog_fd, int perf_fd, uint64_t cookie)
 {
 	union bpf_attr attr;
@@ -274,17 +285,12 @@ static struct kbpf_buf *kbpf_buf_fail(struct kbpf_buf *b)
 struct kbpf_buf *kbpf_ring_new(int map_fd, kbpf_record_fn fn, void *ctx)
 {
 	struct bpf_map_info info;
-	union bpf_attr attr;
 	struct kbpf_buf *b;
 	void *p;
 	int err;
 
 	memset(&info, 0, sizeof(info));
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = (uint32_t)map_fd;
-	attr.info.info_len = sizeof(info);
-	attr.info.info = KBPF_PTR(&info);
-	err = kbpf_sys(BPF_OBJ_GET_INFO_BY_FD, &attr);
+	err = kbpf_obj_info(map_fd, &info, sizeof(info));
 	if (err) {
 		errno = -err;
 		return NULL;

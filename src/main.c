@@ -1,9 +1,12 @@
 /* main.c - the command line: read the program, compile it, run it.
  *
  * Input: argv.  Output: the trace on stdout, problems on stderr, and an exit
- * status: 0, the n of exit(n), 1 on any error, 2 when events were lost.
+ * status (spry(1), EXIT STATUS): 0; the n of exit(n); the -c command's
+ * status when its end ended the trace; 1 on any error, a lost write
+ * included; 2 when events were lost; 128 + N after a second signal N.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -24,45 +27,64 @@
 #include "script.h"
 #include "tz.h"
 
+/* The longest program read from a file: far beyond any script (the biggest
+ * generated ones are a few MB), and a bound on what /dev/zero can cost. */
+#define MAIN_MAX_PROGRAM	(16u << 20)
+
 enum {
 	OPT_LOAD_ONLY = 0x100,
 	OPT_ARCH,
+	OPT_UNSAFE,
+	OPT_INCLUDE,
+	OPT_KEEP_GOING,
 };
 
 static const char usage_text[] =
-"usage: spry [options] PROGRAM\n"
-"       spry [options] -e TEXT\n"
+"usage: spry [options] PROGRAM [ARG...]\n"
+"       spry [options] -e TEXT [ARG...]\n"
 "       spry -l[v] [PATTERN]\n"
 "\n"
 "Compile a ply-style tracing script to BPF and run it.  PROGRAM is a script\n"
 "file or, when no such file exists, the program text itself.\n"
 "\n"
-"options:\n"
-"  -e, --program TEXT   program text (as bpftrace -e)\n"
+"ARGs are the positional parameters $1, $2... ($# counts them).\n"
+"\n"
+"options (bpftrace's where bpftrace has them):\n"
+"  -e, --program TEXT   program text\n"
 "  -c, --command CMD    run CMD (through sh -c when it needs a shell) once\n"
 "                       every probe is attached; stop when it exits;\n"
 "                       uprobes fire only in its processes\n"
 "  -p, --pid PID        trace only process PID where the provider can\n"
+"  -q, --quiet          no \"Attaching N probes...\" line\n"
+"  -v, --verbose        say what is loaded and attached, on stderr\n"
+"  -k, -kk              report failing helper calls (-kk: reads too;\n"
+"                       not supported yet)\n"
+"  -f, --format FMT     output as text (default) or json (one object a line)\n"
+"  -o, --output FILE    write the trace to FILE instead of stdout\n"
+"  -B, --buffering MODE stdout buffering: line (default), full or none\n"
+"      --unsafe         allow system(), signal() and override()\n"
+"  -I DIR, --include FILE  C header search path and headers, as bpftrace's\n"
+"                       (kernel types come from BTF)\n"
 "  -n, --dry-run        compile only: no kernel, no root needed\n"
 "  -S, --dump           print the AST, the IR, the allocation and the BPF\n"
 "  -d, --debug          print the whole verifier log on rejection\n"
-"  -k, --keep-going     warn about lost events instead of stopping\n"
-"  -u, --unbuffered     flush output after every event\n"
+"  -K, --keep-going     warn about lost events instead of stopping\n"
+"  -u, --unbuffered     flush output after every event (-B none)\n"
 "  -f, --format FMT     output as text (default), json (one object a line),\n"
 "                       folded (stack maps as FlameGraph's folded lines),\n"
 "                       svg (flame graphs, heat maps, bar charts) or heatmap\n"
 "                       (histograms printed at intervals as text heat maps)\n"
-"  -o, --output FILE    write the output (the picture, with folded and svg)\n"
-"                       to FILE instead of stdout\n"
-"  -M, --map-entries N  entries per map (default 4096)\n"
-"  -s, --str-size N     default str() buffer size (default 64)\n"
+"  -M, --map-entries N  entries per map (default 4096; BPFTRACE_MAP_KEYS_MAX)\n"
+"  -s, --str-size N     default str() buffer size (default 64;\n"
+"                       BPFTRACE_STRLEN)\n"
 "  -b, --buffer SIZE    event ring buffer size, e.g. 256k (default), 4m\n"
 "      --load-only      load every program into the kernel, attach nothing\n"
 "      --arch NAME      compile for another architecture (with --dry-run)\n"
 "  -l, --list           list the probe points PATTERN matches (all the\n"
 "                       kernel's without one), as 'tracepoint:sched:*',\n"
 "                       'kprobe:vfs_*', 'usdt:PATH:*', 'uprobe:libc:str*'\n"
-"  -v, --verbose        with -l: each point's fields or arguments\n"
+"  -v, --verbose        what is loaded and attached, on stderr; with -l:\n"
+"                       each point's fields or arguments\n"
 "  -T, --self-test      check the kernel features spry needs\n"
 "  -V, --version        print the version\n"
 "  -h, --help           this text\n"
@@ -95,22 +117,28 @@ static void usage(FILE *out)
 	fputs("\nSee spry(1) for the full language.\n", out);
 }
 
-/* "256k", "4m", "65536" -> bytes; 0 on a malformed size. */
+/* "256k", "4m", "65536" -> bytes; 0 on a malformed size or one that does
+ * not fit (18014398509481988k once shifted into 4k). */
 static unsigned long parse_size(const char *arg)
 {
 	char *end;
 	unsigned long v;
+	unsigned shift = 0;
 
 	errno = 0;
+	if (*arg == '-')	/* strtoul would negate it */
+		return 0;
 	v = strtoul(arg, &end, 0);
 	if (errno || end == arg)
 		return 0;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
 	}
-	return *end ? 0 : v;
+	if (*end || v > ULONG_MAX >> shift)
+		return 0;
+	return v << shift;
 }
 
 static int parse_uint(const char *arg, const char *what, unsigned long max,
@@ -119,11 +147,53 @@ static int parse_uint(const char *arg, const char *what, unsigned long max,
 	unsigned long v = parse_size(arg);
 
 	if (!v || v > max) {
-		fprintf(stderr, "spry: error: invalid %s '%s'\n", what, arg);
+		fprintf(stderr, "spry: error: invalid %s '%s' (1 to %lu)\n",
+			what, arg, max);
 		return -EINVAL;
 	}
 	*out = v;
 	return 0;
+}
+
+/* bpftrace's environment variables (host.h), the defaults its users
+ * have set: applied before the options, which override them. */
+static int env_defaults(const struct host *h, struct script_opts *o)
+{
+	static const struct {
+		const char *name, *what;
+		unsigned long max;
+	} vars[] = {
+		{ "BPFTRACE_STRLEN", "string size", 256 },
+		{ "BPFTRACE_MAP_KEYS_MAX", "map size", 1u << 24 },
+		{ "BPFTRACE_MAX_PROBES", "probe limit", 1u << 20 },
+	};
+	const char *val[] = { h->strlen, h->map_keys_max, h->max_probes };
+	unsigned *dst[] = { &o->str_size, &o->map_entries, &o->max_probes };
+	unsigned long v;
+	unsigned i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		if (!val[i])
+			continue;
+		if (parse_uint(val[i], vars[i].what, vars[i].max, &v)) {
+			fprintf(stderr, "spry: (from $%s)\n", vars[i].name);
+			return -EINVAL;
+		}
+		*dst[i] = (unsigned)v;
+	}
+	return 0;
+}
+
+/* A list option (-I, --include) given once more. */
+static void push_arg(struct arena *a, const char ***v, unsigned *n,
+		     const char *arg)
+{
+	const char **nv = arena_alloc(a, (*n + 1) * sizeof(*nv));
+
+	if (*n)
+		memcpy(nv, *v, *n * sizeof(*nv));
+	nv[(*n)++] = arg;
+	*v = nv;
 }
 
 static int parse_format(const char *arg, enum out_format *f)
@@ -177,6 +247,42 @@ static bool looks_like_path(const char *arg)
 	return strchr(arg, '/') || (n > 5 && !strcmp(arg + n - 5, ".spry"));
 }
 
+/* fds 0-2 closed by whoever started spry would be taken by the first files
+ * spry opens (a map, the ring buffer), and the trace written into them.
+ * Occupy them with /dev/null, read-only: writing to stdout or stderr then
+ * fails (EBADF) as it would on the closed descriptor, and is reported. */
+static void main_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDONLY) != fd)
+			break;
+	}
+}
+
+/* Whatever stdout still holds is written now, and a write that failed, now
+ * or before (a full disk, a closed or broken output), makes the run fail
+ * even if all else went well.  @reported: the runtime said so already. */
+static int main_finish(int status, bool reported)
+{
+	int err = 0;
+
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout))
+		err = errno ? errno : EIO;
+	if (fclose(stdout) && !err)
+		err = errno ? errno : EIO;
+	if (!err)
+		return status;
+	if (!reported)
+		fprintf(stderr, "spry: error: cannot write the output: %s\n",
+			strerror(err));
+	return status ? status : 1;
+}
+
 /* Read PROGRAM: a file if one exists by that name, else the text itself. */
 static int read_program(struct arena *a, const char *arg, struct source *src)
 {
@@ -184,6 +290,7 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 	FILE *f;
 	char *buf;
 	size_t n, r, cap;
+	int err;
 
 	if (stat(arg, &st)) {
 		if (looks_like_path(arg)) {
@@ -202,6 +309,11 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 		return -EISDIR;
 	}
 
+	if (S_ISREG(st.st_mode) && st.st_size > MAIN_MAX_PROGRAM) {
+		fprintf(stderr, "spry: error: '%s' is larger than %u MiB, the "
+			"limit for a program\n", arg, MAIN_MAX_PROGRAM >> 20);
+		return -EFBIG;
+	}
 	f = fopen(arg, "r");
 	if (!f) {
 		fprintf(stderr, "spry: error: cannot read '%s': %s\n", arg,
@@ -209,30 +321,41 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 		return -errno;
 	}
 	/* to EOF, whatever the size says: pipes (spry <(...), /dev/stdin)
-	 * and procfs files report 0 */
-	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	 * and procfs files report 0.  But not for ever: /dev/zero and
+	 * /dev/urandom never end, so each chunk is checked for the NUL that
+	 * no script has, and the whole is capped. */
+	cap = st.st_size > 0 && st.st_size < MAIN_MAX_PROGRAM ?
+	      (size_t)st.st_size + 1 : 4096;
 	buf = arena_alloc(a, cap);
 	n = 0;
-	while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	err = 0;
+	while (!err && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		if (memchr(buf + n, '\0', r)) {
+			fprintf(stderr, "spry: error: '%s' is not a text file "
+				"(it contains a NUL byte)\n", arg);
+			err = -EINVAL;
+		}
 		n += r;
-		if (n == cap - 1) {
+		if (!err && n > MAIN_MAX_PROGRAM) {
+			fprintf(stderr, "spry: error: '%s' is larger than "
+				"%u MiB, the limit for a program\n", arg,
+				MAIN_MAX_PROGRAM >> 20);
+			err = -EFBIG;
+		}
+		if (!err && n == cap - 1) {
 			buf = arena_grow(a, buf, cap, 2 * cap);
 			cap *= 2;
 		}
 	}
-	if (ferror(f)) {
+	if (!err && ferror(f)) {
 		fprintf(stderr, "spry: error: cannot read '%s': %s\n", arg,
 			strerror(errno));
-		fclose(f);
-		return -EIO;
+		err = -EIO;
 	}
 	fclose(f);
+	if (err)
+		return err;
 	buf[n] = '\0';
-	if (strlen(buf) != n) {
-		fprintf(stderr, "spry: error: '%s' is not a text file "
-			"(it contains a NUL byte)\n", arg);
-		return -EINVAL;
-	}
 	src->name = arena_strdup(a, arg);
 	src->text = buf;
 	src->len = n;
@@ -245,10 +368,16 @@ int main(int argc, char **argv)
 		{ "program",     required_argument, NULL, 'e' },
 		{ "command",     required_argument, NULL, 'c' },
 		{ "pid",         required_argument, NULL, 'p' },
+		{ "quiet",       no_argument,       NULL, 'q' },
+		{ "verbose",     no_argument,       NULL, 'v' },
+		{ "output",      required_argument, NULL, 'o' },
+		{ "buffering",   required_argument, NULL, 'B' },
+		{ "unsafe",      no_argument,       NULL, OPT_UNSAFE },
+		{ "include",     required_argument, NULL, OPT_INCLUDE },
 		{ "dry-run",     no_argument,       NULL, 'n' },
 		{ "dump",        no_argument,       NULL, 'S' },
 		{ "debug",       no_argument,       NULL, 'd' },
-		{ "keep-going",  no_argument,       NULL, 'k' },
+		{ "keep-going",  no_argument,       NULL, 'K' },
 		{ "unbuffered",  no_argument,       NULL, 'u' },
 		{ "format",      required_argument, NULL, 'f' },
 		{ "output",      required_argument, NULL, 'o' },
@@ -270,21 +399,30 @@ int main(int argc, char **argv)
 	struct host host;
 	struct diag d;
 	const char *text = NULL, *arch_name = NULL, *out_path = NULL;
-	bool dry_run = false, dump = false, selftest = false;
-	bool list = false, verbose = false;
-	bool created = false, started = false;
+	const char *prog_arg = NULL;
+	bool dry_run = false, dump = false, selftest = false, list = false;
+	bool created = false, started = false, reported;
+	int buffering = -1;	/* -B: _IOLBF, _IOFBF, _IONBF; -1 default */
 	unsigned long v;
 	int c, status;
+	FILE *out_file = NULL;
 
+	main_std_fds();
 	diag_init(&d, stderr);
+	s.arena = arena_new();
 	host_read(&host);	/* the environment, read here and only here */
 	s.host = &host;
 	tz_set(host.tz, host.tzdir);
 	s.opts.map_entries = 4096;
 	s.opts.str_size = 64;
 	s.opts.events_size = 256 << 10;
+	s.opts.max_probes = 512;
+	if (env_defaults(&host, &s.opts))
+		goto fail;
 
-	while ((c = getopt_long(argc, argv, "+e:c:p:nSdkuf:o:M:s:b:lvTVh",
+	/* options anywhere, as bpftrace (GNU getopt) takes them: `spry
+	 * prog.bt -q 5` is -q and the parameter 5 */
+	while ((c = getopt_long(argc, argv, "e:c:p:qvo:B:I:kKnSduf:M:s:b:lTVh",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': text = optarg; break;
@@ -295,114 +433,157 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			if (parse_uint(optarg, "pid", INT_MAX, &v))
-				return 1;
+				goto fail;
 			ro.pid = (pid_t)v;
 			s.opts.target_pid = (int)v;
 			break;
+		case 'q': ro.quiet = true; break;
+		case 'v': ro.verbose = true; break;
+		case 'o': out_path = optarg; break;
+		case 'B':
+			if (!strcmp(optarg, "line")) {
+				buffering = _IOLBF;
+			} else if (!strcmp(optarg, "full")) {
+				buffering = _IOFBF;
+			} else if (!strcmp(optarg, "none")) {
+				buffering = _IONBF;
+			} else {
+				fprintf(stderr, "spry: error: unknown buffering "
+					"'%s' (line, full, none)\n", optarg);
+				goto fail;
+			}
+			break;
+		case OPT_UNSAFE: s.opts.unsafe = true; break;
+		case 'I':
+			push_arg(s.arena, &s.opts.include_dirs,
+				 &s.opts.ninclude_dirs, optarg);
+			break;
+		case OPT_INCLUDE:
+			push_arg(s.arena, &s.opts.includes, &s.opts.nincludes,
+				 optarg);
+			break;
+		/* -k, -kk: bpftrace's helper error reports */
+		case 'k': s.opts.helper_errors++; break;
 		case 'n': dry_run = true; break;
 		case 'S': dump = true; break;
 		case 'd': ro.verbose_log = true; break;
-		case 'k': ro.keep_going = true; break;
-		case 'u': ro.unbuffered = true; break;
+		case 'K': ro.keep_going = true; break;
+		case 'u': buffering = _IONBF; break;
 		case 'f':
 			if (parse_format(optarg, &ro.format))
-				return 1;
+				goto fail;
 			break;
-		case 'o': out_path = optarg; break;
 		case 'M':
 			if (parse_uint(optarg, "map size", 1u << 24, &v))
-				return 1;
+				goto fail;
 			s.opts.map_entries = (unsigned)v;
 			break;
 		case 's':
 			if (parse_uint(optarg, "string size", 256, &v))
-				return 1;
+				goto fail;
 			s.opts.str_size = (unsigned)v;
 			break;
 		case 'b':
 			if (parse_uint(optarg, "buffer size", 1ul << 30, &v))
-				return 1;
+				goto fail;
 			if (v < 4096 || (v & (v - 1))) {
 				fprintf(stderr, "spry: error: the buffer size "
 					"must be a power of two of at least "
 					"4k, not '%s'\n", optarg);
-				return 1;
+				goto fail;
 			}
 			s.opts.events_size = (unsigned)v;
 			break;
 		case OPT_LOAD_ONLY: ro.load_only = true; break;
 		case OPT_ARCH: arch_name = optarg; break;
 		case 'l': list = true; break;
-		case 'v': verbose = true; break;
 		case 'T': selftest = true; break;
 		case 'V':
 			printf("spry %s\n", PACKAGE_VERSION);
-			return 0;
+			arena_free(s.arena);
+			return main_finish(0, false);
 		case 'h':
 			usage(stdout);
-			return 0;
+			arena_free(s.arena);
+			return main_finish(0, false);
 		default:
 			fputs("Try 'spry --help'.\n", stderr);
-			return 1;
+			goto fail;
 		}
 	}
+	if (s.opts.helper_errors > 2) {
+		fprintf(stderr, "spry: error: -k at most twice (-kk)\n");
+		goto fail;
+	}
+	if (s.opts.helper_errors) {
+		/* said plainly rather than accepted and ignored */
+		fprintf(stderr, "spry: error: -k/-kk (reports of failing "
+			"helper calls) is not supported yet\n");
+		goto fail;
+	}
+	ro.unbuffered = buffering == _IONBF;
 
-	if (selftest)
-		return rt_selftest(stdout, &d) ? 1 : 0;
+	if (selftest) {
+		arena_free(s.arena);
+		return main_finish(rt_selftest(stdout, &d) ? 1 : 0, false);
+	}
 	if (list) {
 		if (optind < argc - 1 || text) {
 			fprintf(stderr, "spry: error: -l takes one pattern, "
 				"as in spry -l 'tracepoint:sched:*'\n");
-			return 1;
+			goto fail;
 		}
-		return provider_list(&host, optind < argc ? argv[optind] :
-				     NULL, verbose, ro.pid, stdout, &d) ? 1 : 0;
-	}
-	if (verbose) {
-		fprintf(stderr, "spry: error: -v goes with -l\n");
-		return 1;
+		arena_free(s.arena);
+		return main_finish(provider_list(&host, optind < argc ?
+						 argv[optind] : NULL,
+						 ro.verbose, ro.pid, stdout,
+						 &d) ? 1 : 0, false);
 	}
 
-	if (text ? optind != argc : optind != argc - 1) {
-		fprintf(stderr, "spry: error: %s\nTry 'spry --help'.\n",
-			text || optind < argc ? "expected one program" :
-			"no program given");
-		return 1;
+	/* the program (unless -e), then its positional parameters */
+	if (!text && optind == argc) {
+		fprintf(stderr, "spry: error: no program given\n"
+			"Try 'spry --help'.\n");
+		goto fail;
 	}
+	if (!text)
+		prog_arg = argv[optind++];
+	s.opts.params = (const char *const *)argv + optind;
+	s.opts.nparams = (unsigned)(argc - optind);
 
 	s.arch = arch_name ? arch_find(arch_name) : arch_host();
 	if (!s.arch) {
 		fprintf(stderr, "spry: error: %s architecture '%s'\n",
 			arch_name ? "unknown" : "unsupported host",
 			arch_name ? arch_name : "");
-		return 1;
+		goto fail;
 	}
 	if (arch_name && s.arch != arch_host() && !dry_run) {
 		fprintf(stderr, "spry: error: --arch %s needs --dry-run\n",
 			arch_name);
-		return 1;
+		goto fail;
 	}
 
-	s.arena = arena_new();
+	/* A trace stops on SIGINT, SIGTERM or SIGHUP with END and the maps,
+	 * whenever the signal comes: the handlers go in before anything is
+	 * made.  (A dry run makes nothing: it may die as any command.) */
+	if (!dry_run)
+		rt_signals();
 	if (text) {
 		s.src.name = "<program>";
 		s.src.text = text;
 		s.src.len = strlen(text);
-	} else if (read_program(s.arena, argv[optind], &s.src)) {
-		arena_free(s.arena);
-		return 1;
+	} else if (read_program(s.arena, prog_arg, &s.src)) {
+		goto fail;
 	}
 	/* One clear message up front rather than the first EPERM of
 	 * whatever happens to come first (reading tracefs, a map). */
-	if (!dry_run && rt_check_privilege(&d)) {
-		arena_free(s.arena);
-		return 1;
-	}
+	if (!dry_run && rt_check_privilege(&d))
+		goto fail;
 	if (ro.pid && !dry_run && kill(ro.pid, 0) && errno == ESRCH) {
 		fprintf(stderr, "spry: error: no process %d (-p)\n",
 			(int)ro.pid);
-		arena_free(s.arena);
-		return 1;
+		goto fail;
 	}
 	if (dump)
 		s.opts.dump = stdout;
@@ -414,18 +595,27 @@ int main(int argc, char **argv)
 	/* a run, not a dry run: providers may ready the host (tracefs) */
 	s.opts.prepare = !dry_run;
 
-	if (compile_script(&s, &d)) {
-		arena_free(s.arena);
-		return 1;
-	}
+	if (compile_script(&s, &d))
+		goto fail;
 	if (dry_run) {
 		arena_free(s.arena);
-		return 0;
+		return main_finish(0, false);
 	}
 
-	if (out_path && !(ro.out = open_output(out_path, &created))) {
-		arena_free(s.arena);
-		return 1;
+	/* -o: opened once the program compiled, so that a typo does not
+	 * truncate last run's trace */
+	if (out_path) {
+		out_file = open_output(out_path, &created);
+		if (!out_file)
+			goto fail;
+		ro.out = out_file;
+		ro.out_is_file = true;
+	}
+	if (buffering >= 0 &&
+	    setvbuf(ro.out ? ro.out : stdout, NULL, buffering, 0)) {
+		fprintf(stderr, "spry: error: cannot set the buffering: %s\n",
+			strerror(errno));
+		goto fail;
 	}
 
 	status = 1;
@@ -439,12 +629,24 @@ int main(int argc, char **argv)
 	}
 	rt_close(&rt);
 	arena_free(s.arena);
-	if (ro.out && fclose(ro.out) && status == 0) {
+	/* a write error the runtime said already is not said again */
+	reported = rt.write_failed || rt.abandoned;
+	if (out_file && fclose(out_file) && !reported) {
 		fprintf(stderr, "spry: error: cannot write '%s': %s\n",
 			out_path, strerror(errno));
-		status = 1;
+		reported = true;
+		status = status ? status : 1;
 	}
-	if (ro.out && created && !started)
+	/* spry could not start: no file of its own left behind */
+	if (out_file && created && !started)
 		unlink(out_path);
-	return status;
+	return main_finish(status, reported);
+fail:
+	if (out_file) {
+		fclose(out_file);
+		if (created)
+			unlink(out_path);
+	}
+	arena_free(s.arena);
+	return main_finish(1, false);
 }

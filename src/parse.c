@@ -9,10 +9,12 @@
  * Error recovery: a failing rule reports once and returns NULL; the statement
  * that contained it skips to its end (';' or the '}' closing its block, at the
  * right nesting) and parsing goes on, so one run reports several errors (capped
- * by the lexer, see lex.h).  Nesting deeper than PARSE_MAX_DEPTH is an error,
- * so no input can exhaust the stack, here or in the later passes that walk
- * the tree recursively: every AST is at most about that deep (a chain of
- * binary operators counts a level per operator).
+ * by the lexer, see lex.h).  No input can exhaust the stack, here or in the
+ * later passes that walk the tree recursively: nesting (brackets, blocks,
+ * unary operators) deeper than PARSE_MAX_DEPTH is an error, and so is a tree
+ * deeper than PARSE_MAX_TREE.  Chains written flat (`a + b + c`, else-if
+ * ladders, `a ? b : c ? d : e`) count towards the second limit only: each
+ * link is a level of the tree, but not nesting the user wrote.
  *
  * Guarantees, for a non-NULL result: every node's loc has a src; statement
  * slots (probe body, if and else branches) are never NULL (an empty statement
@@ -33,7 +35,12 @@
 #include "lex.h"
 #include "type.h"
 
-#define PARSE_MAX_DEPTH 256
+#define PARSE_MAX_DEPTH 256	/* brackets, blocks, unary operators */
+/* The depth of the tree, chains included.  The recursive passes take up to
+ * 3.5 KB of stack a level under ASan (sema's expr() overflowed 8 MB at 2300
+ * levels), 200 bytes without: 1024 keeps a margin of two in the worst
+ * case. */
+#define PARSE_MAX_TREE	1024
 
 struct parser {
 	struct arena *a;
@@ -41,6 +48,7 @@ struct parser {
 	struct token tok;	/* current token */
 	struct token prev;	/* last consumed */
 	unsigned depth;		/* nesting of blocks, statements and expressions */
+	unsigned tree;		/* the same plus chained operators: tree depth */
 	bool no_div;		/* in a predicate, outside brackets: '/' ends it */
 	bool too_deep;		/* the depth error was reported */
 	struct tdname *typedefs;	/* names the script typedef'd so far */
@@ -129,24 +137,48 @@ static void p_error_unexpected(struct parser *p, const char *what)
 			   tok_describe(&p->tok, buf, sizeof(buf)));
 }
 
-static bool p_enter(struct parser *p, const struct loc *loc)
+/* One level deeper: a link of a chain (@chain, which only makes the tree
+ * deeper) or nesting; false, reported once, past either limit. */
+static bool p_enter_as(struct parser *p, const struct loc *loc, bool chain)
 {
-	if (p->depth >= PARSE_MAX_DEPTH) {
+	if (!chain && p->depth >= PARSE_MAX_DEPTH) {
 		if (!p->too_deep)
 			p_error_at(p, loc, "nesting too deep (more than %d "
-				   "levels of brackets, blocks and chained "
+				   "levels of brackets, blocks and unary "
 				   "operators)", PARSE_MAX_DEPTH);
 		p->too_deep = true;
 		return false;
 	}
-	p->depth++;
+	if (p->tree >= PARSE_MAX_TREE) {
+		if (!p->too_deep)
+			p_error_at(p, loc, "chain too long: operators, "
+				   "else-ifs and nesting more than %d levels "
+				   "deep (split it with a variable)",
+				   PARSE_MAX_TREE);
+		p->too_deep = true;
+		return false;
+	}
+	p->depth += !chain;
+	p->tree++;
 	return true;
+}
+
+static bool p_enter(struct parser *p, const struct loc *loc)
+{
+	return p_enter_as(p, loc, false);
+}
+
+static void p_leave_as(struct parser *p, bool chain)
+{
+	assert(p->tree > 0 && (chain || p->depth > 0) &&
+	       "p_leave pairs with p_enter");
+	p->depth -= !chain;
+	p->tree--;
 }
 
 static void p_leave(struct parser *p)
 {
-	assert(p->depth > 0 && "p_leave pairs with p_enter");
-	p->depth--;
+	p_leave_as(p, false);
 }
 
 static struct node *p_node(struct parser *p, enum node_kind kind,
@@ -250,17 +282,99 @@ static bool p_starts_operand(const struct parser *p)
 	switch (p->tok.kind) {
 	case TK_IDENT: case TK_NUM: case TK_CHAR: case TK_STR: case TK_MAP:
 	case TK_LPAREN: case TK_NOT: case TK_TILDE: case TK_SIZEOF:
-	case TK_OFFSETOF:
+	case TK_OFFSETOF: case TK_VAR: case TK_POSITIONAL: case TK_PARAMCOUNT:
 		return true;
 	default:
 		return false;
 	}
 }
 
-/* primary = NUM | CHAR | strings | "(" expr ")" | cast
+/* paren = "(" type_name ")" unary          (a cast)
+ *       | "(" expr ("," expr)* ")"       (one: grouping; more: a tuple) */
+static struct node *p_paren(struct parser *p)
+{
+	struct node *n, *t;
+	bool no_div = p->no_div, ok;
+	struct loc l = p->tok.loc;
+
+	p_next(p);
+	if (p_type_start(p) || p_peek_ptr_close(p))
+		return p_cast(p, &l, NULL);
+	p->no_div = false;
+	n = p_expr(p);
+	if (n && p_is(p, TK_COMMA)) {
+		t = p_node(p, N_TUPLE, &l);
+		p_next(p);
+		t->args = n;
+		if (p_is(p, TK_RPAREN)) {
+			p_error_unexpected(p, "expression");
+			n = NULL;
+		} else {
+			n->next = p_args(p, TK_RPAREN, &ok);
+			n = ok ? t : NULL;
+		}
+	}
+	p->no_div = no_div;
+	if (!n || !p_expect(p, TK_RPAREN, "to close '('"))
+		return NULL;
+	/* (NAME) operand: a type only BTF knows, "(pid_t)x" */
+	if (n->kind == N_IDENT && p_starts_operand(p))
+		return p_cast(p, &l, n);
+	return n;
+}
+
+/* dollar = VAR | POSITIONAL | "$#" */
+static struct node *p_dollar(struct parser *p)
+{
+	struct node *n;
+
+	switch (p->tok.kind) {
+	case TK_VAR:
+		n = p_node(p, N_VAR, &p->tok.loc);
+		n->name = p->tok.name;
+		break;
+	case TK_POSITIONAL:
+		n = p_node(p, N_POSITIONAL, &p->tok.loc);
+		n->num = p->tok.num;
+		break;
+	default:
+		assert(p_is(p, TK_PARAMCOUNT) && "p_dollar on a $ token");
+		n = p_node(p, N_PARAMCOUNT, &p->tok.loc);
+		break;
+	}
+	p_next(p);
+	return n;
+}
+
+/* What ++, -- and the assignments can change: a map (element), a plain
+ * map by name or a scratch variable. */
+static bool p_is_lvalue(const struct node *n)
+{
+	return n->kind == N_MAP || n->kind == N_IDENT || n->kind == N_VAR ||
+	       (n->kind == N_INDEX && n->lhs->kind == N_IDENT);
+}
+
+/* incdec = ("++" | "--") operand, or operand ("++" | "--"), at @l */
+static struct node *p_incdec(struct parser *p, struct node *operand,
+			     int op, const struct loc *l)
+{
+	struct node *n;
+
+	if (!p_is_lvalue(operand)) {
+		p_error_at(p, &operand->loc, "%s needs a variable or a map "
+			   "element", incdec_str(op));
+		return NULL;
+	}
+	n = p_node(p, N_INCDEC, l);
+	n->op = op;
+	n->lhs = operand;
+	return n;
+}
+
+/* primary = NUM | CHAR | strings | paren | dollar
  *         | IDENT "(" args? ")" | IDENT | MAP ("[" args "]")?
  *         | sizeof | offsetof
- * cast    = "(" type_name ")" unary | "(" NAME ")" operand */
+ * cast    = "(" type_name ")" unary | "(" NAME ")" operand   (in paren) */
 static struct node *p_primary(struct parser *p)
 {
 	struct node *n;
@@ -276,23 +390,12 @@ static struct node *p_primary(struct parser *p)
 		return n;
 	case TK_STR:
 		return p_string(p);
-	case TK_LPAREN: {
-		bool no_div = p->no_div;
-		struct loc lparen = p->tok.loc;
-
-		p_next(p);
-		if (p_type_start(p) || p_peek_ptr_close(p))
-			return p_cast(p, &lparen, NULL);
-		p->no_div = false;
-		n = p_expr(p);
-		p->no_div = no_div;
-		if (!n || !p_expect(p, TK_RPAREN, "to close '('"))
-			return NULL;
-		/* (NAME) operand: a type only BTF knows, "(pid_t)x" */
-		if (n->kind == N_IDENT && p_starts_operand(p))
-			return p_cast(p, &lparen, n);
-		return n;
-	}
+	case TK_LPAREN:
+		return p_paren(p);
+	case TK_VAR:
+	case TK_POSITIONAL:
+	case TK_PARAMCOUNT:
+		return p_dollar(p);
 	case TK_SIZEOF:
 		return p_sizeof(p);
 	case TK_OFFSETOF:
@@ -328,7 +431,18 @@ static struct node *p_primary(struct parser *p)
 	}
 }
 
-/* postfix = primary ("[" args "]" | "->" IDENT | "." IDENT)* */
+/* After a '.', whether a number follows (a tuple's element, $t.0): peek
+ * without consuming, the lexer being one token ahead only. */
+static bool p_tuple_index(const struct parser *p)
+{
+	const char *t = p->lx.src->text;
+	size_t i = p->tok.off + 1;
+
+	return i < p->lx.src->len && t[i] >= '0' && t[i] <= '9';
+}
+
+/* postfix = primary ("[" args "]" | "->" IDENT | "." IDENT | "." NUM
+ *                   | "++" | "--")* */
 static struct node *p_postfix(struct parser *p)
 {
 	return p_postfix_from(p, p_primary(p));
@@ -352,6 +466,19 @@ static struct node *p_postfix_from(struct parser *p, struct node *n)
 			m->args = p_args(p, TK_RBRACKET, &ok);
 			if (!ok || !p_expect(p, TK_RBRACKET, "after index"))
 				return NULL;
+			n = m;
+		} else if (p_is(p, TK_INC) || p_is(p, TK_DEC)) {
+			struct loc l = p->tok.loc;
+			int op = p_is(p, TK_INC) ? ID_POSTINC : ID_POSTDEC;
+
+			p_next(p);
+			n = p_incdec(p, n, op, &l);
+		} else if (p_is(p, TK_DOT) && p_tuple_index(p)) {
+			m = p_node(p, N_TUPLE_INDEX, &p->tok.loc);
+			p_next(p);
+			m->num = p->tok.num;
+			m->lhs = n;
+			p_next(p);
 			n = m;
 		} else if (p_is(p, TK_ARROW) || p_is(p, TK_DOT)) {
 			m = p_node(p, N_MEMBER, &p->tok.loc);
@@ -377,12 +504,31 @@ static struct node *p_postfix_from(struct parser *p, struct node *n)
 	return n;
 }
 
-/* unary = ("!" | "~" | "-" | "+" | "*" | "&") unary | postfix */
+static struct node *p_unary(struct parser *p);
+
+/* prefix_incdec = ("++" | "--") unary */
+static struct node *p_prefix_incdec(struct parser *p)
+{
+	struct loc l = p->tok.loc;
+	int op = p_is(p, TK_INC) ? ID_PREINC : ID_PREDEC;
+	struct node *x;
+
+	if (!p_enter(p, &l))
+		return NULL;
+	p_next(p);
+	x = p_unary(p);
+	p_leave(p);
+	return x ? p_incdec(p, x, op, &l) : NULL;
+}
+
+/* unary = ("!" | "~" | "-" | "+" | "*" | "&" | "++" | "--") unary | postfix */
 static struct node *p_unary(struct parser *p)
 {
 	struct node *n;
 	int op;
 
+	if (p_is(p, TK_INC) || p_is(p, TK_DEC))
+		return p_prefix_incdec(p);
 	switch (p->tok.kind) {
 	case TK_NOT:   op = U_NOT; break;
 	case TK_TILDE: op = U_BNOT; break;
@@ -424,10 +570,10 @@ static struct node *p_binary(struct parser *p, unsigned limit)
 		if (k == TK_SLASH && p->no_div)
 			break;
 		/* Each operator makes the tree one level deeper although
-		 * this loop does not recurse: count it as nesting, or a
-		 * `1+1+...+1` a hundred thousand terms long overflows the
-		 * stack of every pass that walks the tree recursively. */
-		if (!p_enter(p, &p->tok.loc)) {
+		 * this loop does not recurse: count it as a link of a chain,
+		 * or a `1+1+...+1` a hundred thousand terms long overflows
+		 * the stack of every pass that walks the tree recursively. */
+		if (!p_enter_as(p, &p->tok.loc, true)) {
 			lhs = NULL;
 			break;
 		}
@@ -440,30 +586,36 @@ static struct node *p_binary(struct parser *p, unsigned limit)
 		lhs = n->rhs ? n : NULL;
 	}
 	while (levels--)
-		p_leave(p);
+		p_leave_as(p, true);
 	return lhs;
 }
 
-/* expr = binary ("?" expr ":" expr)?   (right-associative) */
-static struct node *p_expr(struct parser *p)
+/* expr = binary ("?" expr ":" expr)?   (right-associative)
+ * The expression after ':' continues a chain (`a ? b : c ? d : e`). */
+static struct node *p_expr_as(struct parser *p, bool chain)
 {
 	struct node *cond, *n;
 
-	if (!p_enter(p, &p->tok.loc))
+	if (!p_enter_as(p, &p->tok.loc, chain))
 		return NULL;
 	cond = p_binary(p, 0);
 	if (!cond || !p_is(p, TK_QUESTION)) {
-		p_leave(p);
+		p_leave_as(p, chain);
 		return cond;
 	}
 	n = p_node(p, N_COND, &p->tok.loc);
 	n->cond = cond;
 	p_next(p);
-	n->lhs = p_expr(p);
+	n->lhs = p_expr_as(p, false);
 	if (n->lhs && p_expect(p, TK_COLON, "in conditional expression"))
-		n->rhs = p_expr(p);
-	p_leave(p);
+		n->rhs = p_expr_as(p, true);
+	p_leave_as(p, chain);
 	return n->lhs && n->rhs ? n : NULL;
+}
+
+static struct node *p_expr(struct parser *p)
+{
+	return p_expr_as(p, false);
 }
 
 /* ---- C types ----
@@ -1149,13 +1301,77 @@ static struct node *p_if(struct parser *p)
 	if (!n->cond || !p_expect(p, TK_RPAREN, "after condition"))
 		goto fail;
 	n->lhs = p_stmt(p);
-	if (p_accept(p, TK_ELSE))
-		n->rhs = p_stmt(p);
+	if (p_accept(p, TK_ELSE)) {
+		/* else if: a link of a chain, not nesting */
+		if (p_is(p, TK_IF)) {
+			if (!p_enter_as(p, &p->tok.loc, true))
+				goto fail;
+			n->rhs = p_if(p);
+			p_leave_as(p, true);
+		} else {
+			n->rhs = p_stmt(p);
+		}
+	}
+	/* too deep inside a ladder: skip the rest of it, or each of its
+	 * elses is an error of its own */
+	while (p->too_deep && p_accept(p, TK_ELSE))
+		p_sync(p);
 	return n;
 fail:
 	p_sync(p);
 	return NULL;
 }
+
+static bool p_end_stmt(struct parser *p, const char *after);
+
+/* loop = ("while" | "unroll") "(" expr ")" stmt */
+static struct node *p_loop(struct parser *p)
+{
+	bool is_while = p_is(p, TK_WHILE);
+	struct node *n = p_node(p, is_while ? N_WHILE : N_UNROLL, &p->tok.loc);
+
+	p_next(p);
+	if (!p_expect(p, TK_LPAREN, is_while ? "after 'while'" :
+		      "after 'unroll'"))
+		goto fail;
+	n->cond = p_expr(p);
+	if (!n->cond || !p_expect(p, TK_RPAREN, is_while ?
+				  "after the condition" : "after the count"))
+		goto fail;
+	n->lhs = p_stmt(p);
+	return n->lhs ? n : NULL;
+fail:
+	p_sync(p);
+	return NULL;
+}
+
+/* jump = "break" | "continue" | "return" */
+static struct node *p_jump(struct parser *p)
+{
+	static const enum node_kind kinds[] = {
+		[TK_BREAK] = N_BREAK, [TK_CONTINUE] = N_CONTINUE,
+		[TK_RETURN] = N_RETURN,
+	};
+	struct node *n = p_node(p, kinds[p->tok.kind], &p->tok.loc);
+	char what[32];
+
+	snprintf(what, sizeof(what), "after '%s'", tok_kind_str(p->tok.kind));
+	p_next(p);
+	if (!p_end_stmt(p, what)) {
+		p_sync(p);
+		return NULL;
+	}
+	return n;
+}
+
+/* Compound assignment tokens and the operator each applies. */
+static const signed char opassign_ops[TK_COUNT_] = {
+	[TK_ADD_ASSIGN] = B_ADD + 1, [TK_SUB_ASSIGN] = B_SUB + 1,
+	[TK_MUL_ASSIGN] = B_MUL + 1, [TK_DIV_ASSIGN] = B_DIV + 1,
+	[TK_MOD_ASSIGN] = B_MOD + 1, [TK_AND_ASSIGN] = B_AND + 1,
+	[TK_OR_ASSIGN] = B_OR + 1, [TK_XOR_ASSIGN] = B_XOR + 1,
+	[TK_SHL_ASSIGN] = B_SHL + 1, [TK_SHR_ASSIGN] = B_SHR + 1,
+};
 
 static bool p_is_map_elem(const struct node *n)
 {
@@ -1172,8 +1388,9 @@ static bool p_end_stmt(struct parser *p, const char *after)
 	return p_expect(p, TK_SEMI, after);
 }
 
-/* stmt = block | if_stmt | "delete" map ";" | assign ";" | expr ";" | ";"
- * assign = (map | IDENT) "=" expr */
+/* stmt = block | if_stmt | loop | jump | "delete" map ";" | assign ";"
+ *      | expr ";" | ";"
+ * assign = lvalue ("=" | "+=" | ... | ">>=") expr */
 static struct node *p_stmt(struct parser *p)
 {
 	struct node *n, *e;
@@ -1190,6 +1407,17 @@ static struct node *p_stmt(struct parser *p)
 		return n;
 	case TK_IF:
 		n = p_if(p);
+		p_leave(p);
+		return n;
+	case TK_WHILE:
+	case TK_UNROLL:
+		n = p_loop(p);
+		p_leave(p);
+		return n;
+	case TK_BREAK:
+	case TK_CONTINUE:
+	case TK_RETURN:
+		n = p_jump(p);
 		p_leave(p);
 		return n;
 	case TK_SEMI:
@@ -1225,22 +1453,28 @@ static struct node *p_stmt(struct parser *p)
 	e = p_expr(p);
 	if (!e)
 		goto fail;
-	if (p_is(p, TK_ASSIGN)) {
+	if (p_is(p, TK_ASSIGN) || opassign_ops[p->tok.kind]) {
 		l = p->tok.loc;
-		if (!p_is_map_elem(e) && e->kind != N_IDENT) {
+		if (!p_is_lvalue(e)) {
 			p_error_at(p, &l, "cannot assign to this expression: "
-				   "only to a map, m[k] or a name");
+				   "only to a map, m[k], a name or a $variable");
 			goto fail;
 		}
 		n = p_node(p, N_ASSIGN, &l);
+		if (!p_is(p, TK_ASSIGN)) {
+			n->kind = N_OPASSIGN;
+			n->op = opassign_ops[p->tok.kind] - 1;
+		}
 		p_next(p);
 		n->lhs = e;
 		n->rhs = p_expr(p);
 		if (!n->rhs)
 			goto fail;
-		if (p_is(p, TK_ASSIGN)) {
+		if (p_is(p, TK_ASSIGN) || opassign_ops[p->tok.kind]) {
 			p_error_at(p, &p->tok.loc,
-				   "unexpected '=': an assignment is a statement, not a value");
+				   "unexpected '%s': an assignment is a "
+				   "statement, not a value",
+				   tok_kind_str(p->tok.kind));
 			goto fail;
 		}
 		if (!p_end_stmt(p, "after assignment"))

@@ -9,12 +9,20 @@
  * readers: the script already is the object file, so there is nothing for
  * an object loader to do.
  *
- * Lifetime: rt_open creates maps, forks the -c child (parked on a pipe) and
- * loads programs; rt_attach attaches through the providers; rt_run runs
- * BEGIN, releases the child, consumes events, stops the trace, runs END and
- * prints the maps; rt_close undoes whatever part of that happened, leaving
- * the detach of the probes to a background process.  The child gets
- * PR_SET_PDEATHSIG so that even a crashed spry leaves nothing behind.
+ * Lifetime: rt_open creates maps, forks the -c child (parked on a pipe,
+ * child.c) and loads programs; rt_attach attaches through the providers;
+ * rt_run runs BEGIN, releases the child, consumes events, stops the trace,
+ * runs END and prints the maps; rt_close undoes whatever part of that
+ * happened, leaving the detach of the probes to a background process.
+ *
+ * Signals (rt_signals(), installed before anything is created): SIGINT,
+ * SIGTERM and SIGHUP stop tracing, and END still runs and the maps still
+ * print, whenever the signal comes; SIGPIPE is ignored, a reader gone is a
+ * write error like any other.  Every write is checked.  A write blocked by
+ * a reader that stalls (`spry ... | less`) is restarted after the first stop
+ * signal (SA_RESTART), so END and the maps reach the reader once it reads;
+ * that first signal also takes SA_RESTART away, so a second one interrupts
+ * the write: spry abandons what it could not write and ends at once.
  */
 #include <assert.h>
 #include <ctype.h>
@@ -22,8 +30,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
@@ -33,7 +43,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +50,7 @@
 #include <linux/perf_event.h>
 
 #include "btf.h"
+#include "child.h"
 #include "host.h"
 #include "kbpf.h"
 #include "ksym.h"
@@ -60,24 +70,76 @@
 #define RT_CAP_PERFMON	38
 #define RT_CAP_BPF	39
 
-static volatile sig_atomic_t rt_sig_stop, rt_sig_child;
+/* The stop signal that came first, and a second one (either: 0 when none
+ * came). */
+static volatile sig_atomic_t rt_sig_stop, rt_sig_abort, rt_sig_child;
 /* Write end of the self-pipe that wakes the event wait: a signal landing
  * between the checks and epoll_wait() would otherwise sleep out a whole
  * RT_POLL_MS (a -c child exiting at once made 1 start in 40 take 100 ms). */
 static int rt_wake_fd = -1;
+static const int rt_stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+/* Signals ignored when spry started: the -c command starts with them
+ * ignored too, and SIGHUP stays ignored (nohup spry ...). */
+static sigset_t rt_sig_ignored;
+static bool rt_sig_installed;
 
 static void rt_on_signal(int sig)
 {
 	int saved = errno;
+	unsigned i;
 
-	if (sig == SIGCHLD)
+	if (sig == SIGCHLD) {
 		rt_sig_child = 1;
-	else
-		rt_sig_stop = 1;
+	} else if (!rt_sig_stop) {
+		/* from now on a stop signal interrupts a blocked write */
+		struct sigaction sa = { .sa_handler = rt_on_signal };
+
+		rt_sig_stop = sig;
+		sigemptyset(&sa.sa_mask);
+		for (i = 0; i < sizeof(rt_stop_sigs) / sizeof(rt_stop_sigs[0]);
+		     i++)
+			if (rt_stop_sigs[i] != SIGHUP ||
+			    !sigismember(&rt_sig_ignored, SIGHUP))
+				sigaction(rt_stop_sigs[i], &sa, NULL);
+	} else {
+		rt_sig_abort = sig;
+	}
 	if (rt_wake_fd >= 0 && write(rt_wake_fd, "", 1) < 0) {
 		/* full pipe: a wake-up is pending anyway */
 	}
 	errno = saved;
+}
+
+void rt_signals(void)
+{
+	static const int noted[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT,
+				     SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM,
+				     SIGWINCH, SIGTSTP };
+	struct sigaction sa = { .sa_handler = rt_on_signal,
+				.sa_flags = SA_RESTART }, old;
+	unsigned i;
+
+	if (rt_sig_installed)
+		return;
+	rt_sig_installed = true;
+	sigemptyset(&rt_sig_ignored);
+	for (i = 0; i < sizeof(noted) / sizeof(noted[0]); i++)
+		if (!sigaction(noted[i], NULL, &old) &&
+		    old.sa_handler == SIG_IGN)
+			sigaddset(&rt_sig_ignored, noted[i]);
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(rt_stop_sigs) / sizeof(rt_stop_sigs[0]); i++)
+		if (rt_stop_sigs[i] != SIGHUP ||
+		    !sigismember(&rt_sig_ignored, SIGHUP))
+			sigaction(rt_stop_sigs[i], &sa, NULL);
+	/* SA_RESTART: a command ending must not interrupt a write */
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int rt_stop_signal(void)
+{
+	return rt_sig_stop;
 }
 
 /* BEGIN and END: run by us with BPF_PROG_TEST_RUN, never attached (the
@@ -233,14 +295,42 @@ static size_t rt_lookup_size(const struct runtime *rt, const struct map *m)
 	return m->val_size ? m->val_size : 8;
 }
 
-/* Sum per-CPU values word by word: counts and sums are u64 (two's
- * complement addition is right for signed sums too). */
+/* min()/max(): {s64 value; u64 seen} per CPU; the least (greatest) value
+ * of the CPUs that saw the key, seen their sum. */
+static void rt_percpu_minmax(const struct runtime *rt, const struct map *m,
+			     const uint8_t *raw, uint8_t *out)
+{
+	size_t stride = rt_percpu_stride(m);
+	int64_t best = 0, v;
+	uint64_t seen = 0, s;
+	int cpu;
+
+	for (cpu = 0; cpu < rt->ncpus; cpu++) {
+		memcpy(&v, raw + (size_t)cpu * stride, 8);
+		memcpy(&s, raw + (size_t)cpu * stride + 8, 8);
+		if (!s)
+			continue;
+		if (!seen || (m->kind == MAP_MIN ? v < best : v > best))
+			best = v;
+		seen += s;
+	}
+	memcpy(out, &best, 8);
+	memcpy(out + 8, &seen, 8);
+}
+
+/* Fold per-CPU values into one: min/max keep the extreme, everything else
+ * sums word by word (counts, sums, buckets, avg/stats' count and total:
+ * two's complement addition is right for signed sums too). */
 static void rt_percpu_sum(const struct runtime *rt, const struct map *m,
 			  const uint8_t *raw, uint8_t *out)
 {
 	size_t stride = rt_percpu_stride(m), w;
 	int cpu;
 
+	if ((m->kind == MAP_MIN || m->kind == MAP_MAX) && m->val_size == 16) {
+		rt_percpu_minmax(rt, m, raw, out);
+		return;
+	}
 	memcpy(out, raw, m->val_size);
 	if (m->val_size % 8)
 		return;
@@ -331,7 +421,18 @@ out:
 	return err;
 }
 
-static void rt_map_print(struct runtime *rt, const struct map *m)
+/* The programs cannot add keys to a full hash map and drop the update
+ * silently; a map at its limit says some were dropped.  Checking when it
+ * prints (plain maps: at exit) costs nothing per event. */
+static void rt_map_full(struct runtime *rt, const struct map *m)
+{
+	diag_warn(rt->d, NULL, "map %s is full (%u entries): updates of new "
+		  "keys were dropped; -M raises the limit", m->name,
+		  m->max_entries);
+}
+
+static void rt_map_print(struct runtime *rt, const struct map *m,
+			 uint64_t top, uint64_t div)
 {
 	struct out_map_data md;
 	int err = rt_map_read(rt, m, &md);
@@ -341,20 +442,15 @@ static void rt_map_print(struct runtime *rt, const struct map *m)
 			  strerror(-err));
 		return;
 	}
-	out_map(rt->out, &md);
-	/* The programs cannot add keys to a full hash map and drop the update
-	 * silently; a map at its limit says some were dropped.  Checking here
-	 * costs nothing per event. */
+	out_map(rt->out, &md, top, div);
 	if (!rt_map_array(m->bpf_type) && md.n >= m->max_entries)
-		diag_warn(rt->d, NULL, "map %s is full (%u entries): updates "
-			  "of new keys were dropped; -M raises the limit",
-			  m->name, m->max_entries);
+		rt_map_full(rt, m);
 	rt_map_data_free(&md);
 }
 
 /* clear(@m): delete every key; arrays cannot lose entries, so their values
- * are zeroed instead. */
-static void rt_map_clear(struct runtime *rt, const struct map *m)
+ * are zeroed instead.  zero(@m) (@keep): zero every value, keep the keys. */
+static void rt_map_clear(struct runtime *rt, const struct map *m, bool keep)
 {
 	struct out_map_data md;
 	void *zero;
@@ -366,7 +462,7 @@ static void rt_map_clear(struct runtime *rt, const struct map *m)
 	for (i = 0; zero && i < md.n; i++) {
 		void *key = (uint8_t *)md.keys + (size_t)i * md.key_size;
 
-		if (rt_map_array(m->bpf_type))
+		if (keep || rt_map_array(m->bpf_type))
 			kbpf_map_update(rt_map_fd(rt, m), key, zero,
 					    BPF_ANY);
 		else
@@ -395,38 +491,46 @@ static unsigned long long rt_lost_read(struct runtime *rt)
 }
 
 /* The output layer's kernel symbol hook: the host's kallsyms. */
-static const char *rt_ksym(void *ctx, uint64_t addr, char *buf, size_t n)
+static const char *rt_ksym(void *ctx, uint64_t addr, char *buf, size_t n,
+			   uint64_t *off)
 {
 	const struct runtime *rt = ctx;
 
 	return ksym_out_hook((void *)host_or_default(rt->s->host)->kallsyms,
-			     addr, buf, n);
+			     addr, buf, n, off);
 }
 
-/* The output layer's stack hook: frames of a stack id from the stack map. */
-static int rt_stack_read(void *ctx, uint64_t id, bool user, uint64_t *ips,
-			 unsigned max)
+/* The output layer's stack hook: frames of a stack id from the stack map
+ * that keeps @frames frames. */
+static int rt_stack_read(void *ctx, uint64_t id, bool user, unsigned frames,
+			 uint64_t *ips, unsigned max)
 {
 	struct runtime *rt = ctx;
-	const struct map *m = rt->s->stacks_map;
+	const struct map *m = NULL;
 	int32_t sid = (int32_t)(uint32_t)id;
 	uint32_t key;
-	uint64_t *frames;
+	uint64_t *vals;
 	unsigned n = 0, i, cap;
 
+	for (i = 0; i < rt->s->nmaps && !m; i++)
+		if (rt->s->maps[i]->kind == MAP_STACKS &&
+		    rt->s->maps[i]->stack_frames == frames)
+			m = rt->s->maps[i];
 	if (!m || rt_map_fd(rt, m) < 0 || sid < 0 ||
 	    (!user && (int64_t)id < 0))
-		return 0;
+		return -ENOENT;
 	key = (uint32_t)sid;
-	frames = calloc(1, m->val_size + 8);
-	if (!frames)
-		return 0;
-	if (!kbpf_map_lookup(rt_map_fd(rt, m), &key, frames)) {
-		cap = m->val_size / 8;
-		for (i = 0; i < cap && n < max && frames[i]; i++)
-			ips[n++] = frames[i];
+	vals = calloc(1, m->val_size + 8);
+	if (!vals)
+		return -ENOMEM;
+	if (kbpf_map_lookup(rt_map_fd(rt, m), &key, vals)) {
+		free(vals);
+		return -ENOENT;
 	}
-	free(frames);
+	cap = m->val_size / 8;
+	for (i = 0; i < cap && n < max && vals[i]; i++)
+		ips[n++] = vals[i];
+	free(vals);
 	return (int)n;
 }
 
@@ -632,6 +736,15 @@ static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 	}
 	free(log);
 	rp->prog_fd = fd;
+	if (rt->opts.verbose) {
+		struct bpf_prog_info info = { 0 };
+
+		kbpf_obj_info(fd, &info, sizeof(info));
+		diag_info(rt->d, "loaded %s%s%s: program id %u, %u "
+			  "instructions", p->prov->name,
+			  p->target && *p->target ? ":" : "",
+			  p->target ? p->target : "", info.id, p->ninsns);
+	}
 	return 0;
 }
 
@@ -662,139 +775,23 @@ static int rt_prog_run(struct runtime *rt, struct rt_probe *rp)
 static struct rlimit rt_saved_memlock, rt_saved_nofile;
 static bool rt_limits_saved;
 
-/* Run the -c command: directly when it is plain words (bpftrace does the
- * same; an exec of sh saved is a millisecond of every short run), else, or
- * when no such program is found (sh then says so), through sh -c. */
-static void rt_child_exec(const char *cmd)
+static int rt_child_start(struct runtime *rt)
 {
-	char *argv[64], *copy, *w;
-	unsigned n = 0;
+	struct child_env env = {
+		.memlock = rt_limits_saved ? &rt_saved_memlock : NULL,
+		.nofile = rt_limits_saved ? &rt_saved_nofile : NULL,
+		.ignored = &rt_sig_ignored,
+	};
+	int err;
 
-	if (!strpbrk(cmd, "|&;<>()$`\\\"'*?[]#~=%!{}\n\t") &&
-	    (copy = strdup(cmd))) {
-		for (w = strtok(copy, " "); w && n < 63; w = strtok(NULL, " "))
-			argv[n++] = w;
-		argv[n] = NULL;
-		if (n && !w)
-			execvp(argv[0], argv);
-	}
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-}
-
-/* Fork the -c child, parked on a pipe until rt_run releases it.
- *
- * It must never outlive spry.  PR_SET_PDEATHSIG covers the child itself
- * even when spry is SIGKILLed, but not what `sh -c` forks in turn; so where
- * the kernel lets us, the child is pid 1 of a new pid namespace, and when it
- * dies the kernel kills everything it started.  (Its processes still have
- * their usual pids in spry's namespace, which is what BPF reports.)  Without
- * that privilege it is a plain fork. */
-static int rt_child_fork(struct runtime *rt)
-{
-	pid_t pid;
-	int gate[2];
-
-	if (pipe2(gate, O_CLOEXEC)) {
-		diag_error(rt->d, NULL, "cannot run '%s': %s",
-			   rt->opts.command, strerror(errno));
-		return -errno;
-	}
-	/* stdio buffers would be written twice, by both processes */
-	fflush(NULL);
-	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL,
-			     NULL, NULL);
-	if (pid < 0)
-		pid = fork();
-	if (pid < 0) {
-		int err = -errno;
-
-		diag_error(rt->d, NULL, "cannot run '%s': %s",
-			   rt->opts.command, strerror(errno));
-		close(gate[0]);
-		close(gate[1]);
+	/* one that cannot start is an error before anything is made */
+	err = child_check(rt->opts.command,
+			  host_or_default(rt->s->host)->path, rt->d);
+	if (err)
 		return err;
-	}
-	if (!pid) {
-		sigset_t none;
-		ssize_t r;
-		char c;
-
-		/* die with spry, even a spry killed by SIGKILL.  Had spry
-		 * died before this prctl, the gate's write end is closed and
-		 * the read below sees EOF: no race. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(gate[1]);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGCHLD, SIG_DFL);
-		/* parked until every probe is attached; EOF means spry gave
-		 * up (or died) without releasing us */
-		do
-			r = read(gate[0], &c, 1);
-		while (r < 0 && errno == EINTR);
-		if (r != 1)
-			_exit(127);
-		close(gate[0]);
-		/* the command runs with the limits it would have without
-		 * spry */
-		if (rt_limits_saved) {
-			setrlimit(RLIMIT_MEMLOCK, &rt_saved_memlock);
-			setrlimit(RLIMIT_NOFILE, &rt_saved_nofile);
-		}
-		rt_child_exec(rt->opts.command);
-		_exit(127);
-	}
-	close(gate[0]);
-	rt->child = pid;
-	rt->child_gate = gate[1];
-	return 0;
-}
-
-static void rt_child_release(struct runtime *rt)
-{
-	ssize_t r;
-
-	if (rt->child_gate < 0)
-		return;
-	do
-		r = write(rt->child_gate, "x", 1);
-	while (r < 0 && errno == EINTR);
-	close(rt->child_gate);
-	rt->child_gate = -1;
-}
-
-/* true once the child has exited (and is reaped) */
-static bool rt_child_done(struct runtime *rt)
-{
-	int st;
-	pid_t r;
-
-	if (!rt->child)
-		return true;
-	r = waitpid(rt->child, &st, WNOHANG);
-	if (r == rt->child || (r < 0 && errno == ECHILD)) {
-		rt->child_status = r == rt->child ? st : 0;
-		rt->child = 0;
-		return true;
-	}
-	return false;
-}
-
-static void rt_child_kill(struct runtime *rt)
-{
-	if (rt->child_gate >= 0) {
-		close(rt->child_gate);
-		rt->child_gate = -1;
-	}
-	if (rt->child > 0) {
-		kill(rt->child, SIGKILL);
-		while (waitpid(rt->child, &rt->child_status, 0) < 0 &&
-		       errno == EINTR)
-			;
-		rt->child = 0;
-	}
+	err = child_start(&rt->cmd, rt->opts.command, &env, rt->d);
+	rt->child = rt->cmd.command;
+	return err;
 }
 
 /* -c probes (probe.child_only) run only in the command's pid namespace:
@@ -816,8 +813,8 @@ static int rt_child_ns(struct runtime *rt)
 
 	if (!m || rt_map_fd(rt, m) < 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)rt->child);
-	if (rt->child > 0)
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)rt->cmd.pid);
+	if (rt->cmd.pid > 0)
 		rt->child_ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (rt->child_ns >= 0 && !fstat(rt->child_ns, &child) &&
 	    !stat("/proc/self/ns/pid", &self) && child.st_ino != self.st_ino) {
@@ -836,7 +833,150 @@ static int rt_child_ns(struct runtime *rt)
 	return err;
 }
 
+/* The run's facts programs read from s->start_map: the boot-time clock's
+ * reading now, which elapsed subtracts from bpf_ktime_get_boot_ns() (the
+ * same clock), and the -c command's pid (cpid; 0 without one). */
+static int rt_start_time(struct runtime *rt)
+{
+	const struct map *m = rt->s->start_map;
+	struct timespec ts;
+	uint32_t key = 0;
+	uint64_t val[2];
+	int err;
+
+	if (!m || rt_map_fd(rt, m) < 0)
+		return 0;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	val[0] = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	val[1] = rt->child > 0 ? (uint64_t)rt->child : 0;
+	err = kbpf_map_update(rt_map_fd(rt, m), &key, val, BPF_ANY);
+	if (err)
+		diag_error(rt->d, NULL, "cannot set up elapsed and cpid: %s",
+			   strerror(-err));
+	return err;
+}
+
+/* ---- output ---- */
+
+static const char *rt_sig_name(int sig)
+{
+	switch (sig) {
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGHUP:
+		return "SIGHUP";
+	}
+	return "signal";
+}
+
+/* After a second stop signal: give up on the output (a reader that stalls
+ * would block every write), discarding what stdio still holds for it.  True
+ * once abandoned. */
+static bool rt_abandoned(struct runtime *rt)
+{
+	if (!rt_sig_abort)
+		return false;
+	if (!rt->abandoned) {
+		rt->abandoned = rt_sig_abort;
+		if (rt->out && rt->out->f) {
+			__fpurge(rt->out->f);
+			rt->out->f = NULL;
+		}
+		diag_info(rt->d, "%s after %s: stopping at once; output not "
+			  "yet written is lost", rt_sig_name(rt_sig_abort),
+			  rt_sig_name(rt_sig_stop));
+	}
+	return true;
+}
+
+/* Flush the trace; false (reported once) when it could not be written: the
+ * reader is gone (EPIPE), the disk is full, stdout was closed. */
+static bool rt_written(struct runtime *rt)
+{
+	int err;
+
+	if (rt_abandoned(rt))
+		return false;
+	err = out_flush(rt->out);
+	if (!err)
+		return true;
+	/* interrupted by the second signal: not a write error */
+	if (rt_abandoned(rt))
+		return false;
+	if (!rt->write_failed)
+		diag_error(rt->d, NULL, "cannot write the trace: %s",
+			   strerror(-err));
+	rt->write_failed = true;
+	return false;
+}
+
 /* ---- events ---- */
+
+/* All of @f, into a malloc'd buffer; NULL with errno on failure. */
+static char *rt_slurp(FILE *f, size_t *n)
+{
+	size_t cap = 4096, len = 0, r;
+	char *buf = malloc(cap), *nb;
+
+	while (buf && (r = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += r;
+		if (len < cap)
+			continue;
+		nb = realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			return NULL;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	if (buf && ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	*n = len;
+	return buf;
+}
+
+/* cat(): the file the format names, printed as it is.  system(): the
+ * command through /bin/sh, its output printed (what was printed before
+ * is flushed first, so the two keep their order); a command that fails
+ * is reported, as bpftrace does, and tracing goes on. */
+static void rt_cat_system(struct runtime *rt, const struct event *ev,
+			  const void *data, size_t size)
+{
+	char *what = out_event_text(rt->out, ev, data, size), *text = NULL;
+	bool cat = ev->kind == EV_CAT;
+	size_t n = 0;
+	FILE *f;
+	int st;
+
+	out_flush(rt->out);
+	f = cat ? fopen(what, "re") : popen(what, "r");
+	if (f)
+		text = rt_slurp(f, &n);
+	if (!f || !text)
+		diag_warn(rt->d, &ev->loc, "%s: cannot %s '%s': %s",
+			  cat ? "cat()" : "system()", cat ? "read" : "run",
+			  what, strerror(errno));
+	if (text)
+		out_raw(rt->out, cat ? "cat" : "syscall", text, n);
+	if (f && cat) {
+		fclose(f);
+	} else if (f) {
+		st = pclose(f);
+		if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st))
+			diag_warn(rt->d, &ev->loc, "system(): '%s' %s %d",
+				  what, st != -1 && WIFSIGNALED(st) ?
+				  "was killed by signal" : "exited with",
+				  st == -1 ? -1 : WIFSIGNALED(st) ?
+				  WTERMSIG(st) : WEXITSTATUS(st));
+	}
+	free(text);
+	free(what);
+}
 
 static void rt_record(struct runtime *rt, const void *data, size_t size)
 {
@@ -873,6 +1013,8 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 	 * dropped, as ply and bpftrace do, until END runs. */
 	if (rt->muted)
 		return;
+	if (ev->kind != EV_EXIT && ev->kind != EV_CLEAR && rt_abandoned(rt))
+		return;
 	/* Stopped: the attached probes fire on until they are detached in
 	 * the background (rt_close); only BEGIN's and END's records count. */
 	if (rt->stopped && ev->by_probe)
@@ -880,15 +1022,22 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 	switch (ev->kind) {
 	case EV_PRINTF:
 	case EV_PRINT:
+	case EV_TIME:
+	case EV_JOIN:
 		out_event(rt->out, ev, data, size);
+		break;
+	case EV_CAT:
+	case EV_SYSTEM:
+		rt_cat_system(rt, ev, data, size);
 		break;
 	case EV_PRINTMAP:
 		if (ev->map)
-			rt_map_print(rt, ev->map);
+			rt_map_print(rt, ev->map, ev->top, ev->div);
 		break;
 	case EV_CLEAR:
+	case EV_ZERO:
 		if (ev->map)
-			rt_map_clear(rt, ev->map);
+			rt_map_clear(rt, ev->map, ev->kind == EV_ZERO);
 		break;
 	case EV_EXIT:
 		/* the first exit() decides the status */
@@ -900,7 +1049,15 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 				memcpy(&code, (const uint8_t *)data +
 				       ev->args[0].off, 8);
 			rt->exiting = true;
-			rt->exit_code = (int)(code & 0xff);
+			/* a status is a byte: exit(256) would exit 0 (sema
+			 * refuses constants out of range) */
+			if (code < 0 || code > 255) {
+				diag_error(rt->d, NULL, "exit(%" PRId64 "): an "
+					   "exit status is 0 to 255", code);
+				rt->exit_code = 1;
+			} else {
+				rt->exit_code = (int)code;
+			}
 		}
 		break;
 	case EV_PROVIDER:
@@ -1003,7 +1160,7 @@ static int rt_poll(struct runtime *rt, struct rt_wait *w, int ms)
 	return 0;
 }
 
-/* Report new losses; true when that must stop the trace.  With -k a flood
+/* Report new losses; true when that must stop the trace.  With -K a flood
  * keeps losing events for as long as it lasts: report at most once a second,
  * with everything lost since the last report. */
 static bool rt_lost_check(struct runtime *rt)
@@ -1025,13 +1182,25 @@ static bool rt_lost_check(struct runtime *rt)
 	diag_info(rt->d, "%llu event%s lost%s", now - rt->lost,
 		  now - rt->lost == 1 ? "" : "s",
 		  rt->opts.keep_going ? "" :
-		  " (stopping; -k keeps going, -b enlarges the buffer)");
+		  " (stopping; --keep-going goes on, -b enlarges the buffer)");
 	out_lost(rt->out, now - rt->lost);
 	rt->lost = now;
 	return !rt->opts.keep_going;
 }
 
 /* ---- the API ---- */
+
+/* What bpftrace's "Attaching N probes..." counts: every probe, BEGIN and
+ * END included, a multi-attach probe once per function. */
+static unsigned rt_count_probes(const struct script *s)
+{
+	const struct probe *p;
+	unsigned n = 0;
+
+	for (p = s->probes; p; p = p->next)
+		n += p->ntargets > 1 ? p->ntargets : 1;
+	return n;
+}
 
 int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	    struct diag *d)
@@ -1045,9 +1214,10 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->s = s;
 	rt->d = d;
 	rt->opts = *opts;
-	rt->child_gate = -1;
+	rt->cmd.gate = rt->cmd.report = -1;
 	rt->child_ns = -1;
 	rt->opened = true;
+	rt_signals();
 	/* the handles of this run, beside the compiled script */
 	for (p = s->probes; p; p = p->next)
 		rt->nprobes++;
@@ -1070,6 +1240,12 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 			rt->probes[i].pid = opts->pid > 0 ? opts->pid :
 					    s->opts.target_pid;
 	}
+	if (s->opts.max_probes && rt_count_probes(s) > s->opts.max_probes) {
+		diag_error(d, NULL, "%u probes exceed the limit of %u "
+			   "(BPFTRACE_MAX_PROBES raises it)",
+			   rt_count_probes(s), s->opts.max_probes);
+		return -E2BIG;
+	}
 
 	rt->ncpus = kbpf_possible_cpus();
 	if (rt->ncpus <= 0) {
@@ -1085,6 +1261,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->out->stack_read = rt_stack_read;
 	rt->out->ksym = rt_ksym;	/* kallsyms, read on first use */
 	rt->out->usym = usym_out_hook;	/* ELF symbols, per object */
+	rt->out->uobj = usym_obj_hook;
 	rt->out->hook_ctx = rt;
 	rt->out->d = d;
 
@@ -1103,7 +1280,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt_limits_saved = true;
 
 	if (opts->command) {
-		err = rt_child_fork(rt);
+		err = rt_child_start(rt);
 		if (err)
 			return err;
 	}
@@ -1114,6 +1291,8 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 			return err;
 	}
 	err = rt_child_ns(rt);
+	if (!err)
+		err = rt_start_time(rt);
 	if (err)
 		return err;
 
@@ -1147,14 +1326,24 @@ int rt_attach(struct runtime *rt)
 				    rt->probes[i].p->ntargets : 1;
 	pg.show = pg.total > PROVIDER_PROGRESS_MIN && isatty(STDERR_FILENO);
 
+	if (!rt->opts.quiet)
+		out_attached(rt->out, rt_count_probes(rt->s));
 	rt->attaching = true;
 	for (i = 0; i < rt->nprobes; i++) {
 		struct rt_probe *rp = &rt->probes[i];
 		unsigned before = pg.done;
 
+		/* stopped already (attaching thousands of probes takes
+		 * seconds): attach no more, rt_run goes on to END */
+		if (rt_sig_stop)
+			return 0;
 		/* the failing probe is detached too: detach is safe on a
 		 * partial attach */
 		rt->attach_end = i + 1;
+		if (rt->opts.verbose)
+			diag_info(rt->d, "attaching %s%s%s", rp->p->prov->name,
+				  rp->p->target && *rp->p->target ? ":" : "",
+				  rp->p->target ? rp->p->target : "");
 		if (rt_is_begin_end(rp->p))
 			continue;
 		rp->child = rt->child;
@@ -1237,14 +1426,91 @@ static void rt_run_special(struct runtime *rt, enum provider_when when,
 	rt_drain(rt);
 }
 
-int rt_run(struct runtime *rt)
+/* The exit status, once tracing has ended: a second stop signal first
+ * (128 + it, as a shell says of a process it killed), then spry's own
+ * errors (1) and lost events (2), then whatever ended the trace: exit(n)
+ * its n, the -c command its status (128 + the signal that killed it), a
+ * stop signal 0. */
+static int rt_status(const struct runtime *rt, int status)
 {
-	struct sigaction sa = { .sa_handler = rt_on_signal }, old[3];
-	static const int sigs[3] = { SIGINT, SIGTERM, SIGCHLD };
-	struct rt_wait w;
-	int status = 0, n, err;
+	if (rt->abandoned)
+		return 128 + rt_sig_abort;
+	if (status)
+		return status;
+	if (rt->exiting)
+		return rt->exit_code;
+	if (rt->by_command)
+		return child_exit_code(rt->cmd.status);
+	return 0;
+}
+
+static int rt_map_name_cmp(const void *a, const void *b)
+{
+	const struct map *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/* The maps at exit, as bpftrace prints them: two newlines (on stdout only:
+ * bpftrace's -o file has none), then every @-map in name order. */
+static void rt_print_maps(struct runtime *rt)
+{
+	const struct map **v = calloc(rt->s->nmaps + 1, sizeof(*v));
+	unsigned i, n = 0;
+
+	if (!v)
+		return;
+	for (i = 0; i < rt->s->nmaps; i++) {
+		const struct map *m = rt->s->maps[i];
+
+		if (m->printed && m->kind < MAP_EVENTS)
+			v[n++] = m;
+	}
+	qsort(v, n, sizeof(*v), rt_map_name_cmp);
+	if (!rt->opts.out_is_file)
+		out_maps_start(rt->out);
+	for (i = 0; i < n && !rt_abandoned(rt); i++)
+		rt_map_print(rt, v[i], 0, 0);
+	free(v);
+}
+
+/* Plain maps are never printed, but fill up as @-maps do and then drop
+ * the updates of new keys as silently: the same warning at exit. */
+static void rt_plain_maps_check(struct runtime *rt)
+{
 	unsigned i;
 
+	for (i = 0; i < rt->s->nmaps; i++) {
+		const struct map *m = rt->s->maps[i];
+		int fd = rt_map_fd(rt, m), err;
+		uint8_t *cur, *next;
+		unsigned long n = 0;
+
+		if (m->printed || m->kind >= MAP_EVENTS || fd < 0 ||
+		    rt_map_array(m->bpf_type))
+			continue;
+		cur = calloc(2, m->key_size + 8);
+		if (!cur)
+			return;
+		next = cur + m->key_size + 8;
+		for (err = kbpf_map_next_key(fd, NULL, next);
+		     !err && n < m->max_entries;
+		     err = kbpf_map_next_key(fd, cur, next)) {
+			memcpy(cur, next, m->key_size);
+			n++;
+		}
+		free(cur);
+		if (n >= m->max_entries)
+			rt_map_full(rt, m);
+	}
+}
+
+int rt_run(struct runtime *rt)
+{
+	struct rt_wait w;
+	int status = 0, begin = 0, n, err;
+
+	rt_signals();
 	n = rt_wait_open(rt, &w);
 	if (n) {
 		diag_error(rt->d, NULL, "cannot wait for events: %s",
@@ -1252,26 +1518,22 @@ int rt_run(struct runtime *rt)
 		rt_wait_close(&w);
 		return 1;
 	}
-	/* no SA_RESTART: a signal must end the wait at once */
-	sigemptyset(&sa.sa_mask);
-	rt_sig_stop = rt_sig_child = 0;
-	for (i = 0; i < 3; i++)
-		sigaction(sigs[i], &sa, &old[i]);
 
-	rt_run_special(rt, PROV_AT_BEGIN, &status);
+	rt_run_special(rt, PROV_AT_BEGIN, &begin);
 	/* BEGIN's records go out before any probe's: per-CPU perf buffers
 	 * keep no order across CPUs */
 	rt_drain(rt);
-	if (!rt->exiting && !status)
-		rt_child_release(rt);
+	status = begin;
+	/* what is printed so far goes out before the command writes to the
+	 * same stdout */
+	out_flush(rt->out);
+	if (!rt->exiting && !status && !rt_sig_stop)
+		child_release(&rt->cmd);
 
-	while (!rt->exiting && !status) {
-		out_flush(rt->out);
-		/* the reader is gone (EPIPE, SIGPIPE being ignored) or the
-		 * disk is full: tracing on would only lose everything */
-		if (rt->out->f && ferror(rt->out->f)) {
-			diag_error(rt->d, NULL, "cannot write the trace: %s",
-				   strerror(errno));
+	while (!rt->exiting && !status && !rt_sig_stop) {
+		/* the reader is gone or the disk is full: tracing on would
+		 * only lose everything */
+		if (!rt_written(rt)) {
 			status = 1;
 			break;
 		}
@@ -1291,50 +1553,49 @@ int rt_run(struct runtime *rt)
 		/* checked every round, not only on SIGCHLD: cheap, and
 		 * robust against a child reaped elsewhere */
 		rt_sig_child = 0;
-		if (rt->child && rt_child_done(rt))
+		if (rt->cmd.pid && child_done(&rt->cmd)) {
+			rt->by_command = true;
 			break;
+		}
 		/* -p: once the process is gone nothing more can come */
 		if (rt->opts.pid && kill(rt->opts.pid, 0) && errno == ESRCH)
 			break;
 	}
 
-	/* stop the trace first: END and the maps then come last */
+	/* stop the trace first: END and the maps then come last.
+	 * END runs however tracing stopped (a write that failed included:
+	 * what it sends may go elsewhere than the trace), unless BEGIN
+	 * could not run at all. */
 	rt_stop(rt);
 	rt_drain(rt);
 	rt->muted = false;
-	if (!status || status == 2)
+	if (!begin)
 		rt_run_special(rt, PROV_AT_END, &status);
 	rt->lost_warned = 0;	/* the last report is never held back */
 	if (rt_lost_check(rt) && !status)
 		status = 2;
 
 	out_exit(rt->out);
-	for (i = 0, n = 0; i < rt->s->nmaps; i++) {
-		const struct map *m = rt->s->maps[i];
-
-		if (!m->printed || m->kind > MAP_QUANTIZE)
-			continue;
-		/* after a ^C the terminal shows "^C": start on a new line */
-		if (!n++ && rt_sig_stop)
-			out_break(rt->out);
-		rt_map_print(rt, m);
+	rt_print_maps(rt);
+	rt_plain_maps_check(rt);
+	/* the pictures (folded lines, the SVG) are written now, whole;
+	 * nothing more once the output is abandoned */
+	if (!rt_abandoned(rt)) {
+		err = out_finish(rt->out);
+		if (err && !rt->write_failed)
+			diag_error(rt->d, NULL, "cannot write the output: %s",
+				   strerror(-err));
+		if (err) {
+			rt->write_failed = true;
+			status = status ? status : 1;
+		}
 	}
-	/* the pictures (folded lines, the SVG) are written now, whole */
-	err = out_finish(rt->out);
-	if (err) {
-		diag_error(rt->d, NULL, "cannot write the output: %s",
-			   strerror(-err));
+	if (!rt_written(rt) && !status)
 		status = 1;
-	}
 	if (rt->lost)
 		diag_info(rt->d, "%llu events lost in total", rt->lost);
-
-	for (i = 0; i < 3; i++)
-		sigaction(sigs[i], &old[i], NULL);
 	rt_wait_close(&w);
-	if (status)
-		return status;
-	return rt->exiting ? rt->exit_code : 0;
+	return rt_status(rt, status);
 }
 
 /* ---- detaching in the background ----
@@ -1450,7 +1711,7 @@ void rt_close(struct runtime *rt)
 
 	if (!rt->opened || !s)
 		return;
-	rt_child_kill(rt);
+	child_kill(&rt->cmd);
 	/* the background process holds every fd now: closing ours is fast */
 	if (!rt_detach_later(rt))
 		rt_stop_probes(rt);
@@ -1480,6 +1741,21 @@ void rt_close(struct runtime *rt)
 		rt->out = NULL;
 	}
 	rt->opened = false;
+}
+
+/* The effective capabilities, a bit each; all set when the kernel will not
+ * say (the first call that needs one then says what is wrong). */
+static unsigned long long rt_caps(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
+
+	memset(caps, 0, sizeof(caps));
+	if (syscall(SYS_capget, &hdr, caps))
+		return ~0ull;
+	return caps[0].effective | (unsigned long long)caps[1].effective << 32;
 }
 
 /* ---- -T ---- */
@@ -1572,17 +1848,8 @@ int rt_selftest(FILE *out, struct diag *d)
 
 int rt_check_privilege(struct diag *d)
 {
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
-	unsigned long long eff;
+	unsigned long long eff = rt_caps();
 
-	memset(caps, 0, sizeof(caps));
-	/* cannot tell: let the first bpf(2) call say what is wrong */
-	if (syscall(SYS_capget, &hdr, caps))
-		return 0;
-	eff = caps[0].effective | (unsigned long long)caps[1].effective << 32;
 	/* CAP_SYS_ADMIN alone is what kernels before 5.8 know */
 	if (eff & (1ull << CAP_SYS_ADMIN) ||
 	    ((eff & (1ull << RT_CAP_BPF)) && (eff & (1ull << RT_CAP_PERFMON))))

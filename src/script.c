@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "names.h"
 #include "script.h"
 
 struct probe *script_probe_new(struct script *s, const struct provider *prov,
@@ -40,20 +41,15 @@ struct map *script_map_add(struct script *s, const char *name, struct loc loc,
 	m->kind = kind;
 	/* @-maps print at exit; plain maps are the script's own variables */
 	m->printed = name[0] == '@' && kind < MAP_EVENTS;
-	s->maps = arena_grow(s->arena, s->maps, s->nmaps * sizeof(*s->maps),
-			     (s->nmaps + 1) * sizeof(*s->maps));
+	s->maps = arena_append(s->arena, s->maps, s->nmaps, sizeof(*s->maps));
 	s->maps[s->nmaps++] = m;
+	names_put(s->arena, &s->map_names, m->name, m);
 	return m;
 }
 
 struct map *script_map_find(struct script *s, const char *name)
 {
-	unsigned i;
-
-	for (i = 0; i < s->nmaps; i++)
-		if (!strcmp(s->maps[i]->name, name))
-			return s->maps[i];
-	return NULL;
+	return names_get(&s->map_names, name);
 }
 
 struct event *script_event_add(struct script *s, enum event_kind kind,
@@ -64,16 +60,8 @@ struct event *script_event_add(struct script *s, enum event_kind kind,
 	e->id = s->nevents;
 	e->kind = kind;
 	e->loc = loc;
-	/* by doubling: an arena keeps every outgrown copy, and growing by
-	 * one made a probe of 20,000 printf()s take 1.7 GB and 12 s */
-	if (s->nevents == s->events_cap) {
-		unsigned cap = s->events_cap ? 2 * s->events_cap : 16;
-
-		s->events = arena_grow(s->arena, s->events,
-				       s->events_cap * sizeof(*s->events),
-				       cap * sizeof(*s->events));
-		s->events_cap = cap;
-	}
+	s->events = arena_append(s->arena, s->events, s->nevents,
+				 sizeof(*s->events));
 	s->events[s->nevents++] = e;
 	return e;
 }
@@ -100,12 +88,35 @@ struct map *script_lost_map(struct script *s)
 	return script_internal_map(s, &s->lost_map, "<lost>", MAP_LOST);
 }
 
-struct map *script_stacks_map(struct script *s)
+struct map *script_stacks_map(struct script *s, unsigned frames)
 {
-	return script_internal_map(s, &s->stacks_map, "<stacks>", MAP_STACKS);
+	struct loc none = { 0 };
+	struct map *m;
+	unsigned i;
+
+	for (i = 0; i < s->nmaps; i++)
+		if (s->maps[i]->kind == MAP_STACKS &&
+		    s->maps[i]->stack_frames == frames)
+			return s->maps[i];
+	m = script_map_add(s, frames ? arena_printf(s->arena, "<stacks%u>",
+						    frames) : "<stacks>",
+			   none, MAP_STACKS);
+	m->stack_frames = frames;
+	return m;
 }
 
 struct map *script_child_map(struct script *s)
 {
 	return script_internal_map(s, &s->child_map, "<child>", MAP_CHILD);
+}
+
+struct map *script_start_map(struct script *s)
+{
+	return script_internal_map(s, &s->start_map, "<start>", MAP_START);
+}
+
+struct map *script_scratch_map(struct script *s)
+{
+	return script_internal_map(s, &s->scratch_map, "<scratch>",
+				   MAP_SCRATCH);
 }

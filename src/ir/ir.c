@@ -108,7 +108,7 @@ struct ir_insn *ir_emit(struct ir_func *f, enum ir_op op, struct loc loc)
 
 	assert(op < IR_NOPS_ && "ir_emit: bad opcode");
 	if (f->n == f->cap) {
-		unsigned cap = f->cap ? f->cap * 2 : 64;
+		unsigned cap = f->cap ? f->cap * 2 : 16;
 
 		f->insns = arena_grow(f->arena, f->insns,
 				      f->cap * sizeof(*f->insns),
@@ -341,6 +341,14 @@ void ir_place(struct ir_func *f, int label, struct loc l)
 	in->label = label;
 }
 
+void ir_place_loop(struct ir_func *f, int label, struct loc l)
+{
+	struct ir_insn *in = ir_emit(f, IR_LABEL, l);
+
+	in->label = label;
+	in->imm = IR_LOOP_HEAD;
+}
+
 void ir_exit(struct ir_func *f, struct loc l)
 {
 	ir_emit(f, IR_EXIT, l);
@@ -419,7 +427,8 @@ void ir_insn_dump(FILE *out, const struct ir_insn *in)
 	const char *name;
 
 	if (in->op == IR_LABEL) {
-		fprintf(out, "L%d:\n", in->label);
+		fprintf(out, "L%d:%s\n", in->label,
+			in->imm == IR_LOOP_HEAD ? "\t; loop" : "");
 		return;
 	}
 	fputs("  ", out);

@@ -1,7 +1,7 @@
 /* regalloc.c - linear-scan register allocation for the BPF calling convention.
  *
- * Input: a function from lower_probe() in virtual registers (forward jumps
- * only; physical registers only at ABI edges).  Output: the same function in
+ * Input: a function from lower_probe() in virtual registers (forward jumps,
+ * but for loops' back edges; physical registers only at ABI edges).  Output: the same function in
  * physical registers r0-r9, with spill code added where ten registers are not
  * enough, and f->stack grown by the spill slots.
  *
@@ -21,6 +21,17 @@
  * definition on each of two paths (the result of ?: or of a map read that
  * defaults to 0).  Holes (a value dead on one path) are ignored: intervals are
  * conservative, never wrong.
+ *
+ * Loops.  A while loop is the one place a jump goes backwards: from inside
+ * the loop (its end, a continue) to its head, a label placed before.  A
+ * value live at the head is live all around the loop, so its interval is
+ * stretched over [head, last back edge]; which values are live at each head
+ * comes from an iterative backward liveness pass over the virtual registers
+ * (bit sets at labels), run only when the function has a loop.  Every other
+ * value's live range stays within one trip through the loop body, where
+ * program order is the rule above.  The web splitting gives each loop head a
+ * merge point of its own for every register (a phi), joined with what the
+ * back edges bring.
  *
  * Physical registers are precoloured and may be live in several short pieces
  * (r1 before every call), so for them an exact backward liveness pass (cheap:
@@ -74,6 +85,11 @@ struct ra_ival {
 	int hint_vreg;		/* a register it is computed from */
 };
 
+/* A loop: its head (the LABEL) and its last back edge, instruction indexes. */
+struct ra_loop {
+	int head, back;
+};
+
 struct ra_slot {
 	int off;		/* from r10, negative, 8-aligned */
 	int lo, hi;		/* instructions accessing it (this round) */
@@ -90,6 +106,8 @@ struct ra {
 	int nv;			/* f->next_vreg */
 	int npos;		/* 2 * f->n */
 	int *label_at;		/* label -> index of its LABEL */
+	struct ra_loop *loops;	/* the back edges' loops */
+	unsigned nloops;
 	int *taken;		/* RA_NREGS x (npos + 1) prefix counts of
 				 * positions where a physical register is fixed */
 	struct ra_ival *iv;	/* indexed by vreg - IR_VREG0 */
@@ -165,6 +183,9 @@ static void *ra_zalloc(size_t n, size_t size)
 static void ra_round_free(struct ra *ra)
 {
 	free(ra->label_at);
+	free(ra->loops);
+	ra->loops = NULL;
+	ra->nloops = 0;
 	free(ra->taken);
 	free(ra->iv);
 	free(ra->reg);
@@ -181,28 +202,28 @@ static int ra_label_index(const struct ra *ra, int label)
 	return ra->label_at[label];
 }
 
-/* Exact liveness of r0-r9, one backward pass (all jumps go forward, so the
- * live-in of every jump target is known when the jump is reached). */
-static void ra_phys_liveness(struct ra *ra)
+/* One backward pass of the exact liveness of r0-r9, filling taken[] (the
+ * positions where each register is fixed); whether a live-in changed. */
+static bool ra_phys_pass(struct ra *ra, uint16_t *live_in)
 {
 	struct ir_func *f = ra->f;
-	uint16_t *live_in = ra_zalloc(f->n + 1, sizeof(*live_in));
 	int np = ra->npos;
 	unsigned i, k, nu;
 	int r, u[7];
+	bool changed = false;
 
-	ra->taken = ra_zalloc((size_t)RA_NREGS * (np + 1), sizeof(*ra->taken));
 	for (i = f->n; i-- > 0;) {
 		const struct ir_insn *in = &f->insns[i];
 		unsigned flags = ir_op_info[in->op].flags;
-		uint16_t out = 0, use = 0, def, at_def;
+		uint16_t out = 0, use = 0, def, at_def, in_new;
 
 		if (!(flags & IR_F_END))
 			out |= live_in[i + 1];
 		if (flags & IR_F_JUMP) {
 			int t = ra_label_index(ra, in->label);
 
-			assert((unsigned)t > i && "jumps go forward only");
+			assert(((unsigned)t > i || ra->nloops) &&
+			       "jumps go forward but for loops' back edges");
 			out |= live_in[t];
 		}
 		nu = ra_uses(in, u);
@@ -211,7 +232,9 @@ static void ra_phys_liveness(struct ra *ra)
 		def = ra_bit(ra_def(in));
 		if (in->op == IR_CALL)
 			def |= RA_CALLER_SAVED;
-		live_in[i] = use | (out & (uint16_t)~def);
+		in_new = use | (out & (uint16_t)~def);
+		changed |= in_new != live_in[i];
+		live_in[i] = in_new;
 		at_def = out | def;
 		if (ra_noncommutative(in))
 			at_def |= ra_bit(in->b);
@@ -221,6 +244,22 @@ static void ra_phys_liveness(struct ra *ra)
 			ra->taken[r * (np + 1) + 2 * i + 1] = !!(at_def & (1u << r));
 		}
 	}
+	return changed;
+}
+
+/* Exact liveness of r0-r9: one backward pass when all jumps go forward
+ * (the live-in of every jump target is known when the jump is reached);
+ * with loops, passes until nothing changes, a back edge reading the head's
+ * live-in of the pass before. */
+static void ra_phys_liveness(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	uint16_t *live_in = ra_zalloc(f->n + 1, sizeof(*live_in));
+	int np = ra->npos, r;
+
+	ra->taken = ra_zalloc((size_t)RA_NREGS * (np + 1), sizeof(*ra->taken));
+	while (ra_phys_pass(ra, live_in) && ra->nloops)
+		;
 	for (r = 0; r < RA_NREGS; r++) {
 		int *t = &ra->taken[r * (np + 1)];
 		int sum = 0, p;
@@ -250,6 +289,75 @@ static void ra_touch(struct ra_ival *v, int pos)
 		v->start = pos;
 	if (pos > v->end)
 		v->end = pos;
+}
+
+/* Loops: the values live at a loop's head are live all around it, so
+ * their intervals cover [head, last back edge].  Which they are: backward
+ * liveness of the virtual registers, bit sets kept at labels only, passes
+ * until nothing changes (back edges read the pass before). */
+static void ra_loop_intervals(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	int nv = ra->nv - IR_VREG0;
+	size_t w = ((size_t)nv + 63) / 64;
+	uint64_t *at = ra_zalloc((size_t)f->next_label * w + 1, sizeof(*at));
+	uint64_t *cur = ra_zalloc(w + 1, sizeof(*cur));
+	bool changed = true;
+	unsigned i, k, nu;
+	size_t j;
+	int v, u[7];
+
+	while (changed) {
+		changed = false;
+		memset(cur, 0, w * sizeof(*cur));
+		for (i = f->n; i-- > 0;) {
+			const struct ir_insn *in = &f->insns[i];
+			unsigned flags = ir_op_info[in->op].flags;
+			int d = ra_def(in);
+
+			if (in->op == IR_LABEL) {
+				uint64_t *l = &at[(size_t)in->label * w];
+
+				if (memcmp(l, cur, w * sizeof(*cur))) {
+					memcpy(l, cur, w * sizeof(*cur));
+					changed = true;
+				}
+				continue;
+			}
+			if (flags & IR_F_END)
+				memset(cur, 0, w * sizeof(*cur));
+			if (flags & IR_F_JUMP)
+				for (j = 0; j < w; j++)
+					cur[j] |= at[(size_t)in->label * w + j];
+			if (ra_is_vreg(d)) {
+				v = d - IR_VREG0;
+				cur[v / 64] &= ~(1ull << (v % 64));
+			}
+			nu = ra_uses(in, u);
+			for (k = 0; k < nu; k++)
+				if (ra_is_vreg(u[k])) {
+					v = u[k] - IR_VREG0;
+					cur[v / 64] |= 1ull << (v % 64);
+				}
+		}
+	}
+	for (k = 0; k < ra->nloops; k++) {
+		const struct ra_loop *lp = &ra->loops[k];
+		const uint64_t *l = &at[(size_t)f->insns[lp->head].label * w];
+
+		for (v = 0; v < nv; v++) {
+			struct ra_ival *iv = &ra->iv[v];
+
+			if (!(l[v / 64] & (1ull << (v % 64))) || iv->start < 0)
+				continue;
+			if (2 * lp->head < iv->start)
+				iv->start = 2 * lp->head;
+			if (2 * lp->back + 1 > iv->end)
+				iv->end = 2 * lp->back + 1;
+		}
+	}
+	free(at);
+	free(cur);
 }
 
 static void ra_intervals(struct ra *ra)
@@ -311,6 +419,8 @@ static void ra_intervals(struct ra *ra)
 			ra->iv[in->a - IR_VREG0].hint_reg =
 				ra->iv[in->dst - IR_VREG0].hint_reg;
 	}
+	if (ra->nloops)
+		ra_loop_intervals(ra);
 }
 
 static int ra_cmp_start(const void *x, const void *y)
@@ -458,44 +568,155 @@ struct ra_snap {
 	int pair[];		/* n x (vreg - IR_VREG0, web) */
 };
 
+/* Which labels a later jump goes back to (loop heads, true in the array
+ * returned), and the outermost loop around each instruction: loop[i] is
+ * the first instruction (the head's label) of the outermost loop that
+ * holds instruction i, -1 outside loops, and loop_end[] the last (its last
+ * back edge), by the head's index. */
+static bool *ra_loop_heads(const struct ir_func *f, int *loop, int *loop_end)
+{
+	int *at = ra_zalloc(f->next_label, sizeof(*at));
+	bool *head = ra_zalloc(f->next_label, sizeof(*head));
+	int lo = -1, hi = -1;
+	unsigned i;
+
+	for (i = 0; i < (unsigned)f->next_label; i++)
+		at[i] = -1;
+	for (i = 0; i < f->n; i++) {
+		const struct ir_insn *in = &f->insns[i];
+
+		loop_end[i] = -1;
+		if (in->op == IR_LABEL && in->label >= 0) {
+			at[in->label] = (int)i;
+		} else if ((ir_op_info[in->op].flags & IR_F_JUMP) &&
+			   at[in->label] >= 0) {
+			head[in->label] = true;
+			if (loop_end[at[in->label]] < (int)i)
+				loop_end[at[in->label]] = (int)i;
+		}
+	}
+	/* outermost ranges: a head inside the current range extends it */
+	for (i = 0; i < f->n; i++) {
+		int end = loop_end[i];
+
+		if ((int)i > hi)
+			lo = -1;
+		if (end > (int)i) {
+			if (lo < 0)
+				lo = (int)i;
+			if (end > hi)
+				hi = end;
+		}
+		loop[i] = lo;
+	}
+	/* a range extended by an inner head reaches its last instruction */
+	for (i = f->n; i-- > 0;)
+		if (loop[i] >= 0 && (int)i > loop_end[loop[i]])
+			loop_end[loop[i]] = (int)i;
+	free(at);
+	return head;
+}
+
+/* Add a register to the active list. */
+static void ra_activate(int *act, int *act_at, int *nact, int v)
+{
+	if (act_at[v] >= 0)
+		return;
+	act_at[v] = *nact;
+	act[(*nact)++] = v;
+}
+
+static void ra_deactivate(int *act, int *act_at, int *nact, int v)
+{
+	int at = act_at[v];
+
+	if (at < 0)
+		return;
+	act[at] = act[--*nact];
+	act_at[act[at]] = at;
+	act_at[v] = -1;
+}
+
+/* A snapshot of the active registers' reaching webs. */
+static struct ra_snap *ra_snapshot(const int *act, int nact, const int *cur,
+				   struct ra_snap *next)
+{
+	struct ra_snap *sn = ra_zalloc(1, sizeof(*sn) +
+				       2 * (size_t)nact * sizeof(int));
+	int k;
+
+	for (k = 0; k < nact; k++) {
+		if (cur[act[k]] < 0)
+			continue;
+		sn->pair[2 * sn->n] = act[k];
+		sn->pair[2 * sn->n + 1] = cur[act[k]];
+		sn->n++;
+	}
+	sn->next = next;
+	return sn;
+}
+
+static void ra_free_snaps(struct ra_snap *sn)
+{
+	while (sn) {
+		struct ra_snap *next = sn->next;
+
+		free(sn);
+		sn = next;
+	}
+}
+
 /* Give every web its own virtual register.  Lowering reuses a register for
  * unrelated values (`v = r0; v = v >> 32`, `acc = acc + x` chains); a web is
  * a set of definitions and uses that reach each other, and only a web needs
  * one register.  Splitting them first keeps intervals short and lets a
  * spill store only the values that are read back.  One forward pass with
- * reaching definitions (jumps go forward, so a label's incoming states are
- * complete when it is reached) and union-find at the joins.
+ * reaching definitions (forward jumps: a label's incoming states are
+ * complete when it is reached) and union-find at the joins.  A loop head
+ * starts a web of its own for each register (a phi, joined with what
+ * arrives from before), which each back edge joins with what it brings
+ * round.
  *
  * Linear time: a jump records the reaching web of only the registers that
- * are active at it (first appearance <= jump <= last appearance).  No
- * other register can matter at its label: one whose last appearance is
- * before the label is never read again, and one that first appears after
- * the jump has no definition to pass on.  Few registers span a jump (a
- * statement's values die with it), so the states cost what the jumps do,
- * not jumps times registers, which was quadratic: 20,000 `if` statements in
- * one probe took 8 s. */
+ * are active at it, and a loop head makes phis only for those.  Active
+ * means between a register's first and last appearance, both widened to
+ * the outermost loop around them (a value read at a loop's top may come
+ * from its bottom).  No other register can matter at the label: one whose
+ * last appearance is before it is never read again, and one that first
+ * appears after the jump has no definition to pass on.  Few registers span
+ * a jump (a statement's values die with it), so the states cost what the
+ * jumps do, not jumps times registers, which was quadratic: 20,000 `if`
+ * statements in one probe took 8 s. */
 static void ra_split_webs(struct ra *ra)
 {
 	struct ir_func *f = ra->f;
 	unsigned n = f->n, i;
 	int nv = f->next_vreg - IR_VREG0, nids = 0, nact = 0, v, k;
-	int *parent = ra_zalloc(3 * (size_t)n + 1, sizeof(*parent));
-	int *web_vreg = ra_zalloc(3 * (size_t)n + 1, sizeof(*web_vreg));
+	int *loop = ra_zalloc(n + 1, sizeof(*loop));
+	int *loop_end = ra_zalloc(n + 1, sizeof(*loop_end));
+	bool *head = ra_loop_heads(f, loop, loop_end);
+	int *parent, *web_vreg;
+	size_t nweb = 3 * (size_t)n + 1;
 	int *opnd = ra_zalloc(3 * (size_t)n + 1, sizeof(*opnd));
 	int *cur = ra_zalloc(nv, sizeof(*cur));
+	int *first = ra_zalloc(nv, sizeof(*first));
 	int *last = ra_zalloc(nv, sizeof(*last));
 	int *act = ra_zalloc(nv, sizeof(*act));	/* the active registers */
 	int *act_at = ra_zalloc(nv, sizeof(*act_at)); /* index in act, -1 */
+	/* registers by the instruction where they become active, and where
+	 * they stop being (lists through next_*) */
+	int *starts = ra_zalloc(n + 1, sizeof(*starts));
+	int *ends = ra_zalloc(n + 1, sizeof(*ends));
+	int *next_start = ra_zalloc(nv, sizeof(*next_start));
+	int *next_end = ra_zalloc(nv, sizeof(*next_end));
 	struct ra_snap **pending = ra_zalloc(f->next_label, sizeof(*pending));
+	struct ra_snap **phi = ra_zalloc(f->next_label, sizeof(*phi));
 	int *map;
 	bool *kept;
 	bool live = true;
 
-	for (v = 0; v < nv; v++) {
-		cur[v] = -1;
-		act_at[v] = -1;
-		last[v] = -1;
-	}
+	for (v = 0; v < nv; v++)
+		cur[v] = act_at[v] = first[v] = last[v] = -1;
 	for (i = 0; i < n; i++) {
 		const struct ir_insn *in = &f->insns[i];
 		const struct ir_op_info *oi = &ir_op_info[in->op];
@@ -503,10 +724,42 @@ static void ra_split_webs(struct ra *ra)
 				   oi->a ? in->a : IR_NONE,
 				   oi->b ? in->b : IR_NONE };
 
-		for (k = 0; k < 3; k++)
-			if (ra_is_vreg(r[k]))
-				last[r[k] - IR_VREG0] = (int)i;
+		starts[i] = ends[i] = -1;
+		for (k = 0; k < 3; k++) {
+			if (!ra_is_vreg(r[k]))
+				continue;
+			v = r[k] - IR_VREG0;
+			if (first[v] < 0)
+				first[v] = (int)i;
+			last[v] = (int)i;
+		}
 	}
+	for (v = 0; v < nv; v++) {
+		if (first[v] < 0)
+			continue;
+		if (loop[first[v]] >= 0)
+			first[v] = loop[first[v]];
+		if (loop[last[v]] >= 0)
+			last[v] = loop_end[loop[last[v]]];
+		next_start[v] = starts[first[v]];
+		starts[first[v]] = v;
+		next_end[v] = ends[last[v]];
+		ends[last[v]] = v;
+	}
+	/* webs: at most three an instruction, and a phi for each register
+	 * active at a loop head */
+	for (i = 0, k = 0; i < n; i++) {
+		const struct ir_insn *in = &f->insns[i];
+
+		for (v = starts[i]; v >= 0; v = next_start[v])
+			k++;
+		if (in->op == IR_LABEL && in->label >= 0 && head[in->label])
+			nweb += (size_t)k;
+		for (v = ends[i]; v >= 0; v = next_end[v])
+			k--;
+	}
+	parent = ra_zalloc(nweb, sizeof(*parent));
+	web_vreg = ra_zalloc(nweb, sizeof(*web_vreg));
 
 	for (i = 0; i < n; i++) {
 		struct ir_insn *in = &f->insns[i];
@@ -514,6 +767,8 @@ static void ra_split_webs(struct ra *ra)
 		int *r[3] = { &in->dst, &in->a, &in->b };
 		unsigned flags = oi->flags;
 
+		for (v = starts[i]; v >= 0; v = next_start[v])
+			ra_activate(act, act_at, &nact, v);
 		opnd[3 * i] = opnd[3 * i + 1] = opnd[3 * i + 2] = -1;
 		if (in->op == IR_LABEL) {
 			struct ra_snap *sn = in->label >= 0 ?
@@ -524,47 +779,50 @@ static void ra_split_webs(struct ra *ra)
 			if (!live)
 				for (k = 0; k < nact; k++)
 					cur[act[k]] = -1;
-			while (sn) {
-				struct ra_snap *next = sn->next;
-				unsigned j;
-
-				for (j = 0; j < sn->n; j++) {
-					int sv = sn->pair[2 * j];
-					int w = sn->pair[2 * j + 1];
+			for (; sn; sn = sn->next)
+				for (k = 0; k < (int)sn->n; k++) {
+					int sv = sn->pair[2 * k];
+					int w = sn->pair[2 * k + 1];
 
 					if (cur[sv] < 0)
 						cur[sv] = w;
 					else
 						ra_union(parent, cur[sv], w);
 				}
-				free(sn);
-				sn = next;
-			}
-			if (in->label >= 0)
+			if (in->label >= 0) {
+				ra_free_snaps(pending[in->label]);
 				pending[in->label] = NULL;
+			}
 			live = true;
+			if (in->label >= 0 && head[in->label]) {
+				for (k = 0; k < nact; k++) {
+					v = act[k];
+					parent[nids] = nids;
+					web_vreg[nids] = v;
+					if (cur[v] >= 0)
+						ra_union(parent, nids, cur[v]);
+					cur[v] = nids++;
+				}
+				phi[in->label] = ra_snapshot(act, nact, cur,
+							     NULL);
+			}
+			for (v = ends[i]; v >= 0; v = next_end[v])
+				ra_deactivate(act, act_at, &nact, v);
 			continue;
 		}
 		/* uses (a, b), then the definition */
-		for (k = 0; k < 3; k++) {
-			if (!(k == 0 ? oi->dst : k == 1 ? oi->a : oi->b) ||
-			    !ra_is_vreg(*r[k]))
+		for (k = 1; k <= 2; k++) {
+			if (!(k == 1 ? oi->a : oi->b) || !ra_is_vreg(*r[k]))
 				continue;
 			v = *r[k] - IR_VREG0;
-			if (act_at[v] < 0) {
-				act_at[v] = nact;
-				act[nact++] = v;
+			if (cur[v] < 0) {
+				/* read before any write: a web of its own */
+				parent[nids] = nids;
+				web_vreg[nids] = v;
+				cur[v] = nids++;
 			}
-			if (k == 0 || cur[v] >= 0)
-				continue;
-			/* read before any write: a web of its own */
-			parent[nids] = nids;
-			web_vreg[nids] = v;
-			cur[v] = nids++;
+			opnd[3 * i + k] = cur[v];
 		}
-		for (k = 1; k <= 2; k++)
-			if ((k == 1 ? oi->a : oi->b) && ra_is_vreg(*r[k]))
-				opnd[3 * i + k] = cur[*r[k] - IR_VREG0];
 		if (oi->dst && ra_is_vreg(in->dst)) {
 			v = in->dst - IR_VREG0;
 			parent[nids] = nids;
@@ -572,34 +830,21 @@ static void ra_split_webs(struct ra *ra)
 			cur[v] = nids++;
 			opnd[3 * i] = cur[v];
 		}
+		if ((flags & IR_F_JUMP) && phi[in->label]) {
+			/* a back edge: to a head already passed */
+			struct ra_snap *sn = phi[in->label];
+
+			for (k = 0; k < (int)sn->n; k++)
+				if (cur[sn->pair[2 * k]] >= 0)
+					ra_union(parent, sn->pair[2 * k + 1],
+						 cur[sn->pair[2 * k]]);
+		}
 		/* registers last seen here are done with */
-		for (k = 0; k < 3; k++) {
-			int at;
-
-			if (!ra_is_vreg(*r[k]))
-				continue;
-			v = *r[k] - IR_VREG0;
-			at = act_at[v];
-			if (last[v] != (int)i || at < 0)
-				continue;
-			act[at] = act[--nact];
-			act_at[act[at]] = at;
-			act_at[v] = -1;
-		}
-		if (flags & IR_F_JUMP) {
-			struct ra_snap *sn = ra_zalloc(1, sizeof(*sn) +
-					       2 * (size_t)nact * sizeof(int));
-
-			for (k = 0; k < nact; k++) {
-				if (cur[act[k]] < 0)
-					continue;
-				sn->pair[2 * sn->n] = act[k];
-				sn->pair[2 * sn->n + 1] = cur[act[k]];
-				sn->n++;
-			}
-			sn->next = pending[in->label];
-			pending[in->label] = sn;
-		}
+		for (v = ends[i]; v >= 0; v = next_end[v])
+			ra_deactivate(act, act_at, &nact, v);
+		if ((flags & IR_F_JUMP) && !phi[in->label])
+			pending[in->label] = ra_snapshot(act, nact, cur,
+							 pending[in->label]);
 		if (flags & IR_F_END)
 			live = false;
 	}
@@ -627,21 +872,27 @@ static void ra_split_webs(struct ra *ra)
 			*r[k] = map[w];
 		}
 	}
-	for (k = 0; k < f->next_label; k++)
-		while (pending[k]) {
-			struct ra_snap *next = pending[k]->next;
-
-			free(pending[k]);
-			pending[k] = next;
-		}
+	for (k = 0; k < f->next_label; k++) {
+		ra_free_snaps(pending[k]);
+		ra_free_snaps(phi[k]);
+	}
 	free(pending);
+	free(phi);
+	free(head);
+	free(loop);
+	free(loop_end);
 	free(parent);
 	free(web_vreg);
 	free(opnd);
 	free(cur);
+	free(first);
 	free(last);
 	free(act);
 	free(act_at);
+	free(starts);
+	free(ends);
+	free(next_start);
+	free(next_end);
 	free(map);
 	free(kept);
 }
@@ -677,6 +928,74 @@ static void ra_split_twoaddr(struct ra *ra)
 }
 
 /* Slots already used by earlier rounds are busy where their spill code is. */
+/* The slot an LDX or STX on r10 accesses, or -1. */
+static int ra_slot_of(const struct ra *ra, const struct ir_insn *in)
+{
+	unsigned s;
+
+	if ((in->op != IR_LDX && in->op != IR_STX) || in->a != IR_FP)
+		return -1;
+	for (s = 0; s < ra->nslots; s++)
+		if (ra->slots[s].off == in->off)
+			return (int)s;
+	return -1;
+}
+
+/* A slot whose value is live at a loop's head (read in the loop before it
+ * is written, or kept around it) is busy all around the loop.  Which are:
+ * backward liveness of the slots (at most 64: 512 bytes of 8-byte slots),
+ * one mask per label, passes until nothing changes. */
+static void ra_slot_loops(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	uint64_t *at = ra_zalloc((size_t)f->next_label + 1, sizeof(*at));
+	uint64_t cur, mask;
+	bool changed = true;
+	unsigned i, k, s;
+	int sl;
+
+	assert(ra->nslots <= 64 && "8-byte slots in a 512-byte frame");
+	while (changed) {
+		changed = false;
+		cur = 0;
+		for (i = f->n; i-- > 0;) {
+			const struct ir_insn *in = &f->insns[i];
+			unsigned flags = ir_op_info[in->op].flags;
+
+			if (in->op == IR_LABEL) {
+				changed |= at[in->label] != cur;
+				at[in->label] = cur;
+				continue;
+			}
+			if (flags & IR_F_END)
+				cur = 0;
+			if (flags & IR_F_JUMP)
+				cur |= at[in->label];
+			sl = ra_slot_of(ra, in);
+			if (sl >= 0 && in->op == IR_STX)
+				cur &= ~(1ull << sl);
+			else if (sl >= 0)
+				cur |= 1ull << sl;
+		}
+	}
+	for (k = 0; k < ra->nloops; k++) {
+		const struct ra_loop *lp = &ra->loops[k];
+
+		mask = at[f->insns[lp->head].label];
+		for (s = 0; s < ra->nslots; s++) {
+			struct ra_slot *slot = &ra->slots[s];
+
+			if (!(mask & (1ull << s)))
+				continue;
+			if (slot->lo < 0 || lp->head < slot->lo)
+				slot->lo = lp->head;
+			if (lp->back > slot->hi)
+				slot->hi = lp->back;
+		}
+	}
+	free(at);
+}
+
 static void ra_slot_ranges(struct ra *ra)
 {
 	struct ir_func *f = ra->f;
@@ -699,6 +1018,8 @@ static void ra_slot_ranges(struct ra *ra)
 			sl->hi = (int)i;
 		}
 	}
+	if (ra->nloops)
+		ra_slot_loops(ra);
 }
 
 /* A slot for a value whose spill code will sit in instructions [lo, hi]. */
@@ -840,6 +1161,28 @@ static void ra_build_labels(struct ra *ra)
 			       "label made by ir_label");
 			ra->label_at[f->insns[i].label] = (int)i;
 		}
+	/* back edges: a loop per head, up to its last back edge */
+	for (i = 0; i < f->n; i++) {
+		const struct ir_insn *in = &f->insns[i];
+		int h;
+		unsigned k;
+
+		if (!(ir_op_info[in->op].flags & IR_F_JUMP) ||
+		    (h = ra_label_index(ra, in->label)) > (int)i)
+			continue;
+		for (k = 0; k < ra->nloops && ra->loops[k].head != h; k++)
+			;
+		if (k == ra->nloops) {
+			ra->loops = realloc(ra->loops, (k + 1) *
+					    sizeof(*ra->loops));
+			if (!ra->loops) {
+				fprintf(stderr, "spry: out of memory\n");
+				abort();
+			}
+			ra->loops[ra->nloops++] = (struct ra_loop){ h, (int)i };
+		}
+		ra->loops[k].back = (int)i;
+	}
 }
 
 int ra_alloc_stats(struct ir_func *f, const struct loc *where,

@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,16 +233,45 @@ const char *provider_tracefs(const struct host *h)
 
 int provider_mount_tracefs(const struct host *h)
 {
+	/* the mount tracefs goes under, made private so that it does not
+	 * propagate: the first of these that is a mount point (/ is not in
+	 * a chroot) */
+	static const char *const parents[] = { "/sys/kernel", "/sys", "/" };
 	static bool mount_tried;
+	unsigned i;
 
 	if (host_or_default(h)->tracefs || tracefs_found() || mount_tried)
 		return 0;
 	/* Only root can; otherwise the tracepoint provider says tracefs is
 	 * missing when it expands a probe. */
 	mount_tried = true;
+	if (unshare(CLONE_NEWNS))
+		return -errno;
+	for (i = 0; i < sizeof(parents) / sizeof(parents[0]); i++)
+		if (!mount(NULL, parents[i], NULL, MS_PRIVATE, NULL))
+			break;
+	if (i == sizeof(parents) / sizeof(parents[0]))
+		return -errno;
 	if (mount("nodev", tracefs_paths[0], "tracefs", 0, NULL))
 		return -errno;
 	return 1;
+}
+
+int provider_missing(const struct probe *p, struct diag *d, const char *fmt,
+		     ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->optional)
+		diag_warn(d, &p->loc, "%s: skipping this probe of the list",
+			  msg);
+	else
+		diag_error(d, &p->loc, "%s", msg);
+	return -ENOENT;
 }
 
 void provider_check(FILE *out, const char *what, int err, const char *hint)
@@ -661,6 +692,20 @@ int provider_parse_rate(const char *text, const char *dflt_unit,
 	return 0;
 }
 
+/* ---- names ---- */
+
+const char *provider_probe_name(struct arena *a, const struct probe *p)
+{
+	if (p->ntargets > 1)
+		return NULL;
+	if (p->prov->probe_name)
+		return p->prov->probe_name(a, p);
+	if (!p->prov->takes_target)
+		return p->prov->name;
+	return arena_printf(a, "%s:%s", p->prov->name, p->ntargets ?
+			    p->targets[0] : p->target);
+}
+
 /* ---- shared variables and probe copies ---- */
 
 int provider_regs_resolve(const struct pvar *regs, const char *name,
@@ -671,16 +716,6 @@ int provider_regs_resolve(const struct pvar *regs, const char *name,
 		if (!regs->type)
 			return -ENOENT;
 		*pv = *regs;
-		return 0;
-	}
-	if (!strcmp(name, "stack") || !strcmp(name, "kstack")) {
-		pv->kind = PV_KSTACK;
-		pv->type = &type_kstack;
-		return 0;
-	}
-	if (!strcmp(name, "ustack")) {
-		pv->kind = PV_USTACK;
-		pv->type = &type_ustack;
 		return 0;
 	}
 	return -ENOENT;
@@ -696,13 +731,41 @@ void provider_regs_init(struct script *s, const struct arch *arch,
 				      AS_CTX);
 }
 
+/* @file, a path, is no file a uprobe can go in: say why.  (stat only: a
+ * FIFO would block an open.) */
+static void provider_file_error(struct probe *p, const char *file,
+				struct diag *d)
+{
+	struct stat st;
+	const char *what = NULL;
+
+	if (stat(file, &st)) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			diag_error(d, &p->loc, "no such file '%s'", file);
+		else
+			diag_error(d, &p->loc, "cannot use '%s': %s", file,
+				   strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		what = "a directory";
+	else if (S_ISFIFO(st.st_mode))
+		what = "a FIFO";
+	else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		what = "a device";
+	else if (S_ISSOCK(st.st_mode))
+		what = "a socket";
+	diag_error(d, &p->loc, "'%s' is %s, not a program or library", file,
+		   what ? what : "not a regular file");
+}
+
 int provider_resolve_file(struct script *s, struct probe *p, const char *file,
 			  char *buf, size_t n, struct diag *d)
 {
 	if (!usym_resolve_path(s->host, file, buf, n))
 		return 0;
 	if (strchr(file, '/'))
-		diag_error(d, &p->loc, "no such file '%s'", file);
+		provider_file_error(p, file, d);
 	else
 		diag_error(d, &p->loc, "cannot find '%s': not a library the "
 			   "dynamic linker knows nor a program on $PATH", file);
