@@ -218,18 +218,16 @@ void lower_agg_update(struct lower *L, struct map *m, int key,
 	ir_place(L->f, end, l);
 }
 
-/* count, sum, the histograms: value += x */
+/* count, sum, the histograms: value += x, with one atomic add.  The value
+ * is this CPU's, so nothing races for it: the add is atomic only because
+ * BPF has no plain add to memory, and it takes one or two instructions
+ * (`r = 1` first for a constant) where a load, an add and a store take
+ * three. */
 static void add_in_place(struct lower *L, int p, struct node *call, void *ctx)
 {
 	const struct val *x = ctx;
-	int t = lower_vreg(L);
 
-	ir_ldx(L->f, BPF_DW, t, p, 0, call->loc);
-	if (x->imm)
-		ir_alui(L->f, BPF_ADD, t, t, x->k, call->loc);
-	else
-		ir_alu(L->f, BPF_ADD, t, t, x->reg, call->loc);
-	ir_stx(L->f, BPF_DW, p, 0, t, call->loc);
+	ir_xadd(L->f, BPF_DW, p, 0, lower_reg(L, *x, call->loc), call->loc);
 }
 
 static void add_first(struct lower *L, int slot, struct node *call, void *ctx)

@@ -779,11 +779,15 @@ static void ra_split_webs(struct ra *ra)
 			if (!live)
 				for (k = 0; k < nact; k++)
 					cur[act[k]] = -1;
+			/* a register no longer active is dead here: its
+			 * webs stay apart */
 			for (; sn; sn = sn->next)
 				for (k = 0; k < (int)sn->n; k++) {
 					int sv = sn->pair[2 * k];
 					int w = sn->pair[2 * k + 1];
 
+					if (act_at[sv] < 0)
+						continue;
 					if (cur[sv] < 0)
 						cur[sv] = w;
 					else

@@ -630,16 +630,17 @@ START_TEST(lower_count_sum)
 		NULL)), 0);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d,
-		/* count: add 1 in place or create with NOEXIST */
-		"call map_lookup_elem", "== 0 goto", "ldx.dw", "+ 1", "stx.dw",
+		/* count: add 1 in place (one atomic add) or create with
+		 * NOEXIST */
+		"call map_lookup_elem", "== 0 goto", " = 1\n", "xadd.dw [v",
 		"goto", "st.dw [r10 - 16] = 1", "r4 = 1", "call map_update_elem",
 		/* sum: the value first, then the same shape */
-		"call ktime_get_ns", "call map_lookup_elem", "ldx.dw",
-		" + v", "stx.dw", "stx.dw [r10 - 16] = v", "r4 = 1",
+		"call ktime_get_ns", "call map_lookup_elem", "xadd.dw [v",
+		"stx.dw [r10 - 16] = v", "r4 = 1",
 		"call map_update_elem",
 		/* keyless count: an array, no create path */
 		"st.w [r10 - 8] = 0", "r1 = ldmap #2", "call map_lookup_elem",
-		"+ 1", "stx.dw", NULL), "%s", d);
+		" = 1\n", "xadd.dw [v", NULL), "%s", d);
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_update_elem), 2);
 	check_shape(x.s.arena, x.p->ir);
 	free(d);
