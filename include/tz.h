@@ -45,4 +45,11 @@ void tz_local(int64_t sec, struct tz_time *t);
  * zone, into @buf (@n bytes).  Returns the length, 0 when it does not fit. */
 size_t tz_clock(char *buf, size_t n, int64_t sec, bool date);
 
+/* strftime(3) of @sec in the local zone, C locale, with bpftrace's %f
+ * (@usec, 6 digits), into @buf (@n bytes).  What it lacks (the ISO 8601
+ * week %G %g %V, %Z, the E and O modifiers) is copied as written.  Returns
+ * the length, 0 when it does not fit. */
+size_t tz_strftime(char *buf, size_t n, const char *fmt, int64_t sec,
+		   long usec);
+
 #endif

@@ -523,3 +523,149 @@ size_t tz_clock(char *buf, size_t n, int64_t sec, bool date)
 	}
 	return (size_t)len;
 }
+
+/* ---- strftime ---- */
+
+static const char *const tz_days[7] = {
+	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+	"Saturday"
+};
+static const char *const tz_months[12] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December"
+};
+
+struct tz_out {
+	char *buf;
+	size_t n, len;
+	bool over;
+};
+
+static void tz_put(struct tz_out *o, const char *s, size_t len)
+{
+	if (o->len + len >= o->n) {
+		o->over = true;
+		return;
+	}
+	memcpy(o->buf + o->len, s, len);
+	o->len += len;
+}
+
+static void tz_putf(struct tz_out *o, const char *fmt, long long v)
+{
+	char tmp[32];
+	int len = snprintf(tmp, sizeof(tmp), fmt, v);
+
+	tz_put(o, tmp, (size_t)len);
+}
+
+static void tz_format(struct tz_out *o, const char *fmt, int64_t sec,
+		      long usec, const struct tz_time *t, int wday, int yday);
+
+/* One conversion (the character after '%'); false if it is none. */
+static bool tz_conv(struct tz_out *o, char c, int64_t sec, long usec,
+		    const struct tz_time *t, int wday, int yday)
+{
+	int h12 = t->hour % 12 ? t->hour % 12 : 12;
+	long off = t->gmtoff / 60;
+
+	switch (c) {
+	case 'a': tz_put(o, tz_days[wday], 3); break;
+	case 'A': tz_put(o, tz_days[wday], strlen(tz_days[wday])); break;
+	case 'b': case 'h': tz_put(o, tz_months[t->mon - 1], 3); break;
+	case 'B':
+		tz_put(o, tz_months[t->mon - 1], strlen(tz_months[t->mon - 1]));
+		break;
+	case 'c':
+		tz_format(o, "%a %b %e %H:%M:%S %Y", sec, usec, t, wday, yday);
+		break;
+	case 'C': tz_putf(o, "%02lld", (long long)(t->year / 100)); break;
+	case 'd': tz_putf(o, "%02lld", t->mday); break;
+	case 'D': case 'x':
+		tz_format(o, "%m/%d/%y", sec, usec, t, wday, yday);
+		break;
+	case 'e': tz_putf(o, "%2lld", t->mday); break;
+	case 'f': tz_putf(o, "%06lld", usec); break;	/* bpftrace's */
+	case 'F':
+		tz_format(o, "%Y-%m-%d", sec, usec, t, wday, yday);
+		break;
+	case 'H': tz_putf(o, "%02lld", t->hour); break;
+	case 'I': tz_putf(o, "%02lld", h12); break;
+	case 'j': tz_putf(o, "%03lld", yday + 1); break;
+	case 'k': tz_putf(o, "%2lld", t->hour); break;
+	case 'l': tz_putf(o, "%2lld", h12); break;
+	case 'm': tz_putf(o, "%02lld", t->mon); break;
+	case 'M': tz_putf(o, "%02lld", t->min); break;
+	case 'n': tz_put(o, "\n", 1); break;
+	case 'p': tz_put(o, t->hour < 12 ? "AM" : "PM", 2); break;
+	case 'P': tz_put(o, t->hour < 12 ? "am" : "pm", 2); break;
+	case 'r':
+		tz_format(o, "%I:%M:%S %p", sec, usec, t, wday, yday);
+		break;
+	case 'R': tz_format(o, "%H:%M", sec, usec, t, wday, yday); break;
+	case 's': tz_putf(o, "%lld", (long long)sec); break;
+	case 'S': tz_putf(o, "%02lld", t->sec); break;
+	case 't': tz_put(o, "\t", 1); break;
+	case 'T': case 'X':
+		tz_format(o, "%H:%M:%S", sec, usec, t, wday, yday);
+		break;
+	case 'u': tz_putf(o, "%lld", wday ? wday : 7); break;
+	case 'U': tz_putf(o, "%02lld", (yday + 7 - wday) / 7); break;
+	case 'w': tz_putf(o, "%lld", wday); break;
+	case 'W': tz_putf(o, "%02lld", (yday + 7 - (wday + 6) % 7) / 7); break;
+	case 'y': tz_putf(o, "%02lld", (long long)((t->year % 100 + 100) % 100));
+		break;
+	case 'Y': tz_putf(o, "%lld", (long long)t->year); break;
+	case 'z':
+		tz_put(o, off < 0 ? "-" : "+", 1);
+		tz_putf(o, "%04lld", (off < 0 ? -off : off) / 60 * 100 +
+			(off < 0 ? -off : off) % 60);
+		break;
+	case '%': tz_put(o, "%", 1); break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+static void tz_format(struct tz_out *o, const char *fmt, int64_t sec,
+		      long usec, const struct tz_time *t, int wday, int yday)
+{
+	for (; *fmt && !o->over; fmt++) {
+		if (*fmt == '%' && fmt[1] &&
+		    tz_conv(o, fmt[1], sec, usec, t, wday, yday)) {
+			fmt++;
+			continue;
+		}
+		/* what strftime() has and this does not (the ISO 8601 week
+		 * %G %g %V, %Z's abbreviation, E and O modifiers) is copied */
+		tz_put(o, fmt, 1);
+	}
+}
+
+size_t tz_strftime(char *buf, size_t n, const char *fmt, int64_t sec,
+		   long usec)
+{
+	static const unsigned short ydays[13] = {
+		0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365
+	};
+	struct tz_out o = { buf, n, 0, false };
+	struct tz_time t;
+	int64_t days;
+	int wday, yday;
+
+	tz_local(sec, &t);
+	days = tz_floor_div(sec + t.gmtoff, TZ_DAY);
+	/* 1970-01-01 was a Thursday */
+	wday = (int)(((days % 7) + 11) % 7);
+	yday = ydays[t.mon - 1] + t.mday - 1 +
+	       (t.mon > 2 && tz_leap(t.year));
+	tz_format(&o, fmt, sec, usec, &t, wday, yday);
+	if (o.over) {
+		if (n)
+			*buf = '\0';
+		return 0;
+	}
+	buf[o.len] = '\0';
+	return o.len;
+}

@@ -329,7 +329,7 @@ static int find_in_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 		if (!gelf_getsym(data, (int)i, &sym) ||
 		    sym.st_shndx == SHN_UNDEF || !sym.st_value)
 			continue;
-		name = elf_strptr(e, sh->sh_link, sym.st_name);
+		name = usym_elf_str(e, sh->sh_link, sym.st_name);
 		if (!name || !usym_name_match(name, want))
 			continue;
 		*addr = sym.st_value;

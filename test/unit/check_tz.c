@@ -1,6 +1,6 @@
-/* check_tz.c - tz_local() and tz_clock() with localtime_r(3) as the
- * oracle: zone files, TZ strings and the odd TZ values, over two
- * centuries. */
+/* check_tz.c - tz_local(), tz_clock() and tz_strftime() with localtime_r(3)
+ * and strftime(3) as the oracles: zone files, TZ strings and the odd TZ
+ * values, over two centuries. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +136,50 @@ START_TEST(test_clock)
 }
 END_TEST
 
+/* tz_strftime() against strftime(3) (C locale) for every conversion it
+ * has, over two centuries in zones east and west of UTC; %f is bpftrace's
+ * microseconds; what it lacks is copied; too small a buffer gives 0. */
+START_TEST(test_strftime)
+{
+	static const char *const zones[] = {
+		"UTC", "Europe/Paris", "America/St_Johns", "Asia/Kolkata",
+	};
+	static const char fmt[] =
+		"%a %A %b %B %c|%C %d %D %e %F %h %H %I %j %k %l %m %M %n %p "
+		"%P %r %R %s %S %t %T %u %U %w %W %x %X %y %Y %z %%";
+	char got[512], want[512];
+	unsigned i;
+	int64_t t;
+
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+		setenv("TZ", zones[i], 1);
+		tzset();
+		tz_set(zones[i], NULL);
+		for (t = -2208988800LL; t < 4102444800LL;
+		     t += 29 * 86400 + 7919) {
+			time_t tt = (time_t)t;
+			struct tm tm;
+
+			ck_assert(localtime_r(&tt, &tm));
+			ck_assert(strftime(want, sizeof(want), fmt, &tm));
+			ck_assert_uint_eq(tz_strftime(got, sizeof(got), fmt,
+						      t, 0), strlen(want));
+			ck_assert_str_eq(got, want);
+		}
+	}
+	tz_set("UTC", NULL);
+	ck_assert_uint_eq(tz_strftime(got, sizeof(got), "%H:%M:%S.%f %V %q",
+				      1700000000, 42), 21);
+	ck_assert_str_eq(got, "22:13:20.000042 %V %q");
+	ck_assert_uint_eq(tz_strftime(got, 8, "%H:%M:%S", 1700000000, 0), 0);
+	ck_assert_str_eq(got, "");
+	ck_assert_uint_eq(tz_strftime(got, sizeof(got), "", 1700000000, 0), 0);
+	unsetenv("TZ");
+	tzset();
+	tz_set(NULL, NULL);
+}
+END_TEST
+
 static Suite *tz_suite(void)
 {
 	Suite *s = suite_create("tz");
@@ -145,6 +189,7 @@ static Suite *tz_suite(void)
 	tcase_add_test(tc, test_tz_strings);
 	tcase_add_test(tc, test_unset);
 	tcase_add_test(tc, test_clock);
+	tcase_add_test(tc, test_strftime);
 	suite_add_tcase(s, tc);
 	return s;
 }
