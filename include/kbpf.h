@@ -56,6 +56,12 @@ int kbpf_obj_info(int fd, void *info, unsigned size);
 /* A BPF link running @prog_fd on perf event @perf_fd (5.15+), with
  * @cookie for bpf_get_attach_cookie(). */
 int kbpf_link_perf(int prog_fd, int perf_fd, uint64_t cookie);
+/* A BPF iterator link (5.8+) for @prog_fd; @info (NULL: none) limits it,
+ * e.g. to one task (6.1+). */
+int kbpf_link_iter(int prog_fd, const union bpf_iter_link_info *info,
+		   unsigned info_len);
+/* A new iteration of iterator link @link_fd: a fd to read() it from. */
+int kbpf_iter_create(int link_fd);
 /* A kprobe_multi link (5.18+) on @n functions by name; @ret: return
  * probes. */
 int kbpf_link_kprobe_multi(int prog_fd, const char *const *syms, unsigned n,

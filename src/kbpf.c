@@ -153,6 +153,28 @@ int kbpf_link_perf(int prog_fd, int perf_fd, uint64_t cookie)
 	return kbpf_sys(BPF_LINK_CREATE, &attr);
 }
 
+int kbpf_link_iter(int prog_fd, const union bpf_iter_link_info *info,
+		   unsigned info_len)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = (uint32_t)prog_fd;
+	attr.link_create.attach_type = BPF_TRACE_ITER;
+	attr.link_create.iter_info = KBPF_PTR(info);
+	attr.link_create.iter_info_len = info_len;
+	return kbpf_sys(BPF_LINK_CREATE, &attr);
+}
+
+int kbpf_iter_create(int link_fd)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.iter_create.link_fd = (uint32_t)link_fd;
+	return kbpf_sys(BPF_ITER_CREATE, &attr);
+}
+
 int kbpf_link_kprobe_multi(int prog_fd, const char *const *syms, unsigned n,
 			   bool ret)
 {
