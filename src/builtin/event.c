@@ -359,10 +359,13 @@ static bool join_lower(struct lower *L, struct node *call)
 	off = lower_vreg(L);
 	ir_movi(L->f, off, 0, l);
 	for (i = 0; i < LAYOUT_JOIN_ARGS; i++) {
-		lower_read(L, lower_read_helper(space, false),
-			   (struct dst){ IR_FP, ptr, 8 }, 8, argv, (int)i * 8,
-			   l);
-		ir_jcci(L->f, BPF_JNE, lower_ret(L, l), 0, done, l);
+		int helper = lower_read_helper(space, false);
+
+		lower_read_quiet(L, helper, (struct dst){ IR_FP, ptr, 8 }, 8,
+				 argv, (int)i * 8, l);
+		r = lower_ret(L, l);
+		lower_check(L, helper, r, l);
+		ir_jcci(L->f, BPF_JNE, r, 0, done, l);
 		r = lower_vreg(L);
 		ir_ldx(L->f, BPF_DW, r, IR_FP, ptr, l);
 		ir_jcci(L->f, BPF_JEQ, r, 0, done, l);
@@ -370,10 +373,12 @@ static bool join_lower(struct lower *L, struct node *call)
 		ir_mov(L->f, dst, off, l);
 		ir_alui(L->f, BPF_AND, dst, dst, LAYOUT_JOIN_AREA - 1, l);
 		ir_alu(L->f, BPF_ADD, dst, dst, p, l);
-		lower_read(L, lower_read_helper(space, true),
-			   (struct dst){ dst, 16, LAYOUT_JOIN_ARG_SIZE },
-			   LAYOUT_JOIN_ARG_SIZE, r, 0, l);
+		helper = lower_read_helper(space, true);
+		lower_read_quiet(L, helper,
+				 (struct dst){ dst, 16, LAYOUT_JOIN_ARG_SIZE },
+				 LAYOUT_JOIN_ARG_SIZE, r, 0, l);
 		r = lower_ret(L, l);
+		lower_check(L, helper, r, l);
 		ir_jcci(L->f, BPF_JSLE, r, 0, done, l);
 		ir_alu(L->f, BPF_ADD, off, off, r, l);
 	}

@@ -561,6 +561,7 @@ static void path_into(struct lower *L, struct node *n, struct dst d,
 		lower_zero(L, d.base, d.off, w, n->loc);
 	lower_call(L, BPF_FUNC_d_path, n->loc, LA_REG(p),
 		   LA_PTR(d.base, d.off), LA_IMM(w));
+	lower_check_ret(L, BPF_FUNC_d_path, n->loc);
 }
 
 const struct builtin builtin_path = {
