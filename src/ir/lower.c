@@ -240,6 +240,21 @@ void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
 
 /* ---- statements ---- */
 
+/* An integer variable keeps its width (a u16 stays one, as in bpftrace):
+ * register @r cut to @t's, sign-extended when it is signed. */
+static void var_fit(struct lower *L, int r, const struct type *t,
+		    struct loc l)
+{
+	if (t->kind != T_INT || t->size >= 8)
+		return;
+	if (t->is_signed)
+		lower_extend(L, r, t, l);
+	else if (t->size == 4)
+		ir_mov32(L->f, r, r, l);
+	else
+		ir_alui(L->f, BPF_AND, r, r, t->size == 2 ? 0xffff : 0xff, l);
+}
+
 /* $x = rhs: a register's value, or the slot's bytes (through a copy when
  * rhs reads the variable itself: `$t = ($t.1, $t.0)`). */
 static void lower_var_assign(struct lower *L, struct var *var,
@@ -256,6 +271,8 @@ static void lower_var_assign(struct lower *L, struct var *var,
 			ir_movi(L->f, r, v.k, rhs->loc);
 		else if (v.reg != r)
 			ir_mov(L->f, r, v.reg, rhs->loc);
+		if (!type_equal(rhs->type, var->type))
+			var_fit(L, r, var->type, rhs->loc);
 		return;
 	}
 	if (!lower_mentions_var(rhs, var)) {
@@ -340,9 +357,11 @@ struct val lower_incdec(struct lower *L, struct node *n, bool want)
 		ir_mov(L->f, old, r, n->loc);
 		lower_arith(L, op, lhs->type, val_reg(r, true), val_imm(1),
 			    n->loc);
+		var_fit(L, r, lhs->type, n->loc);
 		return val_reg(old, true);
 	}
 	lower_arith(L, op, lhs->type, val_reg(r, true), val_imm(1), n->loc);
+	var_fit(L, r, lhs->type, n->loc);
 	return val_reg(r, false);
 }
 
@@ -363,6 +382,7 @@ static void lower_opassign(struct lower *L, struct node *n)
 			n->loc);
 	if (x.reg != r)
 		ir_mov(L->f, r, x.reg, n->loc);
+	var_fit(L, r, lhs->type, n->loc);
 }
 
 static void lower_assign(struct lower *L, struct node *n)

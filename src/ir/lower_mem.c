@@ -138,6 +138,8 @@ void lower_ptr_addr(struct lower *L, struct node *n, struct addr *a)
 	*a = (struct addr){ false, AS_KERNEL, lower_reg(L, v, n->loc), 0 };
 	if (n->type->kind == T_PTR)
 		a->space = n->type->space;
+	else if (L->p->prov && L->p->prov->user_space)
+		a->space = AS_USER;	/* an integer address, as casts take it */
 	a->direct = a->space == AS_CTX;
 }
 
