@@ -1,4 +1,4 @@
-# tp_btf_record.bt's command: nanosleep(2) itself (time.sleep and sleep(1)
+# tp_btf_record.bt and tool_naptime.bt: nanosleep(2) itself (time.sleep and sleep(1)
 # use clock_nanosleep), for 0.25 s.
 import ctypes
 
