@@ -649,10 +649,12 @@ static void rt_verifier_error(struct runtime *rt, const struct probe *p,
 /* A program the kernel refuses for its type rather than for its code or
  * spry's privileges (already checked: rt_check_privilege()): fentry where
  * the kernel cannot attach trampolines says EPERM or ENOTSUPP, with no
- * verifier log.  The provider names what works instead. */
+ * verifier log, and so does an iterator it keeps from BPF programs
+ * (bpf_map_elem on 6.18).  The provider names what works instead, if
+ * anything does. */
 static bool rt_refused(const struct probe *p, int err)
 {
-	return p->prov && p->prov->fallback && p->attach_btf_id &&
+	return p->prov && p->attach_btf_id &&
 	       (err == -EPERM || err == -EOPNOTSUPP || err == -524);
 }
 
@@ -660,12 +662,18 @@ static void rt_refused_error(struct runtime *rt, const struct probe *p,
 			     int err)
 {
 	const char *fn = p->target ? strrchr(p->target, ':') : NULL;
+	const char *why = err == -524 ? "not supported" : strerror(-err);
 
 	fn = fn ? fn + 1 : p->target ? p->target : "";
+	if (!p->prov->fallback) {
+		diag_error(rt->d, &p->loc, "cannot load %s:%s: this kernel "
+			   "refuses a program there (%s)", p->prov->name,
+			   p->target ? p->target : "", why);
+		return;
+	}
 	diag_error(rt->d, &p->loc, "cannot load %s:%s: this kernel refuses "
 		   "%s programs (%s); use %s:%s instead", p->prov->name,
-		   p->target ? p->target : "", p->prov->name,
-		   err == -524 ? "not supported" : strerror(-err),
+		   p->target ? p->target : "", p->prov->name, why,
 		   p->prov->fallback, fn);
 }
 
@@ -1442,6 +1450,106 @@ static void rt_stop(struct runtime *rt)
 	}
 }
 
+/* ---- probes the runtime runs itself (iter) ---- */
+
+/* The records a run hook hands over, cut where each ends: a piece may end
+ * inside a record, whose start waits for the rest. */
+struct rt_stream {
+	struct runtime *rt;
+	const struct probe *p;
+	uint8_t *buf;
+	size_t len, cap;
+};
+
+static bool rt_stream_write(void *ctx, const void *data, size_t n)
+{
+	struct rt_stream *st = ctx;
+	const struct script *s = st->rt->s;
+	size_t off = 0;
+	uint64_t id;
+
+	if (st->len + n > st->cap) {
+		size_t cap = st->cap ? 2 * st->cap : 8192;
+		uint8_t *b;
+
+		while (cap < st->len + n)
+			cap *= 2;
+		b = realloc(st->buf, cap);
+		if (!b) {
+			diag_error(st->rt->d, &st->p->loc, "cannot read the "
+				   "output of %s:%s: %s", st->p->prov->name,
+				   st->p->target, strerror(ENOMEM));
+			return true;
+		}
+		st->buf = b;
+		st->cap = cap;
+	}
+	memcpy(st->buf + st->len, data, n);
+	st->len += n;
+	while (st->len - off >= 8) {
+		memcpy(&id, st->buf + off, 8);
+		if (id >= s->nevents || !s->events[id]) {
+			/* nothing after it can be cut: stop */
+			diag_warn(st->rt->d, &st->p->loc, "unknown event %"
+				  PRIu64 " in the output of %s:%s", id,
+				  st->p->prov->name, st->p->target);
+			st->len = 0;
+			return true;
+		}
+		if (st->len - off < s->events[id]->size)
+			break;
+		rt_record(st->rt, st->buf + off, s->events[id]->size);
+		off += s->events[id]->size;
+	}
+	memmove(st->buf, st->buf + off, st->len - off);
+	st->len -= off;
+	return st->rt->exiting || rt_sig_stop;
+}
+
+/* After BEGIN: the probes whose provider runs them (iterators), in script
+ * order, each to its end.  Whether there was any. */
+static bool rt_run_once(struct runtime *rt, int *status)
+{
+	bool any = false;
+	unsigned i;
+
+	for (i = 0; i < rt->nprobes; i++) {
+		struct rt_probe *rp = &rt->probes[i];
+		struct rt_stream st = { .rt = rt, .p = rp->p };
+		const struct provider_output o = { rt_stream_write, &st };
+
+		if (!rp->p->prov || !rp->p->prov->run)
+			continue;
+		any = true;
+		if (rt->exiting || rt_sig_stop || *status)
+			continue;
+		if (rp->p->prov->run(rp, &o, rt->d))
+			*status = 1;
+		else if (st.len)
+			diag_warn(rt->d, &rp->p->loc, "%s:%s: the output ends "
+				  "inside a record (%zu bytes)",
+				  rp->p->prov->name, rp->p->target, st.len);
+		free(st.buf);
+		out_flush(rt->out);
+	}
+	return any;
+}
+
+/* Whether the trace goes on after BEGIN and the probes run once: a -c
+ * command to follow, or a probe that fires on events. */
+static bool rt_waits(const struct runtime *rt)
+{
+	unsigned i;
+
+	if (rt->child)
+		return true;
+	for (i = 0; i < rt->nprobes; i++)
+		if (!rt_is_begin_end(rt->probes[i].p) &&
+		    !rt->probes[i].p->prov->run)
+			return true;
+	return false;
+}
+
 /* The probes whose provider runs @when (BEGIN, END), in script order. */
 static void rt_run_special(struct runtime *rt, enum provider_when when,
 			   int *status)
@@ -1539,6 +1647,7 @@ int rt_run(struct runtime *rt)
 {
 	struct rt_wait w;
 	int status = 0, begin = 0, n, err;
+	bool done;
 
 	rt_signals();
 	n = rt_wait_open(rt, &w);
@@ -1554,13 +1663,16 @@ int rt_run(struct runtime *rt)
 	 * keep no order across CPUs */
 	rt_drain(rt);
 	status = begin;
+	/* iterators: once, before the command starts; a script of them
+	 * alone is done then */
+	done = rt_run_once(rt, &status) && !rt_waits(rt);
 	/* what is printed so far goes out before the command writes to the
 	 * same stdout */
 	out_flush(rt->out);
 	if (!rt->exiting && !status && !rt_sig_stop)
 		child_release(&rt->cmd);
 
-	while (!rt->exiting && !status && !rt_sig_stop) {
+	while (!done && !rt->exiting && !status && !rt_sig_stop) {
 		/* the reader is gone or the disk is full: tracing on would
 		 * only lose everything */
 		if (!rt_written(rt)) {

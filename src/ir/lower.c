@@ -774,10 +774,12 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 
 	if (p->prov && p->prov->filter &&
 	    !p->prov->filter(p, &filter, &filter_value)) {
-		/* raw syscall tracepoints fire for every syscall */
+		/* raw syscall tracepoints fire for every syscall; an
+		 * iterator's program once more after the last object */
 		struct val v = lower_pvar(&L, &filter, filter.type, l);
 
-		ir_jcci(L.f, BPF_JNE, v.reg, filter_value, L.exit, l);
+		ir_jcci(L.f, p->prov->filter_skips ? BPF_JEQ : BPF_JNE, v.reg,
+			filter_value, L.exit, l);
 		L.sp = 0;
 	}
 	if (s->opts.target_pid > 0 && p->prov &&
@@ -808,9 +810,10 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 	}
 	regs_preread(&L, NULL, p->body, l);
 	vars_setup(&L, p->body, l);
-	if (count_events(p->body) > 1) {
+	if (count_events(p->body) > 1 && !(p->prov && p->prov->seq_output)) {
 		/* one lost-map update for all events: 1 instruction an event
-		 * instead of 4, 5 once */
+		 * instead of 4, 5 once (records written into a seq_file are
+		 * never lost: lower_output()) */
 		L.lost = lower_vreg(&L);
 		ir_movi(L.f, L.lost, 0, l);
 	}

@@ -324,23 +324,16 @@ static const char *const *fe_details(struct fe_list *fl, const char *module,
 				     const char *name)
 {
 	const struct type *f = btf_func(fl->btf, module, name);
-	const struct member *m;
-	const char **v;
-	unsigned n = 2, i = 0;
 	char buf[256];
 
 	if (!f || f->kind != T_FUNC)
 		return NULL;
-	for (m = f->members; m; m = m->next)
-		n++;
-	v = arena_alloc(fl->l->a, n * sizeof(*v));
-	for (m = f->members; m; m = m->next)
-		v[i++] = arena_printf(fl->l->a, "%s %s", type_name(m->type, buf,
-				      sizeof(buf)), *m->name ? m->name : "");
-	if (fl->pv == &fexit_provider && f->base->kind != T_VOID)
-		v[i++] = arena_printf(fl->l->a, "%s retval",
-				      type_name(f->base, buf, sizeof(buf)));
-	return v;
+	return provider_list_params(fl->l, f, fl->pv == &fexit_provider &&
+				    f->base->kind != T_VOID ?
+				    arena_printf(fl->l->a, "%s retval",
+						 type_name(f->base, buf,
+							   sizeof(buf))) :
+				    NULL);
 }
 
 static int fe_list_one(void *ctx, const char *module, const char *name)
@@ -367,15 +360,9 @@ static int fe_list(const struct provider *pv, struct provider_list *l)
 	 * tens of thousands */
 	if (l->all)
 		return 0;
-	fl.btf = btf_new(l->a, l->host->btf ? l->host->btf :
-			 "/sys/kernel/btf");
-	if (btf_load(fl.btf)) {
-		if (!l->all)
-			diag_warn(l->d, NULL, "%s: nothing to list: %s",
-				  pv->name, btf_error(fl.btf));
-		btf_free(fl.btf);
+	fl.btf = provider_list_btf(pv, l, true);
+	if (!fl.btf)
 		return 0;
-	}
 	if (ftrace_read(l->a, l->host, &ft))
 		fl.ft = &ft;
 	err = btf_funcs(fl.btf, NULL, "*", fe_list_one, &fl);

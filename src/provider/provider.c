@@ -30,6 +30,7 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "btf.h"
 #include "host.h"
 #include "ast.h"
 #include "provider.h"
@@ -38,7 +39,7 @@
 #include "usym.h"
 
 extern const struct provider tracepoint_provider;
-extern const struct provider rawtracepoint_provider;
+extern const struct provider rawtracepoint_provider, tp_btf_provider;
 extern const struct provider begin_provider, end_provider;
 extern const struct provider interval_provider;
 extern const struct provider profile_provider;
@@ -48,10 +49,11 @@ extern const struct provider uprobe_provider, uretprobe_provider;
 extern const struct provider usdt_provider;
 extern const struct provider software_provider, hardware_provider;
 extern const struct provider watchpoint_provider, asyncwatchpoint_provider;
+extern const struct provider iter_provider;
 
 const struct provider *const providers[] = {
 	&tracepoint_provider,
-	&rawtracepoint_provider,
+	&rawtracepoint_provider, &tp_btf_provider,
 	&begin_provider,
 	&end_provider,
 	&interval_provider,
@@ -62,6 +64,7 @@ const struct provider *const providers[] = {
 	&usdt_provider,
 	&software_provider, &hardware_provider,
 	&watchpoint_provider, &asyncwatchpoint_provider,
+	&iter_provider,
 	NULL,
 };
 
@@ -142,6 +145,41 @@ int provider_list_files(const struct provider *pv, struct provider_list *l,
 		return -ENOENT;
 	}
 	return each(pv, l, arena_strdup(l->a, path), rest);
+}
+
+struct btf *provider_list_btf(const struct provider *pv,
+			      struct provider_list *l, bool warn)
+{
+	struct btf *b = btf_new(l->a, l->host->btf ? l->host->btf :
+				"/sys/kernel/btf");
+
+	if (!btf_load(b))
+		return b;
+	if (warn && !l->all)
+		diag_warn(l->d, NULL, "%s: nothing to list: %s", pv->name,
+			  btf_error(b));
+	btf_free(b);
+	return NULL;
+}
+
+const char *const *provider_list_params(struct provider_list *l,
+					const struct type *proto,
+					const char *extra)
+{
+	const struct member *m;
+	const char **v;
+	unsigned n = 2, i = 0;
+	char buf[256];
+
+	for (m = proto->members; m; m = m->next)
+		n++;
+	v = arena_alloc(l->a, n * sizeof(*v));
+	for (m = proto->members; m; m = m->next, i++)
+		v[i] = arena_printf(l->a, "%s %s", type_name(m->type, buf,
+				    sizeof(buf)), *m->name ? m->name :
+				    arena_printf(l->a, "arg%u", i));
+	v[i] = extra;
+	return v;
 }
 
 /* Whether provider @pv is what @name ("kprobe", "k", "k*") means. */
