@@ -56,11 +56,13 @@
  *   attach   (required for PROV_ON_EVENT) attach rp->prog_fd; store
  *            fds/links in rp->attach.
  *   detach   (required with attach) undo attach; safe on a partial attach.
- *   stop     (optional) make the program stop firing at once, before END
- *            and the final map print; detach follows later.  For providers
- *            whose teardown is slow (closing a perf tracepoint or kprobe
- *            waits for RCU grace periods: ~50-75 ms each), so that the
- *            user sees the output before that wait.
+ *   stop     (optional) make the program stop firing; detach follows.
+ *            The runtime calls every probe's stop before any detach, so
+ *            that all programs stop first and the slow part (closing a
+ *            perf event waits for RCU grace periods: ~50-75 ms each) comes
+ *            last.  Both run after spry's output is written, in the
+ *            background detach process (runtime.c): until then the trace
+ *            is stopped by dropping what the probes send.
  *   event    (optional) a record that a program the provider wrote itself
  *            sent (an EV_PROVIDER event it registered at expand): the
  *            watchpoint's trigger asks for a breakpoint this way.  Called
@@ -318,6 +320,10 @@ void provider_detach(struct rt_probe *rp);
 /* Set attr->type from the sysfs PMU @name ("kprobe", "uprobe") and, for a
  * return probe (@ret), attr->config to its retprobe bit.  0 or -errno. */
 int provider_pmu(const char *name, bool ret, struct perf_event_attr *attr);
+/* A small integer from a sysfs file ("6\n"), or N of a "config:N" PMU
+ * format file ("config:32-63": 32) when @prefix is "config:"; -errno.  Not
+ * fscanf(), whose scanf engine is 90 KB of a static spry. */
+int provider_sysfs_int(const char *path, const char *prefix);
 /* Open @attr for @pid/@cpu, run rp->prog_fd on it (a BPF link carrying
  * @cookie where the kernel has perf links, 5.15+; else
  * PERF_EVENT_IOC_SET_BPF), enable it and hold both.  0 or -errno, not
@@ -331,6 +337,10 @@ int provider_perf_attach(struct rt_probe *rp, struct perf_event_attr *attr,
 /* bpf(BPF_RAW_TRACEPOINT_OPEN) of rp->prog_fd on @name. */
 int provider_raw_tp_attach(struct rt_probe *rp, const char *name,
 			   struct diag *d);
+/* The same for another program of @rp's (a dispatcher), held by @rp; with
+ * @d NULL an error is returned but not reported. */
+int provider_raw_tp_attach_fd(struct rt_probe *rp, int prog_fd,
+			      const char *name, struct diag *d);
 /* The online CPUs (/sys/devices/system/cpu/online) into @cpus; returns how
  * many (at most @max), or -errno. */
 int provider_online_cpus(int *cpus, unsigned max);

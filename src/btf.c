@@ -15,7 +15,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +32,7 @@
 #include "arena.h"
 #include "btf.h"
 #include "diag.h"
+#include "glob.h"
 #include "type.h"
 
 /* Modifier and typedef chains are a few links long; a longer one is a
@@ -1192,7 +1192,7 @@ static int names_in(struct btf_obj *o, enum btf_ns ns, const char *pattern,
 		if (!t->name_off || !ns_kind(ns, t, &fwd) || fwd)
 			continue;
 		name = str(o, t->name_off);
-		if (fnmatch(pattern, name, 0))
+		if (!glob_match(pattern, name, false))
 			continue;
 		r = fn(ctx, module, name);
 		if (r)

@@ -29,7 +29,6 @@
  * function, bpf_get_func_ip), stack/kstack, ustack.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +39,7 @@
 
 #include "arena.h"
 #include "btf.h"
+#include "glob.h"
 #include "host.h"
 #include "provider.h"
 #include "script.h"
@@ -250,7 +250,7 @@ static int fe_expand(struct script *s, struct probe *p, struct diag *d,
 		size_t j = 0;
 
 		for (i = 0; i < m.n; i++)
-			if (m.mods[i] && !fnmatch(module, m.mods[i], 0)) {
+			if (m.mods[i] && glob_match(module, m.mods[i], false)) {
 				m.mods[j] = m.mods[i];
 				m.funcs[j++] = m.funcs[i];
 			}

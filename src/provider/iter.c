@@ -46,12 +46,11 @@
 
 #include <linux/bpf.h>
 
-#include <bpf/bpf.h>
-
 #include "arena.h"
 #include "btf.h"
 #include "diag.h"
 #include "host.h"
+#include "kbpf.h"
 #include "provider.h"
 #include "script.h"
 #include "type.h"
@@ -287,7 +286,6 @@ static int it_attach(struct rt_probe *rp, struct diag *d)
 {
 	const struct probe *p = rp->p;
 	union bpf_iter_link_info info;
-	LIBBPF_OPTS(bpf_link_create_opts, lo);
 	struct it_attach *ia;
 	int err;
 
@@ -298,13 +296,10 @@ static int it_attach(struct rt_probe *rp, struct diag *d)
 		return -ENOMEM;
 	}
 	rp->attach = ia;
-	if (rp->pid > 0) {
-		memset(&info, 0, sizeof(info));
-		info.task.pid = (uint32_t)rp->pid;
-		lo.iter_info = &info;
-		lo.iter_info_len = sizeof(info);
-	}
-	ia->link = bpf_link_create(rp->prog_fd, 0, BPF_TRACE_ITER, &lo);
+	memset(&info, 0, sizeof(info));
+	info.task.pid = rp->pid > 0 ? (uint32_t)rp->pid : 0;
+	ia->link = kbpf_link_iter(rp->prog_fd, rp->pid > 0 ? &info : NULL,
+				  rp->pid > 0 ? sizeof(info) : 0);
 	if (ia->link >= 0)
 		return 0;
 	err = ia->link;
@@ -339,7 +334,7 @@ static int it_run(struct rt_probe *rp, const struct provider_output *o,
 
 	if (!ia || ia->link < 0)
 		return 0;
-	fd = bpf_iter_create(ia->link);
+	fd = kbpf_iter_create(ia->link);
 	if (fd < 0) {
 		diag_error(d, &p->loc, "cannot run iter:%s: %s", p->target,
 			   strerror(-fd));

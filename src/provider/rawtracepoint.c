@@ -32,7 +32,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +39,7 @@
 
 #include "arena.h"
 #include "btf.h"
+#include "glob.h"
 #include "diag.h"
 #include "host.h"
 #include "provider.h"
@@ -191,7 +191,7 @@ static bool rtp_in_prefix(const struct rtp_match *m, const char *module,
 static void rtp_match_add(struct rtp_match *m, const char *module,
 			  const char *name)
 {
-	if (fnmatch(m->glob, name, 0) || !rtp_in_prefix(m, module, name))
+	if (!glob_match(m->glob, name, false) || !rtp_in_prefix(m, module, name))
 		return;
 	for (size_t i = 0; i < m->n; i++)
 		if (!strcmp(m->names[i], name))
@@ -341,7 +341,7 @@ static int rtp_list_one(void *ctx, const char *module, const char *tname)
 	const char *point = module ? arena_printf(rl->l->a, "%s:%s", module,
 						  name) : name;
 
-	if (rl->m.prefix ? fnmatch(rl->m.glob, name, 0) ||
+	if (rl->m.prefix ? !glob_match(rl->m.glob, name, false) ||
 	    !rtp_in_prefix(&rl->m, module, name) :
 	    !provider_list_match(rl->l, point))
 		return 0;
@@ -393,7 +393,7 @@ static int rtp_list(const struct provider *pv, struct provider_list *l)
 
 		if (!ev || !strncmp(names[i], "syscalls/", 9))
 			continue;
-		if (rl.m.prefix ? !fnmatch(rl.m.glob, ev + 1, 0) &&
+		if (rl.m.prefix ? glob_match(rl.m.glob, ev + 1, false) &&
 		    rtp_in_prefix(&rl.m, NULL, ev + 1) :
 		    provider_list_match(l, ev + 1))
 			provider_list_emit(pv, l, ev + 1, NULL);

@@ -26,7 +26,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +33,7 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "glob.h"
 #include "provider.h"
 #include "script.h"
 #include "type.h"
@@ -265,8 +265,8 @@ static int usdt_expand_file(struct usdt_exp *e, const char *path,
 		struct probe *q;
 		unsigned g;
 
-		if (fnmatch(e->prov, n->provider, 0) ||
-		    fnmatch(e->name, n->name, 0))
+		if (!glob_match(e->prov, n->provider, false) ||
+		    !glob_match(e->name, n->name, false))
 			continue;
 		if (site_decode(e->arch, f, o, n, &st)) {
 			diag_error(d, &e->p->loc, "usdt:%s:%s:%s at %#llx is in "
@@ -506,8 +506,8 @@ static int usdt_list_file(const struct provider *pv, struct provider_list *l,
 					      n->name);
 		bool dup = false;
 
-		if (fnmatch(glob, pn, 0) && (strchr(glob, ':') ||
-					     fnmatch(glob, n->name, 0)))
+		if (!glob_match(glob, pn, false) && (strchr(glob, ':') ||
+					     !glob_match(glob, n->name, false)))
 			continue;
 		for (unsigned k = 0; k < i && !dup; k++)
 			dup = !strcmp(f->notes[k].provider, n->provider) &&
