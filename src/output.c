@@ -1208,6 +1208,17 @@ void out_lost(struct output *o, unsigned long long n)
 	ob_write(o);
 }
 
+void out_helper_error(struct output *o, const char *helper, int64_t ret,
+		      unsigned line, unsigned col)
+{
+	ob_reset(o);
+	ob_printf(o, "{\"type\": \"helper_error\", \"helper\": ");
+	out_json_string(o, helper, strlen(helper));
+	ob_printf(o, ", \"retcode\": %" PRId64 ", \"line\": %u, "
+		  "\"col\": %u}\n", ret, line, col);
+	ob_write(o);
+}
+
 /* ---- maps ----
  *
  * The shapes and orders are bpftrace's print_map(): rows sorted by value for

@@ -419,11 +419,14 @@ START_TEST(event_printf_print)
 	out_event(&c.o, &ev, r, sizeof(r));
 	out_event(&c.o, &ev1, r, sizeof(r));
 	out_lost(&c.o, 12);
+	out_helper_error(&c.o, "map_update_elem", -7, 3, 9);
 	ck_assert_str_eq(cap_text(&c),
 		"{\"type\": \"printf\", \"data\": \"pid 42 comm sh\\\"\\n\\n\"}\n"
 		"{\"type\": \"value\", \"data\": [42,\"sh\\\"\\n\",9]}\n"
 		"{\"type\": \"value\", \"data\": \"sh\\\"\\n\"}\n"
-		"{\"type\": \"lost_events\", \"data\": {\"events\": 12}}\n");
+		"{\"type\": \"lost_events\", \"data\": {\"events\": 12}}\n"
+		"{\"type\": \"helper_error\", \"helper\": \"map_update_elem\", "
+		"\"retcode\": -7, \"line\": 3, \"col\": 9}\n");
 	cap_close(&c);
 
 	/* text mode: lost events are stderr's business */

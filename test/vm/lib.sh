@@ -178,8 +178,9 @@ assert_eq()
 	[ "$1" = "$2" ] || fail "${3:-value} is '$1', expected '$2'"
 }
 
-# The tools (tools/*.bt), as test/vm/run copies them.
-TOOLS=/spry-vm/tools
+# spry's tools (tools/*.bt), as test/vm/run copies them (bpftrace's are in
+# /spry-vm/tools).
+TOOLS=/spry-vm/sprytools
 
 # need_tool NAME: skip when tools/NAME.bt did not come along.
 need_tool()
