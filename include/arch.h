@@ -3,9 +3,24 @@
  * Every table is compiled on every host; arch_host() picks the running one.
  * Offsets are into the kernel's struct pt_regs (what kprobe, uprobe and perf
  * event programs get as context) for that architecture.
+ *
+ * Word size and byte order are data too: a register, a pointer and a C
+ * `long` in the kernel's records are word_size bytes, and a value narrower
+ * than its slot lies at the slot's start on a little-endian machine but at
+ * its end (off + slot - size) on a big-endian one (s390x, ppc64).  The
+ * compiler reads them from here, never from the host it runs on, so that
+ * `--arch NAME --dry-run` shows what NAME's kernel will run.
+ *
+ * To add an architecture: src/arch/NAME.c with its pt_regs layout (every
+ * register by the kernel's member name, arch_reg_off()'s aliases for the
+ * assembler's names), calling conventions and native syscall table; its
+ * entry in arches[] (src/arch/arch.c) and in Makefile.am; a layout test in
+ * test/unit/check_arch.c and a golden dump (test/golden/arch_NAME.*).
  */
 #ifndef SPRY_ARCH_H
 #define SPRY_ARCH_H
+
+#include <stdbool.h>
 
 struct arena;
 struct type;
@@ -20,9 +35,19 @@ struct arch_syscall {
 	int nr;
 };
 
+/* A register: its pt_regs member (or, in an alias table, an assembler's
+ * name for it) and its offset in pt_regs. */
+struct arch_reg {
+	const char *name;
+	int off;
+};
+
 struct arch {
 	const char *name;		/* "x86_64", matches uname -m */
 	const char *const *aliases;	/* "amd64", "arm64"; NULL-terminated */
+	unsigned word_size;		/* 8, or 4 on 32-bit kernels: registers,
+					 * pointers and long */
+	bool big_endian;
 	unsigned regs_size;		/* sizeof(struct pt_regs) */
 	unsigned nargs;			/* function arguments in registers */
 	int arg_off[ARCH_MAX_ARGS];	/* kernel/user calling convention */
@@ -31,11 +56,21 @@ struct arch {
 					 * syscall entry and exit alike */
 	int ret_off;			/* return value */
 	int pc_off, sp_off, fp_off;	/* instruction, stack and frame pointer */
-	int sysnr_off;			/* syscall number in pt_regs ... */
+	int sysnr_off;			/* syscall number in pt_regs, still
+					 * there at syscall exit; -1 where the
+					 * kernel keeps it elsewhere (mips:
+					 * thread_info), so sys_exit_NAME
+					 * cannot be told apart on the raw
+					 * tracepoint ... */
 	unsigned sysnr_size;		/* ... a signed integer of this size */
+	int sysnr_base;			/* added to every syscall number (mips
+					 * n64: 5000) */
 	unsigned nregs;			/* named registers, for the pt_regs type */
-	const struct arch_reg { const char *name; int off; } *regs;
-	unsigned nsyscalls;		/* native (64-bit) syscalls below 424 */
+	const struct arch_reg *regs;
+	const struct arch_reg *reg_aliases;	/* assembler names: "rdi",
+						 * "%r2", "$a0"; NULL-terminated */
+	unsigned nsyscalls;		/* native syscalls below 424, numbered
+					 * from sysnr_base */
 	const struct arch_syscall *syscalls;
 };
 
@@ -44,7 +79,8 @@ extern const struct arch_syscall arch_syscalls_unified[];
 extern const unsigned arch_nsyscalls_unified;
 
 extern const struct arch *const arches[];	/* NULL-terminated */
-extern const struct arch arch_x86_64, arch_aarch64;
+extern const struct arch arch_x86_64, arch_aarch64, arch_arm, arch_ppc64le,
+	arch_ppc64, arch_s390x, arch_mips64el;
 const struct arch *arch_host(void);
 /* By name or alias; NULL if unknown. */
 const struct arch *arch_find(const char *name);
@@ -53,7 +89,17 @@ const struct arch *arch_find(const char *name);
 const struct arch *arch_from_machine(const char *machine);
 /* struct pt_regs of @arch as a type (members named as the kernel names them). */
 const struct type *arch_regs_type(struct arena *a, const struct arch *arch);
-/* Syscall number of the syscalls/sys_enter_@name tracepoint; -1 if unknown. */
+/* Syscall number of the syscalls/sys_enter_@name tracepoint (with
+ * sysnr_base added); -1 if unknown. */
 int arch_syscall_nr(const struct arch *arch, const char *name);
+/* Offset in pt_regs of register @name: a pt_regs member name ("di", "x0",
+ * "gpr3") or an assembler's name for it as USDT operands write them
+ * ("%rdi", "rdi", "x0", "%r3", "$4", "$a0"); -1 if unknown.  The offset is
+ * the whole register's: an operand narrower than word_size on a big-endian
+ * machine is at off + word_size - size. */
+int arch_reg_off(const struct arch *arch, const char *name);
+/* The integer type of a whole register (u64, or u32 on 32-bit kernels),
+ * and of one that holds a signed result (retval). */
+const struct type *arch_reg_type(const struct arch *arch, bool is_signed);
 
 #endif

@@ -171,9 +171,11 @@ static bool type_is_byte_array(const struct type *t)
 	       t->base->size == 1 && t->base->fmt != F_CHAR;
 }
 
+static bool is_scalar(const struct type *t);
+
 /* An integer or pointer of @t's size at @p, extended to 64 bits by its
- * signedness.  Records and maps keep ints in 8-byte slots, but reading only
- * the type's own size (little endian) is right for narrower slots too. */
+ * signedness.  Records and maps keep ints in 8-byte slots: slot_at() finds
+ * the type's bytes in one. */
 static uint64_t rd_int(const struct type *t, const void *p)
 {
 	unsigned size = t ? t->size : 8;
@@ -211,6 +213,22 @@ static bool is_scalar(const struct type *t)
 {
 	return t && (t->kind == T_INT || t->kind == T_PTR) &&
 	       (t->size == 1 || t->size == 2 || t->size == 4 || t->size == 8);
+}
+
+/* Record arguments, map keys and map values hold every integer as a u64
+ * slot, whatever its type's size.  The type's bytes are the slot's
+ * low-order end: its start on a little-endian machine, its last @size
+ * bytes on a big-endian one (s390x).  Memory values (strings, structs)
+ * are not slots and stay where they are. */
+static const void *slot_at(const struct type *t, const void *p)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	if (is_scalar(t) && t->size < 8)
+		return (const uint8_t *)p + 8 - t->size;
+#else
+	(void)t;
+#endif
+	return p;
 }
 
 static void fmt_walltime(struct output *o, uint64_t boot_ns)
@@ -628,7 +646,7 @@ void out_format_printf(struct output *o, const char *fmt,
 			ob_putn(o, start, (size_t)(p - start));
 			continue;
 		}
-		vp = base + a->off;
+		vp = slot_at(t, base + a->off);
 
 		if (is_scalar(t) && conv != 's' && conv != 'v') {
 			uint64_t v = rd_int(t, vp);
@@ -686,6 +704,7 @@ void out_format_printf(struct output *o, const char *fmt,
 int out_event(struct output *o, const struct event *ev, const void *rec,
 	      size_t len)
 {
+	const void *vp;
 	unsigned i;
 
 	if (len < ev->size)
@@ -716,11 +735,11 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 				ob_puts(o, ", ");
 			if (!a->type || a->off > len || a->type->size > len - a->off)
 				continue;
+			vp = slot_at(a->type, (const uint8_t *)rec + a->off);
 			if (o->format == OUT_JSON)
-				json_value(o, a->type, (const uint8_t *)rec + a->off);
+				json_value(o, a->type, vp);
 			else
-				out_format_value(o, a->type,
-						 (const uint8_t *)rec + a->off);
+				out_format_value(o, a->type, vp);
 		}
 		if (o->format == OUT_JSON)
 			ob_puts(o, ev->nargs != 1 ? "]}\n" : "}\n");
@@ -787,7 +806,8 @@ static void fmt_keys(struct output *o, const struct map *m, const void *key,
 		if (i)
 			ob_puts(o, json ? "," : ", ");
 		out_format_value(o, m->keys[i],
-				 (const uint8_t *)key + key_off(m, i));
+				 slot_at(m->keys[i],
+					 (const uint8_t *)key + key_off(m, i)));
 	}
 	if (json) {
 		s = ob_take(o, start);
@@ -828,7 +848,8 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 	int r = 0;
 
 	if (is_scalar(c->vt) && c->vt->size <= md->val_size) {
-		uint64_t x = rd_int(c->vt, va), y = rd_int(c->vt, vb);
+		uint64_t x = rd_int(c->vt, slot_at(c->vt, va));
+		uint64_t y = rd_int(c->vt, slot_at(c->vt, vb));
 
 		if (c->vt->kind == T_INT && c->vt->is_signed)
 			r = (int64_t)x < (int64_t)y ? -1 : (int64_t)x > (int64_t)y;
@@ -891,9 +912,9 @@ static void out_rows(struct output *o, const struct out_map_data *md)
 			ob_putc(o, ' ');
 		if (md->n) {
 			if (json)
-				json_value(o, vt, md->vals);
+				json_value(o, vt, slot_at(vt, md->vals));
 			else
-				out_format_value(o, vt, md->vals);
+				out_format_value(o, vt, slot_at(vt, md->vals));
 		} else {
 			ob_puts(o, json ? "null" : "");
 		}
@@ -910,8 +931,8 @@ static void out_rows(struct output *o, const struct out_map_data *md)
 	for (i = 0; i < md->n; i++) {
 		const uint8_t *k = (const uint8_t *)md->keys +
 				   (size_t)idx[i] * md->key_size;
-		const uint8_t *v = (const uint8_t *)md->vals +
-				   (size_t)idx[i] * md->val_size;
+		const void *v = slot_at(vt, (const uint8_t *)md->vals +
+					(size_t)idx[i] * md->val_size);
 
 		if (json && i)
 			ob_puts(o, ", ");

@@ -29,6 +29,13 @@ static const struct arch_reg aarch64_regs[] = {
 	{ "orig_x0", 272 }, { "syscallno", 280 },
 };
 
+/* The frame and link registers by their ABI names; USDT operands name the
+ * rest as pt_regs does ("x0", "sp"). */
+static const struct arch_reg aarch64_reg_aliases[] = {
+	{ "fp", 232 }, { "lr", 240 },
+	{ NULL, 0 },
+};
+
 /* Native syscalls by entry point name (include/uapi/asm-generic/unistd.h as
  * arm64 configures it: renameat, new stat, get/setrlimit, clone3,
  * memfd_secret; 451 and up from scripts/syscall.tbl, kernel 6.19). */
@@ -317,6 +324,7 @@ static const struct arch_syscall aarch64_syscalls[] = {
 const struct arch arch_aarch64 = {
 	.name = "aarch64",
 	.aliases = aarch64_aliases,
+	.word_size = 8,
 	.regs_size = 336,
 	.nargs = 8,
 	.arg_off = { 0, 8, 16, 24, 32, 40, 48, 56 },	/* x0-x7 */
@@ -334,6 +342,7 @@ const struct arch arch_aarch64 = {
 	.sysnr_size = 4,
 	.nregs = sizeof(aarch64_regs) / sizeof(aarch64_regs[0]),
 	.regs = aarch64_regs,
+	.reg_aliases = aarch64_reg_aliases,
 	.nsyscalls = sizeof(aarch64_syscalls) / sizeof(aarch64_syscalls[0]),
 	.syscalls = aarch64_syscalls,
 };

@@ -20,6 +20,19 @@ static const struct arch_reg x86_64_regs[] = {
 	{ "ss", 160 },
 };
 
+/* The assembler's names (USDT operands: "%rdi", "-4@%esi"); a 32-bit
+ * operand is the low half of its register, at the same offset. */
+static const struct arch_reg x86_64_reg_aliases[] = {
+	{ "rax", 80 }, { "rbx", 40 }, { "rcx", 88 }, { "rdx", 96 },
+	{ "rsi", 104 }, { "rdi", 112 }, { "rbp", 32 }, { "rsp", 152 },
+	{ "rip", 128 }, { "eax", 80 }, { "ebx", 40 }, { "ecx", 88 },
+	{ "edx", 96 }, { "esi", 104 }, { "edi", 112 }, { "ebp", 32 },
+	{ "esp", 152 }, { "r8d", 72 }, { "r9d", 64 }, { "r10d", 56 },
+	{ "r11d", 48 }, { "r12d", 24 }, { "r13d", 16 }, { "r14d", 8 },
+	{ "r15d", 0 },
+	{ NULL, 0 },
+};
+
 /* Native 64-bit syscalls by entry point name, the name their syscalls/
  * sys_enter_* tracepoints carry (arch/x86/entry/syscalls/syscall_64.tbl,
  * kernel 6.19: "4 common stat sys_newstat" is listed as "newstat", 4).
@@ -351,6 +364,7 @@ static const struct arch_syscall x86_64_syscalls[] = {
 const struct arch arch_x86_64 = {
 	.name = "x86_64",
 	.aliases = x86_64_aliases,
+	.word_size = 8,
 	.regs_size = 168,
 	.nargs = 6,
 	.arg_off = { 112, 104, 96, 88, 72, 64 },	/* di si dx cx r8 r9 */
@@ -368,6 +382,7 @@ const struct arch arch_x86_64 = {
 	.sysnr_size = 8,
 	.nregs = sizeof(x86_64_regs) / sizeof(x86_64_regs[0]),
 	.regs = x86_64_regs,
+	.reg_aliases = x86_64_reg_aliases,
 	.nsyscalls = sizeof(x86_64_syscalls) / sizeof(x86_64_syscalls[0]),
 	.syscalls = x86_64_syscalls,
 };

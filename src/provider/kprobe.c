@@ -64,6 +64,7 @@ struct kp_priv {
 	unsigned long long offset;	/* kprobe:FUNC+OFF */
 	const struct arch *arch;
 	struct pvar regs;
+	const struct type *pc_type;	/* a register's width, printed as ksym */
 };
 
 /* ---- function lists ---- */
@@ -315,6 +316,8 @@ static int kp_expand(struct script *s, struct probe *p, struct diag *d,
 	kp->regs.kind = PV_CTX;
 	kp->regs.type = type_ptr(s->arena, arch_regs_type(s->arena, arch),
 				 AS_CTX);
+	kp->pc_type = type_with_fmt(s->arena, arch_reg_type(arch, false),
+				    F_KSYM);
 	p->priv = kp;
 	p->prog_type = BPF_PROG_TYPE_KPROBE;
 
@@ -362,13 +365,13 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 			return -ENOENT;
 		pv->kind = PV_REG;
 		pv->off = arch->arg_off[i];
-		pv->type = &type_u64;
+		pv->type = arch_reg_type(arch, false);
 		return 0;
 	}
 	if (kp->ret && !strcmp(name, "retval")) {
 		pv->kind = PV_REG;
 		pv->off = arch->ret_off;
-		pv->type = &type_s64;
+		pv->type = arch_reg_type(arch, true);
 		return 0;
 	}
 	/* The probed function.  At a kprobe the saved pc is one past the
@@ -380,7 +383,7 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 		pv->kind = kp->ret || kp->offset || kp->is_addr ? PV_REG :
 			   PV_FUNC_IP;
 		pv->off = arch->pc_off;
-		pv->type = &type_ksym;
+		pv->type = kp->pc_type;
 		return 0;
 	}
 	return provider_regs_resolve(&kp->regs, name, pv);

@@ -447,7 +447,9 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	int nr = -1, err;
 
 	sc = syscall_of(sys, name, &is_exit);
-	if (sc && arch && raw_syscalls_wanted())
+	/* at sys_exit the number must still be in pt_regs (not on mips) */
+	if (sc && arch && raw_syscalls_wanted() &&
+	    (!is_exit || arch->sysnr_off >= 0))
 		nr = arch_syscall_nr(arch, sc);
 	tp->raw = nr >= 0;
 	tp->exit = is_exit;
@@ -597,6 +599,9 @@ static int tp_member(struct probe *p, const struct pvar *base,
 	pv->kind = PV_REG;
 	pv->indirect = true;
 	pv->off = tp->arch->sysarg_off[argi];
+	/* a field narrower than the register is its low-order end */
+	if (tp->arch->big_endian && m->type->size < tp->arch->word_size)
+		pv->off += (int)(tp->arch->word_size - m->type->size);
 	return 0;
 }
 

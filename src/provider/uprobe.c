@@ -54,7 +54,7 @@ struct up_priv {
 	bool ret;			/* uretprobe */
 	const struct arch *arch;
 	struct pvar regs;
-	const struct type *arg_type;	/* u64 in user space */
+	const struct type *arg_type;	/* a register, in user space */
 	const char *path;		/* resolved file */
 	uint64_t *offs;			/* file offset per p->targets[i] */
 	uint64_t *tokens;		/* `caller` per target: usym_token() */
@@ -272,7 +272,7 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 	/* Arguments are user addresses as often as not: the space makes
 	 * str()/mem() read them with bpf_probe_read_user. */
 	at = arena_alloc(s->arena, sizeof(*at));
-	*at = type_u64;
+	*at = *arch_reg_type(arch, false);
 	at->space = AS_USER;
 	up->arg_type = at;
 	p->priv = up;
@@ -352,7 +352,7 @@ static int up_resolve(struct probe *p, const char *name, struct pvar *pv)
 	if (up->ret && !strcmp(name, "retval")) {
 		pv->kind = PV_REG;
 		pv->off = arch->ret_off;
-		pv->type = &type_s64;
+		pv->type = arch_reg_type(arch, true);
 		return 0;
 	}
 	/* The probed function.  Its address (the pc) would need the process's
