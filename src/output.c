@@ -982,7 +982,11 @@ static void hist_text(struct output *o, const uint64_t *cnt)
 		snprintf(label, sizeof(label), "[%s, %s)",
 			 out_hist_bound(b - 1, l1, sizeof(l1)),
 			 out_hist_bound(b, l2, sizeof(l2)));
-		w = (int)((unsigned __int128)cnt[b] * OUT_HIST_WIDTH / max);
+		/* exact while the product fits in 64 bits (no __int128 on
+		 * 32-bit targets); past 2^58 counts a double is near enough */
+		w = max <= UINT64_MAX / OUT_HIST_WIDTH ?
+		    (int)(cnt[b] * OUT_HIST_WIDTH / max) :
+		    (int)((double)cnt[b] * OUT_HIST_WIDTH / (double)max);
 		ob_printf(o, "%-16s%8" PRIu64 " |", label, cnt[b]);
 		ob_printf(o, "%.*s%*s|\n", w,
 			  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",

@@ -99,6 +99,15 @@ static const char *pfu(struct cap *c, const char *fmt, uint64_t v)
 	return pf1(c, fmt, &t_u64, &v, 8);
 }
 
+/* A scalar of type @t as programs send it: an 8-byte slot holding @v as a
+ * u64 (a BPF_DW store), so its bytes are in the machine's order and a
+ * narrow type's value is the slot's low-order end. */
+static const char *pfslot(struct cap *c, const char *fmt,
+			  const struct type *t, uint64_t v)
+{
+	return pf1(c, fmt, t, &v, 8);
+}
+
 /* ---- printf ---- */
 
 START_TEST(printf_signed)
@@ -143,14 +152,13 @@ END_TEST
 START_TEST(printf_narrow)
 {
 	struct cap c;
-	uint32_t u = 0xffffffffu;
-	int32_t s = -1;
 
 	cap_open(&c, OUT_TEXT);
 	/* narrow slots extend by their own signedness */
-	ck_assert_str_eq(pf1(&c, "%d", &t_u32, &u, 4), "4294967295");
-	ck_assert_str_eq(pf1(&c, "%d", &t_s32, &s, 4), "-1");
-	ck_assert_str_eq(pf1(&c, "%x", &t_s32, &s, 4), "ffffffffffffffff");
+	ck_assert_str_eq(pfslot(&c, "%d", &t_u32, 0xffffffffu), "4294967295");
+	ck_assert_str_eq(pfslot(&c, "%d", &t_s32, (uint64_t)-1), "-1");
+	ck_assert_str_eq(pfslot(&c, "%x", &t_s32, (uint64_t)-1),
+			 "ffffffffffffffff");
 	cap_close(&c);
 }
 END_TEST
@@ -161,9 +169,9 @@ START_TEST(printf_char_string)
 	char ch = 'A';
 
 	cap_open(&c, OUT_TEXT);
-	ck_assert_str_eq(pf1(&c, "%c", &t_char, &ch, 1), "A");
-	ck_assert_str_eq(pf1(&c, "[%-3c]", &t_char, &ch, 1), "[A  ]");
-	ck_assert_str_eq(pf1(&c, "[%3c]", &t_char, &ch, 1), "[  A]");
+	ck_assert_str_eq(pfslot(&c, "%c", &t_char, (uint64_t)ch), "A");
+	ck_assert_str_eq(pfslot(&c, "[%-3c]", &t_char, (uint64_t)ch), "[A  ]");
+	ck_assert_str_eq(pfslot(&c, "[%3c]", &t_char, (uint64_t)ch), "[  A]");
 	ck_assert_str_eq(pfi(&c, "%c", 'z'), "z");
 	ck_assert_str_eq(pf1(&c, "%s", &t_str8, "hi", 3), "hi");
 	ck_assert_str_eq(pf1(&c, "[%5s]", &t_str8, "hi", 3), "[   hi]");
@@ -453,6 +461,83 @@ START_TEST(map_keyless_and_empty)
 	ck_assert_str_eq(cap_text(&c),
 		"{\"type\": \"map\", \"data\": {\"@total\": 77}}\n"
 		"{\"type\": \"map\", \"data\": {\"@none\": {}}}\n");
+	cap_close(&c);
+}
+END_TEST
+
+/* Byte order: a narrow type in an 8-byte slot is the slot's low-order
+ * end, which is its first bytes on x86_64 and arm but its last on s390x.
+ * Each slot below carries a different value in its other half, so reading
+ * the wrong end prints that value instead.  The suite runs natively and,
+ * through scripts/cross --check, on emulated big-endian and 32-bit CPUs. */
+START_TEST(slot_low_order_end)
+{
+	static const struct type t_s16 = { .kind = T_INT, .size = 2, .align = 2, .is_signed = true };
+	struct cap c;
+
+	cap_open(&c, OUT_TEXT);
+	ck_assert_str_eq(pfslot(&c, "%u", &t_u32, 0x0000000700000005ull), "5");
+	ck_assert_str_eq(pfslot(&c, "%d", &t_s32, 0x00000007fffffffbull), "-5");
+	ck_assert_str_eq(pfslot(&c, "%d", &t_s16, 0x1234567800000009ull), "9");
+	ck_assert_str_eq(pfslot(&c, "%u", &t_u8, 0x0102030405060742ull), "66");
+	ck_assert_str_eq(pfslot(&c, "%c", &t_char, 0x5a5a5a5a5a5a5a41ull), "A");
+	ck_assert_str_eq(pfslot(&c, "%s", &t_u32, 0x0000000700000005ull), "5");
+	cap_close(&c);
+}
+END_TEST
+
+/* print() of narrow values: each argument is a slot of its own. */
+START_TEST(slot_print_args)
+{
+	struct event_arg args[2] = { { .type = &t_u32, .off = 8 },
+				     { .type = &t_s32, .off = 16 } };
+	struct event ev = { .kind = EV_PRINT, .nargs = 2, .args = args,
+			    .size = 24 };
+	uint64_t rec[3] = { 0, 0x0000000900000003ull, 0x00000009fffffffeull };
+	struct cap c;
+
+	cap_open(&c, OUT_TEXT);
+	ck_assert_int_eq(out_event(&c.o, &ev, rec, sizeof(rec)), 0);
+	ck_assert_str_eq(cap_text(&c), "3, -2\n");
+	cap_close(&c);
+	cap_open(&c, OUT_JSON);
+	ck_assert_int_eq(out_event(&c.o, &ev, rec, sizeof(rec)), 0);
+	ck_assert_str_eq(cap_text(&c), "{\"type\": \"value\", \"data\": [3, -2]}\n");
+	cap_close(&c);
+}
+END_TEST
+
+/* Map keys and values of narrow types are slots too; the rows sort by the
+ * value's low-order end. */
+START_TEST(slot_map_narrow)
+{
+	static const struct type *k_u32[] = { &t_u32 };
+	struct map m = { .name = "@by", .kind = MAP_PLAIN, .nkeys = 1,
+			 .keys = k_u32, .val = &t_s32, .key_size = 8,
+			 .val_size = 8 };
+	uint64_t keys[3] = { 0x1111111100000002ull, 0x2222222200000001ull,
+			     0x3333333300000003ull };
+	uint64_t vals[3] = { 0x00000001fffffffdull, 0x0000000000000004ull,
+			     0x7777777700000000ull };
+	struct out_map_data md = { .m = &m, .n = 3, .key_size = 8,
+				   .val_size = 8, .keys = keys, .vals = vals };
+	struct map one = { .name = "@n", .kind = MAP_PLAIN, .val = &t_u32,
+			   .key_size = 4, .val_size = 8 };
+	uint32_t zero = 0;
+	uint64_t v = 0x0000000100000006ull;
+	struct out_map_data mo = { .m = &one, .n = 1, .key_size = 4,
+				   .val_size = 8, .keys = &zero, .vals = &v };
+	struct cap c;
+
+	cap_open(&c, OUT_TEXT);
+	out_map(&c.o, &md);
+	out_map(&c.o, &mo);
+	ck_assert_str_eq(cap_text(&c), "@by:\n2: -3\n3: 0\n1: 4\n\n@n: 6\n");
+	cap_close(&c);
+	cap_open(&c, OUT_JSON);
+	out_map(&c.o, &md);
+	ck_assert_str_eq(cap_text(&c), "{\"type\": \"map\", \"data\": "
+			 "{\"@by\": {\"2\": -3, \"3\": 0, \"1\": 4}}}\n");
 	cap_close(&c);
 }
 END_TEST
@@ -1011,6 +1096,9 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, map_signed_ties_multikey);
 	tcase_add_test(tc, map_keyless_and_empty);
 	tcase_add_test(tc, map_stack_key);
+	tcase_add_test(tc, slot_low_order_end);
+	tcase_add_test(tc, slot_print_args);
+	tcase_add_test(tc, slot_map_narrow);
 	tcase_add_test(tc, hist_bounds);
 	tcase_add_test(tc, hist_keyless);
 	tcase_add_test(tc, hist_edges);

@@ -1,0 +1,47 @@
+/* target.c - the uprobe target of the cross suite (test/cross), built
+ * static for each architecture by scripts/cross as spry_target.
+ *
+ * usage: spry_target [N]
+ *
+ * Calls spry_mid(i) for i = 1..N (default 3), which calls spry_leaf(i,
+ * i + 1) (returns i * 1000 + i + 1) and spry_greet("cross") once; prints
+ * the sum of the results.  The functions are not inlined and keep their
+ * frames, so uprobes see every call, arguments in the registers the
+ * calling convention names, and user stacks that walk main -> spry_mid ->
+ * spry_leaf.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+__attribute__((noinline)) long spry_leaf(long a, long b)
+{
+	__asm__ volatile("" ::: "memory");
+	return a * 1000 + b;
+}
+
+__attribute__((noinline)) long spry_mid(long n)
+{
+	long r = spry_leaf(n, n + 1);
+
+	__asm__ volatile("" ::: "memory");
+	return r;
+}
+
+__attribute__((noinline)) size_t spry_greet(const char *who)
+{
+	__asm__ volatile("" ::: "memory");
+	return strlen(who);
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 3;
+	long sum = 0;
+
+	for (int i = 1; i <= n; i++)
+		sum += spry_mid(i);
+	sum += (long)spry_greet("cross");
+	printf("%ld\n", sum);
+	return 0;
+}
