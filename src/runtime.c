@@ -658,8 +658,14 @@ static int rt_child_fork(struct runtime *rt)
 	}
 	/* stdio buffers would be written twice, by both processes */
 	fflush(NULL);
+#if defined(__s390__)
+	/* s390's clone takes the stack before the flags (CLONE_BACKWARDS2) */
+	pid = (pid_t)syscall(SYS_clone, NULL, CLONE_NEWPID | SIGCHLD, NULL,
+			     NULL, NULL);
+#else
 	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL,
 			     NULL, NULL);
+#endif
 	if (pid < 0)
 		pid = fork();
 	if (pid < 0) {

@@ -1,11 +1,12 @@
 /* target.c - the uprobe target of the cross suite (test/cross), built
  * static for each architecture by scripts/cross as spry_target.
  *
- * usage: spry_target [N]
+ * usage: spry_target [N [SECONDS]]
  *
  * Calls spry_mid(i) for i = 1..N (default 3), which calls spry_leaf(i,
  * i + 1) (returns i * 1000 + i + 1) and spry_greet("cross") once; prints
- * the sum of the results.  The functions are not inlined and keep their
+ * the sum of the results, then sleeps SECONDS (default 0), so that a
+ * tracer can still read its maps to name the addresses it saw.  The functions are not inlined and keep their
  * frames, so uprobes see every call, arguments in the registers the
  * calling convention names, and user stacks that walk main -> spry_mid ->
  * spry_leaf.
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 __attribute__((noinline)) long spry_leaf(long a, long b)
 {
@@ -43,5 +45,8 @@ int main(int argc, char **argv)
 		sum += spry_mid(i);
 	sum += (long)spry_greet("cross");
 	printf("%ld\n", sum);
+	fflush(stdout);
+	if (argc > 2)
+		sleep((unsigned)atoi(argv[2]));
 	return 0;
 }
