@@ -7,7 +7,7 @@
  *
  * Grammar (the parser writes each rule above its function):
  *
- *   script    = probe+
+ *   script    = (cdef | probe)+
  *   probe     = spec ("," spec)* ("/" expr "/")? (block | if_stmt)
  *   spec      = NAME (":" SPECTEXT)?        e.g. tracepoint:syscalls/sys_enter_openat
  *   block     = "{" stmt* "}"
@@ -17,11 +17,33 @@
  *   map       = "@" NAME? ("[" args "]")? | IDENT "[" args "]"
  *   expr      = ternary, binary operators with C's precedence, unary ! ~ - *,
  *               postfix [ ] -> . ( )
+ *   unary    += "(" type_name ")" unary | "&" unary
+ *             | "sizeof" ("(" type_name ")" | unary)
+ *             | "offsetof" "(" type_name "," IDENT ("." IDENT)* ")"
+ *
+ * C types, as in C (casts, sizeof, offsetof, definitions before or between
+ * the probes; see struct ctype):
+ *
+ *   cdef      = "typedef" cspec declarator ("," declarator)* ";" | cspec ";"
+ *   cspec     = qual* (record | enum | WORD+ | NAME) qual*
+ *               WORD: void char short int long signed unsigned _Bool bool;
+ *               NAME: int8..uint64, u8..s64, a typedef (the script's, or a
+ *               kernel one, found in BTF by sema)
+ *   record    = ("struct" | "union") IDENT? ("{" field* "}")?
+ *   field     = cspec (member ("," member)*)? ";"   member = declarator (":" expr)?
+ *   enum      = "enum" IDENT? ("{" enumerator ("," enumerator)* ","? "}")?
+ *   enumerator = IDENT ("=" expr)?
+ *   declarator = "*" qual* declarator | (IDENT | "(" declarator ")")? suffix*
+ *   suffix    = "[" expr? "]" | "(" params ")"
+ *   params    = "void" | (param ("," param)* ("," "...")?)? | "..."
+ *   param     = cspec declarator
+ *   type_name = cspec declarator      (abstract: no name)
  */
 #ifndef SPRY_AST_H
 #define SPRY_AST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "diag.h"
@@ -30,6 +52,7 @@ struct arena;
 struct type;
 struct map;
 struct pvar;
+struct builtin;
 
 enum node_kind {
 	/* expressions */
@@ -46,6 +69,10 @@ enum node_kind {
 	N_INDEX,	/* lhs[args]: array/pointer index (one arg) or, when lhs is
 			 * an N_IDENT that names no variable, a plain map read */
 	N_CALL,		/* name(args) */
+	N_CAST,		/* (ctype) lhs */
+	N_SIZEOF,	/* sizeof(ctype), or sizeof lhs (an expression; a lone
+			 * name may be a typedef: sema decides) */
+	N_OFFSETOF,	/* offsetof(ctype, path): args = N_IDENT per member */
 
 	/* statements */
 	N_BLOCK,	/* body: statement list */
@@ -55,6 +82,9 @@ enum node_kind {
 	N_DELETE,	/* delete lhs; lhs is N_MAP or N_INDEX */
 
 	N_PROBE,	/* specs, pred (may be NULL), body (a statement) */
+	N_CDEF,		/* a C definition at the top level: ctype is the spec
+			 * (a struct, union or enum, maybe with its body);
+			 * with is_typedef, decls are the names it defines */
 };
 
 enum unop {
@@ -62,6 +92,7 @@ enum unop {
 	U_NOT,		/* !x */
 	U_BNOT,		/* ~x */
 	U_DEREF,	/* *p */
+	U_ADDR,		/* &x: of a member, an index or a dereference */
 };
 
 enum binop {
@@ -83,6 +114,61 @@ struct spec {
 	const char *target;	/* text after the first ':', "" when none */
 };
 
+/* ---- C types as written ----
+ * A type is a chain from what the user sees first to its base: `char
+ * *argv[4]` is CT_ARRAY(4) of CT_PTR of CT_NAME "char".  Names are not
+ * resolved here (a kernel typedef is only known from BTF, which the parser
+ * never reads); sema does that. */
+enum ctype_kind {
+	CT_NAME,	/* the base: tag + name, C words, or a type name */
+	CT_PTR,		/* of */
+	CT_ARRAY,	/* of, len */
+	CT_FUNC,	/* of (the return type), params, variadic */
+};
+
+enum ctype_tag {
+	CTAG_NONE,	/* name: C words made canonical ("unsigned int",
+			 * "long long", "signed char"), or a type name ("u32",
+			 * "pid_t") */
+	CTAG_STRUCT,	/* name: the tag, NULL when anonymous */
+	CTAG_UNION,
+	CTAG_ENUM,
+};
+
+struct cdecl;
+struct cenum;
+
+struct ctype {
+	enum ctype_kind kind;
+	struct loc loc;		/* CT_NAME: the specifier ("struct sock");
+				 * derived: the whole type name */
+	struct ctype *of;	/* CT_PTR, CT_ARRAY, CT_FUNC */
+	struct node *len;	/* CT_ARRAY: constant expression; NULL: [] */
+	struct cdecl *params;	/* CT_FUNC */
+	bool variadic;		/* CT_FUNC */
+	enum ctype_tag tag;	/* CT_NAME */
+	const char *name;	/* CT_NAME */
+	bool has_body;		/* CT_NAME record or enum: "{...}" written */
+	struct cdecl *fields;	/* record body */
+	struct cenum *enums;	/* enum body */
+};
+
+/* A declaration: a member, a parameter, or a name a typedef defines. */
+struct cdecl {
+	struct cdecl *next;
+	struct loc loc;		/* the name, or the type when there is none */
+	const char *name;	/* NULL: unnamed (anonymous member, parameter) */
+	struct ctype *type;
+	struct node *bits;	/* bitfield width (constant expression) */
+};
+
+struct cenum {
+	struct cenum *next;
+	struct loc loc;
+	const char *name;
+	struct node *value;	/* NULL: the previous value + 1 */
+};
+
 struct node {
 	enum node_kind kind;
 	struct loc loc;
@@ -100,12 +186,17 @@ struct node {
 	bool arrow;		/* N_MEMBER: -> rather than . */
 	struct spec *specs;	/* N_PROBE */
 	struct node *pred;	/* N_PROBE predicate */
+	struct ctype *ctype;	/* N_CAST, N_SIZEOF, N_OFFSETOF, N_CDEF; shared
+				 * by clones: sema never writes it */
+	struct cdecl *decls;	/* N_CDEF typedef names */
+	bool is_typedef;	/* N_CDEF */
 
 	/* --- filled by sema --- */
 	const struct type *type;	/* every expression */
 	struct map *map;		/* N_MAP, N_INDEX/N_IDENT naming a map,
 					 * map-valued call args (clear/print) */
-	int builtin;			/* N_IDENT/N_CALL: enum builtin, 0 = none */
+	const struct builtin *builtin;	/* N_IDENT/N_CALL: its row (builtin.h),
+					 * NULL = none */
 	const struct pvar *pvar;	/* N_IDENT or N_MEMBER that is a provider
 					 * variable (see provider.h) */
 	bool is_const;			/* folded: value in cval */
@@ -124,11 +215,24 @@ struct node *parse_expr_text(struct arena *a, const struct source *src,
 
 /* ast.c */
 struct node *ast_clone(struct arena *a, const struct node *n);	/* deep, with next */
+/* The one walk over a tree: @fn sees @n and every node after it on its next
+ * list, each before its children (cond, pred, lhs, rhs, args, body, in that
+ * order, depth first).  A nonzero return from @fn ends the walk and is
+ * returned; 0 when every node was seen.  Passes that need to know every
+ * node of a kind (sema's checks, lowering's counts) use it rather than
+ * listing the child fields themselves. */
+typedef int (*ast_visit_fn)(const struct node *n, void *ctx);
+int ast_visit(const struct node *n, ast_visit_fn fn, void *ctx);
 /* -S output: @n and every node after it on its next list, one node per line,
  * children two spaces deeper; @indent counts levels of two spaces.  After sema
  * a typed node ends in " :type" (type_name()).  Format: see ast.c. */
 void ast_dump(FILE *out, const struct node *n, int indent);
 const char *binop_str(enum binop op);	/* "+", "&&", ... */
 const char *unop_str(enum unop op);
+/* A C type as C writes it, with the declared @name (NULL: abstract):
+ * "struct sock *", "char *argv[4]", "int (*fn)(int, ...)"; into @buf.
+ * Constant expressions (array lengths) print as C. */
+const char *ctype_str(const struct ctype *t, const char *name, char *buf,
+		      size_t n);
 
 #endif

@@ -42,6 +42,11 @@
 #define BPF_MOV32_IMM(DST, IMM)						\
 	BPF_RAW_INSN(BPF_ALU | BPF_MOV | BPF_K, DST, 0, 0, IMM)
 
+/* dst = bswap(dst) of LEN bits, zero-extended (TYPE BPF_TO_BE swaps on a
+ * little-endian target) */
+#define BPF_ENDIAN(TYPE, DST, LEN)					\
+	BPF_RAW_INSN(BPF_ALU | BPF_END | BPF_SRC(TYPE), DST, 0, 0, LEN)
+
 /* dst = imm64, two instructions: the second holds the upper 32 bits */
 #define BPF_LD_IMM64_RAW(DST, SRC, IMM)					\
 	BPF_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM, DST, SRC, 0,		\

@@ -45,6 +45,10 @@ void diag_error(struct diag *d, const struct loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void diag_warn(struct diag *d, const struct loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A message that is neither (the runtime's "spry: 3 events lost"):
+ * "spry: msg". */
+void diag_info(struct diag *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* A note follows an error or warning: "file:line:col: note: msg". */
 void diag_note(struct diag *d, const struct loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

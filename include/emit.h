@@ -1,12 +1,13 @@
 /* emit.h - from allocated IR to struct bpf_insn.
  *
- * Requires: ra_alloc() succeeded.  Resolves labels to jump offsets, turns
- * LDMAP into BPF_LD_IMM64 with BPF_PSEUDO_MAP_FD and LDMAPV into one with
- * BPF_PSEUDO_MAP_VALUE (the value offset in the second half's imm), each
- * recording a relocation (the map id in imm until the runtime patches in the
- * fd), runs the peephole pass and keeps one source location per emitted
+ * Requires: ra_alloc() succeeded, and peep_prog() ran (the verifier rejects
+ * unreachable code, which only the peephole removes).  Resolves labels to
+ * jump offsets, turns LDMAP into BPF_LD_IMM64 with BPF_PSEUDO_MAP_FD and
+ * LDMAPV into one with BPF_PSEUDO_MAP_VALUE (the value offset in the second
+ * half's imm), each recording a relocation (the map id in imm until the
+ * runtime patches in the fd), and keeps one source location per emitted
  * instruction.
- * Guarantees: p->insns/ninsns/insn_loc/relocs/nrelocs set.
+ * Guarantees: p->insns/ninsns/insn_loc/relocs/nrelocs set; @f unchanged.
  */
 #ifndef SPRY_EMIT_H
 #define SPRY_EMIT_H
@@ -19,19 +20,10 @@ struct arena;
 struct ir_func;
 struct probe;
 
-/* Works on a copy of @f (f stays as -S printed it).  Returns 0, or -E2BIG
- * (reported at the jump) when a jump spans more than 32767 instructions. */
+/* Returns 0, or -E2BIG (reported at the jump) when a jump spans more than
+ * 32767 instructions. */
 int emit_prog(struct arena *a, const struct ir_func *f, struct probe *p,
 	      struct diag *d);
-/* Peephole on IR after allocation, repeated until nothing changes: drops
- * self moves, identity ALU immediates (x + 0, x * 1, x & -1...), jumps to
- * the next instruction, labels no jump names, unreachable code (the
- * verifier rejects it), turns `if c goto L1; goto L2; L1:` into
- * `if !c goto L2`, and turns reloads of a frame slot, or repeated loads
- * through an unchanged pointer, that some register still holds into moves.
- * Preserves the meaning of the program and every pointer type the verifier
- * tracks.  emit_prog calls it. */
-void emit_peephole(struct ir_func *f);
 /* Disassemble like the kernel's verifier log (kernel/bpf/disasm.c):
  * "0: (b7) r0 = 0", "1: (85) call bpf_ktime_get_ns#5",
  * "2: (18) r1 = map[id:2]" (our map id), "4: (15) if r0 == 0x0 goto pc+3",

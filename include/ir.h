@@ -50,6 +50,8 @@ struct arena;
 	X(ALU,    "alu",    1, 1, 1, 0)		/* dst = a <alu> b */		\
 	X(ALUI,   "alui",   1, 1, 0, IR_F_IMM)	/* dst = a <alu> imm */		\
 	X(NEG,    "neg",    1, 1, 0, 0)		/* dst = -a */			\
+	X(BSWAP,  "bswap",  1, 1, 0, IR_F_IMM)	/* dst = a's low imm bits	\
+						 * (16, 32, 64) reversed */	\
 	X(LDX,    "ldx",    1, 1, 0, IR_F_MEM)	/* dst = *(size *)(a + off) */	\
 	X(STX,    "stx",    0, 1, 1, IR_F_MEM)	/* *(size *)(a + off) = b */	\
 	X(ST,     "st",     0, 1, 0, IR_F_MEM | IR_F_IMM) /* *(a + off) = imm */ \
@@ -77,7 +79,8 @@ extern const struct ir_op_info ir_op_info[IR_NOPS_];
 
 struct ir_insn {
 	enum ir_op op;
-	uint8_t code;	/* ALU/ALUI: BPF_ADD..BPF_ARSH; JCC/JCCI: BPF_JEQ..BPF_JSLE */
+	uint8_t code;	/* ALU/ALUI: BPF_ADD..BPF_ARSH; JCC/JCCI: BPF_JEQ..BPF_JSLE;
+			 * BSWAP: BPF_TO_BE or BPF_TO_LE */
 	uint8_t size;	/* LDX/STX/ST: BPF_B, BPF_H, BPF_W, BPF_DW */
 	uint8_t nargs;	/* CALL: helper arguments in r1..r<nargs> */
 	int dst, a, b;	/* registers, IR_NONE where unused */
@@ -114,6 +117,13 @@ struct ir_insn *ir_emit(struct ir_func *f, enum ir_op op, struct loc loc);
 /* Builders used by lowering and the unit tests. */
 void ir_mov(struct ir_func *f, int dst, int a, struct loc l);
 void ir_movi(struct ir_func *f, int dst, int64_t imm, struct loc l);	/* picks LDI64 when needed */
+void ir_mov32(struct ir_func *f, int dst, int a, struct loc l);	/* dst = (u32)a */
+void ir_neg(struct ir_func *f, int dst, int a, struct loc l);	/* dst = -a */
+/* dst = the low @bits (16, 32, 64) of a, bytes reversed, zero-extended.
+ * BPF_END converts to an order, so which one swaps is the target's:
+ * @big_endian picks BPF_TO_LE (a swap on s390x) over BPF_TO_BE. */
+void ir_bswap(struct ir_func *f, int dst, int a, int bits, bool big_endian,
+	      struct loc l);
 void ir_alu(struct ir_func *f, int code, int dst, int a, int b, struct loc l);
 void ir_alui(struct ir_func *f, int code, int dst, int a, int64_t imm, struct loc l);
 void ir_ldx(struct ir_func *f, int size, int dst, int a, int off, struct loc l);
@@ -133,8 +143,46 @@ void ir_jcci(struct ir_func *f, int code, int a, int64_t imm, int label, struct 
 void ir_place(struct ir_func *f, int label, struct loc l);		/* LABEL */
 void ir_exit(struct ir_func *f, struct loc l);
 
-/* The condition code of !(a cc b); -1 for BPF_JSET, which has none. */
+/* BPF's ALU operations, the `code` of ALU/ALUI: X(code, sym, commutes)
+ *   sym      the operator as the IR dump writes it ("+"); the verifier log
+ *            writes it with "=" ("+="), and MOV as "="
+ *   commutes a op b == b op a (the allocator and the emitter rely on it) */
+#define IR_ALU_OPS(X)							\
+	X(BPF_ADD,  "+",   1)						\
+	X(BPF_SUB,  "-",   0)						\
+	X(BPF_MUL,  "*",   1)						\
+	X(BPF_DIV,  "/",   0)						\
+	X(BPF_OR,   "|",   1)						\
+	X(BPF_AND,  "&",   1)						\
+	X(BPF_LSH,  "<<",  0)						\
+	X(BPF_RSH,  ">>",  0)						\
+	X(BPF_MOD,  "%",   0)						\
+	X(BPF_XOR,  "^",   1)						\
+	X(BPF_MOV,  "",    0)						\
+	X(BPF_ARSH, "s>>", 0)
+
+/* BPF's conditional jumps, the `code` of JCC/JCCI: X(cc, sym, invert, swap)
+ *   invert   the cc of !(a cc b), -1 when there is none (JSET)
+ *   swap     the cc' with b cc' a == a cc b */
+#define IR_CC_OPS(X)							\
+	X(BPF_JEQ,  "==",  BPF_JNE,  BPF_JEQ)				\
+	X(BPF_JGT,  ">",   BPF_JLE,  BPF_JLT)				\
+	X(BPF_JGE,  ">=",  BPF_JLT,  BPF_JLE)				\
+	X(BPF_JSET, "&",   -1,       BPF_JSET)				\
+	X(BPF_JNE,  "!=",  BPF_JEQ,  BPF_JNE)				\
+	X(BPF_JSGT, "s>",  BPF_JSLE, BPF_JSLT)				\
+	X(BPF_JSGE, "s>=", BPF_JSLT, BPF_JSLE)				\
+	X(BPF_JLT,  "<",   BPF_JGE,  BPF_JGT)				\
+	X(BPF_JLE,  "<=",  BPF_JGT,  BPF_JGE)				\
+	X(BPF_JSLT, "s<",  BPF_JSGE, BPF_JSGT)				\
+	X(BPF_JSLE, "s<=", BPF_JSGT, BPF_JSGE)
+
+/* Facts of the tables above; a code not in them: NULL, false, -1, itself. */
+const char *ir_alu_sym(int code);
+bool ir_alu_commutes(int code);
+const char *ir_cc_sym(int cc);
 int ir_cc_invert(int cc);
+int ir_cc_swap(int cc);
 
 /* BPF_B.. -> 1, 2, 4, 8 and back */
 unsigned ir_size_bytes(int size);
@@ -143,6 +191,21 @@ int ir_size_code(unsigned bytes);
 /* The kernel's name of BPF_FUNC_<name> ("map_lookup_elem"), or NULL for a
  * helper spry does not know by name (printed by number). */
 const char *ir_helper_name(int helper);
+
+/* The forms a function takes through the pipeline, each with what its pass
+ * guarantees (lower.h, regalloc.h, peephole.h). */
+enum ir_form {
+	IR_LOWERED,	/* operands valid, labels placed once, jumps forward,
+			 * ends in EXIT; physical registers at ABI edges only */
+	IR_ALLOCATED,	/* no virtual register; a non-commutative ALU's dst
+			 * is not b's register unless a's is */
+	IR_PEEPHOLED,	/* allocated, nothing unreachable, every label a
+			 * jump's target, no jump to the next instruction */
+};
+/* check.c: NULL when @f is in @form, else what is broken and where (in
+ * @a).  compile.c checks after every pass in builds with assertions. */
+const char *ir_check(struct arena *a, const struct ir_func *f,
+		     enum ir_form form);
 
 /* "  v17 = ldx.w [v16 + 8]" one line per instruction; physical registers as
  * r0..r10, virtual as v16.. */

@@ -35,10 +35,10 @@ struct ksym_table {
 int ksym_load(const char *path, struct ksym_table **out);
 void ksym_free(struct ksym_table *t);
 
-/* The running kernel's table ($SPRY_KALLSYMS if set, for tests, else
- * /proc/kallsyms), loaded on first use and kept for the life of the process;
- * NULL when it cannot be read (errno tells why). */
-const struct ksym_table *ksym_default(void);
+/* The running kernel's table, from @path (host.h's kallsyms: tests give a
+ * fixture) or, when NULL, /proc/kallsyms; loaded on first use and kept for
+ * the life of the process; NULL when it cannot be read (errno tells why). */
+const struct ksym_table *ksym_default(const char *path);
 
 /* The symbol @addr falls in: the highest one at or below it (preferring a
  * global name among aliases), with @addr - sym->addr in *@off.  NULL below
@@ -62,7 +62,8 @@ unsigned ksym_resolve(const struct ksym_table *t, const char *const *names,
 /* @addr as "func+0x1f", or "func" at offset 0, into @buf; NULL if unknown. */
 const char *ksym_format(const struct ksym_table *t, uint64_t addr, char *buf,
 			size_t n);
-/* struct output's ksym hook (output.h) over ksym_default(); @ctx unused. */
+/* struct output's ksym hook (output.h) over ksym_default(@ctx): @ctx is
+ * the kallsyms path (NULL: /proc/kallsyms). */
 const char *ksym_out_hook(void *ctx, uint64_t addr, char *buf, size_t n);
 
 #endif

@@ -67,7 +67,15 @@ struct arena;
 	X(TK_LAND,	"&&")			\
 	X(TK_LOR,	"||")			\
 	X(TK_NOT,	"!")			\
-	X(TK_TILDE,	"~")
+	X(TK_TILDE,	"~")			\
+	/* C types: casts, sizeof, definitions */	\
+	X(TK_STRUCT,	"struct")		\
+	X(TK_UNION,	"union")		\
+	X(TK_ENUM,	"enum")			\
+	X(TK_TYPEDEF,	"typedef")		\
+	X(TK_SIZEOF,	"sizeof")		\
+	X(TK_OFFSETOF,	"offsetof")		\
+	X(TK_ELLIPSIS,	"...")
 
 enum tok_kind {
 #define X(k, s) k,

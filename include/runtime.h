@@ -19,7 +19,7 @@
 
 struct script;
 struct output;
-struct probe;
+struct rt_probe;
 struct ring_buffer;
 struct perf_buffer;
 
@@ -54,9 +54,14 @@ struct runtime {
 	unsigned long long lost_perf;	/* perf buffer's own loss count */
 	time_t lost_warned;		/* -k: when losses were last reported */
 	int ncpus;		/* possible CPUs: per-CPU value count */
+	/* the handles of this run (the script is the compiled program) */
+	struct rt_probe *probes;	/* one per probe, in s->probes order */
+	unsigned nprobes;
+	int *map_fd;			/* by map id; -1 until created */
+	unsigned nmap_fd;
 	struct ring_buffer *rb;	/* event consumer: ring buffer... */
 	struct perf_buffer *pb;	/* ...or perf buffer (older kernels) */
-	struct probe *attach_end; /* first probe attach was not tried on */
+	unsigned attach_end;	/* probes[0..attach_end) attach was tried on */
 	bool attaching;		/* rt_attach started: detach on close */
 	bool opened;		/* rt_open started: rt_close has work */
 };

@@ -26,6 +26,7 @@ struct ir_func;
 struct spec;
 struct arch;
 struct pvar;
+struct host;
 
 /* ---- maps ---- */
 
@@ -58,13 +59,12 @@ struct map {
 	const struct type **keys;	/* nkeys user keys */
 	const struct type *val;		/* user value type (u64 for count/sum) */
 
-	/* layout, filled by lowering (map_layout()); the runtime uses only this */
+	/* layout (layout.h: layout_maps()); the runtime uses only this */
 	enum bpf_map_type bpf_type;
 	unsigned key_size, val_size;	/* bytes, as given to BPF_MAP_CREATE */
 	unsigned *key_off;		/* offset of each user key in the key */
 	unsigned max_entries;
-
-	int fd;				/* runtime */
+	/* (the map's fd is the runtime's: runtime.h, rt->map_fd[id]) */
 };
 
 /* ---- events: records programs send to user space ----
@@ -108,39 +108,38 @@ struct reloc {
 	unsigned map;
 };
 
+/* One concrete probe, from its specifier to its BPF code.  What the
+ * runtime needs is the provider, the target, prog_type, priv and the code;
+ * the runtime's handles (program fd, attach state) are its own (struct
+ * rt_probe, provider.h).  Made by script_probe_new() only. */
 struct probe {
 	struct probe *next;
+	/* as written */
 	const struct provider *prov;
-	const struct spec *spec;	/* as written */
+	const struct spec *spec;
 	const char *target;		/* concrete target after expansion */
 	struct loc loc;			/* of the specifier */
 	struct node *pred, *body;	/* own copy of the AST (ast_clone) */
+
+	/* the provider's (expand) */
 	enum bpf_prog_type prog_type;
-	const char *attach_name;	/* raw tracepoint name, when that matters */
-	void *priv;			/* provider data (context type, ids) */
+	void *priv;			/* opaque: the provider's own state
+					 * (context type, ids, filters) */
 	char **targets;			/* glob matches for multi-attach providers */
 	unsigned ntargets;
-	/* Raw syscall tracepoints (sys_enter, sys_exit) fire for every
-	 * syscall: lowering must begin the program with
-	 * `if (nr != filter_nr) return 0`, nr read like the provider variable
-	 * *filter_pv.  NULL: no filter. */
-	const struct pvar *filter_pv;
-	long filter_nr;
 	/* -c: run only for the command's processes.  The runtime starts the
 	 * command as pid 1 of a new pid namespace, so everything it runs is
 	 * in that namespace: lowering begins the program with a
 	 * bpf_get_ns_current_pid_tgid() check against s->child_map. */
 	bool child_only;
 
+	/* compiled */
 	struct ir_func *ir;		/* lowering */
 	struct bpf_insn *insns;		/* emit */
 	struct loc *insn_loc;		/* parallel to insns */
 	unsigned ninsns;
 	struct reloc *relocs;
 	unsigned nrelocs;
-
-	int prog_fd;			/* runtime */
-	void *attach;			/* provider's attach state */
 };
 
 struct script_opts {
@@ -153,6 +152,8 @@ struct script_opts {
 	FILE *dump;		/* -S: each pass's output goes here */
 	bool perf_events;	/* events through a perf event array: for
 				 * kernels without the BPF ring buffer (< 5.8) */
+	bool prepare;		/* let providers ready the host before
+				 * expansion (mount tracefs): not --dry-run */
 };
 
 struct script {
@@ -169,9 +170,19 @@ struct script {
 	struct map *events_map, *lost_map, *stacks_map;	/* NULL if unused */
 	struct map *child_map;				/* likewise */
 	const struct arch *arch;	/* the target (host unless --arch) */
+	const struct host *host;	/* the environment's settings (host.h);
+					 * NULL: the defaults */
 };
 
-/* script.c: registries, used by sema and lowering */
+/* script.c: the probe constructor and the registries, used by the passes */
+/* A probe of @prov for @target (as written when expansion has not yet
+ * happened), specified at @loc by @spec (may be NULL), whose AST is @pred
+ * and @body: a tree of its own (ast_clone()), since sema annotates it in
+ * place.  Not linked into s->probes: the caller places it. */
+struct probe *script_probe_new(struct script *s, const struct provider *prov,
+			       const struct spec *spec, const char *target,
+			       struct loc loc, struct node *pred,
+			       struct node *body);
 struct map *script_map_add(struct script *s, const char *name, struct loc loc,
 			   enum map_kind kind);
 struct map *script_map_find(struct script *s, const char *name);

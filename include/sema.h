@@ -3,7 +3,8 @@
  * Requires: s->probes expanded (each probe has its own AST copy and its
  * provider's context ready for resolve()).
  * Guarantees, when it returns 0: every expression node has a type; every
- * N_IDENT/N_CALL that names a builtin has node->builtin set; every provider
+ * N_IDENT/N_CALL that names a builtin has node->builtin (its builtin.h row)
+ * set, and the row allows the probe's provider; every provider
  * variable has node->pvar; every map mention has node->map, and each map's
  * kind, key types and value type are unified across all probes; constant
  * subexpressions have is_const/cval.  Otherwise it has reported every error it
@@ -12,46 +13,15 @@
 #ifndef SPRY_SEMA_H
 #define SPRY_SEMA_H
 
-#include "diag.h"
+#include <stdbool.h>
 
+#include "diag.h"
+#include "script.h"
+
+struct arena;
 struct script;
 struct node;
 struct type;
-
-/* Builtin variables and functions, available in every probe. */
-#define BUILTINS(X)							\
-	/* variables */							\
-	X(PID,      "pid",      0)	/* u32 tgid */			\
-	X(KPID,     "kpid",     0)	/* u32 thread id; alias tid */	\
-	X(UID,      "uid",      0)					\
-	X(GID,      "gid",      0)					\
-	X(COMM,     "comm",     0)	/* char[16]; alias execname */	\
-	X(CPU,      "cpu",      0)	/* u32 */			\
-	X(TIME,     "time",     0)	/* u64 ns, monotonic; alias nsecs */ \
-	X(WALLTIME, "walltime", 0)	/* type_walltime */		\
-	/* functions (variadic: -1) */					\
-	X(PRINT,    "print",   -1)					\
-	X(PRINTF,   "printf",  -1)					\
-	X(STR,      "str",     -1)	/* str(p [, n]) */		\
-	X(UPTR,     "uptr",     1)					\
-	X(MEM,      "mem",      2)					\
-	X(STRCMP,   "strcmp",   2)					\
-	X(EXIT,     "exit",     1)					\
-	X(CLEAR,    "clear",    1)					\
-	X(COUNT,    "count",    0)					\
-	X(SUM,      "sum",      1)					\
-	X(QUANTIZE, "quantize", 1)					\
-	X(DYN,      "dyn",      1)	/* __data_loc field -> string */
-
-enum builtin {
-	BI_NONE,
-#define X(id, name, nargs) BI_##id,
-	BUILTINS(X)
-#undef X
-	BI_COUNT_
-};
-
-const char *builtin_name(enum builtin b);
 
 int sema_script(struct script *s, struct diag *d);
 
@@ -61,5 +31,108 @@ int sema_script(struct script *s, struct diag *d);
  * as u64.  NULL where no integer operation happens: && and || (truth values),
  * == and != between strings (a byte compare). */
 const struct type *sema_binop_type(const struct node *n);
+
+/* ---- the toolkit of builtins' typing hooks (builtin.h's `check`) ----
+ * A hook gets the call (its arguments untyped, their count checked) and
+ * returns the call's type.  It types each argument with sema_expr(),
+ * reports each problem once at the argument's location with sema_error(),
+ * and returns sema_bad() after an error or when an argument was bad
+ * already (sema_is_bad(): reported before; stay quiet). */
+struct sema;
+const struct type *sema_expr(struct sema *S, struct node *n);
+void sema_error(struct sema *S, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The type of an expression whose mistake was reported. */
+const struct type *sema_bad(void);
+bool sema_is_bad(const struct type *t);
+/* "u32", "char[16]", kept in the script's arena. */
+const char *sema_type_name(struct sema *S, const struct type *t);
+struct arena *sema_arena(const struct sema *S);
+/* The default str() size (-s). */
+unsigned sema_str_size(const struct sema *S);
+/* A constant size argument @a of @call: 1 to 65535, else reported. */
+bool sema_const_size(struct sema *S, struct node *call, struct node *a,
+		     unsigned *size);
+/* A map named as a whole (print(@m), clear(@m)): @m without keys, or a
+ * keyless plain map's name; sema_whole_map() types it so and sets
+ * call->map. */
+bool sema_map_mention(struct sema *S, const struct node *a);
+void sema_whole_map(struct sema *S, struct node *call, struct node *a);
+unsigned sema_count_args(const struct node *a);
+/* Whether print() and %v can print a value of type @t. */
+bool sema_printable(const struct type *t);
+
+/* ---- between sema.c and sema_map.c: the pass's own state ----
+ * (builtins' hooks use the toolkit above, never these) */
+
+/* What sema knows about one map: each part with the mention that set it. */
+struct msig {
+	bool kind_set;
+	enum map_kind kind;
+	struct loc kind_loc;
+
+	bool keys_set;
+	unsigned nkeys;
+	struct loc nkeys_loc;
+	const struct type **keys;
+	struct loc *key_loc;
+
+	const struct type *val;
+	struct loc val_loc;
+
+	bool reported;		/* "never assigned" said once */
+};
+
+struct reported {
+	struct reported *next;
+	struct loc loc;
+	const char *msg;
+};
+
+struct sema {
+	struct script *s;
+	struct diag *d;
+	struct arena *a;
+	struct probe *p;
+	unsigned str_size;
+
+	bool quiet;		/* a collecting walk: no messages */
+	unsigned errors;	/* in the reporting walk */
+	bool last_shown;	/* the last error was printed: notes follow */
+	struct reported *reported;
+
+	const char **assigned;	/* names assigned as plain maps */
+	unsigned nassigned;
+
+	struct msig *cur;	/* built by this walk */
+	struct msig *known;	/* the previous walk's result: reads use it */
+	unsigned nsig;
+};
+
+enum map_use {
+	USE_READ,	/* @m[k] in an expression */
+	USE_WRITE,	/* @m[k] = v */
+	USE_DELETE,	/* delete @m[k] */
+	USE_WHOLE,	/* print(@m), clear(@m): the map itself */
+};
+
+const char *sema_loc_str(struct sema *S, const struct loc *l);
+/* sema_map.c */
+void sema_sig_reserve(struct sema *S);
+bool sema_is_assigned(struct sema *S, const char *name);
+void sema_add_assigned(struct sema *S, const char *name);
+const char *sema_kind_str(struct sema *S, enum map_kind k);
+bool sema_kind_is_agg(enum map_kind k);
+/* How a value is stored in a map, or NULL if it cannot be. */
+const struct type *sema_map_norm(struct sema *S, const struct type *t);
+/* A map mentioned at @n with key list @keys; for writes, the kind and the
+ * value's type as stored.  Sets n->map and n->type. */
+void sema_map_use(struct sema *S, struct node *n, const char *name,
+		  struct node *keys, enum map_use use, enum map_kind kind,
+		  const struct type *val, const struct loc *val_loc);
+bool sema_sig_equal(const struct msig *a, const struct msig *b);
+/* Did this walk find every signature as the previous one? */
+bool sema_walk_stable(struct sema *S);
+void sema_publish_maps(struct sema *S);
 
 #endif

@@ -3,7 +3,8 @@
  * The tracepoint provider (src/provider/tracepoint.c) is built on these; they
  * are separate so that the unit tests can parse format files and match globs
  * against the fixture snapshot in test/fixtures/tracefs without a kernel.
- * Every path is relative to provider_tracefs().
+ * Every path is relative to @root, the tracefs directory
+ * (provider_tracefs()).
  */
 #ifndef SPRY_TRACEPOINT_H
 #define SPRY_TRACEPOINT_H
@@ -31,21 +32,22 @@ const struct type *tp_format_parse(struct arena *a, const char *name,
 
 /* Read events/@sys/@name/{id,format}.  0, or -ENOENT if there is no such
  * event, or another -errno. */
-int tp_event_load(struct arena *a, const char *sys, const char *name,
-		  bool skip_common, struct tp_event *ev);
+int tp_event_load(struct arena *a, const char *root, const char *sys,
+		  const char *name, bool skip_common, struct tp_event *ev);
 
 /* Every event as "sys/event", sorted, from available_events (or, where that
  * file is missing, from the events/ directory tree).  Returns the count (the
  * array is NULL-terminated) or -errno. */
-int tp_list(struct arena *a, const char ***names);
+int tp_list(struct arena *a, const char *root, const char ***names);
 
 /* The events matching @pattern ("sys/event", fnmatch globs in either part),
  * sorted, NULL-terminated; returns the count or -errno. */
-int tp_glob(struct arena *a, const char *pattern, const char ***names);
+int tp_glob(struct arena *a, const char *root, const char *pattern,
+	    const char ***names);
 
 /* The one event whose name is closest to @name ("sys/event"), for "did you
  * mean"; NULL when none is close or several are equally close. */
-const char *tp_suggest(struct arena *a, const char *name);
+const char *tp_suggest(struct arena *a, const char *root, const char *name);
 
 /* "sys/event" or "sys:event" into its parts; -EINVAL if malformed. */
 int tp_split(struct arena *a, const char *target, const char **sys,

@@ -6,11 +6,20 @@
  * points into, because that decides how lowering reads through it: ctx memory
  * with plain loads, kernel memory with bpf_probe_read_kernel(), user memory
  * with bpf_probe_read_user().
+ *
+ * Records (structs and unions) may come from the kernel's BTF, where a
+ * script names a handful of the members of a graph of thousands of types.
+ * Such a record is built with its size and alignment only and a source
+ * (struct type_src) that reads its members on first use: read members
+ * through type_members(), type_member() or type_field(), never through
+ * t->members directly.  Filling in the members is the one change a type
+ * ever sees, and it changes nothing about what the type means.
  */
 #ifndef SPRY_TYPE_H
 #define SPRY_TYPE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct arena;
@@ -20,7 +29,10 @@ enum type_kind {
 	T_INT,		/* size 1, 2, 4, 8; is_signed */
 	T_PTR,		/* base, space */
 	T_ARRAY,	/* base, len; char arrays are strings */
-	T_STRUCT,	/* name, members; size and align computed */
+	T_STRUCT,	/* name, members; size and align computed; is_union */
+	T_FUNC,		/* base = return type, members = parameters (off is
+			 * the parameter's index); only behind pointers and as
+			 * the prototype of a traced function */
 };
 
 enum addr_space {
@@ -29,7 +41,8 @@ enum addr_space {
 	AS_CTX,		/* the program's context: direct loads at constant offsets */
 };
 
-/* How a value prints (and, for some, what it means); arithmetic ignores it. */
+/* How a value prints (and, for some, what it means); arithmetic ignores it.
+ * Each format has its text and JSON hooks in output.c's out_fmts[]. */
 enum type_fmt {
 	F_NONE,
 	F_CHAR,		/* char: 'c'; arrays of it are strings */
@@ -44,9 +57,27 @@ enum type_fmt {
 
 struct member {
 	struct member *next;
-	const char *name;
+	const char *name;	/* "" for an anonymous struct or union member,
+				 * whose own members are found through it */
 	const struct type *type;
-	unsigned off;		/* bytes from the start of the struct */
+	unsigned off;		/* bytes from the start of the record holding
+				 * it (for a bitfield: of its first byte) */
+	unsigned bit_off;	/* bitfield: first bit within that byte, 0-7,
+				 * counted from the least significant */
+	unsigned bits;		/* bitfield width; 0: not a bitfield */
+};
+
+/* A named value of an enum type. */
+struct enumerator {
+	struct enumerator *next;
+	const char *name;
+	int64_t value;
+};
+
+/* Members read on first use (BTF records): fill() adds them to @t with
+ * type_struct_add*() and finishes it. */
+struct type_src {
+	void (*fill)(const struct type_src *src, struct type *t);
 };
 
 struct type {
@@ -57,8 +88,17 @@ struct type {
 	enum addr_space space;		/* T_PTR */
 	const struct type *base;	/* T_PTR pointee, T_ARRAY element */
 	unsigned len;			/* T_ARRAY element count */
-	const char *name;		/* T_STRUCT tag, or a typedef's name */
-	struct member *members;		/* T_STRUCT */
+	const char *name;		/* T_STRUCT tag (or the typedef's name
+					 * for an anonymous one), T_INT enum tag */
+	struct member *members;		/* T_STRUCT; T_FUNC parameters */
+	struct enumerator *enums;	/* T_INT enum: its values, in order */
+	bool is_union;			/* T_STRUCT: every member at offset 0 */
+	bool is_enum;			/* T_INT: an enum (name may be NULL) */
+	bool typedef_name;		/* T_STRUCT: name is a typedef's ("atomic_t") */
+	bool incomplete;		/* T_STRUCT: declared, never defined */
+	bool variadic;			/* T_FUNC: "..." after the parameters */
+	const struct type_src *src;	/* T_STRUCT: members not read yet */
+	unsigned src_id;		/* the source's id of this record */
 };
 
 extern const struct type type_void;
@@ -71,6 +111,13 @@ extern const struct type type_ustack;		/* u64, F_USTACK */
 extern const struct type type_walltime;	/* u64, F_WALLTIME */
 
 const struct type *type_int(unsigned size, bool is_signed);
+/* A type by a name the language gives it: spry's "u32", "s8", "int64",
+ * "uint16", and C's words as the parser makes them canonical ("char",
+ * "signed char", "unsigned int", "long long", "_Bool", "void"; long is 64
+ * bits, as on every BPF target).  NULL for any other name. */
+const struct type *type_builtin(const char *name);
+/* The @i-th of those names (for "did you mean"), NULL past the last. */
+const char *type_builtin_name(unsigned i);
 const struct type *type_ptr(struct arena *a, const struct type *base,
 			    enum addr_space space);
 const struct type *type_array(struct arena *a, const struct type *base,
@@ -81,10 +128,36 @@ const struct type *type_with_fmt(struct arena *a, const struct type *t,
 /* Start a struct; add members in order (offsets given, as from a tracepoint
  * format file or pt_regs table); finish computes size (at least @size). */
 struct type *type_struct_new(struct arena *a, const char *name);
+struct type *type_union_new(struct arena *a, const char *name);
 void type_struct_add(struct arena *a, struct type *st, const char *name,
 		     const struct type *t, unsigned off);
+/* A bitfield of @bits bits starting @bit_off bits into the record. */
+void type_struct_add_bits(struct arena *a, struct type *st, const char *name,
+			  const struct type *t, unsigned bit_off, unsigned bits);
 void type_struct_finish(struct type *st, unsigned size);
+/* A record's members, read from its source first if need be. */
+const struct member *type_members(const struct type *st);
+/* The member called @name, looking inside anonymous struct and union
+ * members as C does; NULL if none.  Its off is relative to the record that
+ * holds it: type_field() gives the offset from @st's start in *@off. */
 const struct member *type_member(const struct type *st, const char *name);
+const struct member *type_field(const struct type *st, const char *name,
+				unsigned *off);
+bool type_is_record(const struct type *t);	/* struct or union */
+
+/* An enum: an integer of @size bytes whose values have names. */
+struct type *type_enum_new(struct arena *a, const char *name, unsigned size,
+			   bool is_signed);
+void type_enum_add(struct arena *a, struct type *e, const char *name,
+		   int64_t value);
+const struct enumerator *type_enumerator(const struct type *e,
+					 const char *name);
+
+/* A function prototype returning @ret (type_void for none); parameters in
+ * order, @name "" when it has none. */
+struct type *type_func_new(struct arena *a, const struct type *ret);
+void type_func_add(struct arena *a, struct type *f, const char *name,
+		   const struct type *t);
 
 /* Parse a C declaration type as tracefs format files write them:
  * "unsigned int", "const char *", "pid_t", "char[16]", "u8[6]",
@@ -100,7 +173,8 @@ bool type_is_scalar(const struct type *t);	/* int or pointer */
 /* Usual arithmetic conversions as in C, on 64 bits: the common type of two
  * integer operands (s64 or u64 unless both are narrower and equal). */
 const struct type *type_common(const struct type *a, const struct type *b);
-/* "u32", "char[16]", "struct sys_enter_openat *" into @buf. */
+/* "u32", "char[16]", "struct sys_enter_openat *", "union <anonymous>",
+ * "enum tcp_state", "s32 (*)(struct file *, u64)" into @buf. */
 const char *type_name(const struct type *t, char *buf, size_t n);
 void type_dump(FILE *out, const struct type *t);
 

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct host;
 struct usym {
 	uint64_t addr;		/* st_value: a virtual address in the file */
 	uint64_t size;
@@ -80,10 +81,11 @@ int usym_ldcache_find(const char *cache, const char *name, char *buf,
 		      size_t n);
 /* Where the file a uprobe names is: a path with a '/' as is; a library
  * ("libc", "libfoo.so.1") as the dynamic linker finds it
- * ($SPRY_LDCACHE or /etc/ld.so.cache, then /lib/<multiarch>, /usr/lib/
- * <multiarch>, /lib64, /usr/lib64, /lib, /usr/lib); else a program on $PATH.
- * 0 or -ENOENT. */
-int usym_resolve_path(const char *name, char *buf, size_t n);
+ * (h->ldcache or /etc/ld.so.cache, then /lib/<multiarch>, /usr/lib/
+ * <multiarch>, /lib64, /usr/lib64, /lib, /usr/lib); else a program on
+ * h->path ($PATH).  @h may be NULL (the defaults).  0 or -ENOENT. */
+int usym_resolve_path(const struct host *h, const char *name, char *buf,
+		      size_t n);
 
 /* Name @addr of process @pid through /proc/PID/maps and the mapped
  * object's symbols: "func+0x1f" (with " (path)" left out), or "func" at

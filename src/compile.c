@@ -7,8 +7,13 @@
  * orders them:
  *
  *   parse -> expand (providers) -> sema -> map layout -> per probe:
- *   lower -> regalloc -> emit
+ *   lower -> regalloc -> peephole -> emit
+ *
+ * In builds with assertions (the default) each IR pass's output is checked
+ * against what the pass promises (ir_check()), so a broken guarantee stops
+ * at the pass that broke it.
  */
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -16,7 +21,9 @@
 #include "ast.h"
 #include "emit.h"
 #include "ir.h"
+#include "layout.h"
 #include "lower.h"
+#include "peephole.h"
 #include "provider.h"
 #include "regalloc.h"
 #include "script.h"
@@ -51,8 +58,7 @@ static int expand_spec(struct script *s, const struct node *probe,
 	if (prov->takes_target && !*spec->target) {
 		diag_error(d, &spec->loc, "%s needs a target, as in %s:%s",
 			   prov->name, spec->provider,
-			   strcmp(prov->name, "tracepoint") ? "..." :
-			   "syscalls/sys_enter_openat");
+			   prov->example ? prov->example : "...");
 		return -EINVAL;
 	}
 	if (!prov->takes_target && *spec->target) {
@@ -60,14 +66,10 @@ static int expand_spec(struct script *s, const struct node *probe,
 		return -EINVAL;
 	}
 
-	p = arena_alloc(s->arena, sizeof(*p));
-	p->prov = prov;
-	p->spec = spec;
-	p->target = spec->target;
-	p->loc = spec->loc;
-	p->pred = ast_clone(s->arena, probe->pred);
-	p->body = ast_clone(s->arena, probe->body);
-	p->prog_fd = -1;
+	/* sema annotates in place: every probe has a tree of its own */
+	p = script_probe_new(s, prov, spec, spec->target, spec->loc,
+			     ast_clone(s->arena, probe->pred),
+			     ast_clone(s->arena, probe->body));
 	**tail = p;
 	s->nprobes++;
 
@@ -77,6 +79,33 @@ static int expand_spec(struct script *s, const struct node *probe,
 		p = p->next;
 	*tail = &p->next;
 	return err;
+}
+
+/* Let each provider the script names ready the host, once (mount tracefs),
+ * when the caller allows it: never for --dry-run.  What stays missing is
+ * reported by expand, at the probe. */
+static void prepare_providers(struct script *s, struct diag *d)
+{
+	const struct provider *done[32];
+	const struct node *n;
+	const struct spec *spec;
+	unsigned ndone = 0, i;
+
+	for (n = s->ast; n; n = n->next)
+		for (spec = n->specs; spec; spec = spec->next) {
+			const struct provider *prov =
+				provider_find(spec->provider);
+
+			if (!prov || !prov->prepare)
+				continue;
+			for (i = 0; i < ndone && done[i] != prov; i++)
+				;
+			if (i < ndone)
+				continue;
+			if (ndone < sizeof(done) / sizeof(done[0]))
+				done[ndone++] = prov;
+			prov->prepare(s->host, d);
+		}
 }
 
 static int expand_probes(struct script *s, struct diag *d)
@@ -93,6 +122,26 @@ static int expand_probes(struct script *s, struct diag *d)
 	return err;
 }
 
+/* The IR after a pass: dumped with -S, checked in builds with assertions. */
+static void ir_after(const struct script *s, const struct probe *p,
+		     const char *what, enum ir_form form)
+{
+#ifndef NDEBUG
+	const char *why = ir_check(s->arena, p->ir, form);
+
+	if (why) {
+		fprintf(stderr, "spry: internal error: the %s IR of %s:%s "
+			"breaks its guarantee: %s\n", what, p->prov->name,
+			p->target ? p->target : "", why);
+		assert(0 && "a pass broke its guarantee (ir_check)");
+	}
+#endif
+	if (s->opts.dump) {
+		dump_banner(s, what, p);
+		ir_dump(s->opts.dump, p->ir);
+	}
+}
+
 static int compile_probe(struct script *s, struct probe *p, struct diag *d)
 {
 	int err;
@@ -100,18 +149,15 @@ static int compile_probe(struct script *s, struct probe *p, struct diag *d)
 	err = lower_probe(s, p, d);
 	if (err)
 		return err;
-	if (s->opts.dump) {
-		dump_banner(s, "ir", p);
-		ir_dump(s->opts.dump, p->ir);
-	}
+	ir_after(s, p, "ir", IR_LOWERED);
 
 	err = ra_alloc(p->ir, &p->loc, d);
 	if (err)
 		return err;
-	if (s->opts.dump) {
-		dump_banner(s, "allocated", p);
-		ir_dump(s->opts.dump, p->ir);
-	}
+	ir_after(s, p, "allocated", IR_ALLOCATED);
+
+	peep_prog(p->ir);
+	ir_after(s, p, "peephole", IR_PEEPHOLED);
 
 	err = emit_prog(s->arena, p->ir, p, d);
 	if (err)
@@ -160,6 +206,8 @@ int compile_script(struct script *s, struct diag *d)
 		ast_dump(s->opts.dump, s->ast, 0);
 	}
 
+	if (s->opts.prepare)
+		prepare_providers(s, d);
 	if (expand_probes(s, d))
 		return -EINVAL;
 	if (sema_script(s, d))
@@ -173,7 +221,7 @@ int compile_script(struct script *s, struct diag *d)
 		}
 	}
 
-	if (map_layout(s, d))
+	if (layout_maps(s, d))
 		return -EINVAL;
 
 	/* Keep going after a failing probe so that one run reports the

@@ -209,6 +209,20 @@ void diag_warn(struct diag *d, const struct loc *loc, const char *fmt, ...)
 	va_end(ap);
 }
 
+void diag_info(struct diag *d, const char *fmt, ...)
+{
+	FILE *out = d->out ? d->out : stderr;
+	va_list ap;
+
+	d->out = out;
+	fputs("spry: ", out);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+	fflush(out);
+}
+
 void diag_note(struct diag *d, const struct loc *loc, const char *fmt, ...)
 {
 	va_list ap;

@@ -189,14 +189,13 @@ void ksym_free(struct ksym_table *t)
 	free(t);
 }
 
-const struct ksym_table *ksym_default(void)
+const struct ksym_table *ksym_default(const char *path)
 {
 	/* One table per process: kallsyms is large (100k+ lines, several
 	 * MB) and slow to generate, and both the compiler (probe
 	 * targets) and the output (every printed frame) need it. */
 	static struct ksym_table *table;
 	static int err;
-	const char *path;
 
 	if (table)
 		return table;
@@ -204,7 +203,6 @@ const struct ksym_table *ksym_default(void)
 		errno = -err;
 		return NULL;
 	}
-	path = getenv("SPRY_KALLSYMS");
 	if (!path || !*path)
 		path = "/proc/kallsyms";
 	err = ksym_load(path, &table);
@@ -326,6 +324,5 @@ const char *ksym_format(const struct ksym_table *t, uint64_t addr, char *buf,
 
 const char *ksym_out_hook(void *ctx, uint64_t addr, char *buf, size_t n)
 {
-	(void)ctx;
-	return ksym_format(ksym_default(), addr, buf, n);
+	return ksym_format(ksym_default(ctx), addr, buf, n);
 }

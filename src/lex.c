@@ -472,6 +472,7 @@ static const struct {
 	enum tok_kind k;
 } puncts[] = {
 	/* longest first */
+	{ "...", TK_ELLIPSIS },
 	{ "->", TK_ARROW }, { "<<", TK_SHL }, { ">>", TK_SHR },
 	{ "<=", TK_LE }, { ">=", TK_GE }, { "==", TK_EQ }, { "!=", TK_NE },
 	{ "&&", TK_LAND }, { "||", TK_LOR },
@@ -490,6 +491,9 @@ static const struct {
 	enum tok_kind k;
 } keywords[] = {
 	{ "if", TK_IF }, { "else", TK_ELSE }, { "delete", TK_DELETE },
+	{ "struct", TK_STRUCT }, { "union", TK_UNION }, { "enum", TK_ENUM },
+	{ "typedef", TK_TYPEDEF }, { "sizeof", TK_SIZEOF },
+	{ "offsetof", TK_OFFSETOF },
 };
 
 static void lex_token(struct lexer *lx, struct token *t)

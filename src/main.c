@@ -15,7 +15,9 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "builtin.h"
 #include "diag.h"
+#include "host.h"
 #include "provider.h"
 #include "runtime.h"
 #include "script.h"
@@ -58,17 +60,17 @@ static const char usage_text[] =
 "  @name[keys] = count() | sum(x) | quantize(x) | expr;  map[keys] = expr;\n"
 "  if (expr) stmt [else stmt]; delete map[keys]; printf(\"fmt\", ...);\n"
 "  print(...); exit(code); clear(@m); print(@m);\n"
-"  variables: pid kpid/tid uid gid comm/execname cpu time/nsecs walltime,\n"
-"             and the provider's (data/args, arg0.., retval, regs, stack)\n"
-"  functions: str(p[, n]) uptr(p) mem(p, n) strcmp(a, b) dyn(field)\n"
+"  and the provider's variables (data/args, arg0.., retval, regs, stack)\n"
 "\n"
-"providers:\n";
+"builtins:\n";
 
 static void usage(FILE *out)
 {
 	const struct provider *const *pp;
 
 	fputs(usage_text, out);
+	builtin_help(out);
+	fputs("\nproviders:\n", out);
 	for (pp = providers; *pp; pp++) {
 		const char *const *al;
 		int n = fprintf(out, "  %s", (*pp)->name);
@@ -212,6 +214,7 @@ int main(int argc, char **argv)
 	struct rt_opts ro = { .format = OUT_TEXT };
 	struct script s = { 0 };
 	struct runtime rt = { 0 };
+	struct host host;
 	struct diag d;
 	const char *text = NULL, *arch_name = NULL;
 	bool dry_run = false, dump = false, selftest = false;
@@ -219,6 +222,8 @@ int main(int argc, char **argv)
 	int c, status;
 
 	diag_init(&d, stderr);
+	host_read(&host);	/* the environment, read here and only here */
+	s.host = &host;
 	s.opts.map_entries = 4096;
 	s.opts.str_size = 64;
 	s.opts.events_size = 256 << 10;
@@ -338,8 +343,10 @@ int main(int argc, char **argv)
 	/* The event transport is chosen before compiling: the programs call
 	 * a different helper for each.  SPRY_NO_RINGBUF forces the perf
 	 * buffer path, to test it on kernels that have both. */
-	if (getenv("SPRY_NO_RINGBUF") || (!dry_run && !rt_has_ringbuf()))
+	if (host.no_ringbuf || (!dry_run && !rt_has_ringbuf()))
 		s.opts.perf_events = true;
+	/* a run, not a dry run: providers may ready the host (tracefs) */
+	s.opts.prepare = !dry_run;
 
 	if (compile_script(&s, &d)) {
 		arena_free(s.arena);

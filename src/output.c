@@ -294,42 +294,128 @@ static void fmt_stack(struct output *o, uint64_t id, bool user)
 	ob_putc(o, '\n');
 }
 
-static void fmt_int(struct output *o, const struct type *t, uint64_t v)
+static void fmt_number(struct output *o, const struct type *t, uint64_t v)
 {
-	switch (t->fmt) {
-	case F_CHAR:
-		ob_putc(o, (char)v);
-		return;
-	case F_KSYM:
-	case F_USYM:
-		fmt_addr(o, v, t->fmt == F_KSYM, 0);
-		return;
-	case F_KSTACK:
-	case F_USTACK:
-		fmt_stack(o, v, t->fmt == F_USTACK);
-		return;
-	case F_WALLTIME:
-		fmt_walltime(o, v);
-		return;
-	case F_ERRNO:
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
-		if ((int64_t)v < 0 && (int64_t)v > -4096) {
-			const char *name = strerrorname_np((int)-(int64_t)v);
-
-			if (name) {
-				ob_printf(o, "-%s", name);
-				return;
-			}
-		}
-#endif
-		break;
-	default:
-		break;
-	}
 	if (t->is_signed)
 		ob_printf(o, "%" PRId64, (int64_t)v);
 	else
 		ob_printf(o, "%" PRIu64, v);
+}
+
+static void fmt_char(struct output *o, const struct type *t, uint64_t v)
+{
+	ob_putc(o, (char)v);
+}
+
+static void fmt_ksym(struct output *o, const struct type *t, uint64_t v)
+{
+	fmt_addr(o, v, true, 0);
+}
+
+static void fmt_usym(struct output *o, const struct type *t, uint64_t v)
+{
+	fmt_addr(o, v, false, 0);
+}
+
+static void fmt_kstack(struct output *o, const struct type *t, uint64_t v)
+{
+	fmt_stack(o, v, false);
+}
+
+static void fmt_ustack(struct output *o, const struct type *t, uint64_t v)
+{
+	fmt_stack(o, v, true);
+}
+
+static void fmt_boottime(struct output *o, const struct type *t, uint64_t v)
+{
+	fmt_walltime(o, v);
+}
+
+static void fmt_errno(struct output *o, const struct type *t, uint64_t v)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
+	if ((int64_t)v < 0 && (int64_t)v > -4096) {
+		const char *name = strerrorname_np((int)-(int64_t)v);
+
+		if (name) {
+			ob_printf(o, "-%s", name);
+			return;
+		}
+	}
+#endif
+	fmt_number(o, t, v);
+}
+
+/* A stack in JSON: an array of frame names. */
+static void json_stack(struct output *o, uint64_t v, bool user)
+{
+	uint64_t ips[OUT_STACK_MAX];
+	int n = -1, k;
+	char buf[256];
+
+	if (o->stack_read)
+		n = o->stack_read(o->hook_ctx, v, user, ips, OUT_STACK_MAX);
+	ob_putc(o, '[');
+	for (k = 0; k < n; k++) {
+		const char *sym = NULL;
+
+		if (!user && o->ksym)
+			sym = o->ksym(o->hook_ctx, ips[k], buf, sizeof(buf));
+		/* usym hook (added by the uprobe provider) */
+		if (user && o->usym)
+			sym = o->usym(o->hook_ctx, ips[k], (uint32_t)(v >> 32),
+				      buf, sizeof(buf));
+		if (!sym) {
+			snprintf(buf, sizeof(buf), "0x%" PRIx64, ips[k]);
+			sym = buf;
+		}
+		if (k)
+			ob_puts(o, ", ");
+		out_json_string(o, sym, strlen(sym));
+	}
+	ob_putc(o, ']');
+}
+
+static void json_kstack(struct output *o, const struct type *t, uint64_t v)
+{
+	json_stack(o, v, false);
+}
+
+static void json_ustack(struct output *o, const struct type *t, uint64_t v)
+{
+	json_stack(o, v, true);
+}
+
+/* How an integer prints, by its type's format (type.h): as text, and in
+ * JSON (NULL: the text form as a JSON string).  A new format is an enum
+ * type_fmt value and its row here. */
+static const struct out_fmt {
+	void (*text)(struct output *o, const struct type *t, uint64_t v);
+	void (*json)(struct output *o, const struct type *t, uint64_t v);
+} out_fmts[] = {
+	[F_NONE]	= { fmt_number, fmt_number },
+	[F_CHAR]	= { fmt_char, NULL },
+	[F_KSYM]	= { fmt_ksym, NULL },
+	[F_USYM]	= { fmt_usym, NULL },
+	[F_KSTACK]	= { fmt_kstack, json_kstack },
+	[F_USTACK]	= { fmt_ustack, json_ustack },
+	[F_WALLTIME]	= { fmt_boottime, NULL },
+	[F_DATALOC]	= { fmt_number, fmt_number },
+	[F_ERRNO]	= { fmt_errno, NULL },
+};
+
+static const struct out_fmt *out_fmt_of(const struct type *t)
+{
+	if ((unsigned)t->fmt < sizeof(out_fmts) / sizeof(out_fmts[0]) &&
+	    out_fmts[t->fmt].text)
+		return &out_fmts[t->fmt];
+	return &out_fmts[F_NONE];
+}
+
+static void fmt_int(struct output *o, const struct type *t, uint64_t v)
+{
+	out_fmt_of(t)->text(o, t, v);
 }
 
 void out_format_value(struct output *o, const struct type *t, const void *p)
@@ -342,6 +428,7 @@ void out_format_value(struct output *o, const struct type *t, const void *p)
 		return;
 	switch (t->kind) {
 	case T_VOID:
+	case T_FUNC:	/* never a value: sema allows them behind pointers */
 		return;
 	case T_INT:
 		if (!is_scalar(t))
@@ -373,7 +460,7 @@ void out_format_value(struct output *o, const struct type *t, const void *p)
 		return;
 	case T_STRUCT:
 		ob_puts(o, "{ ");
-		for (mb = t->members; mb; mb = mb->next) {
+		for (mb = type_members(t); mb; mb = mb->next) {
 			ob_printf(o, "%s.%s = ", mb == t->members ? "" : ", ",
 				  mb->name);
 			out_format_value(o, mb->type, b + mb->off);
@@ -440,52 +527,11 @@ static void json_value(struct output *o, const struct type *t, const void *p)
 		return;
 	}
 	if (t->kind == T_INT && is_scalar(t)) {
-		uint64_t v = rd_int(t, p);
+		const struct out_fmt *f = out_fmt_of(t);
 
-		switch (t->fmt) {
-		case F_NONE:
-		case F_DATALOC:
-			if (t->is_signed)
-				ob_printf(o, "%" PRId64, (int64_t)v);
-			else
-				ob_printf(o, "%" PRIu64, v);
+		if (f->json) {
+			f->json(o, t, rd_int(t, p));
 			return;
-		case F_KSTACK:
-		case F_USTACK: {
-			uint64_t ips[OUT_STACK_MAX];
-			int n = -1, k;
-			char buf[256];
-
-			if (o->stack_read)
-				n = o->stack_read(o->hook_ctx, v,
-						  t->fmt == F_USTACK, ips,
-						  OUT_STACK_MAX);
-			ob_putc(o, '[');
-			for (k = 0; k < n; k++) {
-				const char *sym = NULL;
-
-				if (t->fmt == F_KSTACK && o->ksym)
-					sym = o->ksym(o->hook_ctx, ips[k], buf,
-						      sizeof(buf));
-				/* usym hook (added by the uprobe provider) */
-				if (t->fmt == F_USTACK && o->usym)
-					sym = o->usym(o->hook_ctx, ips[k],
-						      (uint32_t)(v >> 32), buf,
-						      sizeof(buf));
-				if (!sym) {
-					snprintf(buf, sizeof(buf),
-						 "0x%" PRIx64, ips[k]);
-					sym = buf;
-				}
-				if (k)
-					ob_puts(o, ", ");
-				out_json_string(o, sym, strlen(sym));
-			}
-			ob_putc(o, ']');
-			return;
-		}
-		default:
-			break;
 		}
 		json_text_of(o, t, p);
 		return;

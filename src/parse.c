@@ -18,7 +18,10 @@
  * slots (probe body, if and else branches) are never NULL (an empty statement
  * `;` there is an empty N_BLOCK); N_ASSIGN's lhs is an N_MAP, an N_IDENT or an
  * N_INDEX of an N_IDENT; N_DELETE's lhs is an N_MAP or such an N_INDEX;
- * written brackets hold at least one key or index; unary plus leaves no node.
+ * written brackets hold at least one key or index; unary plus leaves no node;
+ * N_CAST and N_OFFSETOF have a ctype and N_SIZEOF a ctype or an lhs; every
+ * ctype chain ends in a CT_NAME; the top-level list holds N_CDEF and N_PROBE
+ * nodes, at least one of them a probe.
  */
 #include <assert.h>
 #include <stdarg.h>
@@ -28,6 +31,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "lex.h"
+#include "type.h"
 
 #define PARSE_MAX_DEPTH 256
 
@@ -39,6 +43,12 @@ struct parser {
 	unsigned depth;		/* nesting of blocks, statements and expressions */
 	bool no_div;		/* in a predicate, outside brackets: '/' ends it */
 	bool too_deep;		/* the depth error was reported */
+	struct tdname *typedefs;	/* names the script typedef'd so far */
+};
+
+struct tdname {
+	struct tdname *next;
+	const char *name;
 };
 
 /* ---- tokens ---- */
@@ -152,6 +162,18 @@ static struct node *p_node(struct parser *p, enum node_kind kind,
 /* ---- expressions ---- */
 
 static struct node *p_expr(struct parser *p);
+static struct node *p_unary(struct parser *p);
+static struct node *p_postfix_from(struct parser *p, struct node *n);
+static bool p_type_start(struct parser *p);
+static bool p_peek_ptr_close(const struct parser *p);
+static struct node *p_cast(struct parser *p, const struct loc *lparen,
+			   const struct node *name);
+static struct node *p_sizeof(struct parser *p);
+static struct node *p_offsetof(struct parser *p);
+static void p_sync(struct parser *p);
+static struct ctype *p_suffixes_after_params(struct parser *p,
+					     struct ctype *base,
+					     const struct loc *lparen);
 
 /* Binary operators: precedence per token, C's levels (higher binds
  * tighter); all left-associative. */
@@ -221,8 +243,24 @@ static struct node *p_string(struct parser *p)
 	return n;
 }
 
-/* primary = NUM | CHAR | strings | "(" expr ")"
- *         | IDENT "(" args? ")" | IDENT | MAP ("[" args "]")? */
+/* Tokens that may begin an operand but never continue an expression: after
+ * `(NAME)` one of them makes it a cast (C's `(T)-x` stays a subtraction). */
+static bool p_starts_operand(const struct parser *p)
+{
+	switch (p->tok.kind) {
+	case TK_IDENT: case TK_NUM: case TK_CHAR: case TK_STR: case TK_MAP:
+	case TK_LPAREN: case TK_NOT: case TK_TILDE: case TK_SIZEOF:
+	case TK_OFFSETOF:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* primary = NUM | CHAR | strings | "(" expr ")" | cast
+ *         | IDENT "(" args? ")" | IDENT | MAP ("[" args "]")?
+ *         | sizeof | offsetof
+ * cast    = "(" type_name ")" unary | "(" NAME ")" operand */
 static struct node *p_primary(struct parser *p)
 {
 	struct node *n;
@@ -240,15 +278,25 @@ static struct node *p_primary(struct parser *p)
 		return p_string(p);
 	case TK_LPAREN: {
 		bool no_div = p->no_div;
+		struct loc lparen = p->tok.loc;
 
 		p_next(p);
+		if (p_type_start(p) || p_peek_ptr_close(p))
+			return p_cast(p, &lparen, NULL);
 		p->no_div = false;
 		n = p_expr(p);
 		p->no_div = no_div;
 		if (!n || !p_expect(p, TK_RPAREN, "to close '('"))
 			return NULL;
+		/* (NAME) operand: a type only BTF knows, "(pid_t)x" */
+		if (n->kind == N_IDENT && p_starts_operand(p))
+			return p_cast(p, &lparen, n);
 		return n;
 	}
+	case TK_SIZEOF:
+		return p_sizeof(p);
+	case TK_OFFSETOF:
+		return p_offsetof(p);
 	case TK_IDENT:
 		n = p_node(p, N_IDENT, &p->tok.loc);
 		n->name = p->tok.name;
@@ -283,7 +331,13 @@ static struct node *p_primary(struct parser *p)
 /* postfix = primary ("[" args "]" | "->" IDENT | "." IDENT)* */
 static struct node *p_postfix(struct parser *p)
 {
-	struct node *n = p_primary(p), *m;
+	return p_postfix_from(p, p_primary(p));
+}
+
+/* The postfix operators after an already parsed primary @n. */
+static struct node *p_postfix_from(struct parser *p, struct node *n)
+{
+	struct node *m;
 	bool ok;
 
 	while (n) {
@@ -323,7 +377,7 @@ static struct node *p_postfix(struct parser *p)
 	return n;
 }
 
-/* unary = ("!" | "~" | "-" | "+" | "*") unary | postfix */
+/* unary = ("!" | "~" | "-" | "+" | "*" | "&") unary | postfix */
 static struct node *p_unary(struct parser *p)
 {
 	struct node *n;
@@ -334,6 +388,7 @@ static struct node *p_unary(struct parser *p)
 	case TK_TILDE: op = U_BNOT; break;
 	case TK_MINUS: op = U_NEG; break;
 	case TK_STAR:  op = U_DEREF; break;
+	case TK_AMP:   op = U_ADDR; break;
 	case TK_PLUS:  op = -1; break;
 	default:
 		return p_postfix(p);
@@ -409,6 +464,609 @@ static struct node *p_expr(struct parser *p)
 		n->rhs = p_expr(p);
 	p_leave(p);
 	return n->lhs && n->rhs ? n : NULL;
+}
+
+/* ---- C types ----
+ * Casts, sizeof, offsetof and C definitions.  Names are not resolved here
+ * (kernel types live in BTF, which the parser never reads); the parser only
+ * tells a type from an expression where both may follow '(': a C keyword or
+ * qualifier, one of spry's integer type names, a name the script typedef'd,
+ * or `NAME *...)` begin a type; and `(NAME) operand` is a cast to a type
+ * called NAME, since nothing else may follow a parenthesised name. */
+
+static bool p_is_word(const char *s, const char *const *words, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(s, words[i]))
+			return true;
+	return false;
+}
+
+static const char *const c_words[] = {
+	"void", "char", "short", "int", "long", "signed", "unsigned", "_Bool",
+	"bool",
+};
+static const char *const c_quals[] = { "const", "volatile", "restrict" };
+
+#define IS_WORD(s) p_is_word(s, c_words, sizeof(c_words) / sizeof(c_words[0]))
+#define IS_QUAL(s) p_is_word(s, c_quals, sizeof(c_quals) / sizeof(c_quals[0]))
+
+static bool p_is_typedef(const struct parser *p, const char *name)
+{
+	const struct tdname *t;
+
+	for (t = p->typedefs; t; t = t->next)
+		if (!strcmp(t->name, name))
+			return true;
+	return false;
+}
+
+/* A name that can only be a type here. */
+static bool p_name_is_type(const struct parser *p, const char *name)
+{
+	return IS_WORD(name) || IS_QUAL(name) || type_builtin(name) ||
+	       p_is_typedef(p, name);
+}
+
+static bool p_type_start(struct parser *p)
+{
+	return p_is(p, TK_STRUCT) || p_is(p, TK_UNION) || p_is(p, TK_ENUM) ||
+	       (p_is(p, TK_IDENT) && p_name_is_type(p, p->tok.name));
+}
+
+/* At an identifier: is it followed by '*'s and a ')' ("(pid_t *)p")?  A
+ * look at the text itself, as the parser holds one token. */
+static bool p_peek_ptr_close(const struct parser *p)
+{
+	const char *s = p->lx.src->text, *end = s + p->lx.src->len;
+	bool star = false;
+
+	if (!p_is(p, TK_IDENT))
+		return false;
+	s += p->tok.off + strlen(p->tok.name);
+	for (; s < end; s++) {
+		if (*s == '*')
+			star = true;
+		else if (*s == ')')
+			return star;
+		else if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	}
+	return false;
+}
+
+static struct ctype *p_ctype(struct parser *p, enum ctype_kind kind,
+			     const struct loc *loc)
+{
+	struct ctype *t = arena_alloc(p->a, sizeof(*t));
+
+	t->kind = kind;
+	t->loc = *loc;
+	return t;
+}
+
+static void p_skip_quals(struct parser *p)
+{
+	while (p_is(p, TK_IDENT) && IS_QUAL(p->tok.name))
+		p_next(p);
+}
+
+/* C's integer words in any order, made canonical: "long unsigned int" is
+ * "unsigned long".  NULL after reporting a combination C rejects. */
+static const char *p_words(struct parser *p, struct ctype *t)
+{
+	unsigned n_char = 0, n_short = 0, n_int = 0, n_long = 0, n_signed = 0;
+	unsigned n_unsigned = 0, n_void = 0, n_bool = 0, total = 0;
+	struct loc first = p->tok.loc, last = first;
+	const char *w, *base;
+	char buf[64];
+
+	while (p_is(p, TK_IDENT) && (IS_WORD(p->tok.name) ||
+				     IS_QUAL(p->tok.name))) {
+		w = p->tok.name;
+		last = p->tok.loc;
+		p_next(p);
+		if (IS_QUAL(w))
+			continue;
+		total++;
+		if (!strcmp(w, "char")) n_char++;
+		else if (!strcmp(w, "short")) n_short++;
+		else if (!strcmp(w, "int")) n_int++;
+		else if (!strcmp(w, "long")) n_long++;
+		else if (!strcmp(w, "signed")) n_signed++;
+		else if (!strcmp(w, "unsigned")) n_unsigned++;
+		else if (!strcmp(w, "void")) n_void++;
+		else n_bool++;
+	}
+	t->loc = loc_span(first, last);
+	if ((n_void || n_bool) && total == 1)
+		return n_void ? "void" : "_Bool";
+	if (n_void || n_bool || n_char > 1 || n_short > 1 || n_int > 1 ||
+	    n_long > 2 || n_signed + n_unsigned > 1 ||
+	    (n_char && (n_short || n_int || n_long)) || (n_short && n_long)) {
+		p_error_at(p, &t->loc, "invalid combination of type words");
+		return NULL;
+	}
+	base = n_char ? "char" : n_short ? "short" : n_long == 2 ? "long long" :
+	       n_long ? "long" : "int";
+	if (n_char && n_signed)
+		return "signed char";
+	if (!n_unsigned)
+		return base;
+	snprintf(buf, sizeof(buf), "unsigned %s", base);
+	return arena_strdup(p->a, buf);
+}
+
+static struct ctype *p_cspec(struct parser *p);
+static struct ctype *p_declarator(struct parser *p, struct ctype *base,
+				  struct cdecl *d);
+
+static void p_append_decl(struct cdecl ***tail, struct cdecl *d)
+{
+	**tail = d;
+	*tail = &d->next;
+}
+
+/* fields = "{" field* "}"
+ * field  = cspec (member ("," member)*)? ";"   member = declarator (":" expr)? */
+static bool p_fields(struct parser *p, struct ctype *rec)
+{
+	struct cdecl *head = NULL, **tail = &head;
+
+	p_next(p);	/* '{' */
+	while (!p_is(p, TK_RBRACE) && !p_is(p, TK_EOF)) {
+		struct ctype *spec = p_cspec(p);
+		struct cdecl *d;
+
+		if (!spec)
+			goto skip;
+		if (p_is(p, TK_SEMI)) {
+			/* an anonymous struct or union member, or an enum's
+			 * constants (or a nested tag's declaration) */
+			if (spec->tag == CTAG_NONE || !spec->has_body) {
+				p_error_at(p, &p->tok.loc, "expected a member name");
+				goto skip;
+			}
+			p_next(p);
+			d = arena_alloc(p->a, sizeof(*d));
+			d->loc = spec->loc;
+			d->type = spec;
+			p_append_decl(&tail, d);
+			continue;
+		}
+		do {
+			d = arena_alloc(p->a, sizeof(*d));
+			d->loc = p->tok.loc;
+			d->type = p_declarator(p, spec, d);
+			if (!d->type)
+				goto skip;
+			if (p_is(p, TK_COLON)) {
+				p_next(p);
+				d->bits = p_expr(p);
+				if (!d->bits)
+					goto skip;
+			} else if (!d->name) {
+				p_error_at(p, &p->tok.loc, "expected a member name");
+				goto skip;
+			}
+			p_append_decl(&tail, d);
+		} while (p_accept(p, TK_COMMA));
+		if (!p_expect(p, TK_SEMI, "after a member"))
+			goto skip;
+		continue;
+skip:
+		p_sync(p);
+	}
+	rec->fields = head;
+	return p_expect(p, TK_RBRACE, "to end the member list");
+}
+
+/* The tag and its name after "struct", "union" or "enum": true when a
+ * body follows, false when there is none (@ok says whether that is fine:
+ * it needs a name). */
+static bool p_tag(struct parser *p, struct ctype *t, enum ctype_tag tag,
+		  bool *ok)
+{
+	struct loc first = p->tok.loc;
+
+	t->tag = tag;
+	p_next(p);
+	t->loc = first;
+	if (p_is(p, TK_IDENT)) {
+		t->name = p->tok.name;
+		t->loc = loc_span(first, p->tok.loc);
+		p_next(p);
+	}
+	*ok = true;
+	if (p_is(p, TK_LBRACE))
+		return true;
+	if (!t->name) {
+		p_error_unexpected(p, tag == CTAG_ENUM ?
+				   "a name or '{' after 'enum'" :
+				   tag == CTAG_UNION ?
+				   "a name or '{' after 'union'" :
+				   "a name or '{' after 'struct'");
+		*ok = false;
+	}
+	return false;
+}
+
+/* record = ("struct" | "union") IDENT? ("{" field* "}")? */
+static bool p_record(struct parser *p, struct ctype *t)
+{
+	bool ok;
+
+	if (!p_tag(p, t, p_is(p, TK_UNION) ? CTAG_UNION : CTAG_STRUCT, &ok))
+		return ok;
+	if (!p_enter(p, &p->tok.loc))
+		return false;
+	t->has_body = true;
+	ok = p_fields(p, t);
+	p_leave(p);
+	return ok;
+}
+
+/* enum = "enum" IDENT? ("{" enumerator ("," enumerator)* ","? "}")?
+ * enumerator = IDENT ("=" expr)? */
+static bool p_enum(struct parser *p, struct ctype *t)
+{
+	struct cenum *head = NULL, **tail = &head;
+	bool ok;
+
+	if (!p_tag(p, t, CTAG_ENUM, &ok))
+		return ok;
+	p_next(p);
+	t->has_body = true;
+	while (!p_is(p, TK_RBRACE)) {
+		struct cenum *e;
+
+		if (!p_is(p, TK_IDENT)) {
+			p_error_unexpected(p, "an enumerator name");
+			return false;
+		}
+		e = arena_alloc(p->a, sizeof(*e));
+		e->name = p->tok.name;
+		e->loc = p->tok.loc;
+		p_next(p);
+		if (p_accept(p, TK_ASSIGN)) {
+			e->value = p_expr(p);
+			if (!e->value)
+				return false;
+		}
+		*tail = e;
+		tail = &e->next;
+		if (!p_accept(p, TK_COMMA))
+			break;
+	}
+	t->enums = head;
+	return p_expect(p, TK_RBRACE, "to end the enumerators");
+}
+
+/* cspec = qual* (record | enum | WORD+ | NAME) qual* */
+static struct ctype *p_cspec(struct parser *p)
+{
+	struct ctype *t = p_ctype(p, CT_NAME, &p->tok.loc);
+
+	p_skip_quals(p);
+	t->loc = p->tok.loc;
+	if (p_is(p, TK_STRUCT) || p_is(p, TK_UNION)) {
+		if (!p_record(p, t))
+			return NULL;
+	} else if (p_is(p, TK_ENUM)) {
+		if (!p_enum(p, t))
+			return NULL;
+	} else if (p_is(p, TK_IDENT) && IS_WORD(p->tok.name)) {
+		t->name = p_words(p, t);
+		if (!t->name)
+			return NULL;
+	} else if (p_is(p, TK_IDENT)) {
+		t->name = p->tok.name;
+		p_next(p);
+	} else {
+		p_error_unexpected(p, "a type");
+		return NULL;
+	}
+	p_skip_quals(p);
+	return t;
+}
+
+/* params = "void" | (param ("," param)* ("," "...")?)? | "..."
+ * param  = cspec declarator   (after the '(', through the ')') */
+static struct ctype *p_params(struct parser *p, struct ctype *of,
+			      const struct loc *lparen)
+{
+	struct ctype *f = p_ctype(p, CT_FUNC, lparen);
+	struct cdecl *head = NULL, **tail = &head;
+
+	f->of = of;
+	if (!p_is(p, TK_RPAREN)) {
+		do {
+			struct cdecl *d;
+			struct ctype *spec;
+
+			if (p_accept(p, TK_ELLIPSIS)) {
+				f->variadic = true;
+				break;
+			}
+			spec = p_cspec(p);
+			if (!spec)
+				return NULL;
+			d = arena_alloc(p->a, sizeof(*d));
+			d->loc = spec->loc;
+			d->type = p_declarator(p, spec, d);
+			if (!d->type)
+				return NULL;
+			p_append_decl(&tail, d);
+		} while (p_accept(p, TK_COMMA));
+	}
+	if (!p_expect(p, TK_RPAREN, "after the parameters"))
+		return NULL;
+	/* (void): no parameters */
+	if (head && !head->next && !head->name && head->type->kind == CT_NAME &&
+	    head->type->tag == CTAG_NONE && !strcmp(head->type->name, "void"))
+		head = NULL;
+	f->params = head;
+	return f;
+}
+
+/* suffix* = ("[" expr? "]" | "(" params ")")*: the first written is the
+ * outermost, `a[2][3]` an array of 2 arrays of 3. */
+static struct ctype *p_suffixes(struct parser *p, struct ctype *base)
+{
+	struct ctype *t = NULL, *of;
+	struct loc l = p->tok.loc;
+
+	if (!p_is(p, TK_LBRACKET) && !p_is(p, TK_LPAREN))
+		return base;
+	if (!p_enter(p, &l))
+		return NULL;
+	if (p_accept(p, TK_LBRACKET)) {
+		t = p_ctype(p, CT_ARRAY, &l);
+		if (!p_is(p, TK_RBRACKET)) {
+			bool no_div = p->no_div;
+
+			p->no_div = false;
+			t->len = p_expr(p);
+			p->no_div = no_div;
+		}
+		if ((t->len || p_is(p, TK_RBRACKET)) &&
+		    p_expect(p, TK_RBRACKET, "after the array length") &&
+		    (of = p_suffixes(p, base)))
+			t->of = of;
+		else
+			t = NULL;
+	} else {
+		p_next(p);	/* '(' */
+		of = p_suffixes_after_params(p, base, &l);
+		t = of;
+	}
+	p_leave(p);
+	return t;
+}
+
+/* declarator = "*" qual* declarator | (IDENT | "(" declarator ")")? suffix*
+ * The name, if any, goes to @d.  A parenthesised declarator applies its
+ * stars after the suffixes that follow it (`int (*fp)(int)`: a pointer to
+ * a function), so the outer type is built first and put where the inner
+ * declarator left a hole. */
+static struct ctype *p_declarator(struct parser *p, struct ctype *base,
+				  struct cdecl *d)
+{
+	struct loc l = p->tok.loc;
+	struct ctype *t;
+
+	if (!p_enter(p, &l))
+		return NULL;
+	if (p_accept(p, TK_STAR)) {
+		t = p_ctype(p, CT_PTR, &l);
+		t->of = base;
+		p_skip_quals(p);
+		t = p_declarator(p, t, d);
+	} else if (p_accept(p, TK_LPAREN)) {
+		if (p_is(p, TK_STAR) || p_is(p, TK_LPAREN) ||
+		    (p_is(p, TK_IDENT) && !p_name_is_type(p, p->tok.name))) {
+			struct ctype *hole = p_ctype(p, CT_NAME, &l), *outer;
+
+			t = p_declarator(p, hole, d);
+			if (t && p_expect(p, TK_RPAREN, "to close '('") &&
+			    (outer = p_suffixes(p, base)))
+				*hole = *outer;
+			else
+				t = NULL;
+		} else {
+			/* an abstract function: `int (int)` */
+			t = p_suffixes_after_params(p, base, &l);
+		}
+	} else {
+		if (p_is(p, TK_IDENT)) {
+			d->name = p->tok.name;
+			d->loc = p->tok.loc;
+			p_next(p);
+		}
+		t = p_suffixes(p, base);
+	}
+	p_leave(p);
+	return t;
+}
+
+/* After "(": the parameters, then the remaining suffixes (which the
+ * function returns). */
+static struct ctype *p_suffixes_after_params(struct parser *p,
+					     struct ctype *base,
+					     const struct loc *lparen)
+{
+	struct ctype *f = p_params(p, base, lparen), *of;
+
+	if (!f)
+		return NULL;
+	of = p_suffixes(p, base);
+	if (!of)
+		return NULL;
+	f->of = of;
+	return f;
+}
+
+/* type_name = cspec declarator   (abstract: a name here is an error) */
+static struct ctype *p_type_name(struct parser *p)
+{
+	struct loc first = p->tok.loc;
+	struct cdecl d = { 0 };
+	struct ctype *spec = p_cspec(p), *t;
+
+	if (!spec)
+		return NULL;
+	t = p_declarator(p, spec, &d);
+	if (!t)
+		return NULL;
+	if (d.name) {
+		p_error_at(p, &d.loc, "unexpected name '%s' in a type", d.name);
+		return NULL;
+	}
+	if (t != spec)
+		t->loc = loc_span(first, p->prev.loc);
+	return t;
+}
+
+/* cast = "(" type_name ")" unary, at the type (the '(' consumed); or, with
+ * @name, "(NAME)" already read (as an N_IDENT) and the operand next. */
+static struct node *p_cast(struct parser *p, const struct loc *lparen,
+			   const struct node *name)
+{
+	struct node *n = p_node(p, N_CAST, lparen);
+
+	if (name) {
+		n->ctype = p_ctype(p, CT_NAME, &name->loc);
+		n->ctype->name = name->name;
+	} else {
+		n->ctype = p_type_name(p);
+		if (!n->ctype || !p_expect(p, TK_RPAREN, "after the type"))
+			return NULL;
+	}
+	n->loc = loc_span(*lparen, p->prev.loc);
+	if (!p_enter(p, &p->tok.loc))
+		return NULL;
+	n->lhs = p_unary(p);
+	p_leave(p);
+	return n->lhs ? n : NULL;
+}
+
+/* sizeof = "sizeof" ("(" type_name ")" | unary) */
+static struct node *p_sizeof(struct parser *p)
+{
+	struct node *n = p_node(p, N_SIZEOF, &p->tok.loc), *e;
+	struct loc kw = p->tok.loc;
+	bool no_div = p->no_div;
+
+	p_next(p);
+	if (!p_is(p, TK_LPAREN)) {
+		if (!p_enter(p, &p->tok.loc))
+			return NULL;
+		n->lhs = p_unary(p);
+		p_leave(p);
+		n->loc = loc_span(kw, p->prev.loc);
+		return n->lhs ? n : NULL;
+	}
+	p_next(p);
+	if (p_type_start(p) || p_peek_ptr_close(p)) {
+		n->ctype = p_type_name(p);
+		if (!n->ctype || !p_expect(p, TK_RPAREN, "after the type"))
+			return NULL;
+		n->loc = loc_span(kw, p->prev.loc);
+		return n;
+	}
+	/* sizeof (expr) and what follows it: sizeof (a)[1] is sizeof a[1] */
+	p->no_div = false;
+	e = p_expr(p);
+	p->no_div = no_div;
+	if (!e || !p_expect(p, TK_RPAREN, "to close '('"))
+		return NULL;
+	n->lhs = p_postfix_from(p, e);
+	n->loc = loc_span(kw, p->prev.loc);
+	return n->lhs ? n : NULL;
+}
+
+/* offsetof = "offsetof" "(" type_name "," IDENT ("." IDENT)* ")" */
+static struct node *p_offsetof(struct parser *p)
+{
+	struct node *n = p_node(p, N_OFFSETOF, &p->tok.loc);
+	struct node head = { 0 }, *tail = &head, *m;
+	struct loc kw = p->tok.loc;
+
+	p_next(p);
+	if (!p_expect(p, TK_LPAREN, "after 'offsetof'"))
+		return NULL;
+	n->ctype = p_type_name(p);
+	if (!n->ctype || !p_expect(p, TK_COMMA, "after the type"))
+		return NULL;
+	do {
+		if (!p_is(p, TK_IDENT)) {
+			p_error_unexpected(p, "a member name");
+			return NULL;
+		}
+		m = p_node(p, N_IDENT, &p->tok.loc);
+		m->name = p->tok.name;
+		tail = tail->next = m;
+		p_next(p);
+	} while (p_accept(p, TK_DOT));
+	if (!p_expect(p, TK_RPAREN, "after the member"))
+		return NULL;
+	n->args = head.next;
+	n->loc = loc_span(kw, p->prev.loc);
+	return n;
+}
+
+/* cdef = "typedef" cspec declarator ("," declarator)* ";" | cspec ";" */
+static struct node *p_cdef(struct parser *p)
+{
+	struct node *n = p_node(p, N_CDEF, &p->tok.loc);
+	struct cdecl *head = NULL, **tail = &head, *d;
+
+	n->is_typedef = p_accept(p, TK_TYPEDEF);
+	n->ctype = p_cspec(p);
+	if (!n->ctype)
+		goto fail;
+	if (!n->is_typedef)
+		n->loc = n->ctype->loc;
+	if (n->is_typedef) {
+		do {
+			struct tdname *td;
+
+			d = arena_alloc(p->a, sizeof(*d));
+			d->loc = p->tok.loc;
+			d->type = p_declarator(p, n->ctype, d);
+			if (!d->type)
+				goto fail;
+			if (!d->name) {
+				p_error_at(p, &d->loc, "expected the name the "
+					   "typedef defines");
+				goto fail;
+			}
+			p_append_decl(&tail, d);
+			td = arena_alloc(p->a, sizeof(*td));
+			td->name = d->name;
+			td->next = p->typedefs;
+			p->typedefs = td;
+		} while (p_accept(p, TK_COMMA));
+		n->decls = head;
+	} else if (n->ctype->tag == CTAG_NONE) {
+		p_error_at(p, &n->ctype->loc, "expected a struct, union, enum "
+			   "or typedef definition");
+		goto fail;
+	} else if (!p_is(p, TK_SEMI)) {
+		p_error_at(p, &p->tok.loc, "only types are defined here: "
+			   "expected ';' after the %s",
+			   n->ctype->tag == CTAG_ENUM ? "enum" :
+			   n->ctype->tag == CTAG_UNION ? "union" : "struct");
+		goto fail;
+	}
+	if (!p_expect(p, TK_SEMI, "after the definition"))
+		goto fail;
+	return n;
+fail:
+	p_sync(p);
+	return NULL;
 }
 
 /* ---- statements ---- */
@@ -700,20 +1358,26 @@ static void p_init(struct parser *p, struct arena *a, const struct source *src,
 	lex_next(&p->lx, &p->tok);
 }
 
-/* script = probe+ */
+/* script = (cdef | probe)+ */
 struct node *parse_script(struct arena *a, const struct source *src,
 			  struct diag *d)
 {
 	struct parser p;
 	struct node head = { 0 }, *tail = &head;
+	bool probes = false;
 
 	p_init(&p, a, src, d);
-	if (p_is(&p, TK_EOF) && !p.lx.errors)
-		p_error_at(&p, &p.tok.loc, "no probes in the script");
 	while (!p_is(&p, TK_EOF)) {
 		size_t before = p.tok.off;
-		struct node *n = p_probe(&p);
+		struct node *n;
 
+		if (p_is(&p, TK_STRUCT) || p_is(&p, TK_UNION) ||
+		    p_is(&p, TK_ENUM) || p_is(&p, TK_TYPEDEF)) {
+			n = p_cdef(&p);
+		} else {
+			n = p_probe(&p);
+			probes = true;
+		}
 		if (n)
 			tail = tail->next = n;
 		/* a stray '}' or ';' between probes: skip it, or we would
@@ -721,6 +1385,8 @@ struct node *parse_script(struct arena *a, const struct source *src,
 		if (!p_is(&p, TK_EOF) && p.tok.off == before)
 			p_next(&p);
 	}
+	if (!probes && !p.lx.errors)
+		p_error_at(&p, &p.tok.loc, "no probes in the script");
 	if (p.lx.errors)
 		return NULL;
 	return head.next;

@@ -26,7 +26,6 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/epoll.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -42,6 +41,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "host.h"
 #include "ksym.h"
 #include "usym.h"
 #include "output.h"
@@ -91,17 +91,17 @@ static int rt_libbpf_debug(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
-static bool rt_is_special(const struct probe *p, const char *name)
-{
-	return p->prov && p->prov->name && !strcmp(p->prov->name, name);
-}
-
-/* BEGIN and END: run by us with BPF_PROG_TEST_RUN, never attached.  By
- * the provider contract, a provider without an attach hook is one the
- * runtime runs itself. */
+/* BEGIN and END: run by us with BPF_PROG_TEST_RUN, never attached (the
+ * provider's `when`). */
 static bool rt_is_begin_end(const struct probe *p)
 {
-	return !p->prov || !p->prov->attach;
+	return !p->prov || p->prov->when != PROV_ON_EVENT;
+}
+
+/* A map's fd: the runtime's handle, by the map's id. */
+static int rt_map_fd(const struct runtime *rt, const struct map *m)
+{
+	return rt->map_fd && m->id < rt->nmap_fd ? rt->map_fd[m->id] : -1;
 }
 
 static bool rt_map_percpu(enum bpf_map_type t)
@@ -226,7 +226,7 @@ static int rt_map_create(struct runtime *rt, struct map *m)
 				   m->name, type, key, val, max, strerror(-err));
 		return err;
 	}
-	m->fd = fd;
+	rt->map_fd[m->id] = fd;
 	return 0;
 }
 
@@ -284,7 +284,7 @@ int rt_map_read(struct runtime *rt, const struct map *m,
 	/* a hash being updated while we walk it may restart the walk; bound
 	 * it rather than loop forever */
 	unsigned long limit = 2ul * m->max_entries + 64;
-	int err = 0;
+	int fd = rt_map_fd(rt, m), err = 0;
 
 	memset(md, 0, sizeof(*md));
 	md->m = m;
@@ -296,14 +296,14 @@ int rt_map_read(struct runtime *rt, const struct map *m,
 		err = -ENOMEM;
 		goto out;
 	}
-	if (m->fd < 0) {
+	if (fd < 0) {
 		err = -EBADF;
 		goto out;
 	}
 
-	err = bpf_map_get_next_key(m->fd, NULL, next);
+	err = bpf_map_get_next_key(fd, NULL, next);
 	while (!err && limit--) {
-		if (!bpf_map_lookup_elem(m->fd, next, raw)) {
+		if (!bpf_map_lookup_elem(fd, next, raw)) {
 			if (md->n == cap) {
 				void *k, *v;
 
@@ -329,7 +329,7 @@ int rt_map_read(struct runtime *rt, const struct map *m,
 			md->n++;
 		}
 		memcpy(cur, next, ksz);
-		err = bpf_map_get_next_key(m->fd, cur, next);
+		err = bpf_map_get_next_key(fd, cur, next);
 	}
 	if (err == -ENOENT)
 		err = 0;
@@ -348,8 +348,8 @@ static void rt_map_print(struct runtime *rt, const struct map *m)
 	int err = rt_map_read(rt, m, &md);
 
 	if (err) {
-		fprintf(stderr, "spry: cannot read map %s: %s\n", m->name,
-			strerror(-err));
+		diag_info(rt->d, "cannot read map %s: %s", m->name,
+			  strerror(-err));
 		return;
 	}
 	out_map(rt->out, &md);
@@ -357,9 +357,9 @@ static void rt_map_print(struct runtime *rt, const struct map *m)
 	 * silently; a map at its limit says some were dropped.  Checking here
 	 * costs nothing per event. */
 	if (!rt_map_array(m->bpf_type) && md.n >= m->max_entries)
-		fprintf(stderr, "spry: warning: map %s is full (%u entries): "
-			"updates of new keys were dropped; -M raises the "
-			"limit\n", m->name, m->max_entries);
+		diag_warn(rt->d, NULL, "map %s is full (%u entries): updates "
+			  "of new keys were dropped; -M raises the limit",
+			  m->name, m->max_entries);
 	rt_map_data_free(&md);
 }
 
@@ -378,9 +378,10 @@ static void rt_map_clear(struct runtime *rt, const struct map *m)
 		void *key = (uint8_t *)md.keys + (size_t)i * md.key_size;
 
 		if (rt_map_array(m->bpf_type))
-			bpf_map_update_elem(m->fd, key, zero, BPF_ANY);
+			bpf_map_update_elem(rt_map_fd(rt, m), key, zero,
+					    BPF_ANY);
 		else
-			bpf_map_delete_elem(m->fd, key);
+			bpf_map_delete_elem(rt_map_fd(rt, m), key);
 	}
 	free(zero);
 	rt_map_data_free(&md);
@@ -394,13 +395,22 @@ static unsigned long long rt_lost_read(struct runtime *rt)
 	uint64_t v = 0;
 	uint32_t key = 0;
 
-	if (!m || m->fd < 0)
+	if (!m || rt_map_fd(rt, m) < 0)
 		return 0;
 	assert(m->bpf_type == BPF_MAP_TYPE_ARRAY && m->val_size == 8 &&
 	       "the lost map is one plain u64");
-	if (bpf_map_lookup_elem(m->fd, &key, &v))
+	if (bpf_map_lookup_elem(rt_map_fd(rt, m), &key, &v))
 		return 0;
 	return v;
+}
+
+/* The output layer's kernel symbol hook: the host's kallsyms. */
+static const char *rt_ksym(void *ctx, uint64_t addr, char *buf, size_t n)
+{
+	const struct runtime *rt = ctx;
+
+	return ksym_out_hook((void *)host_or_default(rt->s->host)->kallsyms,
+			     addr, buf, n);
 }
 
 /* The output layer's stack hook: frames of a stack id from the stack map. */
@@ -414,13 +424,14 @@ static int rt_stack_read(void *ctx, uint64_t id, bool user, uint64_t *ips,
 	uint64_t *frames;
 	unsigned n = 0, i, cap;
 
-	if (!m || m->fd < 0 || sid < 0 || (!user && (int64_t)id < 0))
+	if (!m || rt_map_fd(rt, m) < 0 || sid < 0 ||
+	    (!user && (int64_t)id < 0))
 		return 0;
 	key = (uint32_t)sid;
 	frames = calloc(1, m->val_size + 8);
 	if (!frames)
 		return 0;
-	if (!bpf_map_lookup_elem(m->fd, &key, frames)) {
+	if (!bpf_map_lookup_elem(rt_map_fd(rt, m), &key, frames)) {
 		cap = m->val_size / 8;
 		for (i = 0; i < cap && n < max && frames[i]; i++)
 			ips[n++] = frames[i];
@@ -530,26 +541,32 @@ static void rt_verifier_error(struct runtime *rt, const struct probe *p,
 	free(lines);
 }
 
-static int rt_prog_load(struct runtime *rt, struct probe *p)
+/* The compiled code stays as compiled: the map fds go into a copy. */
+static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, lo);
+	const struct probe *p = rp->p;
 	struct script *s = rt->s;
 	char name[16], *log = NULL;
 	unsigned i, size;
 	int fd;
 
+	rp->insns = malloc((p->ninsns ? p->ninsns : 1) * sizeof(*rp->insns));
+	if (!rp->insns)
+		return -ENOMEM;
+	memcpy(rp->insns, p->insns, p->ninsns * sizeof(*rp->insns));
 	for (i = 0; i < p->nrelocs; i++) {
 		const struct reloc *r = &p->relocs[i];
 		struct bpf_insn *in;
 
 		assert(r->insn + 1 < p->ninsns && "reloc past the program");
 		assert(r->map < s->nmaps && "reloc names no map");
-		in = &p->insns[r->insn];
+		in = &rp->insns[r->insn];
 		assert(in->code == (BPF_LD | BPF_DW | BPF_IMM) &&
 		       (in->src_reg == BPF_PSEUDO_MAP_FD ||
 			in->src_reg == BPF_PSEUDO_MAP_VALUE) &&
 		       "reloc on something else than ld_imm64 map_fd/value");
-		in->imm = s->maps[r->map]->fd;
+		in->imm = rt->map_fd[r->map];
 		/* a value address keeps its offset in the second half */
 		if (in->src_reg == BPF_PSEUDO_MAP_FD)
 			in[1].imm = 0;
@@ -558,7 +575,8 @@ static int rt_prog_load(struct runtime *rt, struct probe *p)
 	rt_obj_name(name, sizeof(name), p->prov ? p->prov->name : NULL,
 		    p->target);
 	/* first without a log: fast, and most programs load */
-	fd = bpf_prog_load(p->prog_type, name, "GPL", p->insns, p->ninsns, &lo);
+	fd = bpf_prog_load(p->prog_type, name, "GPL", rp->insns, p->ninsns,
+			   &lo);
 	for (size = RT_LOG_MIN; fd < 0 && !rt_bpf_hint(fd) && size <= RT_LOG_MAX;
 	     size *= 4) {
 		/* zeroed rather than realloc'd: tools like valgrind cannot
@@ -570,7 +588,7 @@ static int rt_prog_load(struct runtime *rt, struct probe *p)
 		lo.log_buf = log;
 		lo.log_size = size;
 		lo.log_level = 1;
-		fd = bpf_prog_load(p->prog_type, name, "GPL", p->insns,
+		fd = bpf_prog_load(p->prog_type, name, "GPL", rp->insns,
 				   p->ninsns, &lo);
 		/* ENOSPC: the log did not fit; anything else is the
 		 * verdict */
@@ -587,23 +605,24 @@ static int rt_prog_load(struct runtime *rt, struct probe *p)
 		return fd;
 	}
 	free(log);
-	p->prog_fd = fd;
+	rp->prog_fd = fd;
 	return 0;
 }
 
 /* BEGIN/END: BPF_PROG_TEST_RUN of a raw tracepoint program runs it once,
  * right here, on this CPU. */
-static int rt_prog_run(struct runtime *rt, struct probe *p)
+static int rt_prog_run(struct runtime *rt, struct rt_probe *rp)
 {
+	const struct probe *p = rp->p;
 	/* a raw tracepoint context is up to 12 u64 arguments; all zero */
 	uint64_t args[12] = { 0 };
 	LIBBPF_OPTS(bpf_test_run_opts, to, .ctx_in = args,
 		    .ctx_size_in = sizeof(args));
 	int err;
 
-	if (p->prog_fd < 0)
+	if (rp->prog_fd < 0)
 		return 0;
-	err = bpf_prog_test_run_opts(p->prog_fd, &to);
+	err = bpf_prog_test_run_opts(rp->prog_fd, &to);
 	if (err) {
 		diag_error(rt->d, &p->loc, "cannot run %s: %s", p->prov->name,
 			   strerror(-err));
@@ -777,7 +796,7 @@ static int rt_child_ns(struct runtime *rt)
 	char path[64];
 	int err;
 
-	if (!m || m->fd < 0)
+	if (!m || rt_map_fd(rt, m) < 0)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)rt->child);
 	if (rt->child > 0)
@@ -788,11 +807,11 @@ static int rt_child_ns(struct runtime *rt)
 			 minor(child.st_dev);
 		val[1] = child.st_ino;
 	} else {
-		fprintf(stderr, "spry: warning: the command has no pid "
-			"namespace of its own (spry needs CAP_SYS_ADMIN for "
-			"one): probes meant for it fire in every process\n");
+		diag_warn(rt->d, NULL, "the command has no pid namespace of "
+			  "its own (spry needs CAP_SYS_ADMIN for one): probes "
+			  "meant for it fire in every process");
 	}
-	err = bpf_map_update_elem(m->fd, &key, val, BPF_ANY);
+	err = bpf_map_update_elem(rt_map_fd(rt, m), &key, val, BPF_ANY);
 	if (err)
 		diag_error(rt->d, NULL, "cannot set up the -c filter: %s",
 			   strerror(-err));
@@ -811,14 +830,14 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 		return;
 	memcpy(&id, data, 8);
 	if (id >= s->nevents || !s->events[id]) {
-		fprintf(stderr, "spry: warning: unknown event %" PRIu64
-			" (record of %zu bytes)\n", id, size);
+		diag_warn(rt->d, NULL, "unknown event %" PRIu64 " (record of "
+			  "%zu bytes)", id, size);
 		return;
 	}
 	ev = s->events[id];
 	if (size < ev->size) {
-		fprintf(stderr, "spry: warning: short record for event %" PRIu64
-			" (%zu of %u bytes)\n", id, size, ev->size);
+		diag_warn(rt->d, NULL, "short record for event %" PRIu64
+			  " (%zu of %u bytes)", id, size, ev->size);
 		return;
 	}
 	/* After exit() the trace is over: what other probes sent later is
@@ -881,11 +900,13 @@ static int rt_consumer_open(struct runtime *rt)
 	if (!m)
 		return 0;
 	if (m->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
-		rt->pb = perf_buffer__new(m->fd, RT_PERF_PAGES, rt_on_perf,
+		rt->pb = perf_buffer__new(rt_map_fd(rt, m), RT_PERF_PAGES,
+					  rt_on_perf,
 					  rt_on_perf_lost, rt, NULL);
 		err = rt->pb ? 0 : -errno;
 	} else {
-		rt->rb = ring_buffer__new(m->fd, rt_on_ring, rt, NULL);
+		rt->rb = ring_buffer__new(rt_map_fd(rt, m), rt_on_ring, rt,
+					  NULL);
 		err = rt->rb ? 0 : -errno;
 	}
 	if (err)
@@ -975,10 +996,10 @@ static bool rt_lost_check(struct runtime *rt)
 	    ts.tv_sec < rt->lost_warned + 1)
 		return false;
 	rt->lost_warned = ts.tv_sec;
-	fprintf(stderr, "spry: %llu event%s lost%s\n", now - rt->lost,
-		now - rt->lost == 1 ? "" : "s",
-		rt->opts.keep_going ? "" :
-		" (stopping; -k keeps going, -b enlarges the buffer)");
+	diag_info(rt->d, "%llu event%s lost%s", now - rt->lost,
+		  now - rt->lost == 1 ? "" : "s",
+		  rt->opts.keep_going ? "" :
+		  " (stopping; -k keeps going, -b enlarges the buffer)");
 	out_lost(rt->out, now - rt->lost);
 	rt->lost = now;
 	return !rt->opts.keep_going;
@@ -1001,10 +1022,27 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->child_gate = -1;
 	rt->child_ns = -1;
 	rt->opened = true;
-	for (i = 0; i < s->nmaps; i++)
-		s->maps[i]->fd = -1;
+	/* the handles of this run, beside the compiled script */
 	for (p = s->probes; p; p = p->next)
-		p->prog_fd = -1;
+		rt->nprobes++;
+	rt->probes = calloc(rt->nprobes + 1, sizeof(*rt->probes));
+	rt->nmap_fd = s->nmaps;
+	rt->map_fd = calloc(s->nmaps + 1, sizeof(*rt->map_fd));
+	if (!rt->probes || !rt->map_fd) {
+		diag_error(d, NULL, "cannot run: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (i = 0; i < s->nmaps; i++)
+		rt->map_fd[i] = -1;
+	for (p = s->probes, i = 0; p; p = p->next, i++) {
+		rt->probes[i].p = p;
+		rt->probes[i].prog_fd = -1;
+		rt->probes[i].host = s->host;
+		/* -p, for the providers that filter when they attach */
+		if (p->prov && p->prov->pid_filter == PROV_PID_ATTACH)
+			rt->probes[i].pid = opts->pid > 0 ? opts->pid :
+					    s->opts.target_pid;
+	}
 
 	libbpf_set_print(opts->verbose_log ? rt_libbpf_debug : rt_libbpf_quiet);
 	rt->ncpus = libbpf_num_possible_cpus();
@@ -1019,7 +1057,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	out_init(rt->out, opts->out ? opts->out : stdout, opts->format,
 		 opts->unbuffered);
 	rt->out->stack_read = rt_stack_read;
-	rt->out->ksym = ksym_out_hook;	/* kallsyms, read on first use */
+	rt->out->ksym = rt_ksym;	/* kallsyms, read on first use */
 	rt->out->usym = usym_out_hook;	/* ELF symbols, per object */
 	rt->out->hook_ctx = rt;
 
@@ -1056,8 +1094,8 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	 * what the environment refuses (permission, bpf(2) itself, file
 	 * descriptors) it refuses every probe alike: once is enough */
 	err = 0;
-	for (p = s->probes; p; p = p->next) {
-		int e = rt_prog_load(rt, p);
+	for (i = 0; i < rt->nprobes; i++) {
+		int e = rt_prog_load(rt, &rt->probes[i]);
 
 		if (e && !err)
 			err = -EINVAL;
@@ -1071,17 +1109,19 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 
 int rt_attach(struct runtime *rt)
 {
-	struct probe *p;
+	unsigned i;
 	int err;
 
 	rt->attaching = true;
-	for (p = rt->s->probes; p; p = p->next) {
+	for (i = 0; i < rt->nprobes; i++) {
+		struct rt_probe *rp = &rt->probes[i];
+
 		/* the failing probe is detached too: detach is safe on a
 		 * partial attach */
-		rt->attach_end = p->next;
-		if (rt_is_begin_end(p))
+		rt->attach_end = i + 1;
+		if (rt_is_begin_end(rp->p))
 			continue;
-		err = p->prov->attach(p, rt, rt->d);
+		err = rp->p->prov->attach(rp, rt->d);
 		if (err)
 			return err;
 	}
@@ -1090,14 +1130,16 @@ int rt_attach(struct runtime *rt)
 
 static void rt_detach(struct runtime *rt)
 {
-	struct probe *p;
+	unsigned i;
 
 	if (!rt->attaching)
 		return;
-	for (p = rt->s->probes; p && p != rt->attach_end; p = p->next)
-		if (!rt_is_begin_end(p) && p->prov->detach)
-			p->prov->detach(p);
-	/* the last probe tried has attach_end == NULL: covered by p == NULL */
+	for (i = 0; i < rt->attach_end; i++) {
+		struct rt_probe *rp = &rt->probes[i];
+
+		if (!rt_is_begin_end(rp->p) && rp->p->prov->detach)
+			rp->p->prov->detach(rp);
+	}
 	rt->attaching = false;
 }
 
@@ -1106,26 +1148,33 @@ static void rt_detach(struct runtime *rt)
  * has the output. */
 static void rt_stop(struct runtime *rt)
 {
-	struct probe *p;
+	unsigned i;
 
 	if (!rt->attaching)
 		return;
-	for (p = rt->s->probes; p && p != rt->attach_end; p = p->next) {
-		if (rt_is_begin_end(p))
+	for (i = 0; i < rt->attach_end; i++) {
+		struct rt_probe *rp = &rt->probes[i];
+		const struct provider *prov = rp->p->prov;
+
+		if (rt_is_begin_end(rp->p))
 			continue;
-		if (p->prov->stop)
-			p->prov->stop(p);
-		else if (p->prov->detach)
-			p->prov->detach(p);
+		if (prov->stop)
+			prov->stop(rp);
+		else if (prov->detach)
+			prov->detach(rp);
 	}
 }
 
-static void rt_run_special(struct runtime *rt, const char *which, int *status)
+/* The probes whose provider runs @when (BEGIN, END), in script order. */
+static void rt_run_special(struct runtime *rt, enum provider_when when,
+			   int *status)
 {
-	struct probe *p;
+	unsigned i;
 
-	for (p = rt->s->probes; p; p = p->next)
-		if (rt_is_special(p, which) && rt_prog_run(rt, p))
+	for (i = 0; i < rt->nprobes; i++)
+		if (rt->probes[i].p->prov &&
+		    rt->probes[i].p->prov->when == when &&
+		    rt_prog_run(rt, &rt->probes[i]))
 			*status = 1;
 	rt_drain(rt);
 }
@@ -1140,8 +1189,8 @@ int rt_run(struct runtime *rt)
 
 	n = rt_wait_open(rt, &w);
 	if (n) {
-		fprintf(stderr, "spry: error: cannot wait for events: %s\n",
-			strerror(-n));
+		diag_error(rt->d, NULL, "cannot wait for events: %s",
+			   strerror(-n));
 		rt_wait_close(&w);
 		return 1;
 	}
@@ -1151,7 +1200,7 @@ int rt_run(struct runtime *rt)
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &sa, &old[i]);
 
-	rt_run_special(rt, "BEGIN", &status);
+	rt_run_special(rt, PROV_AT_BEGIN, &status);
 	/* BEGIN's records go out before any probe's: per-CPU perf buffers
 	 * keep no order across CPUs */
 	rt_drain(rt);
@@ -1163,15 +1212,15 @@ int rt_run(struct runtime *rt)
 		/* the reader is gone (EPIPE, SIGPIPE being ignored) or the
 		 * disk is full: tracing on would only lose everything */
 		if (rt->out->f && ferror(rt->out->f)) {
-			fprintf(stderr, "spry: error: cannot write the trace: "
-				"%s\n", strerror(errno));
+			diag_error(rt->d, NULL, "cannot write the trace: %s",
+				   strerror(errno));
 			status = 1;
 			break;
 		}
 		n = rt_poll(rt, &w, RT_POLL_MS);
 		if (n < 0) {
-			fprintf(stderr, "spry: error: reading events: %s\n",
-				strerror(-n));
+			diag_error(rt->d, NULL, "reading events: %s",
+				   strerror(-n));
 			status = 1;
 			break;
 		}
@@ -1196,7 +1245,7 @@ int rt_run(struct runtime *rt)
 	rt_drain(rt);
 	rt->muted = false;
 	if (!status || status == 2)
-		rt_run_special(rt, "END", &status);
+		rt_run_special(rt, PROV_AT_END, &status);
 	rt->lost_warned = 0;	/* the last report is never held back */
 	if (rt_lost_check(rt) && !status)
 		status = 2;
@@ -1213,7 +1262,7 @@ int rt_run(struct runtime *rt)
 	}
 	out_flush(rt->out);
 	if (rt->lost)
-		fprintf(stderr, "spry: %llu events lost in total\n", rt->lost);
+		diag_info(rt->d, "%llu events lost in total", rt->lost);
 
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);
@@ -1226,7 +1275,6 @@ int rt_run(struct runtime *rt)
 void rt_close(struct runtime *rt)
 {
 	struct script *s = rt->s;
-	struct probe *p;
 	unsigned i;
 
 	if (!rt->opened || !s)
@@ -1245,16 +1293,18 @@ void rt_close(struct runtime *rt)
 		perf_buffer__free(rt->pb);
 		rt->pb = NULL;
 	}
-	for (p = s->probes; p; p = p->next) {
-		if (p->prog_fd >= 0)
-			close(p->prog_fd);
-		p->prog_fd = -1;
+	for (i = 0; rt->probes && i < rt->nprobes; i++) {
+		if (rt->probes[i].prog_fd >= 0)
+			close(rt->probes[i].prog_fd);
+		free(rt->probes[i].insns);
 	}
-	for (i = 0; i < s->nmaps; i++) {
-		if (s->maps[i]->fd >= 0)
-			close(s->maps[i]->fd);
-		s->maps[i]->fd = -1;
-	}
+	free(rt->probes);
+	rt->probes = NULL;
+	for (i = 0; rt->map_fd && i < rt->nmap_fd; i++)
+		if (rt->map_fd[i] >= 0)
+			close(rt->map_fd[i]);
+	free(rt->map_fd);
+	rt->map_fd = NULL;
 	if (rt->out) {
 		out_flush(rt->out);
 		out_free(rt->out);
@@ -1265,16 +1315,6 @@ void rt_close(struct runtime *rt)
 }
 
 /* ---- -T ---- */
-
-static void rt_check(FILE *out, const char *what, int err, const char *hint)
-{
-	if (!err)
-		fprintf(out, "  %-32s ok\n", what);
-	else
-		fprintf(out, "  %-32s missing (%s)%s%s\n", what,
-			strerror(err < 0 ? -err : err), hint ? ": " : "",
-			hint ? hint : "");
-}
 
 static int rt_try_map(enum bpf_map_type type, unsigned key, unsigned val,
 		      unsigned max)
@@ -1307,27 +1347,26 @@ int rt_selftest(FILE *out, struct diag *d)
 		.sample_period = 1000000,
 		.disabled = 1,
 	};
-	const char *tracefs = "/sys/kernel/tracing";
-	int bpf_err, prog_err, rb_err, pe_err, fd, tr_err, status = 0;
-	char path[256];
+	const struct provider *const *pp;
+	int bpf_err, prog_err, rb_err, pe_err, fd, prov_err = 0, status = 0;
 
 	libbpf_set_print(rt_libbpf_quiet);
 	setrlimit(RLIMIT_MEMLOCK, &unlimited);
 	fprintf(out, "spry self-test:\n");
 
 	bpf_err = rt_try_map(BPF_MAP_TYPE_ARRAY, 4, 8, 1);
-	rt_check(out, "bpf(2) syscall, array map", bpf_err,
+	provider_check(out, "bpf(2) syscall, array map", bpf_err,
 		 bpf_err == -EPERM ? "run as root" : NULL);
-	rt_check(out, "hash map", rt_try_map(BPF_MAP_TYPE_HASH, 8, 8, 16), NULL);
-	rt_check(out, "per-CPU hash and array maps",
+	provider_check(out, "hash map", rt_try_map(BPF_MAP_TYPE_HASH, 8, 8, 16), NULL);
+	provider_check(out, "per-CPU hash and array maps",
 		 rt_try_map(BPF_MAP_TYPE_PERCPU_HASH, 8, 8, 16) ?:
 		 rt_try_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1), NULL);
 	rb_err = rt_try_map(BPF_MAP_TYPE_RINGBUF, 0, 0, 4096);
-	rt_check(out, "ring buffer map (5.8+)", rb_err,
+	provider_check(out, "ring buffer map (5.8+)", rb_err,
 		 "events fall back to a perf buffer");
-	rt_check(out, "perf event array map",
+	provider_check(out, "perf event array map",
 		 rt_try_map(BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 1), NULL);
-	rt_check(out, "stack trace map",
+	provider_check(out, "stack trace map",
 		 rt_try_map(BPF_MAP_TYPE_STACK_TRACE, 4, 127 * 8, 16), NULL);
 
 	fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "spry_test", "GPL",
@@ -1338,42 +1377,28 @@ int rt_selftest(FILE *out, struct diag *d)
 		LIBBPF_OPTS(bpf_test_run_opts, to, .ctx_in = args,
 			    .ctx_size_in = sizeof(args));
 
-		rt_check(out, "program load (raw tracepoint)", 0, NULL);
-		rt_check(out, "test run (BEGIN/END)",
+		provider_check(out, "program load (raw tracepoint)", 0, NULL);
+		provider_check(out, "test run (BEGIN/END)",
 			 bpf_prog_test_run_opts(fd, &to), NULL);
 		close(fd);
 	} else {
-		rt_check(out, "program load (raw tracepoint)", prog_err, NULL);
+		provider_check(out, "program load (raw tracepoint)", prog_err, NULL);
 	}
 
-	snprintf(path, sizeof(path), "%s/events", tracefs);
-	tr_err = rt_try_path(path);
-	if (tr_err && !mount("nodev", tracefs, "tracefs", 0, NULL))
-		tr_err = rt_try_path(path);
-	if (tr_err && !rt_try_path("/sys/kernel/debug/tracing/events")) {
-		tracefs = "/sys/kernel/debug/tracing";
-		tr_err = 0;
-	}
-	rt_check(out, "tracefs", tr_err, "mount -t tracefs nodev "
-		 "/sys/kernel/tracing");
-	snprintf(path, sizeof(path), "%s/events/syscalls", tracefs);
-	rt_check(out, "syscall tracepoints", rt_try_path(path), NULL);
-	rt_check(out, "kprobe PMU",
-		 rt_try_path("/sys/bus/event_source/devices/kprobe/type"),
-		 "kprobes unavailable");
-	rt_check(out, "uprobe PMU",
-		 rt_try_path("/sys/bus/event_source/devices/uprobe/type"),
-		 "uprobes unavailable");
+	/* what each provider needs (tracefs, the kprobe and uprobe PMUs) */
+	for (pp = providers; *pp; pp++)
+		if ((*pp)->self_test && (*pp)->self_test(out) && !prov_err)
+			prov_err = -ENOTSUP;
 	fd = (int)syscall(__NR_perf_event_open, &pa, -1, 0, -1,
 			  PERF_FLAG_FD_CLOEXEC);
 	pe_err = fd < 0 ? -errno : 0;
 	if (fd >= 0)
 		close(fd);
-	rt_check(out, "perf events (cpu-clock)", pe_err, NULL);
-	rt_check(out, "kernel BTF", rt_try_path("/sys/kernel/btf/vmlinux"),
+	provider_check(out, "perf events (cpu-clock)", pe_err, NULL);
+	provider_check(out, "kernel BTF", rt_try_path("/sys/kernel/btf/vmlinux"),
 		 NULL);
 
-	if (bpf_err || prog_err || tr_err || (rb_err && pe_err))
+	if (bpf_err || prog_err || prov_err || (rb_err && pe_err))
 		status = -ENOTSUP;
 	fprintf(out, "%s\n", status ? "spry cannot run here" :
 		"spry can run here");

@@ -1,15 +1,32 @@
-/* script.c - the script's registries of maps and events.
+/* script.c - the script's probes, maps and events.
  *
- * Input: requests from sema (user maps, on first mention) and lowering
- * (events, internal maps).  Output: s->maps and s->events, indexed by the ids
- * they hand out; every entry lives in s->arena.  Ids are dense and stable, so
- * IR and BPF relocations refer to maps by id.
+ * Input: requests from compile.c and the providers (probes), sema (user
+ * maps, on first mention) and lowering (events, internal maps).  Output:
+ * probes, and s->maps and s->events indexed by the ids they hand out; every
+ * entry lives in s->arena.  Ids are dense and stable, so IR and BPF
+ * relocations refer to maps by id.
  */
 #include <assert.h>
 #include <string.h>
 
 #include "arena.h"
 #include "script.h"
+
+struct probe *script_probe_new(struct script *s, const struct provider *prov,
+			       const struct spec *spec, const char *target,
+			       struct loc loc, struct node *pred,
+			       struct node *body)
+{
+	struct probe *p = arena_alloc(s->arena, sizeof(*p));
+
+	p->prov = prov;
+	p->spec = spec;
+	p->target = target ? arena_strdup(s->arena, target) : "";
+	p->loc = loc;
+	p->pred = pred;
+	p->body = body;
+	return p;
+}
 
 struct map *script_map_add(struct script *s, const char *name, struct loc loc,
 			   enum map_kind kind)
@@ -23,7 +40,6 @@ struct map *script_map_add(struct script *s, const char *name, struct loc loc,
 	m->kind = kind;
 	/* @-maps print at exit; plain maps are the script's own variables */
 	m->printed = name[0] == '@' && kind < MAP_EVENTS;
-	m->fd = -1;
 	s->maps = arena_grow(s->arena, s->maps, s->nmaps * sizeof(*s->maps),
 			     (s->nmaps + 1) * sizeof(*s->maps));
 	s->maps[s->nmaps++] = m;

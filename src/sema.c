@@ -24,6 +24,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "builtin.h"
 #include "provider.h"
 #include "script.h"
 #include "sema.h"
@@ -32,78 +33,6 @@
 #define SEMA_MAX_WALKS		16
 #define SEMA_MAX_BUF		65535	/* str()/mem() sizes, bytes */
 #define SEMA_DEFAULT_STR	64
-
-/* ---- builtins ---- */
-
-static const struct {
-	const char *name;
-	int nargs;
-} builtins[] = {
-	[BI_NONE] = { "", 0 },
-#define X(id, name, nargs) [BI_##id] = { name, nargs },
-	BUILTINS(X)
-#undef X
-};
-
-static const struct {
-	const char *alias;
-	enum builtin b;
-} builtin_aliases[] = {
-	{ "tid", BI_KPID },
-	{ "execname", BI_COMM },
-	{ "nsecs", BI_TIME },
-};
-
-const char *builtin_name(enum builtin b)
-{
-	if ((unsigned)b >= BI_COUNT_)
-		return "?";
-	return builtins[b].name;
-}
-
-static bool builtin_is_var(enum builtin b)
-{
-	return b >= BI_PID && b <= BI_WALLTIME;
-}
-
-static enum builtin builtin_lookup(const char *name)
-{
-	unsigned i;
-
-	for (i = 1; i < BI_COUNT_; i++)
-		if (!strcmp(builtins[i].name, name))
-			return i;
-	for (i = 0; i < sizeof(builtin_aliases) / sizeof(builtin_aliases[0]); i++)
-		if (!strcmp(builtin_aliases[i].alias, name))
-			return builtin_aliases[i].b;
-	return BI_NONE;
-}
-
-static const struct type comm_type = {
-	.kind = T_ARRAY, .size = 16, .align = 1, .base = &type_char, .len = 16,
-};
-
-static const struct type *builtin_var_type(enum builtin b)
-{
-	switch (b) {
-	case BI_PID:
-	case BI_KPID:
-	case BI_UID:
-	case BI_GID:
-	case BI_CPU:
-		return &type_u32;
-	case BI_COMM:
-		return &comm_type;
-	case BI_TIME:
-		return &type_u64;
-	case BI_WALLTIME:
-		return &type_walltime;
-	default:
-		break;
-	}
-	assert(0 && "not a builtin variable");
-	return &type_s64;
-}
 
 /* The type of an expression sema already reported: operations on it stay
  * quiet, so one mistake makes one message. */
@@ -116,51 +45,15 @@ static bool is_bad(const struct type *t)
 	return t == &bad_type;
 }
 
-/* ---- state ---- */
+const struct type *sema_bad(void)
+{
+	return &bad_type;
+}
 
-/* What sema knows about one map: each part with the mention that set it. */
-struct msig {
-	bool kind_set;
-	enum map_kind kind;
-	struct loc kind_loc;
-
-	bool keys_set;
-	unsigned nkeys;
-	struct loc nkeys_loc;
-	const struct type **keys;
-	struct loc *key_loc;
-
-	const struct type *val;
-	struct loc val_loc;
-
-	bool reported;		/* "never assigned" said once */
-};
-
-struct reported {
-	struct reported *next;
-	struct loc loc;
-	const char *msg;
-};
-
-struct sema {
-	struct script *s;
-	struct diag *d;
-	struct arena *a;
-	struct probe *p;
-	unsigned str_size;
-
-	bool quiet;		/* a collecting walk: no messages */
-	unsigned errors;	/* in the reporting walk */
-	bool last_shown;	/* the last error was printed: notes follow */
-	struct reported *reported;
-
-	const char **assigned;	/* names assigned as plain maps */
-	unsigned nassigned;
-
-	struct msig *cur;	/* built by this walk */
-	struct msig *known;	/* the previous walk's result: reads use it */
-	unsigned nsig;
-};
+bool sema_is_bad(const struct type *t)
+{
+	return is_bad(t);
+}
 
 static const struct type *expr(struct sema *S, struct node *n);
 static void stmt(struct sema *S, struct node *n);
@@ -226,7 +119,7 @@ static const char *tname(struct sema *S, const struct type *t)
 	return arena_strdup(S->a, type_name(t, buf, sizeof(buf)));
 }
 
-static const char *loc_str(struct sema *S, const struct loc *l)
+const char *sema_loc_str(struct sema *S, const struct loc *l)
 {
 	if (!l->src)
 		return "<command line>";
@@ -235,293 +128,47 @@ static const char *loc_str(struct sema *S, const struct loc *l)
 			    l->line, l->col);
 }
 
-/* Offer the builtin variables (vars) or functions (!vars) to @sg. */
+/* Offer the builtin variables (vars) or the others (!vars) to @sg, names
+ * before aliases. */
 static void suggest_builtins(struct suggest *sg, bool vars)
 {
-	unsigned i;
+	const struct builtin *const *b;
+	const char *const *al;
 
-	for (i = 1; i < BI_COUNT_; i++)
-		if (builtin_is_var(i) == vars)
-			suggest_try(sg, builtins[i].name);
-	if (vars)
-		for (i = 0; i < sizeof(builtin_aliases) /
-		     sizeof(builtin_aliases[0]); i++)
-			suggest_try(sg, builtin_aliases[i].alias);
-}
-
-/* ---- maps: signatures and unification ---- */
-
-static struct msig *sig_grow(struct sema *S, struct msig *old, unsigned n)
-{
-	return arena_grow(S->a, old, S->nsig * sizeof(*old), n * sizeof(*old));
-}
-
-static void sig_reserve(struct sema *S)
-{
-	unsigned n = S->s->nmaps;
-
-	if (n <= S->nsig)
-		return;
-	S->cur = sig_grow(S, S->cur, n);
-	S->known = sig_grow(S, S->known, n);
-	S->nsig = n;
-}
-
-static bool is_assigned(struct sema *S, const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < S->nassigned; i++)
-		if (!strcmp(S->assigned[i], name))
-			return true;
-	return false;
-}
-
-static struct map *map_get(struct sema *S, const char *name, struct loc loc)
-{
-	struct map *m = script_map_find(S->s, name);
-
-	if (!m)
-		m = script_map_add(S->s, name, loc, MAP_PLAIN);
-	sig_reserve(S);
-	return m;
-}
-
-static const char *kind_str(enum map_kind k)
-{
-	switch (k) {
-	case MAP_PLAIN:
-		return "a value";
-	case MAP_COUNT:
-		return "count()";
-	case MAP_SUM:
-		return "sum()";
-	case MAP_QUANTIZE:
-		return "quantize()";
-	default:
-		return "an internal map";
-	}
-}
-
-static bool kind_is_agg(enum map_kind k)
-{
-	return k == MAP_COUNT || k == MAP_SUM || k == MAP_QUANTIZE;
-}
-
-/* How a value is stored in a map: ints (and pointers, as addresses) in 8
- * bytes keeping signedness and print format, strings as they are.  NULL if
- * it cannot be stored. */
-static const struct type *map_norm(struct sema *S, const struct type *t)
-{
-	if (t->kind == T_INT)
-		return type_with_fmt(S->a, type_int(8, t->is_signed), t->fmt);
-	if (t->kind == T_PTR)
-		return &type_u64;
-	if (type_is_string(t))
-		return t;
-	return NULL;
-}
-
-static bool fmt_is_stack(enum type_fmt f)
-{
-	return f == F_KSTACK || f == F_USTACK;
-}
-
-/* Unify @t, met at @loc, into *slot (set at *slot_loc); @what names the part
- * ("key 1", "value") for messages. */
-static void unify(struct sema *S, const struct map *m, const struct type **slot,
-		  struct loc *slot_loc, const struct type *t,
-		  const struct loc *loc, const char *what)
-{
-	const struct type *n, *o = *slot;
-
-	if (is_bad(t))
-		return;
-	n = map_norm(S, t);
-	if (!n) {
-		serr(S, loc, "map %s: cannot store %s as its %s", m->name,
-		     tname(S, t), what);
-		return;
-	}
-	if (!o) {
-		*slot = n;
-		*slot_loc = *loc;
-		return;
-	}
-	if (o->kind == T_INT && n->kind == T_INT &&
-	    (o->fmt == n->fmt || (!fmt_is_stack(o->fmt) &&
-				  !fmt_is_stack(n->fmt)))) {
-		enum type_fmt f = o->fmt == n->fmt ? o->fmt : F_NONE;
-
-		*slot = type_with_fmt(S->a, type_int(8, o->is_signed &&
-						     n->is_signed), f);
-		return;
-	}
-	if (type_is_string(o) && type_is_string(n)) {
-		if (n->len > o->len)
-			*slot = n;
-		return;
-	}
-	serr(S, loc, "map %s: %s is %s here, %s at %s", m->name, what,
-	     tname(S, t), tname(S, o), loc_str(S, slot_loc));
-}
-
-/* An assigned @-map whose name is close to @m's. */
-static const char *suggest_map(struct sema *S, const struct map *m)
-{
-	struct suggest sg;
-	unsigned i;
-
-	suggest_init(&sg, m->name);
-	for (i = 0; i < S->nsig; i++) {
-		const struct map *o = S->s->maps[i];
-
-		if (o != m && o->name[0] == '@' && S->known[i].kind_set)
-			suggest_try(&sg, o->name);
-	}
-	return suggest_best(&sg);
-}
-
-enum map_use {
-	USE_READ,	/* @m[k] in an expression */
-	USE_WRITE,	/* @m[k] = v */
-	USE_DELETE,	/* delete @m[k] */
-	USE_WHOLE,	/* print(@m), clear(@m): the map itself */
-};
-
-/* A map mentioned at @n with key list @keys; for writes, the kind and the
- * value's type as stored.  Sets n->map and n->type. */
-static void map_use(struct sema *S, struct node *n, const char *name,
-		    struct node *keys, enum map_use use, enum map_kind kind,
-		    const struct type *val, const struct loc *val_loc)
-{
-	struct map *m = map_get(S, name, n->loc);
-	struct msig *c, *k;
-	struct node *key;
-	unsigned nkeys = 0, i;
-
-	c = &S->cur[m->id];
-	k = &S->known[m->id];
-	n->map = m;
-
-	for (key = keys; key; key = key->next) {
-		const struct type *t = expr(S, key);
-
-		if (!is_bad(t) && !map_norm(S, t))
-			serr(S, &key->loc, "cannot use %s as a map key",
-			     tname(S, t));
-		nkeys++;
-	}
-
-	if (use != USE_WHOLE) {
-		if (!c->keys_set) {
-			c->keys_set = true;
-			c->nkeys = nkeys;
-			c->nkeys_loc = n->loc;
-			c->keys = arena_alloc(S->a, (nkeys + 1) *
-					      sizeof(*c->keys));
-			c->key_loc = arena_alloc(S->a, (nkeys + 1) *
-						 sizeof(*c->key_loc));
-		}
-		if (c->nkeys != nkeys) {
-			serr(S, &n->loc, "map %s: used with %u key%s here, "
-			     "%u at %s", m->name, nkeys, nkeys == 1 ? "" : "s",
-			     c->nkeys, loc_str(S, &c->nkeys_loc));
-		} else {
-			for (key = keys, i = 0; key; key = key->next, i++) {
-				char what[32];
-
-				/* a key that cannot be one was reported */
-				if (!map_norm(S, key->type))
-					continue;
-				snprintf(what, sizeof(what), "key %u", i + 1);
-				unify(S, m, &c->keys[i], &c->key_loc[i],
-				      key->type, &key->loc, what);
-			}
-		}
-	}
-
-	if (use == USE_WRITE) {
-		if (!c->kind_set) {
-			c->kind_set = true;
-			c->kind = kind;
-			c->kind_loc = *val_loc;
-		} else if (c->kind != kind) {
-			serr(S, val_loc, "map %s is assigned %s here, %s at %s",
-			     m->name, kind_str(kind), kind_str(c->kind),
-			     loc_str(S, &c->kind_loc));
-			n->type = val;
-			return;
-		}
-		unify(S, m, &c->val, &c->val_loc, val, val_loc, "value");
-		n->type = k->val ? k->val : c->val ? c->val : &bad_type;
-		return;
-	}
-
-	/* Reads see the previous walk's signature, complete over every
-	 * probe; in the reporting walk that is the final one. */
-	if (!k->kind_set) {
-		if (!c->reported && !S->quiet) {
-			const char *hint = suggest_map(S, m);
-
-			if (hint)
-				serr(S, &n->loc, "map %s is never assigned; did "
-				     "you mean %s?", m->name, hint);
-			else
-				serr(S, &n->loc, "map %s is never assigned",
-				     m->name);
-			c->reported = true;
-		}
-		n->type = use == USE_WHOLE ? &type_void : &bad_type;
-		return;
-	}
-	if (use == USE_WHOLE) {
-		n->type = &type_void;
-		return;
-	}
-	if (use == USE_READ && kind_is_agg(k->kind)) {
-		serr(S, &n->loc, "cannot read %s map %s: its value is per-CPU; "
-		     "print it instead", kind_str(k->kind), m->name);
-		n->type = &bad_type;
-		return;
-	}
-	/* Assigned, but only values whose type hangs on this map itself
-	 * (`x = x + 1`): a missing value reads as 0.  Silently bad here
-	 * would reach lowering with nothing reported (`x = str(p, x)`). */
-	n->type = k->val ? k->val : &type_s64;
-	if (use == USE_DELETE)
-		n->type = &type_void;
-}
-
-static bool sig_equal(const struct msig *a, const struct msig *b)
-{
-	unsigned i;
-
-	if (a->kind_set != b->kind_set || a->kind != b->kind ||
-	    a->keys_set != b->keys_set || a->nkeys != b->nkeys ||
-	    !a->val != !b->val || (a->val && !type_equal(a->val, b->val)))
-		return false;
-	if (a->keys_set)
-		for (i = 0; i < a->nkeys; i++)
-			if (!a->keys[i] != !b->keys[i] ||
-			    (a->keys[i] && !type_equal(a->keys[i], b->keys[i])))
-				return false;
-	return true;
+	for (b = builtins; *b; b++)
+		if (((*b)->kind == BK_VAR) == vars)
+			suggest_try(sg, (*b)->name);
+	for (b = builtins; *b; b++)
+		if (((*b)->kind == BK_VAR) == vars)
+			for (al = (*b)->aliases; al && *al; al++)
+				suggest_try(sg, *al);
 }
 
 /* ---- names ---- */
+
+static void not_here(struct sema *S, const struct node *n,
+		     const struct builtin *b)
+{
+	serr(S, &n->loc, "%s%s is not available in %s probes", b->name,
+	     b->kind == BK_VAR ? "" : "()", S->p->prov->name);
+}
 
 /* Resolve @name as a builtin or provider variable of the current probe;
  * fills n->builtin / n->pvar / n->type and returns true if it is one. */
 static bool resolve_var(struct sema *S, struct node *n, const char *name)
 {
 	const struct provider *prov = S->p->prov;
-	enum builtin b = builtin_lookup(name);
+	const struct builtin *b = builtin_find(name);
 	struct pvar pv, *copy;
 
-	if (b && builtin_is_var(b)) {
+	if (b && b->kind == BK_VAR) {
 		n->builtin = b;
-		n->type = builtin_var_type(b);
+		if (!builtin_allowed(b, prov)) {
+			not_here(S, n, b);
+			n->type = &bad_type;
+			return true;
+		}
+		n->type = b->check ? b->check(S, n) : b->type;
 		return true;
 	}
 	memset(&pv, 0, sizeof(pv));
@@ -658,11 +305,11 @@ static const struct type *expr_ident(struct sema *S, struct node *n)
 {
 	if (resolve_var(S, n, n->name))
 		return n->type;
-	if (is_assigned(S, n->name)) {
-		map_use(S, n, n->name, NULL, USE_READ, MAP_PLAIN, NULL, NULL);
+	if (sema_is_assigned(S, n->name)) {
+		sema_map_use(S, n, n->name, NULL, USE_READ, MAP_PLAIN, NULL, NULL);
 		return n->type;
 	}
-	if (builtin_lookup(n->name)) {
+	if (builtin_find(n->name)) {
 		serr(S, &n->loc, "'%s' is a function; call it as %s(...)",
 		     n->name, n->name);
 		n->type = &bad_type;
@@ -714,6 +361,9 @@ static const struct type *expr_unary(struct sema *S, struct node *n)
 			return n->type = &bad_type;
 		}
 		return n->type = t->base;
+	case U_ADDR:
+		serr(S, &n->loc, "'&' is not supported yet");
+		return n->type = &bad_type;
 	}
 	assert(0 && "unknown unary operator");
 	return n->type = &bad_type;
@@ -971,13 +621,13 @@ static const struct type *expr_member(struct sema *S, struct node *n)
 static bool index_is_map(struct sema *S, struct node *n)
 {
 	struct node *id = n->lhs;
+	const struct builtin *b;
 	struct pvar pv;
-	enum builtin b;
 
 	if (id->kind != N_IDENT)
 		return false;
-	b = builtin_lookup(id->name);
-	if (b && builtin_is_var(b))
+	b = builtin_find(id->name);
+	if (b && b->kind == BK_VAR)
 		return false;
 	if (S->p->prov && S->p->prov->resolve &&
 	    S->p->prov->resolve(S->p, id->name, &pv) == 0)
@@ -991,7 +641,7 @@ static const struct type *expr_index(struct sema *S, struct node *n)
 	struct node *idx = n->args;
 
 	if (index_is_map(S, n)) {
-		if (!is_assigned(S, n->lhs->name)) {
+		if (!sema_is_assigned(S, n->lhs->name)) {
 			struct node *k;
 
 			unknown_ident(S, n->lhs);
@@ -999,7 +649,7 @@ static const struct type *expr_index(struct sema *S, struct node *n)
 				expr(S, k);
 			return n->type = &bad_type;
 		}
-		map_use(S, n, n->lhs->name, n->args, USE_READ, MAP_PLAIN,
+		sema_map_use(S, n, n->lhs->name, n->args, USE_READ, MAP_PLAIN,
 			NULL, NULL);
 		n->lhs->map = n->map;
 		n->lhs->type = n->type;
@@ -1035,14 +685,45 @@ static const struct type *expr_index(struct sema *S, struct node *n)
 	return n->type = &bad_type;
 }
 
-/* A map named as a whole (print(@m), clear(@m)): @m without keys, or a
- * keyless plain map name. */
-static bool is_map_mention(struct sema *S, const struct node *a)
+/* ---- the toolkit of builtins' typing hooks (sema.h) ---- */
+
+const struct type *sema_expr(struct sema *S, struct node *n)
+{
+	return expr(S, n);
+}
+
+void sema_error(struct sema *S, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = arena_vprintf(S->a, fmt, ap);
+	va_end(ap);
+	serr(S, loc, "%s", msg);
+}
+
+const char *sema_type_name(struct sema *S, const struct type *t)
+{
+	return tname(S, t);
+}
+
+struct arena *sema_arena(const struct sema *S)
+{
+	return S->a;
+}
+
+unsigned sema_str_size(const struct sema *S)
+{
+	return S->str_size;
+}
+
+bool sema_map_mention(struct sema *S, const struct node *a)
 {
 	if (a->kind == N_MAP && !a->args)
 		return true;
-	if (a->kind == N_IDENT && !builtin_lookup(a->name) &&
-	    is_assigned(S, a->name)) {
+	if (a->kind == N_IDENT && !builtin_find(a->name) &&
+	    sema_is_assigned(S, a->name)) {
 		struct pvar pv;
 
 		return !(S->p->prov && S->p->prov->resolve &&
@@ -1051,14 +732,14 @@ static bool is_map_mention(struct sema *S, const struct node *a)
 	return false;
 }
 
-static void whole_map(struct sema *S, struct node *call, struct node *a)
+void sema_whole_map(struct sema *S, struct node *call, struct node *a)
 {
-	map_use(S, a, a->name, NULL, USE_WHOLE, MAP_PLAIN, NULL, NULL);
+	sema_map_use(S, a, a->name, NULL, USE_WHOLE, MAP_PLAIN, NULL, NULL);
 	a->type = &type_void;
 	call->map = a->map;
 }
 
-static unsigned count_args(const struct node *a)
+unsigned sema_count_args(const struct node *a)
 {
 	unsigned n = 0;
 
@@ -1067,14 +748,13 @@ static unsigned count_args(const struct node *a)
 	return n;
 }
 
-static bool printable(const struct type *t)
+bool sema_printable(const struct type *t)
 {
 	return t->kind == T_INT || t->kind == T_PTR || t->kind == T_ARRAY;
 }
 
-/* A constant size argument of str()/mem(). */
-static bool const_size(struct sema *S, struct node *call, struct node *a,
-		       unsigned *size)
+bool sema_const_size(struct sema *S, struct node *call, struct node *a,
+		     unsigned *size)
 {
 	unsigned errors = S->errors;
 	const struct type *t = expr(S, a);
@@ -1099,148 +779,36 @@ static bool const_size(struct sema *S, struct node *call, struct node *a,
 	return true;
 }
 
-static bool is_conv_flag(char c)
-{
-	return c && strchr("-+ #0", c);
-}
+/* ---- calls ---- */
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Check one conversion against its argument's type. */
-static void check_conv(struct sema *S, char c, const char *spec,
-		       struct node *a)
-{
-	const struct type *t = a->type;
-
-	if (is_bad(t))
-		return;
-	switch (c) {
-	case 's':
-		if (t->kind == T_ARRAY && t->base->kind == T_INT &&
-		    t->base->size == 1)
-			return;
-		if (t->kind == T_PTR)
-			serr(S, &a->loc, "%s needs a string, got %s; read it "
-			     "with str()", spec, tname(S, t));
-		else
-			serr(S, &a->loc, "%s needs a string, got %s", spec,
-			     tname(S, t));
-		return;
-	case 'p':
-		if (type_is_scalar(t))
-			return;
-		serr(S, &a->loc, "%s needs a pointer, got %s", spec,
-		     tname(S, t));
-		return;
-	case 'v':
-		if (printable(t))
-			return;
-		serr(S, &a->loc, "%s cannot print %s", spec, tname(S, t));
-		return;
-	default:
-		if (type_is_int(t))
-			return;
-		if (t->kind == T_PTR)
-			serr(S, &a->loc, "%s needs an integer, got %s; use %%p",
-			     spec, tname(S, t));
-		else
-			serr(S, &a->loc, "%s needs an integer, got %s", spec,
-			     tname(S, t));
-		return;
-	}
-}
-
-/* printf's format: %[flags][width][.prec][len]conv with conv one of
- * d i o u x X c s p v, or %%; arguments checked in order. */
-static void check_printf(struct sema *S, struct node *call)
-{
-	struct node *fmt = call->args, *a = fmt->next;
-	const char *f = fmt->str;
-	unsigned len = fmt->len, i, nconv = 0, nargs = count_args(a);
-
-	for (i = 0; i < len; i++) {
-		unsigned start = i;
-		const char *spec;
-
-		if (f[i] != '%')
-			continue;
-		if (++i < len && f[i] == '%')
-			continue;
-		while (i < len && is_conv_flag(f[i]))
-			i++;
-		while (i < len && is_digit(f[i]))
-			i++;
-		if (i < len && f[i] == '.')
-			for (i++; i < len && is_digit(f[i]); i++)
-				;
-		while (i < len && f[i] && strchr("hlzjt", f[i]))
-			i++;
-		if (i >= len) {
-			serr(S, &fmt->loc, "incomplete conversion '%.*s' at "
-			     "the end of the format", (int)(len - start),
-			     f + start);
-			return;
-		}
-		spec = arena_strndup(S->a, f + start, i - start + 1);
-		if (f[i] == '*') {
-			serr(S, &fmt->loc, "'*' widths are not supported in "
-			     "printf formats");
-			return;
-		}
-		if (!f[i] || !strchr("diouxXcspv", f[i])) {
-			serr(S, &fmt->loc, "unknown conversion '%s' in the "
-			     "format", spec);
-			return;
-		}
-		nconv++;
-		if (a) {
-			check_conv(S, f[i], spec, a);
-			a = a->next;
-		}
-	}
-	if (nconv > nargs)
-		serr(S, &fmt->loc, "the format has %u conversion%s but %u "
-		     "argument%s follow%s", nconv, nconv == 1 ? "" : "s",
-		     nargs, nargs == 1 ? "" : "s", nargs == 1 ? "s" : "");
-	else if (a)
-		serr(S, &a->loc, "argument %u of printf() has no conversion in "
-		     "the format", nconv + 2);
-}
-
+/* The row's argument count, worded for the error. */
 static bool bad_arity(struct sema *S, struct node *n, unsigned got)
 {
-	enum builtin b = n->builtin;
-	int want = builtins[b].nargs;
+	const struct builtin *b = n->builtin;
 
-	if (b == BI_STR) {
-		if (got == 1 || got == 2)
-			return false;
-		serr(S, &n->loc, "str() takes 1 or 2 arguments, got %u", got);
-		return true;
-	}
-	if (b == BI_PRINT || b == BI_PRINTF) {
-		if (got)
-			return false;
-		serr(S, &n->loc, "%s() needs at least one argument",
-		     builtins[b].name);
-		return true;
-	}
-	if ((int)got == want)
+	if ((int)got >= b->min_args && (b->max_args < 0 ||
+					(int)got <= b->max_args))
 		return false;
-	serr(S, &n->loc, "%s() takes %d argument%s, got %u", builtins[b].name,
-	     want, want == 1 ? "" : "s", got);
+	if (b->max_args < 0)
+		serr(S, &n->loc, "%s() needs at least %s argument%s", b->name,
+		     b->min_args == 1 ? "one" :
+		     arena_printf(S->a, "%d", b->min_args),
+		     b->min_args == 1 ? "" : "s");
+	else if (b->min_args == b->max_args)
+		serr(S, &n->loc, "%s() takes %d argument%s, got %u", b->name,
+		     b->min_args, b->min_args == 1 ? "" : "s", got);
+	else
+		serr(S, &n->loc, "%s() takes %d %s %d arguments, got %u",
+		     b->name, b->min_args,
+		     b->max_args == b->min_args + 1 ? "or" : "to", b->max_args,
+		     got);
 	return true;
 }
 
 static const struct type *expr_call(struct sema *S, struct node *n)
 {
-	enum builtin b = builtin_lookup(n->name);
+	const struct builtin *b = builtin_find(n->name);
 	struct node *a = n->args, *k;
-	const struct type *t;
-	unsigned size;
 
 	if (!b) {
 		struct suggest sg;
@@ -1259,130 +827,34 @@ static const struct type *expr_call(struct sema *S, struct node *n)
 			expr(S, k);
 		return n->type = &bad_type;
 	}
-	if (builtin_is_var(b)) {
+	if (b->kind == BK_VAR) {
 		serr(S, &n->loc, "'%s' is a variable, not a function", n->name);
 		return n->type = &bad_type;
 	}
 	n->builtin = b;
-	if (bad_arity(S, n, count_args(a))) {
+	if (bad_arity(S, n, sema_count_args(a))) {
 		for (k = a; k; k = k->next)
-			if (!is_map_mention(S, k))
+			if (!sema_map_mention(S, k))
 				expr(S, k);
 		return n->type = &bad_type;
 	}
-
-	switch (b) {
-	case BI_PRINT:
-		if (!a->next && is_map_mention(S, a)) {
-			whole_map(S, n, a);
-			return n->type = &type_void;
-		}
-		for (k = a; k; k = k->next) {
-			t = expr(S, k);
-			if (!is_bad(t) && !printable(t))
-				serr(S, &k->loc, "print() cannot print %s",
-				     tname(S, t));
-		}
-		return n->type = &type_void;
-	case BI_PRINTF:
-		if (a->kind != N_STR) {
-			serr(S, &a->loc, "printf() needs a literal format "
-			     "string");
-			for (k = a; k; k = k->next)
+	if (!builtin_allowed(b, S->p->prov)) {
+		not_here(S, n, b);
+		for (k = a; k; k = k->next)
+			if (!sema_map_mention(S, k))
 				expr(S, k);
-			return n->type = &type_void;
-		}
-		for (k = a; k; k = k->next)
-			expr(S, k);
-		check_printf(S, n);
-		return n->type = &type_void;
-	case BI_STR:
-		t = expr(S, a);
-		size = S->str_size;
-		if (a->next && !const_size(S, n, a->next, &size))
-			return n->type = &bad_type;
-		if (is_bad(t))
-			return n->type = &bad_type;
-		if (type_is_string(t))
-			return n->type = t;	/* already a string */
-		if (t->kind == T_ARRAY && t->base->kind == T_INT &&
-		    t->base->size == 1)
-			return n->type = type_string(S->a, t->len);
-		if (!type_is_scalar(t)) {
-			serr(S, &a->loc, "str() needs a pointer or an address, "
-			     "got %s", tname(S, t));
-			return n->type = &bad_type;
-		}
-		return n->type = type_string(S->a, size);
-	case BI_UPTR:
-		t = expr(S, a);
-		if (is_bad(t))
-			return n->type = &bad_type;
-		if (t->kind == T_PTR)
-			return n->type = type_ptr(S->a, t->base, AS_USER);
-		if (t->kind == T_INT)
-			return n->type = type_ptr(S->a, &type_void, AS_USER);
-		serr(S, &a->loc, "uptr() needs a pointer or an address, got %s",
-		     tname(S, t));
 		return n->type = &bad_type;
-	case BI_MEM:
-		t = expr(S, a);
-		if (!const_size(S, n, a->next, &size) || is_bad(t))
-			return n->type = &bad_type;
-		if (!type_is_scalar(t)) {
-			serr(S, &a->loc, "mem() needs a pointer or an address, "
-			     "got %s", tname(S, t));
-			return n->type = &bad_type;
-		}
-		return n->type = type_array(S->a, &type_u8, size);
-	case BI_STRCMP:
-		t = expr(S, a);
-		expr(S, a->next);
-		for (k = a; k; k = k->next)
-			if (!is_bad(k->type) && !type_is_string(k->type))
-				serr(S, &k->loc, "strcmp() compares strings, "
-				     "got %s%s", tname(S, k->type),
-				     k->type->kind == T_PTR ?
-				     "; read it with str()" : "");
-		return n->type = &type_s64;
-	case BI_EXIT:
-		t = expr(S, a);
-		if (!is_bad(t) && !type_is_int(t))
-			serr(S, &a->loc, "exit() needs an integer, got %s",
-			     tname(S, t));
-		return n->type = &type_void;
-	case BI_CLEAR:
-		if (!is_map_mention(S, a)) {
-			serr(S, &a->loc, "clear() needs a map, as in clear(@m)");
-			expr(S, a);
-			return n->type = &type_void;
-		}
-		whole_map(S, n, a);
-		return n->type = &type_void;
-	case BI_COUNT:
-	case BI_SUM:
-	case BI_QUANTIZE:
+	}
+	if (b->kind == BK_AGG) {
 		serr(S, &n->loc, "%s() is only allowed as the value of a map "
 		     "assignment, as in @m[key] = %s(%s)", n->name, n->name,
-		     b == BI_COUNT ? "" : "x");
+		     b->max_args ? "x" : "");
 		for (k = a; k; k = k->next)
 			expr(S, k);
 		return n->type = &bad_type;
-	case BI_DYN:
-		t = expr(S, a);
-		if (is_bad(t))
-			return n->type = &bad_type;
-		if (a->kind != N_MEMBER || t->fmt != F_DATALOC) {
-			serr(S, &a->loc, "dyn() needs a __data_loc field, "
-			     "got %s", tname(S, t));
-			return n->type = &bad_type;
-		}
-		return n->type = type_string(S->a, S->str_size);
-	default:
-		break;
 	}
-	assert(0 && "every builtin function is handled");
-	return n->type = &bad_type;
+	assert(b->check && "a builtin function has a typing hook");
+	return n->type = b->check(S, n);
 }
 
 static const struct type *expr(struct sema *S, struct node *n)
@@ -1397,7 +869,7 @@ static const struct type *expr(struct sema *S, struct node *n)
 	case N_IDENT:
 		return expr_ident(S, n);
 	case N_MAP:
-		map_use(S, n, n->name, n->args, USE_READ, MAP_PLAIN, NULL,
+		sema_map_use(S, n, n->name, n->args, USE_READ, MAP_PLAIN, NULL,
 			NULL);
 		return n->type;
 	case N_UNARY:
@@ -1412,6 +884,13 @@ static const struct type *expr(struct sema *S, struct node *n)
 		return expr_index(S, n);
 	case N_CALL:
 		return expr_call(S, n);
+	case N_CAST:
+	case N_SIZEOF:
+	case N_OFFSETOF:
+		serr(S, &n->loc, "%s not supported yet", n->kind == N_CAST ?
+		     "casts are" : n->kind == N_SIZEOF ? "sizeof is" :
+		     "offsetof is");
+		return n->type = &bad_type;
 	default:
 		break;
 	}
@@ -1426,13 +905,13 @@ static const struct type *expr(struct sema *S, struct node *n)
 static const struct type *assign_value(struct sema *S, struct node *rhs,
 				       enum map_kind *kind)
 {
-	enum builtin b = rhs->kind == N_CALL ? builtin_lookup(rhs->name) :
-			 BI_NONE;
+	const struct builtin *b = rhs->kind == N_CALL ?
+				  builtin_find(rhs->name) : NULL;
 	const struct type *t;
-	unsigned got;
+	bool bad;
 
 	*kind = MAP_PLAIN;
-	if (b != BI_COUNT && b != BI_SUM && b != BI_QUANTIZE) {
+	if (!b || b->kind != BK_AGG) {
 		t = expr(S, rhs);
 		if (t->kind == T_VOID) {
 			serr(S, &rhs->loc, "%s() has no value",
@@ -1443,30 +922,20 @@ static const struct type *assign_value(struct sema *S, struct node *rhs,
 	}
 	rhs->builtin = b;
 	rhs->is_const = false;
-	*kind = b == BI_COUNT ? MAP_COUNT : b == BI_SUM ? MAP_SUM :
-		MAP_QUANTIZE;
-	got = count_args(rhs->args);
-	if (bad_arity(S, rhs, got)) {
+	*kind = b->map_kind;
+	bad = bad_arity(S, rhs, sema_count_args(rhs->args));
+	if (!bad && !builtin_allowed(b, S->p->prov)) {
+		not_here(S, rhs, b);
+		bad = true;
+	}
+	if (bad) {
 		struct node *k;
 
 		for (k = rhs->args; k; k = k->next)
 			expr(S, k);
 		return rhs->type = &bad_type;
 	}
-	if (b == BI_COUNT)
-		return rhs->type = &type_u64;
-	t = expr(S, rhs->args);
-	if (is_bad(t))
-		return rhs->type = &bad_type;
-	if (!type_is_int(t)) {
-		serr(S, &rhs->args->loc, "%s() needs an integer, got %s",
-		     rhs->name, tname(S, t));
-		return rhs->type = &bad_type;
-	}
-	if (b == BI_QUANTIZE)
-		return rhs->type = &type_u64;
-	/* sums keep the sign of what they add up */
-	return rhs->type = type_int(8, t->is_signed);
+	return rhs->type = b->check(S, rhs);
 }
 
 static void stmt_assign(struct sema *S, struct node *n)
@@ -1508,7 +977,7 @@ static void stmt_assign(struct sema *S, struct node *n)
 		return;
 	}
 	val = assign_value(S, n->rhs, &kind);
-	map_use(S, lhs, name, keys, USE_WRITE, kind, val, &n->rhs->loc);
+	sema_map_use(S, lhs, name, keys, USE_WRITE, kind, val, &n->rhs->loc);
 	if (lhs->kind == N_INDEX) {
 		lhs->lhs->map = lhs->map;
 		lhs->lhs->type = lhs->type;
@@ -1520,20 +989,20 @@ static void stmt_delete(struct sema *S, struct node *n)
 	struct node *lhs = n->lhs;
 
 	if (lhs->kind == N_MAP) {
-		map_use(S, lhs, lhs->name, lhs->args, USE_DELETE, MAP_PLAIN,
+		sema_map_use(S, lhs, lhs->name, lhs->args, USE_DELETE, MAP_PLAIN,
 			NULL, NULL);
 		return;
 	}
 	if (lhs->kind == N_INDEX && index_is_map(S, lhs) &&
-	    is_assigned(S, lhs->lhs->name)) {
-		map_use(S, lhs, lhs->lhs->name, lhs->args, USE_DELETE,
+	    sema_is_assigned(S, lhs->lhs->name)) {
+		sema_map_use(S, lhs, lhs->lhs->name, lhs->args, USE_DELETE,
 			MAP_PLAIN, NULL, NULL);
 		lhs->lhs->map = lhs->map;
 		lhs->lhs->type = lhs->type;
 		return;
 	}
-	if (is_map_mention(S, lhs)) {
-		map_use(S, lhs, lhs->name, NULL, USE_DELETE, MAP_PLAIN, NULL,
+	if (sema_map_mention(S, lhs)) {
+		sema_map_use(S, lhs, lhs->name, NULL, USE_DELETE, MAP_PLAIN, NULL,
 			NULL);
 		return;
 	}
@@ -1596,36 +1065,20 @@ const struct type *sema_binop_type(const struct node *n)
 
 /* ---- the pass ---- */
 
-static void add_assigned(struct sema *S, const char *name)
-{
-	if (is_assigned(S, name))
-		return;
-	S->assigned = arena_grow(S->a, S->assigned,
-				 S->nassigned * sizeof(*S->assigned),
-				 (S->nassigned + 1) * sizeof(*S->assigned));
-	S->assigned[S->nassigned++] = name;
-}
-
 /* Names assigned anywhere as `x = v` or `x[k] = v`: these are plain maps
  * wherever they are not variables, reads included. */
-static void scan_assigned(struct sema *S, const struct node *n)
+static int assigned_visit(const struct node *n, void *ctx)
 {
-	for (; n; n = n->next) {
-		if (n->kind == N_ASSIGN) {
-			const struct node *l = n->lhs;
+	struct sema *S = ctx;
+	const struct node *l = n->lhs;
 
-			if (l->kind == N_IDENT)
-				add_assigned(S, l->name);
-			else if (l->kind == N_INDEX && l->lhs->kind == N_IDENT)
-				add_assigned(S, l->lhs->name);
-		}
-		if (n->kind == N_BLOCK)
-			scan_assigned(S, n->body);
-		if (n->kind == N_IF) {
-			scan_assigned(S, n->lhs);
-			scan_assigned(S, n->rhs);
-		}
-	}
+	if (n->kind != N_ASSIGN)
+		return 0;
+	if (l->kind == N_IDENT)
+		sema_add_assigned(S, l->name);
+	else if (l->kind == N_INDEX && l->lhs->kind == N_IDENT)
+		sema_add_assigned(S, l->lhs->name);
+	return 0;
 }
 
 static void walk(struct sema *S)
@@ -1643,53 +1096,17 @@ static void walk(struct sema *S)
 	S->p = NULL;
 }
 
-static bool walk_stable(struct sema *S)
-{
-	unsigned i;
-
-	for (i = 0; i < S->nsig; i++)
-		if (!sig_equal(&S->cur[i], &S->known[i]))
-			return false;
-	return true;
-}
-
 /* Sema's guarantee to lowering, checked: with nothing reported, no
  * expression is left with the quiet type of a reported mistake.  (One was:
- * a map whose type hung on itself, and lowering asserted.)  The AST is at
- * most the parser's nesting limit deep. */
-static void check_typed(struct sema *S, const struct node *n)
+ * a map whose type hung on itself, and lowering asserted.) */
+static int typed_visit(const struct node *n, void *ctx)
 {
-	for (; n && !S->errors; n = n->next) {
-		if (is_bad(n->type)) {
-			serr(S, &n->loc, "cannot work out the type of this "
-			     "expression");
-			return;
-		}
-		check_typed(S, n->cond);
-		check_typed(S, n->lhs);
-		check_typed(S, n->rhs);
-		check_typed(S, n->args);
-		check_typed(S, n->body);
-	}
-}
+	struct sema *S = ctx;
 
-static void publish_maps(struct sema *S)
-{
-	unsigned i, k;
-
-	for (i = 0; i < S->nsig; i++) {
-		struct map *m = S->s->maps[i];
-		const struct msig *c = &S->cur[i];
-
-		if (m->kind >= MAP_EVENTS)
-			continue;
-		m->kind = c->kind;
-		m->nkeys = c->nkeys;
-		m->keys = arena_alloc(S->a, (c->nkeys + 1) * sizeof(*m->keys));
-		for (k = 0; k < c->nkeys; k++)
-			m->keys[k] = c->keys[k];
-		m->val = c->val;
-	}
+	if (!is_bad(n->type))
+		return 0;
+	serr(S, &n->loc, "cannot work out the type of this expression");
+	return 1;
 }
 
 int sema_script(struct script *s, struct diag *d)
@@ -1705,8 +1122,8 @@ int sema_script(struct script *s, struct diag *d)
 	unsigned i;
 
 	for (p = s->probes; p; p = p->next)
-		scan_assigned(&S, p->body);
-	sig_reserve(&S);
+		ast_visit(p->body, assigned_visit, &S);
+	sema_sig_reserve(&S);
 
 	S.quiet = true;
 	/* A walk may settle only one more map of a chain (`c = b; b = a;
@@ -1714,12 +1131,12 @@ int sema_script(struct script *s, struct diag *d)
 	 * stops a signature that never settles (which is then an error). */
 	for (i = 0; i < SEMA_MAX_WALKS + 2 * S.nsig; i++) {
 		walk(&S);
-		if (walk_stable(&S))
+		if (sema_walk_stable(&S))
 			break;
 		S.known = S.cur;
 		S.cur = NULL;
 		/* walk() allocates cur at nsig; a walk that created maps
-		 * grew known already through sig_reserve() */
+		 * grew known already through sema_sig_reserve() */
 	}
 	S.quiet = false;
 	walk(&S);
@@ -1730,17 +1147,16 @@ int sema_script(struct script *s, struct diag *d)
 		const struct msig *c = &S.cur[i];
 
 		if (S.s->maps[i]->kind < MAP_EVENTS &&
-		    !sig_equal(c, &S.known[i]))
+		    !sema_sig_equal(c, &S.known[i]))
 			serr(&S, c->val ? &c->val_loc : &c->kind_loc,
 			     "map %s: its type depends on its own value and "
 			     "never settles", S.s->maps[i]->name);
 	}
-	for (p = s->probes; p && !S.errors; p = p->next) {
-		check_typed(&S, p->pred);
-		check_typed(&S, p->body);
-	}
+	for (p = s->probes; p && !S.errors; p = p->next)
+		if (!ast_visit(p->pred, typed_visit, &S))
+			ast_visit(p->body, typed_visit, &S);
 	if (S.errors)
 		return -EINVAL;
-	publish_maps(&S);
+	sema_publish_maps(&S);
 	return 0;
 }

@@ -52,6 +52,44 @@ const struct type *type_int(unsigned size, bool is_signed)
 	return &type_s64;
 }
 
+/* The language's own type names: spry's, then C's words as the parser
+ * makes them canonical. */
+static const struct {
+	const char *name;
+	const struct type *type;
+} builtin_names[] = {
+	{ "u8", &type_u8 }, { "u16", &type_u16 }, { "u32", &type_u32 },
+	{ "u64", &type_u64 }, { "s8", &type_s8 }, { "s16", &type_s16 },
+	{ "s32", &type_s32 }, { "s64", &type_s64 },
+	{ "uint8", &type_u8 }, { "uint16", &type_u16 },
+	{ "uint32", &type_u32 }, { "uint64", &type_u64 },
+	{ "int8", &type_s8 }, { "int16", &type_s16 },
+	{ "int32", &type_s32 }, { "int64", &type_s64 },
+	{ "char", &type_char }, { "signed char", &type_s8 },
+	{ "unsigned char", &type_u8 }, { "short", &type_s16 },
+	{ "unsigned short", &type_u16 }, { "int", &type_s32 },
+	{ "unsigned int", &type_u32 }, { "long", &type_s64 },
+	{ "unsigned long", &type_u64 }, { "long long", &type_s64 },
+	{ "unsigned long long", &type_u64 }, { "_Bool", &type_u8 },
+	{ "void", &type_void },
+};
+
+const struct type *type_builtin(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(builtin_names) / sizeof(builtin_names[0]); i++)
+		if (!strcmp(name, builtin_names[i].name))
+			return builtin_names[i].type;
+	return NULL;
+}
+
+const char *type_builtin_name(unsigned i)
+{
+	return i < sizeof(builtin_names) / sizeof(builtin_names[0]) ?
+	       builtin_names[i].name : NULL;
+}
+
 const struct type *type_ptr(struct arena *a, const struct type *base,
 			    enum addr_space space)
 {
@@ -92,7 +130,7 @@ const struct type *type_with_fmt(struct arena *a, const struct type *t,
 
 	if (t->fmt == fmt)
 		return t;
-	if (t->kind == T_INT && !t->name) {
+	if (t->kind == T_INT && !t->name && !t->is_enum) {
 		const struct type *s = type_int(t->size, t->is_signed);
 
 		if (fmt == F_NONE)
@@ -118,61 +156,192 @@ const struct type *type_with_fmt(struct arena *a, const struct type *t,
 	return n;
 }
 
-struct type *type_struct_new(struct arena *a, const char *name)
+static struct type *record_new(struct arena *a, const char *name,
+			       bool is_union)
 {
 	struct type *t = arena_alloc(a, sizeof(*t));
 
 	t->kind = T_STRUCT;
 	t->name = name ? arena_strdup(a, name) : NULL;
 	t->align = 1;
+	t->is_union = is_union;
 	return t;
+}
+
+struct type *type_struct_new(struct arena *a, const char *name)
+{
+	return record_new(a, name, false);
+}
+
+struct type *type_union_new(struct arena *a, const char *name)
+{
+	return record_new(a, name, true);
+}
+
+static struct member *member_add(struct arena *a, struct type *st,
+				 const char *name, const struct type *t)
+{
+	struct member *m = arena_alloc(a, sizeof(*m)), **tail;
+
+	m->name = arena_strdup(a, name ? name : "");
+	m->type = t;
+	/* keep declaration order: messages list fields as the format does */
+	for (tail = &st->members; *tail; tail = &(*tail)->next)
+		;
+	*tail = m;
+	return m;
 }
 
 void type_struct_add(struct arena *a, struct type *st, const char *name,
 		     const struct type *t, unsigned off)
 {
-	struct member *m = arena_alloc(a, sizeof(*m)), **tail;
+	assert(st->kind == T_STRUCT && "members belong to structs");
+	member_add(a, st, name, t)->off = off;
+}
+
+void type_struct_add_bits(struct arena *a, struct type *st, const char *name,
+			  const struct type *t, unsigned bit_off, unsigned bits)
+{
+	struct member *m;
 
 	assert(st->kind == T_STRUCT && "members belong to structs");
-	m->name = arena_strdup(a, name);
-	m->type = t;
-	m->off = off;
-	/* keep declaration order: messages list fields as the format does */
-	for (tail = &st->members; *tail; tail = &(*tail)->next)
-		;
-	*tail = m;
+	assert(bits > 0 && bits <= 64 && "a bitfield is 1 to 64 bits wide");
+	m = member_add(a, st, name, t);
+	m->off = bit_off / 8;
+	m->bit_off = bit_off % 8;
+	m->bits = bits;
 }
 
 void type_struct_finish(struct type *st, unsigned size)
 {
 	const struct member *m;
-	unsigned end = 0, align = 1;
+	unsigned end = 0, align = 1, mend;
 
 	assert(st->kind == T_STRUCT && "only structs are finished");
 	for (m = st->members; m; m = m->next) {
-		if (m->off + m->type->size > end)
-			end = m->off + m->type->size;
+		mend = m->off + (m->bits ? (m->bit_off + m->bits + 7) / 8 :
+				 m->type->size);
+		if (mend > end)
+			end = mend;
 		if (m->type->align > align)
 			align = m->type->align;
 	}
-	/* Offsets come from the kernel (format files, pt_regs tables), which
-	 * may pack; only round up what we computed ourselves. */
+	/* Offsets come from the kernel (format files, pt_regs tables, BTF),
+	 * which may pack; only round up what we computed ourselves. */
 	if (end > size)
 		size = (end + align - 1) / align * align;
 	st->size = size;
 	st->align = align;
 }
 
-const struct member *type_member(const struct type *st, const char *name)
+const struct member *type_members(const struct type *st)
 {
-	const struct member *m;
-
 	if (!st || st->kind != T_STRUCT)
 		return NULL;
-	for (m = st->members; m; m = m->next)
-		if (!strcmp(m->name, name))
+	if (st->src) {
+		/* the one change a type ever sees: see type.h */
+		struct type *fill = (struct type *)st;
+		const struct type_src *src = st->src;
+
+		fill->src = NULL;
+		src->fill(src, fill);
+	}
+	return st->members;
+}
+
+bool type_is_record(const struct type *t)
+{
+	return t && t->kind == T_STRUCT;
+}
+
+const struct member *type_field(const struct type *st, const char *name,
+				unsigned *off)
+{
+	const struct member *m, *f;
+	unsigned inner;
+
+	if (!*name)
+		return NULL;	/* anonymous members have no name to find */
+	for (m = type_members(st); m; m = m->next) {
+		if (!strcmp(m->name, name)) {
+			if (off)
+				*off = m->off;
 			return m;
+		}
+		/* C11 anonymous members: their members are the parent's */
+		if (!*m->name && type_is_record(m->type)) {
+			f = type_field(m->type, name, &inner);
+			if (f) {
+				if (off)
+					*off = m->off + inner;
+				return f;
+			}
+		}
+	}
 	return NULL;
+}
+
+const struct member *type_member(const struct type *st, const char *name)
+{
+	return type_field(st, name, NULL);
+}
+
+struct type *type_enum_new(struct arena *a, const char *name, unsigned size,
+			   bool is_signed)
+{
+	struct type *t = arena_alloc(a, sizeof(*t));
+
+	*t = *type_int(size, is_signed);
+	t->name = name ? arena_strdup(a, name) : NULL;
+	t->is_enum = true;
+	return t;
+}
+
+void type_enum_add(struct arena *a, struct type *e, const char *name,
+		   int64_t value)
+{
+	struct enumerator *v = arena_alloc(a, sizeof(*v)), **tail;
+
+	assert(e->is_enum && "enumerators belong to enums");
+	v->name = arena_strdup(a, name);
+	v->value = value;
+	for (tail = &e->enums; *tail; tail = &(*tail)->next)
+		;
+	*tail = v;
+}
+
+const struct enumerator *type_enumerator(const struct type *e,
+					 const char *name)
+{
+	const struct enumerator *v;
+
+	for (v = e && e->is_enum ? e->enums : NULL; v; v = v->next)
+		if (!strcmp(v->name, name))
+			return v;
+	return NULL;
+}
+
+struct type *type_func_new(struct arena *a, const struct type *ret)
+{
+	struct type *t = arena_alloc(a, sizeof(*t));
+
+	assert(ret && "a function returns something (type_void for nothing)");
+	t->kind = T_FUNC;
+	t->base = ret;
+	t->align = 1;
+	return t;
+}
+
+void type_func_add(struct arena *a, struct type *f, const char *name,
+		   const struct type *t)
+{
+	const struct member *p;
+	unsigned n = 0;
+
+	assert(f->kind == T_FUNC && "parameters belong to functions");
+	for (p = f->members; p; p = p->next)
+		n++;
+	member_add(a, f, name, t)->off = n;
 }
 
 /* ---- C declarations, as tracefs writes them ---- */
@@ -453,12 +622,25 @@ bool type_equal(const struct type *a, const struct type *b)
 		if ((a->name || b->name) &&
 		    (!a->name || !b->name || strcmp(a->name, b->name)))
 			return false;
-		if (a->size != b->size)
+		if (a->size != b->size || a->is_union != b->is_union ||
+		    a->incomplete != b->incomplete)
+			return false;
+		/* the same record of the same source (BTF id) */
+		if (a->src && a->src == b->src)
+			return a->src_id == b->src_id;
+		for (ma = type_members(a), mb = type_members(b); ma && mb;
+		     ma = ma->next, mb = mb->next)
+			if (ma->off != mb->off || ma->bit_off != mb->bit_off ||
+			    ma->bits != mb->bits || strcmp(ma->name, mb->name) ||
+			    !type_equal(ma->type, mb->type))
+				return false;
+		return !ma && !mb;
+	case T_FUNC:
+		if (a->variadic != b->variadic || !type_equal(a->base, b->base))
 			return false;
 		for (ma = a->members, mb = b->members; ma && mb;
 		     ma = ma->next, mb = mb->next)
-			if (ma->off != mb->off || strcmp(ma->name, mb->name) ||
-			    !type_equal(ma->type, mb->type))
+			if (!type_equal(ma->type, mb->type))
 				return false;
 		return !ma && !mb;
 	}
@@ -502,15 +684,35 @@ const struct type *type_common(const struct type *a, const struct type *b)
 
 /* ---- printing ---- */
 
+static size_t name_into(const struct type *t, char *buf, size_t n, size_t at);
+
+#define PUT(...) do {							\
+		int w_ = snprintf(buf + at, at < n ? n - at : 0, __VA_ARGS__); \
+		at += w_ > 0 ? (size_t)w_ : 0;				\
+	} while (0)
+
+/* "(a, b, ...)" of a prototype */
+static size_t params_into(const struct type *f, char *buf, size_t n, size_t at)
+{
+	const struct member *p;
+
+	PUT("(");
+	for (p = f->members; p; p = p->next) {
+		if (p != f->members)
+			PUT(", ");
+		at = name_into(p->type, buf, n, at);
+	}
+	if (f->variadic)
+		PUT(f->members ? ", ..." : "...");
+	else if (!f->members)
+		PUT("void");
+	PUT(")");
+	return at;
+}
+
 static size_t name_into(const struct type *t, char *buf, size_t n, size_t at)
 {
 	const char *s = NULL;
-	int w = 0;
-
-#define PUT(...) do {							\
-		w = snprintf(buf + at, at < n ? n - at : 0, __VA_ARGS__); \
-		at += w > 0 ? (size_t)w : 0;				\
-	} while (0)
 
 	if (!t) {
 		PUT("?");
@@ -521,6 +723,10 @@ static size_t name_into(const struct type *t, char *buf, size_t n, size_t at)
 		PUT("void");
 		break;
 	case T_INT:
+		if (t->is_enum) {
+			PUT("enum %s", t->name ? t->name : "<anonymous>");
+			break;
+		}
 		if (t->name) {
 			PUT("%s", t->name);
 			break;
@@ -547,12 +753,27 @@ static size_t name_into(const struct type *t, char *buf, size_t n, size_t at)
 		else
 			PUT("%c%u", t->is_signed ? 's' : 'u', t->size * 8);
 		break;
-	case T_PTR:
+	case T_PTR: {
+		const struct type *e = t;
+		unsigned stars = 0;
+
+		while (e->kind == T_PTR) {
+			e = e->base;
+			stars++;
+		}
 		if (t->space == AS_USER)
 			PUT("user ");
+		if (e->kind == T_FUNC) {
+			/* C's declarator: "int (*)(void *)" */
+			at = name_into(e->base, buf, n, at);
+			PUT(" (%.*s)", (int)stars, "********************");
+			at = params_into(e, buf, n, at);
+			break;
+		}
 		at = name_into(t->base, buf, n, at);
 		PUT(t->base->kind == T_PTR ? "*" : " *");
 		break;
+	}
 	case T_ARRAY: {
 		const struct type *e = t;
 
@@ -565,12 +786,21 @@ static size_t name_into(const struct type *t, char *buf, size_t n, size_t at)
 		break;
 	}
 	case T_STRUCT:
-		PUT("struct %s", t->name && *t->name ? t->name : "<anonymous>");
+		if (t->typedef_name && t->name)
+			PUT("%s", t->name);
+		else
+			PUT("%s %s", t->is_union ? "union" : "struct",
+			    t->name && *t->name ? t->name : "<anonymous>");
+		break;
+	case T_FUNC:
+		at = name_into(t->base, buf, n, at);
+		PUT(" ");
+		at = params_into(t, buf, n, at);
 		break;
 	}
-#undef PUT
 	return at;
 }
+#undef PUT
 
 const char *type_name(const struct type *t, char *buf, size_t n)
 {
@@ -581,19 +811,57 @@ const char *type_name(const struct type *t, char *buf, size_t n)
 	return buf;
 }
 
-void type_dump(FILE *out, const struct type *t)
+static void dump_members(FILE *out, const struct type *t, int depth)
 {
 	const struct member *m;
-	char buf[128];
+	char buf[256];
+	int i;
+
+	for (m = type_members(t); m; m = m->next) {
+		for (i = 0; i < depth; i++)
+			fputc('\t', out);
+		if (!*m->name && type_is_record(m->type)) {
+			fprintf(out, "%s {\t/* +%u */\n",
+				m->type->is_union ? "union" : "struct", m->off);
+			dump_members(out, m->type, depth + 1);
+			for (i = 0; i < depth; i++)
+				fputc('\t', out);
+			fputs("};\n", out);
+			continue;
+		}
+		type_name(m->type, buf, sizeof(buf));
+		if (m->bits)
+			fprintf(out, "%-24s %s:%u;\t/* +%u bit %u */\n", buf,
+				m->name, m->bits, m->off, m->bit_off);
+		else
+			fprintf(out, "%-24s %s;\t/* +%u */\n", buf, m->name,
+				m->off);
+	}
+}
+
+void type_dump(FILE *out, const struct type *t)
+{
+	const struct enumerator *v;
+	char buf[256];
 
 	fputs(type_name(t, buf, sizeof(buf)), out);
+	if (t && t->kind == T_INT && t->is_enum) {
+		fputs(" {\n", out);
+		for (v = t->enums; v; v = v->next)
+			fprintf(out, "\t%s = %lld,\n", v->name,
+				(long long)v->value);
+		fputs("}\n", out);
+		return;
+	}
 	if (!t || t->kind != T_STRUCT) {
 		fputc('\n', out);
 		return;
 	}
+	if (t->incomplete) {
+		fputs(";\t/* declared, never defined */\n", out);
+		return;
+	}
 	fprintf(out, " {\t/* size %u, align %u */\n", t->size, t->align);
-	for (m = t->members; m; m = m->next)
-		fprintf(out, "\t%-24s %s;\t/* +%u */\n",
-			type_name(m->type, buf, sizeof(buf)), m->name, m->off);
+	dump_members(out, t, 1);
 	fputs("}\n", out);
 }

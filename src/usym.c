@@ -24,6 +24,7 @@
 
 #include "diag.h"
 #include "runtime.h"
+#include "host.h"
 #include "usym.h"
 
 /* A symbol while loading: names are offsets into the growing name buffer
@@ -630,7 +631,8 @@ static int lib_in_dir(const char *dir, const char *name, char *buf, size_t n)
 	return -ENOENT;
 }
 
-int usym_resolve_path(const char *name, char *buf, size_t n)
+int usym_resolve_path(const struct host *h, const char *name, char *buf,
+		      size_t n)
 {
 	static const char *const dirs[] = {
 #if defined(__x86_64__)
@@ -640,8 +642,8 @@ int usym_resolve_path(const char *name, char *buf, size_t n)
 #endif
 		"/lib64", "/usr/lib64", "/lib", "/usr/lib",
 	};
-	const char *cache = getenv("SPRY_LDCACHE");
-	const char *path;
+	const char *cache = host_or_default(h)->ldcache;
+	const char *path = host_or_default(h)->path;
 	char *copy, *dir, *save;
 
 	if (!*name)
@@ -653,16 +655,15 @@ int usym_resolve_path(const char *name, char *buf, size_t n)
 		return 0;
 	}
 	if (!strncmp(name, "lib", 3) || strstr(name, ".so")) {
-		if (!usym_ldcache_find(cache && *cache ? cache :
-				       "/etc/ld.so.cache", name, buf, n) &&
+		if (!usym_ldcache_find(cache ? cache : "/etc/ld.so.cache",
+				       name, buf, n) &&
 		    is_file(buf))
 			return 0;
 		for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 			if (!lib_in_dir(dirs[i], name, buf, n))
 				return 0;
 	}
-	path = getenv("PATH");
-	copy = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	copy = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
 	if (!copy)
 		return -ENOMEM;
 	for (dir = strtok_r(copy, ":", &save); dir;

@@ -4,7 +4,7 @@
  * p->insns, one struct loc per instruction in p->insn_loc, and a relocation
  * per map reference (LDMAP, LDMAPV) in p->relocs.
  *
- * Two passes over a peephole-optimised copy of the IR: the first counts the
+ * Two passes over the IR (which peep_prog() cleaned up): the first counts the
  * BPF instructions of every IR instruction (LD_IMM64 takes two slots, a LABEL
  * none, a three-address ALU one or two) so that each label gets its pc; the
  * second writes them, with jump offsets relative to the next instruction as
@@ -28,326 +28,6 @@
 #include "emit.h"
 #include "ir.h"
 #include "script.h"
-
-static bool emit_commutative(int code)
-{
-	return code == BPF_ADD || code == BPF_MUL || code == BPF_OR ||
-	       code == BPF_AND || code == BPF_XOR;
-}
-
-/* ---- peephole ---- */
-
-/* ALUI that leaves a unchanged: dst = a + 0, a * 1, a & -1... */
-static bool emit_identity(const struct ir_insn *in)
-{
-	if (in->op != IR_ALUI)
-		return false;
-	switch (in->code) {
-	case BPF_ADD:
-	case BPF_SUB:
-	case BPF_OR:
-	case BPF_XOR:
-	case BPF_LSH:
-	case BPF_RSH:
-	case BPF_ARSH:
-		return in->imm == 0;
-	case BPF_MUL:
-	case BPF_DIV:
-		return in->imm == 1;
-	case BPF_AND:
-		return in->imm == -1;
-	}
-	return false;
-}
-
-/* Does control reach label @label from instruction @i by falling through
- * only labels? */
-static bool emit_label_follows(const struct ir_func *f, unsigned i, int label)
-{
-	unsigned j;
-
-	for (j = i + 1; j < f->n && f->insns[j].op == IR_LABEL; j++)
-		if (f->insns[j].label == label)
-			return true;
-	return false;
-}
-
-static bool emit_is_fp_slot(const struct ir_insn *in, enum ir_op op)
-{
-	return in->op == op && in->size == BPF_DW && in->a == IR_FP;
-}
-
-/* One sweep; returns whether anything changed.  Dead instructions are marked
- * by making them LABELs with no number, then squeezed out. */
-static bool emit_peephole_once(struct ir_func *f)
-{
-	bool changed = false, reachable = true;
-	bool *target = calloc(f->next_label ? f->next_label : 1, sizeof(*target));
-	unsigned i, j;
-
-	if (!target) {
-		fprintf(stderr, "spry: out of memory\n");
-		abort();
-	}
-	for (i = 0; i < f->n; i++) {
-		struct ir_insn *in = &f->insns[i];
-		unsigned flags = ir_op_info[in->op].flags;
-
-		if (in->op == IR_LABEL) {
-			/* The verifier rejects unreachable instructions, so
-			 * code after an exit or goto that no jump reaches
-			 * must go.  Jumps only go forward: by the time a
-			 * label is seen, every live jump to it has been, and
-			 * a label no jump names is dropped. */
-			if (in->label < 0)
-				continue;
-			if (target[in->label]) {
-				reachable = true;
-			} else {
-				in->label = IR_NONE;
-				changed = true;
-			}
-			continue;
-		}
-		if (!reachable) {
-			in->op = IR_LABEL;
-			in->label = IR_NONE;
-			changed = true;
-			continue;
-		}
-		if ((in->op == IR_MOV && in->dst == in->a) ||
-		    (emit_identity(in) && in->dst == in->a)) {
-			in->op = IR_LABEL;
-			in->label = IR_NONE;
-			changed = true;
-			continue;
-		}
-		if (emit_identity(in)) {
-			in->op = IR_MOV;
-			in->imm = 0;
-			changed = true;
-		}
-		if ((in->op == IR_JCC || in->op == IR_JCCI) && i + 1 < f->n &&
-		    f->insns[i + 1].op == IR_JA &&
-		    emit_label_follows(f, i + 1, in->label) &&
-		    ir_cc_invert(in->code) >= 0) {
-			/* `if c goto L1; goto L2; L1:` is `if !c goto L2` */
-			in->code = (uint8_t)ir_cc_invert(in->code);
-			in->label = f->insns[i + 1].label;
-			f->insns[i + 1].op = IR_LABEL;
-			f->insns[i + 1].label = IR_NONE;
-			changed = true;
-		}
-		if ((flags & IR_F_JUMP) && emit_label_follows(f, i, in->label)) {
-			/* a jump to the next instruction, taken or not */
-			in->op = IR_LABEL;
-			in->label = IR_NONE;
-			changed = true;
-			continue;
-		}
-		if (flags & IR_F_JUMP)
-			target[in->label] = true;
-		if (flags & IR_F_END)
-			reachable = false;
-	}
-	free(target);
-
-	for (i = j = 0; i < f->n; i++)
-		if (f->insns[i].op != IR_LABEL || f->insns[i].label != IR_NONE)
-			f->insns[j++] = f->insns[i];
-	f->n = j;
-	return changed;
-}
-
-/* Redundant reloads.  Within straight-line code, remember which registers
- * hold a copy of which 8-byte frame slot (after a DW load or store on r10);
- * a DW load of a slot some register already holds becomes a copy, or goes
- * when it is the same register.  Knowledge ends at labels (another path
- * joins), at calls (helpers write memory through pointers, and clobber
- * r0-r5), at stores through other pointers (they may point into the frame)
- * and, for the slots they overlap, at stores on r10.  The verifier tracks a
- * mov as faithfully as a fill, pointer types and NULL-check ids included. */
-#define EMIT_NOSLOT	INT32_MIN
-
-static void emit_forget_all(int32_t holds[])
-{
-	int r;
-
-	for (r = 0; r < IR_FP; r++)
-		holds[r] = EMIT_NOSLOT;
-}
-
-/* A store to [r10 + off, r10 + off + size) */
-static void emit_forget_range(int32_t holds[], int off, unsigned size)
-{
-	int r;
-
-	for (r = 0; r < IR_FP; r++)
-		if (holds[r] != EMIT_NOSLOT && holds[r] < off + (int)size &&
-		    off < holds[r] + 8)
-			holds[r] = EMIT_NOSLOT;
-}
-
-static bool emit_reloads(struct ir_func *f)
-{
-	int32_t holds[IR_FP];	/* register -> slot offset it copies */
-	bool changed = false;
-	unsigned i;
-	int r, slot;
-
-	emit_forget_all(holds);
-	for (i = 0; i < f->n; i++) {
-		struct ir_insn *in = &f->insns[i];
-
-		switch (in->op) {
-		case IR_LABEL:
-			emit_forget_all(holds);
-			continue;
-		case IR_CALL:
-			emit_forget_all(holds);
-			continue;
-		case IR_STX:
-		case IR_ST:
-		case IR_XADD:
-			if (in->a != IR_FP) {
-				emit_forget_all(holds);
-				continue;
-			}
-			emit_forget_range(holds, in->off, ir_size_bytes(in->size));
-			if (emit_is_fp_slot(in, IR_STX) && in->b < IR_FP)
-				holds[in->b] = in->off;
-			continue;
-		case IR_LDX:
-			if (!emit_is_fp_slot(in, IR_LDX) || in->dst >= IR_FP)
-				break;
-			slot = in->off;
-			if (holds[in->dst] == slot) {
-				in->op = IR_MOV;	/* a self move: dropped */
-				in->a = in->dst;
-				in->size = 0;
-				in->off = 0;
-				changed = true;
-				continue;
-			}
-			for (r = 0; r < IR_FP; r++) {
-				if (holds[r] != slot)
-					continue;
-				in->op = IR_MOV;
-				in->a = r;
-				in->size = 0;
-				in->off = 0;
-				changed = true;
-				break;
-			}
-			holds[in->dst] = slot;
-			continue;
-		case IR_MOV:
-			if (in->dst < IR_FP)
-				holds[in->dst] = in->a < IR_FP ? holds[in->a] :
-					EMIT_NOSLOT;
-			continue;
-		default:
-			break;
-		}
-		if (ir_op_info[in->op].dst && in->dst >= 0 && in->dst < IR_FP)
-			holds[in->dst] = EMIT_NOSLOT;
-	}
-	return changed;
-}
-
-/* Repeated loads through a pointer.  Within straight-line code, remember
- * which register holds what a load of `size` at base + off (base not r10)
- * read; the same load again, with the base register unchanged since,
- * becomes a copy (a ctx field that a predicate and the body both read).
- * Knowledge ends at labels, calls and any store: a store through r10 may
- * change memory that a copy of r10 points at, a store through a pointer
- * may change what any other pointer points at. */
-struct emit_load {
-	bool valid;
-	uint8_t size;
-	int16_t off;
-	int base;
-};
-
-/* Register @r is written: what it held and what was read through it are
- * gone. */
-static void emit_loads_kill(struct emit_load held[], int r)
-{
-	int k;
-
-	if (r < 0 || r >= IR_FP)
-		return;
-	held[r].valid = false;
-	for (k = 0; k < IR_FP; k++)
-		if (held[k].valid && held[k].base == r)
-			held[k].valid = false;
-}
-
-static bool emit_loads(struct ir_func *f)
-{
-	struct emit_load held[IR_FP];
-	bool changed = false;
-	unsigned i;
-	int r;
-
-	memset(held, 0, sizeof(held));
-	for (i = 0; i < f->n; i++) {
-		struct ir_insn *in = &f->insns[i];
-
-		switch (in->op) {
-		case IR_LABEL:
-		case IR_CALL:
-		case IR_STX:
-		case IR_ST:
-		case IR_XADD:
-			memset(held, 0, sizeof(held));
-			continue;
-		case IR_LDX:
-			if (in->a == IR_FP || in->dst >= IR_FP)
-				break;
-			for (r = 0; r < IR_FP; r++)
-				if (held[r].valid && held[r].base == in->a &&
-				    held[r].off == in->off &&
-				    held[r].size == in->size)
-					break;
-			if (r < IR_FP) {
-				/* a self move when dst holds it: dropped */
-				in->op = IR_MOV;
-				in->a = r;
-				in->size = 0;
-				in->off = 0;
-				changed = true;
-				if (r != in->dst) {
-					emit_loads_kill(held, in->dst);
-					held[in->dst] = held[r];
-				}
-				continue;
-			}
-			r = in->a;
-			emit_loads_kill(held, in->dst);
-			if (in->dst != r)
-				held[in->dst] = (struct emit_load){
-					true, in->size, in->off, r };
-			continue;
-		default:
-			break;
-		}
-		if (ir_op_info[in->op].dst)
-			emit_loads_kill(held, in->dst);
-	}
-	return changed;
-}
-
-void emit_peephole(struct ir_func *f)
-{
-	bool more = true;
-
-	while (more) {
-		more = emit_peephole_once(f);
-		more |= emit_reloads(f);
-		more |= emit_loads(f);
-	}
-}
 
 /* ---- emission ---- */
 
@@ -398,7 +78,7 @@ static unsigned emit_one(const struct ir_insn *in, const unsigned *label_pc,
 	}
 	case IR_ALU:
 		if (dst == b && dst != a) {
-			assert(emit_commutative(in->code) &&
+			assert(ir_alu_commutes(in->code) &&
 			       "ra_alloc keeps dst != b for non-commutative ops");
 			buf[n++] = BPF_ALU64_REG(in->code, dst, a);
 			break;
@@ -416,6 +96,11 @@ static unsigned emit_one(const struct ir_insn *in, const unsigned *label_pc,
 		if (dst != a)
 			buf[n++] = BPF_MOV64_REG(dst, a);
 		buf[n++] = BPF_ALU64_IMM(BPF_NEG, dst, 0);
+		break;
+	case IR_BSWAP:
+		if (dst != a)
+			buf[n++] = BPF_MOV64_REG(dst, a);
+		buf[n++] = BPF_ENDIAN(in->code, dst, (int32_t)in->imm);
 		break;
 	case IR_LDX:
 		buf[n++] = BPF_LDX_MEM(in->size, dst, a, in->off);
@@ -471,16 +156,9 @@ static void emit_check_regs(const struct ir_insn *in)
 int emit_prog(struct arena *a, const struct ir_func *f, struct probe *p,
 	      struct diag *d)
 {
-	struct ir_func g = *f;
+	const struct ir_func g = *f;
 	unsigned *label_pc, i, pc, nrel;
 	int l;
-
-	/* the peephole works on a copy: f stays as -S printed it */
-	g.insns = arena_alloc(a, (f->n ? f->n : 1) * sizeof(*g.insns));
-	if (f->n)
-		memcpy(g.insns, f->insns, f->n * sizeof(*g.insns));
-	g.cap = f->n;
-	emit_peephole(&g);
 
 	label_pc = arena_alloc(a, (g.next_label ? g.next_label : 1) *
 			       sizeof(*label_pc));
@@ -536,42 +214,20 @@ int emit_prog(struct arena *a, const struct ir_func *f, struct probe *p,
 
 /* ---- disassembler, in the verifier log's words (kernel/bpf/disasm.c) ---- */
 
-static const char *emit_alu_str(int op)
+/* "+=" from the ALU table's "+"; MOV's "" is "=" */
+static const char *emit_alu_str(int op, char *buf, size_t n)
 {
-	switch (op) {
-	case BPF_ADD:	return "+=";
-	case BPF_SUB:	return "-=";
-	case BPF_MUL:	return "*=";
-	case BPF_DIV:	return "/=";
-	case BPF_OR:	return "|=";
-	case BPF_AND:	return "&=";
-	case BPF_LSH:	return "<<=";
-	case BPF_RSH:	return ">>=";
-	case BPF_NEG:	return "neg";
-	case BPF_MOD:	return "%=";
-	case BPF_XOR:	return "^=";
-	case BPF_MOV:	return "=";
-	case BPF_ARSH:	return "s>>=";
-	}
-	return "?=";
+	const char *sym = ir_alu_sym(op);
+
+	if (!sym)
+		return "?=";
+	snprintf(buf, n, "%s=", sym);
+	return buf;
 }
 
 static const char *emit_jmp_str(int op)
 {
-	switch (op) {
-	case BPF_JEQ:	return "==";
-	case BPF_JGT:	return ">";
-	case BPF_JGE:	return ">=";
-	case BPF_JSET:	return "&";
-	case BPF_JNE:	return "!=";
-	case BPF_JSGT:	return "s>";
-	case BPF_JSGE:	return "s>=";
-	case BPF_JLT:	return "<";
-	case BPF_JLE:	return "<=";
-	case BPF_JSLT:	return "s<";
-	case BPF_JSLE:	return "s<=";
-	}
-	return "?";
+	return ir_cc_sym(op) ? ir_cc_sym(op) : "?";
 }
 
 static const char *emit_size_str(int size)
@@ -592,20 +248,26 @@ static unsigned emit_dump_one(FILE *out, const struct bpf_insn *insn,
 	int cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 	char r = cls == BPF_ALU ? 'w' : 'r';
 	const char *name;
+	char buf[8];
 
 	fprintf(out, "(%02x) ", insn->code);
 	switch (cls) {
 	case BPF_ALU:
 	case BPF_ALU64:
-		if (op == BPF_NEG)
+		if (op == BPF_END)
+			fprintf(out, "r%d = %s%d r%d\n", insn->dst_reg,
+				BPF_SRC(insn->code) == BPF_TO_BE ? "be" : "le",
+				insn->imm, insn->dst_reg);
+		else if (op == BPF_NEG)
 			fprintf(out, "%c%d = -%c%d\n", r, insn->dst_reg, r,
 				insn->dst_reg);
 		else if (BPF_SRC(insn->code) == BPF_X)
 			fprintf(out, "%c%d %s %c%d\n", r, insn->dst_reg,
-				emit_alu_str(op), r, insn->src_reg);
+				emit_alu_str(op, buf, sizeof(buf)), r,
+				insn->src_reg);
 		else
 			fprintf(out, "%c%d %s %d\n", r, insn->dst_reg,
-				emit_alu_str(op), insn->imm);
+				emit_alu_str(op, buf, sizeof(buf)), insn->imm);
 		return 1;
 	case BPF_LDX:
 		fprintf(out, "r%d = *(%s *)(r%d %+d)\n", insn->dst_reg,

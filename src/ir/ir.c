@@ -137,6 +137,34 @@ void ir_mov(struct ir_func *f, int dst, int a, struct loc l)
 	in->a = a;
 }
 
+void ir_mov32(struct ir_func *f, int dst, int a, struct loc l)
+{
+	struct ir_insn *in = ir_emit(f, IR_MOV32, l);
+
+	in->dst = dst;
+	in->a = a;
+}
+
+void ir_neg(struct ir_func *f, int dst, int a, struct loc l)
+{
+	struct ir_insn *in = ir_emit(f, IR_NEG, l);
+
+	in->dst = dst;
+	in->a = a;
+}
+
+void ir_bswap(struct ir_func *f, int dst, int a, int bits, bool big_endian,
+	      struct loc l)
+{
+	struct ir_insn *in = ir_emit(f, IR_BSWAP, l);
+
+	assert((bits == 16 || bits == 32 || bits == 64) && "bswap width");
+	in->dst = dst;
+	in->a = a;
+	in->imm = bits;
+	in->code = big_endian ? BPF_TO_LE : BPF_TO_BE;
+}
+
 void ir_movi(struct ir_func *f, int dst, int64_t imm, struct loc l)
 {
 	struct ir_insn *in = ir_emit(f, ir_fits_s32(imm) ? IR_MOVI : IR_LDI64, l);
@@ -346,40 +374,14 @@ int ir_size_code(unsigned bytes)
 
 /* ---- dump ---- */
 
-static const char *ir_alu_sym(int code)
+static const char *ir_alu_str(int code)
 {
-	switch (code) {
-	case BPF_ADD:	return "+";
-	case BPF_SUB:	return "-";
-	case BPF_MUL:	return "*";
-	case BPF_DIV:	return "/";
-	case BPF_OR:	return "|";
-	case BPF_AND:	return "&";
-	case BPF_LSH:	return "<<";
-	case BPF_RSH:	return ">>";
-	case BPF_MOD:	return "%";
-	case BPF_XOR:	return "^";
-	case BPF_ARSH:	return "s>>";
-	}
-	return "?alu";
+	return ir_alu_sym(code) ? ir_alu_sym(code) : "?alu";
 }
 
-static const char *ir_jmp_sym(int code)
+static const char *ir_cc_str(int cc)
 {
-	switch (code) {
-	case BPF_JEQ:	return "==";
-	case BPF_JNE:	return "!=";
-	case BPF_JGT:	return ">";
-	case BPF_JGE:	return ">=";
-	case BPF_JLT:	return "<";
-	case BPF_JLE:	return "<=";
-	case BPF_JSET:	return "&";
-	case BPF_JSGT:	return "s>";
-	case BPF_JSGE:	return "s>=";
-	case BPF_JSLT:	return "s<";
-	case BPF_JSLE:	return "s<=";
-	}
-	return "?cc";
+	return ir_cc_sym(cc) ? ir_cc_sym(cc) : "?cc";
 }
 
 static const char *ir_size_sfx(int size)
@@ -449,15 +451,19 @@ void ir_insn_dump(FILE *out, const struct ir_insn *in)
 		break;
 	case IR_ALU:
 		ir_reg(out, in->a);
-		fprintf(out, " %s ", ir_alu_sym(in->code));
+		fprintf(out, " %s ", ir_alu_str(in->code));
 		ir_reg(out, in->b);
 		break;
 	case IR_ALUI:
 		ir_reg(out, in->a);
-		fprintf(out, " %s %" PRId64, ir_alu_sym(in->code), in->imm);
+		fprintf(out, " %s %" PRId64, ir_alu_str(in->code), in->imm);
 		break;
 	case IR_NEG:
 		fputc('-', out);
+		ir_reg(out, in->a);
+		break;
+	case IR_BSWAP:
+		fprintf(out, "bswap%" PRId64 " ", in->imm);
 		ir_reg(out, in->a);
 		break;
 	case IR_LDX:
@@ -495,14 +501,14 @@ void ir_insn_dump(FILE *out, const struct ir_insn *in)
 	case IR_JCC:
 		fputs("if ", out);
 		ir_reg(out, in->a);
-		fprintf(out, " %s ", ir_jmp_sym(in->code));
+		fprintf(out, " %s ", ir_cc_str(in->code));
 		ir_reg(out, in->b);
 		fprintf(out, " goto L%d", in->label);
 		break;
 	case IR_JCCI:
 		fputs("if ", out);
 		ir_reg(out, in->a);
-		fprintf(out, " %s %" PRId64 " goto L%d", ir_jmp_sym(in->code),
+		fprintf(out, " %s %" PRId64 " goto L%d", ir_cc_str(in->code),
 			in->imm, in->label);
 		break;
 	case IR_EXIT:
@@ -523,19 +529,78 @@ void ir_dump(FILE *out, const struct ir_func *f)
 		ir_insn_dump(out, &f->insns[i]);
 }
 
+/* ---- BPF operation facts ---- */
+
+struct ir_alu_fact {
+	const char *sym;
+	bool commutes;
+};
+
+struct ir_cc_fact {
+	const char *sym;
+	int invert, swap;
+};
+
+/* indexed by BPF_OP(code) >> 4 */
+static const struct ir_alu_fact ir_alu_facts[16] = {
+#define X(code, s, c) [(code) >> 4] = { .sym = s, .commutes = c },
+	IR_ALU_OPS(X)
+#undef X
+};
+
+static const struct ir_cc_fact ir_cc_facts[16] = {
+#define X(cc, s, inv, sw) [(cc) >> 4] = { .sym = s, .invert = inv, .swap = sw },
+	IR_CC_OPS(X)
+#undef X
+};
+
+static const struct ir_alu_fact *ir_alu_fact(int code)
+{
+	if (code < 0 || code & 0x0f || (code >> 4) >= 16 ||
+	    !ir_alu_facts[code >> 4].sym)
+		return NULL;
+	return &ir_alu_facts[code >> 4];
+}
+
+static const struct ir_cc_fact *ir_cc_fact(int cc)
+{
+	if (cc < 0 || cc & 0x0f || (cc >> 4) >= 16 ||
+	    !ir_cc_facts[cc >> 4].sym)
+		return NULL;
+	return &ir_cc_facts[cc >> 4];
+}
+
+const char *ir_alu_sym(int code)
+{
+	const struct ir_alu_fact *f = ir_alu_fact(code);
+
+	return f ? f->sym : NULL;
+}
+
+bool ir_alu_commutes(int code)
+{
+	const struct ir_alu_fact *f = ir_alu_fact(code);
+
+	return f && f->commutes;
+}
+
+const char *ir_cc_sym(int cc)
+{
+	const struct ir_cc_fact *f = ir_cc_fact(cc);
+
+	return f ? f->sym : NULL;
+}
+
 int ir_cc_invert(int cc)
 {
-	switch (cc) {
-	case BPF_JEQ:	return BPF_JNE;
-	case BPF_JNE:	return BPF_JEQ;
-	case BPF_JGT:	return BPF_JLE;
-	case BPF_JLE:	return BPF_JGT;
-	case BPF_JGE:	return BPF_JLT;
-	case BPF_JLT:	return BPF_JGE;
-	case BPF_JSGT:	return BPF_JSLE;
-	case BPF_JSLE:	return BPF_JSGT;
-	case BPF_JSGE:	return BPF_JSLT;
-	case BPF_JSLT:	return BPF_JSGE;
-	}
-	return -1;
+	const struct ir_cc_fact *f = ir_cc_fact(cc);
+
+	return f ? f->invert : -1;
+}
+
+int ir_cc_swap(int cc)
+{
+	const struct ir_cc_fact *f = ir_cc_fact(cc);
+
+	return f ? f->swap : cc;
 }

@@ -114,17 +114,7 @@ static bool ra_is_alloc_phys(int r)
 /* SUB, DIV, MOD and shifts: `mov dst, a; op dst, b` needs dst != b. */
 static bool ra_noncommutative(const struct ir_insn *in)
 {
-	if (in->op != IR_ALU)
-		return false;
-	switch (in->code) {
-	case BPF_ADD:
-	case BPF_MUL:
-	case BPF_OR:
-	case BPF_AND:
-	case BPF_XOR:
-		return false;
-	}
-	return true;
+	return in->op == IR_ALU && !ir_alu_commutes(in->code);
 }
 
 /* Registers read at 2i, including the implicit ones: CALL reads r1..rN,
@@ -302,7 +292,7 @@ static void ra_intervals(struct ra *ra)
 		 * when the interval starts */
 		if ((in->op == IR_MOV || in->op == IR_ALU ||
 		     in->op == IR_ALUI || in->op == IR_NEG ||
-		     in->op == IR_MOV32) &&
+		     in->op == IR_MOV32 || in->op == IR_BSWAP) &&
 		    ra_is_vreg(in->dst) && ra_is_vreg(in->a) &&
 		    ra->iv[in->dst - IR_VREG0].hint_vreg < 0 &&
 		    ra->iv[in->dst - IR_VREG0].hint_reg < 0)
@@ -314,7 +304,8 @@ static void ra_intervals(struct ra *ra)
 		const struct ir_insn *in = &f->insns[i];
 
 		if ((in->op == IR_MOV || in->op == IR_ALU ||
-		     in->op == IR_ALUI || in->op == IR_NEG) &&
+		     in->op == IR_ALUI || in->op == IR_NEG ||
+		     in->op == IR_BSWAP) &&
 		    ra_is_vreg(in->dst) && ra_is_vreg(in->a) &&
 		    ra->iv[in->a - IR_VREG0].hint_reg < 0)
 			ra->iv[in->a - IR_VREG0].hint_reg =

@@ -61,19 +61,17 @@ static int interval_resolve(struct probe *p, const char *name,
 	return provider_regs_resolve(&ip->regs, name, pv);
 }
 
-static int interval_attach(struct probe *p, struct runtime *rt,
-			   struct diag *d)
+static int interval_attach(struct rt_probe *rp, struct diag *d)
 {
-	struct interval_priv *ip = p->priv;
+	struct interval_priv *ip = rp->p->priv;
 	struct perf_event_attr attr;
 	static const int cpu0[] = { 0 };
 
-	(void)rt;
 	memset(&attr, 0, sizeof(attr));
 	attr.type = PERF_TYPE_SOFTWARE;
 	attr.config = PERF_COUNT_SW_CPU_CLOCK;
 	attr.sample_period = ip->period_ns;
-	return provider_perf_attach(p, &attr, cpu0, 1, d);
+	return provider_perf_attach(rp, &attr, cpu0, 1, d);
 }
 
 static const char *const interval_aliases[] = { "i", NULL };

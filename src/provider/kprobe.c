@@ -49,6 +49,7 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "host.h"
 #include "ksym.h"
 #include "provider.h"
 #include "script.h"
@@ -108,7 +109,7 @@ static void names_uniq(struct kp_names *nv)
 
 /* available_filter_functions: "name" or "name [module]" per line.  Each
  * name matching @glob goes to @nv.  -errno if the file cannot be read. */
-static int match_filter_functions(struct arena *a, const char *glob,
+static int match_filter_functions(struct script *s, const char *glob,
 				  struct kp_names *nv)
 {
 	char path[512], *line = NULL;
@@ -117,7 +118,7 @@ static int match_filter_functions(struct arena *a, const char *glob,
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/available_filter_functions",
-		 provider_tracefs());
+		 provider_tracefs(s->host));
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
@@ -128,7 +129,7 @@ static int match_filter_functions(struct arena *a, const char *glob,
 			continue;
 		line[n] = '\0';
 		if (!fnmatch(glob, line, 0))
-			names_push(a, nv, line, n);
+			names_push(s->arena, nv, line, n);
 	}
 	free(line);
 	fclose(f);
@@ -183,10 +184,11 @@ static bool valid_name(const char *s, bool glob)
 }
 
 /* The kernel's symbols, or NULL with the error reported and in *@err. */
-static const struct ksym_table *kallsyms(struct probe *p, struct diag *d,
-					 int *err)
+static const struct ksym_table *kallsyms(struct script *s, struct probe *p,
+					 struct diag *d, int *err)
 {
-	const struct ksym_table *t = ksym_default();
+	const struct ksym_table *t =
+		ksym_default(host_or_default(s->host)->kallsyms);
 
 	if (!t) {
 		*err = -errno;
@@ -210,8 +212,8 @@ static int kp_expand_glob(struct script *s, struct probe *p, struct diag *d)
 	const struct ksym_table *t;
 	int err;
 
-	if (match_filter_functions(s->arena, p->target, &nv)) {
-		t = kallsyms(p, d, &err);
+	if (match_filter_functions(s, p->target, &nv)) {
+		t = kallsyms(s, p, d, &err);
 		if (!t)
 			return err;
 		match_kallsyms(s->arena, t, p->target, &nv);
@@ -242,7 +244,7 @@ static int kp_expand_addr(struct script *s, struct probe *p,
 	kp->is_addr = true;
 	/* Where kallsyms shows addresses, refuse one outside kernel text
 	 * here rather than as EINVAL at attach time. */
-	t = ksym_default();
+	t = ksym_default(host_or_default(s->host)->kallsyms);
 	if (t && t->have_addrs && !ksym_lookup(t, kp->addr, NULL)) {
 		diag_error(d, &p->loc, "address %s is not in any kernel "
 			   "function", p->target);
@@ -284,7 +286,7 @@ static int kp_expand_func(struct script *s, struct probe *p,
 			   p->prov->name, p->target);
 		return -EINVAL;
 	}
-	t = kallsyms(p, d, &err);
+	t = kallsyms(s, p, d, &err);
 	if (!t)
 		return err;
 	if (!ksym_find(t, name)) {
@@ -399,8 +401,8 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
  * hook), so the programs stop before that. */
 
 /* One kprobe perf event: on function @name + @off, or at @addr when @name
- * is NULL, running p->prog_fd.  0 or -errno. */
-static int kp_perf_open(struct probe *p, const struct perf_event_attr *pmu,
+ * is NULL, running rp->prog_fd.  0 or -errno. */
+static int kp_perf_open(struct rt_probe *rp, const struct perf_event_attr *pmu,
 			const char *name, uint64_t off_or_addr)
 {
 	struct perf_event_attr attr = *pmu;
@@ -408,14 +410,14 @@ static int kp_perf_open(struct probe *p, const struct perf_event_attr *pmu,
 	attr.config1 = (uint64_t)(uintptr_t)name;	/* kprobe_func */
 	attr.config2 = off_or_addr;			/* probe_offset/addr */
 	attr.sample_period = 1;
-	return provider_perf_open(p, &attr, -1, 0, 0);
+	return provider_perf_open(rp, &attr, -1, 0, 0);
 }
 
 /* Whether BPF_TRACE_KPROBE_MULTI links work here, tested once as libbpf
  * does: with kprobe_multi, a link on a function that does not exist fails
  * its symbol lookup with ESRCH; without, the attach type is unknown
  * (EINVAL) or unsupported (EOPNOTSUPP: 5.18+ built without CONFIG_FPROBE). */
-static bool kp_multi_supported(void)
+static bool kp_multi_supported(const struct host *h)
 {
 	static int cached = -1;
 	const struct bpf_insn insns[] = {
@@ -426,10 +428,9 @@ static bool kp_multi_supported(void)
 		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	const char *sym = "spry_no_such_function_";
-	const char *env = getenv("SPRY_NO_KPROBE_MULTI");
 	int prog, link;
 
-	if (env && *env && strcmp(env, "0"))
+	if (host_or_default(h)->no_kprobe_multi)
 		return false;
 	if (cached >= 0)
 		return cached;
@@ -451,17 +452,18 @@ static bool kp_multi_supported(void)
 
 /* All functions at once through a kprobe_multi link: 0, or -errno to fall
  * back to perf events. */
-static int kp_attach_multi(struct probe *p)
+static int kp_attach_multi(struct rt_probe *rp)
 {
+	const struct probe *p = rp->p;
 	const struct kp_priv *kp = p->priv;
 	LIBBPF_OPTS(bpf_prog_load_opts, lo,
 		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	int prog, link, err;
 
-	/* p->insns already carry the map fds the runtime patched in */
+	/* rp->insns carry the map fds the runtime patched in */
 	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_kmulti", "GPL",
-			     p->insns, p->ninsns, &lo);
+			     rp->insns, p->ninsns, &lo);
 	if (prog < 0)
 		return prog;
 	lc.kprobe_multi.syms = (const char **)p->targets;
@@ -472,13 +474,13 @@ static int kp_attach_multi(struct probe *p)
 		close(prog);
 		return link;
 	}
-	err = provider_hold(p, link, true);
+	err = provider_hold(rp, link, true);
 	if (err) {
 		close(prog);
 		return err;
 	}
 	/* the link holds the program; its fd may go with the others */
-	provider_hold(p, prog, true);
+	provider_hold(rp, prog, true);
 	return 0;
 }
 
@@ -488,30 +490,31 @@ static int kp_attach_multi(struct probe *p)
  * functions in several files; kernels since 6.6, and stable backports,
  * refuse those with EADDRNOTAVAIL) attach to every one by address.
  * Returns how many probes attached, or -errno. */
-static int kp_attach_one(struct probe *p, const struct perf_event_attr *pmu,
-			 const char *name, uint64_t addr)
+static int kp_attach_one(struct rt_probe *rp,
+			 const struct perf_event_attr *pmu, const char *name,
+			 uint64_t addr)
 {
-	const struct kp_priv *kp = p->priv;
+	const struct kp_priv *kp = rp->p->priv;
 	const struct ksym_table *t;
 	int err, n = 0;
 
 	if (kp->is_addr)
-		err = kp_perf_open(p, pmu, NULL, kp->addr);
+		err = kp_perf_open(rp, pmu, NULL, kp->addr);
 	else if (addr)
-		err = kp_perf_open(p, pmu, NULL, addr + kp->offset);
+		err = kp_perf_open(rp, pmu, NULL, addr + kp->offset);
 	else
-		err = kp_perf_open(p, pmu, name, kp->offset);
+		err = kp_perf_open(rp, pmu, name, kp->offset);
 	if (!err)
 		return 1;
 	if (err != -EADDRNOTAVAIL || kp->is_addr)
 		return err;
-	t = ksym_default();
+	t = ksym_default(host_or_default(rp->host)->kallsyms);
 	if (!t || !t->have_addrs)
 		return err;
 	for (unsigned i = 0; i < t->n; i++) {
 		if (strcmp(t->syms[i].name, name))
 			continue;
-		if (!kp_perf_open(p, pmu, NULL, t->syms[i].addr + kp->offset))
+		if (!kp_perf_open(rp, pmu, NULL, t->syms[i].addr + kp->offset))
 			n++;
 	}
 	return n ? n : err;
@@ -537,15 +540,9 @@ static const char *kp_strerror(int err)
 	}
 }
 
-static bool kp_by_name_wanted(void)
+static int kp_attach(struct rt_probe *rp, struct diag *d)
 {
-	const char *env = getenv("SPRY_KPROBE_BY_NAME");
-
-	return env && *env && strcmp(env, "0");
-}
-
-static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
-{
+	const struct probe *p = rp->p;
 	const char *pname = p->prov->name;
 	const struct kp_priv *kp = p->priv;
 	struct perf_event_attr pmu;
@@ -555,8 +552,8 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	size_t len = 0;
 	int err, first_err = 0;
 
-	(void)rt;
-	if (p->ntargets > 1 && kp_multi_supported() && !kp_attach_multi(p))
+	if (p->ntargets > 1 && kp_multi_supported(rp->host) &&
+	    !kp_attach_multi(rp))
 		return 0;
 
 	memset(&pmu, 0, sizeof(pmu));
@@ -568,17 +565,18 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 			   pname, p->target, strerror(-err));
 		return err;
 	}
-	if (!kp->is_addr && !kp_by_name_wanted()) {
+	if (!kp->is_addr && !host_or_default(rp->host)->kprobe_by_name) {
 		/* targets are sorted (glob matches) or single */
 		addrs = calloc(p->ntargets, sizeof(*addrs));
 		if (addrs)
-			ksym_resolve(ksym_default(),
+			ksym_resolve(ksym_default(
+				     host_or_default(rp->host)->kallsyms),
 				     (const char *const *)p->targets,
 				     p->ntargets, addrs);
 	}
 	list[0] = '\0';
 	for (unsigned i = 0; i < p->ntargets; i++) {
-		err = kp_attach_one(p, &pmu, p->targets[i],
+		err = kp_attach_one(rp, &pmu, p->targets[i],
 				    addrs ? addrs[i] : 0);
 		if (err == -ENOMEM) {
 			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
@@ -619,6 +617,14 @@ static int kp_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	return 0;
 }
 
+static int kp_self_test(FILE *out)
+{
+	provider_check(out, "kprobe PMU",
+		       access("/sys/bus/event_source/devices/kprobe/type", F_OK) ?
+		       -errno : 0, "kprobes unavailable");
+	return 0;
+}
+
 /* ---- the providers ---- */
 
 static const char *const kprobe_aliases[] = { "k", NULL };
@@ -635,6 +641,7 @@ const struct provider kprobe_provider = {
 	.attach = kp_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.self_test = kp_self_test,	/* kretprobe's too */
 };
 
 const struct provider kretprobe_provider = {

@@ -79,13 +79,13 @@ static int profile_resolve(struct probe *p, const char *name, struct pvar *pv)
 	return provider_regs_resolve(&pp->regs, name, pv);
 }
 
-static int profile_attach(struct probe *p, struct runtime *rt, struct diag *d)
+static int profile_attach(struct rt_probe *rp, struct diag *d)
 {
+	const struct probe *p = rp->p;
 	struct profile_priv *pp = p->priv;
 	struct perf_event_attr attr;
 	int *cpus, n, i, err;
 
-	(void)rt;
 	memset(&attr, 0, sizeof(attr));
 	attr.type = PERF_TYPE_SOFTWARE;
 	attr.config = PERF_COUNT_SW_CPU_CLOCK;
@@ -120,7 +120,7 @@ static int profile_attach(struct probe *p, struct runtime *rt, struct diag *d)
 		cpus[0] = pp->cpu;
 		n = 1;
 	}
-	err = provider_perf_attach(p, &attr, cpus, (unsigned)n, d);
+	err = provider_perf_attach(rp, &attr, cpus, (unsigned)n, d);
 	free(cpus);
 	return err;
 }

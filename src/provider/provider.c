@@ -23,6 +23,7 @@
 #include <bpf/bpf.h>
 
 #include "arena.h"
+#include "host.h"
 #include "ast.h"
 #include "provider.h"
 #include "script.h"
@@ -58,37 +59,59 @@ const struct provider *provider_find(const char *name)
 	return NULL;
 }
 
-const char *provider_tracefs(void)
-{
-	static const char *const paths[] = {
-		"/sys/kernel/tracing",
-		"/sys/kernel/debug/tracing",
-	};
-	const char *env = getenv("SPRY_TRACEFS");
-	struct stat st;
+static const char *const tracefs_paths[] = {
+	"/sys/kernel/tracing",
+	"/sys/kernel/debug/tracing",
+};
 
-	static bool mount_tried;
+/* Older kernels mount tracefs only under debugfs; an unmounted
+ * /sys/kernel/tracing is an empty directory, hence "events". */
+static const char *tracefs_found(void)
+{
+	struct stat st;
 	char buf[64];
 
-	if (env && *env)
-		return env;
-	/* Older kernels mount tracefs only under debugfs; an unmounted
-	 * /sys/kernel/tracing is an empty directory, hence "events". */
-	for (unsigned i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		snprintf(buf, sizeof(buf), "%s/events", paths[i]);
+	for (unsigned i = 0; i < sizeof(tracefs_paths) / sizeof(tracefs_paths[0]);
+	     i++) {
+		snprintf(buf, sizeof(buf), "%s/events", tracefs_paths[i]);
 		if (!stat(buf, &st))
-			return paths[i];
+			return tracefs_paths[i];
 	}
-	/* Mounted nowhere (a minimal system, a fresh mount namespace):
-	 * mount it where the kernel provides for it, once, as perf does.
-	 * Only root can; otherwise the tracepoint provider says tracefs is
-	 * missing. */
-	if (!mount_tried) {
-		mount_tried = true;
-		if (!mount("nodev", paths[0], "tracefs", 0, NULL))
-			return paths[0];
-	}
-	return paths[0];
+	return NULL;
+}
+
+const char *provider_tracefs(const struct host *h)
+{
+	const char *found;
+
+	if (host_or_default(h)->tracefs)
+		return host_or_default(h)->tracefs;
+	found = tracefs_found();
+	return found ? found : tracefs_paths[0];
+}
+
+int provider_mount_tracefs(const struct host *h)
+{
+	static bool mount_tried;
+
+	if (host_or_default(h)->tracefs || tracefs_found() || mount_tried)
+		return 0;
+	/* Only root can; otherwise the tracepoint provider says tracefs is
+	 * missing when it expands a probe. */
+	mount_tried = true;
+	if (mount("nodev", tracefs_paths[0], "tracefs", 0, NULL))
+		return -errno;
+	return 1;
+}
+
+void provider_check(FILE *out, const char *what, int err, const char *hint)
+{
+	if (!err)
+		fprintf(out, "  %-32s ok\n", what);
+	else
+		fprintf(out, "  %-32s missing (%s)%s%s\n", what,
+			strerror(err < 0 ? -err : err), hint ? ": " : "",
+			hint ? hint : "");
 }
 
 /* ---- attach state: the fds a probe holds ----
@@ -135,9 +158,9 @@ static void fdv_close(struct fdv *v)
 	v->n = 0;
 }
 
-int provider_hold(struct probe *p, int fd, bool link)
+int provider_hold(struct rt_probe *rp, int fd, bool link)
 {
-	struct provider_attach *st = p->attach;
+	struct provider_attach *st = rp->attach;
 	int err;
 
 	if (!st) {
@@ -146,7 +169,7 @@ int provider_hold(struct probe *p, int fd, bool link)
 			close(fd);
 			return -ENOMEM;
 		}
-		p->attach = st;
+		rp->attach = st;
 	}
 	err = fdv_push(link ? &st->links : &st->events, fd);
 	if (err)
@@ -154,9 +177,9 @@ int provider_hold(struct probe *p, int fd, bool link)
 	return err;
 }
 
-void provider_stop(struct probe *p)
+void provider_stop(struct rt_probe *rp)
 {
-	struct provider_attach *st = p->attach;
+	struct provider_attach *st = rp->attach;
 
 	if (!st)
 		return;
@@ -166,9 +189,9 @@ void provider_stop(struct probe *p)
 		fdv_close(&st->events);
 }
 
-void provider_detach(struct probe *p)
+void provider_detach(struct rt_probe *rp)
 {
-	struct provider_attach *st = p->attach;
+	struct provider_attach *st = rp->attach;
 
 	if (!st)
 		return;
@@ -177,11 +200,13 @@ void provider_detach(struct probe *p)
 	free(st->links.fd);
 	free(st->events.fd);
 	free(st);
-	p->attach = NULL;
+	rp->attach = NULL;
 }
 
-static void attach_error(struct probe *p, struct diag *d, int err)
+static void attach_error(struct rt_probe *rp, struct diag *d, int err)
 {
+	const struct probe *p = rp->p;
+
 	/* every target (and CPU) holds a descriptor: a wide glob can pass
 	 * the hard limit, which spry cannot raise itself */
 	diag_error(d, &p->loc, "cannot attach to %s%s%s: %s%s", p->prov->name,
@@ -244,7 +269,7 @@ static int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu,
 	return (int)syscall(SYS_perf_event_open, attr, pid, cpu, group, flags);
 }
 
-int provider_perf_open(struct probe *p, struct perf_event_attr *attr,
+int provider_perf_open(struct rt_probe *rp, struct perf_event_attr *attr,
 		       pid_t pid, int cpu, uint64_t cookie)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .perf_event.bpf_cookie = cookie);
@@ -257,58 +282,59 @@ int provider_perf_open(struct probe *p, struct perf_event_attr *attr,
 	fd = perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	err = provider_hold(p, fd, false);
+	err = provider_hold(rp, fd, false);
 	if (err)
 		return err;
 	if (perf_links) {
-		link = bpf_link_create(p->prog_fd, fd, BPF_PERF_EVENT, &lo);
+		link = bpf_link_create(rp->prog_fd, fd, BPF_PERF_EVENT, &lo);
 		if (link == -EINVAL)
 			perf_links = false;
 		else if (link < 0)
 			return link;
 	}
 	if (link >= 0)
-		err = provider_hold(p, link, true);
-	else if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, p->prog_fd))
+		err = provider_hold(rp, link, true);
+	else if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, rp->prog_fd))
 		err = -errno;
 	if (!err && ioctl(fd, PERF_EVENT_IOC_ENABLE, 0))
 		err = -errno;
 	return err;
 }
 
-int provider_perf_attach(struct probe *p, struct perf_event_attr *attr,
+int provider_perf_attach(struct rt_probe *rp, struct perf_event_attr *attr,
 			 const int *cpus, unsigned ncpus, struct diag *d)
 {
 	for (unsigned i = 0; i < ncpus; i++) {
-		int err = provider_perf_open(p, attr, -1, cpus[i], 0);
+		int err = provider_perf_open(rp, attr, -1, cpus[i], 0);
 
 		if (err) {
-			attach_error(p, d, -err);
+			attach_error(rp, d, -err);
 			return err;
 		}
 	}
 	return 0;
 }
 
-int provider_raw_tp_attach(struct probe *p, const char *name, struct diag *d)
+int provider_raw_tp_attach(struct rt_probe *rp, const char *name,
+			   struct diag *d)
 {
 	union bpf_attr attr;
 	int fd, err;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.raw_tracepoint.name = (uint64_t)(unsigned long)name;
-	attr.raw_tracepoint.prog_fd = p->prog_fd;
+	attr.raw_tracepoint.prog_fd = rp->prog_fd;
 	fd = (int)syscall(SYS_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr,
 			  sizeof(attr));
 	if (fd < 0) {
 		err = errno;
-		attach_error(p, d, err);
+		attach_error(rp, d, err);
 		return -err;
 	}
 	/* a raw tracepoint detaches at once: it counts as a link */
-	err = provider_hold(p, fd, true);
+	err = provider_hold(rp, fd, true);
 	if (err)
-		attach_error(p, d, -err);
+		attach_error(rp, d, -err);
 	return err;
 }
 
@@ -446,18 +472,13 @@ int provider_regs_resolve(const struct pvar *regs, const char *name,
 struct probe *provider_probe_dup(struct script *s, const struct probe *p,
 				 struct probe *after, const char *target)
 {
-	struct probe *q = arena_alloc(s->arena, sizeof(*q));
+	/* sema annotates in place: every probe has a tree of its own */
+	struct probe *q = script_probe_new(s, p->prov, p->spec, target, p->loc,
+					   ast_clone(s->arena, p->pred),
+					   ast_clone(s->arena, p->body));
 
-	*q = *p;
-	q->target = arena_strdup(s->arena, target);
-	/* Sema annotates nodes in place and lowering walks them per probe:
-	 * every probe needs a tree of its own. */
-	q->pred = ast_clone(s->arena, p->pred);
-	q->body = ast_clone(s->arena, p->body);
-	q->priv = NULL;
-	q->attach = NULL;
-	q->filter_pv = NULL;
-	q->filter_nr = 0;
+	q->prog_type = p->prog_type;
+	q->child_only = p->child_only;
 	q->next = after->next;
 	after->next = q;
 	s->nprobes++;

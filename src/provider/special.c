@@ -7,7 +7,8 @@
  * 5.10+) and may call every tracing helper the language needs (ringbuf
  * output, ktime, current pid/comm).  The program must not read its context,
  * since the runtime passes none; these providers offer no variables, so it
- * never does.  There is no attach hook.
+ * never does.  There is no attach hook: `when` says when the runtime runs
+ * them.
  */
 #include <errno.h>
 
@@ -26,6 +27,7 @@ static int special_expand(struct script *s, struct probe *p, struct diag *d)
 const struct provider begin_provider = {
 	.name = "BEGIN",
 	.takes_target = false,
+	.when = PROV_AT_BEGIN,
 	.help = "BEGIN: runs once, before any event is traced",
 	.expand = special_expand,
 };
@@ -33,6 +35,7 @@ const struct provider begin_provider = {
 const struct provider end_provider = {
 	.name = "END",
 	.takes_target = false,
+	.when = PROV_AT_END,
 	.help = "END: runs once, after tracing stops and before maps print",
 	.expand = special_expand,
 };

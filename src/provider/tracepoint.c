@@ -14,7 +14,7 @@
  *    this kernel, a raw tracepoint ~0.15 ms, and a raw program runs cheaper
  *    per event.  The context is u64 args[2]: args[0] the user pt_regs,
  *    args[1] the syscall number (sys_enter) or return value (sys_exit).  The
- *    program must filter on the number (probe->filter_pv/filter_nr), and the
+ *    program must filter on the number (the filter hook: tp_filter()), and the
  *    member hook maps data->field to the syscall argument registers.  The
  *    syscall number comes from the target arch's table; events it does not
  *    know, and every event when SPRY_NO_RAW_SYSCALLS=1, take the perf path.
@@ -27,12 +27,14 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <linux/perf_event.h>
 
 #include "arch.h"
 #include "arena.h"
+#include "host.h"
 #include "provider.h"
 #include "script.h"
 #include "tracepoint.h"
@@ -105,12 +107,19 @@ int tp_split(struct arena *a, const char *target, const char **sys,
 }
 
 /* A pointer in a syscalls/ record holds a user address, and so does
- * whatever it points to (char **argv). */
+ * whatever it points to (char **argv).  It keeps its size: 4 bytes on a
+ * 32-bit kernel (type_from_c()), where an 8-byte load of a saved register
+ * would take its neighbour too. */
 static const struct type *user_ptr(struct arena *a, const struct type *t)
 {
+	struct type *u;
+
 	if (!t || t->kind != T_PTR)
 		return t;
-	return type_ptr(a, user_ptr(a, t->base), AS_USER);
+	u = arena_alloc(a, sizeof(*u));
+	*u = *type_ptr(a, user_ptr(a, t->base), AS_USER);
+	u->size = u->align = t->size;
+	return u;
 }
 
 static char *trim(char *s)
@@ -233,11 +242,10 @@ const struct type *tp_format_parse(struct arena *a, const char *name,
 	return st;
 }
 
-int tp_event_load(struct arena *a, const char *sys, const char *name,
-		  bool skip_common, struct tp_event *ev)
+int tp_event_load(struct arena *a, const char *root, const char *sys,
+		  const char *name, bool skip_common, struct tp_event *ev)
 {
-	const char *dir = arena_printf(a, "%s/events/%s/%s",
-				       provider_tracefs(), sys, name);
+	const char *dir = arena_printf(a, "%s/events/%s/%s", root, sys, name);
 	char *text;
 	int err;
 
@@ -292,9 +300,9 @@ static void strvec_push(struct arena *a, struct strvec *sv, const char *s)
 }
 
 /* Fallback for tracefs without available_events: events/<sys>/<event>/. */
-static int list_dirs(struct arena *a, struct strvec *sv)
+static int list_dirs(struct arena *a, const char *root, struct strvec *sv)
 {
-	const char *top = arena_printf(a, "%s/events", provider_tracefs());
+	const char *top = arena_printf(a, "%s/events", root);
 	struct dirent *se, *ee;
 	DIR *sd, *ed;
 
@@ -317,7 +325,7 @@ static int list_dirs(struct arena *a, struct strvec *sv)
 	return 0;
 }
 
-int tp_list(struct arena *a, const char ***names)
+int tp_list(struct arena *a, const char *root, const char ***names)
 {
 	struct strvec sv;
 	char *text, *line, *save = NULL;
@@ -326,8 +334,8 @@ int tp_list(struct arena *a, const char ***names)
 	strvec_init(a, &sv);
 	/* One read of available_events ("sys:event" lines) instead of
 	 * walking two thousand directories. */
-	err = read_text(a, arena_printf(a, "%s/available_events",
-					provider_tracefs()), &text);
+	err = read_text(a, arena_printf(a, "%s/available_events", root),
+			&text);
 	if (!err) {
 		for (line = strtok_r(text, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
@@ -339,7 +347,7 @@ int tp_list(struct arena *a, const char ***names)
 			strvec_push(a, &sv, line);
 		}
 	} else {
-		err = list_dirs(a, &sv);
+		err = list_dirs(a, root, &sv);
 		if (err)
 			return err;
 	}
@@ -348,13 +356,14 @@ int tp_list(struct arena *a, const char ***names)
 	return (int)sv.n;
 }
 
-int tp_glob(struct arena *a, const char *pattern, const char ***names)
+int tp_glob(struct arena *a, const char *root, const char *pattern,
+	    const char ***names)
 {
 	struct strvec sv;
 	const char **all;
 	int n;
 
-	n = tp_list(a, &all);
+	n = tp_list(a, root, &all);
 	if (n < 0)
 		return n;
 	strvec_init(a, &sv);
@@ -366,11 +375,11 @@ int tp_glob(struct arena *a, const char *pattern, const char ***names)
 	return (int)sv.n;
 }
 
-const char *tp_suggest(struct arena *a, const char *name)
+const char *tp_suggest(struct arena *a, const char *root, const char *name)
 {
 	const char **all;
 	struct suggest sg;
-	int n = tp_list(a, &all);
+	int n = tp_list(a, root, &all);
 
 	suggest_init(&sg, name);
 	for (int i = 0; i < n; i++)
@@ -387,6 +396,8 @@ struct tp_priv {
 	bool exit;		/* sys_exit */
 	const struct arch *arch;
 	struct pvar filter;	/* where the raw program finds the nr */
+	int64_t nr;		/* ...and which it must be */
+	const char *attach_name;	/* the raw tracepoint: sys_enter/exit */
 };
 
 /* syscalls/sys_enter_NAME or sys_exit_NAME: the syscall NAME, or NULL. */
@@ -406,19 +417,13 @@ static const char *syscall_of(const char *sys, const char *name,
 	return NULL;
 }
 
-static bool raw_syscalls_wanted(void)
-{
-	const char *env = getenv("SPRY_NO_RAW_SYSCALLS");
-
-	return !env || !*env || !strcmp(env, "0");
-}
-
 /* When tracefs itself cannot be read (not mounted, or not ours to read),
  * say so rather than "tracepoint not found"; true if reported. */
-static bool tp_tracefs_missing(struct arena *a, struct probe *p,
+static bool tp_tracefs_missing(struct script *s, struct probe *p,
 			       struct diag *d)
 {
-	const char *top = provider_tracefs();
+	struct arena *a = s->arena;
+	const char *top = provider_tracefs(s->host);
 	int fd = open(arena_printf(a, "%s/events", top),
 		      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -448,7 +453,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 
 	sc = syscall_of(sys, name, &is_exit);
 	/* at sys_exit the number must still be in pt_regs (not on mips) */
-	if (sc && arch && raw_syscalls_wanted() &&
+	if (sc && arch && !host_or_default(s->host)->no_raw_syscalls &&
 	    (!is_exit || arch->sysnr_off >= 0))
 		nr = arch_syscall_nr(arch, sc);
 	tp->raw = nr >= 0;
@@ -459,12 +464,14 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	 * bytes of a tracepoint context (tp_prog_is_valid_access), and a raw
 	 * context has no record at all.  Leaving them out of the type lets
 	 * sema report them as unknown fields. */
-	err = tp_event_load(s->arena, sys, name, true, &tp->ev);
-	if (err && tp_tracefs_missing(s->arena, p, d))
+	err = tp_event_load(s->arena, provider_tracefs(s->host), sys, name,
+			    true, &tp->ev);
+	if (err && tp_tracefs_missing(s, p, d))
 		return err;
 	if (err == -ENOENT) {
 		const char *full = arena_printf(s->arena, "%s/%s", sys, name);
-		const char *hint = tp_suggest(s->arena, full);
+		const char *hint = tp_suggest(s->arena,
+					      provider_tracefs(s->host), full);
 
 		diag_error(d, &p->loc, "tracepoint '%s' not found", full);
 		if (hint)
@@ -473,7 +480,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	}
 	if (err) {
 		diag_error(d, &p->loc, "cannot read tracepoint '%s/%s' in %s: "
-			   "%s", sys, name, provider_tracefs(),
+			   "%s", sys, name, provider_tracefs(s->host),
 			   strerror(-err));
 		return err;
 	}
@@ -488,7 +495,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	}
 
 	p->prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
-	p->attach_name = is_exit ? "sys_exit" : "sys_enter";
+	tp->attach_name = is_exit ? "sys_exit" : "sys_enter";
 	if (is_exit) {
 		/* ax holds the result by now; the number is where the entry
 		 * code saved it (x86_64 orig_ax, aarch64 syscallno). */
@@ -501,8 +508,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 		tp->filter.off = 8;
 		tp->filter.type = &type_s64;
 	}
-	p->filter_pv = &tp->filter;
-	p->filter_nr = nr;
+	tp->nr = nr;
 	return 0;
 }
 
@@ -521,13 +527,13 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 	if (!tp_is_glob(sys) && !tp_is_glob(name))
 		return tp_setup(s, p, sys, name, d);
 
-	n = tp_glob(s->arena, arena_printf(s->arena, "%s/%s", sys, name),
-		    &names);
-	if (n < 0 && tp_tracefs_missing(s->arena, p, d))
+	n = tp_glob(s->arena, provider_tracefs(s->host),
+		    arena_printf(s->arena, "%s/%s", sys, name), &names);
+	if (n < 0 && tp_tracefs_missing(s, p, d))
 		return n;
 	if (n < 0) {
 		diag_error(d, &p->loc, "cannot list tracepoints in %s: %s",
-			   provider_tracefs(), strerror(-n));
+			   provider_tracefs(s->host), strerror(-n));
 		return n;
 	}
 	if (!n) {
@@ -605,24 +611,69 @@ static int tp_member(struct probe *p, const struct pvar *base,
 	return 0;
 }
 
-static int tp_attach(struct probe *p, struct runtime *rt, struct diag *d)
+/* Before expansion, when allowed: tracefs where the kernel provides for
+ * it, if it is mounted nowhere. */
+static int tp_prepare(const struct host *h, struct diag *d)
 {
-	struct tp_priv *tp = p->priv;
+	int err = provider_mount_tracefs(h);
+
+	return err < 0 ? err : 0;
+}
+
+/* Raw syscall tracepoints fire for every syscall: the program begins with
+ * `if (nr != NR) return 0`, nr read where tp_setup() found it. */
+static int tp_filter(const struct probe *p, struct pvar *pv, int64_t *value)
+{
+	const struct tp_priv *tp = p->priv;
+
+	if (!tp || !tp->raw)
+		return -ENOENT;
+	*pv = tp->filter;
+	*value = tp->nr;
+	return 0;
+}
+
+static int tp_attach(struct rt_probe *rp, struct diag *d)
+{
+	struct tp_priv *tp = rp->p->priv;
 	struct perf_event_attr attr;
 	/* A tracepoint event with a BPF program runs it on every CPU: the
 	 * program hangs off the event's trace_event_call, not the per-CPU
 	 * perf event, so one event (pid -1, cpu 0) covers the system. */
 	static const int cpu0[] = { 0 };
 
-	(void)rt;
 	if (tp->raw)
-		return provider_raw_tp_attach(p, p->attach_name, d);
+		return provider_raw_tp_attach(rp, tp->attach_name, d);
 	memset(&attr, 0, sizeof(attr));
 	attr.type = PERF_TYPE_TRACEPOINT;
 	attr.config = (unsigned)tp->ev.id;
 	attr.sample_period = 1;
 	attr.wakeup_events = 1;
-	return provider_perf_attach(p, &attr, cpu0, 1, d);
+	return provider_perf_attach(rp, &attr, cpu0, 1, d);
+}
+
+/* -T: tracefs (mounted if it is not, as the compiler would) and the
+ * syscall tracepoints; spry is of little use without tracefs. */
+static int tp_self_test(FILE *out)
+{
+	const char *tracefs = "/sys/kernel/tracing";
+	char path[256];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/events", tracefs);
+	err = access(path, F_OK) ? -errno : 0;
+	if (err && !mount("nodev", tracefs, "tracefs", 0, NULL))
+		err = access(path, F_OK) ? -errno : 0;
+	if (err && !access("/sys/kernel/debug/tracing/events", F_OK)) {
+		tracefs = "/sys/kernel/debug/tracing";
+		err = 0;
+	}
+	provider_check(out, "tracefs", err, "mount -t tracefs nodev "
+		       "/sys/kernel/tracing");
+	snprintf(path, sizeof(path), "%s/events/syscalls", tracefs);
+	provider_check(out, "syscall tracepoints",
+		       access(path, F_OK) ? -errno : 0, NULL);
+	return err;
 }
 
 static const char *const tp_aliases[] = { "t", NULL };
@@ -633,10 +684,16 @@ const struct provider tracepoint_provider = {
 	.takes_target = true,
 	.help = "tracepoint:sys/event (t:, sys:event too; globs allowed): "
 		"a kernel tracepoint; its record is `data` (or `args`)",
+	.example = "syscalls/sys_enter_openat",
+	.when = PROV_ON_EVENT,
+	.pid_filter = PROV_PID_BPF,	/* they fire for every process */
+	.prepare = tp_prepare,
 	.expand = tp_expand,
 	.resolve = tp_resolve,
 	.member = tp_member,
+	.filter = tp_filter,
 	.attach = tp_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.self_test = tp_self_test,
 };

@@ -45,7 +45,6 @@
 #include "arch.h"
 #include "arena.h"
 #include "provider.h"
-#include "runtime.h"
 #include "script.h"
 #include "type.h"
 #include "usym.h"
@@ -282,7 +281,7 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 	 * they would see the whole system) */
 	p->child_only = s->opts.command;
 
-	err = usym_resolve_path(file, path, sizeof(path));
+	err = usym_resolve_path(s->host, file, path, sizeof(path));
 	if (err) {
 		if (strchr(file, '/'))
 			diag_error(d, &p->loc, "no such file '%s'", file);
@@ -381,26 +380,19 @@ static int up_resolve(struct probe *p, const char *name, struct pvar *pv)
  * closing the events, slower still (each unregisters a uprobe from every
  * process that maps the file), is left to detach. */
 
-/* The pid uprobes are limited to: -p, else -1 (every process).  The -c
- * command is not followed this way: it runs as `sh -c CMD`, and what the
- * shell forks runs in other mm's, which the kernel's per-process filter
- * does not follow (inheriting the event to children instead makes fork
- * fail: perf refuses to copy an event with a BPF program).  Its probes
- * filter on its pid namespace in BPF instead (probe.child_only). */
-static pid_t up_target_pid(const struct runtime *rt)
+/* The pid uprobes are limited to: -p (rp->pid, as pid_filter asks),
+ * else -1 (every process).  The -c command is not followed this way: it
+ * runs as `sh -c CMD`, and what the shell forks runs in other mm's, which
+ * the kernel's per-process filter does not follow (inheriting the event
+ * to children instead makes fork fail: perf refuses to copy an event with
+ * a BPF program).  Its probes filter on its pid namespace in BPF instead
+ * (probe.child_only). */
+static int up_attach(struct rt_probe *rp, struct diag *d)
 {
-	if (rt->opts.pid > 0)
-		return rt->opts.pid;
-	if (rt->s && rt->s->opts.target_pid > 0)
-		return rt->s->opts.target_pid;
-	return -1;
-}
-
-static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
-{
+	const struct probe *p = rp->p;
 	const struct up_priv *up = p->priv;
 	struct perf_event_attr pmu;
-	pid_t pid = up_target_pid(rt);
+	pid_t pid = rp->pid > 0 ? rp->pid : -1;
 	int err;
 
 	memset(&pmu, 0, sizeof(pmu));
@@ -422,7 +414,7 @@ static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
 		/* the link's cookie is the token `caller` prints as the
 		 * name: a program that reads it needs 5.15, as links do,
 		 * and was refused at load on older kernels */
-		err = provider_perf_open(p, &attr, pid, pid == -1 ? 0 : -1,
+		err = provider_perf_open(rp, &attr, pid, pid == -1 ? 0 : -1,
 					 up->tokens[i]);
 		if (!err)
 			continue;
@@ -441,6 +433,13 @@ static int up_attach(struct probe *p, struct runtime *rt, struct diag *d)
 	return 0;
 }
 
+static int up_self_test(FILE *out)
+{
+	provider_check(out, "uprobe PMU", access(UP_PMU_DIR "/type", F_OK) ?
+		       -errno : 0, "uprobes unavailable");
+	return 0;
+}
+
 /* ---- the providers ---- */
 
 static const char *const uprobe_aliases[] = { "u", NULL };
@@ -452,11 +451,13 @@ const struct provider uprobe_provider = {
 	.takes_target = true,
 	.help = "uprobe:PATH:FUNC[+OFF] (0xADDR, globs; PATH may be libc or "
 		"a program): entry of a user function; arg0.., caller, ustack",
+	.pid_filter = PROV_PID_ATTACH,
 	.expand = uprobe_expand,
 	.resolve = up_resolve,
 	.attach = up_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.self_test = up_self_test,
 };
 
 const struct provider uretprobe_provider = {
@@ -465,6 +466,7 @@ const struct provider uretprobe_provider = {
 	.takes_target = true,
 	.help = "uretprobe:PATH:FUNC (globs too): return of a user function; "
 		"retval, ustack",
+	.pid_filter = PROV_PID_ATTACH,
 	.expand = uretprobe_expand,
 	.resolve = up_resolve,
 	.attach = up_attach,

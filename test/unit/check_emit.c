@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "bpf_insn.h"
 #include "emit.h"
+#include "peephole.h"
 #include "ir.h"
 #include "regalloc.h"
 #include "script.h"
@@ -53,6 +54,7 @@ static void emit_ok(struct arena *a, struct ir_func *f, struct probe *p)
 	int err;
 
 	unit_diag_open(&ud);
+	peep_prog(f);	/* as compile.c: emit requires it */
 	err = emit_prog(a, f, p, &ud.d);
 	ck_assert_msg(err == 0, "emit_prog: %d: %s", err, unit_diag_text(&ud));
 	unit_diag_close(&ud);
@@ -347,6 +349,7 @@ START_TEST(test_through_regalloc)
 
 	unit_diag_open(&ud);
 	ck_assert_int_eq(ra_alloc(f, &L, &ud.d), 0);
+	peep_prog(f);
 	ck_assert_int_eq(emit_prog(a, f, &p, &ud.d), 0);
 	unit_diag_close(&ud);
 	expect_prog(&p,
@@ -374,7 +377,7 @@ static void expect_peephole(struct ir_func *f, const char *want)
 {
 	char *got;
 
-	emit_peephole(f);
+	peep_prog(f);
 	got = dump_ir(f);
 	ck_assert_msg(!strcmp(got, want), "got:\n%s\nwant:\n%s", got, want);
 	free(got);
@@ -891,6 +894,7 @@ START_TEST(test_verifier_spills)
 
 	unit_diag_open(&ud);
 	ck_assert_int_eq(ra_alloc_stats(f, &L, &ud.d, &st), 0);
+	peep_prog(f);
 	ck_assert_int_eq(emit_prog(a, f, &p, &ud.d), 0);
 	unit_diag_close(&ud);
 	/* ctx and the map value are spilled: the NULL check tests a reload
@@ -937,6 +941,7 @@ START_TEST(test_verifier_map_value)
 	ir_exit(f, L);
 	unit_diag_open(&ud);
 	ck_assert_int_eq(ra_alloc(f, &L, &ud.d), 0);
+	peep_prog(f);
 	ck_assert_int_eq(emit_prog(a, f, &p, &ud.d), 0);
 	unit_diag_close(&ud);
 	ck_assert_uint_eq(p.nrelocs, 1);

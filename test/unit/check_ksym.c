@@ -1,43 +1,19 @@
 /* check_ksym.c - kernel symbolization (ksym.c) on the fixture kallsyms in
- * test/fixtures/kprobe, and the compile-time side of the kprobe and
- * kretprobe providers (targets, globs, errors, variables) on the same
- * fixture plus its tracefs/available_filter_functions.  Attaching needs a
- * kernel with kprobes: test/vm/cases/kprobe_*.sh cover that.
+ * test/fixtures/kprobe: loading, lookups, names, the process-wide table
+ * and the output hook.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "arch.h"
-#include "arena.h"
-#include "ast.h"
 #include "ksym.h"
-#include "provider.h"
-#include "script.h"
-#include "type.h"
 #include "unit.h"
 
-static char fixture_dir[PATH_MAX];
-
-/* test/fixtures/kprobe: under $top_srcdir when make check runs us, else
- * next to this file. */
+/* test/fixtures/kprobe/@rel (unit.h finds the fixtures). */
 static const char *fixture(const char *rel)
 {
-	static char path[PATH_MAX * 2];
-	const char *top = getenv("top_srcdir");
-
-	if (top)
-		snprintf(fixture_dir, sizeof(fixture_dir),
-			 "%s/test/fixtures/kprobe", top);
-	else
-		snprintf(fixture_dir, sizeof(fixture_dir),
-			 "%.*s/../fixtures/kprobe",
-			 (int)(strrchr(__FILE__, '/') ?
-			       strrchr(__FILE__, '/') - __FILE__ : 1),
-			 strrchr(__FILE__, '/') ? __FILE__ : ".");
-	snprintf(path, sizeof(path), "%s/%s", fixture_dir, rel);
-	return path;
+	return unit_fixture("kprobe", rel);
 }
 
 static struct ksym_table *load_fixture(void)
@@ -233,20 +209,20 @@ END_TEST
 START_TEST(test_default_and_hook)
 {
 	const struct ksym_table *t;
-	char buf[64];
+	char buf[64], path[PATH_MAX * 2];
 	const char *fork = getenv("CK_FORK");
 
 	if (fork && !strcmp(fork, "no"))
 		return;
 
 	/* Check forks per test: the process-wide table starts empty here */
-	setenv("SPRY_KALLSYMS", fixture("kallsyms"), 1);
-	t = ksym_default();
+	snprintf(path, sizeof(path), "%s", fixture("kallsyms"));
+	t = ksym_default(path);
 	ck_assert_ptr_nonnull(t);
-	ck_assert_ptr_eq(ksym_default(), t);	/* loaded once */
-	ck_assert_str_eq(ksym_out_hook(NULL, 0xffffffff81234e10ULL, buf,
+	ck_assert_ptr_eq(ksym_default(path), t);	/* loaded once */
+	ck_assert_str_eq(ksym_out_hook(path, 0xffffffff81234e10ULL, buf,
 				       sizeof(buf)), "ksys_read+0x10");
-	ck_assert_ptr_null(ksym_out_hook(NULL, 42, buf, sizeof(buf)));
+	ck_assert_ptr_null(ksym_out_hook(path, 42, buf, sizeof(buf)));
 	/* truncation keeps the string terminated */
 	ck_assert_str_eq(ksym_format(t, 0xffffffff81234e10ULL, buf, 5),
 			 "ksys");
@@ -261,326 +237,9 @@ START_TEST(test_default_missing)
 	 * test has already loaded it */
 	if (fork && !strcmp(fork, "no"))
 		return;
-	setenv("SPRY_KALLSYMS", "/nonexistent/kallsyms", 1);
-	ck_assert_ptr_null(ksym_default());
+	ck_assert_ptr_null(ksym_default("/nonexistent/kallsyms"));
 	ck_assert_int_eq(errno, ENOENT);
-	ck_assert_ptr_null(ksym_default());
-}
-END_TEST
-
-/* ---- kprobe / kretprobe expand and resolve ---- */
-
-struct fx {
-	struct arena *a;
-	struct script s;
-	struct source src;
-	struct unit_diag ud;
-	char text[256];
-};
-
-static void fx_init(struct fx *f, bool tracefs)
-{
-	char dir[PATH_MAX * 2];
-
-	memset(f, 0, sizeof(*f));
-	f->a = arena_new();
-	f->s.arena = f->a;
-	f->s.arch = &arch_x86_64;
-	unit_diag_open(&f->ud);
-	setenv("SPRY_KALLSYMS", fixture("kallsyms"), 1);
-	/* without available_filter_functions, globs use kallsyms */
-	snprintf(dir, sizeof(dir), "%s",
-		 tracefs ? fixture("tracefs") : fixture("no-tracefs"));
-	setenv("SPRY_TRACEFS", dir, 1);
-}
-
-static void fx_fini(struct fx *f)
-{
-	unit_diag_close(&f->ud);
-	arena_free(f->a);
-}
-
-/* What compile.c does for one specifier "prov:target { }". */
-static struct probe *fx_expand(struct fx *f, const char *prov,
-			       const char *target, int *err)
-{
-	const struct provider *pr = provider_find(prov);
-	struct spec *spec = arena_alloc(f->a, sizeof(*spec));
-	struct node *body = arena_alloc(f->a, sizeof(*body));
-	struct probe *p = arena_alloc(f->a, sizeof(*p));
-
-	ck_assert_ptr_nonnull(pr);
-	snprintf(f->text, sizeof(f->text), "%s:%s { }", prov, target);
-	f->src = unit_source(f->text);
-	spec->provider = prov;
-	spec->target = target;
-	spec->loc.src = &f->src;
-	spec->loc.line = 1;
-	spec->loc.col = 1;
-	spec->loc.len = (unsigned)(strchr(f->text, ' ') - f->text);
-	body->kind = N_BLOCK;
-
-	p->prov = pr;
-	p->spec = spec;
-	p->target = spec->target;
-	p->loc = spec->loc;
-	p->body = ast_clone(f->a, body);
-	p->prog_fd = -1;
-	f->s.probes = p;
-	f->s.nprobes = 1;
-	*err = pr->expand(&f->s, p, &f->ud.d);
-	return p;
-}
-
-START_TEST(test_providers_found)
-{
-	const struct provider *k = provider_find("kprobe");
-	const struct provider *kr = provider_find("kretprobe");
-
-	ck_assert_ptr_nonnull(k);
-	ck_assert_ptr_nonnull(kr);
-	ck_assert_ptr_ne(k, kr);
-	ck_assert_ptr_eq(provider_find("k"), k);
-	ck_assert_ptr_eq(provider_find("kr"), kr);
-	ck_assert(k->takes_target && kr->takes_target);
-	ck_assert(k->attach && k->detach && kr->attach && kr->detach);
-	ck_assert_ptr_null(provider_find("kp"));
-}
-END_TEST
-
-START_TEST(test_expand_func)
-{
-	struct fx f;
-	struct probe *p;
-	int err;
-
-	fx_init(&f, true);
-	p = fx_expand(&f, "kprobe", "vfs_read", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_int_eq(p->prog_type, BPF_PROG_TYPE_KPROBE);
-	ck_assert_uint_eq(p->ntargets, 1);
-	ck_assert_str_eq(p->targets[0], "vfs_read");
-	ck_assert_ptr_null(p->next);	/* one probe per specifier */
-	ck_assert_uint_eq(f.s.nprobes, 1);
-
-	p = fx_expand(&f, "k", "vfs_read+0x10", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_str_eq(p->targets[0], "vfs_read");
-	p = fx_expand(&f, "kprobe", "vfs_read+16", &err);
-	ck_assert_int_eq(err, 0);
-
-	/* a kernel function kallsyms knows but ftrace does not list */
-	p = fx_expand(&f, "kprobe", "secondary_startup_64", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_str_eq(unit_diag_text(&f.ud), "");
-	fx_fini(&f);
-}
-END_TEST
-
-START_TEST(test_expand_addr)
-{
-	struct fx f;
-	struct probe *p;
-	int err;
-
-	fx_init(&f, true);
-	p = fx_expand(&f, "kprobe", "0xffffffff81234604", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_uint_eq(p->ntargets, 1);
-	ck_assert_str_eq(unit_diag_text(&f.ud), "");
-
-	fx_expand(&f, "kprobe", "0x1234", &err);
-	ck_assert_int_eq(err, -ENOENT);
-	ck_assert_ptr_nonnull(strstr(unit_diag_text(&f.ud),
-				     "not in any kernel function"));
-	fx_expand(&f, "kprobe", "0xzz", &err);
-	ck_assert_int_eq(err, -EINVAL);
-	ck_assert_ptr_nonnull(strstr(unit_diag_text(&f.ud),
-				     "invalid kernel address '0xzz'"));
-	fx_fini(&f);
-}
-END_TEST
-
-START_TEST(test_expand_glob)
-{
-	struct fx f;
-	struct probe *p;
-	int err;
-
-	fx_init(&f, true);
-	p = fx_expand(&f, "kprobe", "vfs_*r[ei][at][de]", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_uint_eq(p->ntargets, 3);
-	ck_assert_str_eq(p->targets[0], "vfs_iter_read");
-	ck_assert_str_eq(p->targets[1], "vfs_read");
-	ck_assert_str_eq(p->targets[2], "vfs_write");
-	ck_assert_ptr_null(p->next);
-
-	/* duplicates listed once; module suffixes stripped */
-	p = fx_expand(&f, "kr", "*_module", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_uint_eq(p->ntargets, 1);
-	ck_assert_str_eq(p->targets[0], "cleanup_module");
-	p = fx_expand(&f, "kprobe", "ext4_*", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_uint_eq(p->ntargets, 2);
-	ck_assert_str_eq(p->targets[0], "ext4_file_read_iter");
-
-	/* ftrace's list decides: startup_64 is in kallsyms only */
-	fx_expand(&f, "kprobe", "startup_*", &err);
-	ck_assert_int_eq(err, -ENOENT);
-	ck_assert_ptr_nonnull(strstr(unit_diag_text(&f.ud),
-				     "no kernel function matches 'startup_*'"));
-	fx_fini(&f);
-}
-END_TEST
-
-START_TEST(test_expand_glob_kallsyms)
-{
-	struct fx f;
-	struct probe *p;
-	int err;
-
-	fx_init(&f, false);
-	p = fx_expand(&f, "kprobe", "tcp_*", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_uint_eq(p->ntargets, 3);
-	ck_assert_str_eq(p->targets[0], "tcp_recvmsg");
-	ck_assert_str_eq(p->targets[1], "tcp_sendmsg");
-	ck_assert_str_eq(p->targets[2], "tcp_v4_rcv");
-	/* the __pfx_ padding is never a target */
-	p = fx_expand(&f, "kprobe", "*vfs_read", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_uint_eq(p->ntargets, 1);
-	ck_assert_str_eq(p->targets[0], "vfs_read");
-	fx_fini(&f);
-}
-END_TEST
-
-START_TEST(test_expand_errors)
-{
-	struct fx f;
-	const char *out;
-	int err;
-
-	fx_init(&f, true);
-	fx_expand(&f, "kprobe", "vfs_raed", &err);
-	ck_assert_int_eq(err, -ENOENT);
-	out = unit_diag_text(&f.ud);
-	ck_assert_ptr_nonnull(strstr(out, "<test>:1:1: error: unknown kernel "
-				     "function 'vfs_raed'"));
-	ck_assert_ptr_nonnull(strstr(out, "did you mean 'vfs_read'?"));
-	unit_diag_close(&f.ud);
-	unit_diag_open(&f.ud);
-
-	/* nothing close: no suggestion */
-	fx_expand(&f, "kprobe", "completely_unrelated_name", &err);
-	ck_assert_int_eq(err, -ENOENT);
-	ck_assert_ptr_null(strstr(unit_diag_text(&f.ud), "did you mean"));
-	unit_diag_close(&f.ud);
-	unit_diag_open(&f.ud);
-
-	fx_expand(&f, "kretprobe", "vfs_read+4", &err);
-	ck_assert_int_eq(err, -EINVAL);
-	ck_assert_ptr_nonnull(strstr(unit_diag_text(&f.ud),
-				     "kretprobe takes no offset"));
-	fx_expand(&f, "kprobe", "vfs_read+", &err);
-	ck_assert_int_eq(err, -EINVAL);
-	fx_expand(&f, "kprobe", "vfs_read+zz", &err);
-	ck_assert_int_eq(err, -EINVAL);
-	fx_expand(&f, "kprobe", "ext4:ext4_file_read_iter", &err);
-	ck_assert_int_eq(err, -EINVAL);
-	ck_assert_ptr_nonnull(strstr(unit_diag_text(&f.ud),
-				     "invalid kprobe target"));
-	fx_expand(&f, "kprobe", "vfs_*+4", &err);
-	ck_assert_int_eq(err, -EINVAL);
-	fx_fini(&f);
-}
-END_TEST
-
-START_TEST(test_resolve)
-{
-	struct fx f;
-	struct probe *k, *kr;
-	struct pvar pv;
-	int err;
-
-	fx_init(&f, true);
-	k = fx_expand(&f, "kprobe", "vfs_read", &err);
-	ck_assert_int_eq(err, 0);
-
-	ck_assert_int_eq(k->prov->resolve(k, "arg0", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_REG);
-	ck_assert(!pv.indirect);
-	ck_assert_int_eq(pv.off, arch_x86_64.arg_off[0]);
-	ck_assert(type_equal(pv.type, &type_u64));
-	ck_assert_int_eq(k->prov->resolve(k, "arg5", &pv), 0);
-	ck_assert_int_eq(pv.off, arch_x86_64.arg_off[5]);
-	ck_assert_int_eq(k->prov->resolve(k, "arg6", &pv), -ENOENT);
-	ck_assert_int_eq(k->prov->resolve(k, "arg01", &pv), -ENOENT);
-	ck_assert_int_eq(k->prov->resolve(k, "arg", &pv), -ENOENT);
-	ck_assert_int_eq(k->prov->resolve(k, "retval", &pv), -ENOENT);
-
-	/* on the entry the kernel names the function; with an offset only
-	 * the saved pc is there */
-	ck_assert_int_eq(k->prov->resolve(k, "caller", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_FUNC_IP);
-	ck_assert_int_eq(pv.type->fmt, F_KSYM);
-	k = fx_expand(&f, "kprobe", "vfs_read+5", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_int_eq(k->prov->resolve(k, "caller", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_REG);
-	ck_assert_int_eq(pv.off, arch_x86_64.pc_off);
-	ck_assert_int_eq(pv.type->fmt, F_KSYM);
-
-	ck_assert_int_eq(k->prov->resolve(k, "regs", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_CTX);
-	ck_assert_int_eq(pv.type->kind, T_PTR);
-	ck_assert_int_eq(pv.type->space, AS_CTX);
-	ck_assert_uint_eq(pv.type->base->size, arch_x86_64.regs_size);
-
-	ck_assert_int_eq(k->prov->resolve(k, "stack", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_KSTACK);
-	ck_assert_int_eq(pv.type->fmt, F_KSTACK);
-	ck_assert_int_eq(k->prov->resolve(k, "ustack", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_USTACK);
-	ck_assert_int_eq(k->prov->resolve(k, "data", &pv), -ENOENT);
-
-	kr = fx_expand(&f, "kretprobe", "vfs_read", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_int_eq(kr->prov->resolve(kr, "retval", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_REG);
-	ck_assert_int_eq(pv.off, arch_x86_64.ret_off);
-	ck_assert(pv.type->is_signed);
-	/* argument registers are clobbered by the return */
-	ck_assert_int_eq(kr->prov->resolve(kr, "arg0", &pv), -ENOENT);
-	ck_assert_int_eq(kr->prov->resolve(kr, "caller", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_REG);
-	ck_assert_int_eq(pv.off, arch_x86_64.pc_off);
-	fx_fini(&f);
-}
-END_TEST
-
-START_TEST(test_resolve_aarch64)
-{
-	struct fx f;
-	struct probe *k;
-	struct pvar pv;
-	int err;
-
-	fx_init(&f, true);
-	f.s.arch = &arch_aarch64;
-	k = fx_expand(&f, "kprobe", "vfs_read", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_int_eq(k->prov->resolve(k, "arg7", &pv), 0);
-	ck_assert_int_eq(pv.off, arch_aarch64.arg_off[7]);
-	ck_assert_int_eq(k->prov->resolve(k, "arg0", &pv), 0);
-	ck_assert_int_eq(pv.off, arch_aarch64.arg_off[0]);
-	k = fx_expand(&f, "kretprobe", "vfs_read", &err);
-	ck_assert_int_eq(err, 0);
-	ck_assert_int_eq(k->prov->resolve(k, "caller", &pv), 0);
-	ck_assert_int_eq(pv.off, arch_aarch64.pc_off);
-	fx_fini(&f);
+	ck_assert_ptr_null(ksym_default("/nonexistent/kallsyms"));
 }
 END_TEST
 
@@ -588,7 +247,6 @@ static Suite *ksym_suite(void)
 {
 	Suite *s = suite_create("ksym");
 	TCase *tc = tcase_create("ksym");
-	TCase *tp = tcase_create("kprobe");
 
 	tcase_add_test(tc, test_load);
 	tcase_add_test(tc, test_lookup_exact_and_offset);
@@ -602,16 +260,6 @@ static Suite *ksym_suite(void)
 	tcase_add_test(tc, test_default_and_hook);
 	tcase_add_test(tc, test_default_missing);
 	suite_add_tcase(s, tc);
-
-	tcase_add_test(tp, test_providers_found);
-	tcase_add_test(tp, test_expand_func);
-	tcase_add_test(tp, test_expand_addr);
-	tcase_add_test(tp, test_expand_glob);
-	tcase_add_test(tp, test_expand_glob_kallsyms);
-	tcase_add_test(tp, test_expand_errors);
-	tcase_add_test(tp, test_resolve);
-	tcase_add_test(tp, test_resolve_aarch64);
-	suite_add_tcase(s, tp);
 	return s;
 }
 

@@ -138,6 +138,29 @@ START_TEST(test_ident_keyword_map)
 }
 END_TEST
 
+/* C types: keywords, and "..." before "." */
+START_TEST(test_ctype_tokens)
+{
+	struct lexed l;
+
+	lex_all(&l, "struct union enum typedef sizeof offsetof ... . structs");
+	ck_assert_uint_eq(l.ud.d.errors, 0);
+	ck_assert_uint_eq(l.n, 9);
+	ck_assert_int_eq(l.t[0].kind, TK_STRUCT);
+	ck_assert_int_eq(l.t[1].kind, TK_UNION);
+	ck_assert_int_eq(l.t[2].kind, TK_ENUM);
+	ck_assert_int_eq(l.t[3].kind, TK_TYPEDEF);
+	ck_assert_int_eq(l.t[4].kind, TK_SIZEOF);
+	ck_assert_int_eq(l.t[5].kind, TK_OFFSETOF);
+	ck_assert_int_eq(l.t[6].kind, TK_ELLIPSIS);
+	ck_assert_uint_eq(l.t[6].loc.len, 3);
+	ck_assert_int_eq(l.t[7].kind, TK_DOT);
+	ck_assert_int_eq(l.t[8].kind, TK_IDENT);
+	ck_assert_str_eq(tok_kind_str(TK_OFFSETOF), "offsetof");
+	lex_done(&l);
+}
+END_TEST
+
 START_TEST(test_numbers)
 {
 	ck_assert_uint_eq(lex_num("0"), 0);
@@ -520,6 +543,7 @@ static Suite *lex_suite(void)
 
 	tcase_add_test(tc, test_punct);
 	tcase_add_test(tc, test_ident_keyword_map);
+	tcase_add_test(tc, test_ctype_tokens);
 	tcase_add_test(tc, test_numbers);
 	tcase_add_test(tc, test_number_errors);
 	tcase_add_test(tc, test_chars);

@@ -2,7 +2,7 @@
  *
  * Two kinds of tests: hand-built ASTs annotated as sema would annotate them
  * (so each lowering rule is tested alone), and whole scripts run through the
- * real front end (parse -> expand -> sema -> map_layout -> lower_probe).
+ * real front end (parse -> expand -> sema -> layout_maps -> lower_probe).
  * Assertions are on instruction sequences (op, code, imm) and on the IR dump.
  */
 #include <errno.h>
@@ -14,7 +14,10 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "builtin.h"
+#include "host.h"
 #include "ir.h"
+#include "layout.h"
 #include "lower.h"
 #include "provider.h"
 #include "arch.h"
@@ -23,10 +26,15 @@
 #include "type.h"
 #include "unit.h"
 
+
+/* a builtin row by name */
+#define BI(name)	builtin_find(name)
+
 /* ---- fixture ---- */
 
 struct fx {
 	struct script s;
+	struct host host;	/* from the environment the test set */
 	struct unit_diag ud;
 	struct source src;
 	struct probe *p;
@@ -86,24 +94,12 @@ static struct node *str(struct fx *x, const char *s)
 	return n;
 }
 
-static const struct type *builtin_type(int b)
+static struct node *var(struct fx *x, const struct builtin *b)
 {
-	switch (b) {
-	case BI_COMM:		return NULL;
-	case BI_TIME:		return &type_u64;
-	case BI_WALLTIME:	return &type_walltime;
-	default:		return &type_u32;
-	}
-}
-
-static struct node *var(struct fx *x, int b)
-{
-	struct node *n = mk(x, N_IDENT, builtin_type(b));
+	struct node *n = mk(x, N_IDENT, b->type);
 
 	n->builtin = b;
-	n->name = builtin_name(b);
-	if (b == BI_COMM)
-		n->type = type_string(x->s.arena, 16);
+	n->name = b->name;
 	return n;
 }
 
@@ -119,13 +115,14 @@ static struct node *bin(struct fx *x, int op, struct node *a, struct node *b,
 	return n;
 }
 
-static struct node *call(struct fx *x, int b, const struct type *t, ...)
+static struct node *call(struct fx *x, const struct builtin *b,
+			 const struct type *t, ...)
 {
 	struct node *n = mk(x, N_CALL, t), **tail = &n->args, *a;
 	va_list ap;
 
 	n->builtin = b;
-	n->name = builtin_name(b);
+	n->name = b->name;
 	va_start(ap, t);
 	while ((a = va_arg(ap, struct node *))) {
 		*tail = a;
@@ -198,12 +195,9 @@ static int fx_lower(struct fx *x, struct node *pred, struct node *body)
 {
 	int err;
 
-	x->p = arena_alloc(x->s.arena, sizeof(*x->p));
-	x->p->prov = provider_find("BEGIN");
-	x->p->loc = at(x, 1, 1);
-	x->p->pred = pred;
-	x->p->body = body;
-	err = map_layout(&x->s, &x->ud.d);
+	x->p = script_probe_new(&x->s, provider_find("BEGIN"), NULL, "",
+				at(x, 1, 1), pred, body);
+	err = layout_maps(&x->s, &x->ud.d);
 	if (err)
 		return err;
 	return lower_probe(&x->s, x->p, &x->ud.d);
@@ -283,10 +277,13 @@ static unsigned ninsns(const struct ir_func *f)
 }
 
 /* Shape checks every lowered function must pass. */
-static void check_shape(const struct ir_func *f)
+static void check_shape(struct arena *a, const struct ir_func *f)
 {
+	const char *why = ir_check(a, f, IR_LOWERED);
 	unsigned i;
 	bool call_seen = false;
+
+	ck_assert_msg(!why, "lowered IR: %s", why ? why : "");
 
 	ck_assert_uint_gt(f->n, 1);
 	ck_assert_int_eq(f->insns[f->n - 1].op, IR_EXIT);
@@ -315,7 +312,7 @@ static void check_shape(const struct ir_func *f)
 
 /* ---- front end ---- */
 
-/* parse -> expand -> sema -> map_layout -> lower every probe; 0 or the
+/* parse -> expand -> sema -> layout_maps -> lower every probe; 0 or the
  * first error. */
 static int fe(struct fx *x, const char *text)
 {
@@ -326,20 +323,19 @@ static int fe(struct fx *x, const char *text)
 
 	x->src = unit_source(text);
 	x->s.src = x->src;
+	host_read(&x->host);	/* as main() does */
+	x->s.host = &x->host;
 	x->s.ast = parse_script(x->s.arena, &x->s.src, &x->ud.d);
 	if (!x->s.ast)
 		return -EINVAL;
 	for (n = x->s.ast; n; n = n->next) {
 		for (spec = n->specs; spec; spec = spec->next) {
-			p = arena_alloc(x->s.arena, sizeof(*p));
-			p->prov = provider_find(spec->provider);
+			p = script_probe_new(&x->s,
+					     provider_find(spec->provider),
+					     spec, spec->target, spec->loc,
+					     ast_clone(x->s.arena, n->pred),
+					     ast_clone(x->s.arena, n->body));
 			ck_assert_ptr_nonnull(p->prov);
-			p->spec = spec;
-			p->target = spec->target;
-			p->loc = spec->loc;
-			p->pred = ast_clone(x->s.arena, n->pred);
-			p->body = ast_clone(x->s.arena, n->body);
-			p->prog_fd = -1;
 			*tail = p;
 			x->s.nprobes++;
 			err = p->prov->expand(&x->s, p, &x->ud.d);
@@ -353,17 +349,27 @@ static int fe(struct fx *x, const char *text)
 	err = sema_script(&x->s, &x->ud.d);
 	if (err)
 		return err;
-	err = map_layout(&x->s, &x->ud.d);
+	err = layout_maps(&x->s, &x->ud.d);
 	if (err)
 		return err;
 	for (p = x->s.probes; p; p = p->next) {
 		err = lower_probe(&x->s, p, &x->ud.d);
 		if (err)
 			return err;
-		check_shape(p->ir);
+		check_shape(x->s.arena, p->ir);
 	}
 	x->p = x->s.probes;
 	return 0;
+}
+
+/* Whether the probe's program begins with its provider's filter (a raw
+ * syscall tracepoint's number test). */
+static bool has_filter(const struct probe *p)
+{
+	struct pvar pv;
+	int64_t v;
+
+	return p->prov->filter && !p->prov->filter(p, &pv, &v);
 }
 
 static void fe_ok(struct fx *x, const char *text)
@@ -388,7 +394,7 @@ START_TEST(layout_user_maps)
 	c = umap(&x, "@c", MAP_COUNT, &type_u64, 0);
 	v = umap(&x, "v", MAP_PLAIN, type_string(x.s.arena, 16), 0);
 	s = umap(&x, "@s", MAP_SUM, &type_s64, 1, type_string(x.s.arena, 16));
-	ck_assert_int_eq(map_layout(&x.s, &x.ud.d), 0);
+	ck_assert_int_eq(layout_maps(&x.s, &x.ud.d), 0);
 
 	ck_assert_int_eq(h->bpf_type, BPF_MAP_TYPE_HASH);
 	ck_assert_uint_eq(h->key_size, 24);	/* 8 + roundup(13, 8) */
@@ -427,7 +433,7 @@ START_TEST(layout_internal_and_opts)
 	ev = script_events_map(&x.s);
 	lost = script_lost_map(&x.s);
 	st = script_stacks_map(&x.s);
-	ck_assert_int_eq(map_layout(&x.s, &x.ud.d), 0);
+	ck_assert_int_eq(layout_maps(&x.s, &x.ud.d), 0);
 	ck_assert_uint_eq(h->max_entries, 100);
 	ck_assert_int_eq(ev->bpf_type, BPF_MAP_TYPE_RINGBUF);
 	ck_assert_uint_eq(ev->max_entries, 1 << 20);
@@ -454,7 +460,7 @@ START_TEST(layout_key_too_big)
 	     type_string(x.s.arena, 200));
 	umap(&x, "@big", MAP_PLAIN, &type_u64, 2, type_string(x.s.arena, 260),
 	     type_string(x.s.arena, 250));
-	ck_assert_int_eq(map_layout(&x.s, &x.ud.d), -E2BIG);
+	ck_assert_int_eq(layout_maps(&x.s, &x.ud.d), -E2BIG);
 	ck_assert_msg(strstr(unit_diag_text(&x.ud), "map @big: its key (520 "
 			     "bytes) and value (8 bytes) do not fit"), "%s",
 		      unit_diag_text(&x.ud));
@@ -473,7 +479,7 @@ START_TEST(lower_empty)
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, NULL)), 0);
 	/* no ctx use: the entry copy is dropped; just return 0 */
 	ck_assert_uint_eq(ninsns(x.p->ir), 2);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	ck_assert_uint_eq(x.p->ir->stack, 0);
 	fx_free(&x);
 }
@@ -496,7 +502,7 @@ START_TEST(lower_constant_store)
 			       "call map_lookup_elem", "if v", " == 0 goto",
 			       "st.dw [v", "] = 5", NULL), "%s", d);
 	ck_assert_uint_eq(count_op(x.p->ir, IR_MOVI), 1);	/* r0 = 0 */
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -512,14 +518,14 @@ START_TEST(lower_builtins)
 	m = umap(&x, "@x", MAP_PLAIN, &type_u64, 5, &type_u64, &type_u64,
 		 &type_u64, &type_u64, &type_u64);
 	{
-		struct node *k = var(&x, BI_PID);
+		struct node *k = var(&x, BI("pid"));
 
-		k->next = var(&x, BI_KPID);
-		k->next->next = var(&x, BI_UID);
-		k->next->next->next = var(&x, BI_GID);
-		k->next->next->next->next = var(&x, BI_CPU);
+		k->next = var(&x, BI("kpid"));
+		k->next->next = var(&x, BI("uid"));
+		k->next->next->next = var(&x, BI("gid"));
+		k->next->next->next->next = var(&x, BI("cpu"));
 		ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
-			assign(&x, mapref(&x, m, k), var(&x, BI_TIME)),
+			assign(&x, mapref(&x, m, k), var(&x, BI("time"))),
 			NULL)), 0);
 	}
 	d = dump(x.p->ir);
@@ -533,7 +539,7 @@ START_TEST(lower_builtins)
 		"call map_update_elem/2", NULL), "%s", d);
 	/* value at -8, key of 40 bytes below it */
 	ck_assert_uint_eq(x.p->ir->stack, 48);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -548,8 +554,8 @@ START_TEST(lower_printf_record)
 
 	fx_init(&x, NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x,
-		call(&x, BI_PRINTF, &type_void, str(&x, "%d %s %d\n"),
-		     var(&x, BI_PID), var(&x, BI_COMM), num(&x, 7), NULL)),
+		call(&x, BI("printf"), &type_void, str(&x, "%d %s %d\n"),
+		     var(&x, BI("pid")), var(&x, BI("comm")), num(&x, 7), NULL)),
 		NULL)), 0);
 	ck_assert_uint_eq(x.s.nevents, 1);
 	ev = x.s.events[0];
@@ -575,7 +581,7 @@ START_TEST(lower_printf_record)
 	ck_assert_int_eq(x.s.events_map->bpf_type, BPF_MAP_TYPE_RINGBUF);
 	ck_assert_int_eq(x.s.lost_map->bpf_type, BPF_MAP_TYPE_ARRAY);
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_lookup_elem), 0);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -591,21 +597,22 @@ START_TEST(lower_map_read)
 	fx_init(&x, NULL);
 	m = umap(&x, "@m", MAP_PLAIN, &type_s64, 1, &type_u64);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x,
-		call(&x, BI_PRINTF, &type_void, str(&x, "%d\n"),
-		     mapref(&x, m, var(&x, BI_PID)), NULL)), NULL)), 0);
+		call(&x, BI("printf"), &type_void, str(&x, "%d\n"),
+		     mapref(&x, m, var(&x, BI("pid"))), NULL)), NULL)), 0);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d, "call get_current_pid_tgid",
 		"stx.dw [r10 - 24] = v", "r1 = ldmap #0",
 		"r2 = r2 + -24", "call map_lookup_elem/1",
 		"= r0", "== 0 goto L", "= ldx.dw [v", "stx.dw [r10 - 8] = v",
 		NULL), "%s", d);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
 END_TEST
 
-static struct node *agg(struct fx *x, int b, struct node *arg)
+static struct node *agg(struct fx *x, const struct builtin *b,
+			struct node *arg)
 {
 	return call(x, b, &type_u64, arg, NULL);
 }
@@ -621,9 +628,9 @@ START_TEST(lower_count_sum)
 	s = umap(&x, "@s", MAP_SUM, &type_u64, 1, &type_u64);
 	k = umap(&x, "@k", MAP_COUNT, &type_u64, 0);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
-		assign(&x, mapref(&x, c, var(&x, BI_CPU)), agg(&x, BI_COUNT, NULL)),
-		assign(&x, mapref(&x, s, var(&x, BI_CPU)), agg(&x, BI_SUM, var(&x, BI_TIME))),
-		assign(&x, mapref(&x, k, NULL), agg(&x, BI_COUNT, NULL)),
+		assign(&x, mapref(&x, c, var(&x, BI("cpu"))), agg(&x, BI("count"), NULL)),
+		assign(&x, mapref(&x, s, var(&x, BI("cpu"))), agg(&x, BI("sum"), var(&x, BI("time")))),
+		assign(&x, mapref(&x, k, NULL), agg(&x, BI("count"), NULL)),
 		NULL)), 0);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d,
@@ -638,7 +645,7 @@ START_TEST(lower_count_sum)
 		"st.w [r10 - 8] = 0", "r1 = ldmap #2", "call map_lookup_elem",
 		"+ 1", "stx.dw", NULL), "%s", d);
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_update_elem), 2);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -653,8 +660,8 @@ START_TEST(lower_quantize)
 	fx_init(&x, NULL);
 	q = umap(&x, "@q", MAP_QUANTIZE, &type_u64, 1, &type_u64);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
-		assign(&x, mapref(&x, q, var(&x, BI_CPU)),
-		       agg(&x, BI_QUANTIZE, var(&x, BI_TIME))),
+		assign(&x, mapref(&x, q, var(&x, BI("cpu"))),
+		       agg(&x, BI("quantize"), var(&x, BI("time")))),
 		NULL)), 0);
 	ck_assert_uint_eq(q->key_size, 16);
 	d = dump(x.p->ir);
@@ -665,7 +672,7 @@ START_TEST(lower_quantize)
 		"< 16 goto", "< 4 goto", "< 2 goto", ">> 1", "+ 1", " + v",
 		"stx.dw [r10 - 8] = v", "call map_lookup_elem",
 		"call map_update_elem", NULL), "%s", d);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -680,7 +687,7 @@ START_TEST(lower_quantize_const)
 	fx_init(&x, NULL);
 	q = umap(&x, "@q", MAP_QUANTIZE, &type_u64, 0);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
-		assign(&x, mapref(&x, q, NULL), agg(&x, BI_QUANTIZE, num(&x, 1000))),
+		assign(&x, mapref(&x, q, NULL), agg(&x, BI("quantize"), num(&x, 1000))),
 		NULL)), 0);
 	d = dump(x.p->ir);
 	/* 2^9 <= 1000 < 2^10: bucket 10, folded */
@@ -702,12 +709,12 @@ START_TEST(lower_short_circuit)
 
 	fx_init(&x, NULL);
 	c = bin(&x, B_LAND,
-		bin(&x, B_EQ, var(&x, BI_PID), num(&x, 1), &type_s32),
-		bin(&x, B_NE, var(&x, BI_UID), num(&x, 2), &type_s32),
+		bin(&x, B_EQ, var(&x, BI("pid")), num(&x, 1), &type_s32),
+		bin(&x, B_NE, var(&x, BI("uid")), num(&x, 2), &type_s32),
 		&type_s32);
 	iff = mk(&x, N_IF, &type_void);
 	iff->cond = c;
-	iff->lhs = expr_stmt(&x, call(&x, BI_PRINTF, &type_void,
+	iff->lhs = expr_stmt(&x, call(&x, BI("printf"), &type_void,
 				      str(&x, "x\n"), NULL));
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, iff, NULL)), 0);
 	d = dump(x.p->ir);
@@ -751,8 +758,8 @@ START_TEST(lower_logical_value)
 	m = umap(&x, "@m", MAP_PLAIN, &type_s64, 0);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, assign(&x,
 		mapref(&x, m, NULL),
-		bin(&x, B_LOR, bin(&x, B_EQ, var(&x, BI_PID), num(&x, 1), &type_s32),
-		    bin(&x, B_GT, var(&x, BI_CPU), num(&x, 3), &type_s32),
+		bin(&x, B_LOR, bin(&x, B_EQ, var(&x, BI("pid")), num(&x, 1), &type_s32),
+		    bin(&x, B_GT, var(&x, BI("cpu")), num(&x, 3), &type_s32),
 		    &type_s32)), NULL)), 0);
 	d = dump(x.p->ir);
 	/* pid == 1 decides alone; cpu > 3 (signed: u32 vs s64) falls
@@ -771,7 +778,7 @@ static struct node *cond_if(struct fx *x, struct node *c)
 	struct node *iff = mk(x, N_IF, &type_void);
 
 	iff->cond = c;
-	iff->lhs = expr_stmt(x, call(x, BI_PRINTF, &type_void, str(x, "x\n"),
+	iff->lhs = expr_stmt(x, call(x, BI("printf"), &type_void, str(x, "x\n"),
 				     NULL));
 	return iff;
 }
@@ -872,8 +879,8 @@ START_TEST(lower_predicate)
 
 	fx_init(&x, NULL);
 	ck_assert_int_eq(fx_lower(&x,
-		bin(&x, B_EQ, var(&x, BI_PID), num(&x, 42), &type_s32),
-		block(&x, expr_stmt(&x, call(&x, BI_PRINTF, &type_void,
+		bin(&x, B_EQ, var(&x, BI("pid")), num(&x, 42), &type_s32),
+		block(&x, expr_stmt(&x, call(&x, BI("printf"), &type_void,
 					     str(&x, "hit\n"), NULL)), NULL)), 0);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d, "call get_current_pid_tgid", ">> 32",
@@ -893,11 +900,11 @@ START_TEST(lower_const_predicate)
 	p = num(&x, 0);
 	/* /0/: the body is never lowered (it would be unreachable) */
 	ck_assert_int_eq(fx_lower(&x, p, block(&x, expr_stmt(&x,
-		call(&x, BI_PRINTF, &type_void, str(&x, "x\n"), NULL)), NULL)), 0);
+		call(&x, BI("printf"), &type_void, str(&x, "x\n"), NULL)), NULL)), 0);
 	ck_assert_uint_eq(count_op(x.p->ir, IR_JA), 0);
 	ck_assert_uint_eq(ninsns(x.p->ir), 2);
 	ck_assert_uint_eq(x.s.nevents, 0);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	fx_free(&x);
 }
 END_TEST
@@ -911,13 +918,13 @@ START_TEST(lower_stack_overflow)
 	const char *t;
 
 	fx_init(&x, "BEGIN { printf(\"%s %d\", str(0, 400), strcmp(str(0, 100), \"a\")); }\n");
-	big = call(&x, BI_STR, type_string(x.s.arena, 400), num(&x, 0),
+	big = call(&x, BI("str"), type_string(x.s.arena, 400), num(&x, 0),
 		   num(&x, 400), NULL);
-	s1 = call(&x, BI_STR, type_string(x.s.arena, 100), num(&x, 0),
+	s1 = call(&x, BI("str"), type_string(x.s.arena, 100), num(&x, 0),
 		  num(&x, 100), NULL);
 	s1->loc = at(&x, 1, 60);
-	cmp = call(&x, BI_STRCMP, &type_s64, s1, str(&x, "a"), NULL);
-	pf = call(&x, BI_PRINTF, &type_void, str(&x, "%s %d"), big, cmp, NULL);
+	cmp = call(&x, BI("strcmp"), &type_s64, s1, str(&x, "a"), NULL);
+	pf = call(&x, BI("printf"), &type_void, str(&x, "%s %d"), big, cmp, NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x, pf), NULL)),
 			 -E2BIG);
 	t = unit_diag_text(&x.ud);
@@ -936,11 +943,11 @@ START_TEST(lower_stack_reuse)
 	struct node *a, *b;
 
 	fx_init(&x, NULL);
-	a = call(&x, BI_PRINTF, &type_void, str(&x, "%s"),
-		 call(&x, BI_STR, type_string(x.s.arena, 240), num(&x, 0),
+	a = call(&x, BI("printf"), &type_void, str(&x, "%s"),
+		 call(&x, BI("str"), type_string(x.s.arena, 240), num(&x, 0),
 		      num(&x, 240), NULL), NULL);
-	b = call(&x, BI_PRINTF, &type_void, str(&x, "%s"),
-		 call(&x, BI_STR, type_string(x.s.arena, 240), num(&x, 0),
+	b = call(&x, BI("printf"), &type_void, str(&x, "%s"),
+		 call(&x, BI("str"), type_string(x.s.arena, 240), num(&x, 0),
 		      num(&x, 240), NULL), NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x, a),
 						 expr_stmt(&x, b), NULL)), 0);
@@ -958,7 +965,7 @@ START_TEST(lower_string_literal_compare)
 
 	fx_init(&x, NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, cond_if(&x,
-		bin(&x, B_EQ, var(&x, BI_COMM), str(&x, "bash"), &type_s32)),
+		bin(&x, B_EQ, var(&x, BI("comm")), str(&x, "bash"), &type_s32)),
 		NULL)), 0);
 	d = dump(x.p->ir);
 	/* "bash" = 0x68736162, then the NUL byte */
@@ -981,9 +988,9 @@ START_TEST(lower_string_key)
 	fx_init(&x, NULL);
 	m = umap(&x, "@m", MAP_COUNT, &type_u64, 1, type_string(x.s.arena, 16));
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, assign(&x,
-		mapref(&x, m, call(&x, BI_STR, type_string(x.s.arena, 16),
+		mapref(&x, m, call(&x, BI("str"), type_string(x.s.arena, 16),
 				   num(&x, 4096), num(&x, 16), NULL)),
-		agg(&x, BI_COUNT, NULL)), NULL)), 0);
+		agg(&x, BI("count"), NULL)), NULL)), 0);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d, "st.dw [r10 - 16] = 0", "st.dw [r10 - 8] = 0",
 		"r1 = r1 + -16", "r2 = 16", "r3 = v", "call probe_read_kernel_str",
@@ -1002,8 +1009,8 @@ START_TEST(lower_exit)
 
 	fx_init(&x, NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
-		expr_stmt(&x, call(&x, BI_EXIT, &type_void, num(&x, 3), NULL)),
-		expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "no\n"), NULL)),
+		expr_stmt(&x, call(&x, BI("exit"), &type_void, num(&x, 3), NULL)),
+		expr_stmt(&x, call(&x, BI("printf"), &type_void, str(&x, "no\n"), NULL)),
 		NULL)), 0);
 	/* nothing after exit() is lowered: it would be unreachable */
 	ck_assert_uint_eq(x.s.nevents, 1);
@@ -1033,9 +1040,9 @@ START_TEST(lower_print_map_clear)
 	a1->type = &type_void;
 	a2 = mapref(&x, m, NULL);
 	a2->type = &type_void;
-	pr = call(&x, BI_PRINT, &type_void, a1, NULL);
+	pr = call(&x, BI("print"), &type_void, a1, NULL);
 	pr->map = m;
-	cl = call(&x, BI_CLEAR, &type_void, a2, NULL);
+	cl = call(&x, BI("clear"), &type_void, a2, NULL);
 	cl->map = m;
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x, pr),
 						 expr_stmt(&x, cl), NULL)), 0);
@@ -1058,9 +1065,9 @@ START_TEST(lower_locations)
 	unsigned i;
 
 	fx_init(&x, NULL);
-	pid = var(&x, BI_PID);
+	pid = var(&x, BI("pid"));
 	pid->loc = at(&x, 2, 7);
-	pf = call(&x, BI_PRINTF, &type_void, str(&x, "%d"), pid, NULL);
+	pf = call(&x, BI("printf"), &type_void, str(&x, "%d"), pid, NULL);
 	pf->loc = at(&x, 2, 1);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, expr_stmt(&x, pf), NULL)), 0);
 	for (i = 0; i < x.p->ir->n; i++) {
@@ -1130,14 +1137,54 @@ START_TEST(fe_plain_maps_and_strings)
 }
 END_TEST
 
+/* A type's name, for assertions. */
+static const char *tname(const struct type *t)
+{
+	static char buf[64];
+
+	return type_name(t, buf, sizeof(buf));
+}
+
 START_TEST(fe_ternary_and_arith)
 {
 	struct fx x;
+
+	const char *at;
+	unsigned calls = 0;
+	char *d;
 
 	fx_init(&x, NULL);
 	fe_ok(&x, "BEGIN { @x = pid > 10 ? (pid - 3) * 2 : -(cpu % 4); "
 		  "@y = (time / 1000) << 2 | 1; @z = !pid; @w = ~cpu ^ 5; "
 		  "@s = pid > 3 ? comm : \"none\"; exit(0); }\n");
+	d = dump(x.p->ir);
+	/* the ternary branches on the signed compare (pid is promoted to
+	 * s64); each arm computes into the one result register; cpu % 4
+	 * (unsigned, so no sign fix-up) is negated */
+	ck_assert_msg(in_order(d, "v18 = v18 >> 32", "if v18 s<= 10 goto L2",
+		"v17 = v17 - 3", "v17 = v17 * 2", "goto L3", "L2:",
+		"call get_smp_processor_id", "v17 = v17 % 4", "v17 = -v17",
+		"L3:", "stx.dw [v21] = v17", NULL), "%s", d);
+	/* shifts and masks in order, on the unsigned clock */
+	ck_assert_msg(in_order(d, "call ktime_get_ns", "/ 1000", "<< 2", "| 1",
+		NULL), "%s", d);
+	/* !pid as 0/1, ~cpu as ^ -1, then ^ 5 */
+	ck_assert_msg(in_order(d, "v24 = 0", "if v18 != 0 goto", "v24 = 1",
+		"^ -1", "^ 5", NULL), "%s", d);
+	/* the string ternary writes either arm straight into the map value:
+	 * comm by the helper, "none" zero-padded in two stores */
+	ck_assert_msg(in_order(d, "if v18 s<= 3 goto", "call get_current_comm",
+		"st.dw [v29] = 1701736302", "st.dw [v29 + 8] = 0",
+		"call ringbuf_output", NULL), "%s", d);
+	/* pid is read once, before the first branch, and reused */
+	for (at = d; (at = strstr(at, "call get_current_pid_tgid")); at++)
+		calls++;
+	ck_assert_uint_eq(calls, 1);
+	ck_assert_str_eq(tname(script_map_find(&x.s, "@x")->val), "s64");
+	ck_assert_str_eq(tname(script_map_find(&x.s, "@y")->val), "u64");
+	ck_assert_str_eq(tname(script_map_find(&x.s, "@s")->val), "char[16]");
+	ck_assert_uint_eq(script_map_find(&x.s, "@s")->val_size, 16);
+	free(d);
 	fx_free(&x);
 }
 END_TEST
@@ -1202,7 +1249,7 @@ START_TEST(fe_tracepoint_raw_syscall)
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_openat "
 		  "{ printf(\"%d %s\\n\", data->flags, str(data->filename)); }\n");
 	d = dump(x.p->ir);
-	if (x.p->filter_pv)
+	if (has_filter(x.p))
 		/* raw syscall tracepoint: number filter first, arguments from
 		 * the saved user registers */
 		ck_assert_msg(in_order(d, "= r1", "ldx.dw [v16 + 8]", "!= ",
@@ -1212,7 +1259,7 @@ START_TEST(fe_tracepoint_raw_syscall)
 	else
 		ck_assert_msg(in_order(d, "= r1", "ldx.", "[v16 + ",
 			"call probe_read_user_str", NULL), "%s", d);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -1250,8 +1297,8 @@ START_TEST(lower_lost_shared)
 
 	fx_init(&x, NULL);
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
-		expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "a\n"), NULL)),
-		expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "b\n"), NULL)),
+		expr_stmt(&x, call(&x, BI("printf"), &type_void, str(&x, "a\n"), NULL)),
+		expr_stmt(&x, call(&x, BI("printf"), &type_void, str(&x, "b\n"), NULL)),
 		NULL)), 0);
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_ringbuf_output), 2);
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_lookup_elem), 0);
@@ -1272,7 +1319,7 @@ START_TEST(lower_lost_shared)
 		"v17 = v17 + 1", "call ringbuf_output", "== 0 goto",
 		"v17 = v17 + 1", "if v17 == 0 goto L0", "= ldmapv #",
 		"] += v17", "L0:", "exit", NULL), "%s", d);
-	check_shape(x.p->ir);
+	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
 }
@@ -1360,7 +1407,7 @@ START_TEST(fe_raw_syscall_exit)
 	fe_ok(&x, "tracepoint:syscalls/sys_exit_openat /data->ret < 0/ "
 		  "{ @err = count(); }\n");
 	d = dump(x.p->ir);
-	if (x.p->filter_pv)
+	if (has_filter(x.p))
 		/* the number from the saved registers, the result from
 		 * args[1] */
 		ck_assert_msg(in_order(d, "ldx.dw [v16]", "call probe_read_kernel",
@@ -1384,7 +1431,7 @@ START_TEST(fe_raw_arg_into_slot)
 	fx_init(&x, NULL);
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_read "
 		  "{ @[data->fd] = count(); }\n");
-	if (!x.p->filter_pv) {
+	if (!has_filter(x.p)) {
 		fx_free(&x);
 		return;	/* no raw syscall tracepoints here */
 	}
@@ -1427,7 +1474,7 @@ START_TEST(fe_big_endian)
 	x.s.arch = &arch_s390x;
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_read "
 		  "{ @[data->fd] = count(); }\n");
-	ck_assert_ptr_nonnull(x.p->filter_pv);
+	ck_assert(has_filter(x.p));
 	d = dump(x.p->ir);
 	/* read's number on s390x; fd (4 bytes) from the low half of
 	 * orig_gpr2 (152 + 4) into the low half of the key (-8 + 4) */
@@ -1451,6 +1498,24 @@ START_TEST(fe_big_endian)
 		      "%s", d);
 	free(d);
 	fx_free(&x);
+
+	/* bswap: BPF_END converts to an order, and converting to
+	 * big-endian swaps nothing on s390x: it converts to little-endian
+	 * there, to big-endian on x86_64 */
+	for (unsigned be = 0; be < 2; be++) {
+		const struct ir_insn *in = NULL;
+
+		fx_init(&x, NULL);
+		x.s.arch = be ? &arch_s390x : &arch_x86_64;
+		fe_ok(&x, "BEGIN { @ = bswap(pid); }\n");
+		for (unsigned i = 0; i < x.p->ir->n; i++)
+			if (x.p->ir->insns[i].op == IR_BSWAP)
+				in = &x.p->ir->insns[i];
+		ck_assert_ptr_nonnull(in);
+		ck_assert_int_eq(in->imm, 32);
+		ck_assert_int_eq(in->code, be ? BPF_TO_LE : BPF_TO_BE);
+		fx_free(&x);
+	}
 }
 END_TEST
 
@@ -1573,10 +1638,10 @@ START_TEST(lower_const_if)
 	fx_init(&x, NULL);
 	iff = mk(&x, N_IF, &type_void);
 	iff->cond = num(&x, 0);
-	iff->lhs = expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "a\n"), NULL));
-	iff->rhs = expr_stmt(&x, call(&x, BI_PRINTF, &type_void, str(&x, "b\n"), NULL));
+	iff->lhs = expr_stmt(&x, call(&x, BI("printf"), &type_void, str(&x, "a\n"), NULL));
+	iff->rhs = expr_stmt(&x, call(&x, BI("printf"), &type_void, str(&x, "b\n"), NULL));
 	ck_assert_int_eq(fx_lower(&x, NULL, block(&x, iff,
-		expr_stmt(&x, var(&x, BI_PID)), NULL)), 0);
+		expr_stmt(&x, var(&x, BI("pid"))), NULL)), 0);
 	ck_assert_uint_eq(x.s.nevents, 1);
 	ck_assert_str_eq(x.s.events[0]->fmt, "b\n");
 	ck_assert_uint_eq(count_op(x.p->ir, IR_JA), 0);

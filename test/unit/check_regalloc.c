@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "emit.h"
+#include "peephole.h"
 #include "ir.h"
 #include "regalloc.h"
 #include "unit.h"
@@ -134,6 +135,13 @@ static uint64_t run(const struct ir_func *f, uint64_t ctx, struct trace *t)
 		case IR_ALU:	R[in->dst] = alu(in->code, R[in->a], R[in->b]); break;
 		case IR_ALUI:	R[in->dst] = alu(in->code, R[in->a], (uint64_t)in->imm); break;
 		case IR_NEG:	R[in->dst] = -R[in->a]; break;
+		case IR_BSWAP:
+			R[in->dst] = in->imm == 16 ?
+				     __builtin_bswap16((uint16_t)R[in->a]) :
+				     in->imm == 32 ?
+				     __builtin_bswap32((uint32_t)R[in->a]) :
+				     __builtin_bswap64(R[in->a]);
+			break;
 		case IR_LDX:
 			v = 0;
 			memcpy(&v, mem_at(stack, t, R[in->a] + in->off,
@@ -258,6 +266,7 @@ static int alloc_and_compare(struct ir_func *f, struct ra_stats *st)
 	static const uint64_t ctxs[] = { 0, 1, 7, 0x123456789abcull, UINT64_MAX };
 	struct ir_func *orig = clone(f), *opt;
 	struct unit_diag ud;
+	const char *why;
 	struct trace *t1 = malloc(sizeof(*t1)), *t2 = malloc(sizeof(*t2));
 	uint64_t r1, r2;
 	unsigned i;
@@ -268,10 +277,14 @@ static int alloc_and_compare(struct ir_func *f, struct ra_stats *st)
 	ck_assert_msg(err == 0, "ra_alloc: %d: %s", err, unit_diag_text(&ud));
 	unit_diag_close(&ud);
 	assert_allocated(f);
-	/* the emitter's peephole must not change the meaning either */
+	why = ir_check(f->arena, f, IR_ALLOCATED);
+	REQUIRE(!why, "allocated IR: %s", why);
+	/* the peephole must not change the meaning either */
 	opt = clone(f);
-	emit_peephole(opt);
+	peep_prog(opt);
 	assert_allocated(opt);
+	why = ir_check(f->arena, opt, IR_PEEPHOLED);
+	REQUIRE(!why, "peephole's IR: %s", why);
 	for (i = 0; i < 2 * sizeof(ctxs) / sizeof(ctxs[0]); i++) {
 		const struct ir_func *g = i % 2 ? opt : f;
 

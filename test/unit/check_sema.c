@@ -20,6 +20,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "builtin.h"
 #include "provider.h"
 #include "script.h"
 #include "sema.h"
@@ -31,6 +32,10 @@ static struct unit_diag U;
 static struct script S;
 static struct source SRC;
 static const char *TEXT;
+
+
+/* a builtin row by name */
+#define BI(name)	builtin_find(name)
 
 /* ---- fake providers ---- */
 
@@ -152,12 +157,10 @@ static void reset(void)
 static struct probe *add_probe(const struct provider *prov,
 			       struct node *pred, struct node *body)
 {
-	struct probe *p = arena_alloc(A, sizeof(*p)), **tail;
+	struct loc none = { 0 };
+	struct probe *p = script_probe_new(&S, prov, NULL, "", none, pred,
+					   body), **tail;
 
-	p->prov = prov;
-	p->pred = pred;
-	p->body = body;
-	p->prog_fd = -1;
 	for (tail = &S.probes; *tail; tail = &(*tail)->next)
 		;
 	*tail = p;
@@ -402,7 +405,7 @@ START_TEST(test_hand_built)
 	ASSERT_TYPE(sum, "s64");
 	assert_const(sum, 'a' + 1);
 	ck_assert_ptr_nonnull(a1->lhs->map);
-	ck_assert_int_eq(a1->lhs->args->builtin, BI_PID);
+	ck_assert_ptr_eq(a1->lhs->args->builtin, BI("pid"));
 	ASSERT_TYPE(a1->lhs->args, "u32");
 	m = a1->lhs->map;
 	ck_assert_ptr_eq(read->map, m);
@@ -443,16 +446,16 @@ END_TEST
 
 START_TEST(test_builtin_vars)
 {
+	/* name as written, its type, the row's name */
 	static const struct {
-		const char *name, *type;
-		enum builtin b;
+		const char *name, *type, *row;
 	} cases[] = {
-		{ "pid", "u32", BI_PID }, { "kpid", "u32", BI_KPID },
-		{ "tid", "u32", BI_KPID }, { "uid", "u32", BI_UID },
-		{ "gid", "u32", BI_GID }, { "comm", "char[16]", BI_COMM },
-		{ "execname", "char[16]", BI_COMM }, { "cpu", "u32", BI_CPU },
-		{ "time", "u64", BI_TIME }, { "nsecs", "u64", BI_TIME },
-		{ "walltime", "u64", BI_WALLTIME },
+		{ "pid", "u32", "pid" }, { "kpid", "u32", "kpid" },
+		{ "tid", "u32", "kpid" }, { "uid", "u32", "uid" },
+		{ "gid", "u32", "gid" }, { "comm", "char[16]", "comm" },
+		{ "execname", "char[16]", "comm" }, { "cpu", "u32", "cpu" },
+		{ "time", "u64", "time" }, { "nsecs", "u64", "time" },
+		{ "walltime", "u64", "walltime" },
 	};
 	unsigned i;
 
@@ -463,13 +466,13 @@ START_TEST(test_builtin_vars)
 		struct node *n = val_at(0, i);
 
 		ck_assert_int_eq(n->kind, N_IDENT);
-		ck_assert_int_eq(n->builtin, cases[i].b);
+		ck_assert_ptr_eq(n->builtin, BI(cases[i].row));
 		ck_assert_str_eq(tn(n->type), cases[i].type);
 		ck_assert_ptr_null(n->pvar);
 	}
 	ck_assert_int_eq(val_at(0, 10)->type->fmt, F_WALLTIME);
-	ck_assert_str_eq(builtin_name(BI_KPID), "kpid");
-	ck_assert_str_eq(builtin_name(BI_QUANTIZE), "quantize");
+	ck_assert_str_eq(builtin_find("tid")->name, "kpid");
+	ck_assert_ptr_null(builtin_find("nosuch"));
 }
 END_TEST
 
@@ -484,7 +487,7 @@ START_TEST(test_provider_vars)
 	ck_assert_int_eq(n->pvar->kind, PV_REG);
 	ck_assert_int_eq(n->pvar->off, 112);
 	ASSERT_TYPE(n, "u64");
-	ck_assert_int_eq(n->builtin, BI_NONE);
+	ck_assert_ptr_null(n->builtin);
 	n = val_at(0, 1);
 	ck_assert_int_eq(n->kind, N_MEMBER);
 	ASSERT_TYPE(n, "s32");
@@ -996,13 +999,13 @@ START_TEST(test_aggregations)
 	ck_assert_str_eq(tn(q->val), "u64");
 	ck_assert_str_eq(tn(u->val), "u64");
 	n = val_at(0, 0);
-	ck_assert_int_eq(n->builtin, BI_COUNT);
+	ck_assert_ptr_eq(n->builtin, BI("count"));
 	ASSERT_TYPE(n, "u64");
 	n = val_at(0, 1);
-	ck_assert_int_eq(n->builtin, BI_SUM);
+	ck_assert_ptr_eq(n->builtin, BI("sum"));
 	ASSERT_TYPE(n, "s64");
 	ASSERT_TYPE(n->args, "s32");
-	ck_assert_int_eq(val_at(0, 2)->builtin, BI_QUANTIZE);
+	ck_assert_ptr_eq(val_at(0, 2)->builtin, BI("quantize"));
 }
 END_TEST
 
@@ -1064,13 +1067,13 @@ START_TEST(test_print_clear_map)
 	       "plain:y { print(@c); clear(@c); print(x); print(1, comm); "
 	       "delete @c[1]; }");
 	call = val_at(1, 0);
-	ck_assert_int_eq(call->builtin, BI_PRINT);
+	ck_assert_ptr_eq(call->builtin, BI("print"));
 	ck_assert_ptr_eq(call->map, script_map_find(&S, "@c"));
 	ck_assert_ptr_eq(call->args->map, call->map);
 	ASSERT_TYPE(call->args, "void");
 	ASSERT_TYPE(call, "void");
 	call = val_at(1, 1);
-	ck_assert_int_eq(call->builtin, BI_CLEAR);
+	ck_assert_ptr_eq(call->builtin, BI("clear"));
 	ck_assert_ptr_eq(call->map, script_map_find(&S, "@c"));
 	call = val_at(1, 2);
 	ck_assert_ptr_eq(call->map, script_map_find(&S, "x"));
@@ -1129,20 +1132,57 @@ START_TEST(test_calls)
 	       "e = strcmp(comm, \"bash\"); exit(1); f = dyn(data->name); "
 	       "a = str(data->filename); }");
 	ASSERT_TYPE(val_at(0, 0), "char[64]");
-	ck_assert_int_eq(val_at(0, 0)->builtin, BI_STR);
+	ck_assert_ptr_eq(val_at(0, 0)->builtin, BI("str"));
 	ASSERT_TYPE(val_at(0, 1), "char[16]");
 	ASSERT_TYPE(val_at(0, 2), "char[16]");
 	ASSERT_TYPE(val_at(0, 3), "user void *");
 	ASSERT_TYPE(val_at(0, 4), "user char *");
 	ASSERT_TYPE(val_at(0, 5)->args, "u8[6]");
-	ck_assert_int_eq(val_at(0, 5)->args->builtin, BI_MEM);
+	ck_assert_ptr_eq(val_at(0, 5)->args->builtin, BI("mem"));
 	ASSERT_TYPE(val_at(0, 6), "s64");
 	ASSERT_TYPE(val_at(0, 7), "void");
-	ck_assert_int_eq(val_at(0, 7)->builtin, BI_EXIT);
+	ck_assert_ptr_eq(val_at(0, 7)->builtin, BI("exit"));
 	ASSERT_TYPE(val_at(0, 8), "char[64]");
 	ASSERT_TYPE(val_at(0, 9), "char[64]");
 	/* a string stored in a map keeps its length */
 	ck_assert_str_eq(tn(script_map_find(&S, "a")->val), "char[64]");
+}
+END_TEST
+
+START_TEST(test_bswap)
+{
+	run_ok("fake:x { a = bswap(data->common_type); a = bswap(pid); "
+	       "a = bswap(data->flags); a = bswap(0x1122); "
+	       "a = bswap(data->comm[0]); a = bswap(bswap(data->pid)); }");
+	ASSERT_TYPE(val_at(0, 0), "u16");
+	ck_assert_ptr_eq(val_at(0, 0)->builtin, BI("bswap"));
+	ASSERT_TYPE(val_at(0, 1), "u32");
+	ASSERT_TYPE(val_at(0, 2), "u64");
+	/* a literal is an s64: swapped as 8 bytes, folded */
+	ASSERT_TYPE(val_at(0, 3), "u64");
+	assert_const(val_at(0, 3), 0x2211000000000000);
+	/* a char comes back unchanged, unsigned */
+	ASSERT_TYPE(val_at(0, 4), "u8");
+	ASSERT_TYPE(val_at(0, 5), "u32");
+	ck_assert(!val_at(0, 5)->is_const);
+
+	reset();
+	run_ok("fake:x { a = bswap(bswap(0x0102)); b = bswap(-1); }");
+	assert_const(val_at(0, 0), 0x0102);
+	assert_const(val_at(0, 1), -1);
+
+	reset();
+	expect_fail("fake:x { a = bswap(comm); }", "comm",
+		    "bswap() needs an integer, got char[16]");
+	reset();
+	expect_fail("fake:x { a = bswap(data->filename); }", "filename",
+		    "bswap() needs an integer, got user char *");
+	reset();
+	expect_fail("fake:x { a = bswap(); }", "bswap",
+		    "bswap() takes 1 argument, got 0");
+	reset();
+	expect_fail("fake:x { a = bswap(1, 2); }", "bswap",
+		    "bswap() takes 1 argument, got 2");
 }
 END_TEST
 
@@ -1210,7 +1250,7 @@ START_TEST(test_printf_ok)
 	       "printf(\"%s\", str(arg0)); printf(\"%p\", arg0); "
 	       "printf(\"%s\", mem(arg0, 4)); }");
 	ASSERT_TYPE(val_at(0, 0), "void");
-	ck_assert_int_eq(val_at(0, 0)->builtin, BI_PRINTF);
+	ck_assert_ptr_eq(val_at(0, 0)->builtin, BI("printf"));
 	snprintf(want, sizeof(want), "char[%zu]", sizeof(FMT));
 	ASSERT_TYPE(val_at(0, 0)->args, want);
 }
@@ -1387,6 +1427,7 @@ static Suite *sema_suite(void)
 	tcase_add_test(tc, test_map_errors);
 	tcase_add_test(tc, test_assign_errors);
 	tcase_add_test(tc, test_calls);
+	tcase_add_test(tc, test_bswap);
 	tcase_add_test(tc, test_str_size_opt);
 	tcase_add_test(tc, test_call_errors);
 	tcase_add_test(tc, test_printf_ok);

@@ -21,6 +21,7 @@
 #include "arch.h"
 #include "arena.h"
 #include "ast.h"
+#include "host.h"
 #include "provider.h"
 #include "script.h"
 #include "tracepoint.h"
@@ -70,6 +71,17 @@ static const struct member *member(const struct type *st, const char *name)
 
 	ck_assert_msg(m != NULL, "no member %s", name);
 	return m;
+}
+
+
+/* The host configuration as spry would read it now: the tests configure
+ * runs through the environment, which host_read() reads. */
+static const struct host *test_host(void)
+{
+	static struct host h;
+
+	host_read(&h);
+	return &h;
 }
 
 /* ---- format files ---- */
@@ -158,6 +170,22 @@ START_TEST(test_format_syscall)
 		n++;
 	ck_assert_uint_eq(n, 5);
 	ck_assert_str_eq(t->members->name, "__syscall_nr");
+
+	/* a 32-bit kernel's (armhf): 4-byte slots, and a pointer that is 4
+	 * bytes in user space too, so a copy of the saved registers loads
+	 * it without its neighbour */
+	t = tp_format_parse(a, "sys_enter_openat",
+		"name: sys_enter_openat\nID: 5\nformat:\n"
+		"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+		"\tfield:int dfd;\toffset:12;\tsize:4;\tsigned:0;\n"
+		"\tfield:const char * filename;\toffset:16;\tsize:4;\tsigned:0;\n",
+		true, true);
+	m = member(t, "filename");
+	ck_assert_uint_eq(m->off, 16);
+	ck_assert_int_eq(m->type->kind, T_PTR);
+	ck_assert_int_eq(m->type->space, AS_USER);
+	ck_assert_uint_eq(m->type->size, 4);
+	ck_assert(type_equal(member(t, "dfd")->type, &type_s32));
 	arena_free(a);
 }
 END_TEST
@@ -219,7 +247,7 @@ START_TEST(test_event_load)
 	struct arena *a = arena_new();
 	struct tp_event ev;
 
-	ck_assert_int_eq(tp_event_load(a, "syscalls", "sys_exit_read", false,
+	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "syscalls", "sys_exit_read", false,
 				       &ev), 0);
 	ck_assert_int_eq(ev.id, atoi(fixture_text(a,
 		"events/syscalls/sys_exit_read/id")));
@@ -228,11 +256,11 @@ START_TEST(test_event_load)
 	ck_assert_str_eq(ev.name, "sys_exit_read");
 	ck_assert_ptr_nonnull(type_member(ev.fmt, "ret"));
 
-	ck_assert_int_eq(tp_event_load(a, "syscalls", "sys_enter_nope", false,
+	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "syscalls", "sys_enter_nope", false,
 				       &ev), -ENOENT);
-	ck_assert_int_eq(tp_event_load(a, "nosys", "x", false, &ev), -ENOENT);
+	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "nosys", "x", false, &ev), -ENOENT);
 	/* script text never walks out of events/ */
-	ck_assert_int_eq(tp_event_load(a, "..", "tracefs", false, &ev),
+	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "..", "tracefs", false, &ev),
 			 -ENOENT);
 	arena_free(a);
 }
@@ -244,7 +272,7 @@ START_TEST(test_list)
 {
 	struct arena *a = arena_new();
 	const char **names, *ae = fixture_text(a, "available_events");
-	int n = tp_list(a, &names), lines = 0;
+	int n = tp_list(a, provider_tracefs(test_host()), &names), lines = 0;
 
 	for (const char *s = ae; *s; s++)
 		lines += *s == '\n';
@@ -262,18 +290,18 @@ START_TEST(test_glob)
 	struct arena *a = arena_new();
 	const char **names;
 
-	ck_assert_int_eq(tp_glob(a, "syscalls/sys_enter_*", &names), 7);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "syscalls/sys_enter_*", &names), 7);
 	ck_assert_str_eq(names[0], "syscalls/sys_enter_clock_nanosleep");
 	ck_assert_str_eq(names[6], "syscalls/sys_enter_write");
 	ck_assert_ptr_null(names[7]);
-	ck_assert_int_eq(tp_glob(a, "sched/*", &names), 5);
-	ck_assert_int_eq(tp_glob(a, "*/sys_enter", &names), 1);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "sched/*", &names), 5);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "*/sys_enter", &names), 1);
 	ck_assert_str_eq(names[0], "raw_syscalls/sys_enter");
-	ck_assert_int_eq(tp_glob(a, "syscalls/sys_*_read", &names), 2);
-	ck_assert_int_eq(tp_glob(a, "sched/sched_process_[ef]*", &names), 3);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "syscalls/sys_*_read", &names), 2);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "sched/sched_process_[ef]*", &names), 3);
 	/* '*' does not cross the '/' */
-	ck_assert_int_eq(tp_glob(a, "*", &names), 0);
-	ck_assert_int_eq(tp_glob(a, "nosys/*", &names), 0);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "*", &names), 0);
+	ck_assert_int_eq(tp_glob(a, provider_tracefs(test_host()), "nosys/*", &names), 0);
 	ck_assert_ptr_null(names[0]);
 	arena_free(a);
 }
@@ -283,14 +311,14 @@ START_TEST(test_suggest)
 {
 	struct arena *a = arena_new();
 
-	ck_assert_str_eq(tp_suggest(a, "syscalls/sys_enter_opnat"),
+	ck_assert_str_eq(tp_suggest(a, provider_tracefs(test_host()), "syscalls/sys_enter_opnat"),
 			 "syscalls/sys_enter_openat");
-	ck_assert_str_eq(tp_suggest(a, "sched/sched_swich"),
+	ck_assert_str_eq(tp_suggest(a, provider_tracefs(test_host()), "sched/sched_swich"),
 			 "sched/sched_switch");
-	ck_assert_str_eq(tp_suggest(a, "syscall/sys_exit_write"),
+	ck_assert_str_eq(tp_suggest(a, provider_tracefs(test_host()), "syscall/sys_exit_write"),
 			 "syscalls/sys_exit_write");
-	ck_assert_ptr_null(tp_suggest(a, "net/netif_receive_skb"));
-	ck_assert_ptr_null(tp_suggest(a, "x/y"));
+	ck_assert_ptr_null(tp_suggest(a, provider_tracefs(test_host()), "net/netif_receive_skb"));
+	ck_assert_ptr_null(tp_suggest(a, provider_tracefs(test_host()), "x/y"));
 	arena_free(a);
 }
 END_TEST
@@ -334,6 +362,7 @@ static void fx_init(struct fx *f, const struct arch *arch)
 	f->a = arena_new();
 	f->s.arena = f->a;
 	f->s.arch = arch;
+	f->s.host = test_host();
 	unit_diag_open(&f->ud);
 }
 
@@ -350,7 +379,7 @@ static struct probe *fx_expand(struct fx *f, const char *prov,
 	const struct provider *pr = provider_find(prov);
 	struct spec *spec = arena_alloc(f->a, sizeof(*spec));
 	struct node *body = arena_alloc(f->a, sizeof(*body));
-	struct probe *p = arena_alloc(f->a, sizeof(*p));
+	struct probe *p;
 
 	ck_assert_ptr_nonnull(pr);
 	snprintf(f->text, sizeof(f->text), "%s%s%s { }", prov,
@@ -364,12 +393,9 @@ static struct probe *fx_expand(struct fx *f, const char *prov,
 	spec->loc.len = (unsigned)(strchr(f->text, ' ') - f->text);
 	body->kind = N_BLOCK;
 
-	p->prov = pr;
-	p->spec = spec;
-	p->target = spec->target;
-	p->loc = spec->loc;
-	p->body = ast_clone(f->a, body);
-	p->prog_fd = -1;
+	p = script_probe_new(&f->s, pr, spec, spec->target, spec->loc, NULL,
+			     body);
+	f->s.host = test_host();	/* as the environment is now */
 	f->s.probes = p;
 	f->s.nprobes = 1;
 	*err = pr->expand(&f->s, p, &f->ud.d);
@@ -404,10 +430,10 @@ END_TEST
 
 START_TEST(test_tracefs_env)
 {
-	ck_assert_str_eq(provider_tracefs(), fixture_dir);
+	ck_assert_str_eq(provider_tracefs(test_host()), fixture_dir);
 	unsetenv("SPRY_TRACEFS");
-	ck_assert(!strcmp(provider_tracefs(), "/sys/kernel/tracing") ||
-		  !strcmp(provider_tracefs(), "/sys/kernel/debug/tracing"));
+	ck_assert(!strcmp(provider_tracefs(test_host()), "/sys/kernel/tracing") ||
+		  !strcmp(provider_tracefs(test_host()), "/sys/kernel/debug/tracing"));
 	use_fixtures();
 }
 END_TEST
@@ -416,6 +442,7 @@ START_TEST(test_tp_perf)
 {
 	struct fx f;
 	struct pvar pv;
+	int64_t nr;
 	int err;
 	struct probe *p;
 
@@ -424,7 +451,8 @@ START_TEST(test_tp_perf)
 	ck_assert_int_eq(err, 0);
 	ck_assert_str_eq(p->target, "sched/sched_switch");
 	ck_assert_int_eq(p->prog_type, BPF_PROG_TYPE_TRACEPOINT);
-	ck_assert_ptr_null(p->filter_pv);
+	/* a perf tracepoint fires for its event only: no filter */
+	ck_assert_int_eq(p->prov->filter(p, &pv, &nr), -ENOENT);
 	ck_assert_ptr_null(p->next);
 	ck_assert_int_eq(p->prov->resolve(p, "data", &pv), 0);
 	ck_assert_int_eq(pv.kind, PV_CTX);
@@ -534,15 +562,16 @@ END_TEST
 /* A glob expands in place: probes already after p stay after the copies. */
 START_TEST(test_tp_glob_keeps_list)
 {
+	static const struct loc no_loc = { 0 };
 	struct fx f;
 	struct probe *p, *tail;
 	int err;
 
 	fx_init(&f, &arch_x86_64);
-	tail = arena_alloc(f.a, sizeof(*tail));
-	p = arena_alloc(f.a, sizeof(*p));
-	p->prov = provider_find("t");
-	p->target = "syscalls/sys_*_read";
+	tail = script_probe_new(&f.s, provider_find("BEGIN"), NULL, "", no_loc,
+				NULL, NULL);
+	p = script_probe_new(&f.s, provider_find("t"), NULL,
+			     "syscalls/sys_*_read", no_loc, NULL, NULL);
 	p->next = tail;
 	f.s.probes = p;
 	f.s.nprobes = 2;
@@ -575,19 +604,20 @@ START_TEST(test_tp_raw_enter)
 	struct fx f;
 	struct probe *p;
 	struct pvar data, pv;
+	int64_t nr;
 	int err;
 
 	fx_init(&f, &arch_x86_64);
 	p = fx_expand(&f, "tracepoint", "syscalls/sys_enter_openat", &err);
 	ck_assert_int_eq(err, 0);
 	ck_assert_int_eq(p->prog_type, BPF_PROG_TYPE_RAW_TRACEPOINT);
-	ck_assert_str_eq(p->attach_name, "sys_enter");
-	ck_assert_ptr_nonnull(p->filter_pv);
-	ck_assert_int_eq(p->filter_nr, 257);
-	/* sys_enter's args[1] is the number */
-	ck_assert_int_eq(p->filter_pv->kind, PV_CTX_LOAD);
-	ck_assert_int_eq(p->filter_pv->off, 8);
-	ck_assert_uint_eq(p->filter_pv->type->size, 8);
+	/* sys_enter fires for every syscall: the program begins with the
+	 * number test, the number in args[1] */
+	ck_assert_int_eq(p->prov->filter(p, &pv, &nr), 0);
+	ck_assert_int_eq(nr, 257);
+	ck_assert_int_eq(pv.kind, PV_CTX_LOAD);
+	ck_assert_int_eq(pv.off, 8);
+	ck_assert_uint_eq(pv.type->size, 8);
 
 	check_member(p, "__syscall_nr", PV_CTX_LOAD, false, 8, 4);
 	check_member(p, "dfd", PV_REG, true, 112, 4);		/* di */
@@ -611,18 +641,20 @@ START_TEST(test_tp_raw_exit)
 {
 	struct fx f;
 	struct probe *p;
+	struct pvar pv;
+	int64_t nr;
 	int err;
 
 	fx_init(&f, &arch_x86_64);
 	p = fx_expand(&f, "t", "syscalls/sys_exit_getppid", &err);
 	ck_assert_int_eq(err, 0);
 	ck_assert_int_eq(p->prog_type, BPF_PROG_TYPE_RAW_TRACEPOINT);
-	ck_assert_str_eq(p->attach_name, "sys_exit");
-	ck_assert_int_eq(p->filter_nr, 110);
+	ck_assert_int_eq(p->prov->filter(p, &pv, &nr), 0);
+	ck_assert_int_eq(nr, 110);
 	/* by exit ax holds the result: the number is in orig_ax */
-	ck_assert_int_eq(p->filter_pv->kind, PV_REG);
-	ck_assert(p->filter_pv->indirect);
-	ck_assert_int_eq(p->filter_pv->off, 120);
+	ck_assert_int_eq(pv.kind, PV_REG);
+	ck_assert(pv.indirect);
+	ck_assert_int_eq(pv.off, 120);
 	check_member(p, "ret", PV_CTX_LOAD, false, 8, 8);
 	check_member(p, "__syscall_nr", PV_REG, true, 120, 4);
 	fx_fini(&f);
@@ -633,12 +665,15 @@ START_TEST(test_tp_raw_aarch64)
 {
 	struct fx f;
 	struct probe *p;
+	struct pvar pv;
+	int64_t nr;
 	int err;
 
 	fx_init(&f, &arch_aarch64);
 	p = fx_expand(&f, "t", "syscalls/sys_enter_openat", &err);
 	ck_assert_int_eq(err, 0);
-	ck_assert_int_eq(p->filter_nr, 56);
+	ck_assert_int_eq(p->prov->filter(p, &pv, &nr), 0);
+	ck_assert_int_eq(nr, 56);
 	check_member(p, "dfd", PV_REG, true, 272, 4);		/* orig_x0 */
 	check_member(p, "filename", PV_REG, true, 8, 8);	/* x1 */
 	check_member(p, "mode", PV_REG, true, 24, 2);		/* x3 */
@@ -647,9 +682,10 @@ START_TEST(test_tp_raw_aarch64)
 	fx_init(&f, &arch_aarch64);
 	p = fx_expand(&f, "t", "syscalls/sys_exit_read", &err);
 	ck_assert_int_eq(err, 0);
-	ck_assert_int_eq(p->filter_nr, 63);
-	ck_assert_int_eq(p->filter_pv->off, 280);		/* syscallno */
-	ck_assert_uint_eq(p->filter_pv->type->size, 4);
+	ck_assert_int_eq(p->prov->filter(p, &pv, &nr), 0);
+	ck_assert_int_eq(nr, 63);
+	ck_assert_int_eq(pv.off, 280);		/* syscallno */
+	ck_assert_uint_eq(pv.type->size, 4);
 	check_member(p, "ret", PV_CTX_LOAD, false, 8, 8);
 	fx_fini(&f);
 }
@@ -660,6 +696,7 @@ START_TEST(test_tp_raw_off)
 	struct fx f;
 	struct probe *p;
 	struct pvar data, pv;
+	int64_t nr;
 	int err;
 
 	setenv("SPRY_NO_RAW_SYSCALLS", "1", 1);
@@ -667,7 +704,7 @@ START_TEST(test_tp_raw_off)
 	p = fx_expand(&f, "t", "syscalls/sys_enter_openat", &err);
 	ck_assert_int_eq(err, 0);
 	ck_assert_int_eq(p->prog_type, BPF_PROG_TYPE_TRACEPOINT);
-	ck_assert_ptr_null(p->filter_pv);
+	ck_assert_int_eq(p->prov->filter(p, &pv, &nr), -ENOENT);
 	ck_assert_int_eq(p->prov->resolve(p, "data", &data), 0);
 	ck_assert_int_eq(p->prov->member(p, &data, "filename", &pv), -ENOENT);
 	/* the verifier refuses ctx loads below offset 8: no common_* */
@@ -946,15 +983,17 @@ static int build_prog(const struct probe *p, int map_fd,
 		      const struct pvar *a, const struct pvar *b)
 {
 	struct asm_buf buf = { .n = 0 };
+	struct pvar filter;
+	int64_t nr;
 
 	emit(&buf, BPF_MOV64_REG(R6, R1));
 	emit(&buf, BPF_ST_MEM(BPF_DW, R10, -8, 0));
-	if (p->filter_pv) {
+	if (p->prov->filter && !p->prov->filter(p, &filter, &nr)) {
 		emit(&buf, BPF_EMIT_CALL(BPF_FUNC_get_current_pid_tgid));
 		emit(&buf, BPF_ALU64_IMM(BPF_RSH, R0, 32));
 		emit_jne_out(&buf, R0, getpid());
-		emit_pvar(&buf, p->filter_pv, R0);
-		emit_jne_out(&buf, R0, (int)p->filter_nr);
+		emit_pvar(&buf, &filter, R0);
+		emit_jne_out(&buf, R0, (int)nr);
 	}
 	if (a)
 		emit_pvar(&buf, a, R7);
@@ -1004,6 +1043,7 @@ static struct pvar field(struct probe *p, const char *name)
 struct live {
 	struct fx f;
 	struct probe *p;
+	struct rt_probe rp;	/* what the runtime would hold */
 	int map_fd;
 };
 
@@ -1023,19 +1063,21 @@ static void live_attach(struct live *l, const char *prov, const char *target,
 		a = field(l->p, fa);
 	if (fb)
 		b = field(l->p, fb);
-	l->p->prog_fd = build_prog(l->p, l->map_fd, fa ? &a : NULL,
+	memset(&l->rp, 0, sizeof(l->rp));
+	l->rp.p = l->p;
+	l->rp.prog_fd = build_prog(l->p, l->map_fd, fa ? &a : NULL,
 				   fb ? &b : NULL);
-	err = l->p->prov->attach(l->p, NULL, &l->f.ud.d);
+	err = l->p->prov->attach(&l->rp, &l->f.ud.d);
 	ck_assert_msg(err == 0, "%s", unit_diag_text(&l->f.ud));
-	ck_assert_ptr_nonnull(l->p->attach);
+	ck_assert_ptr_nonnull(l->rp.attach);
 }
 
 static void live_detach(struct live *l)
 {
-	l->p->prov->detach(l->p);
-	ck_assert_ptr_null(l->p->attach);
-	l->p->prov->detach(l->p);	/* twice is harmless */
-	close(l->p->prog_fd);
+	l->p->prov->detach(&l->rp);
+	ck_assert_ptr_null(l->rp.attach);
+	l->p->prov->detach(&l->rp);	/* twice is harmless */
+	close(l->rp.prog_fd);
 	close(l->map_fd);
 	fx_fini(&l->f);
 	use_fixtures();
@@ -1067,6 +1109,8 @@ START_TEST(test_live_raw_exit)
 {
 	struct live l;
 	uint64_t v[3];
+	struct pvar pv;
+	int64_t nr;
 	pid_t ppid;
 
 	if (!can_attach())
@@ -1079,7 +1123,8 @@ START_TEST(test_live_raw_exit)
 	map_read(l.map_fd, v);
 	ck_assert_uint_eq(v[0], 2);
 	ck_assert_int_eq((int)v[1], ppid);
-	ck_assert_uint_eq(v[2], (uint64_t)l.p->filter_nr);
+	ck_assert_int_eq(l.p->prov->filter(l.p, &pv, &nr), 0);
+	ck_assert_uint_eq(v[2], (uint64_t)nr);
 	live_detach(&l);
 }
 END_TEST
@@ -1178,7 +1223,7 @@ START_TEST(test_live_begin_test_run)
 	struct fx f;
 	struct probe *p;
 	uint64_t v[3];
-	int err, map_fd;
+	int err, map_fd, prog_fd;
 
 	if (!can_attach())
 		return;
@@ -1187,17 +1232,17 @@ START_TEST(test_live_begin_test_run)
 	ck_assert_int_eq(err, 0);
 	map_fd = map_create();
 	ck_assert_int_ge(map_fd, 0);
-	p->prog_fd = build_prog(p, map_fd, NULL, NULL);
+	prog_fd = build_prog(p, map_fd, NULL, NULL);
 	for (int i = 0; i < 2; i++) {
 		memset(&attr, 0, sizeof(attr));
-		attr.test.prog_fd = (unsigned)p->prog_fd;
+		attr.test.prog_fd = (unsigned)prog_fd;
 		attr.test.retval = 1;
 		ck_assert_int_eq(sys_bpf(BPF_PROG_TEST_RUN, &attr), 0);
 		ck_assert_uint_eq(attr.test.retval, 0);
 	}
 	map_read(map_fd, v);
 	ck_assert_uint_eq(v[0], 2);
-	close(p->prog_fd);
+	close(prog_fd);
 	close(map_fd);
 	fx_fini(&f);
 }
@@ -1205,6 +1250,7 @@ END_TEST
 
 START_TEST(test_live_attach_error)
 {
+	struct rt_probe rp = { 0 };
 	struct fx f;
 	struct probe *p;
 	int err;
@@ -1215,13 +1261,14 @@ START_TEST(test_live_attach_error)
 	fx_init(&f, arch_host());
 	p = fx_expand(&f, "tracepoint", "sched/sched_switch", &err);
 	ck_assert_int_eq(err, 0);
-	p->prog_fd = 9999;	/* not a program: the attach must fail */
-	err = p->prov->attach(p, NULL, &f.ud.d);
+	rp.p = p;
+	rp.prog_fd = 9999;	/* not a program: the attach must fail */
+	err = p->prov->attach(&rp, &f.ud.d);
 	ck_assert_int_lt(err, 0);
 	ck_assert_ptr_nonnull(strstr(unit_diag_text(&f.ud),
 		"error: cannot attach to tracepoint:sched/sched_switch: "));
-	p->prov->detach(p);	/* after a partial attach */
-	ck_assert_ptr_null(p->attach);
+	p->prov->detach(&rp);	/* after a partial attach */
+	ck_assert_ptr_null(rp.attach);
 	fx_fini(&f);
 	use_fixtures();
 }

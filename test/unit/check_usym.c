@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "host.h"
 #include "usym.h"
 
 /* A function of ours to find by name and by address. */
@@ -20,6 +21,16 @@ int usym_test_marker(int x);
 __attribute__((noinline, used)) int usym_test_marker(int x)
 {
 	return x * 3 + 1;
+}
+
+
+/* The host configuration as spry would read it (PATH). */
+static const struct host *test_host(void)
+{
+	static struct host h;
+
+	host_read(&h);
+	return &h;
 }
 
 /* ---- names ---- */
@@ -138,7 +149,7 @@ START_TEST(test_ldcache_host)
 	err = usym_ldcache_find("/etc/ld.so.cache", "libc", out, sizeof(out));
 	ck_assert_int_eq(err, 0);
 	ck_assert_ptr_nonnull(strstr(out, "/libc.so."));
-	ck_assert_int_eq(usym_resolve_path("libc", out, sizeof(out)), 0);
+	ck_assert_int_eq(usym_resolve_path(test_host(), "libc", out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "/libc.so."));
 }
 END_TEST
@@ -147,13 +158,13 @@ START_TEST(test_resolve_path)
 {
 	char out[4096];
 
-	ck_assert_int_eq(usym_resolve_path("sh", out, sizeof(out)), 0);
+	ck_assert_int_eq(usym_resolve_path(test_host(), "sh", out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "/sh"));
-	ck_assert_int_eq(usym_resolve_path("/nonexistent/prog", out,
+	ck_assert_int_eq(usym_resolve_path(test_host(), "/nonexistent/prog", out,
 					   sizeof(out)), -ENOENT);
-	ck_assert_int_eq(usym_resolve_path("spry-no-such-program", out,
+	ck_assert_int_eq(usym_resolve_path(test_host(), "spry-no-such-program", out,
 					   sizeof(out)), -ENOENT);
-	ck_assert_int_eq(usym_resolve_path("/proc/self/exe", out,
+	ck_assert_int_eq(usym_resolve_path(test_host(), "/proc/self/exe", out,
 					   sizeof(out)), 0);
 }
 END_TEST
@@ -258,7 +269,7 @@ START_TEST(test_libc_versions)
 	const struct usym_obj *o;
 	const struct usym *s;
 
-	if (usym_resolve_path("libc", path, sizeof(path)))
+	if (usym_resolve_path(test_host(), "libc", path, sizeof(path)))
 		return;
 	o = usym_obj_get(path);
 	ck_assert_ptr_nonnull(o);

@@ -7,6 +7,7 @@
 #ifndef SPRY_UNIT_H
 #define SPRY_UNIT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,51 @@ static inline char *unit_ast_dump(const struct node *n)
 	ast_dump(f, n, 0);
 	fclose(f);
 	return buf;
+}
+
+/* Random text for the tests that nothing crashes or hangs: words of @soup,
+ * each followed by @sep, up to a random length below @max (and @size);
+ * @seed advances.  NUL-terminated; returns the length. */
+static inline size_t unit_soup(char *buf, size_t size, uint32_t *seed,
+			       const char *const *soup, size_t nsoup,
+			       size_t max, const char *sep)
+{
+	size_t len = 0, lim, wl, sl = strlen(sep);
+
+	*seed = *seed * 1103515245 + 12345;
+	lim = (*seed >> 16) % max;
+	while (len < lim) {
+		const char *w;
+
+		*seed = *seed * 1103515245 + 12345;
+		w = soup[(*seed >> 16) % nsoup];
+		wl = strlen(w);
+		if (len + wl + sl + 1 >= size)
+			break;
+		memcpy(buf + len, w, wl);
+		memcpy(buf + len + wl, sep, sl);
+		len += wl + sl;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+/* test/fixtures/@dir/@rel: under $top_srcdir when make check runs the
+ * suite, else next to this file.  A static buffer: copy what you keep. */
+static inline const char *unit_fixture(const char *dir, const char *rel)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	const char *slash = strrchr(__FILE__, '/');
+
+	if (top)
+		snprintf(path, sizeof(path), "%s/test/fixtures/%s/%s", top, dir,
+			 rel);
+	else
+		snprintf(path, sizeof(path), "%.*s/../fixtures/%s/%s",
+			 slash ? (int)(slash - __FILE__) : 1,
+			 slash ? __FILE__ : ".", dir, rel);
+	return path;
 }
 
 /* Run a suite: the main() of every check_<module>.c. */

@@ -1,4 +1,4 @@
-/* check_types.c - the type system: singletons, C declarations, relations,
+/* check_type.c - the type system: singletons, C declarations, relations,
  * names and struct layout. */
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +335,155 @@ START_TEST(test_struct_layout)
 }
 END_TEST
 
+/* A union, an anonymous member (C11), a bitfield: where each field is and
+ * how it prints. */
+START_TEST(test_records)
+{
+	struct type *u = type_union_new(A, NULL), *st = type_struct_new(A, "rec");
+	struct type *in = type_struct_new(A, NULL);
+	const struct member *m;
+	unsigned off = 99;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	type_struct_add(A, in, "lo", &type_u16, 0);
+	type_struct_add(A, in, "hi", &type_u16, 2);
+	type_struct_finish(in, 0);
+	type_struct_add(A, u, "word", &type_u32, 0);
+	type_struct_add(A, u, "", in, 0);
+	type_struct_finish(u, 0);
+	ck_assert_uint_eq(u->size, 4);
+	ck_assert(u->is_union);
+	ck_assert_str_eq(name_of(u), "union <anonymous>");
+
+	type_struct_add(A, st, "flags", &type_u64, 0);
+	type_struct_add(A, st, "", u, 8);
+	/* 3 bits from bit 96: byte 12, bit 0; then 7 bits from bit 99 */
+	type_struct_add_bits(A, st, "kind", &type_u32, 96, 3);
+	type_struct_add_bits(A, st, "prio", &type_u32, 99, 7);
+	type_struct_finish(st, 16);
+	ck_assert_uint_eq(st->size, 16);
+	ck_assert_uint_eq(st->align, 8);
+
+	m = type_field(st, "hi", &off);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(off, 10);		/* 8 + 0 + 2 */
+	ck_assert_uint_eq(m->off, 2);		/* within its struct */
+	ck_assert_ptr_eq(type_member(st, "word"), type_field(u, "word", NULL));
+	m = type_field(st, "prio", &off);
+	ck_assert_uint_eq(off, 12);
+	ck_assert_uint_eq(m->bit_off, 3);
+	ck_assert_uint_eq(m->bits, 7);
+	ck_assert_ptr_null(type_member(st, ""));
+	ck_assert_ptr_null(type_member(st, "nope"));
+	ck_assert_ptr_null(type_member(&type_u32, "x"));
+
+	f = open_memstream(&buf, &size);
+	type_dump(f, st);
+	fclose(f);
+	ck_assert_str_eq(buf,
+		"struct rec {\t/* size 16, align 8 */\n"
+		"\tu64                      flags;\t/* +0 */\n"
+		"\tunion {\t/* +8 */\n"
+		"\t\tu32                      word;\t/* +0 */\n"
+		"\t\tstruct {\t/* +0 */\n"
+		"\t\t\tu16                      lo;\t/* +0 */\n"
+		"\t\t\tu16                      hi;\t/* +2 */\n"
+		"\t\t};\n"
+		"\t};\n"
+		"\tu32                      kind:3;\t/* +12 bit 0 */\n"
+		"\tu32                      prio:7;\t/* +12 bit 3 */\n"
+		"}\n");
+	free(buf);
+
+	/* a union is not a struct of the same members */
+	{
+		struct type *s2 = type_struct_new(A, NULL);
+
+		type_struct_add(A, s2, "word", &type_u32, 0);
+		type_struct_add(A, s2, "", in, 0);
+		type_struct_finish(s2, 0);
+		ck_assert(!type_equal(u, s2));
+	}
+}
+END_TEST
+
+START_TEST(test_enums_and_funcs)
+{
+	struct type *e = type_enum_new(A, "tcp_state", 4, false);
+	struct type *f = type_func_new(A, &type_s32);
+	const struct type *fp;
+
+	type_enum_add(A, e, "TCP_ESTABLISHED", 1);
+	type_enum_add(A, e, "TCP_SYN_SENT", 2);
+	ck_assert(type_is_int(e));
+	ck_assert_uint_eq(e->size, 4);
+	ck_assert_str_eq(name_of(e), "enum tcp_state");
+	ck_assert_int_eq(type_enumerator(e, "TCP_SYN_SENT")->value, 2);
+	ck_assert_ptr_null(type_enumerator(e, "TCP_CLOSE"));
+	ck_assert_ptr_null(type_enumerator(&type_u32, "TCP_CLOSE"));
+	/* an enum computes as its integer */
+	ck_assert(type_equal(e, &type_u32));
+	ck_assert_ptr_eq(type_with_fmt(A, e, F_ERRNO)->enums, e->enums);
+	ck_assert_str_eq(name_of(type_enum_new(A, NULL, 8, true)),
+			 "enum <anonymous>");
+
+	ck_assert_str_eq(name_of(f), "s32 (void)");
+	type_func_add(A, f, "file", type_ptr(A, type_struct_new(A, "file"),
+					     AS_KERNEL));
+	type_func_add(A, f, "", &type_u64);
+	ck_assert_uint_eq(f->members->next->off, 1);	/* the index */
+	ck_assert_str_eq(name_of(f), "s32 (struct file *, u64)");
+	fp = type_ptr(A, f, AS_KERNEL);
+	ck_assert_str_eq(name_of(fp), "s32 (*)(struct file *, u64)");
+	ck_assert_str_eq(name_of(type_ptr(A, fp, AS_KERNEL)),
+			 "s32 (**)(struct file *, u64)");
+	f->variadic = true;
+	ck_assert_str_eq(name_of(f), "s32 (struct file *, u64, ...)");
+	ck_assert(!type_equal(f, type_func_new(A, &type_s32)));
+}
+END_TEST
+
+/* Members read on first use, and only then. */
+static unsigned fills;
+
+static void fill_rec(const struct type_src *src, struct type *t)
+{
+	fills++;
+	ck_assert_uint_eq(t->src_id, 7);
+	type_struct_add(A, t, "a", &type_u32, 0);
+	type_struct_add(A, t, "b", &type_u32, 4);
+	type_struct_finish(t, t->size);
+}
+
+START_TEST(test_lazy_members)
+{
+	static const struct type_src src = { fill_rec };
+	struct type *t = type_struct_new(A, "lazy"), *t2;
+
+	t->size = 8;
+	t->align = 4;
+	t->src = &src;
+	t->src_id = 7;
+	t2 = type_struct_new(A, "lazy");
+	*t2 = *t;
+	fills = 0;
+	/* the same record of the same source: equal without reading */
+	ck_assert(type_equal(t, t2));
+	ck_assert_uint_eq(fills, 0);
+	ck_assert_str_eq(name_of(type_ptr(A, t, AS_KERNEL)), "struct lazy *");
+	ck_assert_uint_eq(fills, 0);
+	ck_assert_uint_eq(type_member(t, "b")->off, 4);
+	ck_assert_uint_eq(fills, 1);
+	ck_assert_ptr_nonnull(type_members(t));
+	ck_assert_uint_eq(fills, 1);
+	ck_assert_uint_eq(t->size, 8);
+	ck_assert(type_equal(t, t2));	/* t2 filled by the comparison */
+	ck_assert_uint_eq(fills, 2);
+}
+END_TEST
+
 START_TEST(test_dump)
 {
 	struct type *st = type_struct_new(A, "rec");
@@ -376,6 +525,9 @@ static Suite *types_suite(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_struct_layout);
 	tcase_add_test(tc, test_dump);
+	tcase_add_test(tc, test_records);
+	tcase_add_test(tc, test_enums_and_funcs);
+	tcase_add_test(tc, test_lazy_members);
 	suite_add_tcase(s, tc);
 	return s;
 }

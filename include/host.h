@@ -1,0 +1,40 @@
+/* host.h - the host's configuration: what spry reads from its environment.
+ *
+ * Every environment variable spry honours is a field here, read once by
+ * host_read() (the only getenv() in spry, called by main()) and passed
+ * down: to the compiler as s->host, to the providers' attach hooks as
+ * rt_probe.host.  Library code never reads the environment itself, so the
+ * unit suites configure a run by filling a struct host.  man/spry.1 lists
+ * every variable (ENVIRONMENT).
+ */
+#ifndef SPRY_HOST_H
+#define SPRY_HOST_H
+
+#include <stdbool.h>
+
+struct host {
+	const char *tracefs;	/* SPRY_TRACEFS: tracefs to read formats from
+				 * (tests: a fixture); NULL: look for it */
+	const char *kallsyms;	/* SPRY_KALLSYMS: instead of /proc/kallsyms */
+	const char *ldcache;	/* SPRY_LDCACHE: instead of /etc/ld.so.cache */
+	const char *path;	/* PATH: where uprobe:PROGRAM is looked for;
+				 * NULL: /usr/local/bin:/usr/bin:/bin */
+	bool no_ringbuf;	/* SPRY_NO_RINGBUF: events through a perf
+				 * event array, as before Linux 5.8 */
+	bool no_raw_syscalls;	/* SPRY_NO_RAW_SYSCALLS: syscall tracepoints
+				 * as perf events, not raw sys_enter/exit */
+	bool no_kprobe_multi;	/* SPRY_NO_KPROBE_MULTI: one perf event per
+				 * kprobe, not one kprobe_multi link */
+	bool kprobe_by_name;	/* SPRY_KPROBE_BY_NAME: kprobes by name, not
+				 * by the kallsyms address */
+};
+
+/* Fill @h from the environment.  A flag is set by any value but "" and
+ * "0"; a path by any non-empty value. */
+void host_read(struct host *h);
+
+/* The configuration of a host without any of the variables: @h itself,
+ * or, when NULL, all defaults. */
+const struct host *host_or_default(const struct host *h);
+
+#endif

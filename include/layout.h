@@ -1,0 +1,53 @@
+/* layout.h - the byte layouts user space and the programs share.
+ *
+ * Requires: sema_script() succeeded (every map's kind, keys and value are
+ * unified).  Decides, once, how each map is created (BPF type, key and value
+ * sizes, the offset of each user key, entries) and where each argument of an
+ * event record lies.  Lowering writes these layouts, the runtime creates maps
+ * from them and the output layer decodes them: this module is that contract,
+ * and nothing else in the compiler chooses a byte offset user space reads.
+ *
+ *   map key:    each user key at key_off[i], 8-aligned; integers are 8-byte
+ *               values, strings char[N] with N rounded up to 8, zero-padded;
+ *               quantize maps add a trailing u64 bucket at key_size - 8.
+ *               Keyless maps (not quantize) are arrays keyed by u32 0.
+ *   map value:  8-byte integer (count/sum/quantize: u64 per CPU), or the
+ *               memory value rounded up to 8.
+ *   record:     u64 event id at 0, then each argument at an 8-aligned
+ *               offset: scalars as 8-byte values, memory values at their
+ *               type's size; the size is rounded up to 8.
+ */
+#ifndef SPRY_LAYOUT_H
+#define SPRY_LAYOUT_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+struct script;
+struct map;
+struct event;
+struct type;
+
+#define LAYOUT_STACK		512	/* MAX_BPF_STACK */
+#define LAYOUT_MAX_VALUE	32768	/* 16-bit signed insn offsets */
+#define LAYOUT_ENTRIES		4096	/* max_entries without -M */
+#define LAYOUT_EVENTS_SIZE	(256 * 1024)	/* ring buffer without -b */
+#define LAYOUT_STACK_DEPTH	127	/* PERF_MAX_STACK_DEPTH */
+
+/* Fill bpf_type, key_size, val_size, key_off, max_entries of every map from
+ * its unified types.  Call once after sema, before lowering any probe.  0,
+ * or -E2BIG (reported at the map) when a map cannot be built on the BPF
+ * stack. */
+int layout_maps(struct script *s, struct diag *d);
+/* The same for one map: internal maps made during lowering. */
+int layout_map(struct script *s, struct map *m, struct diag *d);
+/* Bytes a key or value of type @t takes in a map: scalars are 8-byte
+ * values whatever their width, memory values are rounded up to 8. */
+unsigned layout_slot(const struct type *t);
+/* Keyless maps are arrays of one entry: written in place, never missing. */
+bool layout_is_array(const struct map *m);
+/* Offsets of @ev's arguments (their types set) and the record's size. */
+void layout_event(struct event *ev);
+
+#endif

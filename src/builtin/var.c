@@ -1,0 +1,180 @@
+/* var.c - builtin variables: the task's ids, its name, the CPU, clocks.
+ *
+ * Input: a mention of pid, tid, uid, gid, comm, cpu, time, walltime (or an
+ * alias).  Output: its type for sema, and for lowering one helper call
+ * whose result (or one half of it) is the value; comm is written straight
+ * into its destination.  Variables marked stable keep their value through
+ * one run of a program, so lowering computes each once per probe
+ * (lower_int.c).
+ */
+#include <linux/bpf.h>
+
+#include "ast.h"
+#include "builtin.h"
+#include "lower.h"
+#include "type.h"
+
+/* Which part of a helper's u64 is the value. */
+enum var_part {
+	PART_ALL,
+	PART_LOW,	/* the lower 32 bits: tid of pid_tgid, uid of uid_gid */
+	PART_HIGH,	/* the upper 32 bits: tgid, gid */
+};
+
+static struct val helper_value(struct lower *L, struct node *n, int helper,
+			       enum var_part part)
+{
+	struct loc l = n->loc;
+	int r;
+
+	ir_call(L->f, helper, 0, l);
+	r = lower_vreg(L);
+	switch (part) {
+	case PART_LOW:
+		ir_mov32(L->f, r, IR_R0, l);
+		break;
+	case PART_HIGH:
+		ir_mov(L->f, r, IR_R0, l);
+		ir_alui(L->f, BPF_RSH, r, r, 32, l);
+		break;
+	case PART_ALL:
+		ir_mov(L->f, r, IR_R0, l);
+		break;
+	}
+	return val_reg(r, true);
+}
+
+static struct val pid_lower(struct lower *L, struct node *n)
+{
+	return helper_value(L, n, BPF_FUNC_get_current_pid_tgid, PART_HIGH);
+}
+
+const struct builtin builtin_pid = {
+	.name = "pid",
+	.kind = BK_VAR,
+	.help = "process id (the thread group's), u32",
+	.type = &type_u32,
+	.stable = true,
+	.lower_int = pid_lower,
+};
+
+static struct val kpid_lower(struct lower *L, struct node *n)
+{
+	return helper_value(L, n, BPF_FUNC_get_current_pid_tgid, PART_LOW);
+}
+
+const struct builtin builtin_kpid = {
+	.name = "kpid",
+	.aliases = (const char *const[]){ "tid", NULL },
+	.kind = BK_VAR,
+	.help = "thread id (the kernel's pid), u32",
+	.type = &type_u32,
+	.stable = true,
+	.lower_int = kpid_lower,
+};
+
+static struct val uid_lower(struct lower *L, struct node *n)
+{
+	return helper_value(L, n, BPF_FUNC_get_current_uid_gid, PART_LOW);
+}
+
+const struct builtin builtin_uid = {
+	.name = "uid",
+	.kind = BK_VAR,
+	.help = "user id, u32",
+	.type = &type_u32,
+	.stable = true,
+	.lower_int = uid_lower,
+};
+
+static struct val gid_lower(struct lower *L, struct node *n)
+{
+	return helper_value(L, n, BPF_FUNC_get_current_uid_gid, PART_HIGH);
+}
+
+const struct builtin builtin_gid = {
+	.name = "gid",
+	.kind = BK_VAR,
+	.help = "group id, u32",
+	.type = &type_u32,
+	.stable = true,
+	.lower_int = gid_lower,
+};
+
+static const struct type comm_type = {
+	.kind = T_ARRAY, .size = 16, .align = 1, .base = &type_char, .len = 16,
+};
+
+/* bpf_get_current_comm() into the destination, or a copy of the probe's
+ * shared buffer (lower_mem.c) */
+static void comm_into(struct lower *L, struct node *n, struct dst d,
+		      unsigned w, bool zero)
+{
+	struct loc l = n->loc;
+
+	if (L->comm_full) {
+		/* a copy costs what the call does, minus the zeroing and
+		 * the call itself */
+		if (d.base != IR_FP || d.off != L->comm_slot)
+			lower_copy(L, (struct dst){ d.base, d.off, w }, IR_FP,
+				   L->comm_slot, w, l);
+		return;
+	}
+	/* before 6.2 the helper copies with strscpy() and leaves the bytes
+	 * after the NUL as they were */
+	if (zero)
+		lower_zero(L, d.base, d.off, w, l);
+	lower_call(L, BPF_FUNC_get_current_comm, l, LA_PTR(d.base, d.off),
+		   LA_IMM(w));
+}
+
+const struct builtin builtin_comm = {
+	.name = "comm",
+	.aliases = (const char *const[]){ "execname", NULL },
+	.kind = BK_VAR,
+	.help = "the task's name, char[16]",
+	.type = &comm_type,
+	.lower_into = comm_into,
+};
+
+static struct val cpu_lower(struct lower *L, struct node *n)
+{
+	return helper_value(L, n, BPF_FUNC_get_smp_processor_id, PART_ALL);
+}
+
+/* programs run with migration disabled: the CPU is stable */
+const struct builtin builtin_cpu = {
+	.name = "cpu",
+	.kind = BK_VAR,
+	.help = "the CPU the probe runs on, u32",
+	.type = &type_u32,
+	.stable = true,
+	.lower_int = cpu_lower,
+};
+
+static struct val time_lower(struct lower *L, struct node *n)
+{
+	return helper_value(L, n, BPF_FUNC_ktime_get_ns, PART_ALL);
+}
+
+const struct builtin builtin_time = {
+	.name = "time",
+	.aliases = (const char *const[]){ "nsecs", NULL },
+	.kind = BK_VAR,
+	.help = "monotonic clock, ns, u64",
+	.type = &type_u64,
+	.lower_int = time_lower,
+};
+
+static struct val walltime_lower(struct lower *L, struct node *n)
+{
+	return helper_value(L, n, BPF_FUNC_ktime_get_boot_ns, PART_ALL);
+}
+
+const struct builtin builtin_walltime = {
+	.name = "walltime",
+	.kind = BK_VAR,
+	.help = "the boot clock, printed as the time of day",
+	.type = &type_walltime,
+	.lower_int = walltime_lower,
+};

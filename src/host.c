@@ -1,0 +1,43 @@
+/* host.c - reading the host's configuration from the environment, once.
+ *
+ * Input: the environment.  Output: a struct host (host.h).  This is the
+ * only file of spry that calls getenv().
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+
+static const char *host_path(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+static bool host_flag(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
+}
+
+void host_read(struct host *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->tracefs = host_path("SPRY_TRACEFS");
+	h->kallsyms = host_path("SPRY_KALLSYMS");
+	h->ldcache = host_path("SPRY_LDCACHE");
+	h->path = host_path("PATH");
+	h->no_ringbuf = getenv("SPRY_NO_RINGBUF") != NULL;
+	h->no_raw_syscalls = host_flag("SPRY_NO_RAW_SYSCALLS");
+	h->no_kprobe_multi = host_flag("SPRY_NO_KPROBE_MULTI");
+	h->kprobe_by_name = host_flag("SPRY_KPROBE_BY_NAME");
+}
+
+const struct host *host_or_default(const struct host *h)
+{
+	static const struct host defaults;
+
+	return h ? h : &defaults;
+}

@@ -1,0 +1,139 @@
+/* lower_call.c - helper calls: the one place lowering names r1-r5.
+ *
+ * Input: a helper and its arguments as registers, immediates, frame or
+ * value addresses and maps.  Output: IR that moves each argument into its
+ * register (r1 first) right before the CALL, so that the physical registers'
+ * live ranges stay a few instructions long, and, where the caller wants the
+ * result, a copy of r0 into a fresh virtual register right after.  The map
+ * helpers, probe reads, the event output and the lost-event counter are
+ * built on that.
+ */
+#include <assert.h>
+
+#include <linux/bpf.h>
+
+#include "ast.h"
+#include "layout.h"
+#include "lower.h"
+#include "script.h"
+
+void lower_call_args(struct lower *L, int helper, struct loc l, unsigned n,
+		     const struct larg *args)
+{
+	unsigned i;
+
+	assert(n <= 5 && "BPF helpers take at most five arguments");
+	for (i = 0; i < n; i++) {
+		const struct larg *a = &args[i];
+		int r = IR_R1 + (int)i;
+
+		switch (a->kind) {
+		case LARG_REG:
+			ir_mov(L->f, r, a->reg, l);
+			break;
+		case LARG_IMM:
+			ir_movi(L->f, r, a->imm, l);
+			break;
+		case LARG_PTR:
+			ir_mov(L->f, r, a->reg, l);
+			if (a->imm)
+				ir_alui(L->f, BPF_ADD, r, r, a->imm, l);
+			break;
+		case LARG_MAP:
+			ir_ldmap(L->f, r, (unsigned)a->imm, l);
+			break;
+		}
+	}
+	ir_call(L->f, helper, n, l);
+}
+
+int lower_ret(struct lower *L, struct loc l)
+{
+	int r = lower_vreg(L);
+
+	ir_mov(L->f, r, IR_R0, l);
+	return r;
+}
+
+void lower_lookup(struct lower *L, struct map *m, int key, struct loc l)
+{
+	lower_call(L, BPF_FUNC_map_lookup_elem, l, LA_MAP(m->id),
+		   LA_PTR(IR_FP, key));
+}
+
+void lower_update(struct lower *L, struct map *m, int key, int vbase,
+		  int voff, int flags, struct loc l)
+{
+	lower_call(L, BPF_FUNC_map_update_elem, l, LA_MAP(m->id),
+		   LA_PTR(IR_FP, key), LA_PTR(vbase, voff), LA_IMM(flags));
+}
+
+void lower_map_delete(struct lower *L, struct map *m, int key, struct loc l)
+{
+	lower_call(L, BPF_FUNC_map_delete_elem, l, LA_MAP(m->id),
+		   LA_PTR(IR_FP, key));
+}
+
+void lower_read(struct lower *L, int helper, struct dst d, unsigned size,
+		int sbase, int soff, struct loc l)
+{
+	lower_call(L, helper, l, LA_PTR(d.base, d.off), LA_IMM(size),
+		   LA_PTR(sbase, soff));
+}
+
+int lower_read_helper(enum addr_space space, bool str)
+{
+	if (space == AS_USER)
+		return str ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_user;
+	return str ? BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_kernel;
+}
+
+struct map *lower_internal_map(struct lower *L, struct map *m)
+{
+	if (m->bpf_type == BPF_MAP_TYPE_UNSPEC)
+		layout_map(L->s, m, L->d);
+	return m;
+}
+
+/* lost[0] += @n: the lost map is a plain array of one u64, addressed
+ * directly (BPF_PSEUDO_MAP_VALUE, 5.2+: no lookup) and added to
+ * atomically, since every CPU counts into it.  Three instructions. */
+void lower_lost_add(struct lower *L, int n, struct loc l)
+{
+	struct map *lost = lower_internal_map(L, script_lost_map(L->s));
+	int p = lower_vreg(L);
+
+	ir_ldmapv(L->f, p, lost->id, 0, l);
+	ir_xadd(L->f, BPF_DW, p, 0, n, l);
+}
+
+/* bpf_ringbuf_output(events, rec, size, 0), or where the kernel lacks the
+ * ring buffer bpf_perf_event_output(ctx, events, BPF_F_CURRENT_CPU, rec,
+ * size).  On failure count a lost event, on that path only: right here
+ * when the probe sends one event (4 instructions), else in L->lost,
+ * added to the map once on the way out (1 an event, 5 for the probe). */
+void lower_output(struct lower *L, int rec, unsigned size,
+		  const struct node *at)
+{
+	struct map *ev = lower_internal_map(L, script_events_map(L->s));
+	struct loc l = at->loc;
+	int ok = ir_label(L->f), one;
+
+	if (ev->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		lower_call(L, BPF_FUNC_perf_event_output, l,
+			   LA_REG(lower_ctx(L)), LA_MAP(ev->id),
+			   LA_IMM(BPF_F_CURRENT_CPU), LA_PTR(IR_FP, rec),
+			   LA_IMM(size));
+	else
+		lower_call(L, BPF_FUNC_ringbuf_output, l, LA_MAP(ev->id),
+			   LA_PTR(IR_FP, rec), LA_IMM(size), LA_IMM(0));
+	ir_jcci(L->f, BPF_JEQ, lower_ret(L, l), 0, ok, l);
+	if (L->lost != IR_NONE) {
+		ir_alui(L->f, BPF_ADD, L->lost, L->lost, 1, l);
+	} else {
+		one = lower_vreg(L);
+		ir_movi(L->f, one, 1, l);
+		lower_lost_add(L, one, l);
+	}
+	ir_place(L->f, ok, l);
+}
