@@ -48,6 +48,11 @@ struct arch {
 	unsigned word_size;		/* 8, or 4 on 32-bit kernels: registers,
 					 * pointers and long */
 	bool big_endian;
+	bool global_entry;		/* kallsyms gives a function's global
+					 * entry point (ppc64 ELFv2), which
+					 * calls inside the kernel skip: they
+					 * enter at the local entry, 8 bytes
+					 * on, which only the kernel knows */
 	unsigned regs_size;		/* sizeof(struct pt_regs) */
 	unsigned nargs;			/* function arguments in registers */
 	int arg_off[ARCH_MAX_ARGS];	/* kernel/user calling convention */

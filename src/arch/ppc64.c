@@ -430,9 +430,14 @@ static const struct arch_syscall ppc64_syscalls[] = {
 	.nsyscalls = sizeof(ppc64_syscalls) / sizeof(ppc64_syscalls[0]), \
 	.syscalls = ppc64_syscalls
 
+/* ELFv2: a function that sets up its TOC pointer (r2) begins with two
+ * instructions that only calls from another module run; direct calls
+ * branch past them to the local entry point.  Big-endian ppc64 is ELFv1,
+ * whose function symbols in kallsyms are the code itself. */
 const struct arch arch_ppc64le = {
 	.name = "ppc64le",
 	.aliases = ppc64le_aliases,
+	.global_entry = true,
 	PPC64_COMMON,
 };
 

@@ -18,7 +18,9 @@
  *    loads a second copy of the (already relocated) instructions for it.
  *  - Otherwise one perf_event_open() per function on the kprobe PMU
  *    (config1 = 0 and config2 = the address kallsyms gives, or config1 =
- *    the name and config2 = the offset when the name is not unique), the
+ *    the name and config2 = the offset when the name is not unique, or
+ *    always on ppc64le, whose kallsyms gives global entry points that
+ *    direct calls skip: arch->global_entry), the
  *    program attached through a BPF link (5.15+; PERF_EVENT_IOC_SET_BPF
  *    before), then ENABLE.  A kprobe perf event runs its program on every
  *    CPU whichever CPU it was opened on.
@@ -565,7 +567,10 @@ static int kp_attach(struct rt_probe *rp, struct diag *d)
 			   pname, p->target, strerror(-err));
 		return err;
 	}
-	if (!kp->is_addr && !host_or_default(rp->host)->kprobe_by_name) {
+	/* by name where kallsyms's address is not where calls enter: the
+	 * kernel resolves FUNC+0 to the local entry (or the ftrace site) */
+	if (!kp->is_addr && !host_or_default(rp->host)->kprobe_by_name &&
+	    !kp->arch->global_entry) {
 		/* targets are sorted (glob matches) or single */
 		addrs = calloc(p->ntargets, sizeof(*addrs));
 		if (addrs)

@@ -273,6 +273,11 @@ START_TEST(test_ppc64_layout)
 	/* two tables, one layout: only the byte order differs */
 	ck_assert(!arch_ppc64le.big_endian);
 	ck_assert(arch_ppc64.big_endian);
+	/* ELFv2 kallsyms addresses are global entry points; ELFv1's (and
+	 * every other arch's) are where calls enter */
+	ck_assert(arch_ppc64le.global_entry);
+	for (const struct arch *const *a = arches; *a; a++)
+		ck_assert((*a)->global_entry == (*a == &arch_ppc64le));
 	ck_assert_ptr_eq(arch_ppc64le.regs, arch_ppc64.regs);
 	ck_assert_ptr_eq(arch_ppc64le.syscalls, arch_ppc64.syscalls);
 	for (const struct arch *a = &arch_ppc64le; a;
