@@ -132,7 +132,7 @@ static int up_expand_glob(struct script *s, struct probe *p,
 			 sym->name);
 		if (fnmatch(glob, base, 0) && fnmatch(glob, sym->name, 0))
 			continue;
-		if (usym_vaddr_to_offset(o, sym->addr, &off))
+		if (usym_vaddr_to_offset(o, sym->addr + sym->entry, &off))
 			continue;
 		/* aliases (malloc, __libc_malloc) share one probe: syms are
 		 * sorted by address, so they are neighbours */
@@ -225,7 +225,10 @@ static int up_expand_func(struct script *s, struct probe *p,
 			   (unsigned long long)sym->size);
 		return -EINVAL;
 	}
-	if (usym_vaddr_to_offset(o, sym->addr + add, &off)) {
+	/* FUNC: where calls enter (ppc64's local entry point); FUNC+OFF
+	 * counts from the symbol, as a disassembly does */
+	if (usym_vaddr_to_offset(o, sym->addr + (plus ? add : sym->entry),
+				 &off)) {
 		diag_error(d, &p->loc, "%s in %s is not in any loaded segment",
 			   name, o->path);
 		return -ENOENT;
