@@ -276,8 +276,10 @@ static void fmt_stack(struct output *o, uint64_t id, bool user)
 	uint64_t ips[OUT_STACK_MAX];
 	int n = -1, i;
 
-	/* a negative id is bpf_get_stackid()'s error: no stack was taken */
-	if (!user && (int64_t)id < 0) {
+	/* a negative id is bpf_get_stackid()'s error: no stack was taken
+	 * (a user stack's id is in the low half, the tgid above it; -EFAULT
+	 * where the kernel has no user stack walk: s390 before 6.7, mips) */
+	if (user ? (int32_t)(uint32_t)id < 0 : (int64_t)id < 0) {
 		ob_puts(o, "<no stack>");
 		return;
 	}

@@ -6,10 +6,11 @@
  * Calls spry_mid(i) for i = 1..N (default 3), which calls spry_leaf(i,
  * i + 1) (returns i * 1000 + i + 1) and spry_greet("cross") once; prints
  * the sum of the results, then sleeps SECONDS (default 0), so that a
- * tracer can still read its maps to name the addresses it saw.  The functions are not inlined and keep their
- * frames, so uprobes see every call, arguments in the registers the
- * calling convention names, and user stacks that walk main -> spry_mid ->
- * spry_leaf.
+ * tracer can still read its maps to name the addresses it saw.  The
+ * functions are not inlined and keep their frames, so uprobes see every
+ * call, arguments in the registers the calling convention names, and user
+ * stacks that walk main -> spry_mid -> spry_leaf; spry_mid_body is a
+ * symbol inside spry_mid, past its prologue.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,15 @@ __attribute__((noinline)) long spry_leaf(long a, long b)
 
 __attribute__((noinline)) long spry_mid(long n)
 {
-	long r = spry_leaf(n, n + 1);
+	long r;
+
+	/* A symbol past the prologue: a probe here sees spry_mid's frame
+	 * (and its return address) saved, as one at a function's entry
+	 * does not, so the kernel's user stack walk can go all the way */
+	__asm__ volatile(".globl spry_mid_body\n"
+			 "\t.type spry_mid_body, \"function\"\n"
+			 "spry_mid_body:" ::: "memory");
+	r = spry_leaf(n, n + 1);
 
 	__asm__ volatile("" ::: "memory");
 	return r;

@@ -292,6 +292,13 @@ START_TEST(default_formats)
 	ck_assert_str_eq(val(&c, &t_kstack, &v), "<stack 7>");
 	sv = -14;
 	ck_assert_str_eq(val(&c, &t_kstack, &sv), "<no stack>");
+	/* a user stack's error is in the low half, below the tgid (the
+	 * kernels without a user stack walk: s390x 6.1, mips) */
+	v = (42ull << 32) | (uint32_t)-14;
+	ck_assert_str_eq(val(&c, &type_ustack, &v), "<no stack>");
+	v = 42ull << 32 | 7;
+	ck_assert_str_eq(val(&c, &type_ustack, &v), "<stack 180388626439>");
+	v = 7;
 	c.o.stack_read = fake_stack;
 	ck_assert_str_eq(val(&c, &t_kstack, &v),
 			 "\n        0xffffffff81000010\n        0xffffffff81000020\n");

@@ -15,20 +15,40 @@ assert_contains 'leaf 3 4'
 assert_contains 'ret 2003'
 assert_contains 'greet cross'
 assert_matches '^spry_mid: 3$'
-# A user stack, printed while the process lives (its maps name the
-# addresses).  How far the kernel walks it is the arch's: arm64 follows the
-# frame pointers to main (the probed function has not pushed its frame
-# yet, so its caller is skipped); arm32 stops after the probed frame;
-# s390x walks only back-chained code (-mbackchain, not Debian's default)
-# and mips has no user callchains (6.1): both give no stack.
+# User stacks, printed while the process lives (its maps name the
+# addresses), at a function's entry (spry_leaf) and past a prologue
+# (spry_mid_body, a symbol in spry_mid after it saved its frame).  The
+# kernel walks the frames by the arch's own rules (docs/PORTABILITY.md):
+#  - arm64 (frame records through x29) and armhf (APCS frames through fp,
+#    which scripts/cross builds the target with): past the prologue, the
+#    whole chain; at an entry the caller is still only in the link
+#    register, which the walk does not read, so the next frame named is
+#    the caller's caller.
+#  - ppc64el (the back chain every frame keeps, and the link register for
+#    the first frame): the whole chain from either place (past the
+#    prologue the caller comes twice: from the link register and from
+#    the frame it was saved in).
+#  - s390x (6.1: no user stack walk before 6.7) and mips64el (none): the
+#    helper fails, and spry prints <no stack>.
+# after RE: the line that follows the first line matching RE
+after() { awk -v re="$1" 'f { print; exit } $0 ~ re { f = 1 }' "$OUT"; }
+run "$SPRY" -e "uprobe:$T:spry_leaf { print(ustack); }
+uprobe:$T:spry_mid_body { print(ustack); }" -c "$T 1 1"
+assert_ok
 case $ARCH in
 s390x|mips64el)
-	echo "note: the $ARCH kernel takes no user stack of this binary"
+	assert_count 2 '^<no stack>$'
 	exit 0 ;;
 esac
-run "$SPRY" -e "uprobe:$T:spry_leaf { print(ustack); }" -c "$T 1 1"
-assert_ok
-assert_matches '^        spry_leaf(\+0x0)?$'
-if [ "$ARCH" = arm64 ]; then
-	assert_matches '^        main\+0x[0-9a-f]+$'
+assert_matches '^        spry_leaf$'
+assert_matches '^        spry_mid_body$'
+after '^        spry_mid_body$' | grep -Eq '^        main\+0x[0-9a-f]+$' ||
+	fail "the frame after spry_mid_body is not main"
+if [ "$ARCH" = ppc64el ]; then
+	# the return address lies past spry_mid_body, the nearest symbol
+	after '^        spry_leaf$' | grep -Eq '^        spry_mid(_body)?\+0x[0-9a-f]+$' ||
+		fail "the frame after spry_leaf is not spry_mid"
+else
+	after '^        spry_leaf$' | grep -Eq '^        main\+0x[0-9a-f]+$' ||
+		fail "the frame after spry_leaf is not main"
 fi
