@@ -12,8 +12,8 @@
  * `--arch NAME --dry-run` shows what NAME's kernel will run.
  *
  * To add an architecture: src/arch/NAME.c with its pt_regs layout (every
- * register by the kernel's member name, arch_reg_off()'s aliases for the
- * assembler's names), calling conventions and native syscall table; its
+ * register by the kernel's member name), calling conventions, native
+ * syscall table and USDT operand syntax (struct arch_usdt); its
  * entry in arches[] (src/arch/arch.c) and in Makefile.am; a layout test in
  * test/unit/check_arch.c and a golden dump (test/golden/arch_NAME.*).
  */
@@ -35,11 +35,39 @@ struct arch_syscall {
 	int nr;
 };
 
-/* A register: its pt_regs member (or, in an alias table, an assembler's
- * name for it) and its offset in pt_regs. */
+/* A register: its pt_regs member (or, in a USDT table, a name an
+ * assembler gives it) and its offset in pt_regs. */
 struct arch_reg {
 	const char *name;
 	int off;
+};
+
+/* How sys/sdt.h's USDT operands read on this architecture.  The notes hold
+ * each argument as the assembler prints an operand ("-4@%eax",
+ * "8@-16(%rbp)", "4@$5" on x86_64; "-4@w0", "8@[sp, 16]", "4@5" on
+ * aarch64), so a table of register names and a few bits of syntax are all
+ * an architecture needs to give: usdt.c parses every one with them.
+ *
+ * A token is looked up as a register first, so an architecture whose
+ * assembler prints registers as bare numbers (ppc64's "3") lists "3" among
+ * its registers; a bare number that is no register is a constant. */
+struct arch_usdt {
+	const char *reg_prefix;		/* before a register: "%" (x86_64, s390x),
+					 * "$" (mips64), "" */
+	const char *imm_prefix;		/* before a constant: "$" (x86_64), "#"
+					 * (arm), "" (a bare number) */
+	bool brackets;			/* memory is [REG] or [REG, DISP] (arm,
+					 * aarch64), else DISP(REG) */
+	const char *disp_prefix;	/* before a bracketed DISP: "#" (arm) */
+	bool symbols;			/* operands may name data symbols
+					 * (x86_64: gvar(%rip), gvar) */
+	unsigned nregs;
+	const struct arch_reg *regs;	/* every name an operand may give a
+					 * register, with the pt_regs offset of
+					 * its first byte (x86_64 "ah" is ax+1);
+					 * an operand narrower than a register
+					 * on a big-endian machine is its last
+					 * bytes, which usdt.c finds */
 };
 
 struct arch {
@@ -72,11 +100,14 @@ struct arch {
 					 * n64: 5000) */
 	unsigned nregs;			/* named registers, for the pt_regs type */
 	const struct arch_reg *regs;
-	const struct arch_reg *reg_aliases;	/* assembler names: "rdi",
-						 * "%r2", "$a0"; NULL-terminated */
 	unsigned nsyscalls;		/* native syscalls below 424, numbered
 					 * from sysnr_base */
 	const struct arch_syscall *syscalls;
+	const struct arch_usdt *usdt;	/* NULL: USDT arguments unreadable */
+	/* watchpoint modes (letters of "rwx" in that order) its debug
+	 * registers cannot watch: x86_64 has no read-only breakpoint;
+	 * NULL-terminated, NULL: none */
+	const char *const *bad_watch_modes;
 };
 
 /* Syscalls from 424 on, numbered alike on every architecture. */
@@ -97,12 +128,6 @@ const struct type *arch_regs_type(struct arena *a, const struct arch *arch);
 /* Syscall number of the syscalls/sys_enter_@name tracepoint (with
  * sysnr_base added); -1 if unknown. */
 int arch_syscall_nr(const struct arch *arch, const char *name);
-/* Offset in pt_regs of register @name: a pt_regs member name ("di", "x0",
- * "gpr3") or an assembler's name for it as USDT operands write them
- * ("%rdi", "rdi", "x0", "%r3", "$4", "$a0"); -1 if unknown.  The offset is
- * the whole register's: an operand narrower than word_size on a big-endian
- * machine is at off + word_size - size. */
-int arch_reg_off(const struct arch *arch, const char *name);
 /* The integer type of a whole register (u64, or u32 on 32-bit kernels),
  * and of one that holds a signed result (retval). */
 const struct type *arch_reg_type(const struct arch *arch, bool is_signed);

@@ -27,6 +27,8 @@ struct host {
 				 * kprobe, not one kprobe_multi link */
 	bool kprobe_by_name;	/* SPRY_KPROBE_BY_NAME: kprobes by name, not
 				 * by the kallsyms address */
+	bool no_uprobe_multi;	/* SPRY_NO_UPROBE_MULTI: one perf event per
+				 * uprobe, not one uprobe_multi link */
 };
 
 /* Fill @h from the environment.  A flag is set by any value but "" and

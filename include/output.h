@@ -36,6 +36,13 @@
  *   {"type": "lost_events", "data": {"events": N}}
  * where V is a number for integers, a string for strings, chars, symbols,
  * walltime and bytes, and an array of strings for stacks.
+ *
+ * Pictures (OUT_FOLDED, OUT_SVG, OUT_HEATMAP; picture.h says what each
+ * draws): the maps a picture takes go to picture.c.  With folded and svg
+ * the output stream holds the picture alone, written at exit
+ * (out_finish()), and everything else (printf, print, the maps no picture
+ * takes) is printed as text on stderr.  With heatmap, everything is text on
+ * the output stream, histograms printed more than once as heat map rows.
  */
 #ifndef SPRY_OUTPUT_H
 #define SPRY_OUTPUT_H
@@ -49,10 +56,13 @@
 
 struct event;
 struct event_arg;
+struct diag;
 struct map;
+struct pictures;
 struct type;
 
 #define OUT_STACK_MAX	127	/* frames per stack, as the kernel's default */
+#define OUT_SYM_MAX	256	/* a symbol's name, as hooks write it */
 
 struct output {
 	FILE *f;
@@ -76,6 +86,17 @@ struct output {
 
 	char *buf;			/* scratch for one record */
 	size_t len, cap;
+
+	/* pictures */
+	struct diag *d;			/* their warnings (the runtime's diag);
+					 * set it for the picture formats */
+	struct output *text;		/* folded, svg: stderr, as text */
+	struct pictures *pics;		/* folded, svg, heatmap */
+	bool at_exit;			/* out_exit(): the prints at exit */
+	int64_t t0_ns;			/* CLOCK_REALTIME at out_init */
+	/* CLOCK_REALTIME in ns, for the pictures' time axis; NULL: the real
+	 * clock (tests set their own) */
+	int64_t (*clock)(void);
 };
 
 /* One map's contents, read by the runtime: @n entries, keys and values
@@ -99,8 +120,16 @@ void out_free(struct output *o);
  * 0, or -EINVAL for a record shorter than the event. */
 int out_event(struct output *o, const struct event *ev, const void *rec,
 	      size_t len);
-/* Print a map (count/sum/plain as rows, quantize as histograms). */
+/* Print a map (count/sum/plain as rows, quantize as histograms; pictures
+ * as their format says). */
 void out_map(struct output *o, const struct out_map_data *md);
+/* clear(@m) ran (the pictures keep what its last print showed). */
+void out_clear(struct output *o, const struct map *m);
+/* The maps printed from now on are the prints at exit. */
+void out_exit(struct output *o);
+/* At exit, after the last map: write the pictures (folded lines, the SVG).
+ * 0, or -errno when the output stream failed. */
+int out_finish(struct output *o);
 /* Text: an empty line, so that the maps printed after a ^C do not start
  * on the line where the terminal echoed it.  JSON: nothing. */
 void out_break(struct output *o);
@@ -124,5 +153,20 @@ void out_json_string(struct output *o, const char *s, size_t n);
 /* A histogram bound, 2^@log2 as "1", "512", "1k", "16E" (2^64); "0" for
  * @log2 < 0.  Bucket b spans [out_hist_bound(b - 1), out_hist_bound(b)). */
 const char *out_hist_bound(int log2, char *buf, size_t n);
+/* The frames of stack value @v (a kstack or ustack value), innermost
+ * first: addresses in @ips, names as the hooks give them ("vfs_read+0x12")
+ * in @names, "" where no hook names one.  Returns the count (0: the stack
+ * is gone, or no hook reads stacks), or -1 when no stack was taken (the
+ * kernel's error in place of an id). */
+int out_stack_frames(struct output *o, uint64_t v, bool user, uint64_t *ips,
+		     char (*names)[OUT_SYM_MAX]);
+/* Offset of user key @i of @m in its key: the recorded layout, or 8-aligned
+ * slots in order when a hand-built map has none. */
+unsigned out_key_off(const struct map *m, unsigned i);
+/* The default text of a map key or value of type @t in its slot at @p (an
+ * integer narrower than its slot is the slot's low-order end), malloc'd. */
+char *out_value_text(struct output *o, const struct type *t, const void *p);
+/* CLOCK_REALTIME now, in ns (o->clock when set). */
+int64_t out_now(const struct output *o);
 
 #endif

@@ -47,13 +47,23 @@
  *            whose teardown is slow (closing a perf tracepoint or kprobe
  *            waits for RCU grace periods: ~50-75 ms each), so that the
  *            user sees the output before that wait.
+ *   event    (optional) a record that a program the provider wrote itself
+ *            sent (an EV_PROVIDER event it registered at expand): the
+ *            watchpoint's trigger asks for a breakpoint this way.  Called
+ *            from the event loop, even after exit().
  *   self_test (optional) for -T: print its checks with provider_check();
  *            -errno only when spry is of no use without it.
+ * Listing (-l, -lv):
+ *   list     (optional) name every probe point the provider can enumerate
+ *            that l->pattern matches, through provider_list_emit(), with
+ *            the lines -lv prints under each (a tracepoint's fields).  0,
+ *            or -errno reported through l->d.
  */
 #ifndef SPRY_PROVIDER_H
 #define SPRY_PROVIDER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -82,6 +92,11 @@ enum pvar_kind {
 			 * provider attached this target's BPF link with */
 	PV_FUNC_IP,	/* bpf_get_func_ip(ctx) (5.15+): the probed address,
 			 * without the breakpoint's offset in the saved pc */
+	PV_CONST,	/* the constant val (a USDT argument the compiler
+			 * folded) */
+	PV_UMEM,	/* integer in user memory at (the register at
+			 * regs + off) + val, type's size: a USDT argument
+			 * the compiler left in memory (-4@-16(%rbp)) */
 };
 
 struct pvar {
@@ -89,6 +104,15 @@ struct pvar {
 	const struct type *type;
 	int off;
 	bool indirect;
+	int64_t val;		/* PV_CONST, PV_UMEM */
+};
+
+/* Attach progress over all of a run's probes: the runtime sets it up, the
+ * providers report the targets they attach (provider_progress()). */
+struct provider_progress {
+	unsigned done, total;
+	bool show;		/* stderr is a terminal, enough targets */
+	double t0, last;	/* seconds: start, last line drawn */
 };
 
 /* A probe as the runtime holds it while it runs: the compiled probe and
@@ -101,8 +125,12 @@ struct rt_probe {
 					 * kprobe_multi) */
 	int prog_fd;			/* -1 until loaded */
 	pid_t pid;			/* -p: the process, 0: every one */
+	pid_t child;			/* -c: the command's process, 0: none */
+	const int *map_fd;		/* the run's maps by id (providers that
+					 * load programs of their own) */
 	const struct host *host;	/* the environment's settings */
 	void *attach;			/* the provider's attach state */
+	struct provider_progress *progress;	/* NULL: not reported */
 };
 
 enum provider_when {
@@ -115,6 +143,22 @@ enum provider_pid {
 	PROV_PID_NONE,	/* -p does not apply (sampling, BEGIN/END, kprobes) */
 	PROV_PID_BPF,	/* the program tests the pid (lowering) */
 	PROV_PID_ATTACH,	/* attach makes per-process events */
+};
+
+/* A listing in progress (provider_list()). */
+struct provider_list {
+	const char *pattern;	/* glob over what follows "provider:" */
+	bool verbose;		/* -lv */
+	pid_t pid;		/* -p: a process whose objects usdt/uprobe list */
+	bool all;		/* the pattern did not name this provider: list
+				 * nothing that needs a target (a file) */
+	FILE *out;
+	struct diag *d;
+	struct arena *a;	/* for the providers' scratch */
+	const struct host *host;
+	const struct provider *prov;	/* being listed */
+	bool full;		/* pattern is over "provider:point" */
+	unsigned n;		/* probe points printed */
 };
 
 struct provider {
@@ -135,11 +179,37 @@ struct provider {
 	int (*attach)(struct rt_probe *rp, struct diag *d);
 	void (*detach)(struct rt_probe *rp);
 	void (*stop)(struct rt_probe *rp);
+	void (*event)(struct rt_probe *rp, const void *rec, size_t len,
+		      struct diag *d);
 	int (*self_test)(FILE *out);
+	int (*list)(const struct provider *pv, struct provider_list *l);
 };
 
 /* NULL if no provider has this name or alias. */
 const struct provider *provider_find(const char *name);
+
+/* -l [PATTERN]: print "provider:point" for every probe point PATTERN
+ * matches, as bpftrace does ("tracepoint:sched:sched_switch",
+ * "kprobe:vfs_read", "usdt:/usr/bin/python3.11:python:function__entry"),
+ * with -lv the details under each.  PATTERN is "PROVIDER:GLOB" (aliases
+ * and globs in PROVIDER too), a bare GLOB over every kernel provider's
+ * "provider:point", or NULL for all of them.  Returns 0 or -errno
+ * (reported). */
+int provider_list(const struct host *h, const char *pattern, bool verbose,
+		  pid_t pid, FILE *out, struct diag *d);
+/* For list hooks: whether @point ("sched:sched_switch") is wanted; and
+ * print it (with -lv, @details: lines, NULL-terminated, may be NULL). */
+bool provider_list_match(const struct provider_list *l, const char *point);
+void provider_list_emit(const struct provider *pv, struct provider_list *l,
+			const char *point, const char *const *details);
+/* For providers on files (uprobe, usdt): l->pattern is "PATH:REST"; call
+ * @each with every file PATH names (resolved as usym_resolve_path() does;
+ * with -p, "*" is every object the process maps) and REST.  Unresolvable
+ * paths are reported; with l->all nothing is listed. */
+int provider_list_files(const struct provider *pv, struct provider_list *l,
+			int (*each)(const struct provider *pv,
+				    struct provider_list *l, const char *path,
+				    const char *rest));
 /* NULL-terminated list, for --help and -T. */
 extern const struct provider *const providers[];
 
@@ -188,6 +258,10 @@ int provider_raw_tp_attach(struct rt_probe *rp, const char *name,
 /* The online CPUs (/sys/devices/system/cpu/online) into @cpus; returns how
  * many (at most @max), or -errno. */
 int provider_online_cpus(int *cpus, unsigned max);
+/* The threads of process @pid (/proc/PID/task) into @tids: how many (at
+ * most @max), or -errno (-ESRCH: no such process).  For perf events on a
+ * process: one opened on a pid counts that thread only. */
+int provider_threads(pid_t pid, int *tids, unsigned max);
 /* A sampling rate as written: "10ms", "ms:10", "99hz", "hz:99", or a bare
  * number in @dflt_unit.  Units: ns us ms s m (minutes) hz.  Exactly one of
  * period_ns and hz is set.  -EINVAL if malformed, zero or too large. */
@@ -197,11 +271,79 @@ struct provider_rate {
 };
 int provider_parse_rate(const char *text, const char *dflt_unit,
 			struct provider_rate *r);
-/* Variables of programs whose context is struct bpf_perf_event_data, which
- * starts with the interrupted pt_regs (interval, profile): regs (@regs, a
- * PV_CTX to arch_regs_type()), stack/kstack, ustack. */
+/* Variables of programs whose context is, or starts with, the saved
+ * pt_regs (kprobes, uprobes, perf events): regs (@regs, a PV_CTX to
+ * arch_regs_type(); unknown when @regs has no type), stack/kstack,
+ * ustack. */
 int provider_regs_resolve(const struct pvar *regs, const char *name,
 			  struct pvar *pv);
+/* @regs for provider_regs_resolve(): a pointer to @arch's struct pt_regs,
+ * or no type without an architecture. */
+struct arch;
+void provider_regs_init(struct script *s, const struct arch *arch,
+			struct pvar *regs);
+/* A program that only returns 0, of type kprobe with @attach_type as its
+ * expected attach type: to ask the kernel whether it has a kind of link.
+ * The fd, or -errno. */
+int provider_probe_prog(unsigned attach_type);
+/* The file a uprobe-like target names (usym_resolve_path(): a path, a
+ * library's short name, a program on $PATH) into @buf; reported at
+ * p->loc when there is none.  0 or -ENOENT. */
+int provider_resolve_file(struct script *s, struct probe *p, const char *file,
+			  char *buf, size_t n, struct diag *d);
+/* rp->insns (the map fds patched in) loaded again with @attach_type as
+ * its expected attach type, which kprobe_multi and uprobe_multi links
+ * require of a program.  The fd, or -errno. */
+int provider_prog_copy(struct rt_probe *rp, unsigned attach_type);
+/* Report that @n more of a probe's targets (p->targets: functions, probe
+ * sites) are attached: with more than PROVIDER_PROGRESS_MIN targets in the
+ * run and stderr a terminal, a line on stderr says how many of how many
+ * and since when, redrawn at most ten times a second; nothing otherwise.
+ * provider_progress_end() draws the last line (or clears it after an
+ * error). */
+#define PROVIDER_PROGRESS_MIN 50
+void provider_progress(struct rt_probe *rp, unsigned n);
+void provider_progress_end(struct provider_progress *pg, bool ok);
+
+/* Targets the kernel refused, for one warning line rather than one each:
+ * "uprobe:libc:str*: skipped 2 of 40 functions the kernel cannot probe:
+ * strlen (why), ...".  Zero-initialise; add each refusal. */
+#define PROVIDER_SKIP_NAMES 5
+struct provider_skips {
+	unsigned n, listed;
+	int first_err;
+	size_t len;
+	char list[256];
+};
+void provider_skip_add(struct provider_skips *sk, const char *name,
+		       const char *why, int err);
+/* The warning, after @ok of @total targets attached (nothing if none was
+ * skipped).  @what names the targets ("functions", "probe sites"). */
+void provider_skip_warn(const struct probe *p, struct diag *d,
+			const struct provider_skips *sk, unsigned total,
+			const char *what);
+
+/* uprobes on @n offsets of one file (uprobe.c; also the usdt and
+ * watchpoint providers).  Several at once through one uprobe_multi link
+ * where the kernel has them (6.6+), else one perf event each on the
+ * uprobe PMU; either way a target the kernel refuses is skipped with one
+ * warning, and only when none attaches is it an error (reported).  Attach
+ * progress goes to provider_progress(). */
+struct provider_uprobes {
+	const char *path;
+	unsigned n;
+	const uint64_t *offs;		/* file offset per target */
+	const uint64_t *ref_ctrs;	/* its semaphore's file offset (the
+					 * kernel counts attached probes in
+					 * it), 0 or NULL: none */
+	const uint64_t *cookies;	/* per target, NULL: 0 */
+	char *const *names;		/* per target, for messages */
+	const char *what;		/* "functions", "probe sites" */
+	bool ret;			/* uretprobe */
+	pid_t pid;			/* -1: every process */
+};
+int provider_uprobe_attach(struct rt_probe *rp,
+			   const struct provider_uprobes *u, struct diag *d);
 /* Insert a probe like @p (same provider, specifier, AST, program type,
  * child_only; its own AST copy, no priv) for @target after @after in
  * s->probes; for providers whose specifier expands to several probes. */

@@ -23,7 +23,8 @@ struct rt_probe;
 struct ring_buffer;
 struct perf_buffer;
 
-enum out_format { OUT_TEXT, OUT_JSON };
+/* -f: text, json, or a picture (output.h, picture.h) */
+enum out_format { OUT_TEXT, OUT_JSON, OUT_FOLDED, OUT_SVG, OUT_HEATMAP };
 
 struct rt_opts {
 	const char *command;	/* -c: run under sh -c once attached */

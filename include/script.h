@@ -77,6 +77,8 @@ enum event_kind {
 	EV_PRINTMAP,	/* print(@m): map */
 	EV_CLEAR,	/* clear(@m): map */
 	EV_EXIT,	/* exit(code): args[0] is the s64 code */
+	EV_PROVIDER,	/* sent by a program a provider wrote itself (the
+			 * watchpoint's trigger): handed to probe->prov->event */
 };
 
 struct event_arg {
@@ -94,6 +96,7 @@ struct event {
 	struct event_arg *args;
 	unsigned size;		/* record size in bytes */
 	struct map *map;	/* EV_PRINTMAP, EV_CLEAR */
+	struct probe *probe;	/* EV_PROVIDER */
 };
 
 /* ---- probes ---- */
@@ -149,6 +152,7 @@ struct script_opts {
 	int target_pid;		/* -p; 0: any */
 	bool command;		/* -c: a command runs under spry (providers set
 				 * probe.child_only where they follow it) */
+	const char *command_text;	/* ...and what it is, as given */
 	FILE *dump;		/* -S: each pass's output goes here */
 	bool perf_events;	/* events through a perf event array: for
 				 * kernels without the BPF ring buffer (< 5.8) */

@@ -91,6 +91,12 @@ int usym_ldcache_find(const char *cache, const char *name, char *buf,
 int usym_resolve_path(const struct host *h, const char *name, char *buf,
 		      size_t n);
 
+/* The ELF files process @pid maps (executable mappings of regular files,
+ * as /proc/PID/root/PATH so that a process in another mount namespace
+ * resolves), each once, into a malloc'd NULL-terminated array of malloc'd
+ * strings; the count, or -errno (-ESRCH: no such process). */
+int usym_pid_objects(pid_t pid, char ***paths);
+
 /* Name @addr of process @pid through /proc/PID/maps and the mapped
  * object's symbols: "func+0x1f" (with " (path)" left out), or "func" at
  * offset 0, into @buf.  NULL if unknown (process gone, no symbol). */

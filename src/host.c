@@ -33,6 +33,7 @@ void host_read(struct host *h)
 	h->no_raw_syscalls = host_flag("SPRY_NO_RAW_SYSCALLS");
 	h->no_kprobe_multi = host_flag("SPRY_NO_KPROBE_MULTI");
 	h->kprobe_by_name = host_flag("SPRY_KPROBE_BY_NAME");
+	h->no_uprobe_multi = host_flag("SPRY_NO_UPROBE_MULTI");
 }
 
 const struct host *host_or_default(const struct host *h)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "arch.h"
 #include "arena.h"
@@ -30,6 +31,7 @@ enum {
 static const char usage_text[] =
 "usage: spry [options] PROGRAM\n"
 "       spry [options] -e TEXT\n"
+"       spry -l[v] [PATTERN]\n"
 "\n"
 "Compile a ply-style tracing script to BPF and run it.  PROGRAM is a script\n"
 "file or, when no such file exists, the program text itself.\n"
@@ -45,12 +47,21 @@ static const char usage_text[] =
 "  -d, --debug          print the whole verifier log on rejection\n"
 "  -k, --keep-going     warn about lost events instead of stopping\n"
 "  -u, --unbuffered     flush output after every event\n"
-"  -f, --format FMT     output as text (default) or json (one object a line)\n"
+"  -f, --format FMT     output as text (default), json (one object a line),\n"
+"                       folded (stack maps as FlameGraph's folded lines),\n"
+"                       svg (flame graphs, heat maps, bar charts) or heatmap\n"
+"                       (histograms printed at intervals as text heat maps)\n"
+"  -o, --output FILE    write the output (the picture, with folded and svg)\n"
+"                       to FILE instead of stdout\n"
 "  -M, --map-entries N  entries per map (default 4096)\n"
 "  -s, --str-size N     default str() buffer size (default 64)\n"
 "  -b, --buffer SIZE    event ring buffer size, e.g. 256k (default), 4m\n"
 "      --load-only      load every program into the kernel, attach nothing\n"
 "      --arch NAME      compile for another architecture (with --dry-run)\n"
+"  -l, --list           list the probe points PATTERN matches (all the\n"
+"                       kernel's without one), as 'tracepoint:sched:*',\n"
+"                       'kprobe:vfs_*', 'usdt:PATH:*', 'uprobe:libc:str*'\n"
+"  -v, --verbose        with -l: each point's fields or arguments\n"
 "  -T, --self-test      check the kernel features spry needs\n"
 "  -V, --version        print the version\n"
 "  -h, --help           this text\n"
@@ -112,6 +123,44 @@ static int parse_uint(const char *arg, const char *what, unsigned long max,
 	}
 	*out = v;
 	return 0;
+}
+
+static int parse_format(const char *arg, enum out_format *f)
+{
+	static const struct {
+		const char *name;
+		enum out_format format;
+	} formats[] = {
+		{ "text", OUT_TEXT }, { "json", OUT_JSON },
+		{ "folded", OUT_FOLDED }, { "svg", OUT_SVG },
+		{ "heatmap", OUT_HEATMAP },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (!strcmp(arg, formats[i].name)) {
+			*f = formats[i].format;
+			return 0;
+		}
+	fprintf(stderr, "spry: error: unknown output format '%s' (text, json, "
+		"folded, svg, heatmap)\n", arg);
+	return -EINVAL;
+}
+
+/* -o FILE: opened once the program compiled, so that a script with errors
+ * leaves no file behind; one spry could not start removes it again. */
+static FILE *open_output(const char *path, bool *created)
+{
+	struct stat st;
+	FILE *f;
+
+	*created = stat(path, &st) != 0;
+	/* close-on-exec: the -c command has no business with it */
+	f = fopen(path, "we");
+	if (!f)
+		fprintf(stderr, "spry: error: cannot write '%s': %s\n", path,
+			strerror(errno));
+	return f;
 }
 
 /* A PROGRAM argument that names no file but reads like a file name: no
@@ -201,11 +250,14 @@ int main(int argc, char **argv)
 		{ "keep-going",  no_argument,       NULL, 'k' },
 		{ "unbuffered",  no_argument,       NULL, 'u' },
 		{ "format",      required_argument, NULL, 'f' },
+		{ "output",      required_argument, NULL, 'o' },
 		{ "map-entries", required_argument, NULL, 'M' },
 		{ "str-size",    required_argument, NULL, 's' },
 		{ "buffer",      required_argument, NULL, 'b' },
 		{ "load-only",   no_argument,       NULL, OPT_LOAD_ONLY },
 		{ "arch",        required_argument, NULL, OPT_ARCH },
+		{ "list",        no_argument,       NULL, 'l' },
+		{ "verbose",     no_argument,       NULL, 'v' },
 		{ "self-test",   no_argument,       NULL, 'T' },
 		{ "version",     no_argument,       NULL, 'V' },
 		{ "help",        no_argument,       NULL, 'h' },
@@ -216,8 +268,10 @@ int main(int argc, char **argv)
 	struct runtime rt = { 0 };
 	struct host host;
 	struct diag d;
-	const char *text = NULL, *arch_name = NULL;
+	const char *text = NULL, *arch_name = NULL, *out_path = NULL;
 	bool dry_run = false, dump = false, selftest = false;
+	bool list = false, verbose = false;
+	bool created = false, started = false;
 	unsigned long v;
 	int c, status;
 
@@ -228,13 +282,14 @@ int main(int argc, char **argv)
 	s.opts.str_size = 64;
 	s.opts.events_size = 256 << 10;
 
-	while ((c = getopt_long(argc, argv, "+e:c:p:nSdkuf:M:s:b:TVh",
+	while ((c = getopt_long(argc, argv, "+e:c:p:nSdkuf:o:M:s:b:lvTVh",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': text = optarg; break;
 		case 'c':
 			ro.command = optarg;
 			s.opts.command = true;
+			s.opts.command_text = optarg;
 			break;
 		case 'p':
 			if (parse_uint(optarg, "pid", INT_MAX, &v))
@@ -248,16 +303,10 @@ int main(int argc, char **argv)
 		case 'k': ro.keep_going = true; break;
 		case 'u': ro.unbuffered = true; break;
 		case 'f':
-			if (!strcmp(optarg, "json")) {
-				ro.format = OUT_JSON;
-			} else if (!strcmp(optarg, "text")) {
-				ro.format = OUT_TEXT;
-			} else {
-				fprintf(stderr, "spry: error: unknown output "
-					"format '%s' (text, json)\n", optarg);
+			if (parse_format(optarg, &ro.format))
 				return 1;
-			}
 			break;
+		case 'o': out_path = optarg; break;
 		case 'M':
 			if (parse_uint(optarg, "map size", 1u << 24, &v))
 				return 1;
@@ -281,6 +330,8 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LOAD_ONLY: ro.load_only = true; break;
 		case OPT_ARCH: arch_name = optarg; break;
+		case 'l': list = true; break;
+		case 'v': verbose = true; break;
 		case 'T': selftest = true; break;
 		case 'V':
 			printf("spry %s\n", PACKAGE_VERSION);
@@ -296,6 +347,19 @@ int main(int argc, char **argv)
 
 	if (selftest)
 		return rt_selftest(stdout, &d) ? 1 : 0;
+	if (list) {
+		if (optind < argc - 1 || text) {
+			fprintf(stderr, "spry: error: -l takes one pattern, "
+				"as in spry -l 'tracepoint:sched:*'\n");
+			return 1;
+		}
+		return provider_list(&host, optind < argc ? argv[optind] :
+				     NULL, verbose, ro.pid, stdout, &d) ? 1 : 0;
+	}
+	if (verbose) {
+		fprintf(stderr, "spry: error: -v goes with -l\n");
+		return 1;
+	}
 
 	if (text ? optind != argc : optind != argc - 1) {
 		fprintf(stderr, "spry: error: %s\nTry 'spry --help'.\n",
@@ -357,14 +421,28 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	if (out_path && !(ro.out = open_output(out_path, &created))) {
+		arena_free(s.arena);
+		return 1;
+	}
+
 	status = 1;
 	if (!rt_open(&rt, &s, &ro, &d)) {
 		if (ro.load_only)
 			status = 0;
-		else if (!rt_attach(&rt))
+		else if (!rt_attach(&rt)) {
+			started = true;
 			status = rt_run(&rt);
+		}
 	}
 	rt_close(&rt);
 	arena_free(s.arena);
+	if (ro.out && fclose(ro.out) && status == 0) {
+		fprintf(stderr, "spry: error: cannot write '%s': %s\n",
+			out_path, strerror(errno));
+		status = 1;
+	}
+	if (ro.out && created && !started)
+		unlink(out_path);
 	return status;
 }

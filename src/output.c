@@ -3,7 +3,8 @@
  * Input: event records exactly as a program wrote them ({u64 id, args at
  * their offsets}), described by struct event; map contents the runtime read
  * into memory (struct out_map_data).  Output: text or NDJSON on o->f, in the
- * shapes documented in output.h.
+ * shapes documented in output.h; the picture formats hand their maps to
+ * picture.c and print the rest as text (on stderr for folded and svg).
  *
  * Every record is first built in one scratch buffer (o->buf) and written with
  * a single fwrite: JSON needs the printf text whole to escape it, and a
@@ -21,7 +22,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "graph.h"
 #include "output.h"
+#include "picture.h"
 #include "script.h"
 #include "type.h"
 
@@ -135,6 +138,15 @@ void out_init(struct output *o, FILE *f, enum out_format format,
 	o->f = f;
 	o->format = format;
 	o->unbuffered = unbuffered;
+	if (format == OUT_FOLDED || format == OUT_SVG) {
+		/* the output stream holds the picture alone */
+		o->text = malloc(sizeof(*o->text));
+		if (!o->text)
+			abort();
+		out_init(o->text, stderr, OUT_TEXT, unbuffered);
+	}
+	if (format == OUT_FOLDED || format == OUT_SVG || format == OUT_HEATMAP)
+		o->pics = pic_new(o);
 	/* walltime values are boot-time ns (bpf_ktime_get_boot_ns, which
 	 * keeps counting in suspend); one offset taken now turns them into
 	 * wall-clock time well enough for a trace */
@@ -142,10 +154,18 @@ void out_init(struct output *o, FILE *f, enum out_format format,
 	clock_gettime(CLOCK_BOOTTIME, &bt);
 	o->boot_to_real_ns = ((int64_t)rt.tv_sec - bt.tv_sec) * 1000000000LL +
 			     (rt.tv_nsec - bt.tv_nsec);
+	o->t0_ns = (int64_t)rt.tv_sec * 1000000000LL + rt.tv_nsec;
 }
 
 void out_free(struct output *o)
 {
+	pic_free(o->pics);
+	o->pics = NULL;
+	if (o->text) {
+		out_free(o->text);
+		free(o->text);
+		o->text = NULL;
+	}
 	free(o->buf);
 	o->buf = NULL;
 	o->len = o->cap = 0;
@@ -153,8 +173,36 @@ void out_free(struct output *o)
 
 void out_flush(struct output *o)
 {
+	if (o->text)
+		out_flush(o->text);
 	if (o->f)
 		fflush(o->f);
+}
+
+int64_t out_now(const struct output *o)
+{
+	struct timespec ts;
+
+	if (o->clock)
+		return o->clock();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Where the text of a picture format goes, with the hooks the runtime set
+ * on @o (it sets them after out_init). */
+static struct output *out_text(struct output *o)
+{
+	struct output *t = o->text;
+
+	if (!t)
+		return o;
+	t->stack_read = o->stack_read;
+	t->ksym = o->ksym;
+	t->usym = o->usym;
+	t->hook_ctx = o->hook_ctx;
+	t->boot_to_real_ns = o->boot_to_real_ns;
+	return t;
 }
 
 /* ---- values ---- */
@@ -269,31 +317,62 @@ static void fmt_addr(struct output *o, uint64_t addr, bool kernel,
 	ob_printf(o, "0x%" PRIx64, addr);
 }
 
+int out_stack_frames(struct output *o, uint64_t v, bool user, uint64_t *ips,
+		     char (*names)[OUT_SYM_MAX])
+{
+	uint32_t pid = user ? (uint32_t)(v >> 32) : 0;
+	int n = 0, i;
+
+	/* a negative id is bpf_get_stackid()'s error: no stack was taken (a
+	 * user stack keeps it in its low half, the tgid above) */
+	if (user ? (int32_t)(uint32_t)v < 0 : (int64_t)v < 0)
+		return -1;
+	if (o->stack_read)
+		n = o->stack_read(o->hook_ctx, v, user, ips, OUT_STACK_MAX);
+	for (i = 0; i < n; i++) {
+		const char *s = NULL;
+
+		if (!user && o->ksym)
+			s = o->ksym(o->hook_ctx, ips[i], names[i], OUT_SYM_MAX);
+		if (user && o->usym)
+			s = o->usym(o->hook_ctx, ips[i], pid, names[i],
+				    OUT_SYM_MAX);
+		if (!s)
+			names[i][0] = '\0';
+		else if (s != names[i])
+			snprintf(names[i], OUT_SYM_MAX, "%s", s);
+	}
+	return n > 0 ? n : 0;
+}
+
 /* A stack: each frame on its own line, indented, as bpftrace prints them:
  * "\n        frame\n        frame\n". */
 static void fmt_stack(struct output *o, uint64_t id, bool user)
 {
 	uint64_t ips[OUT_STACK_MAX];
-	int n = -1, i;
+	char (*names)[OUT_SYM_MAX] = malloc(OUT_STACK_MAX * sizeof(*names));
+	int n, i;
 
-	/* a negative id is bpf_get_stackid()'s error: no stack was taken
-	 * (a user stack's id is in the low half, the tgid above it; -EFAULT
-	 * where the kernel has no user stack walk: s390 before 6.7, mips) */
-	if (user ? (int32_t)(uint32_t)id < 0 : (int64_t)id < 0) {
+	if (!names)
+		abort();
+	n = out_stack_frames(o, id, user, ips, names);
+	/* bpf_get_stackid()'s error (out_stack_frames()): no stack was
+	 * taken, kernel or user (-EFAULT where the kernel has no user stack
+	 * walk: s390 before 6.7, mips) */
+	if (n < 0)
 		ob_puts(o, "<no stack>");
-		return;
-	}
-	if (o->stack_read)
-		n = o->stack_read(o->hook_ctx, id, user, ips, OUT_STACK_MAX);
-	if (n <= 0) {
+	else if (n <= 0)
 		ob_printf(o, "<stack %" PRId64 ">", (int64_t)id);
-		return;
-	}
 	for (i = 0; i < n; i++) {
 		ob_puts(o, "\n        ");
-		fmt_addr(o, ips[i], !user, user ? (uint32_t)(id >> 32) : 0);
+		if (names[i][0])
+			ob_puts(o, names[i]);
+		else
+			ob_printf(o, "0x%" PRIx64, ips[i]);
 	}
-	ob_putc(o, '\n');
+	if (n > 0)
+		ob_putc(o, '\n');
+	free(names);
 }
 
 static void fmt_number(struct output *o, const struct type *t, uint64_t v)
@@ -349,34 +428,26 @@ static void fmt_errno(struct output *o, const struct type *t, uint64_t v)
 	fmt_number(o, t, v);
 }
 
-/* A stack in JSON: an array of frame names. */
+/* A stack in JSON: an array of frame names, named as the text names them. */
 static void json_stack(struct output *o, uint64_t v, bool user)
 {
 	uint64_t ips[OUT_STACK_MAX];
-	int n = -1, k;
-	char buf[256];
+	char (*names)[OUT_SYM_MAX] = malloc(OUT_STACK_MAX * sizeof(*names));
+	int n, k;
 
-	if (o->stack_read)
-		n = o->stack_read(o->hook_ctx, v, user, ips, OUT_STACK_MAX);
+	if (!names)
+		abort();
+	n = out_stack_frames(o, v, user, ips, names);
 	ob_putc(o, '[');
 	for (k = 0; k < n; k++) {
-		const char *sym = NULL;
-
-		if (!user && o->ksym)
-			sym = o->ksym(o->hook_ctx, ips[k], buf, sizeof(buf));
-		/* usym hook (added by the uprobe provider) */
-		if (user && o->usym)
-			sym = o->usym(o->hook_ctx, ips[k], (uint32_t)(v >> 32),
-				      buf, sizeof(buf));
-		if (!sym) {
-			snprintf(buf, sizeof(buf), "0x%" PRIx64, ips[k]);
-			sym = buf;
-		}
+		if (!names[k][0])
+			snprintf(names[k], OUT_SYM_MAX, "0x%" PRIx64, ips[k]);
 		if (k)
 			ob_puts(o, ", ");
-		out_json_string(o, sym, strlen(sym));
+		out_json_string(o, names[k], strlen(names[k]));
 	}
 	ob_putc(o, ']');
+	free(names);
 }
 
 static void json_kstack(struct output *o, const struct type *t, uint64_t v)
@@ -504,6 +575,15 @@ void out_json_string(struct output *o, const char *s, size_t n)
 		}
 	}
 	ob_putc(o, '"');
+}
+
+char *out_value_text(struct output *o, const struct type *t, const void *p)
+{
+	size_t start = o->len;
+
+	ob_reserve(o, 0);
+	out_format_value(o, t, slot_at(t, p));
+	return ob_take(o, start);
 }
 
 static void json_text_of(struct output *o, const struct type *t,
@@ -757,6 +837,8 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 
 	if (len < ev->size)
 		return -EINVAL;
+	if (o->text)
+		return out_event(out_text(o), ev, rec, len);
 	ob_reset(o);
 	switch (ev->kind) {
 	case EV_PRINTF:
@@ -803,6 +885,8 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 
 void out_break(struct output *o)
 {
+	if (o->text)
+		o = o->text;
 	if (o->format == OUT_JSON)
 		return;
 	ob_reset(o);
@@ -830,9 +914,7 @@ static const struct type *map_val_type(const struct map *m)
 	return m->val ? m->val : &u64;
 }
 
-/* Offset of user key @i: the recorded layout, or 8-aligned slots in order
- * when a hand-built map has none. */
-static unsigned key_off(const struct map *m, unsigned i)
+unsigned out_key_off(const struct map *m, unsigned i)
 {
 	unsigned k, off = 0;
 
@@ -855,7 +937,7 @@ static void fmt_keys(struct output *o, const struct map *m, const void *key,
 			ob_puts(o, json ? "," : ", ");
 		out_format_value(o, m->keys[i],
 				 slot_at(m->keys[i],
-					 (const uint8_t *)key + key_off(m, i)));
+					 (const uint8_t *)key + out_key_off(m, i)));
 	}
 	if (json) {
 		s = ob_take(o, start);
@@ -999,17 +1081,8 @@ static void out_rows(struct output *o, const struct out_map_data *md)
 
 const char *out_hist_bound(int log2, char *buf, size_t n)
 {
-	static const char suffix[] = " kMGTPE";
-
-	if (log2 < 0)
-		snprintf(buf, n, "0");
-	else if (log2 < 10)
-		snprintf(buf, n, "%u", 1u << log2);
-	else if (log2 / 10 < (int)sizeof(suffix) - 1)
-		snprintf(buf, n, "%u%c", 1u << (log2 % 10), suffix[log2 / 10]);
-	else
-		snprintf(buf, n, "2^%d", log2);
-	return buf;
+	/* bucket b's lower bound is 2^(b-1) */
+	return graph_bucket_bound(log2 < 0 ? 0 : log2 + 1, buf, n);
 }
 
 static void hist_text(struct output *o, const uint64_t *cnt)
@@ -1159,10 +1232,35 @@ static void out_hist(struct output *o, const struct out_map_data *md)
 
 void out_map(struct output *o, const struct out_map_data *md)
 {
+	if (o->pics && pic_map(o->pics, md)) {
+		if (o->unbuffered)
+			fflush(o->f);
+		return;
+	}
+	o = out_text(o);
 	ob_reset(o);
 	if (md->m->kind == MAP_QUANTIZE)
 		out_hist(o, md);
 	else
 		out_rows(o, md);
 	ob_write(o);
+}
+
+void out_clear(struct output *o, const struct map *m)
+{
+	if (o->pics)
+		pic_clear(o->pics, m);
+}
+
+void out_exit(struct output *o)
+{
+	o->at_exit = true;
+}
+
+int out_finish(struct output *o)
+{
+	int err = o->pics ? pic_finish(o->pics) : 0;
+
+	out_flush(o);
+	return err;
 }

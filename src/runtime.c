@@ -385,6 +385,7 @@ static void rt_map_clear(struct runtime *rt, const struct map *m)
 	}
 	free(zero);
 	rt_map_data_free(&md);
+	out_clear(rt->out, m);
 }
 
 /* Events lost so far: the programs add to the one u64 of the lost map
@@ -840,6 +841,17 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 			  " (%zu of %u bytes)", id, size, ev->size);
 		return;
 	}
+	/* a provider's own request (a watchpoint to set, a stopped process
+	 * to continue) is served whatever the state of the trace */
+	if (ev->kind == EV_PROVIDER) {
+		for (unsigned i = 0; i < rt->nprobes; i++) {
+			struct rt_probe *rp = &rt->probes[i];
+
+			if (rp->p == ev->probe && rp->p->prov->event)
+				rp->p->prov->event(rp, data, size, rt->d);
+		}
+		return;
+	}
 	/* After exit() the trace is over: what other probes sent later is
 	 * dropped, as ply and bpftrace do, until END runs. */
 	if (rt->muted)
@@ -869,6 +881,8 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 			rt->exiting = true;
 			rt->exit_code = (int)(code & 0xff);
 		}
+		break;
+	case EV_PROVIDER:
 		break;
 	}
 }
@@ -1038,6 +1052,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 		rt->probes[i].p = p;
 		rt->probes[i].prog_fd = -1;
 		rt->probes[i].host = s->host;
+		rt->probes[i].map_fd = rt->map_fd;
 		/* -p, for the providers that filter when they attach */
 		if (p->prov && p->prov->pid_filter == PROV_PID_ATTACH)
 			rt->probes[i].pid = opts->pid > 0 ? opts->pid :
@@ -1060,6 +1075,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->out->ksym = rt_ksym;	/* kallsyms, read on first use */
 	rt->out->usym = usym_out_hook;	/* ELF symbols, per object */
 	rt->out->hook_ctx = rt;
+	rt->out->d = d;
 
 	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
 	getrlimit(RLIMIT_MEMLOCK, &rt_saved_memlock);
@@ -1109,23 +1125,39 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 
 int rt_attach(struct runtime *rt)
 {
+	/* progress is reported while attaching only */
+	struct provider_progress pg = { 0 };
 	unsigned i;
-	int err;
+	int err = 0;
+
+	for (i = 0; i < rt->nprobes; i++)
+		if (!rt_is_begin_end(rt->probes[i].p))
+			pg.total += rt->probes[i].p->ntargets ?
+				    rt->probes[i].p->ntargets : 1;
+	pg.show = pg.total > PROVIDER_PROGRESS_MIN && isatty(STDERR_FILENO);
 
 	rt->attaching = true;
 	for (i = 0; i < rt->nprobes; i++) {
 		struct rt_probe *rp = &rt->probes[i];
+		unsigned before = pg.done;
 
 		/* the failing probe is detached too: detach is safe on a
 		 * partial attach */
 		rt->attach_end = i + 1;
 		if (rt_is_begin_end(rp->p))
 			continue;
+		rp->child = rt->child;
+		rp->progress = &pg;
 		err = rp->p->prov->attach(rp, rt->d);
+		rp->progress = NULL;
 		if (err)
-			return err;
+			break;
+		/* a provider that reports nothing (one target, per-CPU
+		 * events) has attached its targets all the same */
+		pg.done = before + (rp->p->ntargets ? rp->p->ntargets : 1);
 	}
-	return 0;
+	provider_progress_end(&pg, !err);
+	return err;
 }
 
 static void rt_detach(struct runtime *rt)
@@ -1184,7 +1216,7 @@ int rt_run(struct runtime *rt)
 	struct sigaction sa = { .sa_handler = rt_on_signal }, old[3];
 	static const int sigs[3] = { SIGINT, SIGTERM, SIGCHLD };
 	struct rt_wait w;
-	int status = 0, n;
+	int status = 0, n, err;
 	unsigned i;
 
 	n = rt_wait_open(rt, &w);
@@ -1250,6 +1282,7 @@ int rt_run(struct runtime *rt)
 	if (rt_lost_check(rt) && !status)
 		status = 2;
 
+	out_exit(rt->out);
 	for (i = 0, n = 0; i < rt->s->nmaps; i++) {
 		const struct map *m = rt->s->maps[i];
 
@@ -1260,7 +1293,13 @@ int rt_run(struct runtime *rt)
 			out_break(rt->out);
 		rt_map_print(rt, m);
 	}
-	out_flush(rt->out);
+	/* the pictures (folded lines, the SVG) are written now, whole */
+	err = out_finish(rt->out);
+	if (err) {
+		diag_error(rt->d, NULL, "cannot write the output: %s",
+			   strerror(-err));
+		status = 1;
+	}
 	if (rt->lost)
 		diag_info(rt->d, "%llu events lost in total", rt->lost);
 

@@ -770,6 +770,39 @@ static int pm_read(struct pmaps *pm)
 	return 0;
 }
 
+int usym_pid_objects(pid_t pid, char ***paths)
+{
+	struct pmaps pm = { .pid = pid };
+	char **v;
+	unsigned n = 0;
+	int err = pm_read(&pm);
+
+	if (err) {
+		pm_free(&pm);
+		return err == -ENOENT ? -ESRCH : err;
+	}
+	v = calloc(pm.n + 1, sizeof(*v));
+	if (!v) {
+		pm_free(&pm);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < pm.n; i++) {
+		unsigned k;
+
+		for (k = 0; k < n && strcmp(v[k], pm.v[i].path); k++)
+			;
+		if (k < n)
+			continue;
+		v[n] = strdup(pm.v[i].path);
+		if (!v[n])
+			break;
+		n++;
+	}
+	pm_free(&pm);
+	*paths = v;
+	return (int)n;
+}
+
 static const struct pmap *pm_find(const struct pmaps *pm, uint64_t addr)
 {
 	for (unsigned i = 0; i < pm->n; i++)

@@ -29,13 +29,6 @@ static const struct arch_reg aarch64_regs[] = {
 	{ "orig_x0", 272 }, { "syscallno", 280 },
 };
 
-/* The frame and link registers by their ABI names; USDT operands name the
- * rest as pt_regs does ("x0", "sp"). */
-static const struct arch_reg aarch64_reg_aliases[] = {
-	{ "fp", 232 }, { "lr", 240 },
-	{ NULL, 0 },
-};
-
 /* Native syscalls by entry point name (include/uapi/asm-generic/unistd.h as
  * arm64 configures it: renameat, new stat, get/setrlimit, clone3,
  * memfd_secret; 451 and up from scripts/syscall.tbl, kernel 6.19). */
@@ -321,6 +314,37 @@ static const struct arch_syscall aarch64_syscalls[] = {
 	{ "kexec_file_load", 294 },
 };
 
+/* USDT operands: x0-x30 and their 32-bit halves w0-w30 (the same slot:
+ * both targets are little-endian), sp; constants bare, memory as [REG] or
+ * [REG, DISP]. */
+#define A64_REG(n) { "x" #n, 8 * (n) }, { "w" #n, 8 * (n) }
+
+static const struct arch_reg aarch64_usdt_regs[] = {
+	A64_REG(0), A64_REG(1), A64_REG(2), A64_REG(3), A64_REG(4),
+	A64_REG(5), A64_REG(6), A64_REG(7), A64_REG(8), A64_REG(9),
+	A64_REG(10), A64_REG(11), A64_REG(12), A64_REG(13), A64_REG(14),
+	A64_REG(15), A64_REG(16), A64_REG(17), A64_REG(18), A64_REG(19),
+	A64_REG(20), A64_REG(21), A64_REG(22), A64_REG(23), A64_REG(24),
+	A64_REG(25), A64_REG(26), A64_REG(27), A64_REG(28), A64_REG(29),
+	A64_REG(30),
+	{ "sp", 248 }, { "wsp", 248 },
+};
+
+static const struct arch_usdt aarch64_usdt = {
+	.reg_prefix = "",
+	.imm_prefix = "",
+	.brackets = true,
+	.disp_prefix = "",
+	.nregs = sizeof(aarch64_usdt_regs) / sizeof(aarch64_usdt_regs[0]),
+	.regs = aarch64_usdt_regs,
+};
+
+/* Watchpoints (data) and breakpoints (execution) are separate registers:
+ * never both in one. */
+static const char *const aarch64_bad_watch_modes[] = {
+	"rx", "wx", "rwx", NULL,
+};
+
 const struct arch arch_aarch64 = {
 	.name = "aarch64",
 	.aliases = aarch64_aliases,
@@ -342,7 +366,8 @@ const struct arch arch_aarch64 = {
 	.sysnr_size = 4,
 	.nregs = sizeof(aarch64_regs) / sizeof(aarch64_regs[0]),
 	.regs = aarch64_regs,
-	.reg_aliases = aarch64_reg_aliases,
 	.nsyscalls = sizeof(aarch64_syscalls) / sizeof(aarch64_syscalls[0]),
 	.syscalls = aarch64_syscalls,
+	.usdt = &aarch64_usdt,
+	.bad_watch_modes = aarch64_bad_watch_modes,
 };

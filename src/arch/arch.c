@@ -3,8 +3,6 @@
  * Input: a name (--arch, uname -m).  Output: the struct arch describing it,
  * and types built from it (struct pt_regs for `regs`).
  */
-#include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -144,32 +142,3 @@ const struct type *arch_reg_type(const struct arch *arch, bool is_signed)
 	return type_int(arch->word_size, is_signed);
 }
 
-static int reg_lookup(const struct arch *arch, const char *name)
-{
-	for (unsigned i = 0; i < arch->nregs; i++)
-		if (!strcmp(arch->regs[i].name, name))
-			return arch->regs[i].off;
-	for (const struct arch_reg *r = arch->reg_aliases; r && r->name; r++)
-		if (!strcmp(r->name, name))
-			return r->off;
-	return -1;
-}
-
-int arch_reg_off(const struct arch *arch, const char *name)
-{
-	char num[16];
-
-	/* AT&T "%rdi", mips "$a0" */
-	if (*name == '%' || *name == '$')
-		name++;
-	/* A bare number is general register N where registers are numbered
-	 * rN (mips "$4", ppc "3"); on x86 "$8" is an immediate, not r8. */
-	if (isdigit((unsigned char)*name) && strlen(name) < 4 &&
-	    strspn(name, "0123456789") == strlen(name)) {
-		if (reg_lookup(arch, "r0") < 0)
-			return -1;
-		snprintf(num, sizeof(num), "r%s", name);
-		name = num;
-	}
-	return reg_lookup(arch, name);
-}

@@ -23,10 +23,22 @@ static const struct arch_reg arm_regs[] = {
 	{ "cpsr", 64 }, { "orig_r0", 68 },
 };
 
-static const struct arch_reg arm_reg_aliases[] = {
-	{ "r11", 44 }, { "r12", 48 }, { "r13", 52 }, { "r14", 56 },
-	{ "r15", 60 },
-	{ NULL, 0 },
+/* USDT operands as GCC prints them: r0, fp, [fp, #-16], [r3], #5. */
+static const struct arch_reg arm_usdt_regs[] = {
+	{ "r0", 0 }, { "r1", 4 }, { "r2", 8 }, { "r3", 12 },
+	{ "r4", 16 }, { "r5", 20 }, { "r6", 24 }, { "r7", 28 },
+	{ "r8", 32 }, { "r9", 36 }, { "r10", 40 }, { "r11", 44 },
+	{ "r12", 48 }, { "r13", 52 }, { "r14", 56 }, { "r15", 60 },
+	{ "fp", 44 }, { "ip", 48 }, { "sp", 52 }, { "lr", 56 }, { "pc", 60 },
+};
+
+static const struct arch_usdt arm_usdt = {
+	.reg_prefix = "",
+	.imm_prefix = "#",
+	.brackets = true,
+	.disp_prefix = "#",
+	.nregs = sizeof(arm_usdt_regs) / sizeof(arm_usdt_regs[0]),
+	.regs = arm_usdt_regs,
 };
 
 /* EABI syscalls by entry point name (asm/unistd-eabi.h of Debian's
@@ -428,7 +440,7 @@ const struct arch arch_arm = {
 	.sysnr_size = 4,
 	.nregs = sizeof(arm_regs) / sizeof(arm_regs[0]),
 	.regs = arm_regs,
-	.reg_aliases = arm_reg_aliases,
+	.usdt = &arm_usdt,
 	.nsyscalls = sizeof(arm_syscalls) / sizeof(arm_syscalls[0]),
 	.syscalls = arm_syscalls,
 };

@@ -26,7 +26,19 @@ static const struct arch_reg mips64_regs[] = {
 };
 
 /* The n64 ABI's names ("$a0" in USDT operands; "$4" is r4). */
-static const struct arch_reg mips64_reg_aliases[] = {
+/* USDT operands as GCC prints them: $4, 16($fp), 5; the n64 ABI names
+ * too ($a0), which other assemblers print. */
+#define MIPS_GPR(n) { #n, 8 * (n) }
+
+static const struct arch_reg mips64_usdt_regs[] = {
+	MIPS_GPR(0), MIPS_GPR(1), MIPS_GPR(2), MIPS_GPR(3), MIPS_GPR(4),
+	MIPS_GPR(5), MIPS_GPR(6), MIPS_GPR(7), MIPS_GPR(8), MIPS_GPR(9),
+	MIPS_GPR(10), MIPS_GPR(11), MIPS_GPR(12), MIPS_GPR(13),
+	MIPS_GPR(14), MIPS_GPR(15), MIPS_GPR(16), MIPS_GPR(17),
+	MIPS_GPR(18), MIPS_GPR(19), MIPS_GPR(20), MIPS_GPR(21),
+	MIPS_GPR(22), MIPS_GPR(23), MIPS_GPR(24), MIPS_GPR(25),
+	MIPS_GPR(26), MIPS_GPR(27), MIPS_GPR(28), MIPS_GPR(29),
+	MIPS_GPR(30), MIPS_GPR(31),
 	{ "zero", 0 }, { "at", 8 }, { "v0", 16 }, { "v1", 24 },
 	{ "a0", 32 }, { "a1", 40 }, { "a2", 48 }, { "a3", 56 },
 	{ "a4", 64 }, { "a5", 72 }, { "a6", 80 }, { "a7", 88 },
@@ -35,8 +47,14 @@ static const struct arch_reg mips64_reg_aliases[] = {
 	{ "s4", 160 }, { "s5", 168 }, { "s6", 176 }, { "s7", 184 },
 	{ "t8", 192 }, { "t9", 200 }, { "k0", 208 }, { "k1", 216 },
 	{ "gp", 224 }, { "sp", 232 }, { "fp", 240 }, { "s8", 240 },
-	{ "ra", 248 }, { "pc", 296 },
-	{ NULL, 0 },
+	{ "ra", 248 },
+};
+
+static const struct arch_usdt mips64_usdt = {
+	.reg_prefix = "$",
+	.imm_prefix = "",
+	.nregs = sizeof(mips64_usdt_regs) / sizeof(mips64_usdt_regs[0]),
+	.regs = mips64_usdt_regs,
 };
 
 /* n64 syscalls by entry point name, numbered from 0 (sysnr_base adds the
@@ -394,7 +412,7 @@ const struct arch arch_mips64el = {
 	.sysnr_base = 5000,
 	.nregs = sizeof(mips64_regs) / sizeof(mips64_regs[0]),
 	.regs = mips64_regs,
-	.reg_aliases = mips64_reg_aliases,
+	.usdt = &mips64_usdt,
 	.nsyscalls = sizeof(mips64_syscalls) / sizeof(mips64_syscalls[0]),
 	.syscalls = mips64_syscalls,
 };

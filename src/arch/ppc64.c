@@ -31,9 +31,26 @@ static const struct arch_reg ppc64_regs[] = {
 	{ "trap", 320 }, { "dar", 328 }, { "dsisr", 336 }, { "result", 344 },
 };
 
-static const struct arch_reg ppc64_reg_aliases[] = {
-	{ "sp", 8 }, { "toc", 16 }, { "lr", 288 }, { "pc", 256 },
-	{ NULL, 0 },
+/* USDT operands as GCC prints them (sys/sdt.h's %I modifier marks a
+ * constant): registers as bare numbers, 3 or 0(9); constants i5. */
+#define PPC64_GPR(n) { #n, 8 * (n) }
+
+static const struct arch_reg ppc64_usdt_regs[] = {
+	PPC64_GPR(0), PPC64_GPR(1), PPC64_GPR(2), PPC64_GPR(3),
+	PPC64_GPR(4), PPC64_GPR(5), PPC64_GPR(6), PPC64_GPR(7),
+	PPC64_GPR(8), PPC64_GPR(9), PPC64_GPR(10), PPC64_GPR(11),
+	PPC64_GPR(12), PPC64_GPR(13), PPC64_GPR(14), PPC64_GPR(15),
+	PPC64_GPR(16), PPC64_GPR(17), PPC64_GPR(18), PPC64_GPR(19),
+	PPC64_GPR(20), PPC64_GPR(21), PPC64_GPR(22), PPC64_GPR(23),
+	PPC64_GPR(24), PPC64_GPR(25), PPC64_GPR(26), PPC64_GPR(27),
+	PPC64_GPR(28), PPC64_GPR(29), PPC64_GPR(30), PPC64_GPR(31),
+};
+
+static const struct arch_usdt ppc64_usdt = {
+	.reg_prefix = "",
+	.imm_prefix = "i",
+	.nregs = sizeof(ppc64_usdt_regs) / sizeof(ppc64_usdt_regs[0]),
+	.regs = ppc64_usdt_regs,
 };
 
 /* 64-bit syscalls by entry point name (asm/unistd_64.h of Debian's
@@ -426,7 +443,7 @@ static const struct arch_syscall ppc64_syscalls[] = {
 	.sysnr_size = 8,						\
 	.nregs = sizeof(ppc64_regs) / sizeof(ppc64_regs[0]),		\
 	.regs = ppc64_regs,						\
-	.reg_aliases = ppc64_reg_aliases,				\
+	.usdt = &ppc64_usdt,					\
 	.nsyscalls = sizeof(ppc64_syscalls) / sizeof(ppc64_syscalls[0]), \
 	.syscalls = ppc64_syscalls
 

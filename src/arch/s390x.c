@@ -26,9 +26,21 @@ static const struct arch_reg s390x_regs[] = {
 	{ "orig_gpr2", 152 }, { "int_code", 160 },
 };
 
-static const struct arch_reg s390x_reg_aliases[] = {
-	{ "sp", 144 }, { "pc", 16 }, { "lr", 136 },
-	{ NULL, 0 },
+/* USDT operands as GCC prints them: %r2, 160(%r11), 5. */
+#define S390X_GPR(n) { "r" #n, 24 + 8 * (n) }
+
+static const struct arch_reg s390x_usdt_regs[] = {
+	S390X_GPR(0), S390X_GPR(1), S390X_GPR(2), S390X_GPR(3),
+	S390X_GPR(4), S390X_GPR(5), S390X_GPR(6), S390X_GPR(7),
+	S390X_GPR(8), S390X_GPR(9), S390X_GPR(10), S390X_GPR(11),
+	S390X_GPR(12), S390X_GPR(13), S390X_GPR(14), S390X_GPR(15),
+};
+
+static const struct arch_usdt s390x_usdt = {
+	.reg_prefix = "%",
+	.imm_prefix = "",
+	.nregs = sizeof(s390x_usdt_regs) / sizeof(s390x_usdt_regs[0]),
+	.regs = s390x_usdt_regs,
 };
 
 /* 64-bit syscalls by entry point name (asm/unistd_64.h of Debian's
@@ -401,7 +413,7 @@ const struct arch arch_s390x = {
 	.sysnr_size = 2,
 	.nregs = sizeof(s390x_regs) / sizeof(s390x_regs[0]),
 	.regs = s390x_regs,
-	.reg_aliases = s390x_reg_aliases,
+	.usdt = &s390x_usdt,
 	.nsyscalls = sizeof(s390x_syscalls) / sizeof(s390x_syscalls[0]),
 	.syscalls = s390x_syscalls,
 };

@@ -20,19 +20,6 @@ static const struct arch_reg x86_64_regs[] = {
 	{ "ss", 160 },
 };
 
-/* The assembler's names (USDT operands: "%rdi", "-4@%esi"); a 32-bit
- * operand is the low half of its register, at the same offset. */
-static const struct arch_reg x86_64_reg_aliases[] = {
-	{ "rax", 80 }, { "rbx", 40 }, { "rcx", 88 }, { "rdx", 96 },
-	{ "rsi", 104 }, { "rdi", 112 }, { "rbp", 32 }, { "rsp", 152 },
-	{ "rip", 128 }, { "eax", 80 }, { "ebx", 40 }, { "ecx", 88 },
-	{ "edx", 96 }, { "esi", 104 }, { "edi", 112 }, { "ebp", 32 },
-	{ "esp", 152 }, { "r8d", 72 }, { "r9d", 64 }, { "r10d", 56 },
-	{ "r11d", 48 }, { "r12d", 24 }, { "r13d", 16 }, { "r14d", 8 },
-	{ "r15d", 0 },
-	{ NULL, 0 },
-};
-
 /* Native 64-bit syscalls by entry point name, the name their syscalls/
  * sys_enter_* tracepoints carry (arch/x86/entry/syscalls/syscall_64.tbl,
  * kernel 6.19: "4 common stat sys_newstat" is listed as "newstat", 4).
@@ -361,6 +348,43 @@ static const struct arch_syscall x86_64_syscalls[] = {
 	{ "uprobe", 336 },
 };
 
+/* USDT operands name registers as the assembler does, by every width:
+ * %rax %eax %ax %al, and %ah one byte in. */
+#define X86_GPR(q, d, w, b, off) \
+	{ q, off }, { d, off }, { w, off }, { b, off }
+#define X86_RN(n, off) \
+	{ "r" #n, off }, { "r" #n "d", off }, { "r" #n "w", off }, \
+	{ "r" #n "b", off }, { "r" #n "l", off }
+
+static const struct arch_reg x86_64_usdt_regs[] = {
+	X86_GPR("rax", "eax", "ax", "al", 80), { "ah", 81 },
+	X86_GPR("rbx", "ebx", "bx", "bl", 40), { "bh", 41 },
+	X86_GPR("rcx", "ecx", "cx", "cl", 88), { "ch", 89 },
+	X86_GPR("rdx", "edx", "dx", "dl", 96), { "dh", 97 },
+	X86_GPR("rsi", "esi", "si", "sil", 104),
+	X86_GPR("rdi", "edi", "di", "dil", 112),
+	X86_GPR("rbp", "ebp", "bp", "bpl", 32),
+	X86_GPR("rsp", "esp", "sp", "spl", 152),
+	X86_RN(8, 72), X86_RN(9, 64), X86_RN(10, 56), X86_RN(11, 48),
+	X86_RN(12, 24), X86_RN(13, 16), X86_RN(14, 8), X86_RN(15, 0),
+	{ "rip", 128 },
+};
+
+/* AT&T syntax: %reg, $constant, DISP(%reg), SYMBOL(%rip). */
+static const struct arch_usdt x86_64_usdt = {
+	.reg_prefix = "%",
+	.imm_prefix = "$",
+	.symbols = true,
+	.nregs = sizeof(x86_64_usdt_regs) / sizeof(x86_64_usdt_regs[0]),
+	.regs = x86_64_usdt_regs,
+};
+
+/* Debug registers watch writes, reads-or-writes, or execution alone
+ * (Intel SDM vol. 3, 17.2.4): no reads alone, no execution with data. */
+static const char *const x86_64_bad_watch_modes[] = {
+	"r", "rx", "wx", "rwx", NULL,
+};
+
 const struct arch arch_x86_64 = {
 	.name = "x86_64",
 	.aliases = x86_64_aliases,
@@ -382,7 +406,8 @@ const struct arch arch_x86_64 = {
 	.sysnr_size = 8,
 	.nregs = sizeof(x86_64_regs) / sizeof(x86_64_regs[0]),
 	.regs = x86_64_regs,
-	.reg_aliases = x86_64_reg_aliases,
 	.nsyscalls = sizeof(x86_64_syscalls) / sizeof(x86_64_syscalls[0]),
 	.syscalls = x86_64_syscalls,
+	.usdt = &x86_64_usdt,
+	.bad_watch_modes = x86_64_bad_watch_modes,
 };

@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -56,9 +57,6 @@
 #include "provider.h"
 #include "script.h"
 #include "type.h"
-
-/* Functions named in the "skipped" warning before "...". */
-#define KP_WARN_NAMES	5
 
 struct kp_priv {
 	bool ret;			/* kretprobe */
@@ -111,16 +109,15 @@ static void names_uniq(struct kp_names *nv)
 
 /* available_filter_functions: "name" or "name [module]" per line.  Each
  * name matching @glob goes to @nv.  -errno if the file cannot be read. */
-static int match_filter_functions(struct script *s, const char *glob,
-				  struct kp_names *nv)
+static int match_filter_functions(struct arena *a, const char *tracefs,
+				  const char *glob, struct kp_names *nv)
 {
 	char path[512], *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/available_filter_functions",
-		 provider_tracefs(s->host));
+	snprintf(path, sizeof(path), "%s/available_filter_functions", tracefs);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
@@ -131,7 +128,7 @@ static int match_filter_functions(struct script *s, const char *glob,
 			continue;
 		line[n] = '\0';
 		if (!fnmatch(glob, line, 0))
-			names_push(s->arena, nv, line, n);
+			names_push(a, nv, line, n);
 	}
 	free(line);
 	fclose(f);
@@ -214,7 +211,8 @@ static int kp_expand_glob(struct script *s, struct probe *p, struct diag *d)
 	const struct ksym_table *t;
 	int err;
 
-	if (match_filter_functions(s, p->target, &nv)) {
+	if (match_filter_functions(s->arena, provider_tracefs(s->host),
+				   p->target, &nv)) {
 		t = kallsyms(s, p, d, &err);
 		if (!t)
 			return err;
@@ -317,9 +315,7 @@ static int kp_expand(struct script *s, struct probe *p, struct diag *d,
 	kp = arena_alloc(s->arena, sizeof(*kp));
 	kp->ret = ret;
 	kp->arch = arch;
-	kp->regs.kind = PV_CTX;
-	kp->regs.type = type_ptr(s->arena, arch_regs_type(s->arena, arch),
-				 AS_CTX);
+	provider_regs_init(s, arch, &kp->regs);
 	kp->pc_type = type_with_fmt(s->arena, arch_reg_type(arch, false),
 				    F_KSYM);
 	p->priv = kp;
@@ -422,12 +418,6 @@ static int kp_perf_open(struct rt_probe *rp, const struct perf_event_attr *pmu,
 static bool kp_multi_supported(const struct host *h)
 {
 	static int cached = -1;
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, lo,
-		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	const char *sym = "spry_no_such_function_";
 	int prog, link;
@@ -437,8 +427,7 @@ static bool kp_multi_supported(const struct host *h)
 	if (cached >= 0)
 		return cached;
 	cached = 0;
-	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_kmulti", "GPL", insns,
-			     2, &lo);
+	prog = provider_probe_prog(BPF_TRACE_KPROBE_MULTI);
 	if (prog < 0)
 		return false;
 	lc.kprobe_multi.syms = &sym;
@@ -458,14 +447,10 @@ static int kp_attach_multi(struct rt_probe *rp)
 {
 	const struct probe *p = rp->p;
 	const struct kp_priv *kp = p->priv;
-	LIBBPF_OPTS(bpf_prog_load_opts, lo,
-		    .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	int prog, link, err;
 
-	/* rp->insns carry the map fds the runtime patched in */
-	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_kmulti", "GPL",
-			     rp->insns, p->ninsns, &lo);
+	prog = provider_prog_copy(rp, BPF_TRACE_KPROBE_MULTI);
 	if (prog < 0)
 		return prog;
 	lc.kprobe_multi.syms = (const char **)p->targets;
@@ -548,15 +533,16 @@ static int kp_attach(struct rt_probe *rp, struct diag *d)
 	const char *pname = p->prov->name;
 	const struct kp_priv *kp = p->priv;
 	struct perf_event_attr pmu;
-	unsigned skipped = 0, ok = 0, listed = 0;
+	struct provider_skips sk = { 0 };
 	uint64_t *addrs = NULL;
-	char list[256];
-	size_t len = 0;
-	int err, first_err = 0;
+	unsigned ok = 0;
+	int err;
 
 	if (p->ntargets > 1 && kp_multi_supported(rp->host) &&
-	    !kp_attach_multi(rp))
+	    !kp_attach_multi(rp)) {
+		provider_progress(rp, p->ntargets);
 		return 0;
+	}
 
 	memset(&pmu, 0, sizeof(pmu));
 	err = provider_pmu("kprobe", kp->ret, &pmu);
@@ -579,10 +565,10 @@ static int kp_attach(struct rt_probe *rp, struct diag *d)
 				     (const char *const *)p->targets,
 				     p->ntargets, addrs);
 	}
-	list[0] = '\0';
 	for (unsigned i = 0; i < p->ntargets; i++) {
 		err = kp_attach_one(rp, &pmu, p->targets[i],
 				    addrs ? addrs[i] : 0);
+		provider_progress(rp, 1);
 		if (err == -ENOMEM) {
 			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
 				   pname, p->target, strerror(ENOMEM));
@@ -593,32 +579,20 @@ static int kp_attach(struct rt_probe *rp, struct diag *d)
 			ok++;
 			continue;
 		}
-		if (!first_err)
-			first_err = err;
-		skipped++;
-		if (listed < KP_WARN_NAMES && len < sizeof(list)) {
-			len += (size_t)snprintf(list + len, sizeof(list) - len,
-						"%s%s (%s)", listed ? ", " : "",
-						p->targets[i], kp_strerror(err));
-			listed++;
-		}
+		provider_skip_add(&sk, p->targets[i], kp_strerror(err), err);
 	}
 	free(addrs);
 	if (!ok) {
 		if (p->ntargets == 1)
 			diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
-				   pname, p->target, kp_strerror(first_err));
+				   pname, p->target, kp_strerror(sk.first_err));
 		else
 			diag_error(d, &p->loc, "cannot attach to any of the %u "
 				   "functions of %s:%s: %s", p->ntargets, pname,
-				   p->target, list);
-		return first_err;
+				   p->target, sk.list);
+		return sk.first_err;
 	}
-	if (skipped)
-		diag_warn(d, NULL, "%s:%s: skipped %u of %u functions the "
-			  "kernel cannot probe: %s%s", pname, p->target,
-			  skipped, p->ntargets, list,
-			  skipped > listed ? ", ..." : "");
+	provider_skip_warn(p, d, &sk, p->ntargets, "functions");
 	return 0;
 }
 
@@ -627,6 +601,47 @@ static int kp_self_test(FILE *out)
 	provider_check(out, "kprobe PMU",
 		       access("/sys/bus/event_source/devices/kprobe/type", F_OK) ?
 		       -errno : 0, "kprobes unavailable");
+	return 0;
+}
+
+/* ---- listing ---- */
+
+extern const struct provider kprobe_provider;
+
+/* "kprobe:vfs_read": what available_filter_functions lists (ftrace's
+ * hookable functions, without the module), else kallsyms' functions.
+ * Return probes only when named (bpftrace leaves them out of -l). */
+static int kp_list(const struct provider *pv, struct provider_list *l)
+{
+	struct kp_names nv = { 0 };
+	const struct ksym_table *t;
+	struct stat st;
+
+	if (l->all && pv != &kprobe_provider)
+		return 0;
+	if (stat("/sys/bus/event_source/devices/kprobe", &st)) {
+		if (!l->all)
+			diag_warn(l->d, NULL, "this kernel has no kprobes (no "
+				  "kprobe PMU): nothing to list");
+		return 0;
+	}
+	if (match_filter_functions(l->a, provider_tracefs(l->host), "*",
+				   &nv)) {
+		t = ksym_default(l->host->kallsyms);
+		if (!t) {
+			diag_error(l->d, NULL, "cannot read the kernel's "
+				   "symbols (/proc/kallsyms): %s",
+				   strerror(errno));
+			return -errno;
+		}
+		match_kallsyms(l->a, t, "*", &nv);
+	}
+	names_uniq(&nv);
+	for (unsigned i = 0; i < nv.n; i++)
+		/* placeholders ftrace keeps for functions it lost track of */
+		if (strncmp(nv.v[i], "__ftrace_invalid_address__", 26) &&
+		    provider_list_match(l, nv.v[i]))
+			provider_list_emit(pv, l, nv.v[i], NULL);
 	return 0;
 }
 
@@ -647,6 +662,7 @@ const struct provider kprobe_provider = {
 	.detach = provider_detach,
 	.stop = provider_stop,
 	.self_test = kp_self_test,	/* kretprobe's too */
+	.list = kp_list,
 };
 
 const struct provider kretprobe_provider = {
@@ -660,4 +676,5 @@ const struct provider kretprobe_provider = {
 	.attach = kp_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.list = kp_list,
 };

@@ -6,15 +6,19 @@
  * closing them again, the online CPU list and rate specifiers.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/bpf.h>
@@ -22,28 +26,38 @@
 
 #include <bpf/bpf.h>
 
+#include "arch.h"
 #include "arena.h"
 #include "host.h"
 #include "ast.h"
 #include "provider.h"
 #include "script.h"
 #include "type.h"
+#include "usym.h"
 
 extern const struct provider tracepoint_provider;
+extern const struct provider rawtracepoint_provider;
 extern const struct provider begin_provider, end_provider;
 extern const struct provider interval_provider;
 extern const struct provider profile_provider;
 extern const struct provider kprobe_provider, kretprobe_provider;
 extern const struct provider uprobe_provider, uretprobe_provider;
+extern const struct provider usdt_provider;
+extern const struct provider software_provider, hardware_provider;
+extern const struct provider watchpoint_provider, asyncwatchpoint_provider;
 
 const struct provider *const providers[] = {
 	&tracepoint_provider,
+	&rawtracepoint_provider,
 	&begin_provider,
 	&end_provider,
 	&interval_provider,
 	&profile_provider,
 	&kprobe_provider, &kretprobe_provider,
 	&uprobe_provider, &uretprobe_provider,
+	&usdt_provider,
+	&software_provider, &hardware_provider,
+	&watchpoint_provider, &asyncwatchpoint_provider,
 	NULL,
 };
 
@@ -57,6 +71,130 @@ const struct provider *provider_find(const char *name)
 				return *p;
 	}
 	return NULL;
+}
+
+/* ---- listing ---- */
+
+bool provider_list_match(const struct provider_list *l, const char *point)
+{
+	char full[512];
+
+	if (!l->full)
+		return !fnmatch(l->pattern, point, 0);
+	snprintf(full, sizeof(full), "%s:%s", l->prov->name, point);
+	return !fnmatch(l->pattern, full, 0);
+}
+
+void provider_list_emit(const struct provider *pv, struct provider_list *l,
+			const char *point, const char *const *details)
+{
+	fprintf(l->out, "%s:%s\n", pv->name, point);
+	for (; l->verbose && details && *details; details++)
+		fprintf(l->out, "    %s\n", *details);
+	l->n++;
+}
+
+int provider_list_files(const struct provider *pv, struct provider_list *l,
+			int (*each)(const struct provider *pv,
+				    struct provider_list *l, const char *path,
+				    const char *rest))
+{
+	const char *colon = strchr(l->pattern, ':'), *file, *rest;
+	char path[PATH_MAX], **objs;
+	bool procs;
+	int n, err = 0;
+
+	/* with -p, "*" (or "*:REST") is every object of the process */
+	procs = l->pid > 0 && (colon ? !strncmp(l->pattern, "*:", 2) :
+			       !strcmp(l->pattern, "*"));
+	if (l->all && !procs)
+		return 0;
+	if (!colon && !procs) {
+		diag_error(l->d, NULL, "%s listing needs a file, as in spry -l "
+			   "'%s:/usr/bin/bash:*'", pv->name, pv->name);
+		return -EINVAL;
+	}
+	file = colon ? arena_strndup(l->a, l->pattern,
+				     (size_t)(colon - l->pattern)) : "*";
+	rest = colon ? colon + 1 : "*";
+	if (procs) {
+		n = usym_pid_objects(l->pid, &objs);
+		if (n < 0) {
+			diag_error(l->d, NULL, "cannot read the maps of process "
+				   "%d: %s", (int)l->pid, strerror(-n));
+			return n;
+		}
+		for (int i = 0; i < n; i++) {
+			if (!err)
+				err = each(pv, l, objs[i], rest);
+			free(objs[i]);
+		}
+		free(objs);
+		return err;
+	}
+	if (usym_resolve_path(l->host, file, path, sizeof(path))) {
+		diag_error(l->d, NULL, "cannot find '%s': no such file, library "
+			   "or program on $PATH", file);
+		return -ENOENT;
+	}
+	return each(pv, l, arena_strdup(l->a, path), rest);
+}
+
+/* Whether provider @pv is what @name ("kprobe", "k", "k*") means. */
+static bool list_names(const struct provider *pv, const char *name)
+{
+	if (!fnmatch(name, pv->name, 0))
+		return true;
+	for (const char *const *al = pv->aliases; al && *al; al++)
+		if (!fnmatch(name, *al, 0))
+			return true;
+	return false;
+}
+
+int provider_list(const struct host *h, const char *pattern, bool verbose,
+		  pid_t pid, FILE *out, struct diag *d)
+{
+	const char *colon = pattern ? strchr(pattern, ':') : NULL;
+	struct provider_list l = {
+		.verbose = verbose, .pid = pid, .out = out, .d = d,
+		.host = host_or_default(h),
+	};
+	char *pname = NULL;
+	unsigned named = 0;
+	int err = 0;
+
+	if (colon)
+		pname = strndup(pattern, (size_t)(colon - pattern));
+	if (colon && !pname)
+		return -ENOMEM;
+	l.a = arena_new();
+	for (const struct provider *const *pp = providers; *pp; pp++) {
+		const struct provider *pv = *pp;
+		int e;
+
+		if (pname && !list_names(pv, pname))
+			continue;
+		named++;
+		if (!pv->list)
+			continue;
+		l.prov = pv;
+		l.pattern = colon ? colon + 1 : pattern ? pattern : "*";
+		l.full = !colon && pattern;
+		l.all = !pname || strpbrk(pname, "*?[");
+		if (!*l.pattern)
+			l.pattern = "*";
+		e = pv->list(pv, &l);
+		if (e && !err)
+			err = e;
+	}
+	if (pname && !named) {
+		diag_error(d, NULL, "unknown provider '%s' in '%s'", pname,
+			   pattern);
+		err = -ENOENT;
+	}
+	free(pname);
+	arena_free(l.a);
+	return err;
 }
 
 static const char *const tracefs_paths[] = {
@@ -338,6 +476,122 @@ int provider_raw_tp_attach(struct rt_probe *rp, const char *name,
 	return err;
 }
 
+int provider_prog_copy(struct rt_probe *rp, unsigned attach_type)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, lo,
+		    .expected_attach_type = (enum bpf_attach_type)attach_type);
+
+	return bpf_prog_load((enum bpf_prog_type)rp->p->prog_type,
+			     "spry_multi", "GPL", rp->insns, rp->p->ninsns,
+			     &lo);
+}
+
+int provider_probe_prog(unsigned attach_type)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, lo,
+		    .expected_attach_type = (enum bpf_attach_type)attach_type);
+
+	return bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_probe", "GPL", insns,
+			     2, &lo);
+}
+
+void provider_skip_add(struct provider_skips *sk, const char *name,
+		       const char *why, int err)
+{
+	if (!sk->first_err)
+		sk->first_err = err;
+	sk->n++;
+	if (sk->listed < PROVIDER_SKIP_NAMES && sk->len < sizeof(sk->list)) {
+		sk->len += (size_t)snprintf(sk->list + sk->len,
+					    sizeof(sk->list) - sk->len,
+					    "%s%s (%s)", sk->listed ? ", " : "",
+					    name, why);
+		sk->listed++;
+	}
+}
+
+void provider_skip_warn(const struct probe *p, struct diag *d,
+			const struct provider_skips *sk, unsigned total,
+			const char *what)
+{
+	if (!sk->n)
+		return;
+	diag_warn(d, NULL, "%s:%s: skipped %u of %u %s the kernel cannot "
+		  "probe: %s%s", p->prov->name, p->target, sk->n, total, what,
+		  sk->list, sk->n > sk->listed ? ", ..." : "");
+}
+
+/* ---- attach progress ---- */
+
+static double progress_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress_draw(struct provider_progress *pg, bool last)
+{
+	double now = progress_now();
+
+	if (!last && now - pg->last < 0.1)
+		return;
+	pg->last = now;
+	/* one line, redrawn in place: cleared, drawn, and the cursor back
+	 * at its start, so that a warning a provider prints meanwhile
+	 * starts a line of its own */
+	fprintf(stderr, "\033[Kspry: %s %u/%u probes (%.1f s)%s",
+		last ? "attached" : "attaching", pg->done, pg->total,
+		now - pg->t0, last ? "\n" : "\r");
+	fflush(stderr);
+}
+
+void provider_progress(struct rt_probe *rp, unsigned n)
+{
+	struct provider_progress *pg = rp->progress;
+
+	if (!pg)
+		return;
+	if (!pg->t0)
+		pg->t0 = progress_now();
+	pg->done += n;
+	if (pg->show)
+		progress_draw(pg, false);
+}
+
+void provider_progress_end(struct provider_progress *pg, bool ok)
+{
+	if (!pg->show)
+		return;
+	if (ok)
+		progress_draw(pg, true);
+	else
+		fputs("\033[K", stderr);
+}
+
+int provider_threads(pid_t pid, int *tids, unsigned max)
+{
+	char path[64];
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *dp;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dp = opendir(path);
+	if (!dp)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while ((de = readdir(dp)) && n < max)
+		if (isdigit((unsigned char)de->d_name[0]))
+			tids[n++] = atoi(de->d_name);
+	closedir(dp);
+	return (int)n;
+}
+
 int provider_online_cpus(int *cpus, unsigned max)
 {
 	char buf[4096], *s, *end;
@@ -453,6 +707,8 @@ int provider_regs_resolve(const struct pvar *regs, const char *name,
 {
 	memset(pv, 0, sizeof(*pv));
 	if (!strcmp(name, "regs")) {
+		if (!regs->type)
+			return -ENOENT;
 		*pv = *regs;
 		return 0;
 	}
@@ -466,6 +722,29 @@ int provider_regs_resolve(const struct pvar *regs, const char *name,
 		pv->type = &type_ustack;
 		return 0;
 	}
+	return -ENOENT;
+}
+
+void provider_regs_init(struct script *s, const struct arch *arch,
+			struct pvar *regs)
+{
+	memset(regs, 0, sizeof(*regs));
+	regs->kind = PV_CTX;
+	if (arch)
+		regs->type = type_ptr(s->arena, arch_regs_type(s->arena, arch),
+				      AS_CTX);
+}
+
+int provider_resolve_file(struct script *s, struct probe *p, const char *file,
+			  char *buf, size_t n, struct diag *d)
+{
+	if (!usym_resolve_path(s->host, file, buf, n))
+		return 0;
+	if (strchr(file, '/'))
+		diag_error(d, &p->loc, "no such file '%s'", file);
+	else
+		diag_error(d, &p->loc, "cannot find '%s': not a library the "
+			   "dynamic linker knows nor a program on $PATH", file);
 	return -ENOENT;
 }
 

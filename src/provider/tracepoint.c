@@ -676,6 +676,70 @@ static int tp_self_test(FILE *out)
 	return err;
 }
 
+/* -lv: the fields of events/@sys/@name/format as declared there ("char
+ * prev_comm[16]"), without the common_ ones, NULL-terminated. */
+static const char *const *tp_fields(struct arena *a, const char *root,
+				    const char *sys, const char *name)
+{
+	const char **v;
+	char *text, *line, *save = NULL;
+	unsigned n = 0, cap = 16;
+
+	if (read_text(a, arena_printf(a, "%s/events/%s/%s/format", root, sys,
+				      name), &text))
+		return NULL;
+	v = arena_alloc(a, cap * sizeof(*v));
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *decl = strstr(line, "field:"), *semi, *fname;
+
+		if (!decl || !(semi = strchr(decl, ';')))
+			continue;
+		decl = trim(arena_strndup(a, decl + 6, (size_t)(semi - decl - 6)));
+		fname = strrchr(decl, ' ');
+		if (fname && !strncmp(fname + 1, "common_", 7))
+			continue;
+		if (n + 1 == cap) {
+			v = arena_grow(a, v, cap * sizeof(*v),
+				       2 * cap * sizeof(*v));
+			cap *= 2;
+		}
+		v[n++] = decl;
+	}
+	v[n] = NULL;
+	return v;
+}
+
+/* "tracepoint:sys:event", as bpftrace lists them; the pattern may use
+ * spry's "sys/event" as well. */
+static int tp_list_hook(const struct provider *pv, struct provider_list *l)
+{
+	const char *root = provider_tracefs(l->host);
+	const char **names;
+	int n = tp_list(l->a, root, &names);
+
+	if (n < 0) {
+		if (l->all)
+			return 0;
+		diag_error(l->d, NULL, "cannot list tracepoints in %s: %s",
+			   root, strerror(-n));
+		return n;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *sys, *name, *point;
+
+		if (tp_split(l->a, names[i], &sys, &name))
+			continue;
+		point = arena_printf(l->a, "%s:%s", sys, name);
+		if (!provider_list_match(l, point) &&
+		    !provider_list_match(l, names[i]))
+			continue;
+		provider_list_emit(pv, l, point, l->verbose ?
+				   tp_fields(l->a, root, sys, name) : NULL);
+	}
+	return 0;
+}
+
 static const char *const tp_aliases[] = { "t", NULL };
 
 const struct provider tracepoint_provider = {
@@ -695,5 +759,6 @@ const struct provider tracepoint_provider = {
 	.attach = tp_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.list = tp_list_hook,
 	.self_test = tp_self_test,
 };

@@ -44,6 +44,7 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "host.h"
 #include "provider.h"
 #include "script.h"
 #include "type.h"
@@ -268,9 +269,7 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 	up = arena_alloc(s->arena, sizeof(*up));
 	up->ret = ret;
 	up->arch = arch;
-	up->regs.kind = PV_CTX;
-	up->regs.type = type_ptr(s->arena, arch_regs_type(s->arena, arch),
-				 AS_CTX);
+	provider_regs_init(s, arch, &up->regs);
 	/* Arguments are user addresses as often as not: the space makes
 	 * str()/mem() read them with bpf_probe_read_user. */
 	at = arena_alloc(s->arena, sizeof(*at));
@@ -284,16 +283,9 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 	 * they would see the whole system) */
 	p->child_only = s->opts.command;
 
-	err = usym_resolve_path(s->host, file, path, sizeof(path));
-	if (err) {
-		if (strchr(file, '/'))
-			diag_error(d, &p->loc, "no such file '%s'", file);
-		else
-			diag_error(d, &p->loc, "cannot find '%s': not a library "
-				   "the dynamic linker knows nor a program on "
-				   "$PATH", file);
+	err = provider_resolve_file(s, p, file, path, sizeof(path), d);
+	if (err)
 		return err;
-	}
 	o = usym_obj_get(path);
 	if (!o) {
 		err = errno;
@@ -381,7 +373,247 @@ static int up_resolve(struct probe *p, const char *name, struct pvar *pv)
 /* The attach state is provider.c's.  Closing the links (the stop hook)
  * stops the program, about 40 ms each on 6.18 (a grace period per link);
  * closing the events, slower still (each unregisters a uprobe from every
- * process that maps the file), is left to detach. */
+ * process that maps the file), is left to detach.  One uprobe_multi link
+ * for all of a probe's functions costs one grace period in all. */
+
+/* BPF_TRACE_UPROBE_MULTI and its link_create attributes (6.6), which the
+ * uapi headers spry may be built against predate. */
+#define UP_TRACE_UPROBE_MULTI	48
+#define UP_F_UPROBE_MULTI_RETURN 1U
+
+struct up_multi_attr {			/* union bpf_attr's link_create */
+	uint32_t prog_fd, target_fd, attach_type, flags;
+	uint64_t path, offsets, ref_ctr_offsets, cookies;
+	uint32_t cnt, umflags, pid;
+};
+
+static int up_multi_link(int prog, const struct provider_uprobes *u,
+			 unsigned lo, unsigned n)
+{
+	union {
+		struct up_multi_attr a;
+		char pad[128];		/* as large as any bpf_attr we know */
+	} attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.a.prog_fd = (uint32_t)prog;
+	attr.a.attach_type = UP_TRACE_UPROBE_MULTI;
+	attr.a.path = (uint64_t)(uintptr_t)u->path;
+	attr.a.offsets = (uint64_t)(uintptr_t)(u->offs + lo);
+	if (u->ref_ctrs)
+		attr.a.ref_ctr_offsets = (uint64_t)(uintptr_t)(u->ref_ctrs + lo);
+	if (u->cookies)
+		attr.a.cookies = (uint64_t)(uintptr_t)(u->cookies + lo);
+	attr.a.cnt = n;
+	attr.a.umflags = u->ret ? UP_F_UPROBE_MULTI_RETURN : 0;
+	attr.a.pid = u->pid > 0 ? (uint32_t)u->pid : 0;
+	fd = (int)syscall(SYS_bpf, BPF_LINK_CREATE, &attr,
+			  sizeof(struct up_multi_attr));
+	return fd < 0 ? -errno : fd;
+}
+
+/* Whether uprobe_multi links work here, tested once as libbpf does: with
+ * them, a link on "/" fails with EBADF (not a regular file); without, the
+ * program load or the attach type is refused.  SPRY_NO_UPROBE_MULTI
+ * forces the perf-event path (tests, bench/run). */
+static bool up_multi_supported(const struct host *h)
+{
+	static int cached = -1;
+	static const uint64_t off0;
+	const struct provider_uprobes probe = {
+		.path = "/", .n = 1, .offs = &off0, .pid = -1,
+	};
+	int prog, link;
+
+	if (host_or_default(h)->no_uprobe_multi)
+		return false;
+	if (cached >= 0)
+		return cached;
+	cached = 0;
+	prog = provider_probe_prog(UP_TRACE_UPROBE_MULTI);
+	if (prog < 0)
+		return false;
+	link = up_multi_link(prog, &probe, 0, 1);
+	if (link >= 0)
+		close(link);
+	else
+		cached = link == -EBADF;
+	close(prog);
+	return cached;
+}
+
+/* Why the kernel refused one uprobe, in its terms rather than errno's
+ * ("Unknown error 524"). */
+static const char *up_strerror(int err)
+{
+	switch (-err) {
+	case 524:	/* ENOTSUPP, the kernel's own */
+		return "an instruction uprobes cannot step over";
+	case EINVAL:
+		return "the kernel refused it";
+	default:
+		return strerror(-err);
+	}
+}
+
+/* Errors that are not about one target: no use trying the others. */
+static bool up_global_error(int err)
+{
+	return err == -ESRCH || err == -ENOMEM || err == -EMFILE ||
+	       err == -ENFILE || err == -EPERM || err == -EACCES ||
+	       err == -ENOENT;
+}
+
+/* Targets [lo, lo + n) through uprobe_multi links on @prog: one link when
+ * the kernel takes them all, else the halves, down to the single targets
+ * it refuses, which go to @sk.  Returns how many attached or a global
+ * -errno. */
+static int up_multi_range(struct rt_probe *rp, int prog,
+			  const struct provider_uprobes *u, unsigned lo,
+			  unsigned n, struct provider_skips *sk)
+{
+	int fd = up_multi_link(prog, u, lo, n), a, b;
+
+	if (fd >= 0) {
+		int err = provider_hold(rp, fd, true);
+
+		if (err)
+			return err;
+		provider_progress(rp, n);
+		return (int)n;
+	}
+	if (up_global_error(fd))
+		return fd;
+	if (n == 1) {
+		provider_skip_add(sk, u->names[lo], up_strerror(fd), fd);
+		provider_progress(rp, 1);
+		return 0;
+	}
+	a = up_multi_range(rp, prog, u, lo, n / 2, sk);
+	if (a < 0)
+		return a;
+	b = up_multi_range(rp, prog, u, lo + n / 2, n - n / 2, sk);
+	return b < 0 ? b : a + b;
+}
+
+/* Why a uprobe could not be attached, worded for the user. */
+static void up_error(const struct probe *p, const struct provider_uprobes *u,
+		     int err, struct diag *d)
+{
+	if (err == -ESRCH)
+		diag_error(d, &p->loc, "cannot attach to %s:%s: no process %d",
+			   p->prov->name, p->target, (int)u->pid);
+	else
+		diag_error(d, &p->loc, "cannot attach to %s:%s: %s%s",
+			   p->prov->name, p->target, strerror(-err),
+			   err == -EMFILE ? " (more probes than the open-file "
+			   "limit allows: raise it with ulimit -n)" : "");
+}
+
+/* One perf event of the uprobe PMU per target. */
+static int up_attach_perf(struct rt_probe *rp,
+			  const struct provider_uprobes *u,
+			  struct provider_skips *sk, struct diag *d)
+{
+	const struct probe *p = rp->p;
+	struct perf_event_attr pmu;
+	int err, ok = 0, ref_shift = -1;
+	char path[128];
+	FILE *f;
+
+	memset(&pmu, 0, sizeof(pmu));
+	err = provider_pmu("uprobe", u->ret, &pmu);
+	if (err) {
+		diag_error(d, &p->loc, "cannot attach to %s:%s: this kernel has "
+			   "no uprobe PMU (%s: %s); uprobes need "
+			   "CONFIG_UPROBE_EVENTS", p->prov->name, p->target,
+			   UP_PMU_DIR, strerror(-err));
+		return err;
+	}
+	/* the semaphore's offset goes in config's upper bits (4.20+:
+	 * "config:32-63"); -1: the kernel has no ref_ctr_offset */
+	snprintf(path, sizeof(path), "%s/format/ref_ctr_offset", UP_PMU_DIR);
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "config:%d", &ref_shift) != 1)
+			ref_shift = 32;
+		fclose(f);
+	}
+	for (unsigned i = 0; i < u->n; i++) {
+		struct perf_event_attr attr = pmu;
+
+		attr.config1 = (uint64_t)(uintptr_t)u->path;	/* uprobe_path */
+		attr.config2 = u->offs[i];			/* probe_offset */
+		if (u->ref_ctrs && u->ref_ctrs[i]) {
+			if (ref_shift < 0) {
+				provider_skip_add(sk, u->names[i], "this "
+						  "kernel cannot count "
+						  "semaphores", -EOPNOTSUPP);
+				continue;
+			}
+			attr.config |= u->ref_ctrs[i] << ref_shift;
+		}
+		attr.sample_period = 1;
+		/* the link's cookie is the token `caller` prints as the
+		 * name: a program that reads it needs 5.15, as links do,
+		 * and was refused at load on older kernels */
+		err = provider_perf_open(rp, &attr, u->pid,
+					 u->pid == -1 ? 0 : -1,
+					 u->cookies ? u->cookies[i] : 0);
+		provider_progress(rp, 1);
+		if (!err) {
+			ok++;
+			continue;
+		}
+		if (up_global_error(err)) {
+			up_error(p, u, err, d);
+			return err;
+		}
+		provider_skip_add(sk, u->names[i], up_strerror(err), err);
+	}
+	return ok;
+}
+
+int provider_uprobe_attach(struct rt_probe *rp,
+			   const struct provider_uprobes *u, struct diag *d)
+{
+	const struct probe *p = rp->p;
+	struct provider_skips sk = { 0 };
+	int prog, n;
+
+	prog = u->n > 1 && up_multi_supported(rp->host) ?
+	       provider_prog_copy(rp, UP_TRACE_UPROBE_MULTI) : -1;
+	if (prog >= 0) {
+		n = up_multi_range(rp, prog, u, 0, u->n, &sk);
+		/* the links hold the program */
+		close(prog);
+		if (n < 0) {
+			up_error(p, u, n, d);
+			return n;
+		}
+	} else {
+		/* no uprobe_multi, or a single target: one by one */
+		n = up_attach_perf(rp, u, &sk, d);
+		if (n < 0)
+			return n;
+	}
+	if (!n) {
+		if (u->n == 1)
+			diag_error(d, &p->loc, "cannot attach to %s:%s (%s at "
+				   "offset %#llx): %s", p->prov->name,
+				   p->target, u->names[0],
+				   (unsigned long long)u->offs[0],
+				   up_strerror(sk.first_err));
+		else
+			diag_error(d, &p->loc, "cannot attach to any of the %u "
+				   "%s of %s:%s: %s", u->n, u->what,
+				   p->prov->name, p->target, sk.list);
+		return sk.first_err ? sk.first_err : -EINVAL;
+	}
+	provider_skip_warn(p, d, &sk, u->n, u->what);
+	return 0;
+}
 
 /* The pid uprobes are limited to: -p (rp->pid, as pid_filter asks),
  * else -1 (every process).  The -c command is not followed this way: it
@@ -394,52 +626,76 @@ static int up_attach(struct rt_probe *rp, struct diag *d)
 {
 	const struct probe *p = rp->p;
 	const struct up_priv *up = p->priv;
-	struct perf_event_attr pmu;
-	pid_t pid = rp->pid > 0 ? rp->pid : -1;
-	int err;
+	const struct provider_uprobes u = {
+		.path = up->path,
+		.n = p->ntargets,
+		.offs = up->offs,
+		.cookies = up->tokens,
+		.names = p->targets,
+		.what = "functions",
+		.ret = up->ret,
+		.pid = rp->pid > 0 ? rp->pid : -1,
+	};
 
-	memset(&pmu, 0, sizeof(pmu));
-	err = provider_pmu("uprobe", up->ret, &pmu);
-	if (err) {
-		diag_error(d, &p->loc, "cannot attach to %s:%s: this kernel has "
-			   "no uprobe PMU (%s: %s); uprobes need "
-			   "CONFIG_UPROBE_EVENTS", p->prov->name, p->target,
-			   UP_PMU_DIR, strerror(-err));
-		return err;
+	return provider_uprobe_attach(rp, &u, d);
+}
+
+/* ---- listing ---- */
+
+extern const struct provider uprobe_provider;
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "uprobe:PATH:FUNC" for each function of @path matching @glob, each name
+ * once, without its version, sorted.  A file that is no ELF (a process's
+ * locale archive) lists nothing. */
+static int up_list_file(const struct provider *pv, struct provider_list *l,
+			const char *path, const char *glob)
+{
+	const struct usym_obj *o = usym_obj_get(path);
+	const char **names;
+	unsigned n = 0;
+
+	if (!o)
+		return 0;
+	names = arena_alloc(l->a, (o->n + 1) * sizeof(*names));
+	for (unsigned i = 0; i < o->n; i++) {
+		const char *name = arena_strndup(l->a, o->syms[i].name,
+						 o->syms[i].base_len);
+
+		if (!fnmatch(glob, name, 0))
+			names[n++] = name;
 	}
-
-	for (unsigned i = 0; i < p->ntargets; i++) {
-		struct perf_event_attr attr = pmu;
-
-		attr.config1 = (uint64_t)(uintptr_t)up->path;	/* uprobe_path */
-		attr.config2 = up->offs[i];			/* probe_offset */
-		attr.sample_period = 1;
-		/* the link's cookie is the token `caller` prints as the
-		 * name: a program that reads it needs 5.15, as links do,
-		 * and was refused at load on older kernels */
-		err = provider_perf_open(rp, &attr, pid, pid == -1 ? 0 : -1,
-					 up->tokens[i]);
-		if (!err)
-			continue;
-		if (err == -ESRCH)
-			diag_error(d, &p->loc, "cannot attach to %s:%s: no "
-				   "process %d", p->prov->name, p->target,
-				   (int)pid);
-		else
-			diag_error(d, &p->loc, "cannot attach to %s:%s (%s at "
-				   "offset %#llx): %s", p->prov->name,
-				   p->target, p->targets[i],
-				   (unsigned long long)up->offs[i],
-				   strerror(-err));
-		return err;
-	}
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_name);
+	for (unsigned i = 0; i < n; i++)
+		if (!i || strcmp(names[i], names[i - 1]))
+			provider_list_emit(pv, l, arena_printf(l->a, "%s:%s",
+							       path, names[i]),
+					   NULL);
 	return 0;
+}
+
+static int up_list(const struct provider *pv, struct provider_list *l)
+{
+	if (l->all && pv != &uprobe_provider)
+		return 0;
+	return provider_list_files(pv, l, up_list_file);
 }
 
 static int up_self_test(FILE *out)
 {
 	provider_check(out, "uprobe PMU", access(UP_PMU_DIR "/type", F_OK) ?
 		       -errno : 0, "uprobes unavailable");
+	provider_check(out, "uprobe_multi links (6.6+)",
+		       up_multi_supported(NULL) ? 0 : -EOPNOTSUPP,
+		       "uprobe globs attach one function at a time");
+	provider_check(out, "USDT semaphores (4.20+)",
+		       access(UP_PMU_DIR "/format/ref_ctr_offset", F_OK) ?
+		       -errno : 0, "USDT probes with a semaphore cannot attach");
 	return 0;
 }
 
@@ -461,6 +717,7 @@ const struct provider uprobe_provider = {
 	.detach = provider_detach,
 	.stop = provider_stop,
 	.self_test = up_self_test,
+	.list = up_list,
 };
 
 const struct provider uretprobe_provider = {
@@ -475,4 +732,5 @@ const struct provider uretprobe_provider = {
 	.attach = up_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.list = up_list,
 };
