@@ -10,12 +10,20 @@
  * functions are not inlined and keep their frames, so uprobes see every
  * call, arguments in the registers the calling convention names, and user
  * stacks that walk main -> spry_mid -> spry_leaf; spry_mid_body is a
- * symbol inside spry_mid, past its prologue.
+ * symbol inside spry_mid, past its prologue.  Built with -DSPRY_USDT
+ * (and <sys/sdt.h>), spry_mid also fires USDT probe spry:mid(int n, long
+ * n * -1000, signed char -n): operands of three sizes, as this arch's
+ * assembler writes them.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef SPRY_USDT
+#include <sys/sdt.h>
+#else
+#define DTRACE_PROBE3(provider, name, a, b, c) do { } while (0)
+#endif
 
 __attribute__((noinline)) long spry_leaf(long a, long b)
 {
@@ -34,6 +42,7 @@ __attribute__((noinline)) long spry_mid(long n)
 			 "\t.type spry_mid_body, \"function\"\n"
 			 "spry_mid_body:" ::: "memory");
 	r = spry_leaf(n, n + 1);
+	DTRACE_PROBE3(spry, mid, (int)n, n * -1000L, (signed char)-n);
 
 	__asm__ volatile("" ::: "memory");
 	return r;

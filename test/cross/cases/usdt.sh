@@ -1,0 +1,14 @@
+# USDT: the target's sys/sdt.h probe spry:mid(int n, long n * -1000,
+# signed char -n), its operands as this arch's assembler writes them
+# (registers of three sizes: on big-endian s390x the narrow ones are
+# their registers' last bytes).  scripts/cross builds the probe in when
+# the host has <sys/sdt.h> (systemtap-sdt-dev, from scripts/deps).
+need_spry
+need_file /usr/bin/spry_target
+T=/usr/bin/spry_target
+run "$SPRY" -e "usdt:$T:spry:mid { printf(\"mid %d %d %d\\n\", arg0, arg1, arg2); }" -c "$T 2"
+grep -q 'has no USDT probes' "$OUT" &&
+	skip "spry_target was built without <sys/sdt.h> (apt-get install systemtap-sdt-dev)"
+assert_ok
+assert_contains 'mid 1 -1000 -1'
+assert_contains 'mid 2 -2000 -2'
