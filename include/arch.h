@@ -42,6 +42,16 @@ struct arch_reg {
 	int off;
 };
 
+/* Rows for general registers 0-15 or 0-31 of a register table, each
+ * M(n): { "r" #n, 8 * (n) } and the like. */
+#define ARCH_GPRS16(M)							\
+	M(0), M(1), M(2), M(3), M(4), M(5), M(6), M(7), M(8), M(9),	\
+	M(10), M(11), M(12), M(13), M(14), M(15)
+#define ARCH_GPRS32(M)							\
+	ARCH_GPRS16(M), M(16), M(17), M(18), M(19), M(20), M(21),	\
+	M(22), M(23), M(24), M(25), M(26), M(27), M(28), M(29),	\
+	M(30), M(31)
+
 /* How sys/sdt.h's USDT operands read on this architecture.  The notes hold
  * each argument as the assembler prints an operand ("-4@%eax",
  * "8@-16(%rbp)", "4@$5" on x86_64; "-4@w0", "8@[sp, 16]", "4@5" on

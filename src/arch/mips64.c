@@ -12,33 +12,20 @@
 
 static const char *const mips64el_aliases[] = { "mips64", NULL };
 
+#define MIPS_R(n) { "r" #n, 8 * (n) }
+
 static const struct arch_reg mips64_regs[] = {
-	{ "r0", 0 }, { "r1", 8 }, { "r2", 16 }, { "r3", 24 },
-	{ "r4", 32 }, { "r5", 40 }, { "r6", 48 }, { "r7", 56 },
-	{ "r8", 64 }, { "r9", 72 }, { "r10", 80 }, { "r11", 88 },
-	{ "r12", 96 }, { "r13", 104 }, { "r14", 112 }, { "r15", 120 },
-	{ "r16", 128 }, { "r17", 136 }, { "r18", 144 }, { "r19", 152 },
-	{ "r20", 160 }, { "r21", 168 }, { "r22", 176 }, { "r23", 184 },
-	{ "r24", 192 }, { "r25", 200 }, { "r26", 208 }, { "r27", 216 },
-	{ "r28", 224 }, { "r29", 232 }, { "r30", 240 }, { "r31", 248 },
+	ARCH_GPRS32(MIPS_R),
 	{ "cp0_status", 256 }, { "hi", 264 }, { "lo", 272 },
 	{ "cp0_badvaddr", 280 }, { "cp0_cause", 288 }, { "cp0_epc", 296 },
 };
 
-/* The n64 ABI's names ("$a0" in USDT operands; "$4" is r4). */
 /* USDT operands as GCC prints them: $4, 16($fp), 5; the n64 ABI names
  * too ($a0), which other assemblers print. */
 #define MIPS_GPR(n) { #n, 8 * (n) }
 
 static const struct arch_reg mips64_usdt_regs[] = {
-	MIPS_GPR(0), MIPS_GPR(1), MIPS_GPR(2), MIPS_GPR(3), MIPS_GPR(4),
-	MIPS_GPR(5), MIPS_GPR(6), MIPS_GPR(7), MIPS_GPR(8), MIPS_GPR(9),
-	MIPS_GPR(10), MIPS_GPR(11), MIPS_GPR(12), MIPS_GPR(13),
-	MIPS_GPR(14), MIPS_GPR(15), MIPS_GPR(16), MIPS_GPR(17),
-	MIPS_GPR(18), MIPS_GPR(19), MIPS_GPR(20), MIPS_GPR(21),
-	MIPS_GPR(22), MIPS_GPR(23), MIPS_GPR(24), MIPS_GPR(25),
-	MIPS_GPR(26), MIPS_GPR(27), MIPS_GPR(28), MIPS_GPR(29),
-	MIPS_GPR(30), MIPS_GPR(31),
+	ARCH_GPRS32(MIPS_GPR),
 	{ "zero", 0 }, { "at", 8 }, { "v0", 16 }, { "v1", 24 },
 	{ "a0", 32 }, { "a1", 40 }, { "a2", 48 }, { "a3", 56 },
 	{ "a4", 64 }, { "a5", 72 }, { "a6", 80 }, { "a7", 88 },

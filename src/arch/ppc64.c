@@ -17,15 +17,10 @@ static const char *const ppc64le_aliases[] = {
 static const char *const ppc64_aliases[] = { "powerpc64", NULL };
 
 /* gpr[n] is named rN, as the assembler (and bpftrace) names it */
+#define PPC64_R(n) { "r" #n, 8 * (n) }
+
 static const struct arch_reg ppc64_regs[] = {
-	{ "r0", 0 }, { "r1", 8 }, { "r2", 16 }, { "r3", 24 },
-	{ "r4", 32 }, { "r5", 40 }, { "r6", 48 }, { "r7", 56 },
-	{ "r8", 64 }, { "r9", 72 }, { "r10", 80 }, { "r11", 88 },
-	{ "r12", 96 }, { "r13", 104 }, { "r14", 112 }, { "r15", 120 },
-	{ "r16", 128 }, { "r17", 136 }, { "r18", 144 }, { "r19", 152 },
-	{ "r20", 160 }, { "r21", 168 }, { "r22", 176 }, { "r23", 184 },
-	{ "r24", 192 }, { "r25", 200 }, { "r26", 208 }, { "r27", 216 },
-	{ "r28", 224 }, { "r29", 232 }, { "r30", 240 }, { "r31", 248 },
+	ARCH_GPRS32(PPC64_R),
 	{ "nip", 256 }, { "msr", 264 }, { "orig_gpr3", 272 }, { "ctr", 280 },
 	{ "link", 288 }, { "xer", 296 }, { "ccr", 304 }, { "softe", 312 },
 	{ "trap", 320 }, { "dar", 328 }, { "dsisr", 336 }, { "result", 344 },
@@ -36,14 +31,7 @@ static const struct arch_reg ppc64_regs[] = {
 #define PPC64_GPR(n) { #n, 8 * (n) }
 
 static const struct arch_reg ppc64_usdt_regs[] = {
-	PPC64_GPR(0), PPC64_GPR(1), PPC64_GPR(2), PPC64_GPR(3),
-	PPC64_GPR(4), PPC64_GPR(5), PPC64_GPR(6), PPC64_GPR(7),
-	PPC64_GPR(8), PPC64_GPR(9), PPC64_GPR(10), PPC64_GPR(11),
-	PPC64_GPR(12), PPC64_GPR(13), PPC64_GPR(14), PPC64_GPR(15),
-	PPC64_GPR(16), PPC64_GPR(17), PPC64_GPR(18), PPC64_GPR(19),
-	PPC64_GPR(20), PPC64_GPR(21), PPC64_GPR(22), PPC64_GPR(23),
-	PPC64_GPR(24), PPC64_GPR(25), PPC64_GPR(26), PPC64_GPR(27),
-	PPC64_GPR(28), PPC64_GPR(29), PPC64_GPR(30), PPC64_GPR(31),
+	ARCH_GPRS32(PPC64_GPR),
 };
 
 static const struct arch_usdt ppc64_usdt = {

@@ -17,23 +17,18 @@
 
 static const char *const s390x_aliases[] = { "s390", NULL };
 
+/* gprs[n] is named rN, as the assembler names it */
+#define S390X_GPR(n) { "r" #n, 24 + 8 * (n) }
+
 static const struct arch_reg s390x_regs[] = {
 	{ "args", 0 }, { "psw_mask", 8 }, { "psw_addr", 16 },
-	{ "r0", 24 }, { "r1", 32 }, { "r2", 40 }, { "r3", 48 },
-	{ "r4", 56 }, { "r5", 64 }, { "r6", 72 }, { "r7", 80 },
-	{ "r8", 88 }, { "r9", 96 }, { "r10", 104 }, { "r11", 112 },
-	{ "r12", 120 }, { "r13", 128 }, { "r14", 136 }, { "r15", 144 },
+	ARCH_GPRS16(S390X_GPR),
 	{ "orig_gpr2", 152 }, { "int_code", 160 },
 };
 
 /* USDT operands as GCC prints them: %r2, 160(%r11), 5. */
-#define S390X_GPR(n) { "r" #n, 24 + 8 * (n) }
-
 static const struct arch_reg s390x_usdt_regs[] = {
-	S390X_GPR(0), S390X_GPR(1), S390X_GPR(2), S390X_GPR(3),
-	S390X_GPR(4), S390X_GPR(5), S390X_GPR(6), S390X_GPR(7),
-	S390X_GPR(8), S390X_GPR(9), S390X_GPR(10), S390X_GPR(11),
-	S390X_GPR(12), S390X_GPR(13), S390X_GPR(14), S390X_GPR(15),
+	ARCH_GPRS16(S390X_GPR),
 };
 
 static const struct arch_usdt s390x_usdt = {
