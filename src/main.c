@@ -370,9 +370,13 @@ int main(int argc, char **argv)
 
 	s.arch = arch_name ? arch_find(arch_name) : arch_host();
 	if (!s.arch) {
-		fprintf(stderr, "spry: error: %s architecture '%s'\n",
+		fprintf(stderr, "spry: error: %s architecture '%s' (known:",
 			arch_name ? "unknown" : "unsupported host",
 			arch_name ? arch_name : "");
+		for (const struct arch *const *a = arches; *a; a++)
+			fprintf(stderr, "%s %s", a == arches ? "" : ",",
+				(*a)->name);
+		fprintf(stderr, ")\n");
 		return 1;
 	}
 	if (arch_name && s.arch != arch_host() && !dry_run) {
