@@ -1,17 +1,22 @@
 # This arch's syscall table against the kernel's: the same command counted
 # on the raw sys_enter/sys_exit tracepoints (filtered by spry's numbers) and
-# on the perf syscall tracepoints (the kernel's own) must agree.
+# on the perf syscall tracepoints (the kernel's own) must agree.  The -c
+# child's own calls before its exec (comm "spry": closing and reading the
+# pipe it waits on) are left out: whether they come before or after the
+# probes attach is a matter of scheduling.
 need_spry
 prog='
-t:syscalls:sys_enter_openat { @["openat"] = count(); }
-t:syscalls:sys_enter_read { @["read"] = count(); }
-t:syscalls:sys_enter_write { @["write"] = count(); }
-t:syscalls:sys_enter_close { @["close"] = count(); }
-t:syscalls:sys_enter_execve { @["execve"] = count(); }
-t:syscalls:sys_enter_exit_group { @["exit_group"] = count(); }
-t:syscalls:sys_exit_openat { @["openat-exit"] = count(); }
-t:syscalls:sys_exit_read { @["read-exit"] = count(); }'
-cmd='cat /etc/hostname /etc/passwd >/dev/null'
+t:syscalls:sys_enter_openat /comm != "spry"/ { @["openat"] = count(); }
+t:syscalls:sys_enter_read /comm != "spry"/ { @["read"] = count(); }
+t:syscalls:sys_enter_write /comm != "spry"/ { @["write"] = count(); }
+t:syscalls:sys_enter_close /comm != "spry"/ { @["close"] = count(); }
+t:syscalls:sys_enter_execve /comm != "spry"/ { @["execve"] = count(); }
+t:syscalls:sys_enter_exit_group /comm != "spry"/ { @["exit_group"] = count(); }
+t:syscalls:sys_exit_openat /comm != "spry"/ { @["openat-exit"] = count(); }
+t:syscalls:sys_exit_read /comm != "spry"/ { @["read-exit"] = count(); }'
+# cat opens and sends files (sendfile, no read or write); dd reads and
+# writes 16 bytes at a time
+cmd='cat /etc/hostname /etc/passwd >/dev/null; dd if=/etc/passwd of=/dev/null bs=16 2>/dev/null'
 run "$SPRY" -e "$prog" -c "$cmd"
 assert_ok
 cp "$OUT" raw.out
@@ -19,10 +24,12 @@ assert_matches '^openat: [1-9]'
 if [ "$ARCH" = mips64el ]; then
 	# the kernel's n64 syscall tracepoints do not fire on 6.1 (see
 	# tracepoint.sh): the raw counts must be those of every other arch
-	assert_contains 'openat: 3'
-	assert_contains 'execve: 2'
-	assert_contains 'exit_group: 1'
-	assert_contains 'close: 9'
+	assert_matches '^openat: 6$'
+	assert_matches '^read: 3$'
+	assert_matches '^write: 3$'
+	assert_matches '^close: 10$'
+	assert_matches '^execve: 1$'
+	assert_matches '^exit_group: 2$'
 	exit 0
 fi
 run env SPRY_NO_RAW_SYSCALLS=1 "$SPRY" -e "$prog" -c "$cmd"
