@@ -16,6 +16,10 @@ struct arena;
 
 struct arena *arena_new(void);
 void arena_free(struct arena *a);
+/* Call @fn(@arg) when @a is freed, before its memory goes (newest first):
+ * for what the arena's objects point into but does not own (the kernel's
+ * BTF, mapped while a script's types refer to it). */
+void arena_on_free(struct arena *a, void (*fn)(void *arg), void *arg);
 
 void *arena_alloc(struct arena *a, size_t size);
 /* Grow an array allocated from @a: copies the old contents; the old block is

@@ -97,6 +97,15 @@ int btf_func_id(struct btf *b, const char *module, const char *name,
 int btf_funcs(struct btf *b, const char *module, const char *pattern,
 	      int (*fn)(void *ctx, const char *module, const char *name),
 	      void *ctx);
+/* The arguments of raw tracepoint @name (tp_btf, rawtracepoint), from the
+ * prototype of its BTF stub __bpf_trace_NAME without the stub's leading
+ * void *__data: a T_FUNC whose parameters are named.  NULL if the kernel
+ * has none (or BTF is unusable). */
+const struct type *btf_raw_tp(struct btf *b, const char *name);
+/* A file descriptor of the kernel's loaded BTF object for @module (a
+ * program attaching to a module's function names it at load:
+ * attach_btf_obj_fd), or -errno (-ENOENT: no such module BTF). */
+int btf_kernel_fd(const char *module);
 /* Offer vmlinux's names in @ns to @sg ("did you mean"), or the enumerator
  * names when @enumerators. */
 void btf_suggest(struct btf *b, enum btf_ns ns, bool enumerators,

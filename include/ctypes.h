@@ -33,12 +33,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ast.h"
+
 struct arena;
 struct btf;
 struct cpp;
 struct ctype;
 struct diag;
 struct node;
+struct suggest;
 struct type;
 struct ctypes;
 
@@ -58,12 +61,25 @@ const struct type *ctypes_resolve(struct ctypes *c, const struct ctype *t);
  * name that may be a type or an expression (`sizeof(pid_t)`). */
 const struct type *ctypes_name(struct ctypes *c, const char *name);
 
+/* The struct, union or enum @name (@tag): the script's definition, else
+ * the kernel's; NULL, quietly, when neither has one. */
+const struct type *ctypes_tag(struct ctypes *c, enum ctype_tag tag,
+			      const char *name);
+
 /* A named constant: the script's #defines, its enumerators, the uapi
  * table, the kernel's enumerators, in that order.  0 with its value (and
  * type: an enum's, or NULL for a macro) or -ENOENT, quietly; a macro the
  * script defines without a value is -ENODATA. */
 int ctypes_const(struct ctypes *c, const char *name, int64_t *value,
 		 const struct type **type);
+
+/* Offer every named constant's name to @sg (for "did you mean"): the
+ * script's, the uapi table's, the kernel's enumerators. */
+void ctypes_suggest_const(struct ctypes *c, struct suggest *sg);
+
+/* An integer of type @t holding @v, as a cast makes it: cut to the
+ * type's width, extended by its sign. */
+int64_t ctypes_int_cast(const struct type *t, int64_t v);
 
 /* Evaluate constant expression @e.  False after reporting why it is not
  * one (or divides by zero). */

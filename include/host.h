@@ -17,6 +17,9 @@ struct host {
 				 * (tests: a fixture); NULL: look for it */
 	const char *kallsyms;	/* SPRY_KALLSYMS: instead of /proc/kallsyms */
 	const char *ldcache;	/* SPRY_LDCACHE: instead of /etc/ld.so.cache */
+	const char *btf;	/* SPRY_BTF: the directory of the kernel's BTF
+				 * (vmlinux and modules) instead of
+				 * /sys/kernel/btf (tests: a fixture) */
 	const char *path;	/* PATH: where uprobe:PROGRAM is looked for;
 				 * NULL: /usr/local/bin:/usr/bin:/bin */
 	bool no_ringbuf;	/* SPRY_NO_RINGBUF: events through a perf

@@ -224,6 +224,13 @@ void lower_mem_addr(struct lower *L, struct node *n, struct addr *a);
 /* An integer of type @t at @a. */
 struct val lower_load(struct lower *L, struct addr *a, const struct type *t,
 		      struct loc l);
+/* The member N_MEMBER @n names (through anonymous members), its offset
+ * from the start of the record its base is or points to in *@off (may be
+ * NULL). */
+const struct member *lower_member(const struct node *n, unsigned *off);
+/* Bitfield @m, whose record's field starts at @a. */
+struct val lower_load_bits(struct lower *L, struct addr *a,
+			   const struct member *m, struct loc l);
 /* Write memory value @n into @d: exactly @d.size bytes, zero-padded past
  * the value.  @zero: bytes after a string's NUL must be zero too (map
  * keys), which costs stores before a _str read. */

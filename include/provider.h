@@ -12,6 +12,12 @@
  *   example       a target for the "needs a target" error ("..." if NULL)
  *   when          PROV_ON_EVENT (attached), or PROV_AT_BEGIN / PROV_AT_END:
  *                 run once by the runtime itself (BPF_PROG_TEST_RUN)
+ *   user_space    its probes run in a process's code (uprobes, usdt): an
+ *                 integer cast to a pointer points into that process's
+ *                 memory, so reads through it use bpf_probe_read_user()
+ *   fallback      the provider to use instead where the kernel refuses
+ *                 this one's programs ("kprobe" for fentry): the runtime
+ *                 says so when loading fails that way
  *   pid_filter    how -p PID is honoured: PROV_PID_BPF (lowering begins the
  *                 program with a pid test: tracepoints fire for everyone),
  *                 PROV_PID_ATTACH (attach opens per-process events:
@@ -167,6 +173,8 @@ struct provider {
 	bool takes_target;		/* false: BEGIN, END */
 	const char *help;		/* one line for --help / the man page */
 	const char *example;		/* a target, for error messages */
+	const char *fallback;		/* where the kernel refuses this one */
+	bool user_space;		/* casts point into the process */
 	enum provider_when when;
 	enum provider_pid pid_filter;
 
@@ -344,6 +352,16 @@ struct provider_uprobes {
 };
 int provider_uprobe_attach(struct rt_probe *rp,
 			   const struct provider_uprobes *u, struct diag *d);
+/* The context of a program that BTF types (fentry, fexit, tp_btf): the
+ * parameters of prototype @proto (a T_FUNC, btf.h), each in its 8-byte
+ * slot (two for a 16-byte struct passed by value; unnamed ones as argN),
+ * as a struct called @name for `args` to point to (PV_CTX); an integer
+ * narrower than its slot is the slot's low-order end, its last bytes when
+ * @big_endian.  The slot after them (fexit's return value) in *@ret_off,
+ * if not NULL. */
+const struct type *provider_btf_args(struct arena *a, const char *name,
+				     const struct type *proto, bool big_endian,
+				     unsigned *ret_off);
 /* Insert a probe like @p (same provider, specifier, AST, program type,
  * child_only; its own AST copy, no priv) for @target after @after in
  * s->probes; for providers whose specifier expands to several probes. */

@@ -27,6 +27,9 @@ struct spec;
 struct arch;
 struct pvar;
 struct host;
+struct btf;
+struct cpp;
+struct ctypes;
 
 /* ---- maps ---- */
 
@@ -126,6 +129,13 @@ struct probe {
 
 	/* the provider's (expand) */
 	enum bpf_prog_type prog_type;
+	/* what BPF_PROG_LOAD needs besides the type for programs that name their
+	 * attach point when loaded (fentry, fexit: BPF_PROG_TYPE_TRACING):
+	 * the attach type, the BTF id of the function and the module whose
+	 * BTF holds it (NULL: vmlinux) */
+	enum bpf_attach_type attach_type;
+	uint32_t attach_btf_id;
+	const char *attach_btf_module;
 	void *priv;			/* opaque: the provider's own state
 					 * (context type, ids, filters) */
 	char **targets;			/* glob matches for multi-attach providers */
@@ -176,6 +186,11 @@ struct script {
 	const struct arch *arch;	/* the target (host unless --arch) */
 	const struct host *host;	/* the environment's settings (host.h);
 					 * NULL: the defaults */
+	/* C types: the preprocessor's macros, the kernel's BTF (read only
+	 * when a name needs it) and the script's definitions over it */
+	struct cpp *cpp;
+	struct btf *btf;
+	struct ctypes *ctypes;
 };
 
 /* script.c: the probe constructor and the registries, used by the passes */

@@ -42,6 +42,9 @@ struct sema;
 const struct type *sema_expr(struct sema *S, struct node *n);
 void sema_error(struct sema *S, const struct loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A note after the error just reported (quiet when that one was). */
+void sema_note(struct sema *S, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* The type of an expression whose mistake was reported. */
 const struct type *sema_bad(void);
 bool sema_is_bad(const struct type *t);
@@ -61,6 +64,15 @@ void sema_whole_map(struct sema *S, struct node *call, struct node *a);
 unsigned sema_count_args(const struct node *a);
 /* Whether print() and %v can print a value of type @t. */
 bool sema_printable(const struct type *t);
+/* Whether @name is a value in this probe (a builtin variable, a provider
+ * variable or an assigned map) rather than, say, a type or a constant. */
+bool sema_is_value_name(struct sema *S, const char *name);
+/* The script's struct @name, else the kernel's (BTF); NULL, quietly, when
+ * neither has it (curtask without BTF). */
+const struct type *sema_kernel_record(struct sema *S, const char *name);
+/* After an error that kernel types would have avoided: why BTF is
+ * missing, if it is. */
+void sema_note_btf(struct sema *S);
 
 /* ---- between sema.c and sema_map.c: the pass's own state ----
  * (builtins' hooks use the toolkit above, never these) */
@@ -107,6 +119,11 @@ struct sema {
 	struct msig *cur;	/* built by this walk */
 	struct msig *known;	/* the previous walk's result: reads use it */
 	unsigned nsig;
+
+	/* written C types, resolved once before the walks (sema_ctype.c) */
+	struct ctmemo *ctmemo;
+	size_t ctmemo_cap, ctmemo_n;
+	bool ctype_failed;	/* one was not a type: reported */
 };
 
 enum map_use {
@@ -131,6 +148,28 @@ void sema_map_use(struct sema *S, struct node *n, const char *name,
 		  struct node *keys, enum map_use use, enum map_kind kind,
 		  const struct type *val, const struct loc *val_loc);
 bool sema_sig_equal(const struct msig *a, const struct msig *b);
+/* sema_ctype.c: the C side of expressions */
+struct ctypes *sema_ctypes(struct sema *S);
+/* Resolve every type the probes write, reporting those that are none. */
+void sema_resolve_ctypes(struct sema *S);
+const struct type *sema_cast(struct sema *S, struct node *n);
+const struct type *sema_sizeof(struct sema *S, struct node *n);
+const struct type *sema_offsetof(struct sema *S, struct node *n);
+const struct type *sema_addr_of(struct sema *S, struct node *n);
+/* An N_IDENT naming a constant (an enumerator, a #define, a uapi macro):
+ * typed and folded, true; false when it names none. */
+bool sema_named_const(struct sema *S, struct node *n);
+/* Written as constants are, in capitals: worth "did you mean" among them. */
+bool sema_looks_const(const char *name);
+/* The type a value of type @t read at lvalue @n has: a pointer read from
+ * user memory points into user memory. */
+const struct type *sema_loaded(struct sema *S, const struct node *n,
+			       const struct type *t);
+void sema_unknown_field(struct sema *S, const struct loc *loc,
+			const char *name, const struct type *st);
+/* @st's fields are known; else reported at @loc. */
+bool sema_record_complete(struct sema *S, const struct loc *loc,
+			  const struct type *st);
 /* Did this walk find every signature as the previous one? */
 bool sema_walk_stable(struct sema *S);
 void sema_publish_maps(struct sema *S);

@@ -24,9 +24,16 @@ struct chunk {
 	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
+struct cleanup {
+	struct cleanup *next;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
 struct arena {
 	struct chunk *cur;	/* bump chunk: allocations come from here */
 	struct chunk *big;	/* dedicated chunks of big allocations */
+	struct cleanup *cleanups;	/* arena_on_free(), newest first */
 };
 
 static void *arena_xcalloc(size_t size)
@@ -75,10 +82,25 @@ static void chunk_free_list(struct chunk *c)
 	}
 }
 
+void arena_on_free(struct arena *a, void (*fn)(void *arg), void *arg)
+{
+	struct cleanup *c = arena_alloc(a, sizeof(*c));
+
+	c->fn = fn;
+	c->arg = arg;
+	c->next = a->cleanups;
+	a->cleanups = c;
+}
+
 void arena_free(struct arena *a)
 {
+	struct cleanup *c;
+
 	if (!a)
 		return;
+	/* the records live in the chunks: run them all before any goes */
+	for (c = a->cleanups; c; c = c->next)
+		c->fn(c->arg);
 	chunk_free_list(a->cur);
 	chunk_free_list(a->big);
 	free(a);

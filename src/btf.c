@@ -23,7 +23,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/bpf.h>
 
 #include <linux/btf.h>
 
@@ -70,10 +73,15 @@ struct btf_obj {
  * name named in every probe is searched for once. */
 struct btf_memo {
 	struct btf_memo *next;
-	enum btf_ns ns;
+	int ns;			/* enum btf_ns, or BTF_NS_ENUMERATOR */
 	const char *name;
 	const struct type *type;
+	int64_t value;		/* an enumerator's */
+	int err;		/* an enumerator's lookup */
 };
+
+/* The memo's name space for enumerators, past btf.h's. */
+#define BTF_NS_ENUMERATOR	(BTF_NS_FUNC + 1)
 
 struct btf {
 	struct arena *a;
@@ -117,7 +125,7 @@ static const struct type *bad(struct btf_obj *o, const char *what, uint32_t id)
 /* ---- reading an object ---- */
 
 /* The bytes after a type's common part, by kind; -1 for an unknown kind. */
-static long type_extra(const struct btf_type *t)
+static inline long type_extra(const struct btf_type *t)
 {
 	uint32_t vlen = BTF_INFO_VLEN(t->info);
 
@@ -193,33 +201,47 @@ static int obj_index(struct btf_obj *o)
 	o->offs = malloc(cap * sizeof(*o->offs));
 	if (!o->offs)
 		return -ENOMEM;
-	while (off < o->types_len) {
-		const struct btf_type *t = (const void *)(o->types + off);
-		long extra;
+	/* The loop that startup waits for (~125k types): its state in
+	 * locals, so that the stores to offs[] do not make the compiler
+	 * reload it from *o on every type. */
+	{
+		const uint8_t *types = o->types;
+		const uint32_t len = o->types_len;
+		uint32_t *offs = o->offs, n = 0;
 
-		if (o->types_len - off < sizeof(*t) ||
-		    (extra = type_extra(t)) < 0 ||
-		    o->types_len - off - sizeof(*t) < (unsigned long)extra) {
-			btf_fail(o->b, "malformed BTF in %s: type %u at byte "
-				 "%u is %s", o->name, o->first_id + o->n, off,
-				 extra < 0 ? "of an unknown kind" : "cut short");
-			return -EINVAL;
-		}
-		if (BTF_INFO_KIND(t->info) == BTF_KIND_ENUM ||
-		    BTF_INFO_KIND(t->info) == BTF_KIND_ENUM64) {
-			if (o->nenums == enums_cap) {
-				uint32_t *e;
+		while (off < len) {
+			const struct btf_type *t = (const void *)(types + off);
+			unsigned kind;
+			long extra;
 
-				enums_cap = enums_cap ? 2 * enums_cap : 64;
-				e = realloc(o->enums, enums_cap * sizeof(*e));
-				if (!e)
-					return -ENOMEM;
-				o->enums = e;
+			if (len - off < sizeof(*t) ||
+			    (extra = type_extra(t)) < 0 ||
+			    len - off - sizeof(*t) < (unsigned long)extra) {
+				btf_fail(o->b, "malformed BTF in %s: type %u at "
+					 "byte %u is %s", o->name,
+					 o->first_id + n, off, extra < 0 ?
+					 "of an unknown kind" : "cut short");
+				o->n = n;
+				return -EINVAL;
 			}
-			o->enums[o->nenums++] = o->first_id + o->n;
+			kind = BTF_INFO_KIND(t->info);
+			if (kind == BTF_KIND_ENUM || kind == BTF_KIND_ENUM64) {
+				if (o->nenums == enums_cap) {
+					uint32_t *e;
+
+					enums_cap = enums_cap ? 2 * enums_cap : 64;
+					e = realloc(o->enums,
+						    enums_cap * sizeof(*e));
+					if (!e)
+						return -ENOMEM;
+					o->enums = e;
+				}
+				o->enums[o->nenums++] = o->first_id + n;
+			}
+			offs[n++] = off;
+			off += (uint32_t)(sizeof(*t) + (unsigned long)extra);
 		}
-		o->offs[o->n++] = off;
-		off += (uint32_t)(sizeof(*t) + (unsigned long)extra);
+		o->n = n;
 	}
 	id = o->first_id + o->n;
 	if (id < o->first_id) {
@@ -254,7 +276,7 @@ static int obj_read(struct btf_obj *o, const char *path)
 	o->size = (size_t)st.st_size;
 	/* Kernels since 6.16 map vmlinux's BTF; the page-at-a-time read
 	 * of sysfs costs ~9 ms for its 5 MB here. */
-	m = mmap(NULL, o->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	m = mmap(NULL, o->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	if (m != MAP_FAILED) {
 		o->data = m;
 		o->mem = MEM_MAPPED;
@@ -1026,7 +1048,7 @@ const struct type *btf_type(struct btf *b, enum btf_ns ns, const char *name)
 	if (btf_load(b))
 		return NULL;
 	for (m = b->memo; m; m = m->next)
-		if (m->ns == ns && !strcmp(m->name, name))
+		if (m->ns == (int)ns && !strcmp(m->name, name))
 			return m->type;
 	m = arena_alloc(b->a, sizeof(*m));
 	m->ns = ns;
@@ -1037,16 +1059,15 @@ const struct type *btf_type(struct btf *b, enum btf_ns ns, const char *name)
 	return m->type;
 }
 
-int btf_enum_value(struct btf *b, const char *name, int64_t *value,
-		   const struct type **type)
+/* The enumerator named @name: its value and enum, or -ENOENT. */
+static int enum_lookup(struct btf *b, const char *name, int64_t *value,
+		       const struct type **type)
 {
 	struct btf_obj *o = NULL;
 	unsigned mi = 0;
 	uint32_t i, j;
 	long sb, so;
 
-	if (btf_load(b))
-		return b->err;
 	while ((o = next_obj(b, o, &mi))) {
 		if (!name_offs(o, name, &sb, &so))
 			continue;
@@ -1067,13 +1088,43 @@ int btf_enum_value(struct btf *b, const char *name, int64_t *value,
 				if (!et->is_enum)
 					return -EINVAL;
 				*value = type_enumerator(et, name)->value;
-				if (type)
-					*type = et;
+				*type = et;
 				return 0;
 			}
 		}
 	}
 	return -ENOENT;
+}
+
+int btf_enum_value(struct btf *b, const char *name, int64_t *value,
+		   const struct type **type)
+{
+	struct btf_memo *m;
+	const struct type *et = NULL;
+	int64_t v = 0;
+
+	if (btf_load(b))
+		return b->err;
+	/* sema asks for a name once per walk: remember the answer */
+	for (m = b->memo; m; m = m->next)
+		if (m->ns == BTF_NS_ENUMERATOR && !strcmp(m->name, name))
+			break;
+	if (!m) {
+		m = arena_alloc(b->a, sizeof(*m));
+		m->ns = BTF_NS_ENUMERATOR;
+		m->name = arena_strdup(b->a, name);
+		m->err = enum_lookup(b, name, &v, &et);
+		m->type = et;
+		m->value = v;
+		m->next = b->memo;
+		b->memo = m;
+	}
+	if (m->err)
+		return m->err;
+	*value = m->value;
+	if (type)
+		*type = m->type;
+	return 0;
 }
 
 int btf_func_id(struct btf *b, const char *module, const char *name,
@@ -1162,6 +1213,62 @@ int btf_funcs(struct btf *b, const char *module, const char *pattern,
 			return r;
 	}
 	return 0;
+}
+
+const struct type *btf_raw_tp(struct btf *b, const char *name)
+{
+	const struct type *f;
+	struct type *args;
+	const struct member *m;
+	char *fn = arena_printf(b->a, "__bpf_trace_%s", name);
+
+	f = btf_func(b, NULL, fn);
+	if (!f || f->kind != T_FUNC || !f->members)
+		return NULL;
+	/* the raw tracepoint's own arguments follow its void *__data */
+	args = type_func_new(b->a, f->base);
+	for (m = f->members->next; m; m = m->next)
+		type_func_add(b->a, args, m->name, m->type);
+	return args;
+}
+
+int btf_kernel_fd(const char *module)
+{
+	union bpf_attr attr;
+	struct bpf_btf_info info;
+	char name[64];
+	uint32_t id = 0;
+	int fd;
+
+	for (;;) {
+		memset(&attr, 0, sizeof(attr));
+		attr.start_id = id;
+		if (syscall(SYS_bpf, BPF_BTF_GET_NEXT_ID, &attr, sizeof(attr)))
+			return errno == ENOENT ? -ENOENT : -errno;
+		id = attr.next_id;
+		memset(&attr, 0, sizeof(attr));
+		attr.btf_id = id;
+		fd = (int)syscall(SYS_bpf, BPF_BTF_GET_FD_BY_ID, &attr,
+				  sizeof(attr));
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;	/* unloaded meanwhile */
+			return -errno;
+		}
+		memset(&info, 0, sizeof(info));
+		memset(name, 0, sizeof(name));
+		info.name = (uint64_t)(uintptr_t)name;
+		info.name_len = sizeof(name);
+		memset(&attr, 0, sizeof(attr));
+		attr.info.bpf_fd = (uint32_t)fd;
+		attr.info.info_len = sizeof(info);
+		attr.info.info = (uint64_t)(uintptr_t)&info;
+		if (!syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr,
+			     sizeof(attr)) && info.kernel_btf &&
+		    !strcmp(name, module))
+			return fd;
+		close(fd);
+	}
 }
 
 void btf_suggest(struct btf *b, enum btf_ns ns, bool enumerators,

@@ -6,8 +6,8 @@
  * decode.  Each pass documents what it requires in its header; this file only
  * orders them:
  *
- *   parse -> expand (providers) -> sema -> map layout -> per probe:
- *   lower -> regalloc -> peephole -> emit
+ *   cpp -> parse -> C types -> expand (providers) -> sema -> map layout
+ *   -> per probe: lower -> regalloc -> peephole -> emit
  *
  * In builds with assertions (the default) each IR pass's output is checked
  * against what the pass promises (ir_check()), so a broken guarantee stops
@@ -17,9 +17,14 @@
 #include <errno.h>
 #include <string.h>
 
+#include "arch.h"
 #include "arena.h"
 #include "ast.h"
+#include "btf.h"
+#include "cpp.h"
+#include "ctypes.h"
 #include "emit.h"
+#include "host.h"
 #include "ir.h"
 #include "layout.h"
 #include "lower.h"
@@ -193,12 +198,42 @@ static void dump_maps(const struct script *s)
 	}
 }
 
+static void btf_release(void *b)
+{
+	btf_free(b);
+}
+
+/* The script's C types: the kernel's BTF (a view that reads nothing until
+ * a name needs it; the caller may have set one, tests do) and the
+ * script's own definitions over it, in order. */
+static int define_types(struct script *s, struct diag *d)
+{
+	const char *dir = host_or_default(s->host)->btf;
+	const struct node *n;
+	int err = 0;
+
+	if (!s->btf) {
+		s->btf = btf_new(s->arena, dir ? dir : "/sys/kernel/btf");
+		arena_on_free(s->arena, btf_release, s->btf);
+	}
+	s->ctypes = ctypes_new(s->arena, s->btf, s->cpp, d);
+	for (n = s->ast; n; n = n->next)
+		if (n->kind == N_CDEF && ctypes_define(s->ctypes, n))
+			err = -EINVAL;
+	return err;
+}
+
 int compile_script(struct script *s, struct diag *d)
 {
+	const struct arch *arch = s->arch ? s->arch : arch_host();
 	struct probe *p;
 	int err = 0;
 
-	s->ast = parse_script(s->arena, &s->src, d);
+	/* directives become blank lines: every location stays the user's */
+	s->cpp = arena_alloc(s->arena, sizeof(*s->cpp));
+	if (cpp_run(s->arena, &s->src, arch ? arch->name : NULL, s->cpp, d))
+		return -EINVAL;
+	s->ast = parse_script(s->arena, &s->cpp->src, d);
 	if (!s->ast)
 		return -EINVAL;
 	if (s->opts.dump) {
@@ -206,6 +241,8 @@ int compile_script(struct script *s, struct diag *d)
 		ast_dump(s->opts.dump, s->ast, 0);
 	}
 
+	if (define_types(s, d))
+		return -EINVAL;
 	if (s->opts.prepare)
 		prepare_providers(s, d);
 	if (expand_probes(s, d))

@@ -222,6 +222,26 @@ int ctypes_const(struct ctypes *c, const char *name, int64_t *value,
 	return -ENOENT;
 }
 
+static void suggest_one(void *sg, const char *name)
+{
+	suggest_try(sg, name);
+}
+
+void ctypes_suggest_const(struct ctypes *c, struct suggest *sg)
+{
+	const struct macro *m;
+	const struct cconst *k;
+
+	for (m = c->cpp ? c->cpp->macros : NULL; m; m = m->next)
+		if (m->has_value)
+			suggest_try(sg, m->name);
+	for (k = c->consts; k; k = k->next)
+		suggest_try(sg, k->name);
+	uapi_names(suggest_one, sg);
+	if (c->btf && !btf_load(c->btf))
+		btf_suggest(c->btf, BTF_NS_ENUM, true, sg);
+}
+
 static bool eval_error(struct ctypes *c, const struct node *e,
 		       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -272,8 +292,7 @@ static bool eval_binary(struct ctypes *c, const struct node *e, int64_t a,
 	return true;
 }
 
-/* An integer of type @t holding @v, as a cast makes it. */
-static int64_t int_cast(const struct type *t, int64_t v)
+int64_t ctypes_int_cast(const struct type *t, int64_t v)
 {
 	unsigned bits = t->size * 8;
 
@@ -354,7 +373,7 @@ bool ctypes_eval(struct ctypes *c, const struct node *e, int64_t *v)
 					  tname(c, t));
 		if (!ctypes_eval(c, e->lhs, &a))
 			return false;
-		*v = int_cast(t, a);
+		*v = ctypes_int_cast(t, a);
 		return true;
 	}
 	default:
@@ -411,6 +430,18 @@ static const struct type *resolve_tag(struct ctypes *c, const struct ctype *t)
 		return g->type;
 	unknown_tag(c, t);
 	return NULL;
+}
+
+const struct type *ctypes_tag(struct ctypes *c, enum ctype_tag tag,
+			      const char *name)
+{
+	const struct ctag *g = find_tag(c, name);
+
+	if (g && g->tag == tag && g->defined)
+		return g->type;
+	if (g && g->tag != tag)
+		return NULL;
+	return c->btf ? btf_type(c->btf, tag_ns(tag), name) : NULL;
 }
 
 const struct type *ctypes_name(struct ctypes *c, const char *name)

@@ -28,6 +28,7 @@ void host_read(struct host *h)
 	h->tracefs = host_path("SPRY_TRACEFS");
 	h->kallsyms = host_path("SPRY_KALLSYMS");
 	h->ldcache = host_path("SPRY_LDCACHE");
+	h->btf = host_path("SPRY_BTF");
 	h->path = host_path("PATH");
 	h->no_ringbuf = getenv("SPRY_NO_RINGBUF") != NULL;
 	h->no_raw_syscalls = host_flag("SPRY_NO_RAW_SYSCALLS");

@@ -41,6 +41,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "btf.h"
 #include "host.h"
 #include "ksym.h"
 #include "usym.h"
@@ -542,6 +543,29 @@ static void rt_verifier_error(struct runtime *rt, const struct probe *p,
 	free(lines);
 }
 
+/* A program the kernel refuses for its type rather than for its code or
+ * spry's privileges (already checked: rt_check_privilege()): fentry where
+ * the kernel cannot attach trampolines says EPERM or ENOTSUPP, with no
+ * verifier log.  The provider names what works instead. */
+static bool rt_refused(const struct probe *p, int err)
+{
+	return p->prov && p->prov->fallback && p->attach_btf_id &&
+	       (err == -EPERM || err == -EOPNOTSUPP || err == -524);
+}
+
+static void rt_refused_error(struct runtime *rt, const struct probe *p,
+			     int err)
+{
+	const char *fn = p->target ? strrchr(p->target, ':') : NULL;
+
+	fn = fn ? fn + 1 : p->target ? p->target : "";
+	diag_error(rt->d, &p->loc, "cannot load %s:%s: this kernel refuses "
+		   "%s programs (%s); use %s:%s instead", p->prov->name,
+		   p->target ? p->target : "", p->prov->name,
+		   err == -524 ? "not supported" : strerror(-err),
+		   p->prov->fallback, fn);
+}
+
 /* The compiled code stays as compiled: the map fds go into a copy. */
 static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 {
@@ -575,6 +599,18 @@ static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 
 	rt_obj_name(name, sizeof(name), p->prov ? p->prov->name : NULL,
 		    p->target);
+	lo.expected_attach_type = p->attach_type;
+	lo.attach_btf_id = p->attach_btf_id;
+	if (p->attach_btf_module) {
+		fd = btf_kernel_fd(p->attach_btf_module);
+		if (fd < 0) {
+			diag_error(rt->d, &p->loc, "cannot load this probe: no "
+				   "BTF of module %s in the kernel: %s",
+				   p->attach_btf_module, strerror(-fd));
+			return fd;
+		}
+		lo.attach_btf_obj_fd = (uint32_t)fd;
+	}
 	/* first without a log: fast, and most programs load */
 	fd = bpf_prog_load(p->prog_type, name, "GPL", rp->insns, p->ninsns,
 			   &lo);
@@ -596,8 +632,12 @@ static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 		if (fd != -ENOSPC)
 			break;
 	}
+	if (lo.attach_btf_obj_fd)
+		close((int)lo.attach_btf_obj_fd);
 	if (fd < 0) {
-		if (rt_bpf_hint(fd))
+		if (rt_refused(p, fd))
+			rt_refused_error(rt, p, fd);
+		else if (rt_bpf_hint(fd))
 			diag_error(rt->d, &p->loc, "cannot load this probe: %s "
 				   "(%s)", strerror(-fd), rt_bpf_hint(fd));
 		else

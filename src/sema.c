@@ -25,6 +25,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "builtin.h"
+#include "ctypes.h"
 #include "provider.h"
 #include "script.h"
 #include "sema.h"
@@ -194,6 +195,10 @@ static void unknown_ident(struct sema *S, struct node *n)
 	suggest_builtins(&sg, true);
 	for (i = 0; i < S->nassigned; i++)
 		suggest_try(&sg, S->assigned[i]);
+	/* and a name in capitals, a constant's (TCP_ESTABLISHED); those
+	 * are many, so only in the walk that reports */
+	if (!S->quiet && sema_looks_const(n->name))
+		ctypes_suggest_const(sema_ctypes(S), &sg);
 	hint = suggest_best(&sg);
 
 	if (hint)
@@ -315,14 +320,21 @@ static const struct type *expr_ident(struct sema *S, struct node *n)
 		n->type = &bad_type;
 		return n->type;
 	}
+	/* TCP_ESTABLISHED, AF_INET, a #define: sema_ctype.c */
+	if (sema_named_const(S, n))
+		return n->type;
 	unknown_ident(S, n);
 	return n->type;
 }
 
 static const struct type *expr_unary(struct sema *S, struct node *n)
 {
-	const struct type *t = expr(S, n->lhs);
+	const struct type *t;
 	const char *op = unop_str(n->op);
+
+	if (n->op == U_ADDR)
+		return n->type = sema_addr_of(S, n);
+	t = expr(S, n->lhs);
 
 	if (is_bad(t))
 		return n->type = &bad_type;
@@ -356,14 +368,16 @@ static const struct type *expr_unary(struct sema *S, struct node *n)
 			     "pointer", tname(S, t));
 			return n->type = &bad_type;
 		}
-		if (t->base->kind == T_VOID) {
+		if (t->base->kind == T_VOID || t->base->kind == T_FUNC) {
 			serr(S, &n->loc, "cannot dereference %s", tname(S, t));
 			return n->type = &bad_type;
 		}
-		return n->type = t->base;
+		if (t->base->kind == T_STRUCT &&
+		    !sema_record_complete(S, &n->loc, t->base))
+			return n->type = &bad_type;
+		return n->type = sema_loaded(S, n, t->base);
 	case U_ADDR:
-		serr(S, &n->loc, "'&' is not supported yet");
-		return n->type = &bad_type;
+		break;
 	}
 	assert(0 && "unknown unary operator");
 	return n->type = &bad_type;
@@ -522,45 +536,6 @@ static const struct type *expr_cond(struct sema *S, struct node *n)
 	return n->type;
 }
 
-/* "unknown field", with the closest field if one is close and a note
- * listing the first few. */
-static void unknown_field(struct sema *S, struct node *n,
-			  const struct type *st)
-{
-	const struct member *m;
-	struct suggest sg;
-	const char *close;
-	unsigned cnt = 0;
-	char list[256] = "";
-	size_t at = 0;
-
-	suggest_init(&sg, n->name);
-	for (m = st->members; m; m = m->next)
-		suggest_try(&sg, m->name);
-	close = suggest_best(&sg);
-	if (close)
-		serr(S, &n->loc, "unknown field '%s' in %s; did you mean '%s'?",
-		     n->name, tname(S, st), close);
-	else
-		serr(S, &n->loc, "unknown field '%s' in %s", n->name,
-		     tname(S, st));
-	for (m = st->members; m; m = m->next) {
-		if (cnt < 6) {
-			int w = snprintf(list + at, sizeof(list) - at, "%s%s",
-					 cnt ? ", " : "", m->name);
-
-			if (w > 0 && (size_t)w < sizeof(list) - at)
-				at += (size_t)w;
-		}
-		cnt++;
-	}
-	if (!cnt)
-		snote(S, NULL, "%s has no known fields", tname(S, st));
-	else
-		snote(S, NULL, "%s has %s%s", tname(S, st), list,
-		      cnt > 6 ? ", ..." : "");
-}
-
 static const struct type *expr_member(struct sema *S, struct node *n)
 {
 	const struct type *t = expr(S, n->lhs), *st;
@@ -583,15 +558,30 @@ static const struct type *expr_member(struct sema *S, struct node *n)
 			return n->type = pv.type;
 		}
 	}
-	if (n->arrow) {
+	/* the probe's context (args) is a pointer, but bpftrace writes
+	 * both args->f and args.f: its fields are the probe's values */
+	if (!n->arrow && t->kind == T_PTR && t->space == AS_CTX &&
+	    t->base->kind == T_STRUCT && n->lhs->pvar &&
+	    n->lhs->pvar->kind == PV_CTX) {
+		st = t->base;
+	} else if (n->arrow) {
 		if (t->kind == T_STRUCT) {
 			serr(S, &n->loc, "%s is not a pointer; use '.'",
 			     tname(S, t));
 			return n->type = &bad_type;
 		}
 		if (t->kind != T_PTR || t->base->kind != T_STRUCT) {
+			if (!type_is_int(t)) {
+				serr(S, &n->loc, "'->%s' needs a pointer to a "
+				     "struct, got %s", n->name, tname(S, t));
+				return n->type = &bad_type;
+			}
+			/* an address: curtask without BTF, arg0 */
 			serr(S, &n->loc, "'->%s' needs a pointer to a struct, "
-			     "got %s", n->name, tname(S, t));
+			     "got %s; cast it first, as in ((struct NAME *)%s)"
+			     "->%s", n->name, tname(S, t), n->lhs->kind ==
+			     N_IDENT ? n->lhs->name : "x", n->name);
+			sema_note_btf(S);
 			return n->type = &bad_type;
 		}
 		st = t->base;
@@ -608,31 +598,38 @@ static const struct type *expr_member(struct sema *S, struct node *n)
 		}
 		st = t;
 	}
+	if (!sema_record_complete(S, &n->loc, st))
+		return n->type = &bad_type;
 	m = type_member(st, n->name);
 	if (!m) {
-		unknown_field(S, n, st);
+		sema_unknown_field(S, &n->loc, n->name, st);
 		return n->type = &bad_type;
 	}
-	return n->type = m->type;
+	if (m->bits && m->bit_off + m->bits > 64) {
+		serr(S, &n->loc, "bitfield '%s' spans more than 8 bytes, which "
+		     "spry cannot read", n->name);
+		return n->type = &bad_type;
+	}
+	return n->type = sema_loaded(S, n, m->type);
+}
+
+/* A builtin variable or one of the probe's provider's. */
+static bool names_variable(struct sema *S, const char *name)
+{
+	const struct builtin *b = builtin_find(name);
+	struct pvar pv;
+
+	if (b && b->kind == BK_VAR)
+		return true;
+	return S->p->prov && S->p->prov->resolve &&
+	       S->p->prov->resolve(S->p, name, &pv) == 0;
 }
 
 /* `x[..]` where x names no variable: a plain map read, if x is assigned
  * somewhere. */
 static bool index_is_map(struct sema *S, struct node *n)
 {
-	struct node *id = n->lhs;
-	const struct builtin *b;
-	struct pvar pv;
-
-	if (id->kind != N_IDENT)
-		return false;
-	b = builtin_find(id->name);
-	if (b && b->kind == BK_VAR)
-		return false;
-	if (S->p->prov && S->p->prov->resolve &&
-	    S->p->prov->resolve(S->p, id->name, &pv) == 0)
-		return false;
-	return true;
+	return n->lhs->kind == N_IDENT && !names_variable(S, n->lhs->name);
 }
 
 static const struct type *expr_index(struct sema *S, struct node *n)
@@ -677,10 +674,10 @@ static const struct type *expr_index(struct sema *S, struct node *n)
 			     "for %s", idx->cval, tname(S, t));
 			return n->type = &bad_type;
 		}
-		return n->type = t->base;
+		return n->type = sema_loaded(S, n, t->base);
 	}
 	if (t->kind == T_PTR && t->base->kind != T_VOID)
-		return n->type = t->base;
+		return n->type = sema_loaded(S, n, t->base);
 	serr(S, &n->loc, "cannot index %s", tname(S, t));
 	return n->type = &bad_type;
 }
@@ -701,6 +698,22 @@ void sema_error(struct sema *S, const struct loc *loc, const char *fmt, ...)
 	msg = arena_vprintf(S->a, fmt, ap);
 	va_end(ap);
 	serr(S, loc, "%s", msg);
+}
+
+void sema_note(struct sema *S, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = arena_vprintf(S->a, fmt, ap);
+	va_end(ap);
+	snote(S, loc, "%s", msg);
+}
+
+bool sema_is_value_name(struct sema *S, const char *name)
+{
+	return names_variable(S, name) || sema_is_assigned(S, name);
 }
 
 const char *sema_type_name(struct sema *S, const struct type *t)
@@ -750,7 +763,8 @@ unsigned sema_count_args(const struct node *a)
 
 bool sema_printable(const struct type *t)
 {
-	return t->kind == T_INT || t->kind == T_PTR || t->kind == T_ARRAY;
+	return t->kind == T_INT || t->kind == T_PTR || t->kind == T_ARRAY ||
+	       (t->kind == T_STRUCT && !t->incomplete);
 }
 
 bool sema_const_size(struct sema *S, struct node *call, struct node *a,
@@ -885,12 +899,11 @@ static const struct type *expr(struct sema *S, struct node *n)
 	case N_CALL:
 		return expr_call(S, n);
 	case N_CAST:
+		return n->type = sema_cast(S, n);
 	case N_SIZEOF:
+		return n->type = sema_sizeof(S, n);
 	case N_OFFSETOF:
-		serr(S, &n->loc, "%s not supported yet", n->kind == N_CAST ?
-		     "casts are" : n->kind == N_SIZEOF ? "sizeof is" :
-		     "offsetof is");
-		return n->type = &bad_type;
+		return n->type = sema_offsetof(S, n);
 	default:
 		break;
 	}
@@ -1124,6 +1137,8 @@ int sema_script(struct script *s, struct diag *d)
 	for (p = s->probes; p; p = p->next)
 		ast_visit(p->body, assigned_visit, &S);
 	sema_sig_reserve(&S);
+	/* written C types report their own problems, once */
+	sema_resolve_ctypes(&S);
 
 	S.quiet = true;
 	/* A walk may settle only one more map of a chain (`c = b; b = a;
@@ -1152,10 +1167,10 @@ int sema_script(struct script *s, struct diag *d)
 			     "map %s: its type depends on its own value and "
 			     "never settles", S.s->maps[i]->name);
 	}
-	for (p = s->probes; p && !S.errors; p = p->next)
+	for (p = s->probes; p && !S.errors && !S.ctype_failed; p = p->next)
 		if (!ast_visit(p->pred, typed_visit, &S))
 			ast_visit(p->body, typed_visit, &S);
-	if (S.errors)
+	if (S.errors || S.ctype_failed)
 		return -EINVAL;
 	sema_publish_maps(&S);
 	return 0;

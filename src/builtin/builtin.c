@@ -12,7 +12,7 @@
 
 /* var.c */
 extern const struct builtin builtin_pid, builtin_kpid, builtin_uid,
-	builtin_gid, builtin_cpu, builtin_time, builtin_walltime;
+	builtin_gid, builtin_curtask, builtin_cpu, builtin_time, builtin_walltime;
 /* event.c */
 extern const struct builtin builtin_print, builtin_printf, builtin_exit,
 	builtin_clear;
@@ -31,6 +31,7 @@ const struct builtin *const builtins[] = {
 	&builtin_uid,
 	&builtin_gid,
 	&builtin_comm,
+	&builtin_curtask,
 	&builtin_cpu,
 	&builtin_time,
 	&builtin_walltime,

@@ -1,7 +1,7 @@
 /* var.c - builtin variables: the task's ids, its name, the CPU, clocks.
  *
- * Input: a mention of pid, tid, uid, gid, comm, cpu, time, walltime (or an
- * alias).  Output: its type for sema, and for lowering one helper call
+ * Input: a mention of pid, tid, uid, gid, comm, curtask, cpu, time,
+ * walltime (or an alias).  Output: its type for sema, and for lowering one helper call
  * whose result (or one half of it) is the value; comm is written straight
  * into its destination.  Variables marked stable keep their value through
  * one run of a program, so lowering computes each once per probe
@@ -12,6 +12,7 @@
 #include "ast.h"
 #include "builtin.h"
 #include "lower.h"
+#include "sema.h"
 #include "type.h"
 
 /* Which part of a helper's u64 is the value. */
@@ -135,6 +136,33 @@ const struct builtin builtin_comm = {
 	.help = "the task's name, char[16]",
 	.type = &comm_type,
 	.lower_into = comm_into,
+};
+
+/* The kernel's struct task_struct (the script's own, if it defines one,
+ * as for any type); where the kernel has no BTF, the address alone. */
+static const struct type *curtask_check(struct sema *S, struct node *n)
+{
+	const struct type *t = sema_kernel_record(S, "task_struct");
+
+	(void)n;
+	return t ? type_ptr(sema_arena(S), t, AS_KERNEL) : &type_u64;
+}
+
+/* bpf_get_current_task(), which every tracing program type has, rather
+ * than its _btf twin (5.11+), which only fentry and friends have: the
+ * walks read through bpf_probe_read_kernel() either way */
+static struct val curtask_lower(struct lower *L, struct node *n)
+{
+	return helper_value(L, n, BPF_FUNC_get_current_task, PART_ALL);
+}
+
+const struct builtin builtin_curtask = {
+	.name = "curtask",
+	.kind = BK_VAR,
+	.help = "the current task, struct task_struct * (u64 without BTF)",
+	.check = curtask_check,
+	.stable = true,
+	.lower_int = curtask_lower,
 };
 
 static struct val cpu_lower(struct lower *L, struct node *n)

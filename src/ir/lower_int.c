@@ -569,6 +569,69 @@ static struct val ex_cond(struct lower *L, struct node *n)
 	return val_reg(r, true);
 }
 
+/* (T)x: a pointer is the same address; an integer narrower than 64 bits
+ * is cut to its width and extended from it, unless the value already fits
+ * (a narrower unsigned, or a narrower signed into a signed). */
+static struct val ex_cast(struct lower *L, struct node *n)
+{
+	const struct type *t = n->type, *o = n->lhs->type;
+	struct val v;
+	struct addr a;
+	int r;
+
+	/* A pointer the program loads from its context is one the verifier
+	 * types (fentry's arguments are PTR_TO_BTF_ID) and refuses most
+	 * arithmetic on ("bitwise operator &= on pointer prohibited"): as an
+	 * integer it is read with the helper, which gives a plain scalar. */
+	if (t->kind == T_INT && o->kind == T_PTR && lower_addr(L, n->lhs, &a)) {
+		if (a.direct && a.space == AS_CTX) {
+			a.direct = false;
+			a.space = AS_KERNEL;
+		}
+		v = lower_load(L, &a, o, n->loc);
+	} else {
+		v = lower_int(L, n->lhs);
+	}
+
+	if (t->kind != T_INT || t->size >= 8)
+		return v;
+	if (o->kind == T_INT && o->size < t->size &&
+	    (!o->is_signed || t->is_signed))
+		return v;
+	if (o->kind == T_INT && o->size == t->size &&
+	    o->is_signed == t->is_signed)
+		return v;
+	if (v.imm)
+		return v;	/* sema folded it */
+	r = lower_own(L, v, n->loc);
+	if (t->is_signed) {
+		ir_alui(L->f, BPF_LSH, r, r, 64 - 8 * t->size, n->loc);
+		ir_alui(L->f, BPF_ARSH, r, r, 64 - 8 * t->size, n->loc);
+	} else if (t->size == 4) {
+		ir_mov32(L->f, r, r, n->loc);
+	} else {
+		ir_alui(L->f, BPF_AND, r, r, (1 << (8 * t->size)) - 1, n->loc);
+	}
+	return val_reg(r, true);
+}
+
+/* &e: the address lower_addr() finds, which sema made sure is in kernel
+ * or user memory (a register plus an offset, never the stack or ctx). */
+static struct val ex_addr_of(struct lower *L, struct node *n)
+{
+	struct addr a;
+	int r;
+
+	if (!lower_addr(L, n->lhs, &a))
+		assert(0 && "sema allows '&' of lvalues only");
+	assert(!a.direct && "sema refuses '&' of the context");
+	r = lower_vreg(L);
+	ir_mov(L->f, r, a.base, n->loc);
+	if (a.off)
+		ir_alui(L->f, BPF_ADD, r, r, a.off, n->loc);
+	return val_reg(r, true);
+}
+
 static struct val ex_int(struct lower *L, struct node *n)
 {
 	struct addr a;
@@ -608,8 +671,12 @@ static struct val ex_int(struct lower *L, struct node *n)
 			return val_reg(r, true);
 		case U_NOT:
 			return ex_bool(L, n);
+		case U_ADDR:
+			return ex_addr_of(L, n);
 		}
 		break;
+	case N_CAST:
+		return ex_cast(L, n);
 	case N_BINARY:
 		return ex_binary(L, n);
 	case N_COND:
@@ -621,8 +688,14 @@ static struct val ex_int(struct lower *L, struct node *n)
 	default:
 		break;
 	}
-	if (lower_addr(L, n, &a))
+	if (lower_addr(L, n, &a)) {
+		const struct member *m = n->kind == N_MEMBER && !n->pvar ?
+					 lower_member(n, NULL) : NULL;
+
+		if (m && m->bits)
+			return lower_load_bits(L, &a, m, n->loc);
 		return lower_load(L, &a, n->type, n->loc);
+	}
 	assert(0 && "expression has no integer value");
 	return val_imm(0);
 }

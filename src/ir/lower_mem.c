@@ -130,15 +130,17 @@ void lower_copy(struct lower *L, struct dst d, int sbase, int soff,
 
 /* ---- addresses ---- */
 
-static const struct member *find_member(const struct type *st,
-					const char *name)
+const struct member *lower_member(const struct node *n, unsigned *off)
 {
+	const struct type *t = n->lhs->type;
 	const struct member *m;
+	unsigned dummy;
 
-	for (m = st ? st->members : NULL; m; m = m->next)
-		if (!strcmp(m->name, name))
-			return m;
-	return NULL;
+	if (t->kind == T_PTR)
+		t = t->base;
+	m = type_field(t, n->name, off ? off : &dummy);
+	assert(m && "sema checked the member");
+	return m;
 }
 
 /* A fresh stack buffer holding memory value @n. */
@@ -178,7 +180,6 @@ static void base_addr(struct lower *L, struct node *n, struct addr *a)
 bool lower_addr(struct lower *L, struct node *n, struct addr *a)
 {
 	const struct type *t;
-	const struct member *m;
 	struct node *idx;
 	unsigned esz;
 
@@ -189,18 +190,18 @@ bool lower_addr(struct lower *L, struct node *n, struct addr *a)
 		return true;
 	}
 	switch (n->kind) {
-	case N_MEMBER:
-		if (n->arrow) {
+	case N_MEMBER: {
+		unsigned off;
+
+		/* '.' on a pointer: the probe's context (args.f) */
+		if (n->arrow || n->lhs->type->kind == T_PTR)
 			lower_ptr_addr(L, n->lhs, a);
-			t = n->lhs->type->base;
-		} else {
+		else
 			base_addr(L, n->lhs, a);
-			t = n->lhs->type;
-		}
-		m = find_member(t, n->name);
-		assert(m && "sema checked the member");
-		a->off += (int)m->off;
+		lower_member(n, &off);
+		a->off += (int)off;
 		return true;
+	}
 	case N_INDEX:
 		if (n->map)
 			return false;
@@ -276,6 +277,27 @@ struct val lower_load(struct lower *L, struct addr *a, const struct type *t,
 		L->sp = mark;
 	}
 	lower_extend(L, r, t, l);
+	return val_reg(r, true);
+}
+
+/* A bitfield: the bytes that hold it, shifted and masked (sign-extended
+ * when its type is signed).  Bits count from the least significant bit of
+ * the first byte, as BTF and the ABIs of spry's little-endian targets
+ * place them. */
+struct val lower_load_bits(struct lower *L, struct addr *a,
+			   const struct member *m, struct loc l)
+{
+	unsigned span = m->bit_off + m->bits;
+	unsigned sz = span <= 8 ? 1 : span <= 16 ? 2 : span <= 32 ? 4 : 8;
+	struct val v = lower_load(L, a, type_int(sz, false), l);
+	int r = lower_own(L, v, l);
+
+	assert(span <= 64 && "sema refused wider bitfields");
+	if (span < 64)
+		ir_alui(L->f, BPF_LSH, r, r, 64 - span, l);
+	if (m->bits < 64)
+		ir_alui(L->f, m->type->is_signed ? BPF_ARSH : BPF_RSH, r, r,
+			64 - m->bits, l);
 	return val_reg(r, true);
 }
 
@@ -608,7 +630,16 @@ void lower_into(struct lower *L, struct node *n, struct dst d, bool zero)
 	}
 	if (!lower_addr(L, n, &a))
 		assert(0 && "memory value without a location");
-	addr_copy(L, &a, (struct dst){ d.base, d.off, w }, w, l);
+	if (zero && type_is_string(n->type) && !a.direct) {
+		/* a kernel char[N] as a map key: nothing after its NUL may
+		 * tell two equal strings apart */
+		lower_zero(L, d.base, d.off, w, l);
+		lower_read(L, lower_read_helper(a.space, true),
+			   (struct dst){ d.base, d.off, w }, w, a.base, a.off,
+			   l);
+	} else {
+		addr_copy(L, &a, (struct dst){ d.base, d.off, w }, w, l);
+	}
 pad:
 	if (w < d.size)
 		lower_zero(L, d.base, d.off + (int)w, d.size - w, l);

@@ -28,7 +28,8 @@
  * skipped with one warning listing how many; only when nothing at all
  * attaches is the specifier an error.
  *
- * Variables: arg0..argN (kprobe), retval (kretprobe), caller (the
+ * Variables: arg0..argN (kprobe), args->NAME (a kprobe on one function's
+ * entry whose prototype BTF has: see kp_args()), retval (kretprobe), caller (the
  * instruction pointer as a kernel symbol: in a kprobe the probed function,
  * in a kretprobe the place it returns to), regs, stack/kstack, ustack.
  */
@@ -52,6 +53,7 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "btf.h"
 #include "host.h"
 #include "ksym.h"
 #include "provider.h"
@@ -66,6 +68,11 @@ struct kp_priv {
 	const struct arch *arch;
 	struct pvar regs;
 	const struct type *pc_type;	/* a register's width, printed as ksym */
+	/* `args`, typed from the function's BTF prototype on first use */
+	struct btf *btf;
+	struct arena *a;
+	bool args_tried;
+	struct pvar args;		/* type NULL: none */
 };
 
 /* ---- function lists ---- */
@@ -315,6 +322,8 @@ static int kp_expand(struct script *s, struct probe *p, struct diag *d,
 	kp = arena_alloc(s->arena, sizeof(*kp));
 	kp->ret = ret;
 	kp->arch = arch;
+	kp->btf = s->btf;
+	kp->a = s->arena;
 	provider_regs_init(s, arch, &kp->regs);
 	kp->pc_type = type_with_fmt(s->arena, arch_reg_type(arch, false),
 				    F_KSYM);
@@ -345,6 +354,53 @@ static int kretprobe_expand(struct script *s, struct probe *p,
 	return kp_expand(s, p, d, true);
 }
 
+/* `args` of a kprobe on one function's entry: its BTF prototype's
+ * parameters as a view of the saved registers, each named parameter at
+ * its argument register's offset in pt_regs (the registers are the
+ * context, so they load directly).  Parameters past the argument
+ * registers, or passed in two, are left out: their values are on the
+ * stack or split.  Integers narrower than the register are its low bytes,
+ * which is where a little-endian target keeps them.  None for globs (each
+ * function has its own prototype), FUNC+OFF and addresses (the registers
+ * may have changed by then), kretprobes (they have changed), or without
+ * BTF. */
+static const struct pvar *kp_args(struct probe *p, struct kp_priv *kp)
+{
+	const struct member *m;
+	const struct type *proto;
+	struct type *st;
+	unsigned i = 0;
+
+	if (kp->args_tried)
+		return kp->args.type ? &kp->args : NULL;
+	kp->args_tried = true;
+	if (kp->ret || kp->is_addr || kp->offset || p->ntargets != 1 ||
+	    !kp->btf)
+		return NULL;
+	proto = btf_func(kp->btf, NULL, p->targets[0]);
+	if (!proto || proto->kind != T_FUNC)
+		return NULL;
+	st = type_struct_new(kp->a, arena_printf(kp->a, "%s_args",
+						  p->targets[0]));
+	for (m = proto->members; m && i < kp->arch->nargs; m = m->next) {
+		if (m->type->size > 8)
+			break;
+		/* a narrower argument is its register's low-order end */
+		if (*m->name)
+			type_struct_add(kp->a, st, m->name, m->type,
+					(unsigned)kp->arch->arg_off[i] +
+					(kp->arch->big_endian &&
+					 m->type->size < kp->arch->word_size ?
+					 kp->arch->word_size - m->type->size :
+					 0));
+		i++;
+	}
+	type_struct_finish(st, 0);
+	kp->args.kind = PV_CTX;
+	kp->args.type = type_ptr(kp->a, st, AS_CTX);
+	return &kp->args;
+}
+
 static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 {
 	const struct kp_priv *kp = p->priv;
@@ -366,6 +422,14 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 		pv->kind = PV_REG;
 		pv->off = arch->arg_off[i];
 		pv->type = arch_reg_type(arch, false);
+		return 0;
+	}
+	if (!strcmp(name, "args")) {
+		const struct pvar *args = kp_args(p, (struct kp_priv *)kp);
+
+		if (!args)
+			return -ENOENT;
+		*pv = *args;
 		return 0;
 	}
 	if (kp->ret && !strcmp(name, "retval")) {
@@ -655,7 +719,7 @@ const struct provider kprobe_provider = {
 	.aliases = kprobe_aliases,
 	.takes_target = true,
 	.help = "kprobe:FUNC[+OFF] (0xADDR, globs too): entry of a kernel "
-		"function; arg0.., caller, regs, stack",
+		"function; arg0.., args->NAME (BTF), caller, regs, stack",
 	.expand = kprobe_expand,
 	.resolve = kp_resolve,
 	.attach = kp_attach,

@@ -41,6 +41,7 @@ extern const struct provider begin_provider, end_provider;
 extern const struct provider interval_provider;
 extern const struct provider profile_provider;
 extern const struct provider kprobe_provider, kretprobe_provider;
+extern const struct provider fentry_provider, fexit_provider;
 extern const struct provider uprobe_provider, uretprobe_provider;
 extern const struct provider usdt_provider;
 extern const struct provider software_provider, hardware_provider;
@@ -54,6 +55,7 @@ const struct provider *const providers[] = {
 	&interval_provider,
 	&profile_provider,
 	&kprobe_provider, &kretprobe_provider,
+	&fentry_provider, &fexit_provider,
 	&uprobe_provider, &uretprobe_provider,
 	&usdt_provider,
 	&software_provider, &hardware_provider,
@@ -762,4 +764,29 @@ struct probe *provider_probe_dup(struct script *s, const struct probe *p,
 	after->next = q;
 	s->nprobes++;
 	return q;
+}
+
+const struct type *provider_btf_args(struct arena *a, const char *name,
+				     const struct type *proto, bool big_endian,
+				     unsigned *ret_off)
+{
+	struct type *st = type_struct_new(a, name);
+	const struct member *m;
+	unsigned slot = 0, i = 0;
+
+	for (m = proto->members; m; m = m->next, i++) {
+		const struct type *t = m->type;
+		unsigned end = big_endian && t->size < 8 &&
+			       (t->kind == T_INT || t->kind == T_PTR) ?
+			       8 - t->size : 0;
+
+		type_struct_add(a, st, *m->name ? m->name :
+				arena_printf(a, "arg%u", i), t, slot * 8 + end);
+		/* a 16-byte struct passed by value takes two slots */
+		slot += m->type->size > 8 ? 2 : 1;
+	}
+	type_struct_finish(st, slot * 8);
+	if (ret_off)
+		*ret_off = slot * 8;
+	return st;
 }

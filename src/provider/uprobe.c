@@ -711,6 +711,7 @@ const struct provider uprobe_provider = {
 	.help = "uprobe:PATH:FUNC[+OFF] (0xADDR, globs; PATH may be libc or "
 		"a program): entry of a user function; arg0.., caller, ustack",
 	.pid_filter = PROV_PID_ATTACH,
+	.user_space = true,
 	.expand = uprobe_expand,
 	.resolve = up_resolve,
 	.attach = up_attach,
@@ -727,6 +728,7 @@ const struct provider uretprobe_provider = {
 	.help = "uretprobe:PATH:FUNC (globs too): return of a user function; "
 		"retval, ustack",
 	.pid_filter = PROV_PID_ATTACH,
+	.user_space = true,
 	.expand = uretprobe_expand,
 	.resolve = up_resolve,
 	.attach = up_attach,

@@ -464,6 +464,7 @@ const struct provider usdt_provider = {
 		"or a program): a <sys/sdt.h> static probe; arg0..",
 	.example = "/usr/bin/python3:python:function__entry",
 	.pid_filter = PROV_PID_ATTACH,
+	.user_space = true,
 	.expand = usdt_expand,
 	.resolve = usdt_resolve,
 	.attach = usdt_attach,

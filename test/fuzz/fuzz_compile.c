@@ -24,12 +24,14 @@
 #include "arch.h"
 #include "arena.h"
 #include "diag.h"
+#include "host.h"
 #include "script.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *devnull;
+static struct host fuzz_host;	/* the fixtures, as main() reads them */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -37,6 +39,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	 * these; a bare run from the source tree finds them too. */
 	setenv("SPRY_TRACEFS", "test/fixtures/tracefs", 0);
 	setenv("SPRY_KALLSYMS", "test/fixtures/kprobe/kallsyms", 0);
+	setenv("SPRY_BTF", "test/fixtures/btf/kernel", 0);
+	host_read(&fuzz_host);
 	devnull = fopen("/dev/null", "w");
 	if (!devnull)
 		abort();
@@ -52,6 +56,7 @@ static int fuzz_compile_one(const char *text, size_t len,
 
 	diag_init(&d, devnull);
 	s.arch = arch;
+	s.host = &fuzz_host;
 	s.opts.map_entries = other ? 128 : 4096;
 	s.opts.str_size = other ? 16 : 64;
 	s.opts.events_size = 256 << 10;

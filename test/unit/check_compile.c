@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "btf.h"
 #include "host.h"
 #include "provider.h"
 #include "script.h"
@@ -148,6 +149,46 @@ START_TEST(test_reports_all)
 }
 END_TEST
 
+/* The kernel's BTF is read only by a script that names a kernel type; the
+ * script's own types, C's and spry's never need it. */
+START_TEST(test_btf_lazy)
+{
+	static const struct {
+		const char *text;
+		bool reads;
+	} cases[] = {
+		{ "BEGIN { printf(\"%d %s\\n\", pid, comm); }", false },
+		{ "struct s { int a; char b[4]; };\n"
+		  "BEGIN { printf(\"%d %d\\n\", sizeof(struct s), "
+		  "((struct s *)0)->a + (u8)300 + sizeof(long)); }", false },
+		{ "#include <linux/sched.h>\n#define N 4\n"
+		  "BEGIN { printf(\"%d\\n\", N); }", false },
+		{ "BEGIN { printf(\"%d\\n\", AF_INET); }", false },
+		{ "BEGIN { printf(\"%s\\n\", curtask->comm); }", true },
+		{ "BEGIN { printf(\"%d\\n\", TCP_ESTABLISHED); }", true },
+		{ "BEGIN { printf(\"%d\\n\", sizeof(struct file)); }", true },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx x;
+
+		memset(&x, 0, sizeof(x));
+		x.host.btf = unit_fixture("btf", "kernel");
+		x.s.arena = arena_new();
+		x.s.src = unit_source(cases[i].text);
+		x.s.host = &x.host;
+		unit_diag_open(&x.ud);
+		ck_assert_msg(compile_script(&x.s, &x.ud.d) == 0, "%s: %s",
+			      cases[i].text, unit_diag_text(&x.ud));
+		ck_assert_msg(btf_loaded(x.s.btf) == cases[i].reads,
+			      "%s: BTF %sread", cases[i].text,
+			      cases[i].reads ? "not " : "");
+		fx_free(&x);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("compile");
@@ -157,6 +198,7 @@ int main(void)
 	tcase_add_test(tc, test_dump_order);
 	tcase_add_test(tc, test_specifier_errors);
 	tcase_add_test(tc, test_reports_all);
+	tcase_add_test(tc, test_btf_lazy);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

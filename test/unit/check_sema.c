@@ -20,11 +20,14 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "btf.h"
 #include "builtin.h"
+#include "ctypes.h"
 #include "provider.h"
 #include "script.h"
 #include "sema.h"
 #include "type.h"
+#include "btfgen.h"
 #include "unit.h"
 
 static struct arena *A;
@@ -140,11 +143,58 @@ static void setup(void)
 	unit_diag_open(&U);
 }
 
+static void *BLOB;	/* the kernel's BTF, when a test asks for it */
+
 static void teardown(void)
 {
+	btf_free(S.btf);	/* a test's own, not the arena's */
+	S.btf = NULL;
 	unit_diag_close(&U);
 	arena_free(A);
 	A = NULL;
+	free(BLOB);
+	BLOB = NULL;
+}
+
+/* A small kernel in BTF (btfgen.h): struct task_struct { int pid; char
+ * comm[16]; struct task_struct *parent; unsigned int flags:3, prio:5;
+ * union { u32 a; struct { u16 lo, hi; }; }; }, typedef pid_t, enum
+ * tcp_state. */
+static void kernel_btf(void)
+{
+	struct btfgen g;
+	uint32_t s32, u32, u16, chr, arr, task, ptask, anon, anon_u, e;
+	size_t size;
+
+	btfgen_init(&g, NULL);
+	s32 = btfgen_int(&g, "int", 4, BTF_INT_SIGNED);
+	u32 = btfgen_int(&g, "unsigned int", 4, 0);
+	u16 = btfgen_int(&g, "short unsigned int", 2, 0);
+	chr = btfgen_int(&g, "char", 1, BTF_INT_SIGNED);
+	arr = btfgen_array(&g, chr, u32, 16);
+	anon = btfgen_struct(&g, NULL, 4);
+	btfgen_member(&g, "lo", u16, 0, 0);
+	btfgen_member(&g, "hi", u16, 16, 0);
+	anon_u = btfgen_union(&g, NULL, 4);
+	btfgen_member(&g, "a", u32, 0, 0);
+	btfgen_member(&g, NULL, anon, 0, 0);
+	task = btfgen_cur_id(&g) + 2;	/* after the pointer to it */
+	ptask = btfgen_ptr(&g, task);
+	ck_assert_uint_eq(btfgen_struct(&g, "task_struct", 40), task);
+	btfgen_member(&g, "pid", s32, 0, 0);
+	btfgen_member(&g, "comm", arr, 32, 0);
+	btfgen_member(&g, "parent", ptask, 192, 0);
+	btfgen_member(&g, "flags", u32, 256, 3);
+	btfgen_member(&g, "prio", u32, 259, 5);
+	btfgen_member(&g, NULL, anon_u, 288, 0);
+	btfgen_typedef(&g, "pid_t", s32);
+	e = btfgen_enum(&g, "tcp_state", 4, 0);
+	btfgen_enumerator(&g, "TCP_ESTABLISHED", 1);
+	btfgen_enumerator(&g, "TCP_SYN_SENT", 2);
+	(void)e;
+	BLOB = btfgen_blob(&g, &size);
+	btfgen_free(&g);
+	S.btf = btf_new_mem(A, BLOB, size);
 }
 
 /* A fresh fixture in the middle of a test. */
@@ -190,6 +240,10 @@ static int run(const char *text)
 	S.src = SRC;
 	S.ast = parse_script(A, &SRC, &U.d);
 	ck_assert_msg(S.ast != NULL, "parse failed: %s", unit_diag_text(&U));
+	S.ctypes = ctypes_new(A, S.btf, NULL, &U.d);
+	for (n = S.ast; n; n = n->next)
+		if (n->kind == N_CDEF)
+			ck_assert_int_eq(ctypes_define(S.ctypes, n), 0);
 	for (n = S.ast; n; n = n->next)
 		for (sp = n->specs; sp; sp = sp->next)
 			add_probe(prov_named(sp->provider),
@@ -745,11 +799,12 @@ START_TEST(test_member_errors)
 				     "common_type, pid, comm, filename, name, "
 				     "flags"));
 	reset();
-	expect_fail("fake:x { a = data.pid; }", "pid;",
-		    "struct fake_rec * is a pointer; use '->'");
+	expect_fail("struct s { int a; }; fake:x { a = ((struct s *)arg0).pid; }",
+		    "pid;", "struct s * is a pointer; use '->'");
 	reset();
 	expect_fail("fake:x { a = pid->x; }", "x;",
-		    "'->x' needs a pointer to a struct, got u32");
+		    "'->x' needs a pointer to a struct, got u32; cast it "
+		    "first, as in ((struct NAME *)pid)->x");
 	reset();
 	expect_fail("fake:x { a = (*data)->pid; }", "pid;",
 		    "struct fake_rec is not a pointer; use '.'");
@@ -1233,8 +1288,9 @@ START_TEST(test_call_errors)
 	expect_fail("plain:x { print(); }", "print",
 		    "print() needs at least one argument");
 	reset();
-	expect_fail("fake:x { print(*data); }", "*",
-		    "print() cannot print struct fake_rec");
+	expect_fail("struct s; fake:x { print(*(struct s *)arg0); }", "*(",
+		    "struct s is declared but never defined, so its fields "
+		    "are unknown");
 }
 END_TEST
 
@@ -1381,6 +1437,155 @@ START_TEST(test_internal_maps)
 }
 END_TEST
 
+/* ---- kernel types ---- */
+
+START_TEST(test_ctype_casts)
+{
+	struct node *v;
+
+	kernel_btf();
+	run_ok("fake:x { a = ((struct task_struct *)arg0)->pid; "
+	       "b = (int8)300; c = (u32)-1; d = (struct task_struct *)data->filename; "
+	       "e = ((struct task_struct *)arg0)->parent->comm; "
+	       "f = (pid_t)arg0; g = (uint16)arg0; }");
+	v = val_at(0, 0);
+	ASSERT_TYPE(v, "s32");
+	ASSERT_TYPE(v->lhs, "struct task_struct *");
+	ck_assert_int_eq(v->lhs->type->space, AS_KERNEL);
+	v = val_at(0, 1);
+	ASSERT_TYPE(v, "s8");
+	ck_assert(v->is_const);
+	ck_assert_int_eq(v->cval, 44);
+	v = val_at(0, 2);
+	ck_assert(v->is_const);
+	ck_assert_int_eq(v->cval, 4294967295);
+	/* a user pointer stays user */
+	v = val_at(0, 3);
+	ck_assert_int_eq(v->type->space, AS_USER);
+	ASSERT_TYPE(val_at(0, 4), "char[16]");
+	ASSERT_TYPE(val_at(0, 5), "s32");
+	ASSERT_TYPE(val_at(0, 6), "u16");
+}
+END_TEST
+
+START_TEST(test_ctype_members)
+{
+	struct node *v;
+
+	kernel_btf();
+	/* anonymous members, bitfields, '.' on the context pointer, '&'
+	 * and the pointer arithmetic it allows */
+	run_ok("fake:x { a = ((struct task_struct *)arg0)->hi; "
+	       "b = ((struct task_struct *)arg0)->prio; c = data.pid; "
+	       "d = &((struct task_struct *)arg0)->comm[2]; "
+	       "e = *(&((struct task_struct *)arg0)->pid + 1); "
+	       "f = (*(struct task_struct *)arg0).pid; }");
+	ASSERT_TYPE(val_at(0, 0), "u16");
+	ASSERT_TYPE(val_at(0, 1), "u32");
+	ASSERT_TYPE(val_at(0, 2), "s32");
+	v = val_at(0, 3);
+	ASSERT_TYPE(v, "char *");
+	ck_assert_int_eq(v->type->space, AS_KERNEL);
+	ASSERT_TYPE(val_at(0, 4), "s32");
+	ASSERT_TYPE(val_at(0, 5), "s32");
+}
+END_TEST
+
+START_TEST(test_ctype_sizeof)
+{
+	struct node *v;
+	static const int64_t want[] = { 40, 4, 16, 16, 60, 8, 1 };
+	unsigned i;
+
+	kernel_btf();
+	run_ok("struct mine { long a; char b; }; "
+	       "fake:x { a = sizeof(struct task_struct); b = sizeof(pid_t); "
+	       "c = sizeof(comm); d = sizeof(((struct task_struct *)0)->comm); "
+	       "e = offsetof(struct task_struct, parent) + offsetof(struct task_struct, lo); "
+	       "f = offsetof(struct mine, b); g = sizeof(TCP_ESTABLISHED) == 4; }");
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		v = val_at(0, i);
+		ck_assert_msg(v->is_const, "statement %u folds", i);
+		ck_assert_int_eq(v->cval, want[i]);
+	}
+	ASSERT_TYPE(val_at(0, 0), "u64");
+}
+END_TEST
+
+START_TEST(test_ctype_consts)
+{
+	struct node *v;
+
+	kernel_btf();
+	run_ok("enum color { RED, GREEN = 5 }; "
+	       "fake:x { a = TCP_SYN_SENT; b = GREEN; c = TCP_ESTABLISHED + 1; }");
+	v = val_at(0, 0);
+	ASSERT_TYPE(v, "enum tcp_state");
+	ck_assert_int_eq(v->cval, 2);
+	v = val_at(0, 1);
+	ASSERT_TYPE(v, "enum color");
+	ck_assert_int_eq(v->cval, 5);
+	ck_assert(val_at(0, 2)->is_const);
+	ck_assert_int_eq(val_at(0, 2)->cval, 2);
+}
+END_TEST
+
+START_TEST(test_curtask)
+{
+	kernel_btf();
+	run_ok("plain:x { a = curtask->comm; b = curtask; }");
+	ASSERT_TYPE(val_at(0, 0), "char[16]");
+	ASSERT_TYPE(val_at(0, 1), "struct task_struct *");
+	ck_assert_ptr_eq(val_at(0, 1)->builtin, BI("curtask"));
+	/* without BTF: the address, and walks say why they cannot */
+	reset();
+	S.btf = btf_new(A, "/nonexistent/btf");
+	run_ok("plain:x { b = curtask; }");
+	ASSERT_TYPE(val_at(0, 0), "u64");
+	reset();
+	S.btf = btf_new(A, "/nonexistent/btf");
+	expect_fail("plain:x { a = curtask->pid; }", "pid",
+		    "'->pid' needs a pointer to a struct, got u64; cast it "
+		    "first, as in ((struct NAME *)curtask)->pid");
+	ck_assert_ptr_nonnull(strstr(unit_diag_text(&U), "needs "
+				     "CONFIG_DEBUG_INFO_BTF=y"));
+}
+END_TEST
+
+START_TEST(test_ctype_errors)
+{
+	kernel_btf();
+	expect_fail("fake:x { a = ((struct task_struct *)arg0)->comn; }", "comn",
+		    "unknown field 'comn' in struct task_struct; did you mean "
+		    "'comm'?");
+	reset();
+	kernel_btf();
+	expect_fail("fake:x { a = (struct task_strut *)arg0; }", "struct task",
+		    "unknown struct 'task_strut'; did you mean 'task_struct'?");
+	reset();
+	kernel_btf();
+	expect_fail("fake:x { a = &((struct task_struct *)arg0)->flags; }", "&",
+		    "cannot take the address of bitfield 'flags'");
+	reset();
+	kernel_btf();
+	expect_fail("fake:x { a = (u64)comm; }", "comm",
+		    "cannot cast char[16] to u64: only integers and pointers "
+		    "can be cast");
+	reset();
+	kernel_btf();
+	expect_fail("fake:x { a = &data->pid; }", "&",
+		    "'&' of the probe's own context: its fields are values "
+		    "here, with no address to keep");
+	reset();
+	kernel_btf();
+	/* one mistake in a type written once, in every probe of a glob:
+	 * reported once */
+	run("fake:x, fake:y { a = (struct nosuch *)arg0; }");
+	ck_assert_uint_eq(count_str(unit_diag_text(&U), "unknown struct "
+				    "'nosuch'"), 1);
+}
+END_TEST
+
 static Suite *sema_suite(void)
 {
 	Suite *s = suite_create("sema");
@@ -1438,6 +1643,12 @@ static Suite *sema_suite(void)
 	tcase_add_test(tc, test_each_probe_typed);
 	tcase_add_test(tc, test_var_or_map_per_probe);
 	tcase_add_test(tc, test_internal_maps);
+	tcase_add_test(tc, test_ctype_casts);
+	tcase_add_test(tc, test_ctype_members);
+	tcase_add_test(tc, test_ctype_sizeof);
+	tcase_add_test(tc, test_ctype_consts);
+	tcase_add_test(tc, test_curtask);
+	tcase_add_test(tc, test_ctype_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

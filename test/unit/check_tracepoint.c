@@ -376,30 +376,9 @@ static void fx_fini(struct fx *f)
 static struct probe *fx_expand(struct fx *f, const char *prov,
 			       const char *target, int *err)
 {
-	const struct provider *pr = provider_find(prov);
-	struct spec *spec = arena_alloc(f->a, sizeof(*spec));
-	struct node *body = arena_alloc(f->a, sizeof(*body));
-	struct probe *p;
-
-	ck_assert_ptr_nonnull(pr);
-	snprintf(f->text, sizeof(f->text), "%s%s%s { }", prov,
-		 *target ? ":" : "", target);
-	f->src = unit_source(f->text);
-	spec->provider = prov;
-	spec->target = target;
-	spec->loc.src = &f->src;
-	spec->loc.line = 1;
-	spec->loc.col = 1;
-	spec->loc.len = (unsigned)(strchr(f->text, ' ') - f->text);
-	body->kind = N_BLOCK;
-
-	p = script_probe_new(&f->s, pr, spec, spec->target, spec->loc, NULL,
-			     body);
 	f->s.host = test_host();	/* as the environment is now */
-	f->s.probes = p;
-	f->s.nprobes = 1;
-	*err = pr->expand(&f->s, p, &f->ud.d);
-	return p;
+	return unit_expand(&f->s, prov, target, f->text, sizeof(f->text),
+			   &f->src, &f->ud.d, err);
 }
 
 START_TEST(test_provider_find)

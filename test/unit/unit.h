@@ -14,8 +14,11 @@
 
 #include <check.h>
 
+#include "arena.h"
 #include "ast.h"
 #include "diag.h"
+#include "provider.h"
+#include "script.h"
 
 /* A source named "<test>" over @text (not copied: keep it alive). */
 static inline struct source unit_source(const char *text)
@@ -133,6 +136,37 @@ static inline int unit_run(Suite *s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* What compile.c does for one specifier "prov:target { }": a probe of
+ * @prov for @target with an empty body, made @s's only probe, and
+ * expanded; *@err gets expand's result.  The specifier's text lives in
+ * @text (locations point into it through @src): keep both alive. */
+static inline struct probe *unit_expand(struct script *s, const char *prov,
+					const char *target, char *text,
+					size_t n, struct source *src,
+					struct diag *d, int *err)
+{
+	const struct provider *pr = provider_find(prov);
+	struct spec *spec = arena_alloc(s->arena, sizeof(*spec));
+	struct node *body = arena_alloc(s->arena, sizeof(*body));
+	struct probe *p;
+
+	ck_assert_ptr_nonnull(pr);
+	snprintf(text, n, "%s%s%s { }", prov, *target ? ":" : "", target);
+	*src = unit_source(text);
+	spec->provider = prov;
+	spec->target = target;
+	spec->loc.src = src;
+	spec->loc.line = 1;
+	spec->loc.col = 1;
+	spec->loc.len = (unsigned)(strchr(text, ' ') - text);
+	body->kind = N_BLOCK;
+	p = script_probe_new(s, pr, spec, spec->target, spec->loc, NULL, body);
+	s->probes = p;
+	s->nprobes = 1;
+	*err = pr->expand(s, p, d);
+	return p;
 }
 
 #endif
