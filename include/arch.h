@@ -133,6 +133,9 @@ const struct arch *arch_find(const char *name);
 /* uname -m to arch; NULL if unknown.  arch_host() is this for the running
  * machine. */
 const struct arch *arch_from_machine(const char *machine);
+/* The offset in struct pt_regs of the register @name ("ip", "di", "sp";
+ * the names the kernel's struct gives them), or -1. */
+int arch_reg_off(const struct arch *arch, const char *name);
 /* struct pt_regs of @arch as a type (members named as the kernel names them). */
 const struct type *arch_regs_type(struct arena *a, const struct arch *arch);
 /* Syscall number of the syscalls/sys_enter_@name tracepoint (with

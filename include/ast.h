@@ -11,12 +11,19 @@
  *   probe     = spec ("," spec)* ("/" expr "/")? (block | if_stmt)
  *   spec      = NAME (":" SPECTEXT)?        e.g. tracepoint:syscalls/sys_enter_openat
  *   block     = "{" stmt* "}"
- *   stmt      = block | if_stmt | "delete" map ";" | assign ";" | expr ";" | ";"
+ *   stmt      = block | if_stmt | while | unroll | jump ";"
+ *             | "delete" map ";" | assign ";" | expr ";" | ";"
  *   if_stmt   = "if" "(" expr ")" stmt ("else" stmt)?
- *   assign    = (map | IDENT) "=" expr
+ *   while     = "while" "(" expr ")" stmt
+ *   unroll    = "unroll" "(" expr ")" stmt
+ *   jump      = "break" | "continue" | "return"
+ *   assign    = lvalue ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "&="
+ *                       | "|=" | "^=" | "<<=" | ">>=") expr
+ *   lvalue    = map | IDENT | VAR
  *   map       = "@" NAME? ("[" args "]")? | IDENT "[" args "]"
- *   expr      = ternary, binary operators with C's precedence, unary ! ~ - *,
- *               postfix [ ] -> . ( )
+ *   expr      = ternary, binary operators with C's precedence, unary ! ~ - *
+ *               and prefix ++ --, postfix [ ] -> . .N ( ) ++ --; primaries
+ *               include VAR ($x), $N, $#, and tuples (a, b, ...)
  *   unary    += "(" type_name ")" unary | "&" unary
  *             | "sizeof" ("(" type_name ")" | unary)
  *             | "offsetof" "(" type_name "," IDENT ("." IDENT)* ")"
@@ -53,6 +60,7 @@ struct type;
 struct map;
 struct pvar;
 struct builtin;
+struct var;
 
 enum node_kind {
 	/* expressions */
@@ -69,6 +77,13 @@ enum node_kind {
 	N_INDEX,	/* lhs[args]: array/pointer index (one arg) or, when lhs is
 			 * an N_IDENT that names no variable, a plain map read */
 	N_CALL,		/* name(args) */
+	/* bpftrace's expressions */
+	N_VAR,		/* name: a scratch variable, "$x" */
+	N_POSITIONAL,	/* num: $N, a positional parameter (N >= 0) */
+	N_PARAMCOUNT,	/* $#: how many positional parameters there are */
+	N_INCDEC,	/* op (enum incdec) lhs: ++x, x++, --x, x-- */
+	N_TUPLE,	/* (args): two or more elements */
+	N_TUPLE_INDEX,	/* lhs.num: a tuple's element */
 	N_CAST,		/* (ctype) lhs */
 	N_SIZEOF,	/* sizeof(ctype), or sizeof lhs (an expression; a lone
 			 * name may be a typedef: sema decides) */
@@ -80,6 +95,13 @@ enum node_kind {
 	N_EXPR,		/* lhs; */
 	N_ASSIGN,	/* lhs = rhs; lhs is N_MAP, N_INDEX (plain map) or N_IDENT */
 	N_DELETE,	/* delete lhs; lhs is N_MAP or N_INDEX */
+	/* bpftrace's statements */
+	N_OPASSIGN,	/* lhs op= rhs (op: enum binop); lhs as N_ASSIGN's */
+	N_WHILE,	/* while (cond) lhs */
+	N_UNROLL,	/* unroll (cond) lhs: cond is the count */
+	N_BREAK,
+	N_CONTINUE,
+	N_RETURN,
 
 	N_PROBE,	/* specs, pred (may be NULL), body (a statement) */
 	N_CDEF,		/* a C definition at the top level: ctype is the spec
@@ -93,6 +115,13 @@ enum unop {
 	U_BNOT,		/* ~x */
 	U_DEREF,	/* *p */
 	U_ADDR,		/* &x: of a member, an index or a dereference */
+};
+
+enum incdec {
+	ID_PREINC,	/* ++x */
+	ID_PREDEC,	/* --x */
+	ID_POSTINC,	/* x++ */
+	ID_POSTDEC,	/* x-- */
 };
 
 enum binop {
@@ -174,12 +203,12 @@ struct node {
 	struct loc loc;
 	struct node *next;	/* next in a statement, argument, key or probe list */
 
-	int op;			/* enum unop / enum binop */
+	int op;			/* enum unop / enum binop / enum incdec */
 	struct node *lhs, *rhs, *cond;
 	struct node *args;	/* call arguments, map keys, index */
 	struct node *body;	/* N_BLOCK statements; N_PROBE body */
-	const char *name;	/* N_IDENT, N_MAP, N_MEMBER, N_CALL */
-	uint64_t num;		/* N_NUM */
+	const char *name;	/* N_IDENT, N_MAP, N_MEMBER, N_CALL, N_VAR */
+	uint64_t num;		/* N_NUM, N_POSITIONAL, N_TUPLE_INDEX */
 	bool is_char;		/* N_NUM written as a character literal: type_char */
 	const char *str;	/* N_STR bytes (may contain NUL), NUL-terminated */
 	unsigned len;		/* N_STR length without the terminator */
@@ -199,6 +228,7 @@ struct node {
 					 * NULL = none */
 	const struct pvar *pvar;	/* N_IDENT or N_MEMBER that is a provider
 					 * variable (see provider.h) */
+	struct var *var;		/* N_VAR: its probe's variable */
 	bool is_const;			/* folded: value in cval */
 	int64_t cval;
 };
@@ -229,6 +259,9 @@ int ast_visit(const struct node *n, ast_visit_fn fn, void *ctx);
 void ast_dump(FILE *out, const struct node *n, int indent);
 const char *binop_str(enum binop op);	/* "+", "&&", ... */
 const char *unop_str(enum unop op);
+const char *incdec_str(enum incdec op);	/* "++", "--" */
+/* What a node kind is called in messages: "a scratch variable", "while". */
+const char *ast_kind_what(enum node_kind k);
 /* A C type as C writes it, with the declared @name (NULL: abstract):
  * "struct sock *", "char *argv[4]", "int (*fn)(int, ...)"; into @buf.
  * Constant expressions (array lengths) print as C. */

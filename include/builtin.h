@@ -37,6 +37,10 @@
  *   lower_stmt     BK_EVENT: the statement; false when control does not
  *                  continue after it (exit())
  *   lower_agg      BK_AGG: update the map of `@m[k] = call` (@assign)
+ *   map_params     BK_AGG whose arguments after the value are constants
+ *                  every assignment to one map must repeat (lhist's
+ *                  bounds): sema checks that they agree and calls it once
+ *                  with the first such call to record them in the map
  * How a value prints is its type's: the `fmt` of the type `check` returns
  * names a row of output.c's format table (type.h's TYPE_FMTS).
  */
@@ -83,16 +87,29 @@ struct builtin {
 	bool (*lower_stmt)(struct lower *L, struct node *call);
 	void (*lower_agg)(struct lower *L, struct node *assign,
 			  struct node *call);
+	void (*map_params)(struct map *m, const struct node *call);
 };
 
 /* NULL-terminated, in --help order: variables first. */
 extern const struct builtin *const builtins[];
-/* The row named @name or aliased so; NULL if none. */
+/* The row named @name or aliased so (a variable's first); NULL if none. */
 const struct builtin *builtin_find(const char *name);
+/* The row a call `@name(...)` means.  A variable and a function may share
+ * a name (`time` is spry's clock, `time(fmt)` bpftrace's print of the
+ * time; `kstack` and `kstack(perf, 3)`): the function's, else as
+ * builtin_find(). */
+const struct builtin *builtin_find_call(const char *name);
 /* Whether @b may be used in a probe of @prov. */
 bool builtin_allowed(const struct builtin *b, const struct provider *prov);
 /* The --help section: one line per builtin, usage and help. */
 void builtin_help(FILE *out);
+
+/* Typing shared by rows of several families (event.c, unsafe.c):
+ * a literal format and its arguments, checked as printf's (printf, cat,
+ * system); and --unsafe, which system(), signal() and override() need
+ * (false after saying so). */
+const struct type *builtin_check_format(struct sema *S, struct node *call);
+bool builtin_check_unsafe(struct sema *S, struct node *call);
 
 /* Rows that lowering treats specially: comm's shared buffer (lower_mem.c)
  * and strcmp() == 0 compared like == (lower_int.c). */

@@ -32,6 +32,11 @@ struct host {
 				 * by the kallsyms address */
 	bool no_uprobe_multi;	/* SPRY_NO_UPROBE_MULTI: one perf event per
 				 * uprobe, not one uprobe_multi link */
+	/* bpftrace's variables, as their users have set them: the defaults
+	 * of -s, -M and the probe limit, as written (main() checks them) */
+	const char *strlen;	/* BPFTRACE_STRLEN */
+	const char *map_keys_max;	/* BPFTRACE_MAP_KEYS_MAX */
+	const char *max_probes;	/* BPFTRACE_MAX_PROBES */
 };
 
 /* Fill @h from the environment.  A flag is set by any value but "" and

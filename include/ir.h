@@ -5,7 +5,8 @@
  * up are virtual.  Physical registers appear only at ABI edges: r1 (ctx) at
  * entry, r1-r5 just before a CALL, r0 just after it and before EXIT; lowering
  * copies them into virtual registers at once so their live ranges stay tiny.
- * There are no loops: every jump goes forward.
+ * Every jump goes forward but the back edges of loops: a jump to a label
+ * placed before it, which must be a loop head (ir_place_loop()).
  *
  * Opcode facts live in IR_OPS and nowhere else: the dumper, the allocator and
  * the emitter read them through ir_op_info[].
@@ -141,6 +142,10 @@ void ir_ja(struct ir_func *f, int label, struct loc l);
 void ir_jcc(struct ir_func *f, int code, int a, int b, int label, struct loc l);
 void ir_jcci(struct ir_func *f, int code, int a, int64_t imm, int label, struct loc l);
 void ir_place(struct ir_func *f, int label, struct loc l);		/* LABEL */
+/* A loop's head: the one kind of label later jumps may go back to (imm
+ * IR_LOOP_HEAD; the verifier accepts bounded loops from Linux 5.3). */
+#define IR_LOOP_HEAD	1
+void ir_place_loop(struct ir_func *f, int label, struct loc l);
 void ir_exit(struct ir_func *f, struct loc l);
 
 /* BPF's ALU operations, the `code` of ALU/ALUI: X(code, sym, commutes)
@@ -195,8 +200,9 @@ const char *ir_helper_name(int helper);
 /* The forms a function takes through the pipeline, each with what its pass
  * guarantees (lower.h, regalloc.h, peephole.h). */
 enum ir_form {
-	IR_LOWERED,	/* operands valid, labels placed once, jumps forward,
-			 * ends in EXIT; physical registers at ABI edges only */
+	IR_LOWERED,	/* operands valid, labels placed once, jumps forward
+			 * but to loop heads, ends in EXIT; physical
+			 * registers at ABI edges only */
 	IR_ALLOCATED,	/* no virtual register; a non-commutative ALU's dst
 			 * is not b's register unless a's is */
 	IR_PEEPHOLED,	/* allocated, nothing unreachable, every label a

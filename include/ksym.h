@@ -59,11 +59,19 @@ unsigned ksym_count(const struct ksym_table *t, const char *name);
 unsigned ksym_resolve(const struct ksym_table *t, const char *const *names,
 		      unsigned n, uint64_t *addrs);
 
+/* The address of symbol @name of any kind (data too: kaddr("avenrun"))
+ * in the kallsyms file @path (NULL: /proc/kallsyms), the first listed;
+ * built-in symbols before modules'.  0, -ENOENT (no such symbol),
+ * -EPERM (listed at 0: kallsyms hides addresses), or -errno reading it. */
+int ksym_addr(const char *path, const char *name, uint64_t *addr);
+
 /* @addr as "func+0x1f", or "func" at offset 0, into @buf; NULL if unknown. */
 const char *ksym_format(const struct ksym_table *t, uint64_t addr, char *buf,
 			size_t n);
 /* struct output's ksym hook (output.h) over ksym_default(@ctx): @ctx is
- * the kallsyms path (NULL: /proc/kallsyms). */
-const char *ksym_out_hook(void *ctx, uint64_t addr, char *buf, size_t n);
+ * the kallsyms path (NULL: /proc/kallsyms). The name into @buf, the offset
+ * into *@off. */
+const char *ksym_out_hook(void *ctx, uint64_t addr, char *buf, size_t n,
+			  uint64_t *off);
 
 #endif

@@ -9,10 +9,12 @@
  *
  *   map key:    each user key at key_off[i], 8-aligned; integers are 8-byte
  *               values, strings char[N] with N rounded up to 8, zero-padded;
- *               quantize maps add a trailing u64 bucket at key_size - 8.
- *               Keyless maps (not quantize) are arrays keyed by u32 0.
- *   map value:  8-byte integer (count/sum/quantize: u64 per CPU), or the
- *               memory value rounded up to 8.
+ *               histogram maps (quantize, hist, lhist) add a trailing u64
+ *               bucket at key_size - 8.  Keyless maps (not those) are
+ *               arrays keyed by u32 0.
+ *   map value:  8-byte integer (count/sum/histograms: per CPU), min/max's
+ *               {s64 value; u64 seen} and avg/stats' {u64 count; s64
+ *               total} per CPU, or the memory value rounded up to 8.
  *   record:     u64 event id at 0, then each argument at an 8-aligned
  *               offset: scalars as 8-byte values, memory values at their
  *               type's size; the size is rounded up to 8.
@@ -34,6 +36,14 @@ struct type;
 #define LAYOUT_ENTRIES		4096	/* max_entries without -M */
 #define LAYOUT_EVENTS_SIZE	(256 * 1024)	/* ring buffer without -b */
 #define LAYOUT_STACK_DEPTH	127	/* PERF_MAX_STACK_DEPTH */
+/* join()'s record, built in the per-CPU scratch map: up to JOIN_ARGS
+ * strings of up to JOIN_ARG_SIZE bytes each (bpftrace's 16 and 1024),
+ * packed; the area they are packed into is a power of two so that a
+ * masked offset keeps every write inside it */
+#define LAYOUT_JOIN_ARGS	16
+#define LAYOUT_JOIN_ARG_SIZE	1024
+#define LAYOUT_JOIN_AREA	(LAYOUT_JOIN_ARGS * LAYOUT_JOIN_ARG_SIZE)
+#define LAYOUT_SCRATCH		(16 + LAYOUT_JOIN_AREA + LAYOUT_JOIN_ARG_SIZE)
 
 /* Fill bpf_type, key_size, val_size, key_off, max_entries of every map from
  * its unified types.  Call once after sema, before lowering any probe.  0,
@@ -45,6 +55,8 @@ int layout_map(struct script *s, struct map *m, struct diag *d);
 /* Bytes a key or value of type @t takes in a map: scalars are 8-byte
  * values whatever their width, memory values are rounded up to 8. */
 unsigned layout_slot(const struct type *t);
+/* Histogram maps (quantize, hist, lhist): the key ends in a u64 bucket. */
+bool layout_has_bucket(const struct map *m);
 /* Keyless maps are arrays of one entry: written in place, never missing. */
 bool layout_is_array(const struct map *m);
 /* Offsets of @ev's arguments (their types set) and the record's size. */

@@ -5,6 +5,10 @@
  * where a probe specifier is expected (lex_spec() re-lexes from a token's
  * offset).  Every token carries its location (line, col, len in bytes).
  *
+ * bpftrace's tokens are spry's: scratch variables ($x), positional
+ * parameters ($1, $#), ++ and --, every compound assignment, the loop
+ * keywords, and scientific integer literals (1e6 is 1000000).
+ *
  * Errors (bad characters, unterminated strings and comments, overflowing
  * literals, unknown escapes) are reported through the diag with a location
  * and the lexer carries on after the bad text, so the parser sees a plausible
@@ -31,10 +35,18 @@ struct arena;
 	X(TK_STR,	"string")		\
 	X(TK_IDENT,	"identifier")		\
 	X(TK_MAP,	"map")			\
+	X(TK_VAR,	"scratch variable")	\
+	X(TK_POSITIONAL, "positional parameter") \
+	X(TK_PARAMCOUNT, "$#")			\
 	X(TK_SPEC,	"probe specifier")	\
 	X(TK_IF,	"if")			\
 	X(TK_ELSE,	"else")			\
 	X(TK_DELETE,	"delete")		\
+	X(TK_WHILE,	"while")		\
+	X(TK_UNROLL,	"unroll")		\
+	X(TK_BREAK,	"break")		\
+	X(TK_CONTINUE,	"continue")		\
+	X(TK_RETURN,	"return")		\
 	X(TK_LPAREN,	"(")			\
 	X(TK_RPAREN,	")")			\
 	X(TK_LBRACE,	"{")			\
@@ -68,6 +80,18 @@ struct arena;
 	X(TK_LOR,	"||")			\
 	X(TK_NOT,	"!")			\
 	X(TK_TILDE,	"~")			\
+	X(TK_INC,	"++")			\
+	X(TK_DEC,	"--")			\
+	X(TK_ADD_ASSIGN, "+=")			\
+	X(TK_SUB_ASSIGN, "-=")			\
+	X(TK_MUL_ASSIGN, "*=")			\
+	X(TK_DIV_ASSIGN, "/=")			\
+	X(TK_MOD_ASSIGN, "%=")			\
+	X(TK_AND_ASSIGN, "&=")			\
+	X(TK_OR_ASSIGN,	"|=")			\
+	X(TK_XOR_ASSIGN, "^=")			\
+	X(TK_SHL_ASSIGN, "<<=")			\
+	X(TK_SHR_ASSIGN, ">>=")			\
 	/* C types: casts, sizeof, definitions */	\
 	X(TK_STRUCT,	"struct")		\
 	X(TK_UNION,	"union")		\
@@ -89,9 +113,11 @@ struct token {
 	struct loc loc;
 	size_t off;		/* byte offset of the first character */
 	const char *name;	/* TK_IDENT: "pid"; TK_MAP: "@foo" or "@";
-				 * TK_SPEC: the whole specifier text */
+				 * TK_VAR: "$foo"; TK_SPEC: the whole
+				 * specifier text */
 	uint64_t num;		/* TK_NUM; TK_CHAR (the char's value, as C's
-				 * signed char promoted: '\xff' is -1) */
+				 * signed char promoted: '\xff' is -1);
+				 * TK_POSITIONAL: N of $N */
 	const char *str;	/* TK_STR: decoded bytes, NUL-terminated */
 	unsigned len;		/* TK_STR: decoded length without the NUL */
 };

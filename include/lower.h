@@ -39,6 +39,7 @@ struct node;
 struct pvar;
 struct ir_func;
 struct builtin;
+struct var;
 
 int lower_probe(struct script *s, struct probe *p, struct diag *d);
 
@@ -49,6 +50,12 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d);
 #define LOWER_UNROLL		32
 
 struct lower_reuse;
+
+/* The while loop being lowered: where break and continue go. */
+struct lower_loop {
+	int brk, cont;		/* labels */
+	struct lower_loop *up;	/* the loop around it */
+};
 
 /* The state of lowering one probe. */
 struct lower {
@@ -74,10 +81,16 @@ struct lower {
 	 * read there once (comm_full), where every later use must pass */
 	int comm_slot;
 	bool comm_full;
-	/* lower_unconditional(): the IR scanned so far, the labels jumped
-	 * to but not yet placed, and how many */
+	/* scratch variables, by var id: integers and pointers in a virtual
+	 * register (var_reg), memory values in a frame slot held for the
+	 * whole probe (var_slot, when var_reg is IR_NONE) */
+	int *var_reg;
+	int *var_slot;
+	struct lower_loop *loop;	/* NULL outside while loops */
+	/* lower_unconditional(): the IR scanned so far, each label's state
+	 * (jumped to but not yet placed, placed), how many are open */
 	unsigned uc_scanned;
-	bool *uc_open;
+	unsigned char *uc_state;
 	unsigned uc_cap, uc_nopen;
 	int err;
 };
@@ -138,6 +151,9 @@ static inline bool lower_is_mem(const struct type *t)
 
 /* lower.c */
 int lower_vreg(struct lower *L);
+/* ++x, x++, --x, x-- (N_INCDEC @n) on a variable or a map value; its value
+ * when @want (else whatever is cheapest). */
+struct val lower_incdec(struct lower *L, struct node *n, bool want);
 /* The context register (r1 at entry, copied to a vreg). */
 int lower_ctx(struct lower *L);
 /* Reserve @size bytes (8-aligned) of frame while lowering @n, for @what
@@ -151,8 +167,18 @@ bool lower_unconditional(struct lower *L);
 /* One event record per call site: @kind, its arguments (after printf's
  * format; none for a whole map) built on the stack and sent. */
 struct event *lower_event(struct lower *L, struct node *call, int kind);
-/* @m[key] += @x, per CPU: in place when the key exists, else created with
- * BPF_NOEXIST.  @key is a stack slot lower_key() built. */
+/* An aggregation's update of @m[key], this CPU's value: in place (at the
+ * pointer in register p) when the key exists, else its first value written
+ * at r10 + slot and created with BPF_NOEXIST (hash maps; an array's entry
+ * always exists).  @key is a stack slot lower_key() built. */
+struct lower_agg_ops {
+	void (*in_place)(struct lower *L, int p, struct node *call, void *ctx);
+	void (*first)(struct lower *L, int slot, struct node *call, void *ctx);
+};
+void lower_agg_update(struct lower *L, struct map *m, int key,
+		      struct node *call, const struct lower_agg_ops *ops,
+		      void *ctx);
+/* @m[key] += @x (count, sum, the histograms' buckets) */
 void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
 		   struct node *call);
 
@@ -192,6 +218,10 @@ struct map *lower_internal_map(struct lower *L, struct map *m);
 /* Send @size bytes at r10 + @rec to user space; count a loss on failure. */
 void lower_output(struct lower *L, int rec, unsigned size,
 		  const struct node *at);
+/* The same from anywhere (a map value: LA_PTR(base, off)), of a size the
+ * verifier knows the bounds of (LA_IMM, or LA_REG of a bounded value). */
+void lower_output_from(struct lower *L, struct larg rec, struct larg size,
+		       const struct node *at);
 /* lost[0] += @n (a register) */
 void lower_lost_add(struct lower *L, int n, struct loc l);
 
@@ -237,6 +267,13 @@ struct val lower_load_bits(struct lower *L, struct addr *a,
 void lower_into(struct lower *L, struct node *n, struct dst d, bool zero);
 /* Integer @n as an 8-byte slot at r10 + @off. */
 void lower_store_int(struct lower *L, int off, struct node *n);
+/* lower_into() where the destination holds type @t, which may lay out a
+ * tuple otherwise than @n's own type does (a variable or map that holds
+ * tuples with longer strings): element by element then. */
+void lower_into_as(struct lower *L, struct node *n, const struct type *t,
+		   struct dst d, bool zero);
+/* Does tree @n read or write variable @v? */
+bool lower_mentions_var(const struct node *n, const struct var *v);
 /* Build @m's key from @keys (and the quantize @bucket) on the stack;
  * returns its offset from r10. */
 int lower_key(struct lower *L, struct map *m, struct node *keys,
@@ -269,6 +306,11 @@ unsigned lower_var_uses(struct lower *L, const struct builtin *b);
 /* An integer or pointer expression.  Whatever it put on the stack is dead
  * once its value is in a register. */
 struct val lower_int(struct lower *L, struct node *n);
+/* a op b (enum binop, not a comparison) computed in type @t (signedness
+ * of / % >>; a pointer scales b by its pointee's size), into a's register
+ * when a is owned. */
+struct val lower_arith(struct lower *L, int op, const struct type *t,
+		       struct val a, struct val b, struct loc l);
 /* Jump to @label when @n's truth is @when, fall through otherwise. */
 void lower_branch(struct lower *L, struct node *n, bool when, int label);
 /* A provider variable of type @t. */

@@ -59,6 +59,12 @@
  *            from the event loop, even after exit().
  *   self_test (optional) for -T: print its checks with provider_check();
  *            -errno only when spry is of no use without it.
+ * For builtins (optional, compile time):
+ *   probe_name  the probe's name as bpftrace's `probe` spells it
+ *            ("tracepoint:sched:sched_switch"); without the hook,
+ *            provider_probe_name()'s NAME:TARGET
+ *   object   the file whose symbols the probe's targets are (uprobes):
+ *            where uaddr("sym") looks a name up
  * Listing (-l, -lv):
  *   list     (optional) name every probe point the provider can enumerate
  *            that l->pattern matches, through provider_list_emit(), with
@@ -92,8 +98,6 @@ enum pvar_kind {
 	PV_REG,		/* integer in the saved registers: regs + off.  regs is
 			 * ctx itself, or, when `indirect`, the pointer stored at
 			 * ctx + 0 (raw tracepoints), read with probe_read_kernel */
-	PV_KSTACK,	/* bpf_get_stackid(ctx, stack map, 0) */
-	PV_USTACK,	/* tgid << 32 | bpf_get_stackid(ctx, map, BPF_F_USER_STACK) */
 	PV_COOKIE,	/* bpf_get_attach_cookie(ctx) (5.15+): the u64 the
 			 * provider attached this target's BPF link with */
 	PV_FUNC_IP,	/* bpf_get_func_ip(ctx) (5.15+): the probed address,
@@ -190,6 +194,8 @@ struct provider {
 	void (*event)(struct rt_probe *rp, const void *rec, size_t len,
 		      struct diag *d);
 	int (*self_test)(FILE *out);
+	const char *(*probe_name)(struct arena *a, const struct probe *p);
+	const char *(*object)(const struct probe *p);
 	int (*list)(const struct provider *pv, struct provider_list *l);
 };
 
@@ -230,6 +236,19 @@ const char *provider_tracefs(const struct host *h);
  * minimal system, a fresh mount namespace), as perf does; root only.  1 if
  * it mounted it, 0 if there was nothing to do, -errno. */
 int provider_mount_tracefs(const struct host *h);
+
+/* bpftrace's name of probe @p (its `probe` builtin): the provider's
+ * probe_name hook, else "NAME:TARGET" (the one target when expansion
+ * found it: kprobe:vfs_* matching vfs_read alone is kprobe:vfs_read), or
+ * "NAME" alone for a provider without targets.  NULL for a probe of
+ * several targets, which has no one name. */
+const char *provider_probe_name(struct arena *a, const struct probe *p);
+/* A target that does not exist (no such function or tracepoint, a glob
+ * that matches nothing): an error at the probe, or, for one probe of a
+ * list of several (p->optional), a warning and the probe is dropped, as
+ * bpftrace does.  Returns -ENOENT, for expand to return. */
+int provider_missing(const struct probe *p, struct diag *d, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
 
 /* One line of the -T report: "  what   ok" or "  what   missing (why): hint". */
 void provider_check(FILE *out, const char *what, int err, const char *hint);
@@ -281,8 +300,8 @@ int provider_parse_rate(const char *text, const char *dflt_unit,
 			struct provider_rate *r);
 /* Variables of programs whose context is, or starts with, the saved
  * pt_regs (kprobes, uprobes, perf events): regs (@regs, a PV_CTX to
- * arch_regs_type(); unknown when @regs has no type), stack/kstack,
- * ustack. */
+ * arch_regs_type(); unknown when @regs has no type).  (Stacks are
+ * builtins: builtin/stack.c.) */
 int provider_regs_resolve(const struct pvar *regs, const char *name,
 			  struct pvar *pv);
 /* @regs for provider_regs_resolve(): a pointer to @arch's struct pt_regs,

@@ -29,12 +29,17 @@ enum out_format { OUT_TEXT, OUT_JSON, OUT_FOLDED, OUT_SVG, OUT_HEATMAP };
 struct rt_opts {
 	const char *command;	/* -c: run under sh -c once attached */
 	pid_t pid;		/* -p */
-	bool keep_going;	/* -k: warn about lost events instead of stopping */
+	bool keep_going;	/* --keep-going: warn about lost events instead
+				 * of stopping */
+	bool quiet;		/* -q: no "Attaching N probes..." line */
 	bool unbuffered;	/* -u */
 	bool verbose_log;	/* -d: print the whole verifier log */
+	bool verbose;		/* -v: say what is loaded and attached */
 	bool load_only;		/* load every program, attach nothing */
 	enum out_format format;	/* -f */
 	FILE *out;		/* NULL: stdout (tests capture it) */
+	bool out_is_file;	/* -o: bpftrace writes the two newlines before
+				 * the maps to stdout, not into the file */
 };
 
 struct runtime {

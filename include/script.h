@@ -37,8 +37,20 @@ enum map_kind {
 	MAP_PLAIN,	/* m[k] = v: plain hash (array when keyless) */
 	MAP_COUNT,	/* @m[k] = count() */
 	MAP_SUM,	/* @m[k] = sum(x) */
-	MAP_QUANTIZE,	/* @m[k] = quantize(x): key gets a trailing u64 bucket:
-			 * 0 for x < 1, else b with 2^(b-1) <= x < 2^b */
+	MAP_QUANTIZE,	/* @m[k] = quantize(x): ply's name for hist() */
+	MAP_HIST,	/* @m[k] = hist(x): key gets a trailing u64 bucket, as
+			 * bpftrace's: 0 for x < 0, 1 for 0, 2 for 1, then b
+			 * with 2^(b-2) <= x < 2^(b-1); value u64 count */
+	MAP_LHIST,	/* @m[k] = lhist(x, min, max, step): trailing u64 bucket
+			 * 0 for x < min, 1 + (x - min) / step, nbuckets + 1
+			 * for x >= max (lhist_* below); value u64 count */
+	MAP_MIN,	/* @m[k] = min(x) / max(x): value {s64 value; u64
+			 * seen} per CPU: seen is 0 on CPUs that never saw
+			 * the key */
+	MAP_MAX,
+	MAP_AVG,	/* @m[k] = avg(x) / stats(x): value {u64 count; s64
+			 * total}, per CPU, summed */
+	MAP_STATS,
 	/* internal maps, created for the script, never named by it */
 	MAP_EVENTS,	/* BPF_MAP_TYPE_RINGBUF (perf event array fallback) */
 	MAP_LOST,	/* array[1] of u64: events the ring buffer refused,
@@ -48,6 +60,12 @@ enum map_kind {
 			 * namespace, written by the runtime once it has
 			 * started the command (ino 0: not in a namespace of its
 			 * own, do not filter) */
+	MAP_START,	/* array[1] of { u64 start, cpid }: the boot-time ns
+			 * at which tracing started (elapsed) and the -c
+			 * command's pid (cpid), written by the runtime before
+			 * loading */
+	MAP_SCRATCH,	/* per-CPU array[1] of LAYOUT_SCRATCH bytes: records
+			 * too large for the stack (join) are built here */
 };
 
 struct map {
@@ -67,6 +85,10 @@ struct map {
 	unsigned key_size, val_size;	/* bytes, as given to BPF_MAP_CREATE */
 	unsigned *key_off;		/* offset of each user key in the key */
 	unsigned max_entries;
+	int64_t lhist_min, lhist_max, lhist_step;	/* MAP_LHIST */
+	unsigned stack_frames;	/* MAP_STACKS: frames a stack keeps (0: the
+				 * kernel's most, LAYOUT_STACK_DEPTH) */
+#define LHIST_MAX_BUCKETS	1000	/* (max - min) / step, at most */
 	/* (the map's fd is the runtime's: runtime.h, rt->map_fd[id]) */
 };
 
@@ -80,6 +102,13 @@ enum event_kind {
 	EV_PRINTMAP,	/* print(@m): map */
 	EV_CLEAR,	/* clear(@m): map */
 	EV_EXIT,	/* exit(code): args[0] is the s64 code */
+	/* bpftrace's, formatted or acted on in user space */
+	EV_TIME,	/* time(fmt): the time now by fmt (strftime) */
+	EV_CAT,		/* cat(fmt, ...): the file named by the format */
+	EV_SYSTEM,	/* system(fmt, ...): the command's output */
+	EV_JOIN,	/* join(argv, sep): {id, u64 len, strings packed with
+			 * their NULs}, len bytes of them, sep in fmt */
+	EV_ZERO,	/* zero(@m): map */
 	EV_PROVIDER,	/* sent by a program a provider wrote itself (the
 			 * watchpoint's trigger): handed to probe->prov->event */
 };
@@ -94,12 +123,33 @@ struct event {
 	unsigned id;
 	enum event_kind kind;
 	struct loc loc;
-	const char *fmt;	/* EV_PRINTF, escapes decoded */
+	const char *fmt;	/* EV_PRINTF, EV_CAT, EV_SYSTEM, EV_TIME (the
+				 * format), EV_JOIN (the separator), escapes
+				 * decoded */
 	unsigned nargs;
 	struct event_arg *args;
 	unsigned size;		/* record size in bytes */
-	struct map *map;	/* EV_PRINTMAP, EV_CLEAR */
+	struct map *map;	/* EV_PRINTMAP, EV_CLEAR, EV_ZERO */
 	struct probe *probe;	/* EV_PROVIDER */
+	uint64_t top, div;	/* EV_PRINTMAP: print(@m, top, div); 0: all,
+				 * undivided */
+};
+
+/* ---- scratch variables ----
+ * A probe's $x: typed by its assignments (sema unifies them: ints widen to
+ * 64 bits, strings to the longest), held in a register (integers and
+ * pointers) or a stack slot (strings, tuples, records) for the whole run of
+ * the program. */
+struct var {
+	unsigned id;		/* index in probe.vars */
+	const char *name;	/* "$x" */
+	struct loc loc;		/* its first assignment */
+	const struct type *type;	/* unified over the probe */
+	/* sema's walk: this walk's unification, and whether an assignment
+	 * came before (a read without one is an error, as in bpftrace) */
+	const struct type *cur;
+	struct loc cur_loc;
+	bool assigned;
 };
 
 /* ---- probes ---- */
@@ -145,6 +195,12 @@ struct probe {
 	 * in that namespace: lowering begins the program with a
 	 * bpf_get_ns_current_pid_tgid() check against s->child_map. */
 	bool child_only;
+	/* one of several specifiers of a probe list: a target that does not
+	 * exist is a warning that drops this probe (provider_missing()) */
+	bool optional;
+	/* sema: the scratch variables ($x) */
+	struct var **vars;
+	unsigned nvars;
 
 	/* compiled */
 	struct ir_func *ir;		/* lowering */
@@ -168,6 +224,15 @@ struct script_opts {
 				 * kernels without the BPF ring buffer (< 5.8) */
 	bool prepare;		/* let providers ready the host before
 				 * expansion (mount tracefs): not --dry-run */
+	const char *const *params;	/* positional parameters $1.. */
+	unsigned nparams;		/* $# */
+	bool unsafe;		/* --unsafe: system(), signal(), override() */
+	unsigned helper_errors;	/* -k 1, -kk 2: report failing helpers */
+	unsigned max_probes;	/* BPFTRACE_MAX_PROBES (default 512) */
+	const char **include_dirs;	/* -I, in order */
+	unsigned ninclude_dirs;
+	const char **includes;		/* --include, in order */
+	unsigned nincludes;
 };
 
 struct script {
@@ -181,8 +246,9 @@ struct script {
 	unsigned nmaps;
 	struct event **events;
 	unsigned nevents;
-	struct map *events_map, *lost_map, *stacks_map;	/* NULL if unused */
+	struct map *events_map, *lost_map;		/* NULL if unused */
 	struct map *child_map;				/* likewise */
+	struct map *start_map, *scratch_map;		/* likewise */
 	const struct arch *arch;	/* the target (host unless --arch) */
 	const struct host *host;	/* the environment's settings (host.h);
 					 * NULL: the defaults */
@@ -210,8 +276,13 @@ struct event *script_event_add(struct script *s, enum event_kind kind,
 /* The internal maps, created on first use. */
 struct map *script_events_map(struct script *s);
 struct map *script_lost_map(struct script *s);
-struct map *script_stacks_map(struct script *s);
+/* The stack map of stacks of @frames frames (0: the most): each frame
+ * limit its own map, so that stacks alike in their first frames are one
+ * stack id (one map key), as the kernel hashes only what it keeps. */
+struct map *script_stacks_map(struct script *s, unsigned frames);
 struct map *script_child_map(struct script *s);
+struct map *script_start_map(struct script *s);
+struct map *script_scratch_map(struct script *s);
 
 /* compile.c: the pipeline.  0 or -errno; problems reported to @d. */
 int compile_script(struct script *s, struct diag *d);

@@ -61,9 +61,25 @@ bool sema_const_size(struct sema *S, struct node *call, struct node *a,
  * call->map. */
 bool sema_map_mention(struct sema *S, const struct node *a);
 void sema_whole_map(struct sema *S, struct node *call, struct node *a);
+/* The only argument of @call is a whole map (clear(@m), zero(@m)): typed
+ * so, or reported ("zero() needs a map, as in zero(@m)").  type_void. */
+const struct type *sema_map_arg(struct sema *S, struct node *call);
 unsigned sema_count_args(const struct node *a);
 /* Whether print() and %v can print a value of type @t. */
 bool sema_printable(const struct type *t);
+/* The probe being typed (its provider, program type, target) and the
+ * script (options, the target's arch, the host's settings). */
+struct probe *sema_probe(const struct sema *S);
+struct script *sema_owner(const struct sema *S);
+/* A string literal argument @a of @call (a symbol, a path, a format):
+ * its text, or NULL after reporting "@call() needs a string literal as
+ * its @what". */
+const char *sema_literal(struct sema *S, struct node *call, struct node *a,
+			 const char *what);
+/* str($N [, n]): the positional parameter @n as a string literal of at
+ * most @max characters (0: all); sets its type, str and len. */
+const struct type *sema_positional_str(struct sema *S, struct node *n,
+				       unsigned max);
 /* Whether @name is a value in this probe (a builtin variable, a provider
  * variable or an assigned map) rather than, say, a type or a constant. */
 bool sema_is_value_name(struct sema *S, const char *name);
@@ -91,6 +107,9 @@ struct msig {
 
 	const struct type *val;
 	struct loc val_loc;
+
+	const struct node *params;	/* the aggregation call whose constant
+					 * parameters the map keeps (lhist) */
 
 	bool reported;		/* "never assigned" said once */
 };
@@ -120,6 +139,12 @@ struct sema {
 	struct msig *known;	/* the previous walk's result: reads use it */
 	unsigned nsig;
 
+	bool vars_changed;	/* a scratch variable's type changed in this
+				 * walk (sema_var.c) */
+	struct var **var_index;	/* the current probe's variables by name
+				 * (open addressing), var_cap slots */
+	unsigned var_cap;
+	unsigned loops;		/* while loops around this point */
 	/* written C types, resolved once before the walks (sema_ctype.c) */
 	struct ctmemo *ctmemo;
 	size_t ctmemo_cap, ctmemo_n;
@@ -148,6 +173,32 @@ void sema_map_use(struct sema *S, struct node *n, const char *name,
 		  struct node *keys, enum map_use use, enum map_kind kind,
 		  const struct type *val, const struct loc *val_loc);
 bool sema_sig_equal(const struct msig *a, const struct msig *b);
+/* `@m = call` of an aggregation with map parameters (builtin.h): they
+ * must agree over every assignment to @m. */
+void sema_map_params(struct sema *S, struct map *m, const struct node *call);
+/* The value type the previous walk found for map @name, NULL if none. */
+const struct type *sema_map_known_val(struct sema *S, const char *name);
+/* The type that holds values of types @o and @n (ints widen to 64 bits,
+ * strings to the longer, tuples element by element), NULL if none. */
+const struct type *sema_value_unify(struct sema *S, const struct type *o,
+				    const struct type *n);
+
+/* sema_var.c: scratch variables and positional parameters */
+/* Before and after walking probe @p: each walk retypes its variables;
+ * sema_vars_end() sets S->vars_changed when a type changed. */
+void sema_vars_begin(struct sema *S, struct probe *p);
+void sema_vars_end(struct sema *S, struct probe *p);
+/* A read of $x (N_VAR @n): its type, an error before any assignment. */
+const struct type *sema_var_read(struct sema *S, struct node *n);
+/* `$x = value` of type @t (as the value at @at) */
+void sema_var_assign(struct sema *S, struct node *n, const struct type *t,
+		     const struct loc *at);
+/* $N (as an integer) and $# */
+const struct type *sema_positional(struct sema *S, struct node *n);
+const struct type *sema_paramcount(struct sema *S, struct node *n);
+/* How a scratch variable or a tuple element holds a value of type @t:
+ * integers as 64-bit ones; NULL when it cannot hold it. */
+const struct type *sema_value_norm(struct sema *S, const struct type *t);
 /* sema_ctype.c: the C side of expressions */
 struct ctypes *sema_ctypes(struct sema *S);
 /* Resolve every type the probes write, reporting those that are none. */

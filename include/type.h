@@ -53,6 +53,19 @@ enum type_fmt {
 	F_WALLTIME,	/* u64 boot-time ns; printed as wall-clock time */
 	F_DATALOC,	/* u32 __data_loc: len << 16 | offset into the record */
 	F_ERRNO,	/* negative values print as -ENOENT etc. (optional) */
+	F_TUPLE,	/* T_STRUCT of members "0", "1"...: a tuple, (1, a) */
+	/* bpftrace's (src/builtin/): stacks in perf's layout, times, and
+	 * memory values (u8 arrays) that print as text */
+	F_KSYM_NAME,	/* u64 kernel address: the function's name alone */
+	F_KSTACK_PERF,	/* F_KSTACK printed as perf does: "\t<hex> sym+off" */
+	F_USTACK_PERF,	/* F_USTACK likewise, with the object: " (path)" */
+	F_STRFTIME,	/* u64 boot-time ns, printed by strftime(timefmt) */
+	F_STRERROR,	/* s64 errno, printed as strerror(3)'s text */
+	F_INET,		/* u8[24] {u64 af; u8 addr[16]}: ntop(), "10.0.0.1" */
+	F_MACADDR,	/* u8[6]: macaddr(), "18:C0:4D:08:2E:BB" */
+	F_BUF,		/* u8[8 + n] {u64 len; u8 data[n]}: buf(), as %r */
+	F_USYM_AT,	/* u8[16] {u64 addr; u64 tgid}: usym(), the function's
+			 * name in the process that had it */
 };
 
 struct member {
@@ -102,6 +115,9 @@ struct type {
 	bool variadic;			/* T_FUNC: "..." after the parameters */
 	const struct type_src *src;	/* T_STRUCT: members not read yet */
 	unsigned src_id;		/* the source's id of this record */
+	unsigned frames;		/* F_[KU]STACK*: frames kept (0: all
+					 * the kernel gives, 127) */
+	const char *timefmt;		/* F_STRFTIME: the strftime() format */
 };
 
 extern const struct type type_void;
@@ -109,6 +125,8 @@ extern const struct type type_s8, type_u8, type_s16, type_u16;
 extern const struct type type_s32, type_u32, type_s64, type_u64;
 extern const struct type type_char;		/* s8, F_CHAR */
 extern const struct type type_ksym;		/* u64, F_KSYM */
+extern const struct type type_ksym_name;	/* u64, F_KSYM_NAME */
+extern const struct type type_strerror;		/* s64, F_STRERROR */
 extern const struct type type_kstack;		/* s64, F_KSTACK */
 extern const struct type type_ustack;		/* u64, F_USTACK */
 extern const struct type type_walltime;	/* u64, F_WALLTIME */
@@ -138,6 +156,11 @@ void type_struct_add(struct arena *a, struct type *st, const char *name,
 void type_struct_add_bits(struct arena *a, struct type *st, const char *name,
 			  const struct type *t, unsigned bit_off, unsigned bits);
 void type_struct_finish(struct type *st, unsigned size);
+/* A tuple of @n elements, (a, b, ...): a struct (F_TUPLE) of members "0",
+ * "1"..., each at an 8-aligned offset, its size a multiple of 8. */
+const struct type *type_tuple(struct arena *a, const struct type *const *el,
+			      unsigned n);
+bool type_is_tuple(const struct type *t);
 /* A record's members, read from its source first if need be. */
 const struct member *type_members(const struct type *st);
 /* The member called @name, looking inside anonymous struct and union
@@ -173,6 +196,11 @@ bool type_equal(const struct type *a, const struct type *b);
 bool type_is_int(const struct type *t);
 bool type_is_string(const struct type *t);	/* char array */
 bool type_is_scalar(const struct type *t);	/* int or pointer */
+/* Stack ids of either kind, in either layout. */
+bool type_is_stack(const struct type *t);
+/* Prints as text through its format (a stack, a symbol, a time, an
+ * address): what printf's %s takes besides strings. */
+bool type_is_text(const struct type *t);
 /* Usual arithmetic conversions as in C, on 64 bits: the common type of two
  * integer operands (s64 or u64 unless both are narrower and equal). */
 const struct type *type_common(const struct type *a, const struct type *b);

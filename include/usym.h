@@ -56,6 +56,12 @@ void usym_obj_free(struct usym_obj *o);
  * set on failure. */
 const struct usym_obj *usym_obj_get(const char *path);
 
+/* Any defined symbol named @want (a variable too: uaddr("ps1_prompt")) in
+ * @path's .symtab, else its .dynsym: its st_value and st_size.  0,
+ * -ENOENT (none), or -errno / -ENOEXEC reading the file. */
+int usym_data_find(const char *path, const char *want, uint64_t *addr,
+		   uint64_t *size);
+
 /* Whether symbol name @sym is what the user means by @want: equal, or equal
  * up to sym's version ("malloc@@GLIBC_2.2.5" is "malloc"). */
 bool usym_name_match(const char *sym, const char *want);
@@ -112,8 +118,12 @@ uint64_t usym_token(const char *name);
 
 /* struct output's usym hook (output.h): a token's name; else an address of
  * process @pid (from a user stack id), or when @pid is 0 of the runtime's
- * -p pid, then its -c child.  @ctx is the struct runtime. */
+ * -p pid, then its -c child: the name into @buf, the offset into *@off.
+ * @ctx is the struct runtime. */
 const char *usym_out_hook(void *ctx, uint64_t addr, uint32_t pid, char *buf,
-			  size_t n);
+			  size_t n, uint64_t *off);
+/* struct output's uobj hook: the path of the object mapped at @addr in
+ * process @pid (0: as usym_out_hook), NULL if unknown. */
+const char *usym_obj_hook(void *ctx, uint64_t addr, uint32_t pid);
 
 #endif

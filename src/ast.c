@@ -41,6 +41,30 @@ static const char *const unop_names[] = {
 	[U_ADDR] = "&",
 };
 
+const char *incdec_str(enum incdec op)
+{
+	return op == ID_PREINC || op == ID_POSTINC ? "++" : "--";
+}
+
+const char *ast_kind_what(enum node_kind k)
+{
+	switch (k) {
+	case N_VAR:		return "a scratch variable";
+	case N_POSITIONAL:	return "a positional parameter";
+	case N_PARAMCOUNT:	return "$#";
+	case N_INCDEC:		return "++ and --";
+	case N_TUPLE:		return "a tuple";
+	case N_TUPLE_INDEX:	return "a tuple's element";
+	case N_OPASSIGN:	return "a compound assignment";
+	case N_WHILE:		return "while";
+	case N_UNROLL:		return "unroll";
+	case N_BREAK:		return "break";
+	case N_CONTINUE:	return "continue";
+	case N_RETURN:		return "return";
+	default:		return "this";
+	}
+}
+
 const char *binop_str(enum binop op)
 {
 	if ((unsigned)op >= sizeof(binop_names) / sizeof(binop_names[0]))
@@ -429,6 +453,44 @@ static void ast_dump_one(FILE *out, const struct node *n, int indent)
 	case N_DELETE:
 		fputs("delete", out);
 		break;
+	case N_VAR:
+		fprintf(out, "var %s", n->name);
+		break;
+	case N_POSITIONAL:
+		fprintf(out, "positional $%" PRIu64, n->num);
+		break;
+	case N_PARAMCOUNT:
+		fputs("paramcount $#", out);
+		break;
+	case N_INCDEC:
+		fprintf(out, "incdec %s%s",
+			n->op == ID_PREINC || n->op == ID_PREDEC ? "pre" : "post",
+			incdec_str(n->op));
+		break;
+	case N_TUPLE:
+		fputs("tuple", out);
+		break;
+	case N_TUPLE_INDEX:
+		fprintf(out, "tuple_index .%" PRIu64, n->num);
+		break;
+	case N_OPASSIGN:
+		fprintf(out, "opassign %s=", binop_str(n->op));
+		break;
+	case N_WHILE:
+		fputs("while", out);
+		break;
+	case N_UNROLL:
+		fputs("unroll", out);
+		break;
+	case N_BREAK:
+		fputs("break", out);
+		break;
+	case N_CONTINUE:
+		fputs("continue", out);
+		break;
+	case N_RETURN:
+		fputs("return", out);
+		break;
 	case N_PROBE:
 		fputs("probe", out);
 		for (s = n->specs; s; s = s->next)
@@ -448,6 +510,18 @@ static void ast_dump_one(FILE *out, const struct node *n, int indent)
 	case N_MEMBER:
 	case N_EXPR:
 	case N_DELETE:
+	case N_INCDEC:
+	case N_TUPLE_INDEX:
+		ast_dump_list(out, n->lhs, indent + 1);
+		break;
+	case N_WHILE:
+	case N_UNROLL:
+		ast_dump_list(out, n->cond, indent + 1);
+		ast_dump_list(out, n->lhs, indent + 1);
+		break;
+	case N_TUPLE:
+		ast_dump_list(out, n->args, indent + 1);
+		break;
 	case N_CAST:
 	case N_SIZEOF:
 		ast_dump_list(out, n->lhs, indent + 1);
@@ -463,6 +537,7 @@ static void ast_dump_one(FILE *out, const struct node *n, int indent)
 	}
 	case N_BINARY:
 	case N_ASSIGN:
+	case N_OPASSIGN:
 		ast_dump_list(out, n->lhs, indent + 1);
 		ast_dump_list(out, n->rhs, indent + 1);
 		break;

@@ -15,6 +15,7 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch.h"
@@ -45,13 +46,61 @@ static void dump_banner(const struct script *s, const char *what,
 		fprintf(s->opts.dump, ";; %s\n", what);
 }
 
+/* Copy @t into @o (NULL: only count) with each $N replaced by positional
+ * parameter N's text ("" when missing); the length. */
+static size_t params_into(const struct script *s, const char *t, char *o)
+{
+	size_t len = 0, n;
+	char *end;
+
+	while (*t) {
+		unsigned long i;
+		const char *v = NULL;
+
+		if (*t != '$' || t[1] < '0' || t[1] > '9') {
+			if (o)
+				o[len] = *t;
+			len++;
+			t++;
+			continue;
+		}
+		i = strtoul(t + 1, &end, 10);
+		if (i >= 1 && i <= s->opts.nparams)
+			v = s->opts.params[i - 1];
+		n = v ? strlen(v) : 0;
+		if (o && n)
+			memcpy(o + len, v, n);
+		len += n;
+		t = end;
+	}
+	return len;
+}
+
+/* A specifier's target with the positional parameters it names (kprobe:$1,
+ * uprobe:$1:f) replaced by their text, as bpftrace does; the text itself
+ * when it names none. */
+static const char *spec_params(struct script *s, const char *t)
+{
+	char *out;
+	size_t len;
+
+	if (!strchr(t, '$'))
+		return t;
+	len = params_into(s, t, NULL);
+	out = arena_alloc(s->arena, len + 1);
+	params_into(s, t, out);
+	return out;
+}
+
 /* Append a probe for one written specifier and let its provider expand it;
- * expand may insert further probes after it (one per glob match). */
+ * expand may insert further probes after it (one per glob match).  A probe
+ * of a list (@optional) whose target does not exist is dropped: 1. */
 static int expand_spec(struct script *s, const struct node *probe,
 		       const struct spec *spec, struct probe ***tail,
-		       struct diag *d)
+		       bool optional, struct diag *d)
 {
 	const struct provider *prov = provider_find(spec->provider);
+	const char *target = spec_params(s, spec->target);
 	struct probe *p;
 	int err;
 
@@ -60,25 +109,32 @@ static int expand_spec(struct script *s, const struct node *probe,
 			   spec->provider);
 		return -ENOENT;
 	}
-	if (prov->takes_target && !*spec->target) {
+	if (prov->takes_target && !*target) {
 		diag_error(d, &spec->loc, "%s needs a target, as in %s:%s",
 			   prov->name, spec->provider,
 			   prov->example ? prov->example : "...");
 		return -EINVAL;
 	}
-	if (!prov->takes_target && *spec->target) {
+	if (!prov->takes_target && *target) {
 		diag_error(d, &spec->loc, "%s takes no target", prov->name);
 		return -EINVAL;
 	}
 
 	/* sema annotates in place: every probe has a tree of its own */
-	p = script_probe_new(s, prov, spec, spec->target, spec->loc,
+	p = script_probe_new(s, prov, spec, target, spec->loc,
 			     ast_clone(s->arena, probe->pred),
 			     ast_clone(s->arena, probe->body));
+	p->optional = optional;
 	**tail = p;
 	s->nprobes++;
 
 	err = prov->expand(s, p, d);
+	if (err == -ENOENT && optional) {
+		assert(!p->next && "a missing target expands to nothing");
+		**tail = NULL;
+		s->nprobes--;
+		return 1;
+	}
 	/* expand may have linked more probes after p */
 	while (p->next)
 		p = p->next;
@@ -113,17 +169,36 @@ static void prepare_providers(struct script *s, struct diag *d)
 		}
 }
 
+/* Every probe of every list.  In a list of several specifiers a missing
+ * target is a warning (provider_missing()): the list needs one that
+ * exists. */
 static int expand_probes(struct script *s, struct diag *d)
 {
 	struct probe **tail = &s->probes;
 	const struct node *n;
 	const struct spec *spec;
-	int err = 0;
+	unsigned nspecs, kept;
+	int err = 0, r;
 
-	for (n = s->ast; n; n = n->next)
+	for (n = s->ast; n; n = n->next) {
+		if (n->kind != N_PROBE)
+			continue;
+		nspecs = kept = 0;
 		for (spec = n->specs; spec; spec = spec->next)
-			if (expand_spec(s, n, spec, &tail, d))
+			nspecs++;
+		for (spec = n->specs; spec; spec = spec->next) {
+			r = expand_spec(s, n, spec, &tail, nspecs > 1, d);
+			if (r < 0)
 				err = -EINVAL;
+			else if (!r)
+				kept++;
+		}
+		if (nspecs > 1 && !kept && !err) {
+			diag_error(d, &n->specs->loc, "none of the %u probes "
+				   "of this list exists", nspecs);
+			err = -ENOENT;
+		}
+	}
 	return err;
 }
 

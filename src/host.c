@@ -35,6 +35,9 @@ void host_read(struct host *h)
 	h->no_kprobe_multi = host_flag("SPRY_NO_KPROBE_MULTI");
 	h->kprobe_by_name = host_flag("SPRY_KPROBE_BY_NAME");
 	h->no_uprobe_multi = host_flag("SPRY_NO_UPROBE_MULTI");
+	h->strlen = host_path("BPFTRACE_STRLEN");
+	h->map_keys_max = host_path("BPFTRACE_MAP_KEYS_MAX");
+	h->max_probes = host_path("BPFTRACE_MAX_PROBES");
 }
 
 const struct host *host_or_default(const struct host *h)

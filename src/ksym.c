@@ -180,6 +180,35 @@ int ksym_load(const char *path, struct ksym_table **out)
 	return 0;
 }
 
+int ksym_addr(const char *path, const char *name, uint64_t *addr)
+{
+	char *text = NULL, *line, *nl;
+	size_t len = 0;
+	int err = read_all(path ? path : "/proc/kallsyms", &text, &len);
+	bool found = false;
+
+	if (err)
+		return err;
+	for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
+		struct ksym k;
+
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!parse_line(line, &k) || strcmp(k.name, name))
+			continue;
+		if (!found || !k.module)
+			*addr = k.addr;
+		found = true;
+		if (!k.module)
+			break;
+	}
+	free(text);
+	if (!found)
+		return -ENOENT;
+	return *addr ? 0 : -EPERM;
+}
+
 void ksym_free(struct ksym_table *t)
 {
 	if (!t)
@@ -322,7 +351,13 @@ const char *ksym_format(const struct ksym_table *t, uint64_t addr, char *buf,
 	return buf;
 }
 
-const char *ksym_out_hook(void *ctx, uint64_t addr, char *buf, size_t n)
+const char *ksym_out_hook(void *ctx, uint64_t addr, char *buf, size_t n,
+			  uint64_t *off)
 {
-	return ksym_format(ksym_default(ctx), addr, buf, n);
+	const struct ksym *k = ksym_lookup(ksym_default(ctx), addr, off);
+
+	if (!k || !n)
+		return NULL;
+	snprintf(buf, n, "%s", k->name);
+	return buf;
 }

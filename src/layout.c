@@ -27,6 +27,12 @@ unsigned layout_slot(const struct type *t)
 	return t->size ? round8(t->size) : 8;
 }
 
+bool layout_has_bucket(const struct map *m)
+{
+	return m->kind == MAP_QUANTIZE || m->kind == MAP_HIST ||
+	       m->kind == MAP_LHIST;
+}
+
 bool layout_is_array(const struct map *m)
 {
 	return m->bpf_type == BPF_MAP_TYPE_ARRAY ||
@@ -65,9 +71,11 @@ int layout_map(struct script *s, struct map *m, struct diag *d)
 		m->max_entries = 1;
 		return 0;
 	case MAP_STACKS:
+		/* the kernel keeps value_size / 8 frames of each stack */
 		m->bpf_type = BPF_MAP_TYPE_STACK_TRACE;
 		m->key_size = 4;
-		m->val_size = LAYOUT_STACK_DEPTH * 8;
+		m->val_size = (m->stack_frames ? m->stack_frames :
+			       LAYOUT_STACK_DEPTH) * 8;
 		m->max_entries = entries;
 		return 0;
 	case MAP_CHILD:
@@ -76,10 +84,29 @@ int layout_map(struct script *s, struct map *m, struct diag *d)
 		m->val_size = 16;	/* u64 dev, u64 ino */
 		m->max_entries = 1;
 		return 0;
+	case MAP_START:
+		/* read through its value's address: a plain array */
+		m->bpf_type = BPF_MAP_TYPE_ARRAY;
+		m->key_size = 4;
+		m->val_size = 16;	/* u64 start, u64 cpid */
+		m->max_entries = 1;
+		return 0;
+	case MAP_SCRATCH:
+		m->bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY;
+		m->key_size = 4;
+		m->val_size = LAYOUT_SCRATCH;
+		m->max_entries = 1;
+		return 0;
 	case MAP_PLAIN:
 	case MAP_COUNT:
 	case MAP_SUM:
 	case MAP_QUANTIZE:
+	case MAP_HIST:
+	case MAP_LHIST:
+	case MAP_MIN:
+	case MAP_MAX:
+	case MAP_AVG:
+	case MAP_STATS:
 		break;
 	}
 
@@ -88,9 +115,11 @@ int layout_map(struct script *s, struct map *m, struct diag *d)
 		m->key_off[i] = off;
 		off += layout_slot(m->keys[i]);
 	}
-	if (m->kind == MAP_QUANTIZE)
+	if (layout_has_bucket(m))
 		off += 8;	/* the bucket */
-	m->val_size = m->kind == MAP_PLAIN ? layout_slot(m->val) : 8;
+	m->val_size = m->kind == MAP_PLAIN ? layout_slot(m->val) :
+		      m->kind == MAP_AVG || m->kind == MAP_STATS ||
+		      m->kind == MAP_MIN || m->kind == MAP_MAX ? 16 : 8;
 	if (!off) {
 		/* keyless: one-entry array, no hashing, never missing */
 		m->bpf_type = m->kind == MAP_PLAIN ? BPF_MAP_TYPE_ARRAY

@@ -7,6 +7,7 @@
  */
 #include <assert.h>
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +45,12 @@ const char *tok_describe(const struct token *t, char *buf, size_t n)
 		break;
 	case TK_MAP:
 		snprintf(buf, n, "map '%s'", t->name);
+		break;
+	case TK_VAR:
+		snprintf(buf, n, "variable '%s'", t->name);
+		break;
+	case TK_POSITIONAL:
+		snprintf(buf, n, "positional parameter '$%" PRIu64 "'", t->num);
 		break;
 	case TK_SPEC:
 		snprintf(buf, n, "probe specifier '%s'", t->name);
@@ -198,7 +205,29 @@ static const char *base_name(unsigned base)
 	}
 }
 
-/* number = ("0x" hex+ | "0b" bin+ | "0" oct* | dec+) suffix?
+/* exponent = ("e" | "E") dec+   (after a decimal mantissa m: m * 10^n, an
+ * integer as bpftrace's scientific literals are; 1e-3 is no integer and
+ * fails as a bad suffix) */
+static void lex_exponent(struct lexer *lx, uint64_t *v, bool *overflow)
+{
+	unsigned e = 0;
+
+	lex_advance(lx);	/* 'e' */
+	while (isdigit(lex_peek(lx, 0))) {
+		if (e < 1000)
+			e = e * 10 + (unsigned)(lex_peek(lx, 0) - '0');
+		lex_advance(lx);
+	}
+	while (e--) {
+		if (*v > UINT64_MAX / 10)
+			*overflow = true;
+		*v *= 10;
+		if (!*v)
+			break;
+	}
+}
+
+/* number = ("0x" hex+ | "0b" bin+ | "0" oct* | dec+ exponent?) suffix?
  * with '_' separators after the first digit; suffix = u, l, ul, ull, lu, llu
  * in any case.  Overflow past 64 bits is an error. */
 static void lex_number(struct lexer *lx, struct token *t, size_t start)
@@ -262,7 +291,13 @@ static void lex_number(struct lexer *lx, struct token *t, size_t start)
 		lex_error(lx, &l, "%s constant has no digits", base_name(base));
 	}
 
-	if (c == '.' && isdigit(lex_peek(lx, 1))) {
+	if (base == 10 && (c == 'e' || c == 'E') && isdigit(lex_peek(lx, 1))) {
+		lex_exponent(lx, &v, &overflow);
+		c = lex_peek(lx, 0);
+	}
+	/* after a '.', a number is a tuple's index: $t.0.1 is ($t.0).1 */
+	if (c == '.' && isdigit(lex_peek(lx, 1)) &&
+	    !(start > 0 && lx->src->text[start - 1] == '.')) {
 		struct loc l;
 
 		while (isalnum(lex_peek(lx, 0)) || lex_peek(lx, 0) == '.')
@@ -473,6 +508,12 @@ static const struct {
 } puncts[] = {
 	/* longest first */
 	{ "...", TK_ELLIPSIS },
+	{ "<<=", TK_SHL_ASSIGN }, { ">>=", TK_SHR_ASSIGN },
+	{ "++", TK_INC }, { "--", TK_DEC }, { "+=", TK_ADD_ASSIGN },
+	{ "-=", TK_SUB_ASSIGN }, { "*=", TK_MUL_ASSIGN },
+	{ "/=", TK_DIV_ASSIGN }, { "%=", TK_MOD_ASSIGN },
+	{ "&=", TK_AND_ASSIGN }, { "|=", TK_OR_ASSIGN },
+	{ "^=", TK_XOR_ASSIGN },
 	{ "->", TK_ARROW }, { "<<", TK_SHL }, { ">>", TK_SHR },
 	{ "<=", TK_LE }, { ">=", TK_GE }, { "==", TK_EQ }, { "!=", TK_NE },
 	{ "&&", TK_LAND }, { "||", TK_LOR },
@@ -494,7 +535,46 @@ static const struct {
 	{ "struct", TK_STRUCT }, { "union", TK_UNION }, { "enum", TK_ENUM },
 	{ "typedef", TK_TYPEDEF }, { "sizeof", TK_SIZEOF },
 	{ "offsetof", TK_OFFSETOF },
+	{ "while", TK_WHILE }, { "unroll", TK_UNROLL }, { "break", TK_BREAK },
+	{ "continue", TK_CONTINUE }, { "return", TK_RETURN },
 };
+
+/* var = "$" NAME | "$" dec+ | "$#"   (scratch variable, positional
+ * parameter, their count).  False, after reporting it, for a '$' with
+ * nothing of these after it: the caller skips it as a bad character. */
+static bool lex_dollar(struct lexer *lx, struct token *t, size_t start)
+{
+	int c;
+
+	lex_advance(lx);	/* '$' */
+	c = lex_peek(lx, 0);
+	if (c == '#') {
+		lex_advance(lx);
+		t->kind = TK_PARAMCOUNT;
+	} else if (isdigit(c)) {
+		uint64_t v = 0;
+
+		while (isdigit(lex_peek(lx, 0))) {
+			if (v < 1000000)
+				v = v * 10 + (uint64_t)(lex_peek(lx, 0) - '0');
+			lex_advance(lx);
+		}
+		t->kind = TK_POSITIONAL;
+		t->num = v;
+	} else if (is_ident_start(c)) {
+		while (is_ident_char(lex_peek(lx, 0)))
+			lex_advance(lx);
+		t->kind = TK_VAR;
+		t->name = arena_strndup(lx->arena, lx->src->text + start,
+					lx->pos - start);
+	} else {
+		lex_error(lx, &t->loc, "expected a name, a number or '#' "
+			  "after '$'");
+		return false;
+	}
+	t->loc.len = (unsigned)(lx->pos - start);
+	return true;
+}
 
 static void lex_token(struct lexer *lx, struct token *t)
 {
@@ -539,6 +619,11 @@ again:
 		t->loc.len = (unsigned)(lx->pos - start);
 		return;
 	}
+	if (c == '$') {
+		if (lex_dollar(lx, t, start))
+			return;
+		goto again;
+	}
 	if (c == '"') {
 		lex_string(lx, t, start);
 		return;
@@ -574,6 +659,17 @@ void lex_next(struct lexer *lx, struct token *t)
 	lex_token(lx, t);
 }
 
+/* A token spelled as a name: an identifier or a keyword. */
+static bool tok_is_word(enum tok_kind k)
+{
+	if (k == TK_IDENT)
+		return true;
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (keywords[i].k == k)
+			return true;
+	return false;
+}
+
 /* Reset the reading position to @off, recomputing the line: tokens are only
  * re-lexed from where the parser already was, so this is a backward seek to a
  * token whose line we know. */
@@ -592,8 +688,7 @@ void lex_spec(struct lexer *lx, const struct token *from, struct token *t)
 
 	/* no name there: the token stands as lexed (re-lexing it would
 	 * report its errors twice) and the lexer is already past it */
-	if (from->kind != TK_IDENT && from->kind != TK_IF &&
-	    from->kind != TK_ELSE && from->kind != TK_DELETE) {
+	if (!tok_is_word(from->kind)) {
 		*t = *from;
 		return;
 	}

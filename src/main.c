@@ -26,42 +26,57 @@
 enum {
 	OPT_LOAD_ONLY = 0x100,
 	OPT_ARCH,
+	OPT_UNSAFE,
+	OPT_INCLUDE,
+	OPT_KEEP_GOING,
 };
 
 static const char usage_text[] =
-"usage: spry [options] PROGRAM\n"
-"       spry [options] -e TEXT\n"
+"usage: spry [options] PROGRAM [ARG...]\n"
+"       spry [options] -e TEXT [ARG...]\n"
 "       spry -l[v] [PATTERN]\n"
 "\n"
 "Compile a ply-style tracing script to BPF and run it.  PROGRAM is a script\n"
 "file or, when no such file exists, the program text itself.\n"
 "\n"
-"options:\n"
-"  -e, --program TEXT   program text (as bpftrace -e)\n"
+"ARGs are the positional parameters $1, $2... ($# counts them).\n"
+"\n"
+"options (bpftrace's where bpftrace has them):\n"
+"  -e, --program TEXT   program text\n"
 "  -c, --command CMD    run CMD (through sh -c when it needs a shell) once\n"
 "                       every probe is attached; stop when it exits;\n"
 "                       uprobes fire only in its processes\n"
 "  -p, --pid PID        trace only process PID where the provider can\n"
+"  -q, --quiet          no \"Attaching N probes...\" line\n"
+"  -v, --verbose        say what is loaded and attached, on stderr\n"
+"  -k, -kk              report failing helper calls (-kk: reads too;\n"
+"                       not supported yet)\n"
+"  -f, --format FMT     output as text (default) or json (one object a line)\n"
+"  -o, --output FILE    write the trace to FILE instead of stdout\n"
+"  -B, --buffering MODE stdout buffering: line (default), full or none\n"
+"      --unsafe         allow system(), signal() and override()\n"
+"  -I DIR, --include FILE  C header search path and headers, as bpftrace's\n"
+"                       (kernel types come from BTF)\n"
 "  -n, --dry-run        compile only: no kernel, no root needed\n"
 "  -S, --dump           print the AST, the IR, the allocation and the BPF\n"
 "  -d, --debug          print the whole verifier log on rejection\n"
-"  -k, --keep-going     warn about lost events instead of stopping\n"
-"  -u, --unbuffered     flush output after every event\n"
+"  -K, --keep-going     warn about lost events instead of stopping\n"
+"  -u, --unbuffered     flush output after every event (-B none)\n"
 "  -f, --format FMT     output as text (default), json (one object a line),\n"
 "                       folded (stack maps as FlameGraph's folded lines),\n"
 "                       svg (flame graphs, heat maps, bar charts) or heatmap\n"
 "                       (histograms printed at intervals as text heat maps)\n"
-"  -o, --output FILE    write the output (the picture, with folded and svg)\n"
-"                       to FILE instead of stdout\n"
-"  -M, --map-entries N  entries per map (default 4096)\n"
-"  -s, --str-size N     default str() buffer size (default 64)\n"
+"  -M, --map-entries N  entries per map (default 4096; BPFTRACE_MAP_KEYS_MAX)\n"
+"  -s, --str-size N     default str() buffer size (default 64;\n"
+"                       BPFTRACE_STRLEN)\n"
 "  -b, --buffer SIZE    event ring buffer size, e.g. 256k (default), 4m\n"
 "      --load-only      load every program into the kernel, attach nothing\n"
 "      --arch NAME      compile for another architecture (with --dry-run)\n"
 "  -l, --list           list the probe points PATTERN matches (all the\n"
 "                       kernel's without one), as 'tracepoint:sched:*',\n"
 "                       'kprobe:vfs_*', 'usdt:PATH:*', 'uprobe:libc:str*'\n"
-"  -v, --verbose        with -l: each point's fields or arguments\n"
+"  -v, --verbose        what is loaded and attached, on stderr; with -l:\n"
+"                       each point's fields or arguments\n"
 "  -T, --self-test      check the kernel features spry needs\n"
 "  -V, --version        print the version\n"
 "  -h, --help           this text\n"
@@ -123,6 +138,47 @@ static int parse_uint(const char *arg, const char *what, unsigned long max,
 	}
 	*out = v;
 	return 0;
+}
+
+/* bpftrace's environment variables (host.h), the defaults its users
+ * have set: applied before the options, which override them. */
+static int env_defaults(const struct host *h, struct script_opts *o)
+{
+	static const struct {
+		const char *name, *what;
+		unsigned long max;
+	} vars[] = {
+		{ "BPFTRACE_STRLEN", "string size", 256 },
+		{ "BPFTRACE_MAP_KEYS_MAX", "map size", 1u << 24 },
+		{ "BPFTRACE_MAX_PROBES", "probe limit", 1u << 20 },
+	};
+	const char *val[] = { h->strlen, h->map_keys_max, h->max_probes };
+	unsigned *dst[] = { &o->str_size, &o->map_entries, &o->max_probes };
+	unsigned long v;
+	unsigned i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		if (!val[i])
+			continue;
+		if (parse_uint(val[i], vars[i].what, vars[i].max, &v)) {
+			fprintf(stderr, "spry: (from $%s)\n", vars[i].name);
+			return -EINVAL;
+		}
+		*dst[i] = (unsigned)v;
+	}
+	return 0;
+}
+
+/* A list option (-I, --include) given once more. */
+static void push_arg(struct arena *a, const char ***v, unsigned *n,
+		     const char *arg)
+{
+	const char **nv = arena_alloc(a, (*n + 1) * sizeof(*nv));
+
+	if (*n)
+		memcpy(nv, *v, *n * sizeof(*nv));
+	nv[(*n)++] = arg;
+	*v = nv;
 }
 
 static int parse_format(const char *arg, enum out_format *f)
@@ -244,10 +300,16 @@ int main(int argc, char **argv)
 		{ "program",     required_argument, NULL, 'e' },
 		{ "command",     required_argument, NULL, 'c' },
 		{ "pid",         required_argument, NULL, 'p' },
+		{ "quiet",       no_argument,       NULL, 'q' },
+		{ "verbose",     no_argument,       NULL, 'v' },
+		{ "output",      required_argument, NULL, 'o' },
+		{ "buffering",   required_argument, NULL, 'B' },
+		{ "unsafe",      no_argument,       NULL, OPT_UNSAFE },
+		{ "include",     required_argument, NULL, OPT_INCLUDE },
 		{ "dry-run",     no_argument,       NULL, 'n' },
 		{ "dump",        no_argument,       NULL, 'S' },
 		{ "debug",       no_argument,       NULL, 'd' },
-		{ "keep-going",  no_argument,       NULL, 'k' },
+		{ "keep-going",  no_argument,       NULL, 'K' },
 		{ "unbuffered",  no_argument,       NULL, 'u' },
 		{ "format",      required_argument, NULL, 'f' },
 		{ "output",      required_argument, NULL, 'o' },
@@ -269,20 +331,28 @@ int main(int argc, char **argv)
 	struct host host;
 	struct diag d;
 	const char *text = NULL, *arch_name = NULL, *out_path = NULL;
-	bool dry_run = false, dump = false, selftest = false;
-	bool list = false, verbose = false;
+	const char *prog_arg = NULL;
+	bool dry_run = false, dump = false, selftest = false, list = false;
 	bool created = false, started = false;
+	int buffering = -1;	/* -B: _IOLBF, _IOFBF, _IONBF; -1 default */
 	unsigned long v;
 	int c, status;
+	FILE *out_file = NULL;
 
 	diag_init(&d, stderr);
+	s.arena = arena_new();
 	host_read(&host);	/* the environment, read here and only here */
 	s.host = &host;
 	s.opts.map_entries = 4096;
 	s.opts.str_size = 64;
 	s.opts.events_size = 256 << 10;
+	s.opts.max_probes = 512;
+	if (env_defaults(&host, &s.opts))
+		goto fail;
 
-	while ((c = getopt_long(argc, argv, "+e:c:p:nSdkuf:o:M:s:b:lvTVh",
+	/* options anywhere, as bpftrace (GNU getopt) takes them: `spry
+	 * prog.bt -q 5` is -q and the parameter 5 */
+	while ((c = getopt_long(argc, argv, "e:c:p:qvo:B:I:kKnSduf:M:s:b:lTVh",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': text = optarg; break;
@@ -293,80 +363,122 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			if (parse_uint(optarg, "pid", INT_MAX, &v))
-				return 1;
+				goto fail;
 			ro.pid = (pid_t)v;
 			s.opts.target_pid = (int)v;
 			break;
+		case 'q': ro.quiet = true; break;
+		case 'v': ro.verbose = true; break;
+		case 'o': out_path = optarg; break;
+		case 'B':
+			if (!strcmp(optarg, "line")) {
+				buffering = _IOLBF;
+			} else if (!strcmp(optarg, "full")) {
+				buffering = _IOFBF;
+			} else if (!strcmp(optarg, "none")) {
+				buffering = _IONBF;
+			} else {
+				fprintf(stderr, "spry: error: unknown buffering "
+					"'%s' (line, full, none)\n", optarg);
+				goto fail;
+			}
+			break;
+		case OPT_UNSAFE: s.opts.unsafe = true; break;
+		case 'I':
+			push_arg(s.arena, &s.opts.include_dirs,
+				 &s.opts.ninclude_dirs, optarg);
+			break;
+		case OPT_INCLUDE:
+			push_arg(s.arena, &s.opts.includes, &s.opts.nincludes,
+				 optarg);
+			break;
+		/* -k, -kk: bpftrace's helper error reports */
+		case 'k': s.opts.helper_errors++; break;
 		case 'n': dry_run = true; break;
 		case 'S': dump = true; break;
 		case 'd': ro.verbose_log = true; break;
-		case 'k': ro.keep_going = true; break;
-		case 'u': ro.unbuffered = true; break;
+		case 'K': ro.keep_going = true; break;
+		case 'u': buffering = _IONBF; break;
 		case 'f':
 			if (parse_format(optarg, &ro.format))
-				return 1;
+				goto fail;
 			break;
-		case 'o': out_path = optarg; break;
 		case 'M':
 			if (parse_uint(optarg, "map size", 1u << 24, &v))
-				return 1;
+				goto fail;
 			s.opts.map_entries = (unsigned)v;
 			break;
 		case 's':
 			if (parse_uint(optarg, "string size", 256, &v))
-				return 1;
+				goto fail;
 			s.opts.str_size = (unsigned)v;
 			break;
 		case 'b':
 			if (parse_uint(optarg, "buffer size", 1ul << 30, &v))
-				return 1;
+				goto fail;
 			if (v < 4096 || (v & (v - 1))) {
 				fprintf(stderr, "spry: error: the buffer size "
 					"must be a power of two of at least "
 					"4k, not '%s'\n", optarg);
-				return 1;
+				goto fail;
 			}
 			s.opts.events_size = (unsigned)v;
 			break;
 		case OPT_LOAD_ONLY: ro.load_only = true; break;
 		case OPT_ARCH: arch_name = optarg; break;
 		case 'l': list = true; break;
-		case 'v': verbose = true; break;
 		case 'T': selftest = true; break;
 		case 'V':
 			printf("spry %s\n", PACKAGE_VERSION);
+			arena_free(s.arena);
 			return 0;
 		case 'h':
 			usage(stdout);
+			arena_free(s.arena);
 			return 0;
 		default:
 			fputs("Try 'spry --help'.\n", stderr);
-			return 1;
+			goto fail;
 		}
 	}
+	if (s.opts.helper_errors > 2) {
+		fprintf(stderr, "spry: error: -k at most twice (-kk)\n");
+		goto fail;
+	}
+	if (s.opts.helper_errors) {
+		/* said plainly rather than accepted and ignored */
+		fprintf(stderr, "spry: error: -k/-kk (reports of failing "
+			"helper calls) is not supported yet\n");
+		goto fail;
+	}
+	ro.unbuffered = buffering == _IONBF;
 
-	if (selftest)
+	if (selftest) {
+		arena_free(s.arena);
 		return rt_selftest(stdout, &d) ? 1 : 0;
+	}
 	if (list) {
 		if (optind < argc - 1 || text) {
 			fprintf(stderr, "spry: error: -l takes one pattern, "
 				"as in spry -l 'tracepoint:sched:*'\n");
-			return 1;
+			goto fail;
 		}
+		arena_free(s.arena);
 		return provider_list(&host, optind < argc ? argv[optind] :
-				     NULL, verbose, ro.pid, stdout, &d) ? 1 : 0;
-	}
-	if (verbose) {
-		fprintf(stderr, "spry: error: -v goes with -l\n");
-		return 1;
+				     NULL, ro.verbose, ro.pid, stdout, &d) ?
+		       1 : 0;
 	}
 
-	if (text ? optind != argc : optind != argc - 1) {
-		fprintf(stderr, "spry: error: %s\nTry 'spry --help'.\n",
-			text || optind < argc ? "expected one program" :
-			"no program given");
-		return 1;
+	/* the program (unless -e), then its positional parameters */
+	if (!text && optind == argc) {
+		fprintf(stderr, "spry: error: no program given\n"
+			"Try 'spry --help'.\n");
+		goto fail;
 	}
+	if (!text)
+		prog_arg = argv[optind++];
+	s.opts.params = (const char *const *)argv + optind;
+	s.opts.nparams = (unsigned)(argc - optind);
 
 	s.arch = arch_name ? arch_find(arch_name) : arch_host();
 	if (!s.arch) {
@@ -377,34 +489,29 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s %s", a == arches ? "" : ",",
 				(*a)->name);
 		fprintf(stderr, ")\n");
-		return 1;
+		goto fail;
 	}
 	if (arch_name && s.arch != arch_host() && !dry_run) {
 		fprintf(stderr, "spry: error: --arch %s needs --dry-run\n",
 			arch_name);
-		return 1;
+		goto fail;
 	}
 
-	s.arena = arena_new();
 	if (text) {
 		s.src.name = "<program>";
 		s.src.text = text;
 		s.src.len = strlen(text);
-	} else if (read_program(s.arena, argv[optind], &s.src)) {
-		arena_free(s.arena);
-		return 1;
+	} else if (read_program(s.arena, prog_arg, &s.src)) {
+		goto fail;
 	}
 	/* One clear message up front rather than the first EPERM of
 	 * whatever happens to come first (reading tracefs, a map). */
-	if (!dry_run && rt_check_privilege(&d)) {
-		arena_free(s.arena);
-		return 1;
-	}
+	if (!dry_run && rt_check_privilege(&d))
+		goto fail;
 	if (ro.pid && !dry_run && kill(ro.pid, 0) && errno == ESRCH) {
 		fprintf(stderr, "spry: error: no process %d (-p)\n",
 			(int)ro.pid);
-		arena_free(s.arena);
-		return 1;
+		goto fail;
 	}
 	if (dump)
 		s.opts.dump = stdout;
@@ -416,18 +523,27 @@ int main(int argc, char **argv)
 	/* a run, not a dry run: providers may ready the host (tracefs) */
 	s.opts.prepare = !dry_run;
 
-	if (compile_script(&s, &d)) {
-		arena_free(s.arena);
-		return 1;
-	}
+	if (compile_script(&s, &d))
+		goto fail;
 	if (dry_run) {
 		arena_free(s.arena);
 		return 0;
 	}
 
-	if (out_path && !(ro.out = open_output(out_path, &created))) {
-		arena_free(s.arena);
-		return 1;
+	/* -o: opened once the program compiled, so that a typo does not
+	 * truncate last run's trace */
+	if (out_path) {
+		out_file = open_output(out_path, &created);
+		if (!out_file)
+			goto fail;
+		ro.out = out_file;
+		ro.out_is_file = true;
+	}
+	if (buffering >= 0 &&
+	    setvbuf(ro.out ? ro.out : stdout, NULL, buffering, 0)) {
+		fprintf(stderr, "spry: error: cannot set the buffering: %s\n",
+			strerror(errno));
+		goto fail;
 	}
 
 	status = 1;
@@ -441,12 +557,21 @@ int main(int argc, char **argv)
 	}
 	rt_close(&rt);
 	arena_free(s.arena);
-	if (ro.out && fclose(ro.out) && status == 0) {
+	if (out_file && fclose(out_file) && !status) {
 		fprintf(stderr, "spry: error: cannot write '%s': %s\n",
 			out_path, strerror(errno));
 		status = 1;
 	}
-	if (ro.out && created && !started)
+	/* spry could not start: no file of its own left behind */
+	if (out_file && created && !started)
 		unlink(out_path);
 	return status;
+fail:
+	if (out_file) {
+		fclose(out_file);
+		if (created)
+			unlink(out_path);
+	}
+	arena_free(s.arena);
+	return 1;
 }

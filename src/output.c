@@ -1,10 +1,12 @@
-/* output.c - rendering events and maps as text or JSON.
+/* output.c - rendering events and maps as text or JSON, as bpftrace does.
  *
  * Input: event records exactly as a program wrote them ({u64 id, args at
  * their offsets}), described by struct event; map contents the runtime read
  * into memory (struct out_map_data).  Output: text or NDJSON on o->f, in the
- * shapes documented in output.h; the picture formats hand their maps to
- * picture.c and print the rest as text (on stderr for folded and svg).
+ * shapes documented in output.h, which are bpftrace 0.17's byte for byte
+ * (the differential suite, test/diff, holds spry to that); the picture
+ * formats hand their maps to picture.c and print the rest as text (on
+ * stderr for folded and svg).
  *
  * Every record is first built in one scratch buffer (o->buf) and written with
  * a single fwrite: JSON needs the printf text whole to escape it, and a
@@ -15,6 +17,7 @@
  * are defined for it, and passed to snprintf with exactly one argument of the
  * matching C type.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -22,15 +25,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "graph.h"
 #include "output.h"
 #include "picture.h"
 #include "script.h"
 #include "type.h"
 
 #define OUT_HIST_WIDTH	52	/* bar width, as bpftrace */
-#define OUT_HIST_BUCKETS 65	/* 0 for x < 1, then 1..64 */
 #define OUT_MAX_WIDTH	4096	/* clamp absurd printf widths/precisions */
+#define OUT_KEY_INDENT	4	/* a stack's frames as a map key */
+#define OUT_VAL_INDENT	8	/* ... as a value */
 
 /* ---- scratch buffer ---- */
 
@@ -257,6 +260,42 @@ static uint64_t rd_int(const struct type *t, const void *p)
 	}
 }
 
+/* A bitfield member of the record at @rec, extended by its type's
+ * signedness.  Its bits are in allocation order (struct member): from each
+ * byte's least significant bit, the field's own first, on a little-endian
+ * machine; from the most significant, the field's own first, on a
+ * big-endian one.  A bit at a time: a field may span 9 bytes, and 32-bit
+ * targets have no 128-bit integer. */
+static uint64_t rd_bits(const struct member *mb, const uint8_t *rec)
+{
+	const uint8_t *b = rec + mb->off;
+	uint64_t v = 0;
+
+	for (unsigned k = 0; k < mb->bits; k++) {
+		unsigned pos = mb->bit_off + k;
+
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		v = v << 1 | (uint64_t)(b[pos / 8] >> (7 - pos % 8) & 1);
+#else
+		v |= (uint64_t)(b[pos / 8] >> (pos % 8) & 1) << k;
+#endif
+	}
+	if (mb->bits < 64) {
+		v &= (1ull << mb->bits) - 1;
+		if (mb->type->is_signed && (v >> (mb->bits - 1)))
+			v |= ~0ull << mb->bits;
+	}
+	return v;
+}
+
+static uint64_t rd_u64(const void *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
 static bool is_scalar(const struct type *t)
 {
 	return t && (t->kind == T_INT || t->kind == T_PTR) &&
@@ -299,28 +338,43 @@ static void fmt_walltime(struct output *o, uint64_t boot_ns)
 	ob_printf(o, "%s.%06ld", buf, usec);
 }
 
+/* An address as bpftrace names it: "vfs_read" (@offset false: ksym(),
+ * usym(), caller at a function's entry), "vfs_read+37" (stack frames:
+ * the offset in decimal), or "0xffffffff81234567" when no symbol holds it.
+ * @name_only: the function's name whatever the offset (bpftrace's ksym()
+ * and usym()). */
 static void fmt_addr(struct output *o, uint64_t addr, bool kernel,
-		     uint32_t pid)
+		     uint32_t pid, bool offset, bool name_only)
 {
 	char buf[256];
+	const char *name = NULL;
+	uint64_t off = 0;
 
-	if (kernel && o->ksym && o->ksym(o->hook_ctx, addr, buf, sizeof(buf))) {
-		ob_puts(o, buf);
+	if (kernel && o->ksym)
+		name = o->ksym(o->hook_ctx, addr, buf, sizeof(buf), &off);
+	else if (!kernel && o->usym)
+		name = o->usym(o->hook_ctx, addr, pid, buf, sizeof(buf), &off);
+	if (!name) {
+		ob_printf(o, "0x%" PRIx64, addr);
 		return;
 	}
-	/* user addresses: usym hook (added by the uprobe provider) */
-	if (!kernel && o->usym &&
-	    o->usym(o->hook_ctx, addr, pid, buf, sizeof(buf))) {
-		ob_puts(o, buf);
+	ob_puts(o, name);
+	if (name_only)
 		return;
-	}
-	ob_printf(o, "0x%" PRIx64, addr);
+	if (offset)
+		ob_printf(o, "+%" PRIu64, off);
+	else if (off)
+		/* spry's caller on a probe inside a function (kprobe:f+5)
+		 * keeps the offset; bpftrace has no such value */
+		ob_printf(o, "+0x%" PRIx64, off);
 }
 
-int out_stack_frames(struct output *o, uint64_t v, bool user, uint64_t *ips,
-		     char (*names)[OUT_SYM_MAX])
+int out_stack_frames(struct output *o, const struct type *t, uint64_t v,
+		     uint64_t *ips, char (*names)[OUT_SYM_MAX])
 {
+	bool user = t->fmt == F_USTACK || t->fmt == F_USTACK_PERF;
 	uint32_t pid = user ? (uint32_t)(v >> 32) : 0;
+	uint64_t off;
 	int n = 0, i;
 
 	/* a negative id is bpf_get_stackid()'s error: no stack was taken (a
@@ -328,54 +382,75 @@ int out_stack_frames(struct output *o, uint64_t v, bool user, uint64_t *ips,
 	if (user ? (int32_t)(uint32_t)v < 0 : (int64_t)v < 0)
 		return -1;
 	if (o->stack_read)
-		n = o->stack_read(o->hook_ctx, v, user, ips, OUT_STACK_MAX);
+		n = o->stack_read(o->hook_ctx, v, user, t->frames, ips,
+				  OUT_STACK_MAX);
 	for (i = 0; i < n; i++) {
+		char name[OUT_SYM_MAX];
 		const char *s = NULL;
 
+		off = 0;
 		if (!user && o->ksym)
-			s = o->ksym(o->hook_ctx, ips[i], names[i], OUT_SYM_MAX);
+			s = o->ksym(o->hook_ctx, ips[i], name, sizeof(name),
+				    &off);
 		if (user && o->usym)
-			s = o->usym(o->hook_ctx, ips[i], pid, names[i],
-				    OUT_SYM_MAX);
+			s = o->usym(o->hook_ctx, ips[i], pid, name,
+				    sizeof(name), &off);
 		if (!s)
 			names[i][0] = '\0';
-		else if (s != names[i])
+		else if (off)
+			snprintf(names[i], OUT_SYM_MAX, "%s+0x%" PRIx64, s, off);
+		else
 			snprintf(names[i], OUT_SYM_MAX, "%s", s);
 	}
 	return n > 0 ? n : 0;
 }
 
-/* A stack: each frame on its own line, indented, as bpftrace prints them:
- * "\n        frame\n        frame\n". */
-static void fmt_stack(struct output *o, uint64_t id, bool user)
+/* A stack as bpftrace prints it: a newline, then each frame on its own line,
+ * in bpftrace's layout indented by @indent spaces ("\n        vfs_read+37\n
+ * ..."), in perf's (@perf) after a tab, the address in hex first and, for
+ * user frames, the object after it ("\t7f5c02c19503 read+99 (/usr/lib/
+ * libc.so.6)").  A stack that is gone (or that bpf_get_stackid() could not
+ * take: a negative id) prints as nothing. */
+static void fmt_stack(struct output *o, const struct type *t, uint64_t id,
+		      bool user, bool perf, int indent)
 {
 	uint64_t ips[OUT_STACK_MAX];
-	char (*names)[OUT_SYM_MAX] = malloc(OUT_STACK_MAX * sizeof(*names));
-	int n, i;
+	uint32_t pid = user ? (uint32_t)(id >> 32) : 0;
+	const char *obj;
+	int n = -1, i;
 
-	if (!names)
-		abort();
-	n = out_stack_frames(o, id, user, ips, names);
-	/* bpf_get_stackid()'s error (out_stack_frames()): no stack was
-	 * taken, kernel or user (-EFAULT where the kernel has no user stack
-	 * walk: s390 before 6.7, mips) */
-	if (n < 0)
-		ob_puts(o, "<no stack>");
-	else if (n <= 0)
+	if (!user && (int64_t)id < 0)
+		return;
+	if (o->stack_read)
+		n = o->stack_read(o->hook_ctx, id, user, t->frames, ips,
+				  OUT_STACK_MAX);
+	if (n < 0 && !o->stack_read) {
+		/* no way to read it (hand-built output): the id itself */
 		ob_printf(o, "<stack %" PRId64 ">", (int64_t)id);
-	for (i = 0; i < n; i++) {
-		ob_puts(o, "\n        ");
-		if (names[i][0])
-			ob_puts(o, names[i]);
-		else
-			ob_printf(o, "0x%" PRIx64, ips[i]);
+		return;
 	}
-	if (n > 0)
+	if (n < 0)
+		return;
+	ob_putc(o, '\n');
+	for (i = 0; i < n; i++) {
+		if (!perf) {
+			ob_printf(o, "%*s", indent, "");
+			fmt_addr(o, ips[i], !user, pid, true, false);
+			ob_putc(o, '\n');
+			continue;
+		}
+		ob_printf(o, "\t%" PRIx64 " ", ips[i]);
+		fmt_addr(o, ips[i], !user, pid, true, false);
+		if (user) {
+			obj = o->uobj ? o->uobj(o->hook_ctx, ips[i], pid) : NULL;
+			ob_printf(o, " (%s)", obj ? obj : "[unknown]");
+		}
 		ob_putc(o, '\n');
-	free(names);
+	}
 }
 
-static void fmt_number(struct output *o, const struct type *t, uint64_t v)
+static void fmt_number(struct output *o, const struct type *t, uint64_t v,
+		       int indent)
 {
 	if (t->is_signed)
 		ob_printf(o, "%" PRId64, (int64_t)v);
@@ -383,37 +458,108 @@ static void fmt_number(struct output *o, const struct type *t, uint64_t v)
 		ob_printf(o, "%" PRIu64, v);
 }
 
-static void fmt_char(struct output *o, const struct type *t, uint64_t v)
+static void json_number(struct output *o, const struct type *t, uint64_t v)
+{
+	fmt_number(o, t, v, 0);
+}
+
+static void fmt_char(struct output *o, const struct type *t, uint64_t v,
+		     int indent)
 {
 	ob_putc(o, (char)v);
 }
 
-static void fmt_ksym(struct output *o, const struct type *t, uint64_t v)
+static void fmt_ksym(struct output *o, const struct type *t, uint64_t v,
+		     int indent)
 {
-	fmt_addr(o, v, true, 0);
+	fmt_addr(o, v, true, 0, false, false);
 }
 
-static void fmt_usym(struct output *o, const struct type *t, uint64_t v)
+static void fmt_ksym_name(struct output *o, const struct type *t, uint64_t v,
+			  int indent)
 {
-	fmt_addr(o, v, false, 0);
+	fmt_addr(o, v, true, 0, false, true);
 }
 
-static void fmt_kstack(struct output *o, const struct type *t, uint64_t v)
+static void fmt_usym(struct output *o, const struct type *t, uint64_t v,
+		     int indent)
 {
-	fmt_stack(o, v, false);
+	fmt_addr(o, v, false, 0, false, false);
 }
 
-static void fmt_ustack(struct output *o, const struct type *t, uint64_t v)
+static void fmt_kstack(struct output *o, const struct type *t, uint64_t v,
+		       int indent)
 {
-	fmt_stack(o, v, true);
+	fmt_stack(o, t, v, false, t->fmt == F_KSTACK_PERF, indent);
 }
 
-static void fmt_boottime(struct output *o, const struct type *t, uint64_t v)
+static void fmt_ustack(struct output *o, const struct type *t, uint64_t v,
+		       int indent)
+{
+	fmt_stack(o, t, v, true, t->fmt == F_USTACK_PERF, indent);
+}
+
+static void fmt_boottime(struct output *o, const struct type *t, uint64_t v,
+			 int indent)
 {
 	fmt_walltime(o, v);
 }
 
-static void fmt_errno(struct output *o, const struct type *t, uint64_t v)
+/* strftime(fmt, ns): boot-time ns as the wall-clock time then, in local
+ * time, through strftime(3) with bpftrace's %f (microseconds, 6 digits)
+ * replaced first. */
+static void fmt_strftime(struct output *o, const struct type *t, uint64_t v,
+			 int indent)
+{
+	int64_t ns = (int64_t)v + o->boot_to_real_ns;
+	time_t sec = (time_t)(ns / 1000000000LL);
+	long usec = (long)((ns % 1000000000LL) / 1000);
+	const char *f = t->timefmt ? t->timefmt : "";
+	char *spec, out[1024];
+	size_t k = 0, len = strlen(f), n;
+	struct tm tm;
+
+	if (usec < 0) {
+		usec += 1000000;
+		sec--;
+	}
+	spec = malloc(len * 3 + 2);
+	if (!spec)
+		abort();
+	for (size_t i = 0; i < len; i++) {
+		if (f[i] == '%' && f[i + 1] == 'f') {
+			k += (size_t)sprintf(spec + k, "%06ld", usec);
+			i++;
+		} else if (f[i] == '%' && f[i + 1]) {
+			spec[k++] = f[i++];
+			spec[k++] = f[i];
+		} else {
+			spec[k++] = f[i];
+		}
+	}
+	spec[k] = '\0';
+	/* strftime() says 0 for an empty result and for one too long:
+	 * the empty format (and no other) prints nothing */
+	n = localtime_r(&sec, &tm) ? strftime(out, sizeof(out), spec, &tm) : 0;
+	if (n || !*spec)
+		ob_putn(o, out, n);
+	else
+		ob_printf(o, "%" PRIu64, v);
+	free(spec);
+}
+
+/* strerror(e): strerror(3)'s text for e, as bpftrace hands it over (a
+ * negative e is "Unknown error -11") */
+static void fmt_strerror(struct output *o, const struct type *t, uint64_t v,
+			 int indent)
+{
+	char buf[128];
+
+	ob_puts(o, strerror_r((int)(int64_t)v, buf, sizeof(buf)));
+}
+
+static void fmt_errno(struct output *o, const struct type *t, uint64_t v,
+		      int indent)
 {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
 	if ((int64_t)v < 0 && (int64_t)v > -4096) {
@@ -425,57 +571,103 @@ static void fmt_errno(struct output *o, const struct type *t, uint64_t v)
 		}
 	}
 #endif
-	fmt_number(o, t, v);
+	fmt_number(o, t, v, indent);
 }
 
-/* A stack in JSON: an array of frame names, named as the text names them. */
-static void json_stack(struct output *o, uint64_t v, bool user)
-{
-	uint64_t ips[OUT_STACK_MAX];
-	char (*names)[OUT_SYM_MAX] = malloc(OUT_STACK_MAX * sizeof(*names));
-	int n, k;
+/* ---- bpftrace's memory values ---- */
 
-	if (!names)
-		abort();
-	n = out_stack_frames(o, v, user, ips, names);
-	ob_putc(o, '[');
-	for (k = 0; k < n; k++) {
-		if (!names[k][0])
-			snprintf(names[k], OUT_SYM_MAX, "0x%" PRIx64, ips[k]);
-		if (k)
-			ob_puts(o, ", ");
-		out_json_string(o, names[k], strlen(names[k]));
+/* ntop(): {u64 af; u8 addr[16]} as inet_ntop(3) writes it, "::1"
+ * compressed; an unknown family prints nothing, as bpftrace's does. */
+static void fmt_inet(struct output *o, const struct type *t, const uint8_t *p,
+		     int indent)
+{
+	char buf[INET6_ADDRSTRLEN];
+	uint64_t af = rd_u64(p);
+
+	if ((af == AF_INET || af == AF_INET6) &&
+	    inet_ntop((int)af, p + 8, buf, sizeof(buf)))
+		ob_puts(o, buf);
+}
+
+/* macaddr(): six bytes, "18:C0:4D:08:2E:BB" */
+static void fmt_macaddr(struct output *o, const struct type *t,
+			const uint8_t *p, int indent)
+{
+	ob_printf(o, "%02X:%02X:%02X:%02X:%02X:%02X", p[0], p[1], p[2], p[3],
+		  p[4], p[5]);
+}
+
+/* bytes as printf's %r (bpftrace's hex_format_buffer): printable ASCII as
+ * it is, other bytes \xNN; %rx every byte \xNN; %rh "NN NN" */
+static void fmt_bytes(struct output *o, const uint8_t *p, size_t n, char how)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (how == 'h')
+			ob_printf(o, "%s%02x", i ? " " : "", p[i]);
+		else if (how == 'x' || p[i] < 32 || p[i] > 126)
+			ob_printf(o, "\\x%02x", p[i]);
+		else
+			ob_putc(o, (char)p[i]);
 	}
-	ob_putc(o, ']');
-	free(names);
 }
 
-static void json_kstack(struct output *o, const struct type *t, uint64_t v)
+/* buf(): {u64 len; u8 data[n]}, as %r */
+static size_t buf_len(const struct type *t, const uint8_t *p)
 {
-	json_stack(o, v, false);
+	uint64_t n = rd_u64(p), cap = t->len > 8 ? t->len - 8 : 0;
+
+	return (size_t)(n < cap ? n : cap);
 }
 
-static void json_ustack(struct output *o, const struct type *t, uint64_t v)
+static void fmt_buf(struct output *o, const struct type *t, const uint8_t *p,
+		    int indent)
 {
-	json_stack(o, v, true);
+	fmt_bytes(o, p + 8, buf_len(t, p), 'r');
 }
 
-/* How an integer prints, by its type's format (type.h): as text, and in
- * JSON (NULL: the text form as a JSON string).  A new format is an enum
- * type_fmt value and its row here. */
+/* usym(): {u64 addr; u64 tgid}, the function's name in that process */
+static void fmt_usym_at(struct output *o, const struct type *t,
+			const uint8_t *p, int indent)
+{
+	fmt_addr(o, rd_u64(p), false, (uint32_t)rd_u64(p + 8), false, true);
+}
+
+/* How an integer prints, by its type's format (type.h): as text (@indent:
+ * a stack's frames, 4 spaces in a map key, 8 in a value), and in JSON
+ * (NULL: the text form as a JSON string, as bpftrace quotes symbols,
+ * stacks and times).  A new format is an enum type_fmt value and its row
+ * here. */
+/* How a value prints, by its type's format (type.h): an integer as text
+ * (@indent: a stack's frames, 4 spaces in a map key, 8 in a value), and in
+ * JSON (NULL: the text form as a JSON string, as bpftrace quotes symbols,
+ * stacks and times); a memory value (a u8 array with a format) through
+ * `mem`, quoted in JSON.  A new format is an enum type_fmt value and its
+ * row here. */
 static const struct out_fmt {
-	void (*text)(struct output *o, const struct type *t, uint64_t v);
+	void (*text)(struct output *o, const struct type *t, uint64_t v,
+		     int indent);
 	void (*json)(struct output *o, const struct type *t, uint64_t v);
+	void (*mem)(struct output *o, const struct type *t, const uint8_t *p,
+		    int indent);
 } out_fmts[] = {
-	[F_NONE]	= { fmt_number, fmt_number },
-	[F_CHAR]	= { fmt_char, NULL },
-	[F_KSYM]	= { fmt_ksym, NULL },
-	[F_USYM]	= { fmt_usym, NULL },
-	[F_KSTACK]	= { fmt_kstack, json_kstack },
-	[F_USTACK]	= { fmt_ustack, json_ustack },
-	[F_WALLTIME]	= { fmt_boottime, NULL },
-	[F_DATALOC]	= { fmt_number, fmt_number },
-	[F_ERRNO]	= { fmt_errno, NULL },
+	[F_NONE]	= { fmt_number, json_number, NULL },
+	[F_CHAR]	= { fmt_char, NULL, NULL },
+	[F_KSYM]	= { fmt_ksym, NULL, NULL },
+	[F_USYM]	= { fmt_usym, NULL, NULL },
+	[F_KSTACK]	= { fmt_kstack, NULL, NULL },
+	[F_USTACK]	= { fmt_ustack, NULL, NULL },
+	[F_WALLTIME]	= { fmt_boottime, NULL, NULL },
+	[F_DATALOC]	= { fmt_number, json_number, NULL },
+	[F_ERRNO]	= { fmt_errno, NULL, NULL },
+	[F_KSTACK_PERF]	= { fmt_kstack, NULL, NULL },
+	[F_USTACK_PERF]	= { fmt_ustack, NULL, NULL },
+	[F_KSYM_NAME]	= { fmt_ksym_name, NULL, NULL },
+	[F_STRFTIME]	= { fmt_strftime, NULL, NULL },
+	[F_STRERROR]	= { fmt_strerror, NULL, NULL },
+	[F_INET]	= { NULL, NULL, fmt_inet },
+	[F_MACADDR]	= { NULL, NULL, fmt_macaddr },
+	[F_BUF]		= { NULL, NULL, fmt_buf },
+	[F_USYM_AT]	= { NULL, NULL, fmt_usym_at },
 };
 
 static const struct out_fmt *out_fmt_of(const struct type *t)
@@ -486,19 +678,48 @@ static const struct out_fmt *out_fmt_of(const struct type *t)
 	return &out_fmts[F_NONE];
 }
 
-static void fmt_int(struct output *o, const struct type *t, uint64_t v)
+/* The `mem` hook of a formatted memory value, or NULL. */
+static const struct out_fmt *out_mem_fmt(const struct type *t)
 {
-	out_fmt_of(t)->text(o, t, v);
+	if (t->kind == T_ARRAY &&
+	    (unsigned)t->fmt < sizeof(out_fmts) / sizeof(out_fmts[0]) &&
+	    out_fmts[t->fmt].mem)
+		return &out_fmts[t->fmt];
+	return NULL;
 }
 
-void out_format_value(struct output *o, const struct type *t, const void *p)
+static void fmt_int(struct output *o, const struct type *t, uint64_t v,
+		    int indent)
+{
+	out_fmt_of(t)->text(o, t, v, indent);
+}
+
+/* The text of @t's value at @p as a JSON string. */
+static void json_quoted(struct output *o, const struct type *t, const void *p,
+			int indent);
+
+/* The value of type @t at @p as bpftrace's value_to_str() renders it, in
+ * text or (@json) as a JSON value; stacks indented by @indent. */
+static void fmt_value(struct output *o, const struct type *t, const void *p,
+		      bool json, int indent)
 {
 	const uint8_t *b = p;
 	const struct member *mb;
 	unsigned i;
 
-	if (!t)
+	if (!t || t->kind == T_VOID) {
+		if (json)
+			ob_puts(o, "null");
 		return;
+	}
+	if (json && (type_is_char_array(t) || out_mem_fmt(t))) {
+		json_quoted(o, t, p, indent);
+		return;
+	}
+	if (out_mem_fmt(t)) {
+		out_mem_fmt(t)->mem(o, t, b, indent);
+		return;
+	}
 	switch (t->kind) {
 	case T_VOID:
 	case T_FUNC:	/* never a value: sema allows them behind pointers */
@@ -506,7 +727,12 @@ void out_format_value(struct output *o, const struct type *t, const void *p)
 	case T_INT:
 		if (!is_scalar(t))
 			break;
-		fmt_int(o, t, rd_int(t, p));
+		if (!json)
+			fmt_int(o, t, rd_int(t, p), indent);
+		else if (out_fmt_of(t)->json)
+			out_fmt_of(t)->json(o, t, rd_int(t, p));
+		else
+			json_quoted(o, t, p, indent);
 		return;
 	case T_PTR:
 		ob_printf(o, "0x%" PRIx64, rd_int(t, p));
@@ -516,7 +742,8 @@ void out_format_value(struct output *o, const struct type *t, const void *p)
 			ob_putn(o, p, strnlen(p, t->len));
 			return;
 		}
-		if (type_is_byte_array(t)) {
+		if (type_is_byte_array(t) && !json) {
+			/* mem(p, n): spry's raw bytes, as hex */
 			for (i = 0; i < t->len; i++)
 				ob_printf(o, "%s%02x", i ? " " : "", b[i]);
 			return;
@@ -526,28 +753,83 @@ void out_format_value(struct output *o, const struct type *t, const void *p)
 		ob_putc(o, '[');
 		for (i = 0; i < t->len; i++) {
 			if (i)
-				ob_puts(o, ", ");
-			out_format_value(o, t->base, b + i * t->base->size);
+				ob_putc(o, ',');
+			fmt_value(o, t->base, b + i * t->base->size, json,
+				  indent);
 		}
 		ob_putc(o, ']');
 		return;
 	case T_STRUCT:
+		if (t->fmt == F_TUPLE) {
+			/* text (1, a), JSON [1,"a"] */
+			ob_putc(o, json ? '[' : '(');
+			for (mb = type_members(t); mb; mb = mb->next) {
+				if (mb != type_members(t))
+					ob_puts(o, json ? "," : ", ");
+				fmt_value(o, mb->type, b + mb->off, json,
+					  indent);
+			}
+			ob_putc(o, json ? ']' : ')');
+			return;
+		}
+		/* text { .a = 1, .b = x }, JSON { "a": 1, "b": "x" } */
 		ob_puts(o, "{ ");
 		for (mb = type_members(t); mb; mb = mb->next) {
-			ob_printf(o, "%s.%s = ", mb == t->members ? "" : ", ",
-				  mb->name);
-			out_format_value(o, mb->type, b + mb->off);
+			if (mb != type_members(t))
+				ob_puts(o, ", ");
+			if (json)
+				ob_printf(o, "\"%s\": ", mb->name);
+			else
+				ob_printf(o, ".%s = ", mb->name);
+			if (mb->bits)
+				fmt_int(o, mb->type, rd_bits(mb, b), indent);
+			else
+				fmt_value(o, mb->type, b + mb->off, json,
+					  indent);
 		}
 		ob_puts(o, " }");
 		return;
 	}
 	/* odd sizes: raw bytes rather than a guess */
+	if (json)
+		ob_putc(o, '"');
 	for (i = 0; i < t->size; i++)
 		ob_printf(o, "%s%02x", i ? " " : "", b[i]);
+	if (json)
+		ob_putc(o, '"');
+}
+
+static void json_quoted(struct output *o, const struct type *t, const void *p,
+			int indent)
+{
+	size_t start = o->len;
+	char *s;
+
+	fmt_value(o, t, p, false, indent);
+	s = ob_take(o, start);
+	out_json_string(o, s, strlen(s));
+	free(s);
+}
+
+void out_format_value(struct output *o, const struct type *t, const void *p)
+{
+	fmt_value(o, t, p, false, OUT_VAL_INDENT);
+}
+
+char *out_value_text(struct output *o, const struct type *t, const void *p)
+{
+	size_t start = o->len;
+
+	ob_reserve(o, 0);
+	out_format_value(o, t, slot_at(t, p));
+	return ob_take(o, start);
 }
 
 /* ---- JSON ---- */
 
+/* As bpftrace's json_escape(): the quote, the backslash, \n, \r and \t by
+ * name, other control bytes as \u00XX.  Bytes >= 0x80 pass through (the
+ * traced program's UTF-8 stays readable). */
 void out_json_string(struct output *o, const char *s, size_t n)
 {
 	size_t i;
@@ -562,86 +844,14 @@ void out_json_string(struct output *o, const char *s, size_t n)
 		case '\n': ob_puts(o, "\\n"); break;
 		case '\r': ob_puts(o, "\\r"); break;
 		case '\t': ob_puts(o, "\\t"); break;
-		case '\b': ob_puts(o, "\\b"); break;
-		case '\f': ob_puts(o, "\\f"); break;
 		default:
-			/* control bytes and DEL escaped; bytes >= 0x80 pass
-			 * through (UTF-8 from the traced program stays
-			 * readable; invalid UTF-8 is the data's own) */
-			if (c < 0x20 || c == 0x7f)
+			if (c < 0x20)
 				ob_printf(o, "\\u%04x", c);
 			else
 				ob_putc(o, (char)c);
 		}
 	}
 	ob_putc(o, '"');
-}
-
-char *out_value_text(struct output *o, const struct type *t, const void *p)
-{
-	size_t start = o->len;
-
-	ob_reserve(o, 0);
-	out_format_value(o, t, slot_at(t, p));
-	return ob_take(o, start);
-}
-
-static void json_text_of(struct output *o, const struct type *t,
-			 const void *p)
-{
-	size_t start = o->len;
-	char *s;
-
-	out_format_value(o, t, p);
-	s = ob_take(o, start);
-	out_json_string(o, s, strlen(s));
-	free(s);
-}
-
-static void json_value(struct output *o, const struct type *t, const void *p)
-{
-	const uint8_t *b = p;
-	const struct member *mb;
-	unsigned i;
-
-	if (!t || t->kind == T_VOID) {
-		ob_puts(o, "null");
-		return;
-	}
-	if (t->kind == T_INT && is_scalar(t)) {
-		const struct out_fmt *f = out_fmt_of(t);
-
-		if (f->json) {
-			f->json(o, t, rd_int(t, p));
-			return;
-		}
-		json_text_of(o, t, p);
-		return;
-	}
-	if (t->kind == T_ARRAY && !type_is_char_array(t) &&
-	    !type_is_byte_array(t) && t->base && t->base->size) {
-		ob_putc(o, '[');
-		for (i = 0; i < t->len; i++) {
-			if (i)
-				ob_puts(o, ", ");
-			json_value(o, t->base, b + i * t->base->size);
-		}
-		ob_putc(o, ']');
-		return;
-	}
-	if (t->kind == T_STRUCT) {
-		ob_putc(o, '{');
-		for (mb = t->members; mb; mb = mb->next) {
-			if (mb != t->members)
-				ob_puts(o, ", ");
-			out_json_string(o, mb->name, strlen(mb->name));
-			ob_puts(o, ": ");
-			json_value(o, mb->type, b + mb->off);
-		}
-		ob_putc(o, '}');
-		return;
-	}
-	json_text_of(o, t, p);
 }
 
 /* ---- printf ---- */
@@ -711,8 +921,8 @@ void out_format_printf(struct output *o, const char *fmt,
 {
 	const uint8_t *base = rec;
 	const char *p = fmt, *start;
-	unsigned argi = 0;
-	char spec[64], flags[8];
+	unsigned argi = 0, bits;
+	char spec[64], flags[8], how;
 	int width, prec;
 
 	ob_reserve(o, 0);
@@ -752,11 +962,16 @@ void out_format_printf(struct output *o, const char *fmt,
 			p++;
 			prec = pf_num(&p);
 		}
-		/* length modifiers: accepted, ignored (values are 64-bit) */
-		while (*p == 'l' || *p == 'h' || *p == 'z')
+		/* length modifiers, as C reads its argument: bpftrace hands
+		 * its 64-bit values to printf(3), so %d prints the low 32
+		 * bits, %hhu the low 8; l, ll, z, j, t: all 64 */
+		bits = 32;
+		while (*p && strchr("hlzjt", *p)) {
+			bits = *p != 'h' ? 64 : bits == 16 ? 8 : 16;
 			p++;
+		}
 		conv = *p;
-		if (!conv || !strchr("diuxXocspv", conv)) {
+		if (!conv || !strchr("diuxXocspvr", conv)) {
 			/* not a conversion we know: show it as written */
 			if (conv)
 				p++;
@@ -764,7 +979,16 @@ void out_format_printf(struct output *o, const char *fmt,
 			continue;
 		}
 		p++;
-		if (argi >= nargs) {
+		how = 0;
+		if (conv == 'r') {
+			how = *p == 'x' || *p == 'h' ? *p++ : 'r';
+			/* bpftrace hands %r with flags or a width to
+			 * printf(3), which prints it as written */
+			if (nf || width >= 0 || prec >= 0)
+				conv = '?';
+		}
+		if (argi >= nargs || conv == '?') {
+			argi += conv == '?';
 			ob_putn(o, start, (size_t)(p - start));
 			continue;
 		}
@@ -776,8 +1000,27 @@ void out_format_printf(struct output *o, const char *fmt,
 		}
 		vp = slot_at(t, base + a->off);
 
+		if (conv == 'r') {
+			/* bytes: buf()'s own length, or an array's */
+			const uint8_t *bp = vp;
+			size_t n = t->size;
+
+			if (t->kind == T_ARRAY && t->fmt == F_BUF) {
+				n = buf_len(t, bp);
+				bp += 8;
+			}
+			fmt_bytes(o, bp, n, how);
+			continue;
+		}
 		if (is_scalar(t) && conv != 's' && conv != 'v') {
 			uint64_t v = rd_int(t, vp);
+
+			if (bits < 64 && strchr("di", conv))
+				v = (uint64_t)(bits == 32 ? (int64_t)(int32_t)v :
+					       bits == 16 ? (int64_t)(int16_t)v :
+					       (int64_t)(int8_t)v);
+			else if (bits < 64 && conv != 'c' && conv != 'p')
+				v &= (1ULL << bits) - 1;
 
 			switch (conv) {
 			case 'd':
@@ -829,10 +1072,58 @@ void out_format_printf(struct output *o, const char *fmt,
 
 /* ---- events ---- */
 
+/* In JSON, the text appended since @start becomes the data of a record
+ * of @type: {"type": "printf", "data": "text"}; in text it stays. */
+static void json_record(struct output *o, size_t start, const char *type)
+{
+	char *txt;
+
+	if (o->format != OUT_JSON)
+		return;
+	txt = ob_take(o, start);
+	ob_printf(o, "{\"type\": \"%s\", \"data\": ", type);
+	out_json_string(o, txt, strlen(txt));
+	ob_puts(o, "}\n");
+	free(txt);
+}
+
+/* time(fmt): now, in local time, as bpftrace's: {"type": "time", ...} */
+static void out_time(struct output *o, const char *fmt)
+{
+	struct timespec ts;
+	struct type t = { .kind = T_INT, .size = 8, .align = 8,
+			  .fmt = F_STRFTIME, .timefmt = fmt };
+	size_t start = o->len;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	fmt_strftime(o, &t, (uint64_t)ts.tv_sec * 1000000000ULL +
+		     (uint64_t)ts.tv_nsec, 0);
+	json_record(o, start, "time");
+}
+
+/* join(): the record's packed strings (layout.h), sep between them, then
+ * a newline; JSON {"type": "join", "data": "a b"} */
+static void out_join(struct output *o, const struct event *ev, const void *rec,
+		     size_t len)
+{
+	const char *p = (const char *)rec + 16, *end;
+	uint64_t n = rd_u64((const uint8_t *)rec + 8);
+	size_t start = o->len;
+
+	end = p + (n < len - 16 ? n : len - 16);
+	for (; p < end; p += strnlen(p, (size_t)(end - p)) + 1) {
+		if (p > (const char *)rec + 16)
+			ob_puts(o, ev->fmt);
+		ob_putn(o, p, strnlen(p, (size_t)(end - p)));
+	}
+	if (o->format != OUT_JSON)
+		ob_putc(o, '\n');
+	json_record(o, start, "join");
+}
+
 int out_event(struct output *o, const struct event *ev, const void *rec,
 	      size_t len)
 {
-	const void *vp;
 	unsigned i;
 
 	if (len < ev->size)
@@ -843,14 +1134,7 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 	switch (ev->kind) {
 	case EV_PRINTF:
 		out_format_printf(o, ev->fmt, ev->args, ev->nargs, rec, len);
-		if (o->format == OUT_JSON) {
-			char *s = ob_take(o, 0);
-
-			ob_puts(o, "{\"type\": \"printf\", \"data\": ");
-			out_json_string(o, s, strlen(s));
-			ob_puts(o, "}\n");
-			free(s);
-		}
+		json_record(o, 0, "printf");
 		break;
 	case EV_PRINT:
 		if (o->format == OUT_JSON) {
@@ -862,19 +1146,23 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 			const struct event_arg *a = &ev->args[i];
 
 			if (i)
-				ob_puts(o, ", ");
+				ob_puts(o, o->format == OUT_JSON ? "," : ", ");
 			if (!a->type || a->off > len || a->type->size > len - a->off)
 				continue;
-			vp = slot_at(a->type, (const uint8_t *)rec + a->off);
-			if (o->format == OUT_JSON)
-				json_value(o, a->type, vp);
-			else
-				out_format_value(o, a->type, vp);
+			fmt_value(o, a->type,
+				  slot_at(a->type, (const uint8_t *)rec + a->off),
+				  o->format == OUT_JSON, OUT_VAL_INDENT);
 		}
 		if (o->format == OUT_JSON)
 			ob_puts(o, ev->nargs != 1 ? "]}\n" : "}\n");
 		else
 			ob_putc(o, '\n');
+		break;
+	case EV_TIME:
+		out_time(o, ev->fmt);
+		break;
+	case EV_JOIN:
+		out_join(o, ev, rec, len);
 		break;
 	default:
 		return 0;
@@ -883,19 +1171,49 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 	return 0;
 }
 
-void out_break(struct output *o)
+char *out_event_text(struct output *o, const struct event *ev,
+		     const void *rec, size_t len)
 {
-	if (o->text)
-		o = o->text;
-	if (o->format == OUT_JSON)
-		return;
 	ob_reset(o);
-	ob_putc(o, '\n');
+	out_format_printf(o, ev->fmt, ev->args, ev->nargs, rec, len);
+	return ob_take(o, 0);
+}
+
+void out_raw(struct output *o, const char *type, const char *s, size_t n)
+{
+	ob_reset(o);
+	ob_putn(o, s, n);
+	json_record(o, 0, type);
+	ob_write(o);
+}
+
+void out_attached(struct output *o, unsigned nprobes)
+{
+	o = out_text(o);
+	ob_reset(o);
+	if (o->format == OUT_JSON)
+		ob_printf(o, "{\"type\": \"attached_probes\", \"data\": "
+			  "{\"probes\": %u}}\n", nprobes);
+	else
+		ob_printf(o, "Attaching %u probe%s...\n", nprobes,
+			  nprobes == 1 ? "" : "s");
+	ob_write(o);
+}
+
+void out_maps_start(struct output *o)
+{
+	/* (a picture's stream holds the picture alone) */
+	o = out_text(o);
+	/* bpftrace writes these two newlines before the maps at exit, in
+	 * text and JSON alike, maps or not */
+	ob_reset(o);
+	ob_puts(o, "\n\n");
 	ob_write(o);
 }
 
 void out_lost(struct output *o, unsigned long long n)
 {
+	o = out_text(o);
 	if (o->format != OUT_JSON)
 		return;
 	ob_reset(o);
@@ -904,14 +1222,44 @@ void out_lost(struct output *o, unsigned long long n)
 	ob_write(o);
 }
 
-/* ---- maps ---- */
+/* ---- maps ----
+ *
+ * The shapes and orders are bpftrace's print_map(): rows sorted by value for
+ * integer values (count, sum, min, max, plain ints), else by key; histograms
+ * by their total count; avg and stats by the average.  Where bpftrace's
+ * order is unspecified (equal values: its sort is not stable over a hash
+ * walk) spry's is fixed: by key, as bpftrace orders keys, then by key bytes.
+ */
 
+static bool map_is_hist(const struct map *m)
+{
+	return m->kind == MAP_HIST || m->kind == MAP_LHIST ||
+	       m->kind == MAP_QUANTIZE;
+}
+
+static bool map_is_stats(const struct map *m)
+{
+	return m->kind == MAP_AVG || m->kind == MAP_STATS;
+}
+
+/* The value type a row prints with. */
 static const struct type *map_val_type(const struct map *m)
 {
-	/* counts and sums without a recorded type: u64 */
 	static const struct type u64 = { .kind = T_INT, .size = 8, .align = 8 };
+	static const struct type s64 = { .kind = T_INT, .size = 8, .align = 8,
+					 .is_signed = true };
 
-	return m->val ? m->val : &u64;
+	switch (m->kind) {
+	case MAP_COUNT:
+		return &u64;
+	case MAP_MIN:
+	case MAP_MAX:
+		return &s64;
+	case MAP_SUM:
+		return m->val && is_scalar(m->val) ? m->val : &s64;
+	default:
+		return m->val ? m->val : &u64;
+	}
 }
 
 unsigned out_key_off(const struct map *m, unsigned i)
@@ -925,325 +1273,495 @@ unsigned out_key_off(const struct map *m, unsigned i)
 	return off;
 }
 
-static void fmt_keys(struct output *o, const struct map *m, const void *key,
-		     bool json)
+/* The user keys' bytes: hist and stats keys end in their bucket. */
+static unsigned user_key_size(const struct out_map_data *md)
+{
+	if ((map_is_hist(md->m)) && md->key_size >= 8)
+		return md->key_size - 8;
+	return md->key_size;
+}
+
+/* "@name[k1, k2]" in text; in JSON the keys ","-joined as one string, or
+ * nothing for a keyless map. */
+static void fmt_map_key(struct output *o, const struct map *m,
+			const void *key, bool json)
 {
 	size_t start = o->len;
 	unsigned i;
 	char *s;
 
+	if (!json)
+		ob_puts(o, m->name);
+	if (!m->nkeys)
+		return;
+	if (!json)
+		ob_putc(o, '[');
 	for (i = 0; i < m->nkeys; i++) {
 		if (i)
 			ob_puts(o, json ? "," : ", ");
-		out_format_value(o, m->keys[i],
-				 slot_at(m->keys[i],
-					 (const uint8_t *)key + out_key_off(m, i)));
+		fmt_value(o, m->keys[i], slot_at(m->keys[i], (const uint8_t *)key +
+						 out_key_off(m, i)),
+			  false, OUT_KEY_INDENT);
 	}
-	if (json) {
-		s = ob_take(o, start);
-		out_json_string(o, s, strlen(s));
-		free(s);
+	if (!json) {
+		ob_putc(o, ']');
 		return;
 	}
-	/* several keys, or one that spans lines (stacks), are bracketed so
-	 * that where the key ends stays obvious */
-	if (m->nkeys > 1 || memchr(o->buf + start, '\n', o->len - start)) {
-		s = ob_take(o, start);
-		ob_printf(o, "[%s]", s);
-		free(s);
-	}
+	s = ob_take(o, start);
+	out_json_string(o, s, strlen(s));
+	free(s);
 }
+
+/* One aggregated entry: a row, a histogram or a stats pair. */
+struct entry {
+	const uint8_t *key;	/* md->keys row */
+	const uint8_t *val;	/* md->vals row (rows only) */
+	uint64_t *buckets;	/* histograms: counts by bucket index */
+	unsigned nbuckets;
+	int64_t count, total;	/* stats; histograms: total in count */
+	int64_t sortval;	/* rows sorted by value */
+};
 
 struct sort_ctx {
 	const struct out_map_data *md;
-	const struct type *vt;
-	const uint64_t *totals;		/* hist groups: sort by these */
+	unsigned ukey;		/* bytes of user key */
+	enum { BY_VALUE_S, BY_VALUE_U, BY_KEY } by;
 };
 
-static int cmp_keys(const struct out_map_data *md, unsigned a, unsigned b,
-		    unsigned ksize)
+/* bpftrace's sort_by_key(): integers as unsigned, strings by strcmp, other
+ * keys not at all (0 here; key bytes decide later). */
+static int cmp_by_key(const struct map *m, const uint8_t *a, const uint8_t *b)
 {
-	return memcmp((const uint8_t *)md->keys + (size_t)a * md->key_size,
-		      (const uint8_t *)md->keys + (size_t)b * md->key_size,
-		      ksize);
-}
-
-static int cmp_rows(const void *pa, const void *pb, void *arg)
-{
-	const struct sort_ctx *c = arg;
-	const struct out_map_data *md = c->md;
-	unsigned a = *(const unsigned *)pa, b = *(const unsigned *)pb;
-	const uint8_t *va = (const uint8_t *)md->vals + (size_t)a * md->val_size;
-	const uint8_t *vb = (const uint8_t *)md->vals + (size_t)b * md->val_size;
-	int r = 0;
-
-	if (is_scalar(c->vt) && c->vt->size <= md->val_size) {
-		uint64_t x = rd_int(c->vt, slot_at(c->vt, va));
-		uint64_t y = rd_int(c->vt, slot_at(c->vt, vb));
-
-		if (c->vt->kind == T_INT && c->vt->is_signed)
-			r = (int64_t)x < (int64_t)y ? -1 : (int64_t)x > (int64_t)y;
-		else
-			r = x < y ? -1 : x > y;
-	} else if (type_is_char_array(c->vt)) {
-		r = strncmp((const char *)va, (const char *)vb, md->val_size);
-	} else {
-		r = memcmp(va, vb, md->val_size);
-	}
-	/* equal values: by key bytes, so the order is the same every run */
-	return r ? r : cmp_keys(md, a, b, md->key_size);
-}
-
-static int cmp_groups(const void *pa, const void *pb, void *arg)
-{
-	const struct sort_ctx *c = arg;
-	unsigned a = *(const unsigned *)pa, b = *(const unsigned *)pb;
-	uint64_t x = c->totals[a], y = c->totals[b];
-
-	if (x != y)
-		return x < y ? -1 : 1;
-	return cmp_keys(c->md, a, b, c->md->key_size - 8);
-}
-
-static unsigned *sorted_rows(const struct out_map_data *md,
-			     const struct type *vt)
-{
-	struct sort_ctx c = { .md = md, .vt = vt };
-	unsigned *idx = calloc(md->n ? md->n : 1, sizeof(*idx));
 	unsigned i;
+
+	for (i = 0; i < m->nkeys; i++) {
+		const struct type *t = m->keys[i];
+		unsigned off = out_key_off(m, i);
+
+		if (t->kind == T_INT && !t->fmt && is_scalar(t)) {
+			uint64_t x = rd_int(t, slot_at(t, a + off));
+			uint64_t y = rd_int(t, slot_at(t, b + off));
+
+			if (x != y)
+				return x < y ? -1 : 1;
+		} else if (type_is_char_array(t)) {
+			int r = strncmp((const char *)a + off,
+					(const char *)b + off, t->len);
+
+			if (r)
+				return r < 0 ? -1 : 1;
+		}
+	}
+	return 0;
+}
+
+static int cmp_entries(const void *pa, const void *pb, void *arg)
+{
+	const struct sort_ctx *c = arg;
+	const struct entry *a = pa, *b = pb;
+	int r;
+
+	switch (c->by) {
+	case BY_VALUE_S:
+		if (a->sortval != b->sortval)
+			return a->sortval < b->sortval ? -1 : 1;
+		break;
+	case BY_VALUE_U:
+		if ((uint64_t)a->sortval != (uint64_t)b->sortval)
+			return (uint64_t)a->sortval < (uint64_t)b->sortval ? -1 : 1;
+		break;
+	case BY_KEY:
+		break;
+	}
+	r = cmp_by_key(c->md->m, a->key, b->key);
+	if (r)
+		return r;
+	return memcmp(a->key, b->key, c->ukey);
+}
+
+/* The user keys (the bytes before the bucket) of rows @a and @b. */
+static int user_key_cmp(const struct sort_ctx *c, unsigned a, unsigned b)
+{
+	const uint8_t *keys = c->md->keys;
+
+	return memcmp(keys + (size_t)a * c->md->key_size,
+		      keys + (size_t)b * c->md->key_size, c->ukey);
+}
+
+static int cmp_user_keys(const void *pa, const void *pb, void *arg)
+{
+	unsigned a = *(const unsigned *)pa, b = *(const unsigned *)pb;
+	int r = user_key_cmp(arg, a, b);
+
+	return r ? r : a < b ? -1 : a > b;
+}
+
+/* Histograms are keyed by user key + bucket: gather each user key's
+ * buckets into one entry, in @e.  Rows sorted by user key make each
+ * entry's rows a run, so this is n log n whatever the map; @counts is
+ * allocated here, nbuckets per entry (free it). */
+static unsigned gather(const struct sort_ctx *c, struct entry *e,
+		       uint64_t **counts, unsigned nbuckets)
+{
+	const struct out_map_data *md = c->md;
+	unsigned *idx = calloc(md->n + 1, sizeof(*idx));
+	unsigned i, ng = 0;
 
 	if (!idx)
 		abort();
 	for (i = 0; i < md->n; i++)
 		idx[i] = i;
-	qsort_r(idx, md->n, sizeof(*idx), cmp_rows, &c);
-	return idx;
-}
-
-static void out_rows(struct output *o, const struct out_map_data *md)
-{
-	const struct map *m = md->m;
-	const struct type *vt = map_val_type(m);
-	unsigned *idx = sorted_rows(md, vt);
-	bool json = o->format == OUT_JSON;
-	unsigned i;
-
-	if (json) {
-		ob_puts(o, "{\"type\": \"map\", \"data\": {");
-		out_json_string(o, m->name, strlen(m->name));
-		ob_puts(o, ": ");
-	} else {
-		ob_printf(o, "%s:", m->name);
-	}
-
-	if (!m->nkeys) {
-		/* keyless: an array of one entry, always present */
-		if (!json)
-			ob_putc(o, ' ');
-		if (md->n) {
-			if (json)
-				json_value(o, vt, slot_at(vt, md->vals));
-			else
-				out_format_value(o, vt, slot_at(vt, md->vals));
-		} else {
-			ob_puts(o, json ? "null" : "");
-		}
-		/* a one-line scalar needs no blank line to set it off */
-		ob_puts(o, json ? "}}\n" : "\n");
-		free(idx);
-		return;
-	}
-
-	if (json)
-		ob_putc(o, '{');
-	else
-		ob_putc(o, '\n');
+	qsort_r(idx, md->n, sizeof(*idx), cmp_user_keys, (void *)c);
+	for (i = 0; i < md->n; i++)
+		if (!i || user_key_cmp(c, idx[i - 1], idx[i]))
+			ng++;
+	*counts = calloc((size_t)(ng + 1) * nbuckets, sizeof(**counts));
+	if (!*counts)
+		abort();
+	ng = 0;
 	for (i = 0; i < md->n; i++) {
 		const uint8_t *k = (const uint8_t *)md->keys +
 				   (size_t)idx[i] * md->key_size;
-		const void *v = slot_at(vt, (const uint8_t *)md->vals +
-					(size_t)idx[i] * md->val_size);
+		const uint8_t *v = (const uint8_t *)md->vals +
+				   (size_t)idx[i] * md->val_size;
+		uint64_t bucket = rd_u64(k + c->ukey);
+		struct entry *g;
 
-		if (json && i)
-			ob_puts(o, ", ");
-		fmt_keys(o, m, k, json);
-		ob_puts(o, ": ");
-		if (json) {
-			json_value(o, vt, v);
-		} else {
-			out_format_value(o, vt, v);
-			ob_putc(o, '\n');
+		if (!ng || memcmp(e[ng - 1].key, k, c->ukey)) {
+			g = &e[ng];
+			memset(g, 0, sizeof(*g));
+			g->key = k;
+			g->buckets = *counts + (size_t)ng * nbuckets;
+			g->nbuckets = nbuckets;
+			ng++;
+		}
+		g = &e[ng - 1];
+		if (bucket < nbuckets) {
+			g->buckets[bucket] += rd_u64(v);
+			g->count += (int64_t)rd_u64(v);
 		}
 	}
-	ob_puts(o, json ? "}}}\n" : "\n");
 	free(idx);
+	return ng;
 }
 
-const char *out_hist_bound(int log2, char *buf, size_t n)
+/* bpftrace's hist_index_label(): 2^power as "512", "1K", "16M", "2T". */
+static void hist_label(char *buf, size_t n, int power)
 {
-	/* bucket b's lower bound is 2^(b-1) */
-	return graph_bucket_bound(log2 < 0 ? 0 : log2 + 1, buf, n);
+	static const char suffix[] = "\0KMGT";
+	int s = power >= 40 ? 4 : power / 10;
+
+	power -= s * 10;
+	if (s)
+		snprintf(buf, n, "%d%c", 1 << power, suffix[s]);
+	else
+		snprintf(buf, n, "%d", 1 << power);
 }
 
-static void hist_text(struct output *o, const uint64_t *cnt)
+/* bpftrace's lhist_index_label(): "0", "3M", "2K", "150". */
+static void lhist_label(char *buf, size_t n, long v)
 {
-	int lo = 0, hi = OUT_HIST_BUCKETS - 1, b, w;
-	uint64_t max = 0;
-	char l1[16], l2[16], label[40];
+	if (v == 0)
+		snprintf(buf, n, "0");
+	else if (v % 1048576 == 0)
+		snprintf(buf, n, "%ldM", v / 1048576);
+	else if (v % 1024 == 0)
+		snprintf(buf, n, "%ldK", v / 1024);
+	else
+		snprintf(buf, n, "%ld", v);
+}
 
-	while (lo < OUT_HIST_BUCKETS && !cnt[lo])
-		lo++;
-	while (hi >= 0 && !cnt[hi])
-		hi--;
-	for (b = lo; b <= hi; b++)
-		if (cnt[b] > max)
-			max = cnt[b];
-	for (b = lo; b <= hi; b++) {
-		/* bucket 0: x < 1; bucket b: 2^(b-1) <= x < 2^b */
-		snprintf(label, sizeof(label), "[%s, %s)",
-			 out_hist_bound(b - 1, l1, sizeof(l1)),
-			 out_hist_bound(b, l2, sizeof(l2)));
-		/* exact while the product fits in 64 bits (no __int128 on
-		 * 32-bit targets); past 2^58 counts a double is near enough */
-		w = max <= UINT64_MAX / OUT_HIST_WIDTH ?
-		    (int)(cnt[b] * OUT_HIST_WIDTH / max) :
-		    (int)((double)cnt[b] * OUT_HIST_WIDTH / (double)max);
-		ob_printf(o, "%-16s%8" PRIu64 " |", label, cnt[b]);
-		ob_printf(o, "%.*s%*s|\n", w,
-			  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",
-			  OUT_HIST_WIDTH - w, "");
+const char *out_hist_label(const struct map *m, unsigned i, char *buf,
+			   size_t n)
+{
+	char a[32], b[32];
+
+	if (m->kind == MAP_LHIST) {
+		long min = (long)m->lhist_min, step = (long)m->lhist_step;
+		long nb = step > 0 ? ((long)m->lhist_max - min) / step : 0;
+
+		if (i == 0) {
+			lhist_label(a, sizeof(a), min);
+			snprintf(buf, n, "(..., %s)", a);
+		} else if ((long)i == nb + 1) {
+			lhist_label(a, sizeof(a), (long)m->lhist_max);
+			snprintf(buf, n, "[%s, ...)", a);
+		} else {
+			lhist_label(a, sizeof(a), (long)(i - 1) * step + min);
+			lhist_label(b, sizeof(b), (long)i * step + min);
+			snprintf(buf, n, "[%s, %s)", a, b);
+		}
+		return buf;
+	}
+	if (i == 0) {
+		snprintf(buf, n, "(..., 0)");
+	} else if (i == 1) {
+		snprintf(buf, n, "[0]");
+	} else if (i == 2) {
+		snprintf(buf, n, "[1]");
+	} else {
+		hist_label(a, sizeof(a), (int)i - 2);
+		hist_label(b, sizeof(b), (int)i - 1);
+		snprintf(buf, n, "[%s, %s)", a, b);
+	}
+	return buf;
+}
+
+/* The buckets worth printing: from the first to the last non-empty one
+ * (bpftrace: hist_prepare, lhist_prepare); false when all are empty. */
+static bool hist_range(const struct entry *e, unsigned *lo, unsigned *hi,
+		       uint64_t *max)
+{
+	unsigned i;
+	bool any = false;
+
+	*max = 0;
+	for (i = 0; i < e->nbuckets; i++) {
+		if (!e->buckets[i])
+			continue;
+		if (!any)
+			*lo = i;
+		*hi = i;
+		any = true;
+		if (e->buckets[i] > *max)
+			*max = e->buckets[i];
+	}
+	return any;
+}
+
+static void hist_text(struct output *o, const struct map *m,
+		      const struct entry *e, uint64_t div)
+{
+	static const char bar[] =
+		"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@";
+	unsigned lo = 0, hi = 0, i;
+	uint64_t max;
+	char label[64];
+
+	if (!hist_range(e, &lo, &hi, &max))
+		return;
+	for (i = lo; i <= hi; i++) {
+		uint64_t v = e->buckets[i];
+		/* bpftrace computes the bar in single-precision float and
+		 * truncates: the same arithmetic gives the same widths */
+		int w = (int)((float)v / (float)max * (float)OUT_HIST_WIDTH);
+
+		if (w < 0 || w > OUT_HIST_WIDTH)
+			w = OUT_HIST_WIDTH;
+		out_hist_label(m, i, label, sizeof(label));
+		/* lhist counts are never divided (bpftrace ignores div) */
+		ob_printf(o, "%-16s%8" PRIu64 " |%-52.*s|\n", label,
+			  m->kind == MAP_LHIST ? v : v / div, w, bar);
 	}
 }
 
-static void hist_json(struct output *o, const uint64_t *cnt)
+static void hist_json(struct output *o, const struct map *m,
+		      const struct entry *e, uint64_t div)
 {
-	int lo = 0, hi = OUT_HIST_BUCKETS - 1, b;
+	unsigned lo = 0, hi = 0, i;
+	uint64_t max;
 
-	while (lo < OUT_HIST_BUCKETS && !cnt[lo])
-		lo++;
-	while (hi >= 0 && !cnt[hi])
-		hi--;
 	ob_putc(o, '[');
-	for (b = lo; b <= hi; b++) {
-		uint64_t min = b ? 1ull << (b - 1) : 0;
-		uint64_t max = !b ? 0 : b == 64 ? UINT64_MAX :
-			       (1ull << b) - 1;
+	if (!hist_range(e, &lo, &hi, &max)) {
+		ob_putc(o, ']');
+		return;
+	}
+	for (i = lo; i <= hi; i++) {
+		if (i > lo)
+			ob_puts(o, ", ");
+		ob_putc(o, '{');
+		if (m->kind == MAP_LHIST) {
+			long min = (long)m->lhist_min, step = (long)m->lhist_step;
+			long nb = step > 0 ? ((long)m->lhist_max - min) / step : 0;
 
-		ob_printf(o, "%s{\"min\": %" PRIu64 ", \"max\": %" PRIu64
-			  ", \"count\": %" PRIu64 "}", b > lo ? ", " : "",
-			  min, max, cnt[b]);
+			if (i == 0)
+				ob_printf(o, "\"max\": %ld, ", min - 1);
+			else if ((long)i == nb + 1)
+				ob_printf(o, "\"min\": %ld, ", (long)m->lhist_max);
+			else
+				ob_printf(o, "\"min\": %ld, \"max\": %ld, ",
+					  (long)(i - 1) * step + min,
+					  (long)i * step + min - 1);
+			ob_printf(o, "\"count\": %" PRIu64 "}", e->buckets[i]);
+			continue;
+		}
+		if (i == 0)
+			ob_puts(o, "\"max\": -1, ");
+		else if (i == 1)
+			ob_puts(o, "\"min\": 0, \"max\": 0, ");
+		else if (i == 2)
+			ob_puts(o, "\"min\": 1, \"max\": 1, ");
+		else
+			ob_printf(o, "\"min\": %" PRId64 ", \"max\": %" PRId64
+				  ", ", (int64_t)(1ULL << (i - 2)),
+				  (int64_t)((1ULL << (i - 1)) - 1));
+		ob_printf(o, "\"count\": %" PRIu64 "}", e->buckets[i] / div);
 	}
 	ob_putc(o, ']');
 }
 
-/* Quantize maps: the key is the user keys followed by a u64 bucket (the
- * last 8 bytes); entries with equal user keys form one histogram. */
-static void out_hist(struct output *o, const struct out_map_data *md)
+/* The value of a row: integers divided by @div, as bpftrace's print(@m,
+ * top, div) does. */
+static void row_value(struct output *o, const struct map *m,
+		      const struct type *vt, const struct entry *e,
+		      uint64_t div, bool json)
+{
+	if (is_scalar(vt) && vt->kind == T_INT && !vt->fmt) {
+		uint64_t v = rd_int(vt, slot_at(vt, e->val));
+
+		if (vt->is_signed)
+			ob_printf(o, "%" PRId64, (int64_t)v / (int64_t)div);
+		else
+			ob_printf(o, "%" PRIu64, v / div);
+		return;
+	}
+	(void)m;
+	fmt_value(o, vt, slot_at(vt, e->val), json, OUT_VAL_INDENT);
+}
+
+static void stats_value(struct output *o, const struct map *m,
+			const struct entry *e, uint64_t div, bool json)
+{
+	int64_t avg = e->count ? e->total / e->count : 0;
+
+	if (m->kind == MAP_AVG)
+		ob_printf(o, "%" PRId64, avg / (int64_t)div);
+	else if (json)
+		ob_printf(o, "{\"count\": %" PRId64 ", \"average\": %" PRId64
+			  ", \"total\": %" PRId64 "}", e->count, avg, e->total);
+	else
+		ob_printf(o, "count %" PRId64 ", average %" PRId64
+			  ", total %" PRId64, e->count, avg, e->total);
+}
+
+static void map_text(struct output *o, const struct out_map_data *md,
+		     uint64_t top, uint64_t div)
 {
 	const struct map *m = md->m;
-	unsigned ksize = md->key_size >= 8 ? md->key_size - 8 : 0;
-	bool json = o->format == OUT_JSON;
-	unsigned *group = calloc(md->n + 1, sizeof(*group));	/* row -> group */
-	unsigned *first = calloc(md->n + 1, sizeof(*first));	/* group -> row */
-	uint64_t *totals = calloc(md->n + 1, sizeof(*totals));
-	uint64_t (*cnt)[OUT_HIST_BUCKETS] = calloc(md->n + 1, sizeof(*cnt));
-	unsigned *order = calloc(md->n + 1, sizeof(*order));
-	struct sort_ctx c;
-	unsigned i, g, ng = 0;
+	const struct type *vt = map_val_type(m);
+	bool json = o->format == OUT_JSON, hist = map_is_hist(m);
+	bool stats = map_is_stats(m);
+	unsigned nbuckets = 0, ne, i, first = 0;
+	struct entry *e = calloc(md->n + 1, sizeof(*e));
+	uint64_t *counts = NULL;
+	struct sort_ctx c = { .md = md, .ukey = user_key_size(md),
+			      .by = BY_KEY };
+	const char *delim = "\n";
 
-	if (!group || !first || !totals || !cnt || !order)
+	if (!e)
 		abort();
-	for (i = 0; i < md->n; i++) {
-		const uint8_t *k = (const uint8_t *)md->keys +
+	if (!div)
+		div = 1;
+	if (hist) {
+		nbuckets = m->kind == MAP_LHIST ? out_lhist_buckets(m) + 2 :
+			   OUT_HIST_BUCKETS;
+		ne = gather(&c, e, &counts, nbuckets);
+		for (i = 0; i < ne; i++)
+			e[i].sortval = e[i].count;
+		c.by = BY_VALUE_U;
+	} else {
+		for (i = 0; i < md->n; i++) {
+			e[i].key = (const uint8_t *)md->keys +
 				   (size_t)i * md->key_size;
-		uint64_t bucket, v;
-
-		memcpy(&bucket, k + ksize, 8);
-		memcpy(&v, (const uint8_t *)md->vals + (size_t)i * md->val_size,
-		       md->val_size < 8 ? md->val_size : 8);
-		for (g = 0; g < ng; g++)
-			if (!cmp_keys(md, first[g], i, ksize))
-				break;
-		if (g == ng)
-			first[ng++] = i;
-		group[i] = g;
-		if (bucket < OUT_HIST_BUCKETS) {
-			cnt[g][bucket] += v;
-			totals[g] += v;
+			e[i].val = (const uint8_t *)md->vals +
+				   (size_t)i * md->val_size;
+			if (stats) {
+				e[i].count = (int64_t)rd_u64(e[i].val);
+				e[i].total = md->val_size >= 16 ?
+					     (int64_t)rd_u64(e[i].val + 8) : 0;
+				e[i].sortval = e[i].count ?
+					       e[i].total / e[i].count : 0;
+				c.by = BY_VALUE_S;
+			} else if (vt->kind == T_INT && !vt->fmt &&
+				   is_scalar(vt)) {
+				e[i].sortval = (int64_t)rd_int(vt,
+						slot_at(vt, e[i].val));
+				c.by = vt->is_signed ? BY_VALUE_S : BY_VALUE_U;
+			}
 		}
+		ne = md->n;
+		/* bpftrace joins rows of these with nothing: each ends its
+		 * own line (stacks) or runs into the next (ksym, usym,
+		 * ntop's inet) */
+		if (type_is_stack(vt) || vt->fmt == F_KSYM ||
+		    vt->fmt == F_USYM || vt->fmt == F_KSYM_NAME ||
+		    vt->fmt == F_USYM_AT || vt->fmt == F_INET)
+			delim = "";
 	}
-	/* sort groups by total: order[] holds rows (first of each group),
-	 * totals indexed by row for the comparator */
-	{
-		uint64_t *row_tot = calloc(md->n + 1, sizeof(*row_tot));
+	qsort_r(e, ne, sizeof(*e), cmp_entries, &c);
+	/* top: only the last (largest) entries; stats maps ignore it, as
+	 * bpftrace's do */
+	if (top && ne > top && m->kind != MAP_STATS)
+		first = ne - (unsigned)top;
 
-		if (!row_tot)
-			abort();
-		for (g = 0; g < ng; g++) {
-			order[g] = first[g];
-			row_tot[first[g]] = totals[g];
-		}
-		c = (struct sort_ctx){ .md = md, .totals = row_tot };
-		qsort_r(order, ng, sizeof(*order), cmp_groups, &c);
-		free(row_tot);
-	}
-
+	ob_reset(o);
 	if (json) {
-		ob_puts(o, "{\"type\": \"hist\", \"data\": {");
+		if (!ne)
+			goto out;	/* bpftrace prints no record */
+		ob_printf(o, "{\"type\": \"%s\", \"data\": {",
+			  hist ? "hist" : stats ? "stats" : "map");
 		out_json_string(o, m->name, strlen(m->name));
 		ob_puts(o, ": ");
 		if (m->nkeys)
 			ob_putc(o, '{');
-	} else {
-		ob_printf(o, "%s:\n", m->name);
-	}
-	if (!m->nkeys && !ng && json)
-		ob_puts(o, "[]");
-	for (i = 0; i < ng; i++) {
-		unsigned row = order[i];
-		const uint8_t *k = (const uint8_t *)md->keys +
-				   (size_t)row * md->key_size;
-
-		g = group[row];
-		if (m->nkeys) {
-			if (json && i)
+		for (i = first; i < ne; i++) {
+			if (i > first)
 				ob_puts(o, ", ");
-			fmt_keys(o, m, k, json);
-			ob_puts(o, json ? ": " : ":\n");
+			if (m->nkeys) {
+				fmt_map_key(o, m, e[i].key, true);
+				ob_puts(o, ": ");
+			}
+			if (hist)
+				hist_json(o, m, &e[i], div);
+			else if (stats)
+				stats_value(o, m, &e[i], div, true);
+			else
+				row_value(o, m, vt, &e[i], div, true);
 		}
-		if (json) {
-			hist_json(o, cnt[g]);
+		if (m->nkeys)
+			ob_putc(o, '}');
+		ob_puts(o, "}}\n");
+		goto out;
+	}
+	for (i = first; i < ne; i++) {
+		if (i > first)
+			ob_puts(o, delim);
+		fmt_map_key(o, m, e[i].key, false);
+		ob_puts(o, ": ");
+		if (hist) {
+			ob_putc(o, '\n');
+			hist_text(o, m, &e[i], div);
+		} else if (stats) {
+			stats_value(o, m, &e[i], div, false);
 		} else {
-			hist_text(o, cnt[g]);
-			if (m->nkeys && i + 1 < ng)
-				ob_putc(o, '\n');
+			row_value(o, m, vt, &e[i], div, false);
 		}
 	}
-	if (json)
-		ob_puts(o, m->nkeys ? "}}}\n" : "}}\n");
-	else
-		ob_putc(o, '\n');
-	free(group);
-	free(first);
-	free(totals);
-	free(cnt);
-	free(order);
+	/* bpftrace ends every map with a newline, empty ones too, and a
+	 * stats map with a blank line */
+	ob_puts(o, stats ? "\n\n" : "\n");
+out:
+	ob_write(o);
+	free(counts);
+	free(e);
 }
 
-void out_map(struct output *o, const struct out_map_data *md)
+unsigned out_lhist_buckets(const struct map *m)
+{
+	if (m->lhist_step <= 0 || m->lhist_max <= m->lhist_min)
+		return 0;
+	return (unsigned)((m->lhist_max - m->lhist_min) / m->lhist_step);
+}
+
+void out_map(struct output *o, const struct out_map_data *md, uint64_t top,
+	     uint64_t div)
 {
 	if (o->pics && pic_map(o->pics, md)) {
 		if (o->unbuffered)
 			fflush(o->f);
 		return;
 	}
-	o = out_text(o);
-	ob_reset(o);
-	if (md->m->kind == MAP_QUANTIZE)
-		out_hist(o, md);
-	else
-		out_rows(o, md);
-	ob_write(o);
+	map_text(out_text(o), md, top, div);
 }
 
 void out_clear(struct output *o, const struct map *m)

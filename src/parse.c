@@ -250,17 +250,99 @@ static bool p_starts_operand(const struct parser *p)
 	switch (p->tok.kind) {
 	case TK_IDENT: case TK_NUM: case TK_CHAR: case TK_STR: case TK_MAP:
 	case TK_LPAREN: case TK_NOT: case TK_TILDE: case TK_SIZEOF:
-	case TK_OFFSETOF:
+	case TK_OFFSETOF: case TK_VAR: case TK_POSITIONAL: case TK_PARAMCOUNT:
 		return true;
 	default:
 		return false;
 	}
 }
 
-/* primary = NUM | CHAR | strings | "(" expr ")" | cast
+/* paren = "(" type_name ")" unary          (a cast)
+ *       | "(" expr ("," expr)* ")"       (one: grouping; more: a tuple) */
+static struct node *p_paren(struct parser *p)
+{
+	struct node *n, *t;
+	bool no_div = p->no_div, ok;
+	struct loc l = p->tok.loc;
+
+	p_next(p);
+	if (p_type_start(p) || p_peek_ptr_close(p))
+		return p_cast(p, &l, NULL);
+	p->no_div = false;
+	n = p_expr(p);
+	if (n && p_is(p, TK_COMMA)) {
+		t = p_node(p, N_TUPLE, &l);
+		p_next(p);
+		t->args = n;
+		if (p_is(p, TK_RPAREN)) {
+			p_error_unexpected(p, "expression");
+			n = NULL;
+		} else {
+			n->next = p_args(p, TK_RPAREN, &ok);
+			n = ok ? t : NULL;
+		}
+	}
+	p->no_div = no_div;
+	if (!n || !p_expect(p, TK_RPAREN, "to close '('"))
+		return NULL;
+	/* (NAME) operand: a type only BTF knows, "(pid_t)x" */
+	if (n->kind == N_IDENT && p_starts_operand(p))
+		return p_cast(p, &l, n);
+	return n;
+}
+
+/* dollar = VAR | POSITIONAL | "$#" */
+static struct node *p_dollar(struct parser *p)
+{
+	struct node *n;
+
+	switch (p->tok.kind) {
+	case TK_VAR:
+		n = p_node(p, N_VAR, &p->tok.loc);
+		n->name = p->tok.name;
+		break;
+	case TK_POSITIONAL:
+		n = p_node(p, N_POSITIONAL, &p->tok.loc);
+		n->num = p->tok.num;
+		break;
+	default:
+		assert(p_is(p, TK_PARAMCOUNT) && "p_dollar on a $ token");
+		n = p_node(p, N_PARAMCOUNT, &p->tok.loc);
+		break;
+	}
+	p_next(p);
+	return n;
+}
+
+/* What ++, -- and the assignments can change: a map (element), a plain
+ * map by name or a scratch variable. */
+static bool p_is_lvalue(const struct node *n)
+{
+	return n->kind == N_MAP || n->kind == N_IDENT || n->kind == N_VAR ||
+	       (n->kind == N_INDEX && n->lhs->kind == N_IDENT);
+}
+
+/* incdec = ("++" | "--") operand, or operand ("++" | "--"), at @l */
+static struct node *p_incdec(struct parser *p, struct node *operand,
+			     int op, const struct loc *l)
+{
+	struct node *n;
+
+	if (!p_is_lvalue(operand)) {
+		p_error_at(p, &operand->loc, "%s needs a variable or a map "
+			   "element", incdec_str(op));
+		return NULL;
+	}
+	n = p_node(p, N_INCDEC, l);
+	n->op = op;
+	n->lhs = operand;
+	return n;
+}
+
+/* primary = NUM | CHAR | strings | paren | dollar
  *         | IDENT "(" args? ")" | IDENT | MAP ("[" args "]")?
  *         | sizeof | offsetof
- * cast    = "(" type_name ")" unary | "(" NAME ")" operand */
+ * cast    = "(" type_name ")" unary | "(" NAME ")" operand   (in paren) */
 static struct node *p_primary(struct parser *p)
 {
 	struct node *n;
@@ -276,23 +358,12 @@ static struct node *p_primary(struct parser *p)
 		return n;
 	case TK_STR:
 		return p_string(p);
-	case TK_LPAREN: {
-		bool no_div = p->no_div;
-		struct loc lparen = p->tok.loc;
-
-		p_next(p);
-		if (p_type_start(p) || p_peek_ptr_close(p))
-			return p_cast(p, &lparen, NULL);
-		p->no_div = false;
-		n = p_expr(p);
-		p->no_div = no_div;
-		if (!n || !p_expect(p, TK_RPAREN, "to close '('"))
-			return NULL;
-		/* (NAME) operand: a type only BTF knows, "(pid_t)x" */
-		if (n->kind == N_IDENT && p_starts_operand(p))
-			return p_cast(p, &lparen, n);
-		return n;
-	}
+	case TK_LPAREN:
+		return p_paren(p);
+	case TK_VAR:
+	case TK_POSITIONAL:
+	case TK_PARAMCOUNT:
+		return p_dollar(p);
 	case TK_SIZEOF:
 		return p_sizeof(p);
 	case TK_OFFSETOF:
@@ -328,7 +399,18 @@ static struct node *p_primary(struct parser *p)
 	}
 }
 
-/* postfix = primary ("[" args "]" | "->" IDENT | "." IDENT)* */
+/* After a '.', whether a number follows (a tuple's element, $t.0): peek
+ * without consuming, the lexer being one token ahead only. */
+static bool p_tuple_index(const struct parser *p)
+{
+	const char *t = p->lx.src->text;
+	size_t i = p->tok.off + 1;
+
+	return i < p->lx.src->len && t[i] >= '0' && t[i] <= '9';
+}
+
+/* postfix = primary ("[" args "]" | "->" IDENT | "." IDENT | "." NUM
+ *                   | "++" | "--")* */
 static struct node *p_postfix(struct parser *p)
 {
 	return p_postfix_from(p, p_primary(p));
@@ -352,6 +434,19 @@ static struct node *p_postfix_from(struct parser *p, struct node *n)
 			m->args = p_args(p, TK_RBRACKET, &ok);
 			if (!ok || !p_expect(p, TK_RBRACKET, "after index"))
 				return NULL;
+			n = m;
+		} else if (p_is(p, TK_INC) || p_is(p, TK_DEC)) {
+			struct loc l = p->tok.loc;
+			int op = p_is(p, TK_INC) ? ID_POSTINC : ID_POSTDEC;
+
+			p_next(p);
+			n = p_incdec(p, n, op, &l);
+		} else if (p_is(p, TK_DOT) && p_tuple_index(p)) {
+			m = p_node(p, N_TUPLE_INDEX, &p->tok.loc);
+			p_next(p);
+			m->num = p->tok.num;
+			m->lhs = n;
+			p_next(p);
 			n = m;
 		} else if (p_is(p, TK_ARROW) || p_is(p, TK_DOT)) {
 			m = p_node(p, N_MEMBER, &p->tok.loc);
@@ -377,12 +472,31 @@ static struct node *p_postfix_from(struct parser *p, struct node *n)
 	return n;
 }
 
-/* unary = ("!" | "~" | "-" | "+" | "*" | "&") unary | postfix */
+static struct node *p_unary(struct parser *p);
+
+/* prefix_incdec = ("++" | "--") unary */
+static struct node *p_prefix_incdec(struct parser *p)
+{
+	struct loc l = p->tok.loc;
+	int op = p_is(p, TK_INC) ? ID_PREINC : ID_PREDEC;
+	struct node *x;
+
+	if (!p_enter(p, &l))
+		return NULL;
+	p_next(p);
+	x = p_unary(p);
+	p_leave(p);
+	return x ? p_incdec(p, x, op, &l) : NULL;
+}
+
+/* unary = ("!" | "~" | "-" | "+" | "*" | "&" | "++" | "--") unary | postfix */
 static struct node *p_unary(struct parser *p)
 {
 	struct node *n;
 	int op;
 
+	if (p_is(p, TK_INC) || p_is(p, TK_DEC))
+		return p_prefix_incdec(p);
 	switch (p->tok.kind) {
 	case TK_NOT:   op = U_NOT; break;
 	case TK_TILDE: op = U_BNOT; break;
@@ -1157,6 +1271,57 @@ fail:
 	return NULL;
 }
 
+static bool p_end_stmt(struct parser *p, const char *after);
+
+/* loop = ("while" | "unroll") "(" expr ")" stmt */
+static struct node *p_loop(struct parser *p)
+{
+	bool is_while = p_is(p, TK_WHILE);
+	struct node *n = p_node(p, is_while ? N_WHILE : N_UNROLL, &p->tok.loc);
+
+	p_next(p);
+	if (!p_expect(p, TK_LPAREN, is_while ? "after 'while'" :
+		      "after 'unroll'"))
+		goto fail;
+	n->cond = p_expr(p);
+	if (!n->cond || !p_expect(p, TK_RPAREN, is_while ?
+				  "after the condition" : "after the count"))
+		goto fail;
+	n->lhs = p_stmt(p);
+	return n->lhs ? n : NULL;
+fail:
+	p_sync(p);
+	return NULL;
+}
+
+/* jump = "break" | "continue" | "return" */
+static struct node *p_jump(struct parser *p)
+{
+	static const enum node_kind kinds[] = {
+		[TK_BREAK] = N_BREAK, [TK_CONTINUE] = N_CONTINUE,
+		[TK_RETURN] = N_RETURN,
+	};
+	struct node *n = p_node(p, kinds[p->tok.kind], &p->tok.loc);
+	char what[32];
+
+	snprintf(what, sizeof(what), "after '%s'", tok_kind_str(p->tok.kind));
+	p_next(p);
+	if (!p_end_stmt(p, what)) {
+		p_sync(p);
+		return NULL;
+	}
+	return n;
+}
+
+/* Compound assignment tokens and the operator each applies. */
+static const signed char opassign_ops[TK_COUNT_] = {
+	[TK_ADD_ASSIGN] = B_ADD + 1, [TK_SUB_ASSIGN] = B_SUB + 1,
+	[TK_MUL_ASSIGN] = B_MUL + 1, [TK_DIV_ASSIGN] = B_DIV + 1,
+	[TK_MOD_ASSIGN] = B_MOD + 1, [TK_AND_ASSIGN] = B_AND + 1,
+	[TK_OR_ASSIGN] = B_OR + 1, [TK_XOR_ASSIGN] = B_XOR + 1,
+	[TK_SHL_ASSIGN] = B_SHL + 1, [TK_SHR_ASSIGN] = B_SHR + 1,
+};
+
 static bool p_is_map_elem(const struct node *n)
 {
 	return n->kind == N_MAP ||
@@ -1172,8 +1337,9 @@ static bool p_end_stmt(struct parser *p, const char *after)
 	return p_expect(p, TK_SEMI, after);
 }
 
-/* stmt = block | if_stmt | "delete" map ";" | assign ";" | expr ";" | ";"
- * assign = (map | IDENT) "=" expr */
+/* stmt = block | if_stmt | loop | jump | "delete" map ";" | assign ";"
+ *      | expr ";" | ";"
+ * assign = lvalue ("=" | "+=" | ... | ">>=") expr */
 static struct node *p_stmt(struct parser *p)
 {
 	struct node *n, *e;
@@ -1190,6 +1356,17 @@ static struct node *p_stmt(struct parser *p)
 		return n;
 	case TK_IF:
 		n = p_if(p);
+		p_leave(p);
+		return n;
+	case TK_WHILE:
+	case TK_UNROLL:
+		n = p_loop(p);
+		p_leave(p);
+		return n;
+	case TK_BREAK:
+	case TK_CONTINUE:
+	case TK_RETURN:
+		n = p_jump(p);
 		p_leave(p);
 		return n;
 	case TK_SEMI:
@@ -1225,22 +1402,28 @@ static struct node *p_stmt(struct parser *p)
 	e = p_expr(p);
 	if (!e)
 		goto fail;
-	if (p_is(p, TK_ASSIGN)) {
+	if (p_is(p, TK_ASSIGN) || opassign_ops[p->tok.kind]) {
 		l = p->tok.loc;
-		if (!p_is_map_elem(e) && e->kind != N_IDENT) {
+		if (!p_is_lvalue(e)) {
 			p_error_at(p, &l, "cannot assign to this expression: "
-				   "only to a map, m[k] or a name");
+				   "only to a map, m[k], a name or a $variable");
 			goto fail;
 		}
 		n = p_node(p, N_ASSIGN, &l);
+		if (!p_is(p, TK_ASSIGN)) {
+			n->kind = N_OPASSIGN;
+			n->op = opassign_ops[p->tok.kind] - 1;
+		}
 		p_next(p);
 		n->lhs = e;
 		n->rhs = p_expr(p);
 		if (!n->rhs)
 			goto fail;
-		if (p_is(p, TK_ASSIGN)) {
+		if (p_is(p, TK_ASSIGN) || opassign_ops[p->tok.kind]) {
 			p_error_at(p, &p->tok.loc,
-				   "unexpected '=': an assignment is a statement, not a value");
+				   "unexpected '%s': an assignment is a "
+				   "statement, not a value",
+				   tok_kind_str(p->tok.kind));
 			goto fail;
 		}
 		if (!p_end_stmt(p, "after assignment"))

@@ -122,8 +122,12 @@ static struct pic *pic_find(struct pictures *p, const struct map *m,
 
 static bool is_stack(const struct type *t)
 {
-	return t && t->kind == T_INT && (t->fmt == F_KSTACK ||
-					 t->fmt == F_USTACK);
+	return type_is_stack(t);
+}
+
+static bool is_ustack(const struct type *t)
+{
+	return t->fmt == F_USTACK || t->fmt == F_USTACK_PERF;
 }
 
 /* Keyed by a stack, with an integer value to weigh it by: a count, a sum,
@@ -153,14 +157,17 @@ static bool is_stack_map(const struct map *m)
 /* The one place that knows which maps are histograms: true when @m is
  * one, with its bucket @b (the key's trailing u64) as graph.h's log2 bucket
  * in *@gb (GRAPH_BUCKETS or more: not drawn).  A kind of histogram is a
- * case here; bpftrace's hist() (x < 0 in 0, x == 0 in 1, [2^(b-2),
- * 2^(b-1)) in b) would be `case MAP_HIST: *gb = b < 2 ? 0 : b - 1;`.  A
- * linear lhist() needs graph.h to draw linear buckets first. */
+ * case here.  A linear lhist() needs graph.h to draw linear buckets
+ * first. */
 static bool hist_bucket(const struct map *m, uint64_t b, uint64_t *gb)
 {
 	switch (m->kind) {
-	case MAP_QUANTIZE:	/* x < 1 in 0, [2^(b-1), 2^b) in b: graph.h's */
-		*gb = b;
+	case MAP_QUANTIZE:
+	case MAP_HIST:
+		/* bpftrace's buckets (x < 0 in 0, x == 0 in 1, [2^(b-2),
+		 * 2^(b-1)) in b) as graph.h's (x < 1 in 0, [2^(b-1), 2^b)
+		 * in b) */
+		*gb = b < 2 ? 0 : b - 1;
 		return true;
 	default:
 		return false;
@@ -234,10 +241,12 @@ static void frames_reset(struct frames *f)
 	f->n = 0;
 }
 
-static void frames_stack(struct output *o, struct frames *f, uint64_t v,
-			 bool user, char (*names)[OUT_SYM_MAX], uint64_t *ips)
+static void frames_stack(struct output *o, struct frames *f,
+			 const struct type *t, uint64_t v,
+			 char (*names)[OUT_SYM_MAX], uint64_t *ips)
 {
-	int n = out_stack_frames(o, v, user, ips, names), i;
+	bool user = is_ustack(t);
+	int n = out_stack_frames(o, t, v, ips, names), i;
 	bool unknown = false;
 
 	for (i = n - 1; i >= 0; i--) {
@@ -276,10 +285,10 @@ static void frames_of(struct output *o, const struct map *m,
 			uint64_t v;
 
 			if (!is_stack(t) ||
-			    (t->fmt == F_USTACK) != (pass == 0))
+			    is_ustack(t) != (pass == 0))
 				continue;
 			memcpy(&v, key + out_key_off(m, i), 8);
-			frames_stack(o, f, v, t->fmt == F_USTACK, names, ips);
+			frames_stack(o, f, t, v, names, ips);
 		}
 	if (!f->n)
 		frames_push(f, strdup("[no stack]"), GRAPH_KEY);

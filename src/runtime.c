@@ -245,14 +245,42 @@ static size_t rt_lookup_size(const struct runtime *rt, const struct map *m)
 	return m->val_size ? m->val_size : 8;
 }
 
-/* Sum per-CPU values word by word: counts and sums are u64 (two's
- * complement addition is right for signed sums too). */
+/* min()/max(): {s64 value; u64 seen} per CPU; the least (greatest) value
+ * of the CPUs that saw the key, seen their sum. */
+static void rt_percpu_minmax(const struct runtime *rt, const struct map *m,
+			     const uint8_t *raw, uint8_t *out)
+{
+	size_t stride = rt_percpu_stride(m);
+	int64_t best = 0, v;
+	uint64_t seen = 0, s;
+	int cpu;
+
+	for (cpu = 0; cpu < rt->ncpus; cpu++) {
+		memcpy(&v, raw + (size_t)cpu * stride, 8);
+		memcpy(&s, raw + (size_t)cpu * stride + 8, 8);
+		if (!s)
+			continue;
+		if (!seen || (m->kind == MAP_MIN ? v < best : v > best))
+			best = v;
+		seen += s;
+	}
+	memcpy(out, &best, 8);
+	memcpy(out + 8, &seen, 8);
+}
+
+/* Fold per-CPU values into one: min/max keep the extreme, everything else
+ * sums word by word (counts, sums, buckets, avg/stats' count and total:
+ * two's complement addition is right for signed sums too). */
 static void rt_percpu_sum(const struct runtime *rt, const struct map *m,
 			  const uint8_t *raw, uint8_t *out)
 {
 	size_t stride = rt_percpu_stride(m), w;
 	int cpu;
 
+	if ((m->kind == MAP_MIN || m->kind == MAP_MAX) && m->val_size == 16) {
+		rt_percpu_minmax(rt, m, raw, out);
+		return;
+	}
 	memcpy(out, raw, m->val_size);
 	if (m->val_size % 8)
 		return;
@@ -343,7 +371,8 @@ out:
 	return err;
 }
 
-static void rt_map_print(struct runtime *rt, const struct map *m)
+static void rt_map_print(struct runtime *rt, const struct map *m,
+			 uint64_t top, uint64_t div)
 {
 	struct out_map_data md;
 	int err = rt_map_read(rt, m, &md);
@@ -353,7 +382,7 @@ static void rt_map_print(struct runtime *rt, const struct map *m)
 			  strerror(-err));
 		return;
 	}
-	out_map(rt->out, &md);
+	out_map(rt->out, &md, top, div);
 	/* The programs cannot add keys to a full hash map and drop the update
 	 * silently; a map at its limit says some were dropped.  Checking here
 	 * costs nothing per event. */
@@ -365,8 +394,8 @@ static void rt_map_print(struct runtime *rt, const struct map *m)
 }
 
 /* clear(@m): delete every key; arrays cannot lose entries, so their values
- * are zeroed instead. */
-static void rt_map_clear(struct runtime *rt, const struct map *m)
+ * are zeroed instead.  zero(@m) (@keep): zero every value, keep the keys. */
+static void rt_map_clear(struct runtime *rt, const struct map *m, bool keep)
 {
 	struct out_map_data md;
 	void *zero;
@@ -378,7 +407,7 @@ static void rt_map_clear(struct runtime *rt, const struct map *m)
 	for (i = 0; zero && i < md.n; i++) {
 		void *key = (uint8_t *)md.keys + (size_t)i * md.key_size;
 
-		if (rt_map_array(m->bpf_type))
+		if (keep || rt_map_array(m->bpf_type))
 			bpf_map_update_elem(rt_map_fd(rt, m), key, zero,
 					    BPF_ANY);
 		else
@@ -407,38 +436,46 @@ static unsigned long long rt_lost_read(struct runtime *rt)
 }
 
 /* The output layer's kernel symbol hook: the host's kallsyms. */
-static const char *rt_ksym(void *ctx, uint64_t addr, char *buf, size_t n)
+static const char *rt_ksym(void *ctx, uint64_t addr, char *buf, size_t n,
+			   uint64_t *off)
 {
 	const struct runtime *rt = ctx;
 
 	return ksym_out_hook((void *)host_or_default(rt->s->host)->kallsyms,
-			     addr, buf, n);
+			     addr, buf, n, off);
 }
 
-/* The output layer's stack hook: frames of a stack id from the stack map. */
-static int rt_stack_read(void *ctx, uint64_t id, bool user, uint64_t *ips,
-			 unsigned max)
+/* The output layer's stack hook: frames of a stack id from the stack map
+ * that keeps @frames frames. */
+static int rt_stack_read(void *ctx, uint64_t id, bool user, unsigned frames,
+			 uint64_t *ips, unsigned max)
 {
 	struct runtime *rt = ctx;
-	const struct map *m = rt->s->stacks_map;
+	const struct map *m = NULL;
 	int32_t sid = (int32_t)(uint32_t)id;
 	uint32_t key;
-	uint64_t *frames;
+	uint64_t *vals;
 	unsigned n = 0, i, cap;
 
+	for (i = 0; i < rt->s->nmaps && !m; i++)
+		if (rt->s->maps[i]->kind == MAP_STACKS &&
+		    rt->s->maps[i]->stack_frames == frames)
+			m = rt->s->maps[i];
 	if (!m || rt_map_fd(rt, m) < 0 || sid < 0 ||
 	    (!user && (int64_t)id < 0))
-		return 0;
+		return -ENOENT;
 	key = (uint32_t)sid;
-	frames = calloc(1, m->val_size + 8);
-	if (!frames)
-		return 0;
-	if (!bpf_map_lookup_elem(rt_map_fd(rt, m), &key, frames)) {
-		cap = m->val_size / 8;
-		for (i = 0; i < cap && n < max && frames[i]; i++)
-			ips[n++] = frames[i];
+	vals = calloc(1, m->val_size + 8);
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(rt_map_fd(rt, m), &key, vals)) {
+		free(vals);
+		return -ENOENT;
 	}
-	free(frames);
+	cap = m->val_size / 8;
+	for (i = 0; i < cap && n < max && vals[i]; i++)
+		ips[n++] = vals[i];
+	free(vals);
 	return (int)n;
 }
 
@@ -647,6 +684,16 @@ static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 	}
 	free(log);
 	rp->prog_fd = fd;
+	if (rt->opts.verbose) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		bpf_obj_get_info_by_fd(fd, &info, &len);
+		diag_info(rt->d, "loaded %s%s%s: program id %u, %u "
+			  "instructions", p->prov->name,
+			  p->target && *p->target ? ":" : "",
+			  p->target ? p->target : "", info.id, p->ninsns);
+	}
 	return 0;
 }
 
@@ -859,7 +906,94 @@ static int rt_child_ns(struct runtime *rt)
 	return err;
 }
 
+/* The run's facts programs read from s->start_map: the boot-time clock's
+ * reading now, which elapsed subtracts from bpf_ktime_get_boot_ns() (the
+ * same clock), and the -c command's pid (cpid; 0 without one). */
+static int rt_start_time(struct runtime *rt)
+{
+	const struct map *m = rt->s->start_map;
+	struct timespec ts;
+	uint32_t key = 0;
+	uint64_t val[2];
+	int err;
+
+	if (!m || rt_map_fd(rt, m) < 0)
+		return 0;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	val[0] = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	val[1] = rt->child > 0 ? (uint64_t)rt->child : 0;
+	err = bpf_map_update_elem(rt_map_fd(rt, m), &key, val, BPF_ANY);
+	if (err)
+		diag_error(rt->d, NULL, "cannot set up elapsed and cpid: %s",
+			   strerror(-err));
+	return err;
+}
+
 /* ---- events ---- */
+
+/* All of @f, into a malloc'd buffer; NULL with errno on failure. */
+static char *rt_slurp(FILE *f, size_t *n)
+{
+	size_t cap = 4096, len = 0, r;
+	char *buf = malloc(cap), *nb;
+
+	while (buf && (r = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += r;
+		if (len < cap)
+			continue;
+		nb = realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			return NULL;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	if (buf && ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	*n = len;
+	return buf;
+}
+
+/* cat(): the file the format names, printed as it is.  system(): the
+ * command through /bin/sh, its output printed (what was printed before
+ * is flushed first, so the two keep their order); a command that fails
+ * is reported, as bpftrace does, and tracing goes on. */
+static void rt_cat_system(struct runtime *rt, const struct event *ev,
+			  const void *data, size_t size)
+{
+	char *what = out_event_text(rt->out, ev, data, size), *text = NULL;
+	bool cat = ev->kind == EV_CAT;
+	size_t n = 0;
+	FILE *f;
+	int st;
+
+	out_flush(rt->out);
+	f = cat ? fopen(what, "re") : popen(what, "r");
+	if (f)
+		text = rt_slurp(f, &n);
+	if (!f || !text)
+		diag_warn(rt->d, &ev->loc, "%s: cannot %s '%s': %s",
+			  cat ? "cat()" : "system()", cat ? "read" : "run",
+			  what, strerror(errno));
+	if (text)
+		out_raw(rt->out, cat ? "cat" : "syscall", text, n);
+	if (f && cat) {
+		fclose(f);
+	} else if (f) {
+		st = pclose(f);
+		if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st))
+			diag_warn(rt->d, &ev->loc, "system(): '%s' %s %d",
+				  what, st != -1 && WIFSIGNALED(st) ?
+				  "was killed by signal" : "exited with",
+				  st == -1 ? -1 : WIFSIGNALED(st) ?
+				  WTERMSIG(st) : WEXITSTATUS(st));
+	}
+	free(text);
+	free(what);
+}
 
 static void rt_record(struct runtime *rt, const void *data, size_t size)
 {
@@ -899,15 +1033,22 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 	switch (ev->kind) {
 	case EV_PRINTF:
 	case EV_PRINT:
+	case EV_TIME:
+	case EV_JOIN:
 		out_event(rt->out, ev, data, size);
+		break;
+	case EV_CAT:
+	case EV_SYSTEM:
+		rt_cat_system(rt, ev, data, size);
 		break;
 	case EV_PRINTMAP:
 		if (ev->map)
-			rt_map_print(rt, ev->map);
+			rt_map_print(rt, ev->map, ev->top, ev->div);
 		break;
 	case EV_CLEAR:
+	case EV_ZERO:
 		if (ev->map)
-			rt_map_clear(rt, ev->map);
+			rt_map_clear(rt, ev->map, ev->kind == EV_ZERO);
 		break;
 	case EV_EXIT:
 		/* the first exit() decides the status */
@@ -1035,7 +1176,7 @@ static int rt_poll(struct runtime *rt, struct rt_wait *w, int ms)
 	return 0;
 }
 
-/* Report new losses; true when that must stop the trace.  With -k a flood
+/* Report new losses; true when that must stop the trace.  With -K a flood
  * keeps losing events for as long as it lasts: report at most once a second,
  * with everything lost since the last report. */
 static bool rt_lost_check(struct runtime *rt)
@@ -1053,13 +1194,25 @@ static bool rt_lost_check(struct runtime *rt)
 	diag_info(rt->d, "%llu event%s lost%s", now - rt->lost,
 		  now - rt->lost == 1 ? "" : "s",
 		  rt->opts.keep_going ? "" :
-		  " (stopping; -k keeps going, -b enlarges the buffer)");
+		  " (stopping; --keep-going goes on, -b enlarges the buffer)");
 	out_lost(rt->out, now - rt->lost);
 	rt->lost = now;
 	return !rt->opts.keep_going;
 }
 
 /* ---- the API ---- */
+
+/* What bpftrace's "Attaching N probes..." counts: every probe, BEGIN and
+ * END included, a multi-attach probe once per function. */
+static unsigned rt_count_probes(const struct script *s)
+{
+	const struct probe *p;
+	unsigned n = 0;
+
+	for (p = s->probes; p; p = p->next)
+		n += p->ntargets > 1 ? p->ntargets : 1;
+	return n;
+}
 
 int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	    struct diag *d)
@@ -1098,6 +1251,12 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 			rt->probes[i].pid = opts->pid > 0 ? opts->pid :
 					    s->opts.target_pid;
 	}
+	if (s->opts.max_probes && rt_count_probes(s) > s->opts.max_probes) {
+		diag_error(d, NULL, "%u probes exceed the limit of %u "
+			   "(BPFTRACE_MAX_PROBES raises it)",
+			   rt_count_probes(s), s->opts.max_probes);
+		return -E2BIG;
+	}
 
 	libbpf_set_print(opts->verbose_log ? rt_libbpf_debug : rt_libbpf_quiet);
 	rt->ncpus = libbpf_num_possible_cpus();
@@ -1114,6 +1273,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->out->stack_read = rt_stack_read;
 	rt->out->ksym = rt_ksym;	/* kallsyms, read on first use */
 	rt->out->usym = usym_out_hook;	/* ELF symbols, per object */
+	rt->out->uobj = usym_obj_hook;
 	rt->out->hook_ctx = rt;
 	rt->out->d = d;
 
@@ -1143,6 +1303,8 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 			return err;
 	}
 	err = rt_child_ns(rt);
+	if (!err)
+		err = rt_start_time(rt);
 	if (err)
 		return err;
 
@@ -1176,6 +1338,8 @@ int rt_attach(struct runtime *rt)
 				    rt->probes[i].p->ntargets : 1;
 	pg.show = pg.total > PROVIDER_PROGRESS_MIN && isatty(STDERR_FILENO);
 
+	if (!rt->opts.quiet)
+		out_attached(rt->out, rt_count_probes(rt->s));
 	rt->attaching = true;
 	for (i = 0; i < rt->nprobes; i++) {
 		struct rt_probe *rp = &rt->probes[i];
@@ -1184,6 +1348,10 @@ int rt_attach(struct runtime *rt)
 		/* the failing probe is detached too: detach is safe on a
 		 * partial attach */
 		rt->attach_end = i + 1;
+		if (rt->opts.verbose)
+			diag_info(rt->d, "attaching %s%s%s", rp->p->prov->name,
+				  rp->p->target && *rp->p->target ? ":" : "",
+				  rp->p->target ? rp->p->target : "");
 		if (rt_is_begin_end(rp->p))
 			continue;
 		rp->child = rt->child;
@@ -1251,6 +1419,36 @@ static void rt_run_special(struct runtime *rt, enum provider_when when,
 	rt_drain(rt);
 }
 
+static int rt_map_name_cmp(const void *a, const void *b)
+{
+	const struct map *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/* The maps at exit, as bpftrace prints them: two newlines (on stdout only:
+ * bpftrace's -o file has none), then every @-map in name order. */
+static void rt_print_maps(struct runtime *rt)
+{
+	const struct map **v = calloc(rt->s->nmaps + 1, sizeof(*v));
+	unsigned i, n = 0;
+
+	if (!v)
+		return;
+	for (i = 0; i < rt->s->nmaps; i++) {
+		const struct map *m = rt->s->maps[i];
+
+		if (m->printed && m->kind < MAP_EVENTS)
+			v[n++] = m;
+	}
+	qsort(v, n, sizeof(*v), rt_map_name_cmp);
+	if (!rt->opts.out_is_file)
+		out_maps_start(rt->out);
+	for (i = 0; i < n; i++)
+		rt_map_print(rt, v[i], 0, 0);
+	free(v);
+}
+
 int rt_run(struct runtime *rt)
 {
 	struct sigaction sa = { .sa_handler = rt_on_signal }, old[3];
@@ -1276,6 +1474,9 @@ int rt_run(struct runtime *rt)
 	/* BEGIN's records go out before any probe's: per-CPU perf buffers
 	 * keep no order across CPUs */
 	rt_drain(rt);
+	/* what is printed so far goes out before the command writes to the
+	 * same stdout */
+	out_flush(rt->out);
 	if (!rt->exiting && !status)
 		rt_child_release(rt);
 
@@ -1323,16 +1524,7 @@ int rt_run(struct runtime *rt)
 		status = 2;
 
 	out_exit(rt->out);
-	for (i = 0, n = 0; i < rt->s->nmaps; i++) {
-		const struct map *m = rt->s->maps[i];
-
-		if (!m->printed || m->kind > MAP_QUANTIZE)
-			continue;
-		/* after a ^C the terminal shows "^C": start on a new line */
-		if (!n++ && rt_sig_stop)
-			out_break(rt->out);
-		rt_map_print(rt, m);
-	}
+	rt_print_maps(rt);
 	/* the pictures (folded lines, the SVG) are written now, whole */
 	err = out_finish(rt->out);
 	if (err) {

@@ -93,12 +93,35 @@ struct map *script_lost_map(struct script *s)
 	return script_internal_map(s, &s->lost_map, "<lost>", MAP_LOST);
 }
 
-struct map *script_stacks_map(struct script *s)
+struct map *script_stacks_map(struct script *s, unsigned frames)
 {
-	return script_internal_map(s, &s->stacks_map, "<stacks>", MAP_STACKS);
+	struct loc none = { 0 };
+	struct map *m;
+	unsigned i;
+
+	for (i = 0; i < s->nmaps; i++)
+		if (s->maps[i]->kind == MAP_STACKS &&
+		    s->maps[i]->stack_frames == frames)
+			return s->maps[i];
+	m = script_map_add(s, frames ? arena_printf(s->arena, "<stacks%u>",
+						    frames) : "<stacks>",
+			   none, MAP_STACKS);
+	m->stack_frames = frames;
+	return m;
 }
 
 struct map *script_child_map(struct script *s)
 {
 	return script_internal_map(s, &s->child_map, "<child>", MAP_CHILD);
+}
+
+struct map *script_start_map(struct script *s)
+{
+	return script_internal_map(s, &s->start_map, "<start>", MAP_START);
+}
+
+struct map *script_scratch_map(struct script *s)
+{
+	return script_internal_map(s, &s->scratch_map, "<scratch>",
+				   MAP_SCRATCH);
 }

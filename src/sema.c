@@ -522,6 +522,9 @@ static const struct type *expr_cond(struct sema *S, struct node *n)
 		n->type = l->len >= r->len ? l : r;
 	} else if (type_equal(l, r) && l->kind == T_PTR) {
 		n->type = l;
+	} else if (type_is_tuple(l) && type_is_tuple(r) &&
+		   sema_value_unify(S, l, r)) {
+		n->type = sema_value_unify(S, l, r);
 	} else {
 		serr(S, &n->loc, "the branches of '?:' have different types: "
 		     "%s and %s", tname(S, l), tname(S, r));
@@ -752,6 +755,20 @@ void sema_whole_map(struct sema *S, struct node *call, struct node *a)
 	call->map = a->map;
 }
 
+const struct type *sema_map_arg(struct sema *S, struct node *call)
+{
+	struct node *a = call->args;
+
+	if (!sema_map_mention(S, a)) {
+		serr(S, &a->loc, "%s() needs a map, as in %s(@m)", call->name,
+		     call->name);
+		expr(S, a);
+		return &type_void;
+	}
+	sema_whole_map(S, call, a);
+	return &type_void;
+}
+
 unsigned sema_count_args(const struct node *a)
 {
 	unsigned n = 0;
@@ -765,6 +782,32 @@ bool sema_printable(const struct type *t)
 {
 	return t->kind == T_INT || t->kind == T_PTR || t->kind == T_ARRAY ||
 	       (t->kind == T_STRUCT && !t->incomplete);
+}
+
+struct probe *sema_probe(const struct sema *S)
+{
+	return S->p;
+}
+
+struct script *sema_owner(const struct sema *S)
+{
+	return S->s;
+}
+
+const char *sema_literal(struct sema *S, struct node *call, struct node *a,
+			 const char *what)
+{
+	if (a->kind == N_STR && strlen(a->str) == a->len) {
+		a->type = type_string(S->a, a->len + 1);
+		return a->str;
+	}
+	if (a->kind == N_STR)
+		serr(S, &a->loc, "%s() needs a string without NUL bytes as "
+		     "its %s", call->name, what);
+	else if (!is_bad(expr(S, a)))
+		serr(S, &a->loc, "%s() needs a string literal as its %s",
+		     call->name, what);
+	return NULL;
 }
 
 bool sema_const_size(struct sema *S, struct node *call, struct node *a,
@@ -821,7 +864,7 @@ static bool bad_arity(struct sema *S, struct node *n, unsigned got)
 
 static const struct type *expr_call(struct sema *S, struct node *n)
 {
-	const struct builtin *b = builtin_find(n->name);
+	const struct builtin *b = builtin_find_call(n->name);
 	struct node *a = n->args, *k;
 
 	if (!b) {
@@ -871,6 +914,136 @@ static const struct type *expr_call(struct sema *S, struct node *n)
 	return n->type = b->check(S, n);
 }
 
+/* ---- bpftrace's expressions: tuples, ++ and -- ---- */
+
+/* (a, b, ...): each element held as a variable holds it. */
+static const struct type *expr_tuple(struct sema *S, struct node *n)
+{
+	const struct type **el;
+	struct node *a;
+	unsigned k = sema_count_args(n->args), i;
+	bool bad = false;
+
+	el = arena_alloc(S->a, (k + 1) * sizeof(*el));
+	for (a = n->args, i = 0; a; a = a->next, i++) {
+		const struct type *t = expr(S, a);
+
+		if (is_bad(t)) {
+			bad = true;
+			continue;
+		}
+		el[i] = sema_value_norm(S, t);
+		if (!el[i]) {
+			serr(S, &a->loc, "a tuple cannot hold %s",
+			     tname(S, t));
+			bad = true;
+		}
+	}
+	return n->type = bad ? &bad_type : type_tuple(S->a, el, k);
+}
+
+/* t.N */
+static const struct type *expr_tuple_index(struct sema *S, struct node *n)
+{
+	const struct type *t = expr(S, n->lhs);
+	const struct member *m;
+	uint64_t i = 0;
+
+	if (is_bad(t))
+		return n->type = &bad_type;
+	if (!type_is_tuple(t)) {
+		serr(S, &n->loc, "'.%" PRIu64 "' needs a tuple, got %s",
+		     n->num, tname(S, t));
+		return n->type = &bad_type;
+	}
+	for (m = type_members(t); m && i < n->num; m = m->next)
+		i++;
+	if (!m) {
+		serr(S, &n->loc, "index %" PRIu64 " is out of range for %s "
+		     "(%" PRIu64 " elements)", n->num, tname(S, t), i);
+		return n->type = &bad_type;
+	}
+	return n->type = m->type;
+}
+
+/* The map that `lhs = ...`, `lhs += ...` or `lhs++` changes: its name and
+ * keys; false (reported) when @lhs is no map. */
+static bool map_lvalue(struct sema *S, struct node *lhs, const char **name,
+		       struct node **keys)
+{
+	*keys = NULL;
+	switch (lhs->kind) {
+	case N_MAP:
+		*name = lhs->name;
+		*keys = lhs->args;
+		return true;
+	case N_IDENT:
+		*name = lhs->name;
+		if (resolve_var(S, lhs, lhs->name)) {
+			serr(S, &lhs->loc, "cannot assign to %s variable '%s'",
+			     lhs->builtin ? "builtin" : "provider", lhs->name);
+			return false;
+		}
+		return true;
+	case N_INDEX:
+		if (!index_is_map(S, lhs)) {
+			expr(S, lhs->lhs);
+			serr(S, &lhs->loc, "cannot assign to an element of '%s'",
+			     lhs->lhs->kind == N_IDENT ? lhs->lhs->name :
+			     "this expression");
+			return false;
+		}
+		*name = lhs->lhs->name;
+		*keys = lhs->args;
+		return true;
+	default:
+		serr(S, &lhs->loc, "only maps and variables can be assigned "
+		     "to");
+		return false;
+	}
+}
+
+/* A map changed in place (`@m[k]++`, `@m[k] += v`): written with a value
+ * of type @val; the map's value type (NULL after an error). */
+static const struct type *map_update(struct sema *S, struct node *lhs,
+				     const char *name, struct node *keys,
+				     const struct type *val,
+				     const struct loc *at)
+{
+	sema_map_use(S, lhs, name, keys, USE_WRITE, MAP_PLAIN, val, at);
+	if (lhs->kind == N_INDEX) {
+		lhs->lhs->map = lhs->map;
+		lhs->lhs->type = lhs->type;
+	}
+	return is_bad(lhs->type) ? NULL : lhs->type;
+}
+
+/* ++x, x++, --x, x--: of an integer (or pointer) variable or map value */
+static const struct type *expr_incdec(struct sema *S, struct node *n)
+{
+	struct node *lhs = n->lhs, *keys;
+	const struct type *t, *known;
+	const char *name;
+
+	if (lhs->kind == N_VAR) {
+		t = sema_var_read(S, lhs);
+	} else {
+		if (!map_lvalue(S, lhs, &name, &keys))
+			return n->type = &bad_type;
+		known = sema_map_known_val(S, name);
+		t = map_update(S, lhs, name, keys, known && type_is_int(known) ?
+			       known : &type_s64, &n->loc);
+	}
+	if (!t || is_bad(t))
+		return n->type = &bad_type;
+	if (!type_is_scalar(t)) {
+		serr(S, &n->loc, "'%s' needs an integer, got %s",
+		     incdec_str(n->op), tname(S, t));
+		return n->type = &bad_type;
+	}
+	return n->type = t;
+}
+
 static const struct type *expr(struct sema *S, struct node *n)
 {
 	n->is_const = false;
@@ -898,6 +1071,18 @@ static const struct type *expr(struct sema *S, struct node *n)
 		return expr_index(S, n);
 	case N_CALL:
 		return expr_call(S, n);
+	case N_VAR:
+		return sema_var_read(S, n);
+	case N_POSITIONAL:
+		return sema_positional(S, n);
+	case N_PARAMCOUNT:
+		return sema_paramcount(S, n);
+	case N_INCDEC:
+		return expr_incdec(S, n);
+	case N_TUPLE:
+		return expr_tuple(S, n);
+	case N_TUPLE_INDEX:
+		return expr_tuple_index(S, n);
 	case N_CAST:
 		return n->type = sema_cast(S, n);
 	case N_SIZEOF:
@@ -919,7 +1104,7 @@ static const struct type *assign_value(struct sema *S, struct node *rhs,
 				       enum map_kind *kind)
 {
 	const struct builtin *b = rhs->kind == N_CALL ?
-				  builtin_find(rhs->name) : NULL;
+				  builtin_find_call(rhs->name) : NULL;
 	const struct type *t;
 	bool bad;
 
@@ -958,34 +1143,18 @@ static void stmt_assign(struct sema *S, struct node *n)
 	enum map_kind kind;
 	const char *name;
 
-	switch (lhs->kind) {
-	case N_MAP:
-		name = lhs->name;
-		keys = lhs->args;
-		break;
-	case N_IDENT:
-		name = lhs->name;
-		if (resolve_var(S, lhs, name)) {
-			serr(S, &lhs->loc, "cannot assign to %s variable '%s'",
-			     lhs->builtin ? "builtin" : "provider", name);
-			assign_value(S, n->rhs, &kind);
-			return;
+	if (lhs->kind == N_VAR) {
+		val = assign_value(S, n->rhs, &kind);
+		if (kind != MAP_PLAIN) {
+			serr(S, &n->rhs->loc, "%s() makes a map: assign it to "
+			     "one, as in @m = %s(...)", n->rhs->name,
+			     n->rhs->name);
+			val = &bad_type;
 		}
-		break;
-	case N_INDEX:
-		if (!index_is_map(S, lhs)) {
-			expr(S, lhs->lhs);
-			serr(S, &lhs->loc, "cannot assign to an element of '%s'",
-			     lhs->lhs->kind == N_IDENT ? lhs->lhs->name :
-			     "this expression");
-			assign_value(S, n->rhs, &kind);
-			return;
-		}
-		name = lhs->lhs->name;
-		keys = lhs->args;
-		break;
-	default:
-		serr(S, &lhs->loc, "only maps can be assigned to");
+		sema_var_assign(S, lhs, val, &n->rhs->loc);
+		return;
+	}
+	if (!map_lvalue(S, lhs, &name, &keys)) {
 		assign_value(S, n->rhs, &kind);
 		return;
 	}
@@ -995,6 +1164,81 @@ static void stmt_assign(struct sema *S, struct node *n)
 		lhs->lhs->map = lhs->map;
 		lhs->lhs->type = lhs->type;
 	}
+	if (kind != MAP_PLAIN && n->rhs->builtin->map_params && !is_bad(val))
+		sema_map_params(S, lhs->map, n->rhs);
+}
+
+/* The type of `a op b` for a compound assignment, NULL after an error
+ * (reported at @n). */
+static const struct type *opassign_type(struct sema *S, struct node *n,
+					const struct type *l,
+					const struct type *r)
+{
+	struct node *rhs = n->rhs;
+
+	if (is_bad(l) || is_bad(r))
+		return NULL;
+	if (l->kind == T_PTR && type_is_int(r) &&
+	    (n->op == B_ADD || n->op == B_SUB))
+		return l;
+	if (!type_is_int(l) || !type_is_int(r)) {
+		serr(S, &n->loc, "invalid operands to '%s=': %s and %s",
+		     binop_str(n->op), tname(S, l), tname(S, r));
+		return NULL;
+	}
+	if ((n->op == B_SHL || n->op == B_SHR) && rhs->is_const &&
+	    (rhs->cval < 0 || rhs->cval >= 64)) {
+		serr(S, &rhs->loc, "shift count %" PRId64 " is out of range "
+		     "(0 to 63)", rhs->cval);
+		return NULL;
+	}
+	if ((n->op == B_DIV || n->op == B_MOD) && rhs->is_const &&
+	    !rhs->cval) {
+		serr(S, &rhs->loc, "%s by zero", n->op == B_DIV ? "division" :
+		     "modulo");
+		return NULL;
+	}
+	if (n->op == B_SHL || n->op == B_SHR)
+		return promote(l);
+	return arith(l, r);
+}
+
+/* lhs op= rhs: a variable keeps its type, a map's value takes the
+ * result's */
+static void stmt_opassign(struct sema *S, struct node *n)
+{
+	struct node *lhs = n->lhs, *keys;
+	const struct type *r = expr(S, n->rhs), *l, *known;
+	const char *name;
+
+	if (lhs->kind == N_VAR) {
+		l = sema_var_read(S, lhs);
+		opassign_type(S, n, l, r);
+		return;
+	}
+	if (!map_lvalue(S, lhs, &name, &keys))
+		return;
+	known = sema_map_known_val(S, name);
+	l = known && type_is_int(known) ? known : &type_s64;
+	l = opassign_type(S, n, l, r);
+	if (l)
+		map_update(S, lhs, name, keys, l, &n->loc);
+	else
+		map_update(S, lhs, name, keys, &bad_type, &n->loc);
+}
+
+/* unroll (N): a constant count, 1 to 100 as in bpftrace */
+static void stmt_unroll(struct sema *S, struct node *n)
+{
+	const struct type *t = expr(S, n->cond);
+
+	if (!is_bad(t) && (!type_is_int(t) || !n->cond->is_const))
+		serr(S, &n->cond->loc, "unroll needs a constant count, as in "
+		     "unroll(4)");
+	else if (!is_bad(t) && (n->cond->cval < 1 || n->cond->cval > 100))
+		serr(S, &n->cond->loc, "unroll's count must be between 1 and "
+		     "100, got %" PRId64, n->cond->cval);
+	stmt(S, n->lhs);
 }
 
 static void stmt_delete(struct sema *S, struct node *n)
@@ -1047,6 +1291,26 @@ static void stmt(struct sema *S, struct node *n)
 	case N_DELETE:
 		stmt_delete(S, n);
 		break;
+	case N_OPASSIGN:
+		stmt_opassign(S, n);
+		break;
+	case N_WHILE:
+		check_cond(S, n->cond, "a while condition");
+		S->loops++;
+		stmt(S, n->lhs);
+		S->loops--;
+		break;
+	case N_UNROLL:
+		stmt_unroll(S, n);
+		break;
+	case N_BREAK:
+	case N_CONTINUE:
+		if (!S->loops)
+			serr(S, &n->loc, "%s outside of a while loop",
+			     n->kind == N_BREAK ? "break" : "continue");
+		break;
+	case N_RETURN:
+		break;
 	default:
 		expr(S, n);
 		break;
@@ -1085,7 +1349,8 @@ static int assigned_visit(const struct node *n, void *ctx)
 	struct sema *S = ctx;
 	const struct node *l = n->lhs;
 
-	if (n->kind != N_ASSIGN)
+	if (n->kind != N_ASSIGN && n->kind != N_OPASSIGN &&
+	    n->kind != N_INCDEC)
 		return 0;
 	if (l->kind == N_IDENT)
 		sema_add_assigned(S, l->name);
@@ -1099,12 +1364,15 @@ static void walk(struct sema *S)
 	struct probe *p;
 
 	S->cur = arena_alloc(S->a, (S->nsig ? S->nsig : 1) * sizeof(*S->cur));
+	S->vars_changed = false;
 	for (p = S->s->probes; p; p = p->next) {
 		S->p = p;
+		sema_vars_begin(S, p);
 		if (p->pred)
 			check_cond(S, p->pred, "a predicate");
 		if (p->body)
 			stmt(S, p->body);
+		sema_vars_end(S, p);
 	}
 	S->p = NULL;
 }
@@ -1146,7 +1414,7 @@ int sema_script(struct script *s, struct diag *d)
 	 * stops a signature that never settles (which is then an error). */
 	for (i = 0; i < SEMA_MAX_WALKS + 2 * S.nsig; i++) {
 		walk(&S);
-		if (sema_walk_stable(&S))
+		if (sema_walk_stable(&S) && !S.vars_changed)
 			break;
 		S.known = S.cur;
 		S.cur = NULL;
@@ -1167,6 +1435,11 @@ int sema_script(struct script *s, struct diag *d)
 			     "map %s: its type depends on its own value and "
 			     "never settles", S.s->maps[i]->name);
 	}
+	for (p = s->probes; p && !S.errors && S.vars_changed; p = p->next)
+		for (i = 0; i < p->nvars; i++)
+			serr(&S, &p->vars[i]->loc, "variable %s: its type "
+			     "depends on its own value and never settles",
+			     p->vars[i]->name);
 	for (p = s->probes; p && !S.errors && !S.ctype_failed; p = p->next)
 		if (!ast_visit(p->pred, typed_visit, &S))
 			ast_visit(p->body, typed_visit, &S);

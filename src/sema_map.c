@@ -76,18 +76,57 @@ bool sema_kind_is_agg(enum map_kind k)
  * it cannot be stored. */
 const struct type *sema_map_norm(struct sema *S, const struct type *t)
 {
+	/* formats with arguments (a stack's frames, a time's format) and
+	 * bytes that print as text (ntop(), buf()) are kept whole */
+	if ((t->kind == T_INT && (t->frames || t->timefmt)) ||
+	    (t->kind == T_ARRAY && t->fmt))
+		return t;
 	if (t->kind == T_INT)
 		return type_with_fmt(S->a, type_int(8, t->is_signed), t->fmt);
 	if (t->kind == T_PTR)
 		return &type_u64;
-	if (type_is_string(t))
+	if (type_is_string(t) || type_is_tuple(t))
 		return t;
 	return NULL;
 }
 
-static bool fmt_is_stack(enum type_fmt f)
+const struct type *sema_value_unify(struct sema *S, const struct type *o,
+				    const struct type *n)
 {
-	return f == F_KSTACK || f == F_USTACK;
+	const struct member *mo, *mn;
+	const struct type **el;
+	unsigned k = 0, i;
+
+	if (type_equal(o, n))
+		return o;
+	if (o->kind == T_INT && n->kind == T_INT) {
+		enum type_fmt f = o->fmt == n->fmt ? o->fmt : F_NONE;
+
+		/* a stack id is no number to mix with others; stacks of other
+		 * frame limits and times of other formats print otherwise */
+		if (o->fmt != n->fmt && (type_is_stack(o) || type_is_stack(n)))
+			return NULL;
+		if (o->frames || n->frames || o->timefmt || n->timefmt)
+			return NULL;
+		return type_with_fmt(S->a, type_int(8, o->is_signed &&
+						    n->is_signed), f);
+	}
+	if (type_is_string(o) && type_is_string(n))
+		return n->len > o->len ? n : o;
+	if (!type_is_tuple(o) || !type_is_tuple(n))
+		return NULL;
+	for (mo = type_members(o); mo; mo = mo->next)
+		k++;
+	el = arena_alloc(S->a, (k + 1) * sizeof(*el));
+	for (mo = type_members(o), mn = type_members(n), i = 0; mo && mn;
+	     mo = mo->next, mn = mn->next, i++) {
+		el[i] = sema_value_unify(S, mo->type, mn->type);
+		if (!el[i])
+			return NULL;
+	}
+	if (mo || mn)
+		return NULL;
+	return type_tuple(S->a, el, k);
 }
 
 /* Unify @t, met at @loc, into *slot (set at *slot_loc); @what names the part
@@ -111,20 +150,11 @@ static void unify(struct sema *S, const struct map *m, const struct type **slot,
 		*slot_loc = *loc;
 		return;
 	}
-	if (o->kind == T_INT && n->kind == T_INT &&
-	    (o->fmt == n->fmt || (!fmt_is_stack(o->fmt) &&
-				  !fmt_is_stack(n->fmt)))) {
-		enum type_fmt f = o->fmt == n->fmt ? o->fmt : F_NONE;
-
-		*slot = type_with_fmt(S->a, type_int(8, o->is_signed &&
-						     n->is_signed), f);
+	if ((o = sema_value_unify(S, o, n))) {
+		*slot = o;
 		return;
 	}
-	if (type_is_string(o) && type_is_string(n)) {
-		if (n->len > o->len)
-			*slot = n;
-		return;
-	}
+	o = *slot;
 	sema_error(S, loc, "map %s: %s is %s here, %s at %s", m->name, what,
 		   sema_type_name(S, t), sema_type_name(S, o),
 		   sema_loc_str(S, slot_loc));
@@ -255,6 +285,36 @@ void sema_map_use(struct sema *S, struct node *n, const char *name,
 		n->type = &type_void;
 }
 
+void sema_map_params(struct sema *S, struct map *m, const struct node *call)
+{
+	struct msig *c = &S->cur[m->id];
+	const struct node *a, *b;
+
+	if (!c->params) {
+		c->params = call;
+		return;
+	}
+	if (c->params->builtin != call->builtin)
+		return;	/* a kind mismatch, reported */
+	for (a = c->params->args->next, b = call->args->next; a && b;
+	     a = a->next, b = b->next)
+		if (!a->is_const || !b->is_const || a->cval != b->cval) {
+			sema_error(S, &call->loc, "map %s: %s() has other "
+				   "parameters here than at %s", m->name,
+				   call->name, sema_loc_str(S, &c->params->loc));
+			return;
+		}
+}
+
+const struct type *sema_map_known_val(struct sema *S, const char *name)
+{
+	const struct map *m = script_map_find(S->s, name);
+
+	if (!m || m->id >= S->nsig || !S->known)
+		return NULL;
+	return S->known[m->id].kind_set ? S->known[m->id].val : NULL;
+}
+
 bool sema_sig_equal(const struct msig *a, const struct msig *b)
 {
 	unsigned i;
@@ -307,6 +367,8 @@ void sema_publish_maps(struct sema *S)
 		for (k = 0; k < c->nkeys; k++)
 			m->keys[k] = c->keys[k];
 		m->val = c->val;
+		if (c->params && c->params->builtin->map_params)
+			c->params->builtin->map_params(m, c->params);
 	}
 }
 

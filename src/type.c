@@ -29,6 +29,8 @@ const struct type type_s64 = INT_TYPE(8, true, F_NONE);
 const struct type type_u64 = INT_TYPE(8, false, F_NONE);
 const struct type type_char = INT_TYPE(1, true, F_CHAR);
 const struct type type_ksym = INT_TYPE(8, false, F_KSYM);
+const struct type type_ksym_name = INT_TYPE(8, false, F_KSYM_NAME);
+const struct type type_strerror = INT_TYPE(8, true, F_STRERROR);
 const struct type type_kstack = INT_TYPE(8, true, F_KSTACK);
 const struct type type_ustack = INT_TYPE(8, false, F_USTACK);
 const struct type type_walltime = INT_TYPE(8, false, F_WALLTIME);
@@ -142,6 +144,8 @@ const struct type *type_with_fmt(struct arena *a, const struct type *t,
 		if (t->size == 8) {
 			if (fmt == F_KSYM && !t->is_signed)
 				return &type_ksym;
+			if (fmt == F_KSYM_NAME && !t->is_signed)
+				return &type_ksym_name;
 			if (fmt == F_KSTACK && t->is_signed)
 				return &type_kstack;
 			if (fmt == F_USTACK && !t->is_signed)
@@ -600,6 +604,26 @@ const struct type *type_from_c(struct arena *a, const char *decl,
 
 /* ---- predicates and relations ---- */
 
+const struct type *type_tuple(struct arena *a, const struct type *const *el,
+			      unsigned n)
+{
+	struct type *t = type_struct_new(a, NULL);
+	unsigned off = 0, i;
+
+	for (i = 0; i < n; i++) {
+		type_struct_add(a, t, arena_printf(a, "%u", i), el[i], off);
+		off += (el[i]->size + 7) & ~7u;
+	}
+	type_struct_finish(t, off ? off : 8);
+	t->fmt = F_TUPLE;
+	return t;
+}
+
+bool type_is_tuple(const struct type *t)
+{
+	return t && t->kind == T_STRUCT && t->fmt == F_TUPLE;
+}
+
 bool type_equal(const struct type *a, const struct type *b)
 {
 	const struct member *ma, *mb;
@@ -613,11 +637,14 @@ bool type_equal(const struct type *a, const struct type *b)
 		return true;
 	case T_INT:
 		return a->size == b->size && a->is_signed == b->is_signed &&
-		       a->fmt == b->fmt;
+		       a->fmt == b->fmt && a->frames == b->frames &&
+		       !a->timefmt == !b->timefmt &&
+		       (!a->timefmt || !strcmp(a->timefmt, b->timefmt));
 	case T_PTR:
 		return a->space == b->space && type_equal(a->base, b->base);
 	case T_ARRAY:
-		return a->len == b->len && type_equal(a->base, b->base);
+		return a->len == b->len && a->fmt == b->fmt &&
+		       type_equal(a->base, b->base);
 	case T_STRUCT:
 		if ((a->name || b->name) &&
 		    (!a->name || !b->name || strcmp(a->name, b->name)))
@@ -661,6 +688,26 @@ bool type_is_string(const struct type *t)
 bool type_is_scalar(const struct type *t)
 {
 	return t && (t->kind == T_INT || t->kind == T_PTR);
+}
+
+bool type_is_stack(const struct type *t)
+{
+	return t && t->kind == T_INT &&
+	       (t->fmt == F_KSTACK || t->fmt == F_USTACK ||
+		t->fmt == F_KSTACK_PERF || t->fmt == F_USTACK_PERF);
+}
+
+bool type_is_text(const struct type *t)
+{
+	if (!t)
+		return false;
+	if (t->kind == T_ARRAY)
+		return t->fmt == F_INET || t->fmt == F_MACADDR ||
+		       t->fmt == F_USYM_AT;
+	return t->kind == T_INT &&
+	       (type_is_stack(t) || t->fmt == F_KSYM || t->fmt == F_USYM ||
+		t->fmt == F_KSYM_NAME || t->fmt == F_WALLTIME ||
+		t->fmt == F_STRFTIME || t->fmt == F_STRERROR);
 }
 
 /* C's usual arithmetic conversions with a 64-bit int: every operand narrower
@@ -737,10 +784,18 @@ static size_t name_into(const struct type *t, char *buf, size_t n, size_t at)
 				s = "char";
 			break;
 		case F_KSTACK:
+		case F_KSTACK_PERF:
 			s = "kstack";
 			break;
 		case F_USTACK:
+		case F_USTACK_PERF:
 			s = "ustack";
+			break;
+		case F_STRFTIME:
+			s = "strftime";
+			break;
+		case F_STRERROR:
+			s = "strerror";
 			break;
 		case F_DATALOC:
 			PUT("__data_loc ");
@@ -748,10 +803,19 @@ static size_t name_into(const struct type *t, char *buf, size_t n, size_t at)
 		default:
 			break;
 		}
-		if (s)
-			PUT("%s", s);
-		else
+		if (!s) {
 			PUT("%c%u", t->is_signed ? 's' : 'u', t->size * 8);
+			break;
+		}
+		PUT("%s", s);
+		/* kstack(perf, 3): stacks differ by layout and frames */
+		if ((t->fmt == F_KSTACK_PERF || t->fmt == F_USTACK_PERF) &&
+		    t->frames)
+			PUT("(perf, %u)", t->frames);
+		else if (t->fmt == F_KSTACK_PERF || t->fmt == F_USTACK_PERF)
+			PUT("(perf)");
+		else if (t->frames && type_is_stack(t))
+			PUT("(%u)", t->frames);
 		break;
 	case T_PTR: {
 		const struct type *e = t;
@@ -777,6 +841,23 @@ static size_t name_into(const struct type *t, char *buf, size_t n, size_t at)
 	case T_ARRAY: {
 		const struct type *e = t;
 
+		/* bpftrace's value types that are bytes underneath */
+		switch (t->fmt) {
+		case F_INET:
+			PUT("inet");
+			return at;
+		case F_MACADDR:
+			PUT("macaddr");
+			return at;
+		case F_USYM_AT:
+			PUT("usym");
+			return at;
+		case F_BUF:
+			PUT("buf[%u]", t->len > 8 ? t->len - 8 : 0);
+			return at;
+		default:
+			break;
+		}
 		/* C order: int[2][3] is 2 arrays of 3 ints */
 		while (e->kind == T_ARRAY)
 			e = e->base;
@@ -786,6 +867,18 @@ static size_t name_into(const struct type *t, char *buf, size_t n, size_t at)
 		break;
 	}
 	case T_STRUCT:
+		if (t->fmt == F_TUPLE) {
+			const struct member *m;
+
+			PUT("(");
+			for (m = t->members; m; m = m->next) {
+				if (m != t->members)
+					PUT(", ");
+				at = name_into(m->type, buf, n, at);
+			}
+			PUT(")");
+			break;
+		}
 		if (t->typedef_name && t->name)
 			PUT("%s", t->name);
 		else

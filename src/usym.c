@@ -287,6 +287,88 @@ static int load_elf(Elf *e, struct usym_obj *o)
 	return 0;
 }
 
+/* The symbol named @want in one table, any type; 0 or -ENOENT. */
+static int find_in_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
+			  const char *want, uint64_t *addr, uint64_t *size)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	size_t n;
+
+	if (!data || !sh->sh_entsize)
+		return -ENOENT;
+	n = sh->sh_size / sh->sh_entsize;
+	for (size_t i = 1; i < n; i++) {
+		GElf_Sym sym;
+		const char *name;
+
+		if (!gelf_getsym(data, (int)i, &sym) ||
+		    sym.st_shndx == SHN_UNDEF || !sym.st_value)
+			continue;
+		name = elf_strptr(e, sh->sh_link, sym.st_name);
+		if (!name || !usym_name_match(name, want))
+			continue;
+		*addr = sym.st_value;
+		*size = sym.st_size;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* @path as an ELF file for reading: the Elf (close it and *@fd after) or
+ * NULL with *@err = -errno, -ENOEXEC (not an ELF file libelf reads). */
+static Elf *elf_open(const char *path, int *fd, int *err)
+{
+	Elf *e;
+
+	*err = -ENOEXEC;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return NULL;
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		*err = -errno;
+		return NULL;
+	}
+	e = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		if (e)
+			elf_end(e);
+		close(*fd);
+		return NULL;
+	}
+	return e;
+}
+
+int usym_data_find(const char *path, const char *want, uint64_t *addr,
+		   uint64_t *size)
+{
+	Elf_Scn *scn = NULL, *dynsym = NULL, *symtab = NULL;
+	GElf_Shdr sh, symsh, dynsh;
+	int fd, err;
+	Elf *e = elf_open(path, &fd, &err);
+
+	if (!e)
+		return err;
+	err = -ENOENT;
+	while ((scn = elf_nextscn(e, scn))) {
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_SYMTAB) {
+			symtab = scn;
+			symsh = sh;
+		} else if (sh.sh_type == SHT_DYNSYM) {
+			dynsym = scn;
+			dynsh = sh;
+		}
+	}
+	if (symtab)
+		err = find_in_symtab(e, symtab, &symsh, want, addr, size);
+	if (err && dynsym)
+		err = find_in_symtab(e, dynsym, &dynsh, want, addr, size);
+	elf_end(e);
+	close(fd);
+	return err;
+}
+
 int usym_obj_load(const char *path, struct usym_obj **out)
 {
 	struct usym_obj *o;
@@ -294,16 +376,9 @@ int usym_obj_load(const char *path, struct usym_obj **out)
 	int fd, err;
 
 	*out = NULL;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -ENOEXEC;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!e) {
-		close(fd);
-		return -ENOEXEC;
-	}
+	e = elf_open(path, &fd, &err);
+	if (!e)
+		return err;
 	o = calloc(1, sizeof(*o));
 	if (!o) {
 		elf_end(e);
@@ -862,20 +937,36 @@ static const char *sym_format(const struct usym *s, uint64_t off, char *buf,
 	return buf;
 }
 
-const char *usym_format(pid_t pid, uint64_t addr, char *buf, size_t n)
+/* The symbol holding @addr in process @pid, and the offset into it. */
+static const struct usym *usym_at(pid_t pid, uint64_t addr, uint64_t *off)
 {
 	const struct pmap *m = pm_lookup(pid, addr);
 	const struct usym_obj *o;
-	const struct usym *s;
-	uint64_t vaddr, off;
+	uint64_t vaddr;
 
 	if (!m)
 		return NULL;
 	o = usym_obj_get(m->path);
 	if (!o || usym_offset_to_vaddr(o, addr - m->start + m->off, &vaddr))
 		return NULL;
-	s = usym_lookup(o, vaddr, &off);
+	return usym_lookup(o, vaddr, off);
+}
+
+const char *usym_format(pid_t pid, uint64_t addr, char *buf, size_t n)
+{
+	uint64_t off;
+	const struct usym *s = usym_at(pid, addr, &off);
+
 	return s ? sym_format(s, off, buf, n) : NULL;
+}
+
+/* The name alone, the offset apart: what the output hook gives. */
+static const char *usym_name(pid_t pid, uint64_t addr, char *buf, size_t n,
+			     uint64_t *off)
+{
+	const struct usym *s = usym_at(pid, addr, off);
+
+	return s ? sym_format(s, 0, buf, n) : NULL;
 }
 
 /* ---- names as tokens, for `caller` ---- */
@@ -914,11 +1005,12 @@ uint64_t usym_token(const char *name)
 }
 
 const char *usym_out_hook(void *ctx, uint64_t addr, uint32_t pid, char *buf,
-			  size_t n)
+			  size_t n, uint64_t *off)
 {
 	const struct runtime *rt = ctx;
 	const char *r;
 
+	*off = 0;
 	if (addr & USYM_TOKEN) {
 		if ((addr & ~USYM_TOKEN) >= tok_n)
 			return NULL;
@@ -926,11 +1018,29 @@ const char *usym_out_hook(void *ctx, uint64_t addr, uint32_t pid, char *buf,
 		return buf;
 	}
 	if (pid)
-		return usym_format((pid_t)pid, addr, buf, n);
+		return usym_name((pid_t)pid, addr, buf, n, off);
 	if (rt && rt->opts.pid > 0 &&
-	    (r = usym_format(rt->opts.pid, addr, buf, n)))
+	    (r = usym_name(rt->opts.pid, addr, buf, n, off)))
 		return r;
 	if (rt && rt->child > 0)
-		return usym_format(rt->child, addr, buf, n);
+		return usym_name(rt->child, addr, buf, n, off);
 	return NULL;
+}
+
+const char *usym_obj_hook(void *ctx, uint64_t addr, uint32_t pid)
+{
+	const struct runtime *rt = ctx;
+	const struct pmap *m = NULL;
+
+	if (pid)
+		m = pm_lookup((pid_t)pid, addr);
+	else if (rt && rt->opts.pid > 0)
+		m = pm_lookup(rt->opts.pid, addr);
+	if (!m && !pid && rt && rt->child > 0)
+		m = pm_lookup(rt->child, addr);
+	if (!m || !m->path)
+		return NULL;
+	/* the path as the process names it, without /proc/PID/root */
+	return strstr(m->path, "/root/") ? strstr(m->path, "/root/") + 5 :
+	       m->path;
 }

@@ -54,6 +54,14 @@ const struct arch *arch_host(void)
 	return arch_from_machine(u.machine);
 }
 
+int arch_reg_off(const struct arch *arch, const char *name)
+{
+	for (unsigned i = 0; i < arch->nregs; i++)
+		if (!strcmp(arch->regs[i].name, name))
+			return arch->regs[i].off;
+	return -1;
+}
+
 const struct type *arch_regs_type(struct arena *a, const struct arch *arch)
 {
 	struct type *st = type_struct_new(a, "pt_regs");

@@ -7,8 +7,11 @@
  */
 #include <string.h>
 
+#include "ast.h"
 #include "builtin.h"
 #include "provider.h"
+#include "script.h"
+#include "sema.h"
 
 /* var.c */
 extern const struct builtin builtin_pid, builtin_kpid, builtin_uid,
@@ -20,9 +23,24 @@ extern const struct builtin builtin_print, builtin_printf, builtin_exit,
 extern const struct builtin builtin_str, builtin_uptr, builtin_mem,
 	builtin_dyn;
 /* agg.c */
-extern const struct builtin builtin_count, builtin_sum, builtin_quantize;
+extern const struct builtin builtin_count, builtin_sum, builtin_quantize,
+	builtin_min, builtin_max, builtin_avg, builtin_stats, builtin_hist,
+	builtin_lhist, builtin_zero;
 /* int.c */
 extern const struct builtin builtin_bswap;
+/* bpftrace's builtins, issue 14 phase B2: var.c, stack.c, sym.c, net.c,
+ * time.c, mem.c, event.c, unsafe.c */
+extern const struct builtin builtin_nsecs, builtin_elapsed, builtin_cpid,
+	builtin_cgroup,
+	builtin_rand, builtin_numaid, builtin_kstack, builtin_ustack,
+	builtin_probe;
+extern const struct builtin builtin_kstack_call, builtin_ustack_call,
+	builtin_ksym, builtin_usym, builtin_kaddr, builtin_uaddr, builtin_reg,
+	builtin_cgroupid, builtin_ntop, builtin_macaddr, builtin_pton,
+	builtin_strftime, builtin_time_call, builtin_strncmp,
+	builtin_strcontains, builtin_buf, builtin_path, builtin_cat,
+	builtin_join, builtin_signal, builtin_system, builtin_override,
+	builtin_kptr, builtin_strerror;
 
 const struct builtin *const builtins[] = {
 	/* variables */
@@ -35,6 +53,16 @@ const struct builtin *const builtins[] = {
 	&builtin_cpu,
 	&builtin_time,
 	&builtin_walltime,
+	/* bpftrace's variables (B2) */
+	&builtin_nsecs,
+	&builtin_elapsed,
+	&builtin_cpid,
+	&builtin_cgroup,
+	&builtin_rand,
+	&builtin_numaid,
+	&builtin_kstack,
+	&builtin_ustack,
+	&builtin_probe,
 	/* functions, aggregations, event calls */
 	&builtin_print,
 	&builtin_printf,
@@ -44,11 +72,43 @@ const struct builtin *const builtins[] = {
 	&builtin_strcmp,
 	&builtin_exit,
 	&builtin_clear,
+	&builtin_zero,
 	&builtin_count,
 	&builtin_sum,
+	&builtin_min,
+	&builtin_max,
+	&builtin_avg,
+	&builtin_stats,
+	&builtin_hist,
+	&builtin_lhist,
 	&builtin_quantize,
 	&builtin_dyn,
 	&builtin_bswap,
+	/* bpftrace's functions and event calls (B2) */
+	&builtin_kstack_call,
+	&builtin_ustack_call,
+	&builtin_ksym,
+	&builtin_usym,
+	&builtin_kaddr,
+	&builtin_uaddr,
+	&builtin_reg,
+	&builtin_cgroupid,
+	&builtin_ntop,
+	&builtin_macaddr,
+	&builtin_pton,
+	&builtin_strftime,
+	&builtin_time_call,
+	&builtin_strncmp,
+	&builtin_strcontains,
+	&builtin_buf,
+	&builtin_path,
+	&builtin_kptr,
+	&builtin_strerror,
+	&builtin_cat,
+	&builtin_join,
+	&builtin_signal,
+	&builtin_system,
+	&builtin_override,
 	NULL,
 };
 
@@ -65,6 +125,33 @@ const struct builtin *builtin_find(const char *name)
 			if (!strcmp(*al, name))
 				return *b;
 	return NULL;
+}
+
+const struct builtin *builtin_find_call(const char *name)
+{
+	const struct builtin *const *b;
+	const char *const *al;
+
+	for (b = builtins; *b; b++) {
+		if ((*b)->kind == BK_VAR)
+			continue;
+		if (!strcmp((*b)->name, name))
+			return *b;
+		for (al = (*b)->aliases; al && *al; al++)
+			if (!strcmp(*al, name))
+				return *b;
+	}
+	return builtin_find(name);
+}
+
+bool builtin_check_unsafe(struct sema *S, struct node *call)
+{
+	if (sema_owner(S)->opts.unsafe)
+		return true;
+	sema_error(S, &call->loc, "%s() is unsafe: it changes what the "
+		   "traced system does; run with --unsafe to allow it",
+		   call->name);
+	return false;
 }
 
 bool builtin_allowed(const struct builtin *b, const struct provider *prov)

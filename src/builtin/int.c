@@ -1,4 +1,4 @@
-/* int.c - integer functions: bswap(x).
+/* int.c - integer functions: bswap(x), bpftrace's strerror(e).
  *
  * Input: calls on integers.  Output: their types and the IR computing
  * them; constant arguments fold at compile time.
@@ -73,4 +73,38 @@ const struct builtin builtin_bswap = {
 	.help = "x's bytes in reverse order, at x's width",
 	.check = bswap_check,
 	.lower_int = bswap_lower,
+};
+
+/* ---- strerror(e): bpftrace's, an errno printed as its text ---- */
+
+static const struct type *strerror_check(struct sema *S, struct node *n)
+{
+	struct node *a = n->args;
+	const struct type *t = sema_expr(S, a);
+
+	if (sema_is_bad(t))
+		return sema_bad();
+	if (!type_is_int(t)) {
+		sema_error(S, &a->loc, "strerror() needs an errno, got %s",
+			   sema_type_name(S, t));
+		return sema_bad();
+	}
+	return &type_strerror;
+}
+
+/* the number itself: user space prints strerror(3)'s text */
+static struct val strerror_lower(struct lower *L, struct node *n)
+{
+	return lower_int(L, n->args);
+}
+
+const struct builtin builtin_strerror = {
+	.name = "strerror",
+	.kind = BK_FUNC,
+	.min_args = 1,
+	.max_args = 1,
+	.usage = "strerror(e)",
+	.help = "an errno, printed as its text (\"Operation not permitted\")",
+	.check = strerror_check,
+	.lower_int = strerror_lower,
 };

@@ -1,4 +1,5 @@
-/* mem.c - builtins that read memory: str(), mem(), dyn(), uptr(), strcmp().
+/* mem.c - builtins that read memory: str(), mem(), dyn(), uptr(), strcmp(),
+ * and bpftrace's strncmp(), strcontains(), buf(), path().
  *
  * Input: calls whose arguments are pointers, addresses or strings.
  * Output: their types (a string of -s bytes or the size given, a byte
@@ -8,9 +9,12 @@
  */
 #include <linux/bpf.h>
 
+#include "arena.h"
 #include "ast.h"
 #include "builtin.h"
 #include "lower.h"
+#include "provider.h"
+#include "script.h"
 #include "sema.h"
 #include "type.h"
 
@@ -48,11 +52,14 @@ static void read_into(struct lower *L, struct node *n, struct dst d,
 static const struct type *str_check(struct sema *S, struct node *n)
 {
 	struct node *a = n->args;
-	const struct type *t = sema_expr(S, a);
+	const struct type *t;
 	unsigned size = sema_str_size(S);
 
 	if (a->next && !sema_const_size(S, n, a->next, &size))
 		return sema_bad();
+	if (a->kind == N_POSITIONAL)	/* str($1): the parameter's text */
+		return sema_positional_str(S, a, a->next ? size : 0);
+	t = sema_expr(S, a);
 	if (sema_is_bad(t))
 		return sema_bad();
 	if (type_is_string(t))
@@ -91,19 +98,21 @@ const struct builtin builtin_str = {
 
 /* ---- uptr(p) ---- */
 
-static const struct type *uptr_check(struct sema *S, struct node *n)
+/* uptr(p), bpftrace's kptr(p): p, read from user (kernel) memory */
+static const struct type *ptr_space_check(struct sema *S, struct node *n)
 {
 	struct node *a = n->args;
 	const struct type *t = sema_expr(S, a);
+	enum addr_space space = n->name[0] == 'u' ? AS_USER : AS_KERNEL;
 
 	if (sema_is_bad(t))
 		return sema_bad();
 	if (t->kind == T_PTR)
-		return type_ptr(sema_arena(S), t->base, AS_USER);
+		return type_ptr(sema_arena(S), t->base, space);
 	if (t->kind == T_INT)
-		return type_ptr(sema_arena(S), &type_void, AS_USER);
-	sema_error(S, &a->loc, "uptr() needs a pointer or an address, got %s",
-		   sema_type_name(S, t));
+		return type_ptr(sema_arena(S), &type_void, space);
+	sema_error(S, &a->loc, "%s() needs a pointer or an address, got %s",
+		   n->name, sema_type_name(S, t));
 	return sema_bad();
 }
 
@@ -120,7 +129,19 @@ const struct builtin builtin_uptr = {
 	.max_args = 1,
 	.usage = "uptr(p)",
 	.help = "p as a user-space pointer",
-	.check = uptr_check,
+	.check = ptr_space_check,
+	.lower_int = uptr_lower,
+};
+
+/* bpftrace's */
+const struct builtin builtin_kptr = {
+	.name = "kptr",
+	.kind = BK_FUNC,
+	.min_args = 1,
+	.max_args = 1,
+	.usage = "kptr(p)",
+	.help = "p as a kernel pointer",
+	.check = ptr_space_check,
 	.lower_int = uptr_lower,
 };
 
@@ -243,4 +264,312 @@ const struct builtin builtin_dyn = {
 	.help = "a tracepoint's __data_loc field as a string",
 	.check = dyn_check,
 	.lower_into = dyn_into,
+};
+
+/* ---- bpftrace's: strncmp(), strcontains(), buf(), path() ---- */
+
+/* Both arguments strings (char arrays), each reported once otherwise. */
+static bool two_strings(struct sema *S, struct node *n)
+{
+	struct node *k;
+	bool ok = true;
+
+	for (k = n->args; k && k != n->args->next->next; k = k->next) {
+		const struct type *t = sema_expr(S, k);
+
+		if (sema_is_bad(t)) {
+			ok = false;
+		} else if (!type_is_string(t)) {
+			sema_error(S, &k->loc, "%s() takes strings, got %s%s",
+				   n->name, sema_type_name(S, t),
+				   t->kind == T_PTR ? "; read it with str()" : "");
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* strncmp(a, b, n): 0 when the first n bytes agree (or both strings end
+ * alike before), else 1, as bpftrace; never past the shorter string. */
+static const struct type *strncmp_check(struct sema *S, struct node *n)
+{
+	struct node *len = n->args->next->next;
+	bool ok = two_strings(S, n);
+	const struct type *t = sema_expr(S, len);
+
+	if (sema_is_bad(t))
+		return sema_bad();
+	if (!type_is_int(t) || !len->is_const || len->cval < 0) {
+		sema_error(S, &len->loc, "strncmp()'s length must be a "
+			   "constant integer, 0 or more");
+		return sema_bad();
+	}
+	return ok ? &type_s64 : sema_bad();
+}
+
+static struct val strncmp_lower(struct lower *L, struct node *n)
+{
+	struct node *a = n->args, *b = a->next;
+	uint64_t len = (uint64_t)b->next->cval;
+	struct addr x, y;
+	struct loc l = n->loc;
+	int ra = lower_vreg(L), rb = lower_vreg(L), r = lower_vreg(L);
+	int diff = ir_label(L->f), eq = ir_label(L->f), end = ir_label(L->f);
+
+	if (len > a->type->size)
+		len = a->type->size;
+	if (len > b->type->size)
+		len = b->type->size;
+	if (!len)
+		return val_imm(0);
+	lower_mem_addr(L, a, &x);
+	lower_mem_addr(L, b, &y);
+	lower_str_bytes(L, &x, &y, (unsigned)len, ra, rb, diff, eq, l);
+	ir_place(L->f, eq, l);
+	ir_movi(L->f, r, 0, l);
+	ir_ja(L->f, end, l);
+	ir_place(L->f, diff, l);
+	ir_movi(L->f, r, 1, l);
+	ir_place(L->f, end, l);
+	return val_reg(r, true);
+}
+
+const struct builtin builtin_strncmp = {
+	.name = "strncmp",
+	.kind = BK_FUNC,
+	.min_args = 3,
+	.max_args = 3,
+	.usage = "strncmp(a, b, n)",
+	.help = "0 when strings a and b agree in their first n bytes, else 1",
+	.check = strncmp_check,
+	.lower_int = strncmp_lower,
+};
+
+/* strcontains(haystack, needle) is unrolled: every start in the haystack
+ * against every byte of the needle, one compare each (two instructions
+ * against a literal).  Past this many compares the program grows too
+ * large to be worth it. */
+#define STRCONTAINS_MAX		(64 * 64)
+
+static unsigned needle_len(const struct node *b)
+{
+	return b->kind == N_STR ? b->len : b->type->size;
+}
+
+static const struct type *strcontains_check(struct sema *S, struct node *n)
+{
+	struct node *a = n->args, *b = a->next;
+
+	if (!two_strings(S, n))
+		return sema_bad();
+	if ((uint64_t)a->type->size * needle_len(b) > STRCONTAINS_MAX) {
+		sema_error(S, &n->loc, "strcontains() of %s in %s needs %u "
+			   "compares, more than %u: read fewer bytes (str(p, "
+			   "n))", sema_type_name(S, b->type),
+			   sema_type_name(S, a->type),
+			   a->type->size * needle_len(b), STRCONTAINS_MAX);
+		return sema_bad();
+	}
+	return &type_s64;
+}
+
+/* 1 when needle occurs in haystack (an empty needle always does), else
+ * 0.  For each start i: compare needle byte j with haystack byte i + j
+ * until the needle's NUL (found) or a difference (next start); a start
+ * whose match would run past the haystack fails. */
+static struct val strcontains_lower(struct lower *L, struct node *n)
+{
+	struct node *a = n->args, *b = a->next;
+	unsigned hlen = a->type->size, nlen = needle_len(b), i, j;
+	bool lit = b->kind == N_STR;
+	struct addr x, y = { 0 };
+	struct loc l = n->loc;
+	int r = lower_vreg(L), rh = lower_vreg(L), rn = lower_vreg(L);
+	int found = ir_label(L->f), end = ir_label(L->f);
+
+	if (lit && !nlen)
+		return val_imm(1);
+	lower_mem_addr(L, a, &x);
+	if (!lit)
+		lower_mem_addr(L, b, &y);
+	for (i = 0; i < hlen; i++) {
+		int next = ir_label(L->f);
+
+		for (j = 0; j < nlen; j++) {
+			if (!lit) {
+				ir_ldx(L->f, BPF_B, rn, y.base, y.off + (int)j,
+				       l);
+				ir_jcci(L->f, BPF_JEQ, rn, 0, found, l);
+			}
+			if (i + j >= hlen) {
+				ir_ja(L->f, next, l);
+				break;
+			}
+			ir_ldx(L->f, BPF_B, rh, x.base, x.off + (int)(i + j),
+			       l);
+			if (lit)
+				ir_jcci(L->f, BPF_JNE, rh,
+					(unsigned char)b->str[j], next, l);
+			else
+				ir_jcc(L->f, BPF_JNE, rh, rn, next, l);
+		}
+		if (j == nlen)
+			ir_ja(L->f, found, l);
+		ir_place(L->f, next, l);
+	}
+	ir_movi(L->f, r, 0, l);
+	ir_ja(L->f, end, l);
+	ir_place(L->f, found, l);
+	ir_movi(L->f, r, 1, l);
+	ir_place(L->f, end, l);
+	return val_reg(r, true);
+}
+
+const struct builtin builtin_strcontains = {
+	.name = "strcontains",
+	.kind = BK_FUNC,
+	.min_args = 2,
+	.max_args = 2,
+	.usage = "strcontains(s, t)",
+	.help = "1 when string t occurs in string s, else 0",
+	.check = strcontains_check,
+	.lower_int = strcontains_lower,
+};
+
+/* buf(p, n), buf(array[, n]): {u64 len; u8 data[size]}, printed as %r.
+ * A constant n is the size; a computed one is clamped to -s bytes, the
+ * size then, as bpftrace's BPFTRACE_STRLEN limit. */
+static const struct type *buf_check(struct sema *S, struct node *n)
+{
+	struct node *a = n->args, *len = a->next;
+	const struct type *t = sema_expr(S, a), *lt = NULL;
+	unsigned size = 0;
+	struct type *r;
+
+	if (len && !sema_is_bad(lt = sema_expr(S, len)) && len->is_const &&
+	    !sema_const_size(S, n, len, &size))
+		return sema_bad();
+	if (sema_is_bad(t) || (lt && sema_is_bad(lt)))
+		return sema_bad();
+	if (lt && !type_is_int(lt)) {
+		sema_error(S, &len->loc, "buf()'s length is an integer, got %s",
+			   sema_type_name(S, lt));
+		return sema_bad();
+	}
+	if (t->kind == T_ARRAY) {
+		if (!size || size > t->size)
+			size = t->size;
+	} else if (!type_is_scalar(t)) {
+		sema_error(S, &a->loc, "buf() needs an address or an array, "
+			   "got %s", sema_type_name(S, t));
+		return sema_bad();
+	} else if (!len) {
+		sema_error(S, &n->loc, "buf() of an address needs a length, "
+			   "as in buf(p, 16)");
+		return sema_bad();
+	} else if (!size) {
+		size = sema_str_size(S);
+	}
+	r = arena_alloc(sema_arena(S), sizeof(*r));
+	*r = *type_array(sema_arena(S), &type_u8, 8 + size);
+	r->fmt = F_BUF;
+	return r;
+}
+
+static void buf_into(struct lower *L, struct node *n, struct dst d,
+		     unsigned w, bool zero)
+{
+	struct node *a = n->args, *len = a->next;
+	unsigned size = n->type->len - 8;
+	enum addr_space space = AS_KERNEL;
+	struct loc l = n->loc;
+	int p, r, fits;
+
+	if (a->type->kind == T_ARRAY) {
+		lower_into(L, a, (struct dst){ d.base, d.off + 8, size }, false);
+		lower_store8(L, d.base, d.off, val_imm(size), l);
+		return;
+	}
+	if (a->type->space == AS_USER)
+		space = AS_USER;
+	p = lower_reg(L, lower_int(L, a), l);
+	if (len->is_const) {
+		if (zero)
+			lower_zero(L, d.base, d.off + 8, size, l);
+		lower_read(L, lower_read_helper(space, false),
+			   (struct dst){ d.base, d.off + 8, size }, size, p, 0,
+			   l);
+		lower_store8(L, d.base, d.off, val_imm(size), l);
+		return;
+	}
+	/* a computed length: at most the size, and the verifier must see
+	 * the bound it reads with */
+	r = lower_own(L, lower_int(L, len), l);
+	fits = ir_label(L->f);
+	ir_jcci(L->f, BPF_JLE, r, size, fits, l);
+	ir_movi(L->f, r, size, l);
+	ir_place(L->f, fits, l);
+	lower_zero(L, d.base, d.off + 8, size, l);
+	ir_stx(L->f, BPF_DW, d.base, d.off, r, l);
+	lower_call(L, lower_read_helper(space, false), l,
+		   LA_PTR(d.base, d.off + 8), LA_REG(r), LA_REG(p));
+}
+
+const struct builtin builtin_buf = {
+	.name = "buf",
+	.kind = BK_FUNC,
+	.min_args = 1,
+	.max_args = 2,
+	.usage = "buf(p, n)",
+	.help = "n bytes at p (or an array's), printed as \\xNN escapes (%r)",
+	.check = buf_check,
+	.lower_into = buf_into,
+};
+
+/* path(p): the kernel's bpf_d_path(), which it allows in fentry/fexit
+ * (tracing) and LSM programs only, on a struct path * it handed them,
+ * and in functions on its allowlist (checked when loading). */
+static const struct type *path_check(struct sema *S, struct node *n)
+{
+	struct node *a = n->args;
+	const struct type *t = sema_expr(S, a);
+	const struct probe *p = sema_probe(S);
+
+	if (sema_is_bad(t))
+		return sema_bad();
+	if (p->prog_type != BPF_PROG_TYPE_TRACING &&
+	    p->prog_type != BPF_PROG_TYPE_LSM) {
+		sema_error(S, &n->loc, "path() works in fentry and fexit "
+			   "probes only: the kernel's bpf_d_path() is refused "
+			   "in %s probes", p->prov ? p->prov->name : "these");
+		return sema_bad();
+	}
+	if (t->kind != T_PTR) {
+		sema_error(S, &a->loc, "path() needs a struct path *, got %s",
+			   sema_type_name(S, t));
+		return sema_bad();
+	}
+	return type_string(sema_arena(S), sema_str_size(S));
+}
+
+static void path_into(struct lower *L, struct node *n, struct dst d,
+		      unsigned w, bool zero)
+{
+	int p = lower_reg(L, lower_int(L, n->args), n->loc);
+
+	if (zero)
+		lower_zero(L, d.base, d.off, w, n->loc);
+	lower_call(L, BPF_FUNC_d_path, n->loc, LA_REG(p),
+		   LA_PTR(d.base, d.off), LA_IMM(w));
+}
+
+const struct builtin builtin_path = {
+	.name = "path",
+	.kind = BK_FUNC,
+	.min_args = 1,
+	.max_args = 1,
+	.usage = "path(p)",
+	.help = "the file path of a struct path * (fentry/fexit only)",
+	.check = path_check,
+	.lower_into = path_into,
 };

@@ -1,7 +1,8 @@
 /* var.c - builtin variables: the task's ids, its name, the CPU, clocks.
  *
  * Input: a mention of pid, tid, uid, gid, comm, curtask, cpu, time,
- * walltime (or an alias).  Output: its type for sema, and for lowering one helper call
+ * walltime, and bpftrace's nsecs, elapsed, cpid, cgroup, rand, numaid (or
+ * an alias).  Output: its type for sema, and for lowering one helper call
  * whose result (or one half of it) is the value; comm is written straight
  * into its destination.  Variables marked stable keep their value through
  * one run of a program, so lowering computes each once per probe
@@ -12,6 +13,7 @@
 #include "ast.h"
 #include "builtin.h"
 #include "lower.h"
+#include "script.h"
 #include "sema.h"
 #include "type.h"
 
@@ -187,7 +189,6 @@ static struct val time_lower(struct lower *L, struct node *n)
 
 const struct builtin builtin_time = {
 	.name = "time",
-	.aliases = (const char *const[]){ "nsecs", NULL },
 	.kind = BK_VAR,
 	.help = "monotonic clock, ns, u64",
 	.type = &type_u64,
@@ -205,4 +206,106 @@ const struct builtin builtin_walltime = {
 	.help = "the boot clock, printed as the time of day",
 	.type = &type_walltime,
 	.lower_int = walltime_lower,
+};
+
+/* ---- bpftrace's ---- */
+
+/* bpftrace's nsecs is the boot clock (5.7+: it counts suspended time),
+ * spry's time the monotonic one; both stay, each as its users know it. */
+static struct val nsecs_lower(struct lower *L, struct node *n)
+{
+	return helper_value(L, n, BPF_FUNC_ktime_get_boot_ns, PART_ALL);
+}
+
+const struct builtin builtin_nsecs = {
+	.name = "nsecs",
+	.kind = BK_VAR,
+	.help = "the boot clock, ns, u64 (bpftrace's)",
+	.type = &type_u64,
+	.lower_int = nsecs_lower,
+};
+
+/* The boot clock now minus its reading when tracing started, which the
+ * runtime keeps in the <start> map (read through its value's address). */
+static struct val elapsed_lower(struct lower *L, struct node *n)
+{
+	struct map *m = lower_internal_map(L, script_start_map(L->s));
+	struct loc l = n->loc;
+	int p = lower_vreg(L), r;
+
+	r = helper_value(L, n, BPF_FUNC_ktime_get_boot_ns, PART_ALL).reg;
+	ir_ldmapv(L->f, p, m->id, 0, l);
+	ir_ldx(L->f, BPF_DW, p, p, 0, l);
+	ir_alu(L->f, BPF_SUB, r, r, p, l);
+	return val_reg(r, true);
+}
+
+const struct builtin builtin_elapsed = {
+	.name = "elapsed",
+	.kind = BK_VAR,
+	.help = "ns since tracing started, u64",
+	.type = &type_u64,
+	.lower_int = elapsed_lower,
+};
+
+/* The -c command's pid (0 without one), from the <start> map too. */
+static struct val cpid_lower(struct lower *L, struct node *n)
+{
+	struct map *m = lower_internal_map(L, script_start_map(L->s));
+	int p = lower_vreg(L);
+
+	ir_ldmapv(L->f, p, m->id, 8, n->loc);
+	ir_ldx(L->f, BPF_DW, p, p, 0, n->loc);
+	return val_reg(p, true);
+}
+
+const struct builtin builtin_cpid = {
+	.name = "cpid",
+	.kind = BK_VAR,
+	.help = "the pid of the -c command (0 without -c), u32",
+	.type = &type_u32,
+	.stable = true,
+	.lower_int = cpid_lower,
+};
+
+static struct val cgroup_lower(struct lower *L, struct node *n)
+{
+	return helper_value(L, n, BPF_FUNC_get_current_cgroup_id, PART_ALL);
+}
+
+const struct builtin builtin_cgroup = {
+	.name = "cgroup",
+	.kind = BK_VAR,
+	.help = "the task's cgroup v2 id, u64",
+	.type = &type_u64,
+	.stable = true,
+	.lower_int = cgroup_lower,
+};
+
+static struct val rand_lower(struct lower *L, struct node *n)
+{
+	return helper_value(L, n, BPF_FUNC_get_prandom_u32, PART_ALL);
+}
+
+/* a new number at every read */
+const struct builtin builtin_rand = {
+	.name = "rand",
+	.kind = BK_VAR,
+	.help = "a pseudo-random number, u32",
+	.type = &type_u32,
+	.lower_int = rand_lower,
+};
+
+static struct val numaid_lower(struct lower *L, struct node *n)
+{
+	return helper_value(L, n, BPF_FUNC_get_numa_node_id, PART_ALL);
+}
+
+const struct builtin builtin_numaid = {
+	.name = "numaid",
+	.kind = BK_VAR,
+	.help = "the NUMA node the probe runs on, u32",
+	.type = &type_u32,
+	.stable = true,
+	.lower_int = numaid_lower,
 };

@@ -49,15 +49,17 @@ static bool ck_reg(struct ck *c, unsigned i, int r, bool virt,
 	return ck_fail(c, i, why);
 }
 
-/* Operands, labels, forward jumps, the end: every form. */
+/* Operands, labels, forward jumps (backwards only to a loop's head), the
+ * end: every form. */
 static void ck_common(struct ck *c, bool virt)
 {
 	const struct ir_func *f = c->f;
-	unsigned char *placed;
+	unsigned char *placed, *loop;
 	unsigned i;
 
 	placed = calloc((size_t)f->next_label + 1, 1);
-	if (!placed)
+	loop = calloc((size_t)f->next_label + 1, 1);
+	if (!placed || !loop)
 		abort();
 	if (f->stack > 512)
 		ck_fail(c, 0, "the frame is larger than 512 bytes");
@@ -83,12 +85,15 @@ static void ck_common(struct ck *c, bool virt)
 				ck_fail(c, i, "it is no label");
 			else if (placed[in->label]++)
 				ck_fail(c, i, "the label is placed twice");
+			else
+				loop[in->label] = in->imm == IR_LOOP_HEAD;
 		}
 		if (oi->flags & IR_F_JUMP) {
 			if (in->label < 0 || in->label >= f->next_label)
 				ck_fail(c, i, "it goes to no label");
-			else if (placed[in->label])
-				ck_fail(c, i, "it jumps backwards");
+			else if (placed[in->label] && !loop[in->label])
+				ck_fail(c, i, "it jumps backwards, not to a "
+					"loop's head");
 		}
 		if ((in->op == IR_JCC || in->op == IR_JCCI) &&
 		    !ir_cc_sym(in->code))
@@ -106,6 +111,7 @@ static void ck_common(struct ck *c, bool virt)
 			ck_fail(c, i, "it goes to a label never placed");
 	}
 	free(placed);
+	free(loop);
 }
 
 /* Physical registers only at ABI edges (lower.h, ir.h): r1-r5 are written

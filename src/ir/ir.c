@@ -343,6 +343,14 @@ void ir_place(struct ir_func *f, int label, struct loc l)
 	in->label = label;
 }
 
+void ir_place_loop(struct ir_func *f, int label, struct loc l)
+{
+	struct ir_insn *in = ir_emit(f, IR_LABEL, l);
+
+	in->label = label;
+	in->imm = IR_LOOP_HEAD;
+}
+
 void ir_exit(struct ir_func *f, struct loc l)
 {
 	ir_emit(f, IR_EXIT, l);
@@ -421,7 +429,8 @@ void ir_insn_dump(FILE *out, const struct ir_insn *in)
 	const char *name;
 
 	if (in->op == IR_LABEL) {
-		fprintf(out, "L%d:\n", in->label);
+		fprintf(out, "L%d:%s\n", in->label,
+			in->imm == IR_LOOP_HEAD ? "\t; loop" : "");
 		return;
 	}
 	fputs("  ", out);

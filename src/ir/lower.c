@@ -81,32 +81,35 @@ int lower_stack(struct lower *L, unsigned size, const struct node *n,
 	return -(int)need;
 }
 
-/* Jumps go forward only, so this point is on every path to what follows
- * when every jump emitted so far lands on a label already placed, or on
- * the way out (L->ret, L->exit, which read no builtin).  Lowering only
- * appends (and renames registers), so the IR seen so far need not be
- * looked at again: the count of open labels carries over. */
+/* Jumps go forward (but loops' back edges, to a label already placed), so
+ * this point is on every path to what follows when every jump emitted so
+ * far lands on a label already placed, or on the way out (L->ret,
+ * L->exit, which read no builtin).  Lowering only appends (and renames
+ * registers), so the IR seen so far need not be looked at again: the count
+ * of open labels carries over. */
+enum { UC_UNSEEN, UC_OPEN, UC_PLACED };
+
 bool lower_unconditional(struct lower *L)
 {
 	const struct ir_func *f = L->f;
 	unsigned i, need = (unsigned)f->next_label + 1;
 
 	if (need > L->uc_cap) {
-		L->uc_open = arena_grow(L->s->arena, L->uc_open, L->uc_cap,
-					need * 2);
+		L->uc_state = arena_grow(L->s->arena, L->uc_state, L->uc_cap,
+					 need * 2);
 		L->uc_cap = need * 2;
 	}
 	for (i = L->uc_scanned; i < f->n; i++) {
 		const struct ir_insn *in = &f->insns[i];
 
-		if (in->op == IR_LABEL && in->label >= 0 &&
-		    L->uc_open[in->label]) {
-			L->uc_open[in->label] = false;
-			L->uc_nopen--;
+		if (in->op == IR_LABEL && in->label >= 0) {
+			if (L->uc_state[in->label] == UC_OPEN)
+				L->uc_nopen--;
+			L->uc_state[in->label] = UC_PLACED;
 		} else if ((ir_op_info[in->op].flags & IR_F_JUMP) &&
 			   in->label != L->exit && in->label != L->ret &&
-			   !L->uc_open[in->label]) {
-			L->uc_open[in->label] = true;
+			   L->uc_state[in->label] == UC_UNSEEN) {
+			L->uc_state[in->label] = UC_OPEN;
 			L->uc_nopen++;
 		}
 	}
@@ -144,11 +147,13 @@ struct event *lower_event(struct lower *L, struct node *n, int kind)
 	int rec;
 
 	ev = script_event_add(L->s, kind, n->loc);
-	if (kind == EV_PRINTF) {
-		ev->fmt = args->str;
-		args = args->next;
+	if (kind == EV_PRINTF || kind == EV_CAT || kind == EV_SYSTEM ||
+	    kind == EV_TIME) {
+		/* time()'s format is optional: bpftrace's default */
+		ev->fmt = args ? args->str : "%H:%M:%S\n";
+		args = args ? args->next : NULL;
 	}
-	if (kind == EV_PRINTMAP || kind == EV_CLEAR) {
+	if (kind == EV_PRINTMAP || kind == EV_CLEAR || kind == EV_ZERO) {
 		ev->map = n->map ? n->map : args->map;
 		args = NULL;
 	}
@@ -180,11 +185,12 @@ struct event *lower_event(struct lower *L, struct node *n, int kind)
 
 /* ---- aggregations ---- */
 
-void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
-		   struct node *call)
+void lower_agg_update(struct lower *L, struct map *m, int key,
+		      struct node *call, const struct lower_agg_ops *ops,
+		      void *ctx)
 {
 	struct loc l = call->loc;
-	int p, t, init, end;
+	int p, init, end;
 
 	lower_lookup(L, m, key, l);
 	p = lower_ret(L, l);
@@ -192,25 +198,165 @@ void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
 	/* an array's entry always exists; the check is for the verifier */
 	init = layout_is_array(m) ? end : ir_label(L->f);
 	ir_jcci(L->f, BPF_JEQ, p, 0, init, l);
-	t = lower_vreg(L);
-	ir_ldx(L->f, BPF_DW, t, p, 0, l);
-	if (x.imm)
-		ir_alui(L->f, BPF_ADD, t, t, x.k, l);
-	else
-		ir_alu(L->f, BPF_ADD, t, t, x.reg, l);
-	ir_stx(L->f, BPF_DW, p, 0, t, l);
+	ops->in_place(L, p, call, ctx);
 	if (!layout_is_array(m)) {
-		int val = lower_stack(L, 8, call, "map value");
+		int val = lower_stack(L, m->val_size, call, "map value");
 
 		ir_ja(L->f, end, l);
 		ir_place(L->f, init, l);
-		lower_store8(L, IR_FP, val, x, l);
+		ops->first(L, val, call, ctx);
 		lower_update(L, m, key, IR_FP, val, BPF_NOEXIST, l);
 	}
 	ir_place(L->f, end, l);
 }
 
+/* count, sum, the histograms: value += x */
+static void add_in_place(struct lower *L, int p, struct node *call, void *ctx)
+{
+	const struct val *x = ctx;
+	int t = lower_vreg(L);
+
+	ir_ldx(L->f, BPF_DW, t, p, 0, call->loc);
+	if (x->imm)
+		ir_alui(L->f, BPF_ADD, t, t, x->k, call->loc);
+	else
+		ir_alu(L->f, BPF_ADD, t, t, x->reg, call->loc);
+	ir_stx(L->f, BPF_DW, p, 0, t, call->loc);
+}
+
+static void add_first(struct lower *L, int slot, struct node *call, void *ctx)
+{
+	lower_store8(L, IR_FP, slot, *(const struct val *)ctx, call->loc);
+}
+
+void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
+		   struct node *call)
+{
+	static const struct lower_agg_ops add = { add_in_place, add_first };
+
+	lower_agg_update(L, m, key, call, &add, &x);
+}
+
 /* ---- statements ---- */
+
+/* $x = rhs: a register's value, or the slot's bytes (through a copy when
+ * rhs reads the variable itself: `$t = ($t.1, $t.0)`). */
+static void lower_var_assign(struct lower *L, struct var *var,
+			     struct node *rhs)
+{
+	int r = L->var_reg[var->id], tmp;
+	unsigned size = lower_round8(var->type->size);
+	struct dst d = { IR_FP, L->var_slot[var->id], size };
+
+	if (r != IR_NONE) {
+		struct val v = lower_int(L, rhs);
+
+		if (v.imm)
+			ir_movi(L->f, r, v.k, rhs->loc);
+		else if (v.reg != r)
+			ir_mov(L->f, r, v.reg, rhs->loc);
+		return;
+	}
+	if (!lower_mentions_var(rhs, var)) {
+		lower_into_as(L, rhs, var->type, d, true);
+		return;
+	}
+	tmp = lower_stack(L, size, rhs, "temporary");
+	lower_into_as(L, rhs, var->type, (struct dst){ IR_FP, tmp, size },
+		      true);
+	lower_copy(L, d, IR_FP, tmp, size, rhs->loc);
+}
+
+/* The integer type `a op= b` computes in: C's, on 64 bits. */
+static const struct type *opassign_type(const struct node *n)
+{
+	const struct type *a = n->lhs->type, *b = n->rhs ? n->rhs->type : a;
+
+	if (a->kind == T_PTR)
+		return a;
+	if (n->op == B_SHL || n->op == B_SHR)
+		return type_int(8, a->is_signed || a->size < 8);
+	return type_common(type_int(8, a->is_signed || a->size < 8),
+			   type_int(8, b->is_signed || b->size < 8));
+}
+
+/* A map value changed in place: x is added (or op'd) to @lhs's value, 0
+ * when missing; the old value (@post) or the new one.  Plain maps only
+ * (not per-CPU): lookup, then a store through the pointer, or an update
+ * when the key is new. */
+static struct val map_rmw(struct lower *L, struct node *lhs, int op,
+			  const struct type *t, struct val x, bool post,
+			  struct loc l)
+{
+	struct map *m = lhs->map;
+	int key = lower_key(L, m, lower_map_keys(lhs), NULL, lhs);
+	int p, old, skip = ir_label(L->f), add = ir_label(L->f);
+	int end = ir_label(L->f), slot;
+	struct val nv;
+
+	lower_lookup(L, m, key, l);
+	p = lower_ret(L, l);
+	old = lower_vreg(L);
+	ir_movi(L->f, old, 0, l);
+	ir_jcci(L->f, BPF_JEQ, p, 0, skip, l);
+	ir_ldx(L->f, BPF_DW, old, p, 0, l);
+	ir_place(L->f, skip, l);
+	nv = lower_arith(L, op, t, val_reg(old, !post), x, l);
+	ir_jcci(L->f, BPF_JEQ, p, 0, add, l);
+	ir_stx(L->f, BPF_DW, p, 0, nv.reg, l);
+	ir_ja(L->f, end, l);
+	ir_place(L->f, add, l);
+	slot = lower_stack(L, 8, lhs, "map value");
+	lower_store8(L, IR_FP, slot, nv, l);
+	lower_update(L, m, key, IR_FP, slot, BPF_ANY, l);
+	ir_place(L->f, end, l);
+	return post ? val_reg(old, true) : nv;
+}
+
+struct val lower_incdec(struct lower *L, struct node *n, bool want)
+{
+	bool post = n->op == ID_POSTINC || n->op == ID_POSTDEC;
+	int op = n->op == ID_PREINC || n->op == ID_POSTINC ? B_ADD : B_SUB;
+	unsigned mark = L->sp;
+	struct node *lhs = n->lhs;
+	struct val v;
+	int r, old;
+
+	if (lhs->kind != N_VAR) {
+		v = map_rmw(L, lhs, op, opassign_type(n), val_imm(1),
+			    post && want, n->loc);
+		L->sp = mark;
+		return v;
+	}
+	r = L->var_reg[lhs->var->id];
+	if (post && want) {
+		old = lower_vreg(L);
+		ir_mov(L->f, old, r, n->loc);
+		lower_arith(L, op, lhs->type, val_reg(r, true), val_imm(1),
+			    n->loc);
+		return val_reg(old, true);
+	}
+	lower_arith(L, op, lhs->type, val_reg(r, true), val_imm(1), n->loc);
+	return val_reg(r, false);
+}
+
+/* lhs op= rhs */
+static void lower_opassign(struct lower *L, struct node *n)
+{
+	struct node *lhs = n->lhs;
+	struct val x = lower_int(L, n->rhs);
+	int r;
+
+	if (lhs->kind != N_VAR) {
+		map_rmw(L, lhs, n->op, opassign_type(n), x, false, n->loc);
+		return;
+	}
+	r = L->var_reg[lhs->var->id];
+	x = lower_arith(L, n->op, opassign_type(n), val_reg(r, true), x,
+			n->loc);
+	if (x.reg != r)
+		ir_mov(L->f, r, x.reg, n->loc);
+}
 
 static void lower_assign(struct lower *L, struct node *n)
 {
@@ -220,6 +366,10 @@ static void lower_assign(struct lower *L, struct node *n)
 	int key, val, p, end;
 	struct val v = val_imm(0);
 
+	if (lhs->kind == N_VAR) {
+		lower_var_assign(L, lhs->var, rhs);
+		return;
+	}
 	assert(m && "sema resolved the assigned map");
 	if (rhs->kind == N_CALL && rhs->builtin &&
 	    rhs->builtin->kind == BK_AGG) {
@@ -236,8 +386,8 @@ static void lower_assign(struct lower *L, struct node *n)
 		end = ir_label(L->f);
 		ir_jcci(L->f, BPF_JEQ, p, 0, end, l);
 		if (lower_is_mem(rhs->type))
-			lower_into(L, rhs, (struct dst){ p, 0, m->val_size },
-				   false);
+			lower_into_as(L, rhs, m->val, (struct dst){ p, 0,
+				      m->val_size }, false);
 		else
 			lower_store8(L, p, 0, v, l);
 		ir_place(L->f, end, l);
@@ -245,8 +395,8 @@ static void lower_assign(struct lower *L, struct node *n)
 	}
 	val = lower_stack(L, m->val_size, rhs, "map value");
 	if (lower_is_mem(rhs->type))
-		lower_into(L, rhs, (struct dst){ IR_FP, val, m->val_size },
-			   false);
+		lower_into_as(L, rhs, m->val, (struct dst){ IR_FP, val,
+			      m->val_size }, false);
 	else
 		lower_store_int(L, val, rhs);
 	key = lower_key(L, m, lower_map_keys(lhs), NULL, lhs);
@@ -275,11 +425,32 @@ static void lower_delete(struct lower *L, struct node *n)
 /* Lower one statement; false when control cannot continue after it
  * (exit()), so that the rest of the block, which the verifier would reject
  * as unreachable, is not emitted. */
+static bool lower_stmt(struct lower *L, struct node *n);
+
+/* while (cond) body: the head (a loop head: the back edges' target) tests
+ * the condition, the body ends in a jump back; break leaves, continue goes
+ * to the head.  The verifier accepts loops it can prove bounded (5.3+). */
+static void lower_while(struct lower *L, struct node *n)
+{
+	struct lower_loop lp = { ir_label(L->f), ir_label(L->f), L->loop };
+
+	if (n->cond->is_const && !n->cond->cval)
+		return;	/* never runs */
+	ir_place_loop(L->f, lp.cont, n->loc);
+	lower_branch(L, n->cond, false, lp.brk);
+	L->loop = &lp;
+	if (lower_stmt(L, n->lhs))
+		ir_ja(L->f, lp.cont, n->loc);
+	L->loop = lp.up;
+	ir_place(L->f, lp.brk, n->loc);
+}
+
 static bool lower_stmt(struct lower *L, struct node *n)
 {
 	unsigned mark = L->sp;
 	struct node *c;
 	int other, end;
+	int64_t k;
 	bool live = true, live2;
 
 	if (!n)
@@ -315,16 +486,40 @@ static bool lower_stmt(struct lower *L, struct node *n)
 	case N_ASSIGN:
 		lower_assign(L, n);
 		break;
+	case N_OPASSIGN:
+		lower_opassign(L, n);
+		break;
 	case N_DELETE:
 		lower_delete(L, n);
 		break;
 	case N_EXPR:
-		/* expressions have no side effects: only the event calls
-		 * do anything */
+		/* expressions have no side effects but ++/-- and the event
+		 * calls */
 		c = n->lhs;
 		if (c->kind == N_CALL && c->builtin &&
 		    c->builtin->kind == BK_EVENT)
 			live = c->builtin->lower_stmt(L, c);
+		else if (c->kind == N_INCDEC)
+			lower_incdec(L, c, false);
+		break;
+	case N_WHILE:
+		lower_while(L, n);
+		break;
+	case N_UNROLL:
+		/* the body, count times (sema checked the constant) */
+		for (k = 0; k < n->cond->cval && live; k++)
+			live = lower_stmt(L, n->lhs);
+		break;
+	case N_BREAK:
+	case N_CONTINUE:
+		assert(L->loop && "sema allows them in while loops only");
+		ir_ja(L->f, n->kind == N_BREAK ? L->loop->brk : L->loop->cont,
+		      n->loc);
+		live = false;
+		break;
+	case N_RETURN:
+		ir_ja(L->f, L->ret, n->loc);
+		live = false;
 		break;
 	default:
 		assert(0 && "not a statement");
@@ -432,6 +627,102 @@ static void pid_filter(struct lower *L, int pid, struct loc l)
 	ir_jcci(L->f, BPF_JNE, r, pid, L->exit, l);
 }
 
+/* ---- scratch variables ---- */
+
+struct var_first {
+	struct probe *p;
+	bool *decided, *init;
+};
+
+static int var_first_visit(const struct node *n, void *ctx)
+{
+	struct var_first *vf = ctx;
+
+	if (n->kind == N_VAR && n->var && !vf->decided[n->var->id]) {
+		vf->decided[n->var->id] = true;
+		vf->init[n->var->id] = true;
+	}
+	return 0;
+}
+
+/* Statement @st alone (not the statements after it). */
+static void visit_stmt(const struct node *st, struct var_first *vf)
+{
+	var_first_visit(st, vf);
+	ast_visit(st->cond, var_first_visit, vf);
+	ast_visit(st->lhs, var_first_visit, vf);
+	ast_visit(st->rhs, var_first_visit, vf);
+	ast_visit(st->args, var_first_visit, vf);
+	ast_visit(st->body, var_first_visit, vf);
+}
+
+/* Which variables may be read where no assignment has run: those whose
+ * first mention, in the order of the top-level statements, is not an
+ * unconditional `$x = value` that does not read $x.  One walk. */
+static bool *vars_to_init(struct lower *L, struct node *body)
+{
+	struct probe *p = L->p;
+	struct var_first vf = {
+		.p = p,
+		.decided = arena_alloc(L->s->arena, p->nvars + 1),
+		.init = arena_alloc(L->s->arena, p->nvars + 1),
+	};
+	struct node *st;
+
+	if (body->kind != N_BLOCK) {
+		visit_stmt(body, &vf);
+		return vf.init;
+	}
+	for (st = body->body; st; st = st->next) {
+		struct var *v = st->kind == N_ASSIGN && st->lhs->kind == N_VAR ?
+				st->lhs->var : NULL;
+
+		if (v && !vf.decided[v->id]) {
+			vf.decided[v->id] = true;
+			vf.init[v->id] = lower_mentions_var(st->rhs, v);
+		}
+		visit_stmt(st, &vf);
+	}
+	return vf.init;
+}
+
+/* A register per integer variable, a frame slot per memory one (held for
+ * the whole probe), zeroed first where a read may come before any
+ * assignment: as in bpftrace, such a read is 0 (or ""), and the verifier
+ * refuses reads of what was never written. */
+static void vars_setup(struct lower *L, struct node *body, struct loc l)
+{
+	struct probe *p = L->p;
+	bool *init;
+	unsigned i;
+
+	L->var_reg = arena_alloc(L->s->arena, (p->nvars + 1) * sizeof(int));
+	L->var_slot = arena_alloc(L->s->arena, (p->nvars + 1) * sizeof(int));
+	if (!p->nvars)
+		return;
+	init = vars_to_init(L, body);
+	for (i = 0; i < p->nvars; i++) {
+		struct var *v = p->vars[i];
+		struct node at = { .loc = v->loc };
+
+		L->var_reg[i] = IR_NONE;
+		if (!lower_is_mem(v->type)) {
+			L->var_reg[i] = lower_vreg(L);
+			if (init[i])
+				ir_movi(L->f, L->var_reg[i], 0, l);
+			continue;
+		}
+		L->var_slot[i] = lower_stack(L, v->type->size, &at,
+					     arena_printf(L->s->arena,
+							  "variable %s",
+							  v->name));
+		if (init[i])
+			lower_zero(L, IR_FP, L->var_slot[i],
+				   lower_round8(v->type->size), l);
+	}
+	L->base = L->sp;
+}
+
 int lower_probe(struct script *s, struct probe *p, struct diag *d)
 {
 	struct lower L = { .s = s, .p = p, .d = d };
@@ -483,6 +774,7 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 		L.sp = L.base;
 	}
 	regs_preread(&L, NULL, p->body, l);
+	vars_setup(&L, p->body, l);
 	if (count_events(p->body) > 1) {
 		/* one lost-map update for all events: 1 instruction an event
 		 * instead of 4, 5 once */

@@ -115,6 +115,12 @@ void lower_lost_add(struct lower *L, int n, struct loc l)
 void lower_output(struct lower *L, int rec, unsigned size,
 		  const struct node *at)
 {
+	lower_output_from(L, LA_PTR(IR_FP, rec), LA_IMM(size), at);
+}
+
+void lower_output_from(struct lower *L, struct larg rec, struct larg size,
+		       const struct node *at)
+{
 	struct map *ev = lower_internal_map(L, script_events_map(L->s));
 	struct loc l = at->loc;
 	int ok = ir_label(L->f), one;
@@ -122,11 +128,10 @@ void lower_output(struct lower *L, int rec, unsigned size,
 	if (ev->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 		lower_call(L, BPF_FUNC_perf_event_output, l,
 			   LA_REG(lower_ctx(L)), LA_MAP(ev->id),
-			   LA_IMM(BPF_F_CURRENT_CPU), LA_PTR(IR_FP, rec),
-			   LA_IMM(size));
+			   LA_IMM(BPF_F_CURRENT_CPU), rec, size);
 	else
 		lower_call(L, BPF_FUNC_ringbuf_output, l, LA_MAP(ev->id),
-			   LA_PTR(IR_FP, rec), LA_IMM(size), LA_IMM(0));
+			   rec, size, LA_IMM(0));
 	ir_jcci(L->f, BPF_JEQ, lower_ret(L, l), 0, ok, l);
 	if (L->lost != IR_NONE) {
 		ir_alui(L->f, BPF_ADD, L->lost, L->lost, 1, l);

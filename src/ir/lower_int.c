@@ -187,30 +187,6 @@ struct val lower_pvar(struct lower *L, const struct pvar *pv,
 		lower_call(L, pv->kind == PV_COOKIE ? BPF_FUNC_get_attach_cookie
 			   : BPF_FUNC_get_func_ip, l, LA_REG(lower_ctx(L)));
 		return val_reg(lower_ret(L, l), true);
-	case PV_KSTACK:
-	case PV_USTACK: {
-		struct map *m = lower_internal_map(L, script_stacks_map(L->s));
-		int tg = IR_NONE;
-
-		if (pv->kind == PV_USTACK) {
-			ir_call(L->f, BPF_FUNC_get_current_pid_tgid, 0, l);
-			tg = lower_ret(L, l);
-			ir_alui(L->f, BPF_RSH, tg, tg, 32, l);
-			ir_alui(L->f, BPF_LSH, tg, tg, 32, l);
-		}
-		lower_call(L, BPF_FUNC_get_stackid, l, LA_REG(lower_ctx(L)),
-			   LA_MAP(m->id),
-			   LA_IMM(pv->kind == PV_USTACK ? BPF_F_USER_STACK : 0));
-		r = lower_vreg(L);
-		if (pv->kind == PV_KSTACK) {
-			ir_mov(L->f, r, IR_R0, l);
-			return val_reg(r, true);
-		}
-		/* keep a negative error in the low half only */
-		ir_mov32(L->f, r, IR_R0, l);
-		ir_alu(L->f, BPF_OR, r, r, tg, l);
-		return val_reg(r, true);
-	}
 	}
 	assert(0 && "unknown provider variable kind");
 	return val_imm(0);
@@ -461,6 +437,51 @@ static unsigned pointee_size(const struct type *t)
 	return t->base && t->base->size ? t->base->size : 1;
 }
 
+static int binop_code(int op, const struct type *t)
+{
+	struct node n = { .op = op, .type = t };
+
+	return alu_code(&n);
+}
+
+struct val lower_arith(struct lower *L, int op, const struct type *t,
+		       struct val a, struct val b, struct loc l)
+{
+	int code = binop_code(op, t), ra, rb, s, skip;
+
+	if (t->kind == T_PTR && (op == B_ADD || op == B_SUB))
+		b = scale(L, b, pointee_size(t), l);
+	ra = lower_own(L, a, l);
+	if ((code == BPF_DIV || code == BPF_MOD) && t->is_signed) {
+		/* divide the magnitudes, give the result C's sign (see
+		 * ex_sdiv) */
+		s = lower_vreg(L);
+		ir_mov(L->f, s, ra, l);
+		emit_abs(L, ra, l);
+		if (b.imm && b.k != INT64_MIN &&
+		    (b.k < 0 ? -b.k : b.k) <= INT32_MAX && b.k) {
+			if (code == BPF_DIV && b.k < 0)
+				ir_alui(L->f, BPF_XOR, s, s, -1, l);
+			ir_alui(L->f, code, ra, ra, b.k < 0 ? -b.k : b.k, l);
+		} else {
+			rb = lower_own(L, b, l);
+			if (code == BPF_DIV)
+				ir_alu(L->f, BPF_XOR, s, s, rb, l);
+			emit_abs(L, rb, l);
+			ir_alu(L->f, code, ra, ra, rb, l);
+		}
+		skip = ir_label(L->f);
+		ir_jcci(L->f, BPF_JSGE, s, 0, skip, l);
+		ir_neg(L->f, ra, ra, l);
+		ir_place(L->f, skip, l);
+	} else if (b.imm && alu_imm_ok(code, b.k)) {
+		ir_alui(L->f, code, ra, ra, b.k, l);
+	} else {
+		ir_alu(L->f, code, ra, ra, lower_reg(L, b, l), l);
+	}
+	return val_reg(ra, true);
+}
+
 static struct val ex_binary(struct lower *L, struct node *n)
 {
 	struct loc l = n->loc;
@@ -685,6 +706,12 @@ static struct val ex_int(struct lower *L, struct node *n)
 		if (n->builtin->lower_int)
 			return n->builtin->lower_int(L, n);
 		break;
+	case N_VAR:
+		assert(L->var_reg[n->var->id] != IR_NONE &&
+		       "an integer variable has a register");
+		return val_reg(L->var_reg[n->var->id], false);
+	case N_INCDEC:
+		return lower_incdec(L, n, true);
 	default:
 		break;
 	}

@@ -190,6 +190,23 @@ bool lower_addr(struct lower *L, struct node *n, struct addr *a)
 		return true;
 	}
 	switch (n->kind) {
+	case N_VAR:
+		if (L->var_reg[n->var->id] != IR_NONE)
+			return false;
+		*a = (struct addr){ true, AS_KERNEL, IR_FP,
+				    L->var_slot[n->var->id] };
+		return true;
+	case N_TUPLE_INDEX: {
+		const struct member *mb = type_members(n->lhs->type);
+		uint64_t i;
+
+		base_addr(L, n->lhs, a);
+		for (i = 0; mb && i < n->num; i++)
+			mb = mb->next;
+		assert(mb && "sema checked the tuple index");
+		a->off += (int)mb->off;
+		return true;
+	}
 	case N_MEMBER: {
 		unsigned off;
 
@@ -355,7 +372,7 @@ static bool is_comm(const struct node *n)
 static bool comm_key(const struct map *m, const struct node *keys)
 {
 	return is_comm(keys) && !keys->next && m->nkeys == 1 &&
-	       m->kind != MAP_QUANTIZE && m->key_size == 16 &&
+	       !layout_has_bucket(m) && m->key_size == 16 &&
 	       (m->bpf_type == BPF_MAP_TYPE_HASH ||
 		m->bpf_type == BPF_MAP_TYPE_PERCPU_HASH);
 }
@@ -378,8 +395,8 @@ int lower_key(struct lower *L, struct map *m, struct node *keys,
 		int off = key + (int)m->key_off[i];
 
 		if (lower_is_mem(k->type)) {
-			lower_into(L, k, (struct dst){ IR_FP, off,
-				   layout_slot(m->keys[i]) }, true);
+			lower_into_as(L, k, m->keys[i], (struct dst){ IR_FP,
+				      off, layout_slot(m->keys[i]) }, true);
 		} else {
 			lower_store_int(L, off, k);
 		}
@@ -572,6 +589,89 @@ bool lower_str_eq_operands(const struct node *n, struct node **a,
 
 /* ---- writing memory values ---- */
 
+static int var_visit(const struct node *n, void *ctx)
+{
+	return n->kind == N_VAR && n->var == ctx;
+}
+
+bool lower_mentions_var(const struct node *n, const struct var *v)
+{
+	return ast_visit(n, var_visit, (void *)v) != 0;
+}
+
+/* One element (or member) of type @t into @d, 8 bytes at least. */
+static void elem_into(struct lower *L, struct node *n, const struct type *t,
+		      struct dst d, bool zero)
+{
+	if (lower_is_mem(t))
+		lower_into_as(L, n, t, d, zero);
+	else
+		lower_store8(L, d.base, d.off, lower_int(L, n), n->loc);
+}
+
+/* The tuple (a, b, ...) @n laid out as tuple type @t. */
+static void tuple_into(struct lower *L, struct node *n, const struct type *t,
+		       struct dst d, bool zero)
+{
+	const struct member *m = type_members(t);
+	struct node *e;
+
+	for (e = n->args; e && m; e = e->next, m = m->next)
+		elem_into(L, e, m->type, (struct dst){ d.base,
+			  d.off + (int)m->off, layout_slot(m->type) }, zero);
+	if (t->size < d.size)
+		lower_zero(L, d.base, d.off + (int)t->size, d.size - t->size,
+			   n->loc);
+}
+
+/* A tuple of type @st at direct address @a, laid out again as @dt. */
+static void tuple_convert(struct lower *L, const struct addr *a,
+			  const struct type *st, struct dst d,
+			  const struct type *dt, struct loc l)
+{
+	const struct member *sm = type_members(st), *dm = type_members(dt);
+
+	for (; sm && dm; sm = sm->next, dm = dm->next) {
+		struct addr e = { true, a->space, a->base,
+				  a->off + (int)sm->off };
+		struct dst de = { d.base, d.off + (int)dm->off,
+				  layout_slot(dm->type) };
+		unsigned w;
+
+		if (type_is_tuple(dm->type) && !type_equal(sm->type, dm->type)) {
+			tuple_convert(L, &e, sm->type, de, dm->type, l);
+			continue;
+		}
+		w = sm->type->size < de.size ? sm->type->size : de.size;
+		if (!lower_is_mem(sm->type))
+			w = 8;	/* integers are 8-byte elements */
+		lower_copy(L, (struct dst){ de.base, de.off, w }, e.base, e.off,
+			   w, l);
+		if (w < de.size)
+			lower_zero(L, de.base, de.off + (int)w, de.size - w, l);
+	}
+}
+
+void lower_into_as(struct lower *L, struct node *n, const struct type *t,
+		   struct dst d, bool zero)
+{
+	unsigned mark = L->sp;
+	struct addr a;
+
+	if (!type_is_tuple(t) || !type_is_tuple(n->type) ||
+	    type_equal(t, n->type)) {
+		lower_into(L, n, d, zero);
+		return;
+	}
+	if (n->kind == N_TUPLE) {
+		tuple_into(L, n, t, d, zero);
+		return;
+	}
+	lower_mem_addr(L, n, &a);
+	tuple_convert(L, &a, n->type, d, t, n->loc);
+	L->sp = mark;
+}
+
 void lower_into(struct lower *L, struct node *n, struct dst d, bool zero)
 {
 	unsigned mark = L->sp;
@@ -582,7 +682,12 @@ void lower_into(struct lower *L, struct node *n, struct dst d, bool zero)
 
 	assert(lower_is_mem(n->type) && "lower_into takes memory values");
 	switch (n->kind) {
-	case N_STR: {
+	case N_TUPLE:
+		tuple_into(L, n, n->type, d, zero);
+		L->sp = mark;
+		return;
+	case N_STR:
+	case N_POSITIONAL: {	/* str($1): the parameter's text */
 		/* the padding joins the literal's last word: "none" into 16
 		 * bytes is two ST.DW */
 		unsigned char *b = arena_alloc(L->s->arena, d.size + 1);
@@ -618,10 +723,10 @@ void lower_into(struct lower *L, struct node *n, struct dst d, bool zero)
 		other = ir_label(L->f);
 		end = ir_label(L->f);
 		lower_branch(L, n->cond, false, other);
-		lower_into(L, n->lhs, d, zero);
+		lower_into_as(L, n->lhs, n->type, d, zero);
 		ir_ja(L->f, end, l);
 		ir_place(L->f, other, l);
-		lower_into(L, n->rhs, d, zero);
+		lower_into_as(L, n->rhs, n->type, d, zero);
 		ir_place(L->f, end, l);
 		L->sp = mark;
 		return;

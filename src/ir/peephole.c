@@ -71,12 +71,27 @@ static bool peep_once(struct ir_func *f)
 {
 	bool changed = false, reachable = true;
 	bool *target = calloc(f->next_label ? f->next_label : 1, sizeof(*target));
+	bool *back = calloc(f->next_label ? f->next_label : 1, sizeof(*back));
 	unsigned i, j;
 
-	if (!target) {
+	if (!target || !back) {
 		fprintf(stderr, "spry: out of memory\n");
 		abort();
 	}
+	/* a loop's head is named by a jump after it: keep every head some
+	 * jump goes back to (target marks the placed ones meanwhile) */
+	for (i = 0; i < f->n; i++) {
+		const struct ir_insn *in = &f->insns[i];
+
+		if (in->op == IR_LABEL && in->label >= 0)
+			target[in->label] = in->imm == IR_LOOP_HEAD;
+		else if ((ir_op_info[in->op].flags & IR_F_JUMP) &&
+			 target[in->label])
+			back[in->label] = true;
+	}
+	memcpy(target, back, (f->next_label ? f->next_label : 1) *
+	       sizeof(*target));
+	free(back);
 	for (i = 0; i < f->n; i++) {
 		struct ir_insn *in = &f->insns[i];
 		unsigned flags = ir_op_info[in->op].flags;
@@ -84,9 +99,10 @@ static bool peep_once(struct ir_func *f)
 		if (in->op == IR_LABEL) {
 			/* The verifier rejects unreachable instructions, so
 			 * code after an exit or goto that no jump reaches
-			 * must go.  Jumps only go forward: by the time a
-			 * label is seen, every live jump to it has been, and
-			 * a label no jump names is dropped. */
+			 * must go.  Jumps go forward (but to loop heads,
+			 * marked above): by the time a label is seen, every
+			 * live jump to it has been, and a label no jump
+			 * names is dropped. */
 			if (in->label < 0)
 				continue;
 			if (target[in->label]) {

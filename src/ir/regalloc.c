@@ -1,7 +1,7 @@
 /* regalloc.c - linear-scan register allocation for the BPF calling convention.
  *
- * Input: a function from lower_probe() in virtual registers (forward jumps
- * only; physical registers only at ABI edges).  Output: the same function in
+ * Input: a function from lower_probe() in virtual registers (forward jumps,
+ * but for loops' back edges; physical registers only at ABI edges).  Output: the same function in
  * physical registers r0-r9, with spill code added where ten registers are not
  * enough, and f->stack grown by the spill slots.
  *
@@ -21,6 +21,17 @@
  * definition on each of two paths (the result of ?: or of a map read that
  * defaults to 0).  Holes (a value dead on one path) are ignored: intervals are
  * conservative, never wrong.
+ *
+ * Loops.  A while loop is the one place a jump goes backwards: from inside
+ * the loop (its end, a continue) to its head, a label placed before.  A
+ * value live at the head is live all around the loop, so its interval is
+ * stretched over [head, last back edge]; which values are live at each head
+ * comes from an iterative backward liveness pass over the virtual registers
+ * (bit sets at labels), run only when the function has a loop.  Every other
+ * value's live range stays within one trip through the loop body, where
+ * program order is the rule above.  The web splitting gives each loop head a
+ * merge point of its own for every register (a phi), joined with what the
+ * back edges bring.
  *
  * Physical registers are precoloured and may be live in several short pieces
  * (r1 before every call), so for them an exact backward liveness pass (cheap:
@@ -74,6 +85,11 @@ struct ra_ival {
 	int hint_vreg;		/* a register it is computed from */
 };
 
+/* A loop: its head (the LABEL) and its last back edge, instruction indexes. */
+struct ra_loop {
+	int head, back;
+};
+
 struct ra_slot {
 	int off;		/* from r10, negative, 8-aligned */
 	int lo, hi;		/* instructions accessing it (this round) */
@@ -90,6 +106,8 @@ struct ra {
 	int nv;			/* f->next_vreg */
 	int npos;		/* 2 * f->n */
 	int *label_at;		/* label -> index of its LABEL */
+	struct ra_loop *loops;	/* the back edges' loops */
+	unsigned nloops;
 	int *taken;		/* RA_NREGS x (npos + 1) prefix counts of
 				 * positions where a physical register is fixed */
 	struct ra_ival *iv;	/* indexed by vreg - IR_VREG0 */
@@ -165,6 +183,9 @@ static void *ra_zalloc(size_t n, size_t size)
 static void ra_round_free(struct ra *ra)
 {
 	free(ra->label_at);
+	free(ra->loops);
+	ra->loops = NULL;
+	ra->nloops = 0;
 	free(ra->taken);
 	free(ra->iv);
 	free(ra->reg);
@@ -181,28 +202,28 @@ static int ra_label_index(const struct ra *ra, int label)
 	return ra->label_at[label];
 }
 
-/* Exact liveness of r0-r9, one backward pass (all jumps go forward, so the
- * live-in of every jump target is known when the jump is reached). */
-static void ra_phys_liveness(struct ra *ra)
+/* One backward pass of the exact liveness of r0-r9, filling taken[] (the
+ * positions where each register is fixed); whether a live-in changed. */
+static bool ra_phys_pass(struct ra *ra, uint16_t *live_in)
 {
 	struct ir_func *f = ra->f;
-	uint16_t *live_in = ra_zalloc(f->n + 1, sizeof(*live_in));
 	int np = ra->npos;
 	unsigned i, k, nu;
 	int r, u[7];
+	bool changed = false;
 
-	ra->taken = ra_zalloc((size_t)RA_NREGS * (np + 1), sizeof(*ra->taken));
 	for (i = f->n; i-- > 0;) {
 		const struct ir_insn *in = &f->insns[i];
 		unsigned flags = ir_op_info[in->op].flags;
-		uint16_t out = 0, use = 0, def, at_def;
+		uint16_t out = 0, use = 0, def, at_def, in_new;
 
 		if (!(flags & IR_F_END))
 			out |= live_in[i + 1];
 		if (flags & IR_F_JUMP) {
 			int t = ra_label_index(ra, in->label);
 
-			assert((unsigned)t > i && "jumps go forward only");
+			assert(((unsigned)t > i || ra->nloops) &&
+			       "jumps go forward but for loops' back edges");
 			out |= live_in[t];
 		}
 		nu = ra_uses(in, u);
@@ -211,7 +232,9 @@ static void ra_phys_liveness(struct ra *ra)
 		def = ra_bit(ra_def(in));
 		if (in->op == IR_CALL)
 			def |= RA_CALLER_SAVED;
-		live_in[i] = use | (out & (uint16_t)~def);
+		in_new = use | (out & (uint16_t)~def);
+		changed |= in_new != live_in[i];
+		live_in[i] = in_new;
 		at_def = out | def;
 		if (ra_noncommutative(in))
 			at_def |= ra_bit(in->b);
@@ -221,6 +244,22 @@ static void ra_phys_liveness(struct ra *ra)
 			ra->taken[r * (np + 1) + 2 * i + 1] = !!(at_def & (1u << r));
 		}
 	}
+	return changed;
+}
+
+/* Exact liveness of r0-r9: one backward pass when all jumps go forward
+ * (the live-in of every jump target is known when the jump is reached);
+ * with loops, passes until nothing changes, a back edge reading the head's
+ * live-in of the pass before. */
+static void ra_phys_liveness(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	uint16_t *live_in = ra_zalloc(f->n + 1, sizeof(*live_in));
+	int np = ra->npos, r;
+
+	ra->taken = ra_zalloc((size_t)RA_NREGS * (np + 1), sizeof(*ra->taken));
+	while (ra_phys_pass(ra, live_in) && ra->nloops)
+		;
 	for (r = 0; r < RA_NREGS; r++) {
 		int *t = &ra->taken[r * (np + 1)];
 		int sum = 0, p;
@@ -250,6 +289,75 @@ static void ra_touch(struct ra_ival *v, int pos)
 		v->start = pos;
 	if (pos > v->end)
 		v->end = pos;
+}
+
+/* Loops: the values live at a loop's head are live all around it, so
+ * their intervals cover [head, last back edge].  Which they are: backward
+ * liveness of the virtual registers, bit sets kept at labels only, passes
+ * until nothing changes (back edges read the pass before). */
+static void ra_loop_intervals(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	int nv = ra->nv - IR_VREG0;
+	size_t w = ((size_t)nv + 63) / 64;
+	uint64_t *at = ra_zalloc((size_t)f->next_label * w + 1, sizeof(*at));
+	uint64_t *cur = ra_zalloc(w + 1, sizeof(*cur));
+	bool changed = true;
+	unsigned i, k, nu;
+	size_t j;
+	int v, u[7];
+
+	while (changed) {
+		changed = false;
+		memset(cur, 0, w * sizeof(*cur));
+		for (i = f->n; i-- > 0;) {
+			const struct ir_insn *in = &f->insns[i];
+			unsigned flags = ir_op_info[in->op].flags;
+			int d = ra_def(in);
+
+			if (in->op == IR_LABEL) {
+				uint64_t *l = &at[(size_t)in->label * w];
+
+				if (memcmp(l, cur, w * sizeof(*cur))) {
+					memcpy(l, cur, w * sizeof(*cur));
+					changed = true;
+				}
+				continue;
+			}
+			if (flags & IR_F_END)
+				memset(cur, 0, w * sizeof(*cur));
+			if (flags & IR_F_JUMP)
+				for (j = 0; j < w; j++)
+					cur[j] |= at[(size_t)in->label * w + j];
+			if (ra_is_vreg(d)) {
+				v = d - IR_VREG0;
+				cur[v / 64] &= ~(1ull << (v % 64));
+			}
+			nu = ra_uses(in, u);
+			for (k = 0; k < nu; k++)
+				if (ra_is_vreg(u[k])) {
+					v = u[k] - IR_VREG0;
+					cur[v / 64] |= 1ull << (v % 64);
+				}
+		}
+	}
+	for (k = 0; k < ra->nloops; k++) {
+		const struct ra_loop *lp = &ra->loops[k];
+		const uint64_t *l = &at[(size_t)f->insns[lp->head].label * w];
+
+		for (v = 0; v < nv; v++) {
+			struct ra_ival *iv = &ra->iv[v];
+
+			if (!(l[v / 64] & (1ull << (v % 64))) || iv->start < 0)
+				continue;
+			if (2 * lp->head < iv->start)
+				iv->start = 2 * lp->head;
+			if (2 * lp->back + 1 > iv->end)
+				iv->end = 2 * lp->back + 1;
+		}
+	}
+	free(at);
+	free(cur);
 }
 
 static void ra_intervals(struct ra *ra)
@@ -311,6 +419,8 @@ static void ra_intervals(struct ra *ra)
 			ra->iv[in->a - IR_VREG0].hint_reg =
 				ra->iv[in->dst - IR_VREG0].hint_reg;
 	}
+	if (ra->nloops)
+		ra_loop_intervals(ra);
 }
 
 static int ra_cmp_start(const void *x, const void *y)
@@ -465,23 +575,52 @@ static void ra_merge(int *parent, int *into, const int *from, int nv)
 	}
 }
 
+/* Which labels a later jump goes back to: loop heads. */
+static bool *ra_loop_heads(const struct ir_func *f, unsigned *nheads)
+{
+	bool *placed = ra_zalloc(f->next_label, sizeof(*placed));
+	bool *head = ra_zalloc(f->next_label, sizeof(*head));
+	unsigned i;
+
+	*nheads = 0;
+	for (i = 0; i < f->n; i++) {
+		const struct ir_insn *in = &f->insns[i];
+
+		if (in->op == IR_LABEL && in->label >= 0)
+			placed[in->label] = true;
+		else if ((ir_op_info[in->op].flags & IR_F_JUMP) &&
+			 placed[in->label] && !head[in->label]) {
+			head[in->label] = true;
+			(*nheads)++;
+		}
+	}
+	free(placed);
+	return head;
+}
+
 /* Give every web its own virtual register.  Lowering reuses a register for
  * unrelated values (`v = r0; v = v >> 32`, `acc = acc + x` chains); a web is
  * a set of definitions and uses that reach each other, and only a web needs
  * one register.  Splitting them first keeps intervals short and lets a
  * spill store only the values that are read back.  One forward pass with
- * reaching definitions (jumps go forward, so a label's incoming states are
- * complete when it is reached) and union-find at the joins. */
+ * reaching definitions (forward jumps: a label's incoming states are
+ * complete when it is reached) and union-find at the joins.  A loop head
+ * starts a web of its own for every register (a phi, joined with what
+ * arrives from before), which each back edge joins with what it brings
+ * round. */
 static void ra_split_webs(struct ra *ra)
 {
 	struct ir_func *f = ra->f;
-	unsigned n = f->n, i;
+	unsigned n = f->n, i, nheads;
 	int nv = f->next_vreg - IR_VREG0, nids = 0, v, k;
-	int *parent = ra_zalloc(3 * (size_t)n + 1, sizeof(*parent));
-	int *web_vreg = ra_zalloc(3 * (size_t)n + 1, sizeof(*web_vreg));
+	bool *head = ra_loop_heads(f, &nheads);
+	size_t nweb = 3 * (size_t)n + (size_t)nheads * nv + 1;
+	int *parent = ra_zalloc(nweb, sizeof(*parent));
+	int *web_vreg = ra_zalloc(nweb, sizeof(*web_vreg));
 	int *opnd = ra_zalloc(3 * (size_t)n + 1, sizeof(*opnd));
 	int *cur = ra_zalloc(nv, sizeof(*cur));
 	int **pending = ra_zalloc(f->next_label, sizeof(*pending));
+	int **phi = ra_zalloc(f->next_label, sizeof(*phi));
 	int *map;
 	bool *kept;
 	bool live = true;
@@ -508,6 +647,16 @@ static void ra_split_webs(struct ra *ra)
 				pending[in->label] = NULL;
 			}
 			live = true;
+			if (in->label >= 0 && head[in->label]) {
+				phi[in->label] = ra_zalloc(nv, sizeof(int));
+				for (v = 0; v < nv; v++) {
+					parent[nids] = nids;
+					web_vreg[nids] = v;
+					if (cur[v] >= 0)
+						ra_union(parent, nids, cur[v]);
+					phi[in->label][v] = cur[v] = nids++;
+				}
+			}
 			continue;
 		}
 		/* uses (a, b), then the definition */
@@ -530,7 +679,13 @@ static void ra_split_webs(struct ra *ra)
 			cur[v] = nids++;
 			opnd[3 * i] = cur[v];
 		}
-		if (flags & IR_F_JUMP) {
+		if ((flags & IR_F_JUMP) && phi[in->label]) {
+			/* a back edge: to a head already passed */
+			for (v = 0; v < nv; v++)
+				if (cur[v] >= 0)
+					ra_union(parent, phi[in->label][v],
+						 cur[v]);
+		} else if (flags & IR_F_JUMP) {
 			int **st = &pending[in->label];
 
 			if (!*st) {
@@ -567,9 +722,13 @@ static void ra_split_webs(struct ra *ra)
 			*r[k] = map[w];
 		}
 	}
-	for (k = 0; k < f->next_label; k++)
+	for (k = 0; k < f->next_label; k++) {
 		free(pending[k]);
+		free(phi[k]);
+	}
 	free(pending);
+	free(phi);
+	free(head);
 	free(parent);
 	free(web_vreg);
 	free(opnd);
@@ -609,6 +768,74 @@ static void ra_split_twoaddr(struct ra *ra)
 }
 
 /* Slots already used by earlier rounds are busy where their spill code is. */
+/* The slot an LDX or STX on r10 accesses, or -1. */
+static int ra_slot_of(const struct ra *ra, const struct ir_insn *in)
+{
+	unsigned s;
+
+	if ((in->op != IR_LDX && in->op != IR_STX) || in->a != IR_FP)
+		return -1;
+	for (s = 0; s < ra->nslots; s++)
+		if (ra->slots[s].off == in->off)
+			return (int)s;
+	return -1;
+}
+
+/* A slot whose value is live at a loop's head (read in the loop before it
+ * is written, or kept around it) is busy all around the loop.  Which are:
+ * backward liveness of the slots (at most 64: 512 bytes of 8-byte slots),
+ * one mask per label, passes until nothing changes. */
+static void ra_slot_loops(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	uint64_t *at = ra_zalloc((size_t)f->next_label + 1, sizeof(*at));
+	uint64_t cur, mask;
+	bool changed = true;
+	unsigned i, k, s;
+	int sl;
+
+	assert(ra->nslots <= 64 && "8-byte slots in a 512-byte frame");
+	while (changed) {
+		changed = false;
+		cur = 0;
+		for (i = f->n; i-- > 0;) {
+			const struct ir_insn *in = &f->insns[i];
+			unsigned flags = ir_op_info[in->op].flags;
+
+			if (in->op == IR_LABEL) {
+				changed |= at[in->label] != cur;
+				at[in->label] = cur;
+				continue;
+			}
+			if (flags & IR_F_END)
+				cur = 0;
+			if (flags & IR_F_JUMP)
+				cur |= at[in->label];
+			sl = ra_slot_of(ra, in);
+			if (sl >= 0 && in->op == IR_STX)
+				cur &= ~(1ull << sl);
+			else if (sl >= 0)
+				cur |= 1ull << sl;
+		}
+	}
+	for (k = 0; k < ra->nloops; k++) {
+		const struct ra_loop *lp = &ra->loops[k];
+
+		mask = at[f->insns[lp->head].label];
+		for (s = 0; s < ra->nslots; s++) {
+			struct ra_slot *slot = &ra->slots[s];
+
+			if (!(mask & (1ull << s)))
+				continue;
+			if (slot->lo < 0 || lp->head < slot->lo)
+				slot->lo = lp->head;
+			if (lp->back > slot->hi)
+				slot->hi = lp->back;
+		}
+	}
+	free(at);
+}
+
 static void ra_slot_ranges(struct ra *ra)
 {
 	struct ir_func *f = ra->f;
@@ -631,6 +858,8 @@ static void ra_slot_ranges(struct ra *ra)
 			sl->hi = (int)i;
 		}
 	}
+	if (ra->nloops)
+		ra_slot_loops(ra);
 }
 
 /* A slot for a value whose spill code will sit in instructions [lo, hi]. */
@@ -772,6 +1001,28 @@ static void ra_build_labels(struct ra *ra)
 			       "label made by ir_label");
 			ra->label_at[f->insns[i].label] = (int)i;
 		}
+	/* back edges: a loop per head, up to its last back edge */
+	for (i = 0; i < f->n; i++) {
+		const struct ir_insn *in = &f->insns[i];
+		int h;
+		unsigned k;
+
+		if (!(ir_op_info[in->op].flags & IR_F_JUMP) ||
+		    (h = ra_label_index(ra, in->label)) > (int)i)
+			continue;
+		for (k = 0; k < ra->nloops && ra->loops[k].head != h; k++)
+			;
+		if (k == ra->nloops) {
+			ra->loops = realloc(ra->loops, (k + 1) *
+					    sizeof(*ra->loops));
+			if (!ra->loops) {
+				fprintf(stderr, "spry: out of memory\n");
+				abort();
+			}
+			ra->loops[ra->nloops++] = (struct ra_loop){ h, (int)i };
+		}
+		ra->loops[k].back = (int)i;
+	}
 }
 
 int ra_alloc_stats(struct ir_func *f, const struct loc *where,

@@ -227,9 +227,8 @@ static int kp_expand_glob(struct script *s, struct probe *p, struct diag *d)
 	}
 	names_uniq(&nv);
 	if (!nv.n) {
-		diag_error(d, &p->loc, "no kernel function matches '%s'",
-			   p->target);
-		return -ENOENT;
+		return provider_missing(p, d, "no kernel function matches "
+					"'%s'", p->target);
 	}
 	set_targets(s, p, nv.v, nv.n);
 	return 0;
@@ -299,7 +298,7 @@ static int kp_expand_func(struct script *s, struct probe *p,
 	if (!ksym_find(t, name)) {
 		const char *hint = suggest(t, name);
 
-		diag_error(d, &p->loc, "unknown kernel function '%s'", name);
+		provider_missing(p, d, "unknown kernel function '%s'", name);
 		if (hint)
 			diag_note(d, NULL, "did you mean '%s'?", hint);
 		return -ENOENT;
@@ -448,6 +447,14 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 			   PV_FUNC_IP;
 		pv->off = arch->pc_off;
 		pv->type = kp->pc_type;
+		return 0;
+	}
+	/* bpftrace's func: the probed function's name, at its return too
+	 * (the kernel knows it there), inside it from the pc */
+	if (!strcmp(name, "func")) {
+		pv->kind = kp->offset || kp->is_addr ? PV_REG : PV_FUNC_IP;
+		pv->off = arch->pc_off;
+		pv->type = &type_ksym_name;
 		return 0;
 	}
 	return provider_regs_resolve(&kp->regs, name, pv);
@@ -719,7 +726,7 @@ const struct provider kprobe_provider = {
 	.aliases = kprobe_aliases,
 	.takes_target = true,
 	.help = "kprobe:FUNC[+OFF] (0xADDR, globs too): entry of a kernel "
-		"function; arg0.., args->NAME (BTF), caller, regs, stack",
+		"function; arg0.., args->NAME (BTF), caller, func, regs, stack",
 	.expand = kprobe_expand,
 	.resolve = kp_resolve,
 	.attach = kp_attach,
@@ -734,7 +741,7 @@ const struct provider kretprobe_provider = {
 	.aliases = kretprobe_aliases,
 	.takes_target = true,
 	.help = "kretprobe:FUNC (globs too): return of a kernel function; "
-		"retval, caller (where it returns to), regs, stack",
+		"retval, caller (where it returns to), func, regs, stack",
 	.expand = kretprobe_expand,
 	.resolve = kp_resolve,
 	.attach = kp_attach,

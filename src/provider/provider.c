@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +243,23 @@ int provider_mount_tracefs(const struct host *h)
 	if (mount("nodev", tracefs_paths[0], "tracefs", 0, NULL))
 		return -errno;
 	return 1;
+}
+
+int provider_missing(const struct probe *p, struct diag *d, const char *fmt,
+		     ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->optional)
+		diag_warn(d, &p->loc, "%s: skipping this probe of the list",
+			  msg);
+	else
+		diag_error(d, &p->loc, "%s", msg);
+	return -ENOENT;
 }
 
 void provider_check(FILE *out, const char *what, int err, const char *hint)
@@ -702,6 +720,20 @@ int provider_parse_rate(const char *text, const char *dflt_unit,
 	return 0;
 }
 
+/* ---- names ---- */
+
+const char *provider_probe_name(struct arena *a, const struct probe *p)
+{
+	if (p->ntargets > 1)
+		return NULL;
+	if (p->prov->probe_name)
+		return p->prov->probe_name(a, p);
+	if (!p->prov->takes_target)
+		return p->prov->name;
+	return arena_printf(a, "%s:%s", p->prov->name, p->ntargets ?
+			    p->targets[0] : p->target);
+}
+
 /* ---- shared variables and probe copies ---- */
 
 int provider_regs_resolve(const struct pvar *regs, const char *name,
@@ -712,16 +744,6 @@ int provider_regs_resolve(const struct pvar *regs, const char *name,
 		if (!regs->type)
 			return -ENOENT;
 		*pv = *regs;
-		return 0;
-	}
-	if (!strcmp(name, "stack") || !strcmp(name, "kstack")) {
-		pv->kind = PV_KSTACK;
-		pv->type = &type_kstack;
-		return 0;
-	}
-	if (!strcmp(name, "ustack")) {
-		pv->kind = PV_USTACK;
-		pv->type = &type_ustack;
 		return 0;
 	}
 	return -ENOENT;

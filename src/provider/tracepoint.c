@@ -473,7 +473,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 		const char *hint = tp_suggest(s->arena,
 					      provider_tracefs(s->host), full);
 
-		diag_error(d, &p->loc, "tracepoint '%s' not found", full);
+		provider_missing(p, d, "tracepoint '%s' not found", full);
 		if (hint)
 			diag_note(d, NULL, "did you mean '%s'?", hint);
 		return err;
@@ -537,9 +537,8 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 		return n;
 	}
 	if (!n) {
-		diag_error(d, &p->loc, "no tracepoint matches '%s/%s'", sys,
-			   name);
-		return -ENOENT;
+		return provider_missing(p, d, "no tracepoint matches '%s/%s'",
+					sys, name);
 	}
 	for (int i = 0; i < n; i++) {
 		const char *msys, *mname;
@@ -553,6 +552,16 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 			return err;
 	}
 	return 0;
+}
+
+/* bpftrace spells a tracepoint with colons: tracepoint:sched:sched_switch */
+static const char *tp_probe_name(struct arena *a, const struct probe *p)
+{
+	const char *sys, *name;
+
+	if (tp_split(a, p->target, &sys, &name))
+		return arena_printf(a, "%s:%s", p->prov->name, p->target);
+	return arena_printf(a, "%s:%s:%s", p->prov->name, sys, name);
 }
 
 static int tp_resolve(struct probe *p, const char *name, struct pvar *pv)
@@ -754,6 +763,7 @@ const struct provider tracepoint_provider = {
 	.prepare = tp_prepare,
 	.expand = tp_expand,
 	.resolve = tp_resolve,
+	.probe_name = tp_probe_name,
 	.member = tp_member,
 	.filter = tp_filter,
 	.attach = tp_attach,

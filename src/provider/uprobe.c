@@ -144,8 +144,8 @@ static int up_expand_glob(struct script *s, struct probe *p,
 		up_push(s, p, up, &cap, base, off, base);
 	}
 	if (!p->ntargets) {
-		diag_error(d, &p->loc, "no function in %s matches '%s'",
-			   o->path, glob);
+		provider_missing(p, d, "no function in %s matches '%s'",
+				 o->path, glob);
 		stripped_note(o, d);
 		return -ENOENT;
 	}
@@ -213,8 +213,8 @@ static int up_expand_func(struct script *s, struct probe *p,
 	if (!sym) {
 		const char *hint = usym_suggest(o, name, label, sizeof(label));
 
-		diag_error(d, &p->loc, "no function '%s' in %s", name,
-			   o->path);
+		provider_missing(p, d, "no function '%s' in %s", name,
+				 o->path);
 		if (hint)
 			diag_note(d, NULL, "did you mean '%s'?", hint);
 		stripped_note(o, d);
@@ -354,11 +354,17 @@ static int up_resolve(struct probe *p, const char *name, struct pvar *pv)
 	 * so each target's link carries the token of its name as the BPF
 	 * cookie (usym_token()), which prints as that name.  At a uretprobe
 	 * the pc is the return address, a different thing: not offered. */
+	static const struct type type_usym = {
+		.kind = T_INT, .size = 8, .align = 8, .fmt = F_USYM,
+	};
 	if (!up->ret && !strcmp(name, "caller")) {
-		static const struct type type_usym = {
-			.kind = T_INT, .size = 8, .align = 8, .fmt = F_USYM,
-		};
-
+		pv->kind = PV_COOKIE;
+		pv->type = &type_usym;
+		return 0;
+	}
+	/* bpftrace's func: the probed function at its return too, where
+	 * the link carries the same cookie */
+	if (!strcmp(name, "func")) {
 		pv->kind = PV_COOKIE;
 		pv->type = &type_usym;
 		return 0;
@@ -699,6 +705,25 @@ static int up_self_test(FILE *out)
 	return 0;
 }
 
+/* ---- names, for builtins ---- */
+
+/* bpftrace's: the file as resolved, uprobe:/usr/lib/.../libc.so.6:malloc */
+static const char *up_probe_name(struct arena *a, const struct probe *p)
+{
+	const struct up_priv *up = p->priv;
+
+	return arena_printf(a, "%s:%s:%s", p->prov->name,
+			    up ? up->path : p->target,
+			    p->ntargets ? p->targets[0] : "");
+}
+
+static const char *up_object(const struct probe *p)
+{
+	const struct up_priv *up = p->priv;
+
+	return up ? up->path : NULL;
+}
+
 /* ---- the providers ---- */
 
 static const char *const uprobe_aliases[] = { "u", NULL };
@@ -709,7 +734,7 @@ const struct provider uprobe_provider = {
 	.aliases = uprobe_aliases,
 	.takes_target = true,
 	.help = "uprobe:PATH:FUNC[+OFF] (0xADDR, globs; PATH may be libc or "
-		"a program): entry of a user function; arg0.., caller, ustack",
+		"a program): entry of a user function; arg0.., caller, func, ustack",
 	.pid_filter = PROV_PID_ATTACH,
 	.user_space = true,
 	.expand = uprobe_expand,
@@ -718,6 +743,8 @@ const struct provider uprobe_provider = {
 	.detach = provider_detach,
 	.stop = provider_stop,
 	.self_test = up_self_test,
+	.probe_name = up_probe_name,
+	.object = up_object,
 	.list = up_list,
 };
 
@@ -726,7 +753,7 @@ const struct provider uretprobe_provider = {
 	.aliases = uretprobe_aliases,
 	.takes_target = true,
 	.help = "uretprobe:PATH:FUNC (globs too): return of a user function; "
-		"retval, ustack",
+		"retval, func, ustack",
 	.pid_filter = PROV_PID_ATTACH,
 	.user_space = true,
 	.expand = uretprobe_expand,
@@ -734,5 +761,7 @@ const struct provider uretprobe_provider = {
 	.attach = up_attach,
 	.detach = provider_detach,
 	.stop = provider_stop,
+	.probe_name = up_probe_name,
+	.object = up_object,
 	.list = up_list,
 };

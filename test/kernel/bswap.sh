@@ -1,7 +1,8 @@
 # bswap(): bytes reversed at the operand's width, in the kernel.  A TCP
 # connect to 127.0.0.1:9 (refused or not, it changes the socket's state)
 # shows the u16 port in host order and bswapped (9 -> 0x0900); BEGIN checks
-# a u32 (pid), a u64 map value and a folded constant.
+# a u32 (pid), a u64 map value and a folded constant (%lx: %x is
+# printf(3)'s 32 bits, as in bpftrace).
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint sock/inet_sock_set_state
@@ -13,7 +14,7 @@ t:sock/inet_sock_set_state /data->dport == 9/ {
 BEGIN {
 	@x = 0x0102030405060708;
 	printf("pid %x %x\n", pid, bswap(pid));
-	printf("u64 %x %x\n", bswap(@x), bswap(0x1122));
+	printf("u64 %lx %lx\n", bswap(@x), bswap(0x1122));
 }'
 assert_rc 0
 assert_match '^port 9 2304 9$'

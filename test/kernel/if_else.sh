@@ -2,7 +2,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 
-spry_run 20 'BEGIN {
+spry_run 20 -q 'BEGIN {
 	if (pid > 0) printf("then\n"); else printf("wrong\n");
 	if (pid == 0) printf("wrong\n"); else printf("else\n");
 	if (pid == 0) printf("wrong\n");

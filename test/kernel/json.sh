@@ -18,6 +18,9 @@ import json, sys
 types = set()
 with open(sys.argv[1]) as f:
 	for n, line in enumerate(f, 1):
+		# bpftrace's two newlines before the maps at exit
+		if line == "\n":
+			continue
 		try:
 			obj = json.loads(line)
 		except ValueError as e:
@@ -27,7 +30,7 @@ with open(sys.argv[1]) as f:
 		types.add(obj["type"])
 		if obj["type"] == "printf" and obj["data"] != 'hello "json"\n':
 			sys.exit("printf data is %r" % obj["data"])
-for t in ("printf", "value", "map", "hist"):
+for t in ("attached_probes", "printf", "value", "map", "hist"):
 	if t not in types:
 		sys.exit("no %s object in the output (saw %s)" % (t, sorted(types)))
 PY
@@ -37,6 +40,7 @@ then
 fi
 # Each line on its own, as a consumer would read it.
 while IFS= read -r line; do
+	[ -n "$line" ] || continue
 	printf '%s\n' "$line" | python3 -m json.tool >/dev/null 2>&1 ||
 		fail "not JSON: $line"
 done <"$OUT"

@@ -6,5 +6,5 @@ require_tracepoint syscalls/sys_enter_openat
 spry_run 30 -c 'cat /etc/hostname >/dev/null' \
 	't:syscalls/sys_enter_openat { @[pid, comm] = count(); }'
 assert_rc 0
-assert_match '^\[[0-9]+, cat\]: [1-9][0-9]*$'
+assert_match '^@\[[0-9]+, cat\]: [1-9][0-9]*$'
 finish

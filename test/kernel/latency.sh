@@ -13,8 +13,8 @@ spry_run 30 -c "$dd if=/dev/zero of=/dev/null bs=4096 count=20 status=none" \
 		delete start[kpid];
 	}'
 assert_rc 0
-assert_match '^@ns:$'
-assert_match '^\[[0-9]+[kMG]?, [0-9]+[kMG]?\) +[0-9]+ \|@* *\|$'
+assert_match '^@ns: $'
+assert_match '^\[[0-9]+[KMG]?, [0-9]+[KMG]?\) +[0-9]+ \|@* *\|$'
 n=$(map_value @reads)
 if [ -z "$n" ] || [ "$n" -lt 20 ]; then
 	fail "timed ${n:-no} reads, expected at least 20"

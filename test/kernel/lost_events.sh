@@ -1,5 +1,5 @@
 # A flood of events through a small ring buffer: spry reports the loss and
-# exits 2; with -k it warns and goes on to the end of the command.
+# exits 2; with --keep-going it warns and goes on to the end of the command.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint raw_syscalls/sys_enter
@@ -15,7 +15,7 @@ spry_run 60 -b 4096 -c "$flood" "$prog"
 assert_rc 2
 assert_err_contains lost
 
-spry_run 60 -k -b 4096 -c "$flood" "$prog"
+spry_run 60 --keep-going -b 4096 -c "$flood" "$prog"
 assert_rc 0
 assert_err_contains lost
 # it kept going: events arrived to the end

@@ -13,15 +13,14 @@ BEGIN {
 	exit(0);
 }
 SPRY
-spry_run 20 "$T_TMP/p.spry"
+spry_run 20 -q "$T_TMP/p.spry"
 assert_rc 0
 assert_stdout_equals '42, two, -3, c
-@m:
-a: 1
-b: 2
-
+@m[a]: 1
+@m[b]: 2
 after
-@m:
-a: 1
-b: 2'
+
+
+@m[a]: 1
+@m[b]: 2'
 finish

@@ -2,7 +2,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 
-spry_run 20 'BEGIN {
+spry_run 20 -q 'BEGIN {
 	printf("[%d] [%i] [%u] [%x] [%X] [%o] [%c] [%s] [%%]\n",
 	       -42, 7, 42, 255, 255, 8, 0x7a, "str");
 	printf("[%5d] [%-5d] [%05d] [%+d] [% d] [%#x] [%#o]\n",

@@ -7,5 +7,5 @@ dd=$(tool_copy dd)
 spry_run 30 -c "$dd if=/dev/zero of=/dev/null bs=10240 count=10 status=none" \
 	"t:syscalls/sys_exit_read /comm == \"${dd##*/}\"/ { @ = quantize(data->ret); }"
 assert_rc 0
-assert_match '^\[8k, 16k\) +10 \|@+ *\|$'
+assert_match '^\[8K, 16K\) +10 \|@+ *\|$'
 finish

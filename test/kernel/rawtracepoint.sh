@@ -15,9 +15,9 @@ case $(uname -m) in
 x86_64) rd=0 wr=1 ;;
 aarch64) rd=63 wr=64 ;;
 esac
-n=$(sed -n "s/^$rd: \([0-9]*\)\$/\1/p" "$OUT")
+n=$(sed -n "s/^@\[$rd\]: \([0-9]*\)\$/\1/p" "$OUT")
 [ "${n:-0}" -ge 100 ] || { fail "read: ${n:-0}, expected >= 100"; show_output; }
-n=$(sed -n "s/^$wr: \([0-9]*\)\$/\1/p" "$OUT")
+n=$(sed -n "s/^@\[$wr\]: \([0-9]*\)\$/\1/p" "$OUT")
 [ "${n:-0}" -ge 100 ] || { fail "write: ${n:-0}, expected >= 100"; show_output; }
 read -r _ p a < <(grep '^exec ' "$OUT")
 [ -n "$p" ] && [ "$p" = "$a" ] || { fail "exec: pid $p, old pid $a"; show_output; }

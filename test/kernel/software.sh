@@ -12,11 +12,11 @@ name=$(basename "$dd")
 spry_run 30 -c "$dd if=/dev/zero of=/dev/null bs=16M count=1" \
 	"software:page-faults:1 { @[comm] = count(); } s:faults:100 { @f = count(); }"
 assert_rc 0
-n=$(sed -n "s/^$name: \([0-9]*\)\$/\1/p" "$OUT")
+n=$(sed -n "s/^@\[$name\]: \([0-9]*\)\$/\1/p" "$OUT")
 [ "${n:-0}" -ge 4000 ] || { fail "$name: ${n:-0} page faults, expected >= 4000"; show_output; }
 # only the command's processes (spry's child before its exec, the shell,
 # dd): -c filters every probe
-others=$(grep -vE "^(@:|@f: [0-9]+|spry: [0-9]+|sh: [0-9]+|$name: [0-9]+|)\$" "$OUT")
+others=$(grep -vE "^(Attaching [0-9]+ probes\.\.\.|@f: [0-9]+|@\[(spry|sh|$name)\]: [0-9]+|)\$" "$OUT")
 [ -z "$others" ] || { fail "other processes counted: $others"; show_output; }
 n=$(map_value @f)
 [ "${n:-0}" -ge 40 ] || { fail "faults:100: ${n:-0}, expected >= 40"; show_output; }
@@ -36,7 +36,7 @@ spry_run 30 -p "$busy" 'software:cpu-clock:1000000 { @[pid] = count(); n[0] = n[
 kill $busy
 assert_rc 0
 # at least the 20 before exit(); a few more land before the events stop
-n=$(sed -n "s/^$busy: \([0-9]*\)\$/\1/p" "$OUT")
+n=$(sed -n "s/^@\[$busy\]: \([0-9]*\)\$/\1/p" "$OUT")
 [ "${n:-0}" -ge 20 ] || { fail "$busy: ${n:-0} samples, expected >= 20"; show_output; }
 [ "$(grep -c ': [0-9]*$' "$OUT")" = 1 ] || { fail "only $busy expected"; show_output; }
 

@@ -9,23 +9,27 @@ build_target
 for T in "$UT_NOPIE" "$UT_PIE"; do
 	spry_run 30 -c "$T 6" "uprobe:$T:spry_leaf { @[arg0] = count(); }"
 	assert_rc 0
-	assert_stdout_equals "@:
-0: 2
-1: 2
-2: 2"
+	assert_stdout_equals "Attaching 1 probe...
+
+
+@[0]: 2
+@[1]: 2
+@[2]: 2"
 
 	spry_run 30 -c "$T 6" "uretprobe:$T:spry_leaf { @[retval] = count(); }"
 	assert_rc 0
-	assert_stdout_equals "@:
-1: 2
-11: 2
-21: 2"
+	assert_stdout_equals "Attaching 1 probe...
+
+
+@[1]: 2
+@[11]: 2
+@[21]: 2"
 
 	# aliases, a glob, caller named by its ELF symbol
 	spry_run 30 -c "$T 3" "u:$T:spry_depth* { @[caller] = count(); }"
 	assert_rc 0
-	assert_contains "spry_depth1: 3"
-	assert_contains "spry_depth2: 3"
+	assert_contains "@[spry_depth1]: 3"
+	assert_contains "@[spry_depth2]: 3"
 
 	# FUNC+OFFSET at an instruction boundary: after the frame setup
 	off=$(insn_after "$T" spry_depth2 'mov +%rsp,%rbp')
@@ -37,8 +41,8 @@ for T in "$UT_NOPIE" "$UT_PIE"; do
 	# the program's own library, by path: two arguments
 	spry_run 30 -c "$T 3" "u:$UT_LIB:spryt_mul { @[arg0, arg1] = count(); }"
 	assert_rc 0
-	assert_contains "[2, 7]: 1"
-	assert_contains "[0, 7]: 1"
+	assert_contains "@[2, 7]: 1"
+	assert_contains "@[0, 7]: 1"
 done
 
 # 0xADDRESS, as the ELF file gives it

@@ -18,8 +18,8 @@ spry_run 30 -c "$UT_PIE 3; sleep 0.2; $UT_PIE 3" \
 	"u:$UT_PIE:spry_leaf { @calls = count(); @pids[pid] = count(); }"
 assert_rc 0
 [ "$(map_value @calls)" = 6 ] || { fail "expected 6 calls of spry_leaf"; show_output; }
-assert_not_contains "$other:"
-[ "$(grep -cE '^[0-9]+: 3$' "$OUT")" = 2 ] ||
+assert_not_contains "@pids[$other]:"
+[ "$(grep -cE '^@pids\[[0-9]+\]: 3$' "$OUT")" = 2 ] ||
 	{ fail "expected two processes with 3 calls each"; show_output; }
 
 # the same in the program's library, and at the return
@@ -38,16 +38,16 @@ spry_run 30 -c "$UT_PIE 5" \
 	"u:$UT_PIE:spry_depth* { @[caller] = count(); }
 	 u:$UT_PIE:spry_depth2+$off { @at[caller] = count(); }"
 assert_rc 0
-assert_contains "spry_depth1: 5"
-assert_contains "spry_depth2: 5"
-assert_contains "$(printf 'spry_depth2+%#x: 5' "$off")"
-grep -q '^0x' "$OUT" && { fail "caller printed as an address"; show_output; }
+assert_contains "@[spry_depth1]: 5"
+assert_contains "@[spry_depth2]: 5"
+assert_contains "$(printf '@at[spry_depth2+%#x]: 5' "$off")"
+grep -q '\[0x' "$OUT" && { fail "caller printed as an address"; show_output; }
 
 # without -c the outsider counts too: the filter is -c's (spry stops at its
 # first call; a filtered one would time out)
 spry_run 30 "u:$UT_PIE:spry_leaf /pid == $other/ { @[pid] = count(); exit(0); }"
 assert_rc 0
-assert_match "^$other: [0-9]+$"
+assert_match "^@\[$other\]: [0-9]+$"
 
 kill $other; wait $other 2>/dev/null
 finish

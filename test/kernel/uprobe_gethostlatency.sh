@@ -12,16 +12,15 @@ uretprobe:libc:getaddrinfo /start[kpid]/ {
 	delete start[kpid];
 }'
 assert_rc 0
-assert_contains "@lat:"
-assert_contains "getent:"
-assert_match '^\[[0-9]+[kMG]?, [0-9]+[kMG]?\) +[0-9]+ \|@+ *\|$'
+assert_contains "@lat[getent]: "
+assert_match '^\[[0-9]+[KMG]?, [0-9]+[KMG]?\) +[0-9]+ \|@+ *\|$'
 # str(arg0) read user memory
-assert_contains "localhost: "
+assert_contains "@names[localhost]: "
 
 # the same library by path and with a versioned name
 libc=$(awk '$NF ~ /\/libc\.so\.6$/ { print $NF; exit }' /proc/self/maps)
 spry_run 30 -c 'getent ahosts localhost' \
 	"ur:$libc:getaddrinfo@@GLIBC_2.2.5 { @[retval] = count(); }"
 assert_rc 0
-assert_contains "0: "
+assert_contains "@[0]: "
 finish

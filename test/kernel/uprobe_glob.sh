@@ -19,7 +19,7 @@ done
 # every str* function of libc: what /bin/true calls is counted
 spry_run 60 -c /bin/true 'uprobe:libc:str* { @[caller] = count(); }'
 assert_rc 0
-assert_match '^str[a-z_]*: [0-9]+$'
+assert_match '^@\[str[a-z_]*\]: [0-9]+$'
 # not a terminal: no progress line
 [ -s "$ERR" ] && { fail "stderr should be empty"; show_output; }
 

@@ -14,8 +14,8 @@ wait_mapped $b libspryt.so
 spry_run 30 -p $a "u:$UT_PIE:spry_leaf { @[pid] = count(); } interval:1s { exit(0); }"
 kill $a $b; wait $a $b 2>/dev/null
 assert_rc 0
-assert_match "^$a: [0-9]+$"
-assert_not_contains "$b:"
+assert_match "^@\[$a\]: [0-9]+$"
+assert_not_contains "@[$b]:"
 
 # a process that does not exist
 spry_run 30 -p 999999999 "u:$UT_PIE:spry_leaf { @ = count(); }"

@@ -8,7 +8,7 @@ require_root
 [ -e /sys/bus/event_source/devices/uprobe/type ] || skip "no uprobe PMU"
 build_usdt
 
-prog='usdt:BIN:spryt:basic { printf("basic %d %d %s\n", arg0, arg1, str(arg2)); }
+prog='usdt:BIN:spryt:basic { printf("basic %d %ld %s\n", arg0, arg1, str(arg2)); }
 usdt:BIN:globals { printf("globals %d %d %d %d\n", arg0, arg1, arg2, arg3); }
 usdt:BIN:spryt:consts { printf("consts %d %d\n", arg0, arg1); }
 usdt:BIN:spryt:small { printf("small %d\n", arg0); }
@@ -17,7 +17,7 @@ usdt:LIB:spryt:lib { printf("lib %d %d\n", arg0, arg1); }'
 
 for T in "$UD_NOPIE" "$UD_PIE"; do
 	p=${prog//BIN/$T}
-	spry_run 30 -c "$T 7" "${p//LIB/$UD_LIB}"
+	spry_run 30 -q -c "$T 7" "${p//LIB/$UD_LIB}"
 	assert_rc 0
 	# the semaphore reads 1: the kernel counted spry's uprobe in it
 	assert_stdout_equals "basic 7 7000000000 $T
@@ -31,8 +31,8 @@ done
 # a glob over several probes: one program each
 spry_run 30 -c "$UD_PIE 3" "usdt:$UD_PIE:spryt:[bc]* { @[arg0] = count(); }"
 assert_rc 0
-assert_contains "3: 1"
-assert_contains "5: 1"
+assert_contains "@[3]: 1"
+assert_contains "@[5]: 1"
 [ "$(grep -c ": 1$" "$OUT")" = 2 ] || { fail "expected two keys"; show_output; }
 
 # PATH:NAME (any provider), globs, the U alias, uprobe_multi off and on
@@ -40,8 +40,8 @@ for multi in 0 1; do
 	SPRY_NO_UPROBE_MULTI=$((1 - multi)) spry_run 30 -c "$UD_NOPIE 2" \
 		"U:$UD_NOPIE:s* { @[arg0] = count(); }"
 	assert_rc 0
-	assert_contains "-2: 1"
-	assert_match "^2: 1$"
+	assert_contains "@[-2]: 1"
+	assert_match "^@\\[2\\]: 1$"
 done
 
 # a system library by its short name: libstdc++'s throw and catch probes
@@ -51,6 +51,6 @@ printf '%s\n' '#include <stdexcept>' \
 	c++ -x c++ -O1 -o "$T_TMP/throw" - || fail "cannot build the C++ program"
 spry_run 30 -c "$T_TMP/throw" 'usdt:libstdc++:libstdcxx:throw { @t = count(); } usdt:libstdc++:catch { @c = count(); }'
 assert_rc 0
-assert_stdout_equals "@t: 3
-@c: 3"
+assert_match '^@t: 3$'
+assert_match '^@c: 3$'
 finish

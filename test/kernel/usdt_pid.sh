@@ -16,7 +16,7 @@ for multi in 0 1; do
 		"usdt:$UD_PIE:spryt:sem /arg0 > 0/ { @[pid, arg1] = count(); n[0] = n[0] + 1; if (n[0] == 5) { exit(0); } }"
 	assert_rc 0
 	# 5 before exit(), perhaps more before the uprobes go
-	assert_match "^\[$a, 1\]: ([5-9]|[1-9][0-9]+)$"
+	assert_match "^@\\[$a, 1\\]: ([5-9]|[1-9][0-9]+)$"
 	assert_not_contains "[$b,"
 done
 kill $a $b

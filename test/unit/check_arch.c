@@ -86,13 +86,19 @@ START_TEST(test_host)
 }
 END_TEST
 
-static int reg_off(const struct arch *a, const char *name)
+/* reg("name") looks registers up by the names of the table */
+START_TEST(test_reg_off)
 {
-	for (unsigned i = 0; i < a->nregs; i++)
-		if (!strcmp(a->regs[i].name, name))
-			return a->regs[i].off;
-	return -1;
+	for (const struct arch *const *ap = arches; *ap; ap++)
+		for (unsigned i = 0; i < (*ap)->nregs; i++)
+			ck_assert_int_eq(arch_reg_off(*ap, (*ap)->regs[i].name),
+					 (*ap)->regs[i].off);
+	ck_assert_int_eq(arch_reg_off(&arch_x86_64, "ip"), 128);
+	ck_assert_int_eq(arch_reg_off(&arch_x86_64, "pc"), -1);
+	ck_assert_int_eq(arch_reg_off(&arch_aarch64, "pc"), 256);
+	ck_assert_int_eq(arch_reg_off(&arch_aarch64, ""), -1);
 }
+END_TEST
 
 static bool is_reg_off(const struct arch *a, int off)
 {
@@ -161,8 +167,8 @@ START_TEST(test_tables_consistent)
 
 			ck_assert_msg(is_reg_off(a, r->off & ~(w - 1)),
 				      "%s USDT %s", a->name, r->name);
-			if (reg_off(a, r->name) >= 0)
-				ck_assert_int_eq(reg_off(a, r->name), r->off);
+			if (arch_reg_off(a, r->name) >= 0)
+				ck_assert_int_eq(arch_reg_off(a, r->name), r->off);
 		}
 	}
 }
@@ -183,31 +189,31 @@ START_TEST(test_x86_64_layout)
 		ck_assert_int_eq(a->regs[i].off, (int)(8 * i));
 	}
 	ck_assert_uint_eq(a->regs_size, 168);
-	ck_assert_int_eq(a->arg_off[0], reg_off(a, "di"));
-	ck_assert_int_eq(a->arg_off[1], reg_off(a, "si"));
-	ck_assert_int_eq(a->arg_off[2], reg_off(a, "dx"));
-	ck_assert_int_eq(a->arg_off[3], reg_off(a, "cx"));
-	ck_assert_int_eq(a->arg_off[4], reg_off(a, "r8"));
-	ck_assert_int_eq(a->arg_off[5], reg_off(a, "r9"));
-	ck_assert_int_eq(a->sysarg_off[3], reg_off(a, "r10"));
-	ck_assert_int_eq(a->ret_off, reg_off(a, "ax"));
-	ck_assert_int_eq(a->pc_off, reg_off(a, "ip"));
-	ck_assert_int_eq(a->sp_off, reg_off(a, "sp"));
-	ck_assert_int_eq(a->fp_off, reg_off(a, "bp"));
-	ck_assert_int_eq(a->sysnr_off, reg_off(a, "orig_ax"));
+	ck_assert_int_eq(a->arg_off[0], arch_reg_off(a, "di"));
+	ck_assert_int_eq(a->arg_off[1], arch_reg_off(a, "si"));
+	ck_assert_int_eq(a->arg_off[2], arch_reg_off(a, "dx"));
+	ck_assert_int_eq(a->arg_off[3], arch_reg_off(a, "cx"));
+	ck_assert_int_eq(a->arg_off[4], arch_reg_off(a, "r8"));
+	ck_assert_int_eq(a->arg_off[5], arch_reg_off(a, "r9"));
+	ck_assert_int_eq(a->sysarg_off[3], arch_reg_off(a, "r10"));
+	ck_assert_int_eq(a->ret_off, arch_reg_off(a, "ax"));
+	ck_assert_int_eq(a->pc_off, arch_reg_off(a, "ip"));
+	ck_assert_int_eq(a->sp_off, arch_reg_off(a, "sp"));
+	ck_assert_int_eq(a->fp_off, arch_reg_off(a, "bp"));
+	ck_assert_int_eq(a->sysnr_off, arch_reg_off(a, "orig_ax"));
 #if defined(__x86_64__)
 	/* the uapi struct pt_regs of this very machine */
 	ck_assert_uint_eq(a->regs_size, sizeof(struct pt_regs));
-	ck_assert_int_eq(reg_off(a, "r15"), offsetof(struct pt_regs, r15));
-	ck_assert_int_eq(reg_off(a, "bp"), offsetof(struct pt_regs, rbp));
-	ck_assert_int_eq(reg_off(a, "r10"), offsetof(struct pt_regs, r10));
-	ck_assert_int_eq(reg_off(a, "ax"), offsetof(struct pt_regs, rax));
-	ck_assert_int_eq(reg_off(a, "di"), offsetof(struct pt_regs, rdi));
-	ck_assert_int_eq(reg_off(a, "orig_ax"),
+	ck_assert_int_eq(arch_reg_off(a, "r15"), offsetof(struct pt_regs, r15));
+	ck_assert_int_eq(arch_reg_off(a, "bp"), offsetof(struct pt_regs, rbp));
+	ck_assert_int_eq(arch_reg_off(a, "r10"), offsetof(struct pt_regs, r10));
+	ck_assert_int_eq(arch_reg_off(a, "ax"), offsetof(struct pt_regs, rax));
+	ck_assert_int_eq(arch_reg_off(a, "di"), offsetof(struct pt_regs, rdi));
+	ck_assert_int_eq(arch_reg_off(a, "orig_ax"),
 			 offsetof(struct pt_regs, orig_rax));
-	ck_assert_int_eq(reg_off(a, "ip"), offsetof(struct pt_regs, rip));
-	ck_assert_int_eq(reg_off(a, "sp"), offsetof(struct pt_regs, rsp));
-	ck_assert_int_eq(reg_off(a, "ss"), offsetof(struct pt_regs, ss));
+	ck_assert_int_eq(arch_reg_off(a, "ip"), offsetof(struct pt_regs, rip));
+	ck_assert_int_eq(arch_reg_off(a, "sp"), offsetof(struct pt_regs, rsp));
+	ck_assert_int_eq(arch_reg_off(a, "ss"), offsetof(struct pt_regs, ss));
 #endif
 }
 END_TEST
@@ -219,14 +225,14 @@ START_TEST(test_aarch64_layout)
 
 	for (int i = 0; i <= 30; i++) {
 		snprintf(name, sizeof(name), "x%d", i);
-		ck_assert_int_eq(reg_off(a, name), 8 * i);
+		ck_assert_int_eq(arch_reg_off(a, name), 8 * i);
 	}
-	ck_assert_int_eq(reg_off(a, "sp"), 248);
-	ck_assert_int_eq(reg_off(a, "pc"), 256);
-	ck_assert_int_eq(reg_off(a, "pstate"), 264);
+	ck_assert_int_eq(arch_reg_off(a, "sp"), 248);
+	ck_assert_int_eq(arch_reg_off(a, "pc"), 256);
+	ck_assert_int_eq(arch_reg_off(a, "pstate"), 264);
 	/* sizeof(struct user_pt_regs) == 272: the kernel-only part follows */
-	ck_assert_int_eq(reg_off(a, "orig_x0"), 272);
-	ck_assert_int_eq(reg_off(a, "syscallno"), 280);
+	ck_assert_int_eq(arch_reg_off(a, "orig_x0"), 272);
+	ck_assert_int_eq(arch_reg_off(a, "syscallno"), 280);
 	ck_assert_uint_eq(a->regs_size, 336);
 	for (int i = 0; i < 8; i++)
 		ck_assert_int_eq(a->arg_off[i], 8 * i);
@@ -235,7 +241,7 @@ START_TEST(test_aarch64_layout)
 	for (int i = 1; i < 6; i++)
 		ck_assert_int_eq(a->sysarg_off[i], 8 * i);
 	ck_assert_int_eq(a->ret_off, 0);
-	ck_assert_int_eq(a->fp_off, reg_off(a, "x29"));
+	ck_assert_int_eq(a->fp_off, arch_reg_off(a, "x29"));
 	ck_assert_int_eq(a->sysnr_off, 280);
 	ck_assert_uint_eq(a->sysnr_size, 4);
 }
@@ -250,21 +256,21 @@ START_TEST(test_arm_layout)
 	ck_assert(!a->big_endian);
 	for (int i = 0; i <= 10; i++) {
 		snprintf(name, sizeof(name), "r%d", i);
-		ck_assert_int_eq(reg_off(a, name), 4 * i);
+		ck_assert_int_eq(arch_reg_off(a, name), 4 * i);
 	}
-	ck_assert_int_eq(reg_off(a, "fp"), 44);
-	ck_assert_int_eq(reg_off(a, "sp"), 52);
-	ck_assert_int_eq(reg_off(a, "lr"), 56);
-	ck_assert_int_eq(reg_off(a, "pc"), 60);
-	ck_assert_int_eq(reg_off(a, "cpsr"), 64);
-	ck_assert_int_eq(reg_off(a, "orig_r0"), 68);
+	ck_assert_int_eq(arch_reg_off(a, "fp"), 44);
+	ck_assert_int_eq(arch_reg_off(a, "sp"), 52);
+	ck_assert_int_eq(arch_reg_off(a, "lr"), 56);
+	ck_assert_int_eq(arch_reg_off(a, "pc"), 60);
+	ck_assert_int_eq(arch_reg_off(a, "cpsr"), 64);
+	ck_assert_int_eq(arch_reg_off(a, "orig_r0"), 68);
 	ck_assert_uint_eq(a->regs_size, 18 * 4);
 	ck_assert_uint_eq(a->nargs, 4);
 	for (int i = 0; i < 4; i++)
 		ck_assert_int_eq(a->arg_off[i], 4 * i);
 	ck_assert_int_eq(a->sysarg_off[0], 68);
 	ck_assert_int_eq(a->sysarg_off[5], 20);
-	ck_assert_int_eq(a->sysnr_off, reg_off(a, "r7"));
+	ck_assert_int_eq(a->sysnr_off, arch_reg_off(a, "r7"));
 	ck_assert_int_eq(a->pc_off, 60);
 }
 END_TEST
@@ -287,22 +293,22 @@ START_TEST(test_ppc64_layout)
 	     a = a == &arch_ppc64le ? &arch_ppc64 : NULL) {
 		for (int i = 0; i < 32; i++) {
 			snprintf(name, sizeof(name), "r%d", i);
-			ck_assert_int_eq(reg_off(a, name), 8 * i);
+			ck_assert_int_eq(arch_reg_off(a, name), 8 * i);
 		}
-		ck_assert_int_eq(a->pc_off, reg_off(a, "nip"));
-		ck_assert_int_eq(reg_off(a, "nip"), 256);
-		ck_assert_int_eq(reg_off(a, "orig_gpr3"), 272);
-		ck_assert_int_eq(reg_off(a, "link"), 288);
-		ck_assert_int_eq(reg_off(a, "result"), 344);
+		ck_assert_int_eq(a->pc_off, arch_reg_off(a, "nip"));
+		ck_assert_int_eq(arch_reg_off(a, "nip"), 256);
+		ck_assert_int_eq(arch_reg_off(a, "orig_gpr3"), 272);
+		ck_assert_int_eq(arch_reg_off(a, "link"), 288);
+		ck_assert_int_eq(arch_reg_off(a, "result"), 344);
 		ck_assert_uint_eq(a->regs_size, 384);
 		ck_assert_uint_eq(a->nargs, 8);
 		for (int i = 0; i < 8; i++)
 			ck_assert_int_eq(a->arg_off[i], 8 * (i + 3));
-		ck_assert_int_eq(a->ret_off, reg_off(a, "r3"));
-		ck_assert_int_eq(a->sysarg_off[0], reg_off(a, "orig_gpr3"));
-		ck_assert_int_eq(a->sysarg_off[1], reg_off(a, "r4"));
-		ck_assert_int_eq(a->sp_off, reg_off(a, "r1"));
-		ck_assert_int_eq(a->sysnr_off, reg_off(a, "r0"));
+		ck_assert_int_eq(a->ret_off, arch_reg_off(a, "r3"));
+		ck_assert_int_eq(a->sysarg_off[0], arch_reg_off(a, "orig_gpr3"));
+		ck_assert_int_eq(a->sysarg_off[1], arch_reg_off(a, "r4"));
+		ck_assert_int_eq(a->sp_off, arch_reg_off(a, "r1"));
+		ck_assert_int_eq(a->sysnr_off, arch_reg_off(a, "r0"));
 	}
 }
 END_TEST
@@ -314,21 +320,21 @@ START_TEST(test_s390x_layout)
 
 	ck_assert(a->big_endian);
 	ck_assert_uint_eq(a->word_size, 8);
-	ck_assert_int_eq(reg_off(a, "psw_addr"), 16);
+	ck_assert_int_eq(arch_reg_off(a, "psw_addr"), 16);
 	for (int i = 0; i < 16; i++) {
 		snprintf(name, sizeof(name), "r%d", i);
-		ck_assert_int_eq(reg_off(a, name), 24 + 8 * i);
+		ck_assert_int_eq(arch_reg_off(a, name), 24 + 8 * i);
 	}
-	ck_assert_int_eq(reg_off(a, "orig_gpr2"), 152);
-	ck_assert_int_eq(reg_off(a, "int_code"), 160);
+	ck_assert_int_eq(arch_reg_off(a, "orig_gpr2"), 152);
+	ck_assert_int_eq(arch_reg_off(a, "int_code"), 160);
 	ck_assert_uint_eq(a->nargs, 5);
 	for (int i = 0; i < 5; i++)
-		ck_assert_int_eq(a->arg_off[i], reg_off(a, "r2") + 8 * i);
-	ck_assert_int_eq(a->ret_off, reg_off(a, "r2"));
+		ck_assert_int_eq(a->arg_off[i], arch_reg_off(a, "r2") + 8 * i);
+	ck_assert_int_eq(a->ret_off, arch_reg_off(a, "r2"));
 	ck_assert_int_eq(a->sysarg_off[0], 152);
-	ck_assert_int_eq(a->sysarg_off[5], reg_off(a, "r7"));
+	ck_assert_int_eq(a->sysarg_off[5], arch_reg_off(a, "r7"));
 	ck_assert_int_eq(a->pc_off, 16);
-	ck_assert_int_eq(a->sp_off, reg_off(a, "r15"));
+	ck_assert_int_eq(a->sp_off, arch_reg_off(a, "r15"));
 	/* the low 16 bits of the big-endian u32 int_code */
 	ck_assert_int_eq(a->sysnr_off, 162);
 	ck_assert_uint_eq(a->sysnr_size, 2);
@@ -343,9 +349,9 @@ START_TEST(test_mips64el_layout)
 	ck_assert(!a->big_endian);
 	for (int i = 0; i < 32; i++) {
 		snprintf(name, sizeof(name), "r%d", i);
-		ck_assert_int_eq(reg_off(a, name), 8 * i);
+		ck_assert_int_eq(arch_reg_off(a, name), 8 * i);
 	}
-	ck_assert_int_eq(reg_off(a, "cp0_epc"), 296);
+	ck_assert_int_eq(arch_reg_off(a, "cp0_epc"), 296);
 	ck_assert_uint_eq(a->regs_size, 304);
 	for (int i = 0; i < 8; i++)
 		ck_assert_int_eq(a->arg_off[i], 8 * (4 + i));	/* a0-a7 */
@@ -370,7 +376,7 @@ START_TEST(test_regs_type)
 		ck_assert_int_eq(t->kind, T_STRUCT);
 		ck_assert_uint_eq(t->size, a->regs_size);
 		for (const struct member *m = t->members; m; m = m->next) {
-			ck_assert_int_eq((int)m->off, reg_off(a, m->name));
+			ck_assert_int_eq((int)m->off, arch_reg_off(a, m->name));
 			ck_assert(type_is_int(m->type));
 			/* a register is a word; the number may be narrower */
 			if ((int)m->off != a->sysnr_off)
@@ -580,6 +586,7 @@ static Suite *arch_suite(void)
 	tcase_add_test(tc, test_s390x_layout);
 	tcase_add_test(tc, test_mips64el_layout);
 	tcase_add_test(tc, test_regs_type);
+	tcase_add_test(tc, test_reg_off);
 	tcase_add_test(tc, test_syscalls_unique);
 	tcase_add_test(tc, test_syscalls_unified);
 	tcase_add_test(tc, test_syscall_nr);

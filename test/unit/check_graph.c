@@ -352,8 +352,8 @@ static const struct type t_ustack = { .kind = T_INT, .size = 8, .align = 8,
 /* Kernel stack 1: vfs_read <- ksys_read <- entry; 2: an unnamed frame on
  * top of entry; 3: two unnamed on entry on one unnamed; user stack 5 (of
  * pid 9): "do it" <- main. */
-static int fake_stack(void *ctx, uint64_t id, bool user, uint64_t *ips,
-		      unsigned max)
+static int fake_stack(void *ctx, uint64_t id, bool user, unsigned frames,
+		      uint64_t *ips, unsigned max)
 {
 	if (!user && id == 1) {
 		ips[0] = 0x1010;
@@ -381,24 +381,28 @@ static int fake_stack(void *ctx, uint64_t id, bool user, uint64_t *ips,
 	return 0;
 }
 
-static const char *fake_ksym(void *ctx, uint64_t addr, char *buf, size_t n)
+/* The hooks give a name and its offset apart (output.h) */
+static const char *fake_ksym(void *ctx, uint64_t addr, char *buf, size_t n,
+			     uint64_t *off)
 {
-	const char *s = addr == 0x1010 ? "vfs_read+0x10" :
-			addr == 0x1020 ? "ksys_read+0x5c" :
+	const char *s = addr == 0x1010 ? "vfs_read" :
+			addr == 0x1020 ? "ksys_read" :
 			addr == 0x1030 ? "entry_SYSCALL_64" : NULL;
 
 	if (!s)
 		return NULL;
+	*off = addr == 0x1010 ? 0x10 : addr == 0x1020 ? 0x5c : 0;
 	snprintf(buf, n, "%s", s);
 	return buf;
 }
 
 static const char *fake_usym(void *ctx, uint64_t addr, uint32_t pid,
-			     char *buf, size_t n)
+			     char *buf, size_t n, uint64_t *off)
 {
 	if (pid != 9)
 		return NULL;
-	snprintf(buf, n, "%s", addr == 0x4010 ? "do it;now+0x3" : "main+0x1f");
+	*off = addr == 0x4010 ? 3 : 0x1f;
+	snprintf(buf, n, "%s", addr == 0x4010 ? "do it;now" : "main");
 	return buf;
 }
 
@@ -508,8 +512,8 @@ START_TEST(folded_frames)
 	stackmap_set(&s, 1, "my app", 2, 9ull << 32 | (uint32_t)-14, 2);
 	stackmap_set(&s, 2, "cat", -14, 9ull << 32 | 5, 1);
 	stackmap_set(&s, 3, "gone", -14, 9ull << 32 | (uint32_t)-14, 0);
-	out_map(&c.o, &s.md);
-	out_map(&c.o, &omd);
+	out_map(&c.o, &s.md, 0, 0);
+	out_map(&c.o, &omd, 0, 0);
 	/* nothing on the output before the end; other maps are text */
 	ck_assert_str_eq(mem_text(&c.out), "");
 	ck_assert_str_eq(mem_text(&c.text), "@n: 5\n");
@@ -532,7 +536,7 @@ START_TEST(folded_frames)
 	s.val[0] = 4;
 	s.md.n = 1;
 	s.md.keys = s.key[0].comm;
-	out_map(&c.o, &s.md);
+	out_map(&c.o, &s.md, 0, 0);
 	ck_assert_int_eq(out_finish(&c.o), 0);
 	ck_assert_str_eq(mem_text(&c.out), "[no stack] 4\n");
 	cap_close(&c);
@@ -542,7 +546,7 @@ START_TEST(folded_frames)
 	s.key[0].k = 0;
 	id = 3;				/* in the machine's byte order */
 	memcpy(s.key[0].comm, &id, 8);
-	out_map(&c.o, &s.md);
+	out_map(&c.o, &s.md, 0, 0);
 	ck_assert_int_eq(out_finish(&c.o), 0);
 	ck_assert_str_eq(mem_text(&c.out),
 			 "[unknown];entry_SYSCALL_64;[unknown] 4\n");
@@ -561,15 +565,15 @@ START_TEST(folded_clear_and_maps)
 	/* printed and cleared: counted; printed again without a clear:
 	 * counted once; the last print counts */
 	stackmap_set(&a, 0, "x", 1, 0, 2);
-	out_map(&c.o, &a.md);
+	out_map(&c.o, &a.md, 0, 0);
 	out_clear(&c.o, &a.m);
 	stackmap_set(&a, 0, "x", 1, 0, 3);
-	out_map(&c.o, &a.md);
+	out_map(&c.o, &a.md, 0, 0);
 	stackmap_set(&a, 0, "x", 1, 0, 5);
-	out_map(&c.o, &a.md);
+	out_map(&c.o, &a.md, 0, 0);
 	stackmap_set(&b, 0, "y", 2, 0, 1);
 	out_exit(&c.o);
-	out_map(&c.o, &b.md);
+	out_map(&c.o, &b.md, 0, 0);
 	ck_assert_int_eq(out_finish(&c.o), 0);
 	/* two maps: each line starts with its map */
 	ck_assert_str_eq(mem_text(&c.out),
@@ -601,18 +605,18 @@ START_TEST(svg_from_maps)
 	/* three interval prints, one of them empty, and the one at exit
 	 * after a clear: empty, so no column */
 	fake_now += 1000000000ll;
-	out_map(&c.o, &hmd);
+	out_map(&c.o, &hmd, 0, 0);
 	fake_now += 1000000000ll;
 	hmd.n = 0;
-	out_map(&c.o, &hmd);
+	out_map(&c.o, &hmd, 0, 0);
 	fake_now += 1000000000ll;
 	hmd.n = 1;
-	out_map(&c.o, &hmd);
+	out_map(&c.o, &hmd, 0, 0);
 	out_exit(&c.o);
 	hmd.n = 0;
-	out_map(&c.o, &hmd);
-	out_map(&c.o, &h1md);
-	out_map(&c.o, &s.md);
+	out_map(&c.o, &hmd, 0, 0);
+	out_map(&c.o, &h1md, 0, 0);
+	out_map(&c.o, &s.md, 0, 0);
 	ck_assert_int_eq(out_finish(&c.o), 0);
 	svgt = mem_text(&c.out);
 	ck_assert(!strncmp(svgt, "<?xml", 5));
@@ -643,8 +647,9 @@ START_TEST(heatmap_rows_from_maps)
 	struct map keyed = { .name = "@by", .kind = MAP_QUANTIZE,
 			     .val = &t_u64, .nkeys = 1, .keys = k_s64,
 			     .key_size = 16, .val_size = 8 };
-	uint64_t keys[2] = { 10, 12 }, vals[2] = { 4, 1 };
-	int64_t kkeys[4] = { 7, 10, -1, 11 };
+	/* buckets as bpftrace's hist() counts them: 11 is [512, 1K) */
+	uint64_t keys[2] = { 11, 13 }, vals[2] = { 4, 1 };
+	int64_t kkeys[4] = { 7, 11, -1, 12 };
 	uint64_t kvals[2] = { 2, 3 };
 	struct out_map_data md = { .m = &h, .n = 2, .key_size = 8,
 				   .val_size = 8, .keys = keys, .vals = vals };
@@ -657,15 +662,15 @@ START_TEST(heatmap_rows_from_maps)
 	fake_now = 1000000000ll * 3600;
 	cap_open(&c, OUT_HEATMAP);
 	fake_now += 1000000000ll;
-	out_map(&c.o, &md);
-	out_map(&c.o, &kmd);
+	out_map(&c.o, &md, 0, 0);
+	out_map(&c.o, &kmd, 0, 0);
 	fake_now += 1000000000ll;
 	md.n = 1;
-	out_map(&c.o, &md);
+	out_map(&c.o, &md, 0, 0);
 	out_exit(&c.o);
 	fake_now += 1000000000ll;
-	out_map(&c.o, &md);	/* at exit, not empty: a row */
-	out_map(&c.o, &omd);	/* only at exit: the usual histogram */
+	out_map(&c.o, &md, 0, 0);	/* at exit, not empty: a row */
+	out_map(&c.o, &omd, 0, 0);	/* only at exit: the usual histogram */
 	ck_assert_int_eq(out_finish(&c.o), 0);
 	t = mem_text(&c.out);
 	ck_assert_uint_eq(count_of(t, "\n01:00:01 "), 3);
@@ -673,23 +678,23 @@ START_TEST(heatmap_rows_from_maps)
 	ck_assert_uint_eq(count_of(t, "\n01:00:03 "), 1);
 	ck_assert_ptr_nonnull(strstr(t, "01:00:01 -1 "));
 	ck_assert_ptr_nonnull(strstr(t, "01:00:01 7 "));
-	ck_assert_ptr_nonnull(strstr(t, "@once:\n[512, 1k)"));
+	ck_assert_ptr_nonnull(strstr(t, "@once: \n[512, 1K)"));
 	cap_close(&c);
 
 	/* prints less than a second apart: labels to the millisecond from
 	 * then on; from the first print when it came that soon */
 	cap_open(&c, OUT_HEATMAP);
 	fake_now += 1000000000ll;
-	out_map(&c.o, &md);
+	out_map(&c.o, &md, 0, 0);
 	fake_now += 250000000ll;
-	out_map(&c.o, &md);
+	out_map(&c.o, &md, 0, 0);
 	t = mem_text(&c.out);
 	ck_assert_ptr_nonnull(strstr(t, "\n01:00:04 "));
 	ck_assert_ptr_nonnull(strstr(t, "\n01:00:04.250 "));
 	cap_close(&c);
 	cap_open(&c, OUT_HEATMAP);
 	fake_now += 500000000ll;
-	out_map(&c.o, &md);
+	out_map(&c.o, &md, 0, 0);
 	ck_assert_ptr_nonnull(strstr(mem_text(&c.out), "\n01:00:04.750 "));
 	cap_close(&c);
 }
@@ -711,7 +716,7 @@ START_TEST(nothing_drawn)
 	/* folded: no stack map, so no line; the run says why, once,
 	 * through the diag */
 	cap_open(&c, OUT_FOLDED);
-	out_map(&c.o, &md);
+	out_map(&c.o, &md, 0, 0);
 	ck_assert_int_eq(out_finish(&c.o), 0);
 	ck_assert_str_eq(mem_text(&c.out), "");
 	ck_assert_str_eq(mem_text(&c.text), "@n: 5\n");
@@ -723,7 +728,7 @@ START_TEST(nothing_drawn)
 	/* svg: an empty histogram draws nothing; the document says so */
 	cap_open(&c, OUT_SVG);
 	out_exit(&c.o);
-	out_map(&c.o, &hmd);
+	out_map(&c.o, &hmd, 0, 0);
 	ck_assert_int_eq(out_finish(&c.o), 0);
 	ck_assert(!strncmp(mem_text(&c.out), "<?xml", 5));
 	ck_assert_ptr_nonnull(strstr(mem_text(&c.warn), "-f svg: no map "
@@ -755,9 +760,9 @@ START_TEST(hist_many_keys)
 	}
 	cap_open(&c, OUT_HEATMAP);
 	fake_now += 2000000000ll;
-	out_map(&c.o, &md);
+	out_map(&c.o, &md, 0, 0);
 	fake_now += 1000000000ll;
-	out_map(&c.o, &md);
+	out_map(&c.o, &md, 0, 0);
 	ck_assert_uint_eq(count_of(mem_text(&c.out), "\n01:00:0"), 2 * N);
 	ck_assert_ptr_nonnull(strstr(mem_text(&c.out), "\n01:00:03 2999 "));
 	cap_close(&c);

@@ -129,6 +129,14 @@ START_TEST(test_check_lowered)
 	f->insns[8].op = IR_JA;
 	expect_broken(a, f, IR_LOWERED, "insn 8 (ja): it jumps backwards");
 
+	/* the back edge of a loop: to a label placed as a loop's head */
+	f = good(a);
+	f->insns[6].op = IR_LABEL;
+	f->insns[6].label = 0;
+	f->insns[6].imm = IR_LOOP_HEAD;
+	f->insns[8].op = IR_JA;
+	ck_assert_ptr_null(ir_check(a, f, IR_LOWERED));
+
 	f = good(a);
 	f->insns[6].code = BPF_CALL;
 	expect_broken(a, f, IR_LOWERED, "no condition code");

@@ -286,11 +286,12 @@ START_TEST(test_resolve)
 	ck_assert_int_eq(pv.type->space, AS_CTX);
 	ck_assert_uint_eq(pv.type->base->size, arch_x86_64.regs_size);
 
-	ck_assert_int_eq(k->prov->resolve(k, "stack", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_KSTACK);
-	ck_assert_int_eq(pv.type->fmt, F_KSTACK);
-	ck_assert_int_eq(k->prov->resolve(k, "ustack", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_USTACK);
+	/* bpftrace's func: the function's name alone, from the pc inside
+	 * it (from the kernel at the entry: below) */
+	ck_assert_int_eq(k->prov->resolve(k, "func", &pv), 0);
+	ck_assert_int_eq(pv.kind, PV_REG);
+	ck_assert_int_eq(pv.off, arch_x86_64.pc_off);
+	ck_assert_int_eq(pv.type->fmt, F_KSYM_NAME);
 	ck_assert_int_eq(k->prov->resolve(k, "data", &pv), -ENOENT);
 
 	kr = fx_expand(&f, "kretprobe", "vfs_read", &err);
@@ -304,6 +305,10 @@ START_TEST(test_resolve)
 	ck_assert_int_eq(kr->prov->resolve(kr, "caller", &pv), 0);
 	ck_assert_int_eq(pv.kind, PV_REG);
 	ck_assert_int_eq(pv.off, arch_x86_64.pc_off);
+	/* func is the probed function at its entry and its return alike */
+	ck_assert_int_eq(kr->prov->resolve(kr, "func", &pv), 0);
+	ck_assert_int_eq(pv.kind, PV_FUNC_IP);
+	ck_assert_int_eq(pv.type->fmt, F_KSYM_NAME);
 	fx_fini(&f);
 }
 END_TEST

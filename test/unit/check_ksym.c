@@ -191,6 +191,28 @@ START_TEST(test_no_addrs)
 }
 END_TEST
 
+/* kaddr(): any symbol, data too, by name from the file */
+START_TEST(test_addr)
+{
+	uint64_t a = 0;
+
+	ck_assert_int_eq(ksym_addr(fixture("kallsyms"), "vfs_read", &a), 0);
+	ck_assert_uint_eq(a, 0xffffffff81234600ULL);
+	ck_assert_int_eq(ksym_addr(fixture("kallsyms"), "some_data_between",
+				   &a), 0);
+	ck_assert_uint_eq(a, 0xffffffff81200000ULL);
+	ck_assert_int_eq(ksym_addr(fixture("kallsyms"), "ext4_file_read_iter",
+				   &a), 0);
+	ck_assert_uint_eq(a, 0xffffffffc0a01000ULL);
+	ck_assert_int_eq(ksym_addr(fixture("kallsyms"), "no_such", &a),
+			 -ENOENT);
+	ck_assert_int_eq(ksym_addr(fixture("kallsyms-noaddr"), "vfs_read", &a),
+			 -EPERM);
+	ck_assert_int_eq(ksym_addr("/nonexistent/kallsyms", "vfs_read", &a),
+			 -ENOENT);
+}
+END_TEST
+
 START_TEST(test_load_errors)
 {
 	struct ksym_table *t = (void *)1;
@@ -210,6 +232,7 @@ START_TEST(test_default_and_hook)
 {
 	const struct ksym_table *t;
 	char buf[64], path[PATH_MAX * 2];
+	uint64_t off;
 	const char *fork = getenv("CK_FORK");
 
 	if (fork && !strcmp(fork, "no"))
@@ -221,8 +244,9 @@ START_TEST(test_default_and_hook)
 	ck_assert_ptr_nonnull(t);
 	ck_assert_ptr_eq(ksym_default(path), t);	/* loaded once */
 	ck_assert_str_eq(ksym_out_hook(path, 0xffffffff81234e10ULL, buf,
-				       sizeof(buf)), "ksys_read+0x10");
-	ck_assert_ptr_null(ksym_out_hook(path, 42, buf, sizeof(buf)));
+				       sizeof(buf), &off), "ksys_read");
+	ck_assert_uint_eq(off, 0x10);
+	ck_assert_ptr_null(ksym_out_hook(path, 42, buf, sizeof(buf), &off));
 	/* truncation keeps the string terminated */
 	ck_assert_str_eq(ksym_format(t, 0xffffffff81234e10ULL, buf, 5),
 			 "ksys");
@@ -249,6 +273,7 @@ static Suite *ksym_suite(void)
 	TCase *tc = tcase_create("ksym");
 
 	tcase_add_test(tc, test_load);
+	tcase_add_test(tc, test_addr);
 	tcase_add_test(tc, test_lookup_exact_and_offset);
 	tcase_add_test(tc, test_lookup_aliases);
 	tcase_add_test(tc, test_lookup_out_of_range);

@@ -100,7 +100,7 @@ START_TEST(test_punct)
 	lex_all(&l, "a->b<<=c!==d&&&e|||f");
 	{
 		static const enum tok_kind w[] = {
-			TK_IDENT, TK_ARROW, TK_IDENT, TK_SHL, TK_ASSIGN,
+			TK_IDENT, TK_ARROW, TK_IDENT, TK_SHL_ASSIGN,
 			TK_IDENT, TK_NE, TK_ASSIGN, TK_IDENT, TK_LAND, TK_AMP,
 			TK_IDENT, TK_LOR, TK_PIPE, TK_IDENT,
 		};
@@ -138,6 +138,43 @@ START_TEST(test_ident_keyword_map)
 }
 END_TEST
 
+/* bpftrace's tokens: $ forms, ++/--, compound assignments, keywords */
+START_TEST(test_bpftrace_tokens)
+{
+	static const enum tok_kind w[] = {
+		TK_VAR, TK_POSITIONAL, TK_PARAMCOUNT, TK_INC, TK_DEC,
+		TK_ADD_ASSIGN, TK_SUB_ASSIGN, TK_MUL_ASSIGN, TK_DIV_ASSIGN,
+		TK_MOD_ASSIGN, TK_AND_ASSIGN, TK_OR_ASSIGN, TK_XOR_ASSIGN,
+		TK_SHL_ASSIGN, TK_SHR_ASSIGN, TK_PLUS, TK_PLUS, TK_MINUS,
+		TK_WHILE, TK_UNROLL, TK_BREAK, TK_CONTINUE, TK_RETURN,
+		TK_IDENT, TK_VAR,
+	};
+	struct lexed l;
+
+	lex_all(&l, "$x_1 $12 $# ++ -- += -= *= /= %= &= |= ^= <<= >>= + + - "
+		"while unroll break continue return whiles $while");
+	ck_assert_uint_eq(l.ud.d.errors, 0);
+	ck_assert_uint_eq(l.n, sizeof(w) / sizeof(w[0]));
+	for (unsigned i = 0; i < l.n; i++)
+		ck_assert_int_eq(l.t[i].kind, w[i]);
+	ck_assert_str_eq(l.t[0].name, "$x_1");
+	ck_assert_uint_eq(l.t[0].loc.len, 4);
+	ck_assert_uint_eq(l.t[1].num, 12);
+	ck_assert_uint_eq(l.t[1].loc.len, 3);
+	ck_assert_uint_eq(l.t[2].loc.len, 2);
+	ck_assert_uint_eq(l.t[14].loc.len, 3);
+	ck_assert_str_eq(l.t[24].name, "$while");
+	lex_done(&l);
+
+	/* "+++" is ++ then +, as in C */
+	lex_all(&l, "a+++b");
+	ck_assert_uint_eq(l.n, 4);
+	ck_assert_int_eq(l.t[1].kind, TK_INC);
+	ck_assert_int_eq(l.t[2].kind, TK_PLUS);
+	lex_done(&l);
+}
+END_TEST
+
 /* C types: keywords, and "..." before "." */
 START_TEST(test_ctype_tokens)
 {
@@ -163,6 +200,12 @@ END_TEST
 
 START_TEST(test_numbers)
 {
+	/* scientific integers, as bpftrace's */
+	ck_assert_uint_eq(lex_num("1e6"), 1000000);
+	ck_assert_uint_eq(lex_num("2E3"), 2000);
+	ck_assert_uint_eq(lex_num("5e0"), 5);
+	ck_assert_uint_eq(lex_num("1e19"), 10000000000000000000ull);
+	ck_assert_uint_eq(lex_num("0x1e6"), 0x1e6);
 	ck_assert_uint_eq(lex_num("0"), 0);
 	ck_assert_uint_eq(lex_num("42"), 42);
 	ck_assert_uint_eq(lex_num("0x2a"), 42);
@@ -204,6 +247,12 @@ START_TEST(test_number_errors)
 	ck_assert_ptr_nonnull(strstr(buf, "\n12abc\n  ^~~\n"));
 	lex_err("1.5", buf, sizeof(buf));
 	ck_assert_ptr_nonnull(strstr(buf, "floating-point numbers are not supported"));
+	lex_err("1e20", buf, sizeof(buf));
+	ck_assert_ptr_nonnull(strstr(buf, "<test>:1:1: error: integer constant is too large"));
+	lex_err("1e-3", buf, sizeof(buf));
+	ck_assert_ptr_nonnull(strstr(buf, "invalid suffix 'e'"));
+	lex_err("x $ y", buf, sizeof(buf));
+	ck_assert_ptr_nonnull(strstr(buf, "<test>:1:3: error: expected a name, a number or '#' after '$'"));
 }
 END_TEST
 
@@ -294,7 +343,7 @@ START_TEST(test_locations)
 		"// comment\n"
 		"  foo /* multi\n"
 		"line */ @bar[\"s\"]\n"
-		"\t0x10 >>=\n");
+		"\t0x10 >> =\n");
 	ck_assert_msg(l.ud.d.errors == 0, "%s", unit_diag_text(&l.ud));
 	ck_assert_uint_eq(l.n, 8);
 	/* foo */
@@ -317,7 +366,7 @@ START_TEST(test_locations)
 	ck_assert_int_eq(l.t[6].kind, TK_SHR);
 	ck_assert_uint_eq(l.t[6].loc.col, 7);
 	ck_assert_int_eq(l.t[7].kind, TK_ASSIGN);
-	ck_assert_uint_eq(l.t[7].loc.col, 9);
+	ck_assert_uint_eq(l.t[7].loc.col, 10);
 	ck_assert_ptr_eq(l.t[7].loc.src, &l.src);
 	/* EOF at the end */
 	ck_assert_int_eq(l.t[8].kind, TK_EOF);
@@ -436,7 +485,7 @@ END_TEST
 
 START_TEST(test_bad_bytes)
 {
-	static const char text[] = "a $ \x01\0b\xff";
+	static const char text[] = "a ` \x01\0b\xff";
 	struct lexed l;
 	const char *out;
 
@@ -446,7 +495,7 @@ START_TEST(test_bad_bytes)
 	ck_assert_str_eq(l.t[1].name, "b");
 	ck_assert_uint_eq(l.ud.d.errors, 4);
 	out = unit_diag_text(&l.ud);
-	ck_assert_ptr_nonnull(strstr(out, "<test>:1:3: error: unexpected character '$'"));
+	ck_assert_ptr_nonnull(strstr(out, "<test>:1:3: error: unexpected character '`'"));
 	ck_assert_ptr_nonnull(strstr(out, "<test>:1:5: error: unexpected byte 0x01"));
 	ck_assert_ptr_nonnull(strstr(out, "<test>:1:6: error: unexpected byte 0x00"));
 	ck_assert_ptr_nonnull(strstr(out, "<test>:1:8: error: unexpected byte 0xff"));
@@ -459,7 +508,7 @@ START_TEST(test_error_cap)
 	char text[200];
 	struct lexed l;
 
-	memset(text, '$', sizeof(text) - 1);
+	memset(text, '`', sizeof(text) - 1);
 	text[sizeof(text) - 1] = '\0';
 	lex_all(&l, text);
 	ck_assert_uint_eq(l.n, 0);
@@ -543,6 +592,7 @@ static Suite *lex_suite(void)
 
 	tcase_add_test(tc, test_punct);
 	tcase_add_test(tc, test_ident_keyword_map);
+	tcase_add_test(tc, test_bpftrace_tokens);
 	tcase_add_test(tc, test_ctype_tokens);
 	tcase_add_test(tc, test_numbers);
 	tcase_add_test(tc, test_number_errors);

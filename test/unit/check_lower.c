@@ -432,7 +432,7 @@ START_TEST(layout_internal_and_opts)
 	h = umap(&x, "@h", MAP_COUNT, &type_u64, 1, &type_u64);
 	ev = script_events_map(&x.s);
 	lost = script_lost_map(&x.s);
-	st = script_stacks_map(&x.s);
+	st = script_stacks_map(&x.s, 0);
 	ck_assert_int_eq(layout_maps(&x.s, &x.ud.d), 0);
 	ck_assert_uint_eq(h->max_entries, 100);
 	ck_assert_int_eq(ev->bpf_type, BPF_MAP_TYPE_RINGBUF);
@@ -665,9 +665,10 @@ START_TEST(lower_quantize)
 		NULL)), 0);
 	ck_assert_uint_eq(q->key_size, 16);
 	d = dump(x.p->ir);
-	/* unsigned: no test up front, x ends as 0 or 1 and is added */
+	/* unsigned: no test up front, the bucket starts at 1 (for 0), x
+	 * ends as 0 or 1 and is added */
 	ck_assert_msg(in_order(d, "call get_smp_processor_id",
-		"stx.dw [r10 - 16] = v", "call ktime_get_ns", "= 0", ">> 32",
+		"stx.dw [r10 - 16] = v", "call ktime_get_ns", "= 1", ">> 32",
 		"+ 32", "< 65536 goto", ">> 16", "+ 16", "< 256 goto",
 		"< 16 goto", "< 4 goto", "< 2 goto", ">> 1", "+ 1", " + v",
 		"stx.dw [r10 - 8] = v", "call map_lookup_elem",
@@ -690,8 +691,8 @@ START_TEST(lower_quantize_const)
 		assign(&x, mapref(&x, q, NULL), agg(&x, BI("quantize"), num(&x, 1000))),
 		NULL)), 0);
 	d = dump(x.p->ir);
-	/* 2^9 <= 1000 < 2^10: bucket 10, folded */
-	ck_assert_msg(in_order(d, "st.dw [r10 - 8] = 10",
+	/* 2^9 <= 1000 < 2^10: hist bucket 11 ([512, 1K)), folded */
+	ck_assert_msg(in_order(d, "st.dw [r10 - 8] = 11",
 			       "call map_lookup_elem", NULL), "%s", d);
 	ck_assert_uint_eq(count_code(x.p->ir, IR_ALUI, BPF_RSH), 0);
 	free(d);
@@ -1385,8 +1386,9 @@ START_TEST(fe_stacks)
 
 	fx_init(&x, NULL);
 	fe_ok(&x, "interval:1s { @[kstack] = count(); @u[ustack] = count(); }\n");
-	ck_assert_ptr_nonnull(x.s.stacks_map);
-	ck_assert_int_eq(x.s.stacks_map->bpf_type, BPF_MAP_TYPE_STACK_TRACE);
+	ck_assert_ptr_nonnull(script_map_find(&x.s, "<stacks>"));
+	ck_assert_int_eq(script_map_find(&x.s, "<stacks>")->bpf_type,
+			 BPF_MAP_TYPE_STACK_TRACE);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d, "r1 = v16", "r2 = ldmap #", "r3 = 0",
 		"call get_stackid", "call get_current_pid_tgid", ">> 32", "<< 32",

@@ -85,6 +85,36 @@ static void sx(FILE *f, const struct node *n)
 		}
 		fputc(')', f);
 		break;
+	case N_VAR:
+		fputs(n->name, f);
+		break;
+	case N_POSITIONAL:
+		fprintf(f, "$%" PRIu64, n->num);
+		break;
+	case N_PARAMCOUNT:
+		fputs("$#", f);
+		break;
+	case N_INCDEC:
+		if (n->op == ID_PREINC || n->op == ID_PREDEC)
+			fprintf(f, "(pre%s ", incdec_str(n->op));
+		else
+			fprintf(f, "(post%s ", incdec_str(n->op));
+		sx(f, n->lhs);
+		fputc(')', f);
+		break;
+	case N_TUPLE:
+		fputs("(tuple", f);
+		for (a = n->args; a; a = a->next) {
+			fputc(' ', f);
+			sx(f, a);
+		}
+		fputc(')', f);
+		break;
+	case N_TUPLE_INDEX:
+		fputs("(.N ", f);
+		sx(f, n->lhs);
+		fprintf(f, " %" PRIu64 ")", n->num);
+		break;
 	case N_CAST:
 	case N_SIZEOF:
 	case N_OFFSETOF: {
@@ -415,6 +445,148 @@ START_TEST(test_statements)
 		   "        ident y\n"
 		   "        num 1\n"
 		   "        num 2\n");
+}
+END_TEST
+
+/* bpftrace's expressions: $x, $1, $#, ++ and --, tuples and their
+ * elements, scientific literals */
+START_TEST(test_bpftrace_exprs)
+{
+	check_expr("$x + $1 * $#", "(+ $x (* $1 $#))");
+	check_expr("$x++ + --$y", "(+ (post++ $x) (pre-- $y))");
+	check_expr("-@m[1]--", "(- (post-- (@m 1)))");
+	check_expr("++@", "(pre++ @)");
+	check_expr("!x++", "(! (post++ x))");
+	check_expr("(1, \"a\", (2, $z))", "(tuple 1 \"a\" (tuple 2 $z))");
+	check_expr("(1)", "1");
+	check_expr("$t.0 + $t.12", "(+ (.N $t 0) (.N $t 12))");
+	check_expr("$s.name", "(. $s name)");
+	check_expr("1e6 / 2E3", "(/ 1000000 2000)");
+	check_expr("$10", "$10");
+}
+END_TEST
+
+/* bpftrace's statements: scratch and compound assignments, loops, jumps,
+ * delete with parentheses, exit() with no argument */
+START_TEST(test_bpftrace_statements)
+{
+	check_dump("BEGIN {\n"
+		   "  $x = 1; $x += 2; @m[1] -= 3; n *= 4;\n"
+		   "  @a /= 5; @a %= 6; @a &= 7; @a |= 8; @a ^= 9;\n"
+		   "  @a <<= 1; @a >>= 2;\n"
+		   "  @c[comm]++;\n"
+		   "  while ($x < 10) { $x++; if ($x == 2) { continue; } break; }\n"
+		   "  unroll(2) @u++;\n"
+		   "  delete(@m[1]); delete(@a);\n"
+		   "  exit(); return\n"
+		   "}",
+		   "probe BEGIN\n"
+		   "  block\n"
+		   "    assign\n"
+		   "      var $x\n"
+		   "      num 1\n"
+		   "    opassign +=\n"
+		   "      var $x\n"
+		   "      num 2\n"
+		   "    opassign -=\n"
+		   "      map @m\n"
+		   "        num 1\n"
+		   "      num 3\n"
+		   "    opassign *=\n"
+		   "      ident n\n"
+		   "      num 4\n"
+		   "    opassign /=\n"
+		   "      map @a\n"
+		   "      num 5\n"
+		   "    opassign %=\n"
+		   "      map @a\n"
+		   "      num 6\n"
+		   "    opassign &=\n"
+		   "      map @a\n"
+		   "      num 7\n"
+		   "    opassign |=\n"
+		   "      map @a\n"
+		   "      num 8\n"
+		   "    opassign ^=\n"
+		   "      map @a\n"
+		   "      num 9\n"
+		   "    opassign <<=\n"
+		   "      map @a\n"
+		   "      num 1\n"
+		   "    opassign >>=\n"
+		   "      map @a\n"
+		   "      num 2\n"
+		   "    expr\n"
+		   "      incdec post++\n"
+		   "        map @c\n"
+		   "          ident comm\n"
+		   "    while\n"
+		   "      binary <\n"
+		   "        var $x\n"
+		   "        num 10\n"
+		   "      block\n"
+		   "        expr\n"
+		   "          incdec post++\n"
+		   "            var $x\n"
+		   "        if\n"
+		   "          binary ==\n"
+		   "            var $x\n"
+		   "            num 2\n"
+		   "          block\n"
+		   "            continue\n"
+		   "        break\n"
+		   "    unroll\n"
+		   "      num 2\n"
+		   "      expr\n"
+		   "        incdec post++\n"
+		   "          map @u\n"
+		   "    delete\n"
+		   "      map @m\n"
+		   "        num 1\n"
+		   "    delete\n"
+		   "      map @a\n"
+		   "    expr\n"
+		   "      call exit\n"
+		   "    return\n");
+}
+END_TEST
+
+/* Probes as bpftrace's tools write them: lists across lines, predicates
+ * on maps, positional parameters in specifiers kept as written (the
+ * providers substitute them), BEGIN and END in a list, comments. */
+START_TEST(test_bpftrace_probes)
+{
+	check_dump("// a tool\n"
+		   "kprobe:blk_account_io_start,\n"
+		   "kprobe:__blk_account_io_start\n"
+		   "/@start[arg0]/ /* why */\n"
+		   "{ @s = 1 }\n"
+		   "uprobe:$1:readline, BEGIN,END { }\n",
+		   "probe kprobe:blk_account_io_start, kprobe:__blk_account_io_start\n"
+		   "  pred\n"
+		   "    map @start\n"
+		   "      ident arg0\n"
+		   "  block\n"
+		   "    assign\n"
+		   "      map @s\n"
+		   "      num 1\n"
+		   "probe uprobe:$1:readline, BEGIN, END\n"
+		   "  block\n");
+}
+END_TEST
+
+START_TEST(test_bpftrace_errors)
+{
+	ERRORS("BEGIN { 1++; }", "1:9: error: ++ needs a variable or a map element");
+	ERRORS("BEGIN { --f(); }", "1:11: error: -- needs a variable or a map element");
+	ERRORS("BEGIN { 3 += 1; }", "1:11: error: cannot assign to this expression");
+	ERRORS("BEGIN { $x = $y += 1; }",
+	       "1:17: error: unexpected '+=': an assignment is a statement");
+	ERRORS("BEGIN { while $x { } }", "1:15: error: expected '(' after 'while'");
+	ERRORS("BEGIN { unroll(3 { } }", "1:18: error: expected ')' after the count");
+	ERRORS("BEGIN { break 1; }", "1:15: error: expected ';' after 'break'");
+	ERRORS("BEGIN { $ = 1; }", "1:9: error: expected a name, a number or '#' after '$'");
+	ERRORS("BEGIN { $t = (1, ); }", "1:18: error: expected expression, found ')'");
 }
 END_TEST
 
@@ -1089,6 +1261,10 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_dump_probe);
 	tcase_add_test(tc, test_statements);
 	tcase_add_test(tc, test_probes);
+	tcase_add_test(tc, test_bpftrace_exprs);
+	tcase_add_test(tc, test_bpftrace_statements);
+	tcase_add_test(tc, test_bpftrace_probes);
+	tcase_add_test(tc, test_bpftrace_errors);
 	tcase_add_test(tc, test_specs);
 	tcase_add_test(tc, test_clone);
 	tcase_add_test(tc, test_visit);

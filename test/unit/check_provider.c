@@ -117,13 +117,8 @@ START_TEST(test_regs_resolve)
 
 	ck_assert_int_eq(provider_regs_resolve(&regs, "regs", &pv), 0);
 	ck_assert_int_eq(pv.kind, PV_CTX);
-	ck_assert_int_eq(provider_regs_resolve(&regs, "stack", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_KSTACK);
-	ck_assert_int_eq(pv.type->fmt, F_KSTACK);
-	ck_assert_int_eq(provider_regs_resolve(&regs, "kstack", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_KSTACK);
-	ck_assert_int_eq(provider_regs_resolve(&regs, "ustack", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_USTACK);
+	/* stacks are builtins (builtin/stack.c), not provider variables */
+	ck_assert_int_eq(provider_regs_resolve(&regs, "kstack", &pv), -ENOENT);
 	ck_assert_int_eq(provider_regs_resolve(&regs, "retval", &pv), -ENOENT);
 }
 END_TEST

@@ -193,7 +193,8 @@ static uint64_t run(const struct ir_func *f, uint64_t ctx, struct trace *t)
 			if (in->op == IR_JCCI &&
 			    !cond(in->code, R[in->a], (uint64_t)in->imm))
 				break;
-			for (j = pc; j < f->n; j++)
+			/* loops' back edges go to a label before */
+			for (j = 0; j < f->n; j++)
 				if (f->insns[j].op == IR_LABEL &&
 				    f->insns[j].label == in->label)
 					break;
@@ -674,6 +675,7 @@ struct gen {
 	unsigned ndefs, max_defs;	/* max_defs <= 512 */
 	int data_slots[4];
 	unsigned depth;
+	bool loops;		/* generate while loops too */
 };
 
 static unsigned rnd(struct gen *g, unsigned n)
@@ -706,6 +708,36 @@ static int target(struct gen *g)
 	return rnd(g, 4) == 0 ? pick(g) : ir_vreg(g->f);
 }
 
+static void gen_block(struct gen *g, unsigned len);
+
+/* A loop run 1 to 3 times: a counter tested at the head, decremented
+ * first thing in the body, then a block, maybe a `continue` or a `break`
+ * (a conditional jump to the head or past the end) and another block. */
+static void gen_loop(struct gen *g)
+{
+	static const int ccs[] = { BPF_JEQ, BPF_JNE, BPF_JGT, BPF_JLE };
+	struct ir_func *f = g->f;
+	int cnt = ir_vreg(f), head = ir_label(f), end = ir_label(f);
+	unsigned mid, k = rnd(g, 3);
+
+	g->depth++;
+	ir_movi(f, cnt, 1 + rnd(g, 3), L);
+	ir_place_loop(f, head, L);
+	ir_jcci(f, BPF_JEQ, cnt, 0, end, L);
+	ir_alui(f, BPF_SUB, cnt, cnt, 1, L);
+	gen_block(g, 1 + rnd(g, 8));
+	/* what the first block defined is defined on every way out */
+	mid = g->ndefs;
+	if (k)
+		ir_jcci(f, ccs[rnd(g, 4)], pick(g), (int)rnd(g, 20),
+			k == 1 ? head : end, L);
+	gen_block(g, 1 + rnd(g, 8));
+	ir_ja(f, head, L);
+	ir_place(f, end, L);
+	g->ndefs = mid;
+	g->depth--;
+}
+
 static void gen_block(struct gen *g, unsigned len)
 {
 	static const int alus[] = {
@@ -721,7 +753,11 @@ static void gen_block(struct gen *g, unsigned len)
 	int d, d2, x, l_else, l_end;
 
 	for (k = 0; k < len; k++) {
-		switch (rnd(g, 12)) {
+		switch (rnd(g, g->loops ? 13 : 12)) {
+		case 12:
+			if (g->depth <= 3)
+				gen_loop(g);
+			break;
 		case 0: case 1: case 2:
 			d = target(g);
 			ir_alu(f, alus[rnd(g, 11)], d, pick(g), pick(g), L);
@@ -859,14 +895,16 @@ static void gen_program(struct gen *g, uint64_t seed, unsigned len)
 	ir_exit(f, L);
 }
 
-START_TEST(test_random)
+/* 400 random programs allocated and run; the spill path must be taken */
+static void random_programs(unsigned max_defs, bool loops)
 {
 	unsigned total_spills = 0;
 	uint64_t seed;
 
 	for (seed = 1; seed <= 400; seed++) {
 		struct arena *a = arena_new();
-		struct gen g = { .f = ir_new(a), .max_defs = 512 };
+		struct gen g = { .f = ir_new(a), .max_defs = max_defs,
+				 .loops = loops };
 		struct ra_stats st;
 
 		gen_program(&g, seed, 10 + seed % 60);
@@ -874,8 +912,57 @@ START_TEST(test_random)
 		total_spills += st.spills;
 		arena_free(a);
 	}
-	/* the generator must exercise the spill path */
 	ck_assert_uint_gt(total_spills, 50);
+}
+
+START_TEST(test_random)
+{
+	random_programs(512, false);
+}
+END_TEST
+
+/* The same with while loops: values live around a loop, defined in it and
+ * read at its head the next time round, read after it.  Loops multiply the
+ * code: fewer values are kept to the end (all live at once there), so that
+ * the spills fit the frame. */
+START_TEST(test_random_loops)
+{
+	random_programs(40, true);
+}
+END_TEST
+
+/* A value set before a loop and read in it after a call lives in r6-r9
+ * all around the loop, not only to its last read. */
+START_TEST(test_loop_live_around)
+{
+	struct arena *a = arena_new();
+	struct ir_func *f = ir_new(a);
+	int v = ir_vreg(f), cnt = ir_vreg(f), t = ir_vreg(f), w = ir_vreg(f);
+	int head = ir_label(f), end = ir_label(f);
+	unsigned i;
+
+	ir_movi(f, v, 1234, L);
+	ir_movi(f, cnt, 3, L);
+	ir_place_loop(f, head, L);
+	ir_jcci(f, BPF_JEQ, cnt, 0, end, L);
+	ir_alui(f, BPF_SUB, cnt, cnt, 1, L);
+	ir_call(f, BPF_FUNC_ktime_get_ns, 0, L);
+	ir_mov(f, t, IR_R0, L);
+	ir_alu(f, BPF_ADD, t, t, v, L);		/* v's last read, in order */
+	/* w lives after v's last read: it must not take v's register */
+	ir_movi(f, w, 99, L);
+	ir_stx(f, BPF_DW, IR_FP, -8, w, L);
+	ir_stx(f, BPF_DW, IR_FP, -16, t, L);
+	ir_ja(f, head, L);
+	ir_place(f, end, L);
+	ir_mov(f, IR_R0, v, L);
+	ir_exit(f, L);
+	f->stack = 16;
+	alloc_and_compare(f, NULL);
+	for (i = 0; i < f->n; i++)
+		if (f->insns[i].op == IR_MOVI && f->insns[i].imm == 1234)
+			ck_assert_int_ge(f->insns[i].dst, 6);
+	arena_free(a);
 }
 END_TEST
 
@@ -912,6 +999,8 @@ static Suite *regalloc_suite(void)
 	tcase_add_test(tc, test_frame_overflow);
 	tcase_add_test(tc, test_slot_sharing);
 	tcase_add_test(tc, test_random);
+	tcase_add_test(tc, test_random_loops);
+	tcase_add_test(tc, test_loop_live_around);
 	tcase_add_test(tc, test_big);
 	suite_add_tcase(s, tc);
 	return s;

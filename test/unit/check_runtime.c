@@ -228,7 +228,7 @@ START_TEST(rt_run_begin_end)
 	rt_close(&rt);
 	fclose(out);
 	ck_assert_int_eq(status, 3);
-	ck_assert_str_eq(buf, "hello 42\nbye\n@n: 0\n");
+	ck_assert_str_eq(buf, "Attaching 2 probes...\nhello 42\nbye\n\n\n@n: 0\n");
 	free(buf);
 }
 END_TEST
@@ -348,7 +348,7 @@ START_TEST(rt_perf_buffer)
 	rt_close(&rt);
 	fclose(out);
 	ck_assert_int_eq(status, 0);
-	ck_assert_str_eq(buf, "hello 42\n");
+	ck_assert_str_eq(buf, "Attaching 1 probe...\nhello 42\n\n\n");
 	free(buf);
 }
 END_TEST

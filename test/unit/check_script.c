@@ -77,10 +77,15 @@ START_TEST(test_maps_and_events)
 	ck_assert_int_eq(ev->kind, MAP_EVENTS);
 	ck_assert(!ev->printed);
 	ck_assert_str_eq(script_lost_map(&s)->name, "<lost>");
-	ck_assert_str_eq(script_stacks_map(&s)->name, "<stacks>");
+	ck_assert_str_eq(script_stacks_map(&s, 0)->name, "<stacks>");
 	ck_assert_str_eq(script_child_map(&s)->name, "<child>");
 	ck_assert_uint_eq(s.nmaps, 6);
 	ck_assert_ptr_eq(s.maps[3], s.lost_map);
+	/* a stack map per frame limit, each made once */
+	ck_assert_str_eq(script_stacks_map(&s, 3)->name, "<stacks3>");
+	ck_assert_uint_eq(script_stacks_map(&s, 3)->stack_frames, 3);
+	ck_assert_ptr_eq(script_stacks_map(&s, 0), s.maps[4]);
+	ck_assert_uint_eq(s.nmaps, 7);
 
 	e0 = script_event_add(&s, EV_PRINTF, l);
 	e1 = script_event_add(&s, EV_EXIT, l);

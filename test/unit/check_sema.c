@@ -2,8 +2,8 @@
  * sema error message with its location.
  *
  * Probes use fake providers defined here, so nothing depends on tracefs:
- *   fake:...  data (PV_CTX -> struct fake_rec), arg0/arg1 (PV_REG u64),
- *             kstack (PV_KSTACK)
+ *   fake:...  data (PV_CTX -> struct fake_rec), arg0/arg1 (PV_REG u64);
+ *             runs on events (kstack, the builtin, works there)
  *   raw:...   data (PV_CTX -> struct raw_rec) whose `fd` the provider maps
  *             itself (member hook, PV_REG)
  *   plain:... no variables (like BEGIN)
@@ -18,10 +18,12 @@
 
 #include <check.h>
 
+#include "arch.h"
 #include "arena.h"
 #include "ast.h"
 #include "btf.h"
 #include "builtin.h"
+#include "host.h"
 #include "ctypes.h"
 #include "provider.h"
 #include "script.h"
@@ -89,11 +91,6 @@ static int fake_resolve(struct probe *p, const char *name, struct pvar *pv)
 		pv->off = name[3] == '0' ? 112 : 104;
 		return 0;
 	}
-	if (!strcmp(name, "kstack")) {
-		pv->kind = PV_KSTACK;
-		pv->type = &type_kstack;
-		return 0;
-	}
 	return -ENOENT;
 }
 
@@ -131,6 +128,37 @@ static const struct provider raw_prov = {
 	.member = raw_member,
 };
 static const struct provider plain_prov = { .name = "plain" };
+
+/* bpftrace's builtins (B2): a probe that sees registers (kprobe-like), one
+ * run in spry itself (BEGIN-like), one whose targets are in a file
+ * (uprobe-like: test/fixtures/uprobe/target) */
+static int regs_resolve(struct probe *p, const char *name, struct pvar *pv)
+{
+	(void)p;
+	if (strcmp(name, "regs") && strcmp(name, "arg0"))
+		return -ENOENT;
+	pv->kind = name[0] == 'r' ? PV_CTX : PV_REG;
+	pv->type = name[0] == 'r' ? type_ptr(A, arch_regs_type(A, &arch_x86_64),
+					     AS_CTX) : &type_u64;
+	pv->off = 112;
+	return 0;
+}
+
+static const char *uobj_object(const struct probe *p)
+{
+	(void)p;
+	return unit_fixture("uprobe", "target");
+}
+
+static const struct provider regs_prov = {
+	.name = "regs", .takes_target = true, .resolve = regs_resolve,
+};
+static const struct provider begin_prov = {
+	.name = "begin", .when = PROV_AT_BEGIN,
+};
+static const struct provider uobj_prov = {
+	.name = "uobj", .takes_target = true, .object = uobj_object,
+};
 
 /* ---- fixture ---- */
 
@@ -224,6 +252,12 @@ static const struct provider *prov_named(const char *name)
 		return &fake_prov;
 	if (!strcmp(name, "raw"))
 		return &raw_prov;
+	if (!strcmp(name, "regs"))
+		return &regs_prov;
+	if (!strcmp(name, "begin"))
+		return &begin_prov;
+	if (!strcmp(name, "uobj"))
+		return &uobj_prov;
 	return &plain_prov;
 }
 
@@ -508,7 +542,7 @@ START_TEST(test_builtin_vars)
 		{ "tid", "u32", "kpid" }, { "uid", "u32", "uid" },
 		{ "gid", "u32", "gid" }, { "comm", "char[16]", "comm" },
 		{ "execname", "char[16]", "comm" }, { "cpu", "u32", "cpu" },
-		{ "time", "u64", "time" }, { "nsecs", "u64", "time" },
+		{ "time", "u64", "time" }, { "nsecs", "u64", "nsecs" },
 		{ "walltime", "u64", "walltime" },
 	};
 	unsigned i;
@@ -552,7 +586,7 @@ START_TEST(test_provider_vars)
 	ASSERT_TYPE(val_at(0, 2), "char[16]");
 	ASSERT_TYPE(val_at(0, 4), "user char *");
 	n = stmt_at(0, 5)->lhs->args;
-	ck_assert_int_eq(n->pvar->kind, PV_KSTACK);
+	ck_assert_ptr_eq(n->builtin, BI("kstack"));
 	ASSERT_TYPE(n, "kstack");
 	ck_assert_int_eq(S.maps[5]->keys[0]->fmt, F_KSTACK);
 	/* a pointer stored in a map is an address */
@@ -1263,8 +1297,11 @@ START_TEST(test_call_errors)
 	expect_fail("fake:x { a = str(arg0, 1, 2); }", "str",
 		    "str() takes 1 or 2 arguments, got 3");
 	reset();
-	expect_fail("plain:x { exit(); }", "exit",
-		    "exit() takes 1 argument, got 0");
+	/* exit() with no code is bpftrace's exit: status 0 */
+	ck_assert_int_eq(run("plain:x { exit(); }"), 0);
+	reset();
+	expect_fail("plain:x { exit(1, 2); }", "exit",
+		    "exit() takes 0 or 1 arguments, got 2");
 	reset();
 	expect_fail("plain:x { exit(comm); }", "comm",
 		    "exit() needs an integer, got char[16]");
@@ -1324,8 +1361,12 @@ START_TEST(test_printf_errors)
 	expect_fail("plain:x { printf(\"%s\\n\", pid); }", "pid",
 		    "%s needs a string, got u32");
 	reset();
-	expect_fail("fake:x { printf(\"%lx\\n\", data); }", "data",
-		    "%lx needs an integer, got struct fake_rec *; use %p");
+	/* a pointer is an address to the integer conversions, as in
+	 * bpftrace; what prints as text wants %s */
+	ck_assert_int_eq(run("fake:x { printf(\"%lx\\n\", data); }"), 0);
+	reset();
+	expect_fail("fake:x { printf(\"%d\\n\", kstack); }", "kstack",
+		    "%d needs an integer, got kstack; use %s");
 	reset();
 	expect_fail("plain:x { printf(\"%p\\n\", comm); }", "comm",
 		    "%p needs a pointer, got char[16]");
@@ -1343,7 +1384,7 @@ START_TEST(test_printf_errors)
 		    "incomplete conversion '%' at the end of the format");
 	reset();
 	expect_fail("plain:x { printf(\"%*d\", 1, 2); }", "\"",
-		    "'*' widths are not supported in printf formats");
+		    "'*' widths are not supported in printf() formats");
 	reset();
 	expect_fail("plain:x { printf(comm); }", "comm",
 		    "printf() needs a literal format string");
@@ -1410,6 +1451,309 @@ START_TEST(test_var_or_map_per_probe)
 }
 END_TEST
 
+/* ---- bpftrace's builtins (B2) ---- */
+
+START_TEST(test_b2_vars)
+{
+	run_ok("fake:x { a = nsecs; a = elapsed; a = cpid; a = cgroup; "
+	       "a = rand; a = numaid; b = probe; }");
+	ASSERT_TYPE(val_at(0, 0), "u64");
+	ck_assert_ptr_eq(val_at(0, 0)->builtin, BI("nsecs"));
+	ck_assert_ptr_ne(BI("nsecs"), BI("time"));
+	ASSERT_TYPE(val_at(0, 1), "u64");
+	ASSERT_TYPE(val_at(0, 2), "u32");
+	ASSERT_TYPE(val_at(0, 3), "u64");
+	ASSERT_TYPE(val_at(0, 4), "u32");
+	ASSERT_TYPE(val_at(0, 5), "u32");
+	/* bpftrace's name of the probe, as a string */
+	ASSERT_TYPE(val_at(0, 6), "char[6]");
+	/* a bare time stays the clock; time(...) is the call */
+	reset();
+	run_ok("fake:x { a = time; time(); time(\"%H\\n\"); }");
+	ck_assert_ptr_eq(val_at(0, 0)->builtin, BI("time"));
+	ck_assert_int_eq(val_at(0, 1)->builtin->kind, BK_EVENT);
+	reset();
+	expect_fail("fake:x { time(comm); }", "comm",
+		    "time() needs a string literal as its format");
+	reset();
+	expect_fail("fake:x { time(\"a\", \"b\"); }", "time",
+		    "time() takes 0 or 1 arguments, got 2");
+}
+END_TEST
+
+START_TEST(test_b2_stacks)
+{
+	run_ok("fake:x { @a[kstack] = count(); @b[kstack(perf)] = count(); "
+	       "@c[kstack(3)] = count(); @d[kstack(perf, 3)] = count(); "
+	       "@e[ustack(bpftrace, 5)] = count(); @f[stack] = count(); }");
+	ASSERT_TYPE(stmt_at(0, 0)->lhs->args, "kstack");
+	ASSERT_TYPE(stmt_at(0, 1)->lhs->args, "kstack(perf)");
+	ck_assert_int_eq(stmt_at(0, 1)->lhs->args->type->fmt, F_KSTACK_PERF);
+	ASSERT_TYPE(stmt_at(0, 2)->lhs->args, "kstack(3)");
+	ck_assert_uint_eq(stmt_at(0, 2)->lhs->args->type->frames, 3);
+	ASSERT_TYPE(stmt_at(0, 3)->lhs->args, "kstack(perf, 3)");
+	ASSERT_TYPE(stmt_at(0, 4)->lhs->args, "ustack(5)");
+	ck_assert_int_eq(stmt_at(0, 4)->lhs->args->type->fmt, F_USTACK);
+	ck_assert_ptr_eq(stmt_at(0, 5)->lhs->args->builtin, BI("kstack"));
+	/* the map keeps the frame limit */
+	ck_assert_uint_eq(script_map_find(&S, "@c")->keys[0]->frames, 3);
+
+	reset();
+	expect_fail("fake:x { @[kstack(raw, 3)] = count(); }", "raw",
+		    "kstack()'s mode is perf or bpftrace");
+	reset();
+	expect_fail("fake:x { @[kstack(0)] = count(); }", "0)",
+		    "kstack()'s frame limit must be a constant from 1 to 127");
+	reset();
+	expect_fail("fake:x { @[ustack(perf, pid)] = count(); }", "pid",
+		    "ustack()'s frame limit must be a constant from 1 to 127");
+	reset();
+	expect_fail("begin:x { @[kstack] = count(); }", "kstack",
+		    "kstack is not available in begin probes: they run in "
+		    "spry itself, not on an event");
+	reset();
+	expect_fail("fake:x { @[kstack(3)] = count(); @[kstack(4)] = count(); }",
+		    "kstack(4)", "map @: key 1 is kstack(4) here, kstack(3) at "
+		    "<test>:1:12");
+}
+END_TEST
+
+START_TEST(test_b2_symbols)
+{
+	struct host h = { .kallsyms = unit_fixture("kprobe", "kallsyms") };
+
+	S.host = &h;
+	run_ok("regs:x { a = ksym(arg0); b = usym(reg(\"ip\")); "
+	       "a = kaddr(\"vfs_read\"); a = kaddr(\"some_data_between\"); "
+	       "c = reg(\"di\"); @k[ksym(arg0)] = count(); @u = usym(arg0); }");
+	ASSERT_TYPE(val_at(0, 0), "u64");
+	ck_assert_int_eq(val_at(0, 0)->type->fmt, F_KSYM_NAME);
+	ASSERT_TYPE(val_at(0, 1), "usym");
+	ck_assert_int_eq(val_at(0, 1)->type->size, 16);
+	assert_const(val_at(0, 2), (int64_t)0xffffffff81234600ull);
+	assert_const(val_at(0, 3), (int64_t)0xffffffff81200000ull);
+	ASSERT_TYPE(val_at(0, 4), "u64");
+	ck_assert_str_eq(tn(script_map_find(&S, "@u")->val), "usym");
+
+	reset();
+	S.host = &h;
+	ck_assert_int_eq(run("regs:x { a = kaddr(\"no_such_sym\"); }"), -EINVAL);
+	expect_error_at(where("\"no_such"), arena_printf(A, "no kernel symbol "
+			"'no_such_sym' in %s", h.kallsyms));
+	reset();
+	h.kallsyms = unit_fixture("kprobe", "kallsyms-noaddr");
+	S.host = &h;
+	expect_fail("regs:x { a = kaddr(\"vfs_read\"); }", "\"vfs",
+		    "cannot find the address of 'vfs_read': kallsyms hides "
+		    "addresses from this user");
+	reset();
+	expect_fail("regs:x { a = kaddr(comm); }", "comm",
+		    "kaddr() needs a string literal as its symbol");
+	reset();
+	expect_fail("regs:x { a = ksym(comm); }", "comm",
+		    "ksym() needs an address, got char[16]");
+	reset();
+	expect_fail("regs:x { a = reg(\"nosuch\"); }", "\"nosuch",
+		    "no register 'nosuch' on x86_64");
+	reset();
+	expect_fail("fake:x { a = reg(\"ip\"); }", "reg",
+		    "reg() needs a probe that sees the registers (kprobe, "
+		    "uprobe, profile, interval); fake probes do not");
+
+	/* uaddr(): a pointer into the uprobe's file, by the symbol's size */
+	reset();
+	run_ok("uobj:x { a = uaddr(\"spry_leaf\"); }");
+	ASSERT_TYPE(val_at(0, 0), "user u64 *");
+	assert_const(val_at(0, 0), 0x130);
+	reset();
+	ck_assert_int_eq(run("uobj:x { a = uaddr(\"nosuch\"); }"), -EINVAL);
+	expect_error_at(where("\"nosuch"), arena_printf(A, "no symbol 'nosuch' "
+			"in %s", unit_fixture("uprobe", "target")));
+	reset();
+	expect_fail("regs:x { a = uaddr(\"main\"); }", "uaddr",
+		    "uaddr() needs a uprobe, whose file holds the symbol; regs "
+		    "probes have none");
+
+	/* kptr(): a kernel pointer; strerror(): an errno that prints as text */
+	reset();
+	run_ok("fake:x { a = kptr(arg0); b = kptr(data->filename); "
+	       "c = strerror(1); @e[strerror(arg0)] = count(); }");
+	ASSERT_TYPE(val_at(0, 0), "void *");
+	ASSERT_TYPE(val_at(0, 1), "char *");
+	ASSERT_TYPE(val_at(0, 2), "strerror");
+	ck_assert_int_eq(val_at(0, 2)->type->fmt, F_STRERROR);
+	reset();
+	expect_fail("fake:x { a = strerror(comm); }", "comm",
+		    "strerror() needs an errno, got char[16]");
+	reset();
+	expect_fail("fake:x { a = kptr(comm); }", "comm",
+		    "kptr() needs a pointer or an address, got char[16]");
+
+	reset();
+	expect_fail("fake:x { a = cgroupid(\"/nonexistent/spry\"); }", "\"/non",
+		    "cannot find the cgroup id of '/nonexistent/spry': No such "
+		    "file or directory");
+}
+END_TEST
+
+START_TEST(test_b2_net)
+{
+	run_ok("fake:x { a = ntop(data->flags); a = ntop(2, data->pid); "
+	       "a = ntop(10, pton(\"::1\")); a = ntop(pton(\"1.2.3.4\")); "
+	       "b = macaddr(data->filename); b = macaddr(arg0); "
+	       "@n[ntop(1)] = 1; }");
+	ASSERT_TYPE(val_at(0, 0), "inet");
+	ck_assert_int_eq(val_at(0, 0)->type->size, 24);
+	ASSERT_TYPE(val_at(0, 2)->args->next, "u8[16]");
+	ASSERT_TYPE(val_at(0, 3)->args, "u8[4]");
+	ASSERT_TYPE(val_at(0, 4), "macaddr");
+	ck_assert_str_eq(tn(script_map_find(&S, "@n")->keys[0]), "inet");
+
+	reset();
+	expect_fail("fake:x { a = ntop(\"ab\"); }", "\"ab",
+		    "ntop() needs an IPv4 address (an integer or 4 bytes) or an "
+		    "IPv6 one (16 bytes), got char[3]");
+	reset();
+	expect_fail("fake:x { a = ntop(comm, 1); }", "comm",
+		    "ntop()'s family is an integer (AF_INET, AF_INET6), got "
+		    "char[16]");
+	reset();
+	expect_fail("fake:x { a = macaddr(comm); }", "comm",
+		    "macaddr() needs 6 bytes or their address, got char[16]");
+	reset();
+	expect_fail("fake:x { a = pton(\"1.2.3\"); }", "\"1.2.3",
+		    "pton() needs an IPv4 or IPv6 address, got '1.2.3'");
+}
+END_TEST
+
+START_TEST(test_b2_strings)
+{
+	run_ok("fake:x { a = strncmp(comm, \"bash\", 4); "
+	       "a = strcontains(comm, \"sh\"); a = strcontains(comm, comm); "
+	       "b = buf(arg0, 8); c = buf(comm); d = buf(data->comm, 4); "
+	       "e = buf(arg0, pid); @b[buf(arg0, 8)] = 1; }");
+	ASSERT_TYPE(val_at(0, 0), "s64");
+	ASSERT_TYPE(val_at(0, 1), "s64");
+	ASSERT_TYPE(val_at(0, 3), "buf[8]");
+	ASSERT_TYPE(val_at(0, 4), "buf[16]");
+	ASSERT_TYPE(val_at(0, 5), "buf[4]");
+	/* a computed length: at most -s bytes */
+	ASSERT_TYPE(val_at(0, 6), "buf[64]");
+
+	reset();
+	expect_fail("fake:x { a = strncmp(comm, arg0, 1); }", "arg0",
+		    "strncmp() takes strings, got u64");
+	reset();
+	expect_fail("fake:x { a = strncmp(comm, \"a\", pid); }", "pid",
+		    "strncmp()'s length must be a constant integer, 0 or more");
+	reset();
+	expect_fail("fake:x { a = strcontains(data->filename, \"a\"); }",
+		    "filename", "strcontains() takes strings, got user char *; read "
+		    "it with str()");
+	reset();
+	expect_fail("fake:x { a = strcontains(str(arg0, 200), str(arg1, "
+		    "100)); }", "strcontains",
+		    "strcontains() of char[100] in char[200] needs 20000 "
+		    "compares, more than 4096: read fewer bytes (str(p, n))");
+	reset();
+	expect_fail("fake:x { a = buf(arg0); }", "buf",
+		    "buf() of an address needs a length, as in buf(p, 16)");
+	reset();
+	expect_fail("fake:x { a = buf(arg0, comm); }", "comm",
+		    "buf()'s length is an integer, got char[16]");
+	reset();
+	expect_fail("fake:x { a = path(arg0); }", "path",
+		    "path() works in fentry and fexit probes only: the "
+		    "kernel's bpf_d_path() is refused in fake probes");
+}
+END_TEST
+
+START_TEST(test_b2_time_printf)
+{
+	run_ok("fake:x { a = strftime(\"%H:%M\", nsecs); @t = strftime(\"%H\", "
+	       "nsecs); printf(\"%s %r %rx %rh %s %s %s\\n\", a, buf(arg0, 4), "
+	       "buf(comm), buf(comm), kstack, ntop(1), ksym(arg0)); "
+	       "printf(\"%x %p\\n\", data, data); }");
+	ASSERT_TYPE(val_at(0, 0), "strftime");
+	ck_assert_str_eq(val_at(0, 0)->type->timefmt, "%H:%M");
+	ck_assert_str_eq(script_map_find(&S, "@t")->val->timefmt, "%H");
+
+	reset();
+	expect_fail("fake:x { a = strftime(comm, nsecs); }", "comm",
+		    "strftime() needs a string literal as its format");
+	reset();
+	expect_fail("fake:x { a = strftime(\"%H\", comm); }", "comm)",
+		    "strftime() needs a time in ns since boot (nsecs), got "
+		    "char[16]");
+	reset();
+	expect_fail("fake:x { @t = strftime(\"%H\", nsecs); @t = strftime(\"%M\","
+		    " nsecs); }", "strftime(\"%M", "map @t: value is strftime "
+		    "here, strftime at <test>:1:15");
+	reset();
+	expect_fail("fake:x { printf(\"%r\\n\", pid); }", "pid",
+		    "%r needs bytes (buf()), got u32");
+	reset();
+	expect_fail("fake:x { printf(\"%s\\n\", buf(arg0, 2)); }", "buf",
+		    "%s needs a string, got buf[2]");
+}
+END_TEST
+
+START_TEST(test_b2_events)
+{
+	run_ok("fake:x { cat(\"/proc/%d/maps\", pid); join(arg0); "
+	       "join(data->filename, \",\"); }");
+	ck_assert_int_eq(val_at(0, 0)->builtin->kind, BK_EVENT);
+	reset();
+	expect_fail("fake:x { cat(comm); }", "comm",
+		    "cat() needs a literal format string");
+	reset();
+	expect_fail("fake:x { cat(\"%d %d\", pid); }", "\"%d",
+		    "the format has 2 conversions but 1 argument follows");
+	reset();
+	expect_fail("fake:x { join(comm); }", "comm",
+		    "join() needs an array of string pointers (char **), got "
+		    "char[16]");
+	reset();
+	expect_fail("fake:x { join(arg0, comm); }", "comm",
+		    "join()'s separator must be a string literal");
+}
+END_TEST
+
+START_TEST(test_b2_unsafe)
+{
+	/* each names --unsafe */
+	expect_fail("fake:x { signal(\"SIGKILL\"); }", "signal",
+		    "signal() is unsafe: it changes what the traced system "
+		    "does; run with --unsafe to allow it");
+	reset();
+	expect_fail("fake:x { system(\"ls\"); }", "system",
+		    "system() is unsafe: it changes what the traced system "
+		    "does; run with --unsafe to allow it");
+	reset();
+	S.opts.unsafe = true;
+	run_ok("fake:x { signal(\"SIGKILL\"); signal(\"TERM\"); signal(9); "
+	       "signal(pid); system(\"echo %d\", pid); }");
+	ck_assert_int_eq(val_at(0, 0)->cval, 9);
+	ck_assert_int_eq(val_at(0, 1)->cval, 15);
+	reset();
+	S.opts.unsafe = true;
+	expect_fail("fake:x { signal(\"SIGNOPE\"); }", "\"SIGNOPE",
+		    "no signal 'SIGNOPE'");
+	reset();
+	S.opts.unsafe = true;
+	expect_fail("fake:x { signal(99); }", "99", "no signal 99");
+	reset();
+	S.opts.unsafe = true;
+	expect_fail("begin:x { signal(9); }", "signal",
+		    "signal() would signal spry itself in begin probes");
+	/* override(): kprobes only (the provider row lists them) */
+	reset();
+	S.opts.unsafe = true;
+	expect_fail("fake:x { override(0); }", "override",
+		    "override() is not available in fake probes");
+}
+END_TEST
+
 START_TEST(test_internal_maps)
 {
 	struct map *e, *l, *k;
@@ -1417,11 +1761,11 @@ START_TEST(test_internal_maps)
 	run_ok("plain:x { @a = 1; }");
 	e = script_events_map(&S);
 	l = script_lost_map(&S);
-	k = script_stacks_map(&S);
+	k = script_stacks_map(&S, 0);
 	ck_assert_ptr_eq(script_events_map(&S), e);
 	ck_assert_ptr_eq(S.events_map, e);
 	ck_assert_ptr_eq(S.lost_map, l);
-	ck_assert_ptr_eq(S.stacks_map, k);
+	ck_assert_ptr_eq(script_stacks_map(&S, 0), k);
 	ck_assert_int_eq(e->kind, MAP_EVENTS);
 	ck_assert_int_eq(l->kind, MAP_LOST);
 	ck_assert_int_eq(k->kind, MAP_STACKS);
@@ -1434,6 +1778,231 @@ START_TEST(test_internal_maps)
 			 S.events[0]);
 	ck_assert_uint_eq(script_event_add(&S, EV_EXIT, e->loc)->id, 1);
 	ck_assert_uint_eq(S.nevents, 2);
+}
+END_TEST
+
+
+/* ---- bpftrace's statements ---- */
+
+/* The variable of probe @pi called @name. */
+static struct var *var_of(unsigned pi, const char *name)
+{
+	struct probe *p = S.probes;
+	unsigned i;
+
+	while (pi--)
+		p = p->next;
+	for (i = 0; i < p->nvars; i++)
+		if (!strcmp(p->vars[i]->name, name))
+			return p->vars[i];
+	ck_abort_msg("no variable %s", name);
+	return NULL;
+}
+
+START_TEST(test_vars)
+{
+	/* typed by their assignments: ints as 64-bit, strings widen */
+	run_ok("plain:x { $a = 1; $b = pid; $s = \"ab\"; "
+	       "$s = \"abcdef\"; $c = $a + $b; }\n"
+	       "fake:y { $a = comm; $p = data; }");
+	ck_assert_str_eq(tn(var_of(0, "$a")->type), "s64");
+	ck_assert_str_eq(tn(var_of(0, "$b")->type), "u64");
+	ck_assert_str_eq(tn(var_of(0, "$s")->type), "char[7]");
+	ck_assert_str_eq(tn(var_of(0, "$c")->type), "u64");
+	/* per probe: the same name is another variable elsewhere */
+	ck_assert_str_eq(tn(var_of(1, "$a")->type), "char[16]");
+	ck_assert_str_eq(tn(var_of(1, "$p")->type), "struct fake_rec *");
+	/* reads see the widest type, even before the widening assignment */
+	reset();
+	run_ok("plain:x { $s = \"ab\"; @m = $s; $s = \"abcdef\"; }");
+	ASSERT_TYPE(val_at(0, 1), "char[7]");
+	/* a signed variable that is also given an unsigned value is u64 */
+	reset();
+	run_ok("plain:x { $v = -1; $v = 0xffffffffffffffff; }");
+	ck_assert_str_eq(tn(var_of(0, "$v")->type), "u64");
+}
+END_TEST
+
+START_TEST(test_var_errors)
+{
+	expect_fail("plain:x { printf(\"%d\", $y); $y = 1; }", "$y",
+		    "undefined variable $y: assign it before reading it, as in "
+		    "$y = 0");
+	reset();
+	expect_fail("plain:x { $y = 1; $y = \"a\"; }", "\"a\"",
+		    "type mismatch for $y: char[2] here, s64 at <test>:1:16");
+	reset();
+	expect_fail("plain:x { $c = count(); }", "count",
+		    "count() makes a map: assign it to one, as in "
+		    "@m = count(...)");
+	reset();
+	expect_fail("plain:x { $v = printf(\"x\"); }", "printf",
+		    "printf() has no value");
+	reset();
+	/* a predicate comes before every assignment */
+	expect_fail("plain:x /$z/ { $z = 1; }", "$z",
+		    "undefined variable $z: assign it before reading it, as in "
+		    "$z = 0");
+}
+END_TEST
+
+START_TEST(test_positional)
+{
+	static const char *const params[] = { "42", "hello", "-7", "0x10" };
+
+	S.opts.params = params;
+	S.opts.nparams = 4;
+	run_ok("plain:x { @a = $1; @b = str($2); @c = $#; @d = $3 + $4; "
+	       "@e = $9; @f = str($9); @g = str($2, 3); }");
+	assert_const(val_at(0, 0), 42);
+	ASSERT_TYPE(val_at(0, 1), "char[6]");
+	assert_const(val_at(0, 2), 4);
+	assert_const(val_at(0, 3), 9);
+	assert_const(val_at(0, 4), 0);		/* missing: 0 */
+	ASSERT_TYPE(val_at(0, 5), "char[1]");	/* missing: "" */
+	ASSERT_TYPE(val_at(0, 6), "char[4]");
+	ck_assert_str_eq(val_at(0, 6)->args->str, "hel");
+
+	reset();
+	S.opts.params = params;
+	S.opts.nparams = 4;
+	expect_fail("plain:x { @a = $2 + 1; }", "$2",
+		    "$2 is used as a number but is \"hello\"; use str($2)");
+	reset();
+	expect_fail("plain:x { @a = $0; }", "$0",
+		    "$0 is no positional parameter: they count from $1");
+}
+END_TEST
+
+START_TEST(test_incdec_opassign)
+{
+	run_ok("plain:x { $i = 0; $i++; ++$i; $j = $i--; $i += 5; $i <<= 2; "
+	       "@m++; @k[1] += 3; @k[2]--; x = 1; x++; }\n"
+	       "fake:y { $p = data; $p += 2; $p++; }");
+	ASSERT_TYPE(val_at(0, 3), "s64");
+	ck_assert_int_eq(stmt_at(0, 1)->lhs->kind, N_INCDEC);
+	ck_assert_ptr_nonnull(script_map_find(&S, "@m"));
+	ck_assert_str_eq(tn(script_map_find(&S, "@k")->val), "s64");
+	ck_assert_int_eq(script_map_find(&S, "x")->kind, MAP_PLAIN);
+
+	reset();
+	expect_fail("plain:x { $s = \"a\"; $s++; }", "++",
+		    "'++' needs an integer, got char[2]");
+	reset();
+	expect_fail("plain:x { $s = \"a\"; $s += 1; }", "+=",
+		    "invalid operands to '+=': char[2] and s64");
+	reset();
+	expect_fail("plain:x { $i = 1; $i /= 0; }", "0;",
+		    "division by zero");
+	reset();
+	expect_fail("plain:x { $i = 1; $i >>= 64; }", "64",
+		    "shift count 64 is out of range (0 to 63)");
+	reset();
+	expect_fail("plain:x { @c = count(); @c++; }", "++",
+		    "map @c is assigned a value here, count() at <test>:1:16");
+	reset();
+	expect_fail("plain:x { pid++; }", "pid",
+		    "cannot assign to builtin variable 'pid'");
+	reset();
+	expect_fail("plain:x { $q++; }", "$q",
+		    "undefined variable $q: assign it before reading it, as in "
+		    "$q = 0");
+}
+END_TEST
+
+START_TEST(test_tuples)
+{
+	run_ok("plain:x { $t = (1, \"ab\", (pid, 2)); @t = $t; @a = $t.0; "
+	       "@b = $t.2.0; $u = 0 ? $t : (2, \"abcd\", (3, 4)); "
+	       "@k[(1, 2)] = 1; print($t); }");
+	ck_assert_str_eq(tn(var_of(0, "$t")->type), "(s64, char[3], (u64, s64))");
+	ck_assert_int_eq(var_of(0, "$t")->type->size, 32);
+	ASSERT_TYPE(val_at(0, 2), "s64");
+	ASSERT_TYPE(val_at(0, 3), "u64");
+	/* ?: of tuples: element by element, strings to the longer */
+	ck_assert_str_eq(tn(var_of(0, "$u")->type), "(s64, char[5], (u64, s64))");
+
+	reset();
+	expect_fail("plain:x { $t = (1, 2); @a = $t.2; }", ".2",
+		    "index 2 is out of range for (s64, s64) (2 elements)");
+	reset();
+	expect_fail("plain:x { $i = 1; @a = $i.0; }", ".0",
+		    "'.0' needs a tuple, got s64");
+	reset();
+	expect_fail("plain:x { $t = (1, printf(\"x\")); }", "printf",
+		    "a tuple cannot hold void");
+}
+END_TEST
+
+START_TEST(test_loops)
+{
+	run_ok("plain:x { $i = 0; while ($i < 10) { $i++; if ($i == 3) "
+	       "{ continue; } unroll(2) { if ($i > 8) { break; } } } "
+	       "unroll(100) { $i--; } return; }");
+	reset();
+	expect_fail("plain:x { unroll(3) { break; } }", "break",
+		    "break outside of a while loop");
+	reset();
+	expect_fail("plain:x { continue; }", "continue",
+		    "continue outside of a while loop");
+	reset();
+	expect_fail("plain:x { unroll(0) { } }", "0)",
+		    "unroll's count must be between 1 and 100, got 0");
+	reset();
+	expect_fail("plain:x { unroll(101) { } }", "101",
+		    "unroll's count must be between 1 and 100, got 101");
+	reset();
+	expect_fail("plain:x { $n = 2; unroll($n) { } }", "$n)",
+		    "unroll needs a constant count, as in unroll(4)");
+	reset();
+	expect_fail("plain:x { while (comm) { } }", "comm",
+		    "a while condition must be an integer or a pointer, got "
+		    "char[16]");
+}
+END_TEST
+
+START_TEST(test_bpftrace_aggregations)
+{
+	run_ok("plain:x { @h = hist(5); @l[1] = lhist(5, 0, 100, 10); "
+	       "@l[2] = lhist(7, 0, 100, 10); @mn = min(-1); @mx = max(2); "
+	       "@a = avg(3); @s[comm] = stats(4); zero(@h); print(@l, 5); "
+	       "print(@a, 2, 1000); }");
+	ck_assert_int_eq(script_map_find(&S, "@h")->kind, MAP_HIST);
+	ck_assert_int_eq(script_map_find(&S, "@l")->kind, MAP_LHIST);
+	ck_assert_int_eq(script_map_find(&S, "@l")->lhist_max, 100);
+	ck_assert_int_eq(script_map_find(&S, "@l")->lhist_step, 10);
+	ck_assert_int_eq(script_map_find(&S, "@mn")->kind, MAP_MIN);
+	ck_assert_int_eq(script_map_find(&S, "@mx")->kind, MAP_MAX);
+	ck_assert_int_eq(script_map_find(&S, "@a")->kind, MAP_AVG);
+	ck_assert_int_eq(script_map_find(&S, "@s")->kind, MAP_STATS);
+
+	reset();
+	expect_fail("plain:x { @l = lhist(1, 0, 100, 10); "
+		    "@l = lhist(1, 0, 200, 10); }", "lhist(1, 0, 2",
+		    "map @l: lhist() has other parameters here than at "
+		    "<test>:1:16");
+	reset();
+	expect_fail("plain:x { @l = lhist(1, 10, 5, 1); }", "5,",
+		    "lhist()'s max must be above its min (10)");
+	reset();
+	expect_fail("plain:x { @l = lhist(1, 0, 10, 0); }", "0);",
+		    "lhist()'s step must be at least 1, got 0");
+	reset();
+	expect_fail("plain:x { $m = 5; @l = lhist(1, $m, 10, 1); }", "$m,",
+		    "lhist() needs a constant integer as its min");
+	reset();
+	expect_fail("plain:x { @l = lhist(1, 0, 100000, 1); }", "1);",
+		    "lhist()'s step makes 100000 buckets of [min, max); 1 to "
+		    "1000");
+	reset();
+	expect_fail("plain:x { @h = hist(1); $n = 2; print(@h, $n); }", "$n)",
+		    "print(@m, top, div) takes constant integers, at least 0");
+	reset();
+	expect_fail("plain:x { zero(1); }", "1)",
+		    "zero() needs a map, as in zero(@m)");
+	reset();
+	expect_fail("plain:x { @a = avg(comm); }", "comm",
+		    "avg() needs an integer, got char[16]");
 }
 END_TEST
 
@@ -1643,12 +2212,32 @@ static Suite *sema_suite(void)
 	tcase_add_test(tc, test_each_probe_typed);
 	tcase_add_test(tc, test_var_or_map_per_probe);
 	tcase_add_test(tc, test_internal_maps);
+	/* bpftrace's builtins (B2) */
+	tcase_add_test(tc, test_b2_vars);
+	tcase_add_test(tc, test_b2_stacks);
+	tcase_add_test(tc, test_b2_symbols);
+	tcase_add_test(tc, test_b2_net);
+	tcase_add_test(tc, test_b2_strings);
+	tcase_add_test(tc, test_b2_time_printf);
+	tcase_add_test(tc, test_b2_events);
+	tcase_add_test(tc, test_b2_unsafe);
 	tcase_add_test(tc, test_ctype_casts);
 	tcase_add_test(tc, test_ctype_members);
 	tcase_add_test(tc, test_ctype_sizeof);
 	tcase_add_test(tc, test_ctype_consts);
 	tcase_add_test(tc, test_curtask);
 	tcase_add_test(tc, test_ctype_errors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bpftrace");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_vars);
+	tcase_add_test(tc, test_var_errors);
+	tcase_add_test(tc, test_positional);
+	tcase_add_test(tc, test_incdec_opassign);
+	tcase_add_test(tc, test_tuples);
+	tcase_add_test(tc, test_loops);
+	tcase_add_test(tc, test_bpftrace_aggregations);
 	suite_add_tcase(s, tc);
 	return s;
 }

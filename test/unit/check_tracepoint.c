@@ -773,10 +773,6 @@ START_TEST(test_interval_profile)
 	ck_assert_int_eq(pv.kind, PV_CTX);
 	ck_assert_int_eq(pv.type->space, AS_CTX);
 	ck_assert_uint_eq(member(pv.type->base, "ip")->off, 128);
-	ck_assert_int_eq(p->prov->resolve(p, "stack", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_KSTACK);
-	ck_assert_int_eq(p->prov->resolve(p, "ustack", &pv), 0);
-	ck_assert_int_eq(pv.kind, PV_USTACK);
 	ck_assert_int_eq(p->prov->resolve(p, "data", &pv), -ENOENT);
 
 	p = fx_expand(&f, "i", "hz:10", &err);
@@ -790,7 +786,6 @@ START_TEST(test_interval_profile)
 	ck_assert_int_eq(err, 0);
 	ck_assert_int_eq(p->prog_type, BPF_PROG_TYPE_PERF_EVENT);
 	ck_assert_int_eq(p->prov->resolve(p, "regs", &pv), 0);
-	ck_assert_int_eq(p->prov->resolve(p, "kstack", &pv), 0);
 	ck_assert_int_eq(fx_expand(&f, "p", "99", &err)->prog_type,
 			 BPF_PROG_TYPE_PERF_EVENT);
 	ck_assert_int_eq(err, 0);

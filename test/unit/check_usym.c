@@ -215,6 +215,31 @@ START_TEST(test_self_symbols)
 }
 END_TEST
 
+/* uaddr(): any symbol by name, a variable too, with its size */
+int usym_test_variable = 3;
+
+START_TEST(test_data_find)
+{
+	uint64_t addr = 0, size = 0;
+
+	ck_assert_int_eq(usym_data_find("/proc/self/exe", "usym_test_variable",
+					&addr, &size), 0);
+	ck_assert_uint_gt(addr, 0);
+	ck_assert_uint_eq(size, sizeof(usym_test_variable));
+	ck_assert_int_eq(usym_data_find(unit_fixture("uprobe", "target"),
+					"spry_leaf", &addr, &size), 0);
+	ck_assert_uint_eq(addr, 0x130);
+	ck_assert_uint_eq(size, 16);
+	ck_assert_int_eq(usym_data_find("/proc/self/exe", "usym_no_such",
+					&addr, &size), -ENOENT);
+	ck_assert_int_eq(usym_data_find("/nonexistent", "x", &addr, &size),
+			 -ENOENT);
+	ck_assert_int_eq(usym_data_find("/proc/self/maps", "x", &addr, &size),
+			 -ENOEXEC);
+	ck_assert_int_eq(usym_test_variable, 3);
+}
+END_TEST
+
 START_TEST(test_not_elf)
 {
 	struct usym_obj *o = NULL;
@@ -325,25 +350,26 @@ END_TEST
 START_TEST(test_tokens)
 {
 	uint64_t a = usym_token("spry_depth1"), b = usym_token("spry_depth2");
+	uint64_t off;
 	char buf[64];
 
 	ck_assert(a & USYM_TOKEN);
 	ck_assert(b & USYM_TOKEN);
 	ck_assert_uint_ne(a, b);
 	ck_assert_uint_eq(usym_token("spry_depth1"), a);
-	ck_assert_ptr_eq(usym_out_hook(NULL, a, 0, buf, sizeof(buf)), buf);
+	ck_assert_ptr_eq(usym_out_hook(NULL, a, 0, buf, sizeof(buf), &off), buf);
 	ck_assert_str_eq(buf, "spry_depth1");
-	ck_assert_ptr_nonnull(usym_out_hook(NULL, b, 1234, buf, sizeof(buf)));
+	ck_assert_ptr_nonnull(usym_out_hook(NULL, b, 1234, buf, sizeof(buf), &off));
 	ck_assert_str_eq(buf, "spry_depth2");
 	/* a token never handed out, and an address with no process */
 	ck_assert_ptr_null(usym_out_hook(NULL, USYM_TOKEN | 0xffffff, 0, buf,
-					 sizeof(buf)));
+					 sizeof(buf), &off));
 	ck_assert_ptr_null(usym_out_hook(NULL, 0x401000, 0, buf,
-					 sizeof(buf)));
+					 sizeof(buf), &off));
 	/* an address in this process, with its pid, is named as usual */
 	ck_assert_ptr_nonnull(usym_out_hook(NULL,
 			(uint64_t)(uintptr_t)&usym_test_marker,
-			(uint32_t)getpid(), buf, sizeof(buf)));
+			(uint32_t)getpid(), buf, sizeof(buf), &off));
 	ck_assert_str_eq(buf, "usym_test_marker");
 }
 END_TEST
@@ -452,6 +478,7 @@ static Suite *usym_suite(void)
 	tcase_add_test(tc, test_ldcache_host);
 	tcase_add_test(tc, test_resolve_path);
 	tcase_add_test(tc, test_self_symbols);
+	tcase_add_test(tc, test_data_find);
 	tcase_add_test(tc, test_not_elf);
 	tcase_add_test(tc, test_segments);
 	tcase_add_test(tc, test_ppc64_local_entry);

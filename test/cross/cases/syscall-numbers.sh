@@ -20,16 +20,16 @@ cmd='cat /etc/hostname /etc/passwd >/dev/null; dd if=/etc/passwd of=/dev/null bs
 run "$SPRY" -e "$prog" -c "$cmd"
 assert_ok
 cp "$OUT" raw.out
-assert_matches '^openat: [1-9]'
+assert_matches '^@\[openat\]: [1-9]'
 if [ "$ARCH" = mips64el ]; then
 	# the kernel's n64 syscall tracepoints do not fire on 6.1 (see
 	# tracepoint.sh): the raw counts must be those of every other arch
-	assert_matches '^openat: 6$'
-	assert_matches '^read: 3$'
-	assert_matches '^write: 3$'
-	assert_matches '^close: 10$'
-	assert_matches '^execve: 1$'
-	assert_matches '^exit_group: 2$'
+	assert_matches '^@\[openat\]: 6$'
+	assert_matches '^@\[read\]: 3$'
+	assert_matches '^@\[write\]: 3$'
+	assert_matches '^@\[close\]: 10$'
+	assert_matches '^@\[execve\]: 1$'
+	assert_matches '^@\[exit_group\]: 2$'
 	exit 0
 fi
 run env SPRY_NO_RAW_SYSCALLS=1 "$SPRY" -e "$prog" -c "$cmd"

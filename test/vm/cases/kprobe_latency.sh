@@ -9,10 +9,9 @@ kretprobe:vfs_read /start[kpid]/ {
 	delete start[kpid];
 }' -c 'dd if=/dev/zero of=/dev/null bs=1 count=30'
 assert_ok
-assert_contains '@ns:'
-assert_matches '^dd:$'
-[ "$(count '^dd: ')" -eq 1 ] || fail "@n has several dd rows (comm not zero-padded?)"
-n=$(sed -n 's/^dd: \([0-9]*\)$/\1/p' "$OUT")
+assert_matches '^@ns\[dd\]: $'
+[ "$(count '^@n\[dd\]: ')" -eq 1 ] || fail "@n has several dd rows (comm not zero-padded?)"
+n=$(sed -n 's/^@n\[dd\]: \([0-9]*\)$/\1/p' "$OUT")
 [ "${n:-0}" -ge 30 ] || fail "dd: ${n:-0} timed reads, expected >= 30"
 # every latency is positive and under a second: no bucket past 1G
 assert_not_contains '[1G,'

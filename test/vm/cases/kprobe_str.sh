@@ -24,5 +24,5 @@ run "$SPRY" -e 'kprobe:vfs_read+5 /comm == "dd"/ { @[caller] = count(); }
 kprobe:vfs_read /comm == "dd"/ { @regs[regs->di == arg0, regs->si == arg1] = count(); }' \
 	-c 'dd if=/dev/zero of=/dev/null bs=1 count=10'
 assert_ok
-assert_matches '^vfs_read\+0x6: 1[0-9]$'
-assert_matches '^\[1, 1\]: 1[0-9]$'
+assert_matches '^@\[vfs_read\+0x6\]: 1[0-9]$'
+assert_matches '^@regs\[1, 1\]: 1[0-9]$'

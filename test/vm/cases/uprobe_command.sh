@@ -11,11 +11,11 @@ other=$!
 run "$SPRY" -e "u:$SPRY:main { @calls[caller] = count(); @n = count(); }" \
 	-c "$SPRY -V >/dev/null; $SPRY -V >/dev/null"
 assert_ok
-assert_contains 'main: 2'
+assert_contains '@calls[main]: 2'
 assert_eq "$(sed -n 's/^@n: //p' "$OUT")" 2 "@n (the command's two runs)"
 
 # without -c the outsider is seen: the first call ends the trace
 run timeout 20 "$SPRY" -e "u:$SPRY:main { @[caller] = count(); exit(0); }"
 kill $other
 assert_ok
-assert_contains 'main: 1'
+assert_contains '@[main]: 1'
