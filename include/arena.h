@@ -25,6 +25,10 @@ void *arena_alloc(struct arena *a, size_t size);
 /* Grow an array allocated from @a: copies the old contents; the old block is
  * simply abandoned (it is reclaimed with the arena). */
 void *arena_grow(struct arena *a, void *old, size_t old_size, size_t new_size);
+/* Room for element @n of an array grown one element at a time (it holds @n
+ * elements of @size bytes): the capacity doubles whenever @n reaches a power
+ * of two, so n appends copy O(n) bytes in all, not O(n^2). */
+void *arena_append(struct arena *a, void *arr, size_t n, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)

@@ -83,7 +83,8 @@ struct type;
 #define OUT_SYM_MAX	256	/* a symbol's name, as hooks write it */
 
 struct output {
-	FILE *f;
+	FILE *f;			/* NULL: output abandoned, write nothing */
+	int err;			/* the first write error (errno), or 0 */
 	enum out_format format;
 	bool unbuffered;		/* fflush after every record */
 	int64_t boot_to_real_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
@@ -172,8 +173,9 @@ int out_finish(struct output *o);
 /* In JSON, a lost_events record; in text nothing (stderr is the runtime's). */
 void out_lost(struct output *o, unsigned long long n);
 /* Flush @f: at exit and before blocking; after every record when
- * unbuffered (out_event/out_map do that themselves). */
-void out_flush(struct output *o);
+ * unbuffered (out_event/out_map do that themselves).  0, or -errno of the
+ * first write that failed, now or before (o->err). */
+int out_flush(struct output *o);
 
 /* Building blocks, exposed for the unit tests. */
 

@@ -233,8 +233,13 @@ extern const struct provider *const providers[];
  * mounting is provider_mount_tracefs(), a step of its own. */
 const char *provider_tracefs(const struct host *h);
 /* Mount tracefs on /sys/kernel/tracing when it is mounted nowhere (a
- * minimal system, a fresh mount namespace), as perf does; root only.  1 if
- * it mounted it, 0 if there was nothing to do, -errno. */
+ * minimal system, a fresh container), in a mount namespace of spry's own:
+ * nothing is then left mounted however spry ends, SIGKILL included, and
+ * nobody else sees it (the mount it goes under is made private; the -c
+ * command runs in that namespace too, its other mounts propagate as
+ * before).  Never for a dry run or -T, which leave the system as they find
+ * it.  Root only.  1 if it mounted it, 0 if there was nothing to do,
+ * -errno. */
 int provider_mount_tracefs(const struct host *h);
 
 /* bpftrace's name of probe @p (its `probe` builtin): the provider's

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "child.h"
 #include "diag.h"
 
 struct script;
@@ -47,15 +48,18 @@ struct runtime {
 	struct diag *d;
 	struct rt_opts opts;
 	struct output *out;
-	pid_t child;		/* -c child, 0 when none */
-	int child_gate;		/* write end of the pipe the child waits on */
+	struct child cmd;	/* -c: the command under spry's init */
+	pid_t child;		/* the command's pid as spry sees it, once
+				 * known (to name its addresses); 0 before */
 	int child_ns;		/* the child's pid namespace, held open so
 				 * that its inode number, which -c probes
 				 * compare with, is not reused while they run */
-	int child_status;	/* wait status once reaped */
+	bool by_command;	/* the command's end ended the trace */
 	int exit_code;
 	bool exiting;
 	bool muted;		/* exit() seen: drop later records until END */
+	bool write_failed;	/* "cannot write the trace" was said */
+	int abandoned;		/* the second stop signal: output given up */
 	unsigned long long lost;	/* events lost, reported so far */
 	unsigned long long lost_perf;	/* perf buffer's own loss count */
 	time_t lost_warned;		/* -k: when losses were last reported */
@@ -79,10 +83,19 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 /* Attach every probe (not BEGIN/END).  0 or -errno, reported. */
 int rt_attach(struct runtime *rt);
 /* Run BEGIN, release the child, loop over events, run END, print maps.
- * Returns the process exit status spry should end with. */
+ * Returns the process exit status spry should end with: see rt_status() and
+ * EXIT STATUS in spry(1). */
 int rt_run(struct runtime *rt);
 /* Detach, close everything, kill and reap the child if still there. */
 void rt_close(struct runtime *rt);
+
+/* Install spry's signal handling (idempotent; rt_open() does it too, main
+ * does it before anything is made): SIGINT, SIGTERM and SIGHUP (unless
+ * ignored at start, as under nohup) stop tracing, a second one abandons the
+ * output; SIGPIPE is ignored. */
+void rt_signals(void);
+/* The stop signal received so far, 0 if none. */
+int rt_stop_signal(void);
 
 /* Whether this process may trace: root, or CAP_BPF and CAP_PERFMON (or
  * CAP_SYS_ADMIN).  0, or -EPERM with one message saying what is missing. */

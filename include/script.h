@@ -17,6 +17,7 @@
 #include <linux/bpf.h>
 
 #include "diag.h"
+#include "names.h"
 
 struct arena;
 struct node;
@@ -191,7 +192,7 @@ struct probe {
 	char **targets;			/* glob matches for multi-attach providers */
 	unsigned ntargets;
 	/* -c: run only for the command's processes.  The runtime starts the
-	 * command as pid 1 of a new pid namespace, so everything it runs is
+	 * command in a new pid namespace (child.h), so everything it runs is
 	 * in that namespace: lowering begins the program with a
 	 * bpf_get_ns_current_pid_tgid() check against s->child_map. */
 	bool child_only;
@@ -244,6 +245,9 @@ struct script {
 	unsigned nprobes;
 	struct map **maps;
 	unsigned nmaps;
+	struct names map_names;		/* name -> struct map */
+	struct names memo;		/* what providers read once per
+					 * script, by a key of their own */
 	struct event **events;
 	unsigned nevents;
 	struct map *events_map, *lost_map;		/* NULL if unused */

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "names.h"
 #include "script.h"
 
 struct arena;
@@ -134,10 +135,12 @@ struct sema {
 
 	const char **assigned;	/* names assigned as plain maps */
 	unsigned nassigned;
+	struct names assigned_set;	/* the same, for lookups */
 
 	struct msig *cur;	/* built by this walk */
 	struct msig *known;	/* the previous walk's result: reads use it */
-	unsigned nsig;
+	unsigned nsig;		/* entries of both: one per map */
+	unsigned sigcap;	/* ...and room for this many */
 
 	bool vars_changed;	/* a scratch variable's type changed in this
 				 * walk (sema_var.c) */

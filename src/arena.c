@@ -149,6 +149,14 @@ void *arena_grow(struct arena *a, void *old, size_t old_size, size_t new_size)
 	return p;
 }
 
+void *arena_append(struct arena *a, void *arr, size_t n, size_t size)
+{
+	/* the capacity is the next power of two above n (1 for 0) */
+	if (n & (n - 1))
+		return arr;
+	return arena_grow(a, arr, n * size, (n ? 2 * n : 1) * size);
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p = arena_alloc(a, n + 1);

@@ -681,7 +681,8 @@ static void lex_seek(struct lexer *lx, const struct token *from)
 	lx->line_start = from->off - (from->loc.col - 1);
 }
 
-/* spec = NAME (":" [^ \t\n{,]*)? */
+/* spec = NAME (":" ([^ \t\n{,"] | '"' [^"\n]* '"')*)?
+ * A quoted part keeps spaces, commas and braces: uprobe:"/a b/c":foo. */
 void lex_spec(struct lexer *lx, const struct token *from, struct token *t)
 {
 	size_t start;
@@ -700,8 +701,24 @@ void lex_spec(struct lexer *lx, const struct token *from, struct token *t)
 	while (is_ident_char(lex_peek(lx, 0)))
 		lex_advance(lx);
 	if (lex_peek(lx, 0) == ':') {
-		while (!lex_at_end(lx) && !strchr(" \t\n\r\f\v{,", lex_peek(lx, 0)))
+		while (!lex_at_end(lx) && !strchr(" \t\n\r\f\v{,", lex_peek(lx, 0))) {
+			struct loc q = lex_here(lx, 1);
+
+			if (lex_peek(lx, 0) != '"') {
+				lex_advance(lx);
+				continue;
+			}
 			lex_advance(lx);
+			while (!lex_at_end(lx) && lex_peek(lx, 0) != '"' &&
+			       lex_peek(lx, 0) != '\n')
+				lex_advance(lx);
+			if (lex_peek(lx, 0) != '"') {
+				lex_error(lx, &q, "unterminated quoted part of "
+					  "a probe specifier");
+				break;
+			}
+			lex_advance(lx);
+		}
 	}
 	t->kind = TK_SPEC;
 	t->name = arena_strndup(lx->arena, lx->src->text + start, lx->pos - start);

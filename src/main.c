@@ -1,9 +1,12 @@
 /* main.c - the command line: read the program, compile it, run it.
  *
  * Input: argv.  Output: the trace on stdout, problems on stderr, and an exit
- * status: 0, the n of exit(n), 1 on any error, 2 when events were lost.
+ * status (spry(1), EXIT STATUS): 0; the n of exit(n); the -c command's
+ * status when its end ended the trace; 1 on any error, a lost write
+ * included; 2 when events were lost; 128 + N after a second signal N.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -22,6 +25,10 @@
 #include "provider.h"
 #include "runtime.h"
 #include "script.h"
+
+/* The longest program read from a file: far beyond any script (the biggest
+ * generated ones are a few MB), and a bound on what /dev/zero can cost. */
+#define MAIN_MAX_PROGRAM	(16u << 20)
 
 enum {
 	OPT_LOAD_ONLY = 0x100,
@@ -109,22 +116,28 @@ static void usage(FILE *out)
 	fputs("\nSee spry(1) for the full language.\n", out);
 }
 
-/* "256k", "4m", "65536" -> bytes; 0 on a malformed size. */
+/* "256k", "4m", "65536" -> bytes; 0 on a malformed size or one that does
+ * not fit (18014398509481988k once shifted into 4k). */
 static unsigned long parse_size(const char *arg)
 {
 	char *end;
 	unsigned long v;
+	unsigned shift = 0;
 
 	errno = 0;
+	if (*arg == '-')	/* strtoul would negate it */
+		return 0;
 	v = strtoul(arg, &end, 0);
 	if (errno || end == arg)
 		return 0;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
 	}
-	return *end ? 0 : v;
+	if (*end || v > ULONG_MAX >> shift)
+		return 0;
+	return v << shift;
 }
 
 static int parse_uint(const char *arg, const char *what, unsigned long max,
@@ -133,7 +146,8 @@ static int parse_uint(const char *arg, const char *what, unsigned long max,
 	unsigned long v = parse_size(arg);
 
 	if (!v || v > max) {
-		fprintf(stderr, "spry: error: invalid %s '%s'\n", what, arg);
+		fprintf(stderr, "spry: error: invalid %s '%s' (1 to %lu)\n",
+			what, arg, max);
 		return -EINVAL;
 	}
 	*out = v;
@@ -232,6 +246,42 @@ static bool looks_like_path(const char *arg)
 	return strchr(arg, '/') || (n > 5 && !strcmp(arg + n - 5, ".spry"));
 }
 
+/* fds 0-2 closed by whoever started spry would be taken by the first files
+ * spry opens (a map, the ring buffer), and the trace written into them.
+ * Occupy them with /dev/null, read-only: writing to stdout or stderr then
+ * fails (EBADF) as it would on the closed descriptor, and is reported. */
+static void main_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDONLY) != fd)
+			break;
+	}
+}
+
+/* Whatever stdout still holds is written now, and a write that failed, now
+ * or before (a full disk, a closed or broken output), makes the run fail
+ * even if all else went well.  @reported: the runtime said so already. */
+static int main_finish(int status, bool reported)
+{
+	int err = 0;
+
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout))
+		err = errno ? errno : EIO;
+	if (fclose(stdout) && !err)
+		err = errno ? errno : EIO;
+	if (!err)
+		return status;
+	if (!reported)
+		fprintf(stderr, "spry: error: cannot write the output: %s\n",
+			strerror(err));
+	return status ? status : 1;
+}
+
 /* Read PROGRAM: a file if one exists by that name, else the text itself. */
 static int read_program(struct arena *a, const char *arg, struct source *src)
 {
@@ -239,6 +289,7 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 	FILE *f;
 	char *buf;
 	size_t n, r, cap;
+	int err;
 
 	if (stat(arg, &st)) {
 		if (looks_like_path(arg)) {
@@ -257,6 +308,11 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 		return -EISDIR;
 	}
 
+	if (S_ISREG(st.st_mode) && st.st_size > MAIN_MAX_PROGRAM) {
+		fprintf(stderr, "spry: error: '%s' is larger than %u MiB, the "
+			"limit for a program\n", arg, MAIN_MAX_PROGRAM >> 20);
+		return -EFBIG;
+	}
 	f = fopen(arg, "r");
 	if (!f) {
 		fprintf(stderr, "spry: error: cannot read '%s': %s\n", arg,
@@ -264,30 +320,41 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 		return -errno;
 	}
 	/* to EOF, whatever the size says: pipes (spry <(...), /dev/stdin)
-	 * and procfs files report 0 */
-	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	 * and procfs files report 0.  But not for ever: /dev/zero and
+	 * /dev/urandom never end, so each chunk is checked for the NUL that
+	 * no script has, and the whole is capped. */
+	cap = st.st_size > 0 && st.st_size < MAIN_MAX_PROGRAM ?
+	      (size_t)st.st_size + 1 : 4096;
 	buf = arena_alloc(a, cap);
 	n = 0;
-	while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	err = 0;
+	while (!err && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		if (memchr(buf + n, '\0', r)) {
+			fprintf(stderr, "spry: error: '%s' is not a text file "
+				"(it contains a NUL byte)\n", arg);
+			err = -EINVAL;
+		}
 		n += r;
-		if (n == cap - 1) {
+		if (!err && n > MAIN_MAX_PROGRAM) {
+			fprintf(stderr, "spry: error: '%s' is larger than "
+				"%u MiB, the limit for a program\n", arg,
+				MAIN_MAX_PROGRAM >> 20);
+			err = -EFBIG;
+		}
+		if (!err && n == cap - 1) {
 			buf = arena_grow(a, buf, cap, 2 * cap);
 			cap *= 2;
 		}
 	}
-	if (ferror(f)) {
+	if (!err && ferror(f)) {
 		fprintf(stderr, "spry: error: cannot read '%s': %s\n", arg,
 			strerror(errno));
-		fclose(f);
-		return -EIO;
+		err = -EIO;
 	}
 	fclose(f);
+	if (err)
+		return err;
 	buf[n] = '\0';
-	if (strlen(buf) != n) {
-		fprintf(stderr, "spry: error: '%s' is not a text file "
-			"(it contains a NUL byte)\n", arg);
-		return -EINVAL;
-	}
 	src->name = arena_strdup(a, arg);
 	src->text = buf;
 	src->len = n;
@@ -333,12 +400,13 @@ int main(int argc, char **argv)
 	const char *text = NULL, *arch_name = NULL, *out_path = NULL;
 	const char *prog_arg = NULL;
 	bool dry_run = false, dump = false, selftest = false, list = false;
-	bool created = false, started = false;
+	bool created = false, started = false, reported;
 	int buffering = -1;	/* -B: _IOLBF, _IOFBF, _IONBF; -1 default */
 	unsigned long v;
 	int c, status;
 	FILE *out_file = NULL;
 
+	main_std_fds();
 	diag_init(&d, stderr);
 	s.arena = arena_new();
 	host_read(&host);	/* the environment, read here and only here */
@@ -431,11 +499,11 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("spry %s\n", PACKAGE_VERSION);
 			arena_free(s.arena);
-			return 0;
+			return main_finish(0, false);
 		case 'h':
 			usage(stdout);
 			arena_free(s.arena);
-			return 0;
+			return main_finish(0, false);
 		default:
 			fputs("Try 'spry --help'.\n", stderr);
 			goto fail;
@@ -455,7 +523,7 @@ int main(int argc, char **argv)
 
 	if (selftest) {
 		arena_free(s.arena);
-		return rt_selftest(stdout, &d) ? 1 : 0;
+		return main_finish(rt_selftest(stdout, &d) ? 1 : 0, false);
 	}
 	if (list) {
 		if (optind < argc - 1 || text) {
@@ -464,9 +532,10 @@ int main(int argc, char **argv)
 			goto fail;
 		}
 		arena_free(s.arena);
-		return provider_list(&host, optind < argc ? argv[optind] :
-				     NULL, ro.verbose, ro.pid, stdout, &d) ?
-		       1 : 0;
+		return main_finish(provider_list(&host, optind < argc ?
+						 argv[optind] : NULL,
+						 ro.verbose, ro.pid, stdout,
+						 &d) ? 1 : 0, false);
 	}
 
 	/* the program (unless -e), then its positional parameters */
@@ -497,6 +566,11 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 
+	/* A trace stops on SIGINT, SIGTERM or SIGHUP with END and the maps,
+	 * whenever the signal comes: the handlers go in before anything is
+	 * made.  (A dry run makes nothing: it may die as any command.) */
+	if (!dry_run)
+		rt_signals();
 	if (text) {
 		s.src.name = "<program>";
 		s.src.text = text;
@@ -527,7 +601,7 @@ int main(int argc, char **argv)
 		goto fail;
 	if (dry_run) {
 		arena_free(s.arena);
-		return 0;
+		return main_finish(0, false);
 	}
 
 	/* -o: opened once the program compiled, so that a typo does not
@@ -557,15 +631,18 @@ int main(int argc, char **argv)
 	}
 	rt_close(&rt);
 	arena_free(s.arena);
-	if (out_file && fclose(out_file) && !status) {
+	/* a write error the runtime said already is not said again */
+	reported = rt.write_failed || rt.abandoned;
+	if (out_file && fclose(out_file) && !reported) {
 		fprintf(stderr, "spry: error: cannot write '%s': %s\n",
 			out_path, strerror(errno));
-		status = 1;
+		reported = true;
+		status = status ? status : 1;
 	}
 	/* spry could not start: no file of its own left behind */
 	if (out_file && created && !started)
 		unlink(out_path);
-	return status;
+	return main_finish(status, reported);
 fail:
 	if (out_file) {
 		fclose(out_file);
@@ -573,5 +650,5 @@ fail:
 			unlink(out_path);
 	}
 	arena_free(s.arena);
-	return 1;
+	return main_finish(1, false);
 }

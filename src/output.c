@@ -119,15 +119,25 @@ static void ob_reset(struct output *o)
 	o->buf[0] = '\0';
 }
 
+/* Note the first write error: every write is checked, and a lost one is
+ * an error (out_flush() returns it). */
+static void ob_failed(struct output *o)
+{
+	if (!o->err)
+		o->err = errno ? errno : EIO;
+}
+
 static void ob_write(struct output *o)
 {
-	if (o->len)
-		fwrite(o->buf, 1, o->len, o->f);
+	errno = 0;
+	/* no stream: the output was abandoned (see output.h) */
+	if (o->len && o->f && fwrite(o->buf, 1, o->len, o->f) != o->len)
+		ob_failed(o);
 	o->len = 0;
 	if (o->buf)
 		o->buf[0] = '\0';
-	if (o->unbuffered)
-		fflush(o->f);
+	if (o->unbuffered && o->f && fflush(o->f))
+		ob_failed(o);
 }
 
 /* ---- setup ---- */
@@ -174,12 +184,14 @@ void out_free(struct output *o)
 	o->len = o->cap = 0;
 }
 
-void out_flush(struct output *o)
+int out_flush(struct output *o)
 {
 	if (o->text)
 		out_flush(o->text);
-	if (o->f)
-		fflush(o->f);
+	errno = 0;
+	if (o->f && (fflush(o->f) || ferror(o->f)))
+		ob_failed(o);
+	return -o->err;
 }
 
 int64_t out_now(const struct output *o)

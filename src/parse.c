@@ -9,10 +9,12 @@
  * Error recovery: a failing rule reports once and returns NULL; the statement
  * that contained it skips to its end (';' or the '}' closing its block, at the
  * right nesting) and parsing goes on, so one run reports several errors (capped
- * by the lexer, see lex.h).  Nesting deeper than PARSE_MAX_DEPTH is an error,
- * so no input can exhaust the stack, here or in the later passes that walk
- * the tree recursively: every AST is at most about that deep (a chain of
- * binary operators counts a level per operator).
+ * by the lexer, see lex.h).  No input can exhaust the stack, here or in the
+ * later passes that walk the tree recursively: nesting (brackets, blocks,
+ * unary operators) deeper than PARSE_MAX_DEPTH is an error, and so is a tree
+ * deeper than PARSE_MAX_TREE.  Chains written flat (`a + b + c`, else-if
+ * ladders, `a ? b : c ? d : e`) count towards the second limit only: each
+ * link is a level of the tree, but not nesting the user wrote.
  *
  * Guarantees, for a non-NULL result: every node's loc has a src; statement
  * slots (probe body, if and else branches) are never NULL (an empty statement
@@ -33,7 +35,12 @@
 #include "lex.h"
 #include "type.h"
 
-#define PARSE_MAX_DEPTH 256
+#define PARSE_MAX_DEPTH 256	/* brackets, blocks, unary operators */
+/* The depth of the tree, chains included.  The recursive passes take up to
+ * 3.5 KB of stack a level under ASan (sema's expr() overflowed 8 MB at 2300
+ * levels), 200 bytes without: 1024 keeps a margin of two in the worst
+ * case. */
+#define PARSE_MAX_TREE	1024
 
 struct parser {
 	struct arena *a;
@@ -41,6 +48,7 @@ struct parser {
 	struct token tok;	/* current token */
 	struct token prev;	/* last consumed */
 	unsigned depth;		/* nesting of blocks, statements and expressions */
+	unsigned tree;		/* the same plus chained operators: tree depth */
 	bool no_div;		/* in a predicate, outside brackets: '/' ends it */
 	bool too_deep;		/* the depth error was reported */
 	struct tdname *typedefs;	/* names the script typedef'd so far */
@@ -129,24 +137,48 @@ static void p_error_unexpected(struct parser *p, const char *what)
 			   tok_describe(&p->tok, buf, sizeof(buf)));
 }
 
-static bool p_enter(struct parser *p, const struct loc *loc)
+/* One level deeper: a link of a chain (@chain, which only makes the tree
+ * deeper) or nesting; false, reported once, past either limit. */
+static bool p_enter_as(struct parser *p, const struct loc *loc, bool chain)
 {
-	if (p->depth >= PARSE_MAX_DEPTH) {
+	if (!chain && p->depth >= PARSE_MAX_DEPTH) {
 		if (!p->too_deep)
 			p_error_at(p, loc, "nesting too deep (more than %d "
-				   "levels of brackets, blocks and chained "
+				   "levels of brackets, blocks and unary "
 				   "operators)", PARSE_MAX_DEPTH);
 		p->too_deep = true;
 		return false;
 	}
-	p->depth++;
+	if (p->tree >= PARSE_MAX_TREE) {
+		if (!p->too_deep)
+			p_error_at(p, loc, "chain too long: operators, "
+				   "else-ifs and nesting more than %d levels "
+				   "deep (split it with a variable)",
+				   PARSE_MAX_TREE);
+		p->too_deep = true;
+		return false;
+	}
+	p->depth += !chain;
+	p->tree++;
 	return true;
+}
+
+static bool p_enter(struct parser *p, const struct loc *loc)
+{
+	return p_enter_as(p, loc, false);
+}
+
+static void p_leave_as(struct parser *p, bool chain)
+{
+	assert(p->tree > 0 && (chain || p->depth > 0) &&
+	       "p_leave pairs with p_enter");
+	p->depth -= !chain;
+	p->tree--;
 }
 
 static void p_leave(struct parser *p)
 {
-	assert(p->depth > 0 && "p_leave pairs with p_enter");
-	p->depth--;
+	p_leave_as(p, false);
 }
 
 static struct node *p_node(struct parser *p, enum node_kind kind,
@@ -538,10 +570,10 @@ static struct node *p_binary(struct parser *p, unsigned limit)
 		if (k == TK_SLASH && p->no_div)
 			break;
 		/* Each operator makes the tree one level deeper although
-		 * this loop does not recurse: count it as nesting, or a
-		 * `1+1+...+1` a hundred thousand terms long overflows the
-		 * stack of every pass that walks the tree recursively. */
-		if (!p_enter(p, &p->tok.loc)) {
+		 * this loop does not recurse: count it as a link of a chain,
+		 * or a `1+1+...+1` a hundred thousand terms long overflows
+		 * the stack of every pass that walks the tree recursively. */
+		if (!p_enter_as(p, &p->tok.loc, true)) {
 			lhs = NULL;
 			break;
 		}
@@ -554,30 +586,36 @@ static struct node *p_binary(struct parser *p, unsigned limit)
 		lhs = n->rhs ? n : NULL;
 	}
 	while (levels--)
-		p_leave(p);
+		p_leave_as(p, true);
 	return lhs;
 }
 
-/* expr = binary ("?" expr ":" expr)?   (right-associative) */
-static struct node *p_expr(struct parser *p)
+/* expr = binary ("?" expr ":" expr)?   (right-associative)
+ * The expression after ':' continues a chain (`a ? b : c ? d : e`). */
+static struct node *p_expr_as(struct parser *p, bool chain)
 {
 	struct node *cond, *n;
 
-	if (!p_enter(p, &p->tok.loc))
+	if (!p_enter_as(p, &p->tok.loc, chain))
 		return NULL;
 	cond = p_binary(p, 0);
 	if (!cond || !p_is(p, TK_QUESTION)) {
-		p_leave(p);
+		p_leave_as(p, chain);
 		return cond;
 	}
 	n = p_node(p, N_COND, &p->tok.loc);
 	n->cond = cond;
 	p_next(p);
-	n->lhs = p_expr(p);
+	n->lhs = p_expr_as(p, false);
 	if (n->lhs && p_expect(p, TK_COLON, "in conditional expression"))
-		n->rhs = p_expr(p);
-	p_leave(p);
+		n->rhs = p_expr_as(p, true);
+	p_leave_as(p, chain);
 	return n->lhs && n->rhs ? n : NULL;
+}
+
+static struct node *p_expr(struct parser *p)
+{
+	return p_expr_as(p, false);
 }
 
 /* ---- C types ----
@@ -1263,8 +1301,21 @@ static struct node *p_if(struct parser *p)
 	if (!n->cond || !p_expect(p, TK_RPAREN, "after condition"))
 		goto fail;
 	n->lhs = p_stmt(p);
-	if (p_accept(p, TK_ELSE))
-		n->rhs = p_stmt(p);
+	if (p_accept(p, TK_ELSE)) {
+		/* else if: a link of a chain, not nesting */
+		if (p_is(p, TK_IF)) {
+			if (!p_enter_as(p, &p->tok.loc, true))
+				goto fail;
+			n->rhs = p_if(p);
+			p_leave_as(p, true);
+		} else {
+			n->rhs = p_stmt(p);
+		}
+	}
+	/* too deep inside a ladder: skip the rest of it, or each of its
+	 * elses is an error of its own */
+	while (p->too_deep && p_accept(p, TK_ELSE))
+		p_sync(p);
 	return n;
 fail:
 	p_sync(p);

@@ -9,29 +9,37 @@
  * consumers are used: the script already is the object file, so there is
  * nothing for libbpf's loader to do.
  *
- * Lifetime: rt_open creates maps, forks the -c child (parked on a pipe) and
- * loads programs; rt_attach attaches through the providers; rt_run runs
- * BEGIN, releases the child, consumes events, detaches, runs END and prints
- * the maps; rt_close undoes whatever part of that happened.  The child gets
- * PR_SET_PDEATHSIG so that even a crashed spry leaves nothing behind.
+ * Lifetime: rt_open creates maps, forks the -c child (parked on a pipe,
+ * child.c) and loads programs; rt_attach attaches through the providers;
+ * rt_run runs BEGIN, releases the child, consumes events, detaches, runs END
+ * and prints the maps; rt_close undoes whatever part of that happened.
+ *
+ * Signals (rt_signals(), installed before anything is created): SIGINT,
+ * SIGTERM and SIGHUP stop tracing, and END still runs and the maps still
+ * print, whenever the signal comes; SIGPIPE is ignored, a reader gone is a
+ * write error like any other.  Every write is checked.  A write blocked by
+ * a reader that stalls (`spry ... | less`) is restarted after the first stop
+ * signal (SA_RESTART), so END and the maps reach the reader once it reads;
+ * that first signal also takes SA_RESTART away, so a second one interrupts
+ * the write: spry abandons what it could not write and ends at once.
  */
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
 #include <sys/epoll.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +50,7 @@
 #include <bpf/libbpf.h>
 
 #include "btf.h"
+#include "child.h"
 #include "host.h"
 #include "ksym.h"
 #include "usym.h"
@@ -60,24 +69,76 @@
 #define RT_CAP_PERFMON	38
 #define RT_CAP_BPF	39
 
-static volatile sig_atomic_t rt_sig_stop, rt_sig_child;
+/* The stop signal that came first, and a second one (either: 0 when none
+ * came). */
+static volatile sig_atomic_t rt_sig_stop, rt_sig_abort, rt_sig_child;
 /* Write end of the self-pipe that wakes the event wait: a signal landing
  * between the checks and epoll_wait() would otherwise sleep out a whole
  * RT_POLL_MS (a -c child exiting at once made 1 start in 40 take 100 ms). */
 static int rt_wake_fd = -1;
+static const int rt_stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+/* Signals ignored when spry started: the -c command starts with them
+ * ignored too, and SIGHUP stays ignored (nohup spry ...). */
+static sigset_t rt_sig_ignored;
+static bool rt_sig_installed;
 
 static void rt_on_signal(int sig)
 {
 	int saved = errno;
+	unsigned i;
 
-	if (sig == SIGCHLD)
+	if (sig == SIGCHLD) {
 		rt_sig_child = 1;
-	else
-		rt_sig_stop = 1;
+	} else if (!rt_sig_stop) {
+		/* from now on a stop signal interrupts a blocked write */
+		struct sigaction sa = { .sa_handler = rt_on_signal };
+
+		rt_sig_stop = sig;
+		sigemptyset(&sa.sa_mask);
+		for (i = 0; i < sizeof(rt_stop_sigs) / sizeof(rt_stop_sigs[0]);
+		     i++)
+			if (rt_stop_sigs[i] != SIGHUP ||
+			    !sigismember(&rt_sig_ignored, SIGHUP))
+				sigaction(rt_stop_sigs[i], &sa, NULL);
+	} else {
+		rt_sig_abort = sig;
+	}
 	if (rt_wake_fd >= 0 && write(rt_wake_fd, "", 1) < 0) {
 		/* full pipe: a wake-up is pending anyway */
 	}
 	errno = saved;
+}
+
+void rt_signals(void)
+{
+	static const int noted[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT,
+				     SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM,
+				     SIGWINCH, SIGTSTP };
+	struct sigaction sa = { .sa_handler = rt_on_signal,
+				.sa_flags = SA_RESTART }, old;
+	unsigned i;
+
+	if (rt_sig_installed)
+		return;
+	rt_sig_installed = true;
+	sigemptyset(&rt_sig_ignored);
+	for (i = 0; i < sizeof(noted) / sizeof(noted[0]); i++)
+		if (!sigaction(noted[i], NULL, &old) &&
+		    old.sa_handler == SIG_IGN)
+			sigaddset(&rt_sig_ignored, noted[i]);
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(rt_stop_sigs) / sizeof(rt_stop_sigs[0]); i++)
+		if (rt_stop_sigs[i] != SIGHUP ||
+		    !sigismember(&rt_sig_ignored, SIGHUP))
+			sigaction(rt_stop_sigs[i], &sa, NULL);
+	/* SA_RESTART: a command ending must not interrupt a write */
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int rt_stop_signal(void)
+{
+	return rt_sig_stop;
 }
 
 static int rt_libbpf_quiet(enum libbpf_print_level level, const char *fmt,
@@ -371,6 +432,16 @@ out:
 	return err;
 }
 
+/* The programs cannot add keys to a full hash map and drop the update
+ * silently; a map at its limit says some were dropped.  Checking when it
+ * prints (plain maps: at exit) costs nothing per event. */
+static void rt_map_full(struct runtime *rt, const struct map *m)
+{
+	diag_warn(rt->d, NULL, "map %s is full (%u entries): updates of new "
+		  "keys were dropped; -M raises the limit", m->name,
+		  m->max_entries);
+}
+
 static void rt_map_print(struct runtime *rt, const struct map *m,
 			 uint64_t top, uint64_t div)
 {
@@ -383,13 +454,8 @@ static void rt_map_print(struct runtime *rt, const struct map *m,
 		return;
 	}
 	out_map(rt->out, &md, top, div);
-	/* The programs cannot add keys to a full hash map and drop the update
-	 * silently; a map at its limit says some were dropped.  Checking here
-	 * costs nothing per event. */
 	if (!rt_map_array(m->bpf_type) && md.n >= m->max_entries)
-		diag_warn(rt->d, NULL, "map %s is full (%u entries): updates "
-			  "of new keys were dropped; -M raises the limit",
-			  m->name, m->max_entries);
+		rt_map_full(rt, m);
 	rt_map_data_free(&md);
 }
 
@@ -726,145 +792,23 @@ static int rt_prog_run(struct runtime *rt, struct rt_probe *rp)
 static struct rlimit rt_saved_memlock, rt_saved_nofile;
 static bool rt_limits_saved;
 
-/* Run the -c command: directly when it is plain words (bpftrace does the
- * same; an exec of sh saved is a millisecond of every short run), else, or
- * when no such program is found (sh then says so), through sh -c. */
-static void rt_child_exec(const char *cmd)
+static int rt_child_start(struct runtime *rt)
 {
-	char *argv[64], *copy, *w;
-	unsigned n = 0;
+	struct child_env env = {
+		.memlock = rt_limits_saved ? &rt_saved_memlock : NULL,
+		.nofile = rt_limits_saved ? &rt_saved_nofile : NULL,
+		.ignored = &rt_sig_ignored,
+	};
+	int err;
 
-	if (!strpbrk(cmd, "|&;<>()$`\\\"'*?[]#~=%!{}\n\t") &&
-	    (copy = strdup(cmd))) {
-		for (w = strtok(copy, " "); w && n < 63; w = strtok(NULL, " "))
-			argv[n++] = w;
-		argv[n] = NULL;
-		if (n && !w)
-			execvp(argv[0], argv);
-	}
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-}
-
-/* Fork the -c child, parked on a pipe until rt_run releases it.
- *
- * It must never outlive spry.  PR_SET_PDEATHSIG covers the child itself
- * even when spry is SIGKILLed, but not what `sh -c` forks in turn; so where
- * the kernel lets us, the child is pid 1 of a new pid namespace, and when it
- * dies the kernel kills everything it started.  (Its processes still have
- * their usual pids in spry's namespace, which is what BPF reports.)  Without
- * that privilege it is a plain fork. */
-static int rt_child_fork(struct runtime *rt)
-{
-	pid_t pid;
-	int gate[2];
-
-	if (pipe2(gate, O_CLOEXEC)) {
-		diag_error(rt->d, NULL, "cannot run '%s': %s",
-			   rt->opts.command, strerror(errno));
-		return -errno;
-	}
-	/* stdio buffers would be written twice, by both processes */
-	fflush(NULL);
-#if defined(__s390__)
-	/* s390's clone takes the stack before the flags (CLONE_BACKWARDS2) */
-	pid = (pid_t)syscall(SYS_clone, NULL, CLONE_NEWPID | SIGCHLD, NULL,
-			     NULL, NULL);
-#else
-	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL,
-			     NULL, NULL);
-#endif
-	if (pid < 0)
-		pid = fork();
-	if (pid < 0) {
-		int err = -errno;
-
-		diag_error(rt->d, NULL, "cannot run '%s': %s",
-			   rt->opts.command, strerror(errno));
-		close(gate[0]);
-		close(gate[1]);
+	/* one that cannot start is an error before anything is made */
+	err = child_check(rt->opts.command,
+			  host_or_default(rt->s->host)->path, rt->d);
+	if (err)
 		return err;
-	}
-	if (!pid) {
-		sigset_t none;
-		ssize_t r;
-		char c;
-
-		/* die with spry, even a spry killed by SIGKILL.  Had spry
-		 * died before this prctl, the gate's write end is closed and
-		 * the read below sees EOF: no race. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(gate[1]);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGCHLD, SIG_DFL);
-		/* parked until every probe is attached; EOF means spry gave
-		 * up (or died) without releasing us */
-		do
-			r = read(gate[0], &c, 1);
-		while (r < 0 && errno == EINTR);
-		if (r != 1)
-			_exit(127);
-		close(gate[0]);
-		/* the command runs with the limits it would have without
-		 * spry */
-		if (rt_limits_saved) {
-			setrlimit(RLIMIT_MEMLOCK, &rt_saved_memlock);
-			setrlimit(RLIMIT_NOFILE, &rt_saved_nofile);
-		}
-		rt_child_exec(rt->opts.command);
-		_exit(127);
-	}
-	close(gate[0]);
-	rt->child = pid;
-	rt->child_gate = gate[1];
-	return 0;
-}
-
-static void rt_child_release(struct runtime *rt)
-{
-	ssize_t r;
-
-	if (rt->child_gate < 0)
-		return;
-	do
-		r = write(rt->child_gate, "x", 1);
-	while (r < 0 && errno == EINTR);
-	close(rt->child_gate);
-	rt->child_gate = -1;
-}
-
-/* true once the child has exited (and is reaped) */
-static bool rt_child_done(struct runtime *rt)
-{
-	int st;
-	pid_t r;
-
-	if (!rt->child)
-		return true;
-	r = waitpid(rt->child, &st, WNOHANG);
-	if (r == rt->child || (r < 0 && errno == ECHILD)) {
-		rt->child_status = r == rt->child ? st : 0;
-		rt->child = 0;
-		return true;
-	}
-	return false;
-}
-
-static void rt_child_kill(struct runtime *rt)
-{
-	if (rt->child_gate >= 0) {
-		close(rt->child_gate);
-		rt->child_gate = -1;
-	}
-	if (rt->child > 0) {
-		kill(rt->child, SIGKILL);
-		while (waitpid(rt->child, &rt->child_status, 0) < 0 &&
-		       errno == EINTR)
-			;
-		rt->child = 0;
-	}
+	err = child_start(&rt->cmd, rt->opts.command, &env, rt->d);
+	rt->child = rt->cmd.command;
+	return err;
 }
 
 /* -c probes (probe.child_only) run only in the command's pid namespace:
@@ -886,8 +830,8 @@ static int rt_child_ns(struct runtime *rt)
 
 	if (!m || rt_map_fd(rt, m) < 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)rt->child);
-	if (rt->child > 0)
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)rt->cmd.pid);
+	if (rt->cmd.pid > 0)
 		rt->child_ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (rt->child_ns >= 0 && !fstat(rt->child_ns, &child) &&
 	    !stat("/proc/self/ns/pid", &self) && child.st_ino != self.st_ino) {
@@ -927,6 +871,62 @@ static int rt_start_time(struct runtime *rt)
 		diag_error(rt->d, NULL, "cannot set up elapsed and cpid: %s",
 			   strerror(-err));
 	return err;
+}
+
+/* ---- output ---- */
+
+static const char *rt_sig_name(int sig)
+{
+	switch (sig) {
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGHUP:
+		return "SIGHUP";
+	}
+	return "signal";
+}
+
+/* After a second stop signal: give up on the output (a reader that stalls
+ * would block every write), discarding what stdio still holds for it.  True
+ * once abandoned. */
+static bool rt_abandoned(struct runtime *rt)
+{
+	if (!rt_sig_abort)
+		return false;
+	if (!rt->abandoned) {
+		rt->abandoned = rt_sig_abort;
+		if (rt->out && rt->out->f) {
+			__fpurge(rt->out->f);
+			rt->out->f = NULL;
+		}
+		diag_info(rt->d, "%s after %s: stopping at once; output not "
+			  "yet written is lost", rt_sig_name(rt_sig_abort),
+			  rt_sig_name(rt_sig_stop));
+	}
+	return true;
+}
+
+/* Flush the trace; false (reported once) when it could not be written: the
+ * reader is gone (EPIPE), the disk is full, stdout was closed. */
+static bool rt_written(struct runtime *rt)
+{
+	int err;
+
+	if (rt_abandoned(rt))
+		return false;
+	err = out_flush(rt->out);
+	if (!err)
+		return true;
+	/* interrupted by the second signal: not a write error */
+	if (rt_abandoned(rt))
+		return false;
+	if (!rt->write_failed)
+		diag_error(rt->d, NULL, "cannot write the trace: %s",
+			   strerror(-err));
+	rt->write_failed = true;
+	return false;
 }
 
 /* ---- events ---- */
@@ -1030,6 +1030,8 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 	 * dropped, as ply and bpftrace do, until END runs. */
 	if (rt->muted)
 		return;
+	if (ev->kind != EV_EXIT && ev->kind != EV_CLEAR && rt_abandoned(rt))
+		return;
 	switch (ev->kind) {
 	case EV_PRINTF:
 	case EV_PRINT:
@@ -1060,7 +1062,15 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 				memcpy(&code, (const uint8_t *)data +
 				       ev->args[0].off, 8);
 			rt->exiting = true;
-			rt->exit_code = (int)(code & 0xff);
+			/* a status is a byte: exit(256) would exit 0 (sema
+			 * refuses constants out of range) */
+			if (code < 0 || code > 255) {
+				diag_error(rt->d, NULL, "exit(%" PRId64 "): an "
+					   "exit status is 0 to 255", code);
+				rt->exit_code = 1;
+			} else {
+				rt->exit_code = (int)code;
+			}
 		}
 		break;
 	case EV_PROVIDER:
@@ -1226,9 +1236,10 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt->s = s;
 	rt->d = d;
 	rt->opts = *opts;
-	rt->child_gate = -1;
+	rt->cmd.gate = rt->cmd.report = -1;
 	rt->child_ns = -1;
 	rt->opened = true;
+	rt_signals();
 	/* the handles of this run, beside the compiled script */
 	for (p = s->probes; p; p = p->next)
 		rt->nprobes++;
@@ -1292,7 +1303,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 	rt_limits_saved = true;
 
 	if (opts->command) {
-		err = rt_child_fork(rt);
+		err = rt_child_start(rt);
 		if (err)
 			return err;
 	}
@@ -1345,6 +1356,10 @@ int rt_attach(struct runtime *rt)
 		struct rt_probe *rp = &rt->probes[i];
 		unsigned before = pg.done;
 
+		/* stopped already (attaching thousands of probes takes
+		 * seconds): attach no more, rt_run goes on to END */
+		if (rt_sig_stop)
+			return 0;
 		/* the failing probe is detached too: detach is safe on a
 		 * partial attach */
 		rt->attach_end = i + 1;
@@ -1419,6 +1434,24 @@ static void rt_run_special(struct runtime *rt, enum provider_when when,
 	rt_drain(rt);
 }
 
+/* The exit status, once tracing has ended: a second stop signal first
+ * (128 + it, as a shell says of a process it killed), then spry's own
+ * errors (1) and lost events (2), then whatever ended the trace: exit(n)
+ * its n, the -c command its status (128 + the signal that killed it), a
+ * stop signal 0. */
+static int rt_status(const struct runtime *rt, int status)
+{
+	if (rt->abandoned)
+		return 128 + rt_sig_abort;
+	if (status)
+		return status;
+	if (rt->exiting)
+		return rt->exit_code;
+	if (rt->by_command)
+		return child_exit_code(rt->cmd.status);
+	return 0;
+}
+
 static int rt_map_name_cmp(const void *a, const void *b)
 {
 	const struct map *const *x = a, *const *y = b;
@@ -1444,19 +1477,48 @@ static void rt_print_maps(struct runtime *rt)
 	qsort(v, n, sizeof(*v), rt_map_name_cmp);
 	if (!rt->opts.out_is_file)
 		out_maps_start(rt->out);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !rt_abandoned(rt); i++)
 		rt_map_print(rt, v[i], 0, 0);
 	free(v);
 }
 
-int rt_run(struct runtime *rt)
+/* Plain maps are never printed, but fill up as @-maps do and then drop
+ * the updates of new keys as silently: the same warning at exit. */
+static void rt_plain_maps_check(struct runtime *rt)
 {
-	struct sigaction sa = { .sa_handler = rt_on_signal }, old[3];
-	static const int sigs[3] = { SIGINT, SIGTERM, SIGCHLD };
-	struct rt_wait w;
-	int status = 0, n, err;
 	unsigned i;
 
+	for (i = 0; i < rt->s->nmaps; i++) {
+		const struct map *m = rt->s->maps[i];
+		int fd = rt_map_fd(rt, m), err;
+		uint8_t *cur, *next;
+		unsigned long n = 0;
+
+		if (m->printed || m->kind >= MAP_EVENTS || fd < 0 ||
+		    rt_map_array(m->bpf_type))
+			continue;
+		cur = calloc(2, m->key_size + 8);
+		if (!cur)
+			return;
+		next = cur + m->key_size + 8;
+		for (err = bpf_map_get_next_key(fd, NULL, next);
+		     !err && n < m->max_entries;
+		     err = bpf_map_get_next_key(fd, cur, next)) {
+			memcpy(cur, next, m->key_size);
+			n++;
+		}
+		free(cur);
+		if (n >= m->max_entries)
+			rt_map_full(rt, m);
+	}
+}
+
+int rt_run(struct runtime *rt)
+{
+	struct rt_wait w;
+	int status = 0, begin = 0, n, err;
+
+	rt_signals();
 	n = rt_wait_open(rt, &w);
 	if (n) {
 		diag_error(rt->d, NULL, "cannot wait for events: %s",
@@ -1464,29 +1526,22 @@ int rt_run(struct runtime *rt)
 		rt_wait_close(&w);
 		return 1;
 	}
-	/* no SA_RESTART: a signal must end the wait at once */
-	sigemptyset(&sa.sa_mask);
-	rt_sig_stop = rt_sig_child = 0;
-	for (i = 0; i < 3; i++)
-		sigaction(sigs[i], &sa, &old[i]);
 
-	rt_run_special(rt, PROV_AT_BEGIN, &status);
+	rt_run_special(rt, PROV_AT_BEGIN, &begin);
 	/* BEGIN's records go out before any probe's: per-CPU perf buffers
 	 * keep no order across CPUs */
 	rt_drain(rt);
+	status = begin;
 	/* what is printed so far goes out before the command writes to the
 	 * same stdout */
 	out_flush(rt->out);
-	if (!rt->exiting && !status)
-		rt_child_release(rt);
+	if (!rt->exiting && !status && !rt_sig_stop)
+		child_release(&rt->cmd);
 
-	while (!rt->exiting && !status) {
-		out_flush(rt->out);
-		/* the reader is gone (EPIPE, SIGPIPE being ignored) or the
-		 * disk is full: tracing on would only lose everything */
-		if (rt->out->f && ferror(rt->out->f)) {
-			diag_error(rt->d, NULL, "cannot write the trace: %s",
-				   strerror(errno));
+	while (!rt->exiting && !status && !rt_sig_stop) {
+		/* the reader is gone or the disk is full: tracing on would
+		 * only lose everything */
+		if (!rt_written(rt)) {
 			status = 1;
 			break;
 		}
@@ -1506,18 +1561,23 @@ int rt_run(struct runtime *rt)
 		/* checked every round, not only on SIGCHLD: cheap, and
 		 * robust against a child reaped elsewhere */
 		rt_sig_child = 0;
-		if (rt->child && rt_child_done(rt))
+		if (rt->cmd.pid && child_done(&rt->cmd)) {
+			rt->by_command = true;
 			break;
+		}
 		/* -p: once the process is gone nothing more can come */
 		if (rt->opts.pid && kill(rt->opts.pid, 0) && errno == ESRCH)
 			break;
 	}
 
-	/* stop the probes first: END and the maps then see a quiet state */
+	/* stop the probes first: END and the maps then see a quiet state.
+	 * END runs however tracing stopped (a write that failed included:
+	 * what it sends may go elsewhere than the trace), unless BEGIN
+	 * could not run at all. */
 	rt_stop(rt);
 	rt_drain(rt);
 	rt->muted = false;
-	if (!status || status == 2)
+	if (!begin)
 		rt_run_special(rt, PROV_AT_END, &status);
 	rt->lost_warned = 0;	/* the last report is never held back */
 	if (rt_lost_check(rt) && !status)
@@ -1525,22 +1585,25 @@ int rt_run(struct runtime *rt)
 
 	out_exit(rt->out);
 	rt_print_maps(rt);
-	/* the pictures (folded lines, the SVG) are written now, whole */
-	err = out_finish(rt->out);
-	if (err) {
-		diag_error(rt->d, NULL, "cannot write the output: %s",
-			   strerror(-err));
-		status = 1;
+	rt_plain_maps_check(rt);
+	/* the pictures (folded lines, the SVG) are written now, whole;
+	 * nothing more once the output is abandoned */
+	if (!rt_abandoned(rt)) {
+		err = out_finish(rt->out);
+		if (err && !rt->write_failed)
+			diag_error(rt->d, NULL, "cannot write the output: %s",
+				   strerror(-err));
+		if (err) {
+			rt->write_failed = true;
+			status = status ? status : 1;
+		}
 	}
+	if (!rt_written(rt) && !status)
+		status = 1;
 	if (rt->lost)
 		diag_info(rt->d, "%llu events lost in total", rt->lost);
-
-	for (i = 0; i < 3; i++)
-		sigaction(sigs[i], &old[i], NULL);
 	rt_wait_close(&w);
-	if (status)
-		return status;
-	return rt->exiting ? rt->exit_code : 0;
+	return rt_status(rt, status);
 }
 
 void rt_close(struct runtime *rt)
@@ -1551,7 +1614,7 @@ void rt_close(struct runtime *rt)
 	if (!rt->opened || !s)
 		return;
 	rt_detach(rt);
-	rt_child_kill(rt);
+	child_kill(&rt->cmd);
 	if (rt->child_ns >= 0) {
 		close(rt->child_ns);
 		rt->child_ns = -1;
@@ -1583,6 +1646,21 @@ void rt_close(struct runtime *rt)
 		rt->out = NULL;
 	}
 	rt->opened = false;
+}
+
+/* The effective capabilities, a bit each; all set when the kernel will not
+ * say (the first call that needs one then says what is wrong). */
+static unsigned long long rt_caps(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
+
+	memset(caps, 0, sizeof(caps));
+	if (syscall(SYS_capget, &hdr, caps))
+		return ~0ull;
+	return caps[0].effective | (unsigned long long)caps[1].effective << 32;
 }
 
 /* ---- -T ---- */
@@ -1678,17 +1756,8 @@ int rt_selftest(FILE *out, struct diag *d)
 
 int rt_check_privilege(struct diag *d)
 {
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
-	unsigned long long eff;
+	unsigned long long eff = rt_caps();
 
-	memset(caps, 0, sizeof(caps));
-	/* cannot tell: let the first bpf(2) call say what is wrong */
-	if (syscall(SYS_capget, &hdr, caps))
-		return 0;
-	eff = caps[0].effective | (unsigned long long)caps[1].effective << 32;
 	/* CAP_SYS_ADMIN alone is what kernels before 5.8 know */
 	if (eff & (1ull << CAP_SYS_ADMIN) ||
 	    ((eff & (1ull << RT_CAP_BPF)) && (eff & (1ull << RT_CAP_PERFMON))))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "names.h"
 #include "script.h"
 
 struct probe *script_probe_new(struct script *s, const struct provider *prov,
@@ -40,20 +41,15 @@ struct map *script_map_add(struct script *s, const char *name, struct loc loc,
 	m->kind = kind;
 	/* @-maps print at exit; plain maps are the script's own variables */
 	m->printed = name[0] == '@' && kind < MAP_EVENTS;
-	s->maps = arena_grow(s->arena, s->maps, s->nmaps * sizeof(*s->maps),
-			     (s->nmaps + 1) * sizeof(*s->maps));
+	s->maps = arena_append(s->arena, s->maps, s->nmaps, sizeof(*s->maps));
 	s->maps[s->nmaps++] = m;
+	names_put(s->arena, &s->map_names, m->name, m);
 	return m;
 }
 
 struct map *script_map_find(struct script *s, const char *name)
 {
-	unsigned i;
-
-	for (i = 0; i < s->nmaps; i++)
-		if (!strcmp(s->maps[i]->name, name))
-			return s->maps[i];
-	return NULL;
+	return names_get(&s->map_names, name);
 }
 
 struct event *script_event_add(struct script *s, enum event_kind kind,
@@ -64,9 +60,8 @@ struct event *script_event_add(struct script *s, enum event_kind kind,
 	e->id = s->nevents;
 	e->kind = kind;
 	e->loc = loc;
-	s->events = arena_grow(s->arena, s->events,
-			       s->nevents * sizeof(*s->events),
-			       (s->nevents + 1) * sizeof(*s->events));
+	s->events = arena_append(s->arena, s->events, s->nevents,
+				 sizeof(*s->events));
 	s->events[s->nevents++] = e;
 	return e;
 }

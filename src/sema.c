@@ -1363,7 +1363,8 @@ static void walk(struct sema *S)
 {
 	struct probe *p;
 
-	S->cur = arena_alloc(S->a, (S->nsig ? S->nsig : 1) * sizeof(*S->cur));
+	S->cur = arena_alloc(S->a, (S->sigcap ? S->sigcap : 1) *
+			     sizeof(*S->cur));
 	S->vars_changed = false;
 	for (p = S->s->probes; p; p = p->next) {
 		S->p = p;

@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "builtin.h"
+#include "names.h"
 #include "script.h"
 #include "sema.h"
 #include "type.h"
@@ -22,25 +23,28 @@ static struct msig *sig_grow(struct sema *S, struct msig *old, unsigned n)
 	return arena_grow(S->a, old, S->nsig * sizeof(*old), n * sizeof(*old));
 }
 
+/* One signature per map, in both walks' arrays.  Maps appear one at a time
+ * as the first walk meets them: the room doubles, or 10^4 maps would copy
+ * the arrays 10^4 times (GBs of arena). */
 void sema_sig_reserve(struct sema *S)
 {
 	unsigned n = S->s->nmaps;
 
 	if (n <= S->nsig)
 		return;
-	S->cur = sig_grow(S, S->cur, n);
-	S->known = sig_grow(S, S->known, n);
+	if (n > S->sigcap) {
+		unsigned cap = 2 * S->sigcap > n ? 2 * S->sigcap : n;
+
+		S->cur = sig_grow(S, S->cur, cap);
+		S->known = sig_grow(S, S->known, cap);
+		S->sigcap = cap;
+	}
 	S->nsig = n;
 }
 
 bool sema_is_assigned(struct sema *S, const char *name)
 {
-	unsigned i;
-
-	for (i = 0; i < S->nassigned; i++)
-		if (!strcmp(S->assigned[i], name))
-			return true;
-	return false;
+	return names_get(&S->assigned_set, name) != NULL;
 }
 
 static struct map *map_get(struct sema *S, const char *name, struct loc loc)
@@ -335,10 +339,10 @@ void sema_add_assigned(struct sema *S, const char *name)
 {
 	if (sema_is_assigned(S, name))
 		return;
-	S->assigned = arena_grow(S->a, S->assigned,
-				 S->nassigned * sizeof(*S->assigned),
-				 (S->nassigned + 1) * sizeof(*S->assigned));
+	S->assigned = arena_append(S->a, S->assigned, S->nassigned,
+				   sizeof(*S->assigned));
 	S->assigned[S->nassigned++] = name;
+	names_put(S->a, &S->assigned_set, name, (void *)name);
 }
 
 bool sema_walk_stable(struct sema *S)

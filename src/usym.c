@@ -205,7 +205,17 @@ static int cmp_tsym(const void *a, const void *b)
 	return x->rank - y->rank;
 }
 
-static int load_elf(Elf *e, struct usym_obj *o)
+/* Whether [off, off + size) lies within a file of @fsize bytes. */
+static bool in_file(uint64_t off, uint64_t size, uint64_t fsize)
+{
+	return off <= fsize && size <= fsize - off;
+}
+
+/* @fsize: the file's size.  A truncated file (its section or program
+ * headers, or a symbol table, past its end) is -EBADMSG: libelf would
+ * just find no symbols in it, and the user would be told it is
+ * stripped. */
+static int load_elf(Elf *e, struct usym_obj *o, uint64_t fsize)
 {
 	struct loader L = { 0 };
 	struct verdefs vd = { 0 };
@@ -216,9 +226,12 @@ static int load_elf(Elf *e, struct usym_obj *o)
 	size_t phnum;
 	int err = 0;
 
-	if (elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh) ||
-	    elf_getphdrnum(e, &phnum))
+	if (elf_kind(e) != ELF_K_ELF)
 		return -ENOEXEC;
+	if (!gelf_getehdr(e, &eh) || elf_getphdrnum(e, &phnum) ||
+	    !in_file(eh.e_phoff, (uint64_t)phnum * eh.e_phentsize, fsize) ||
+	    !in_file(eh.e_shoff, (uint64_t)eh.e_shnum * eh.e_shentsize, fsize))
+		return -EBADMSG;
 	o->is_exec = eh.e_type == ET_EXEC;
 	L.ppc64 = eh.e_machine == EM_PPC64;
 
@@ -239,6 +252,12 @@ static int load_elf(Elf *e, struct usym_obj *o)
 	while ((scn = elf_nextscn(e, scn))) {
 		if (!gelf_getshdr(scn, &sh))
 			continue;
+		if ((sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM ||
+		     sh.sh_type == SHT_STRTAB) &&
+		    !in_file(sh.sh_offset, sh.sh_size, fsize)) {
+			free(vd.name);
+			return -EBADMSG;
+		}
 		switch (sh.sh_type) {
 		case SHT_SYMTAB:
 			symtab = scn;
@@ -372,6 +391,7 @@ int usym_data_find(const char *path, const char *want, uint64_t *addr,
 int usym_obj_load(const char *path, struct usym_obj **out)
 {
 	struct usym_obj *o;
+	struct stat st;
 	Elf *e;
 	int fd, err;
 
@@ -379,6 +399,12 @@ int usym_obj_load(const char *path, struct usym_obj **out)
 	e = elf_open(path, &fd, &err);
 	if (!e)
 		return err;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		elf_end(e);
+		close(fd);
+		return err;
+	}
 	o = calloc(1, sizeof(*o));
 	if (!o) {
 		elf_end(e);
@@ -386,7 +412,7 @@ int usym_obj_load(const char *path, struct usym_obj **out)
 		return -ENOMEM;
 	}
 	o->path = strdup(path);
-	err = o->path ? load_elf(e, o) : -ENOMEM;
+	err = o->path ? load_elf(e, o, (uint64_t)st.st_size) : -ENOMEM;
 	elf_end(e);
 	close(fd);
 	if (err) {

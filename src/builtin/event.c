@@ -7,6 +7,7 @@
  * lower_event() builds and sends (layout.h has the record format); the
  * runtime formats EV_PRINTF and EV_PRINT records and acts on the others.
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include <linux/bpf.h>
@@ -247,6 +248,10 @@ static const struct type *exit_check(struct sema *S, struct node *n)
 	if (!sema_is_bad(t) && !type_is_int(t))
 		sema_error(S, &a->loc, "exit() needs an integer, got %s",
 			   sema_type_name(S, t));
+	/* an exit status is a byte: exit(256) would exit 0 */
+	else if (a->is_const && (a->cval < 0 || a->cval > 255))
+		sema_error(S, &a->loc, "exit() takes a status from 0 to 255, "
+			   "got %" PRId64, (int64_t)a->cval);
 	return &type_void;
 }
 

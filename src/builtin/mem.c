@@ -47,6 +47,20 @@ static void read_into(struct lower *L, struct node *n, struct dst d,
 	lower_read(L, lower_read_helper(space, str), d, w, r, 0, l);
 }
 
+/* str(), mem() and dyn() of a __data_loc field read the data it locates
+ * in the record (read_into() adds the record's address to its offset), so
+ * the field must be read where it is: a copy in a map has lost its record.
+ * False (reported) for such a copy. */
+static bool dataloc_read(struct sema *S, const struct node *a,
+			 const struct type *t, const char *fn)
+{
+	if (t->fmt != F_DATALOC || a->kind == N_MEMBER)
+		return true;
+	sema_error(S, &a->loc, "%s() of a copied __data_loc value: read the "
+		   "field itself, as in %s(args->filename)", fn, fn);
+	return false;
+}
+
 /* ---- str(p [, n]) ---- */
 
 static const struct type *str_check(struct sema *S, struct node *n)
@@ -71,6 +85,8 @@ static const struct type *str_check(struct sema *S, struct node *n)
 			   "got %s", sema_type_name(S, t));
 		return sema_bad();
 	}
+	if (!dataloc_read(S, a, t, "str"))
+		return sema_bad();
 	return type_string(sema_arena(S), size);
 }
 
@@ -82,7 +98,8 @@ static void str_into(struct lower *L, struct node *n, struct dst d,
 		lower_into(L, n->args, (struct dst){ d.base, d.off, w }, zero);
 		return;
 	}
-	read_into(L, n, d, w, zero, true, false);
+	/* a __data_loc field as bpftrace reads it: str(args->filename) */
+	read_into(L, n, d, w, zero, true, n->args->type->fmt == F_DATALOC);
 }
 
 const struct builtin builtin_str = {
@@ -160,13 +177,15 @@ static const struct type *mem_check(struct sema *S, struct node *n)
 			   "got %s", sema_type_name(S, t));
 		return sema_bad();
 	}
+	if (!dataloc_read(S, a, t, "mem"))
+		return sema_bad();
 	return type_array(sema_arena(S), &type_u8, size);
 }
 
 static void mem_into(struct lower *L, struct node *n, struct dst d,
 		     unsigned w, bool zero)
 {
-	read_into(L, n, d, w, zero, false, false);
+	read_into(L, n, d, w, zero, false, n->args->type->fmt == F_DATALOC);
 }
 
 const struct builtin builtin_mem = {

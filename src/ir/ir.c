@@ -108,7 +108,7 @@ struct ir_insn *ir_emit(struct ir_func *f, enum ir_op op, struct loc loc)
 
 	assert(op < IR_NOPS_ && "ir_emit: bad opcode");
 	if (f->n == f->cap) {
-		unsigned cap = f->cap ? f->cap * 2 : 64;
+		unsigned cap = f->cap ? f->cap * 2 : 16;
 
 		f->insns = arena_grow(f->arena, f->insns,
 				      f->cap * sizeof(*f->insns),

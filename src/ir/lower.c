@@ -591,14 +591,14 @@ static void regs_preread(struct lower *L, const struct node *pred,
  * (5.7+) fails unless they name the task's own pid namespace.  ino 0: the
  * command has no namespace of its own, do not filter.  A process of the
  * command that makes a pid namespace of its own (a container) is no longer
- * followed. */
+ * followed; the namespace's pid 1, spry's init, is not the command's. */
 static void child_filter(struct lower *L, struct loc l)
 {
 	struct map *m = lower_internal_map(L, script_child_map(L->s));
 	struct node at = { .loc = l };
 	unsigned mark = L->sp;
 	int info = lower_stack(L, 8, &at, "struct bpf_pidns_info");
-	int p = lower_vreg(L), dev, ino, pass = ir_label(L->f);
+	int p = lower_vreg(L), dev, ino, tgid, pass = ir_label(L->f);
 
 	ir_ldmapv(L->f, p, m->id, 0, l);
 	ino = lower_vreg(L);
@@ -609,6 +609,11 @@ static void child_filter(struct lower *L, struct loc l)
 	lower_call(L, BPF_FUNC_get_ns_current_pid_tgid, l, LA_REG(dev),
 		   LA_REG(ino), LA_PTR(IR_FP, info), LA_IMM(8));
 	ir_jcci(L->f, BPF_JNE, lower_ret(L, l), 0, L->exit, l);
+	/* its pid 1 is spry's init (child.h), not the command: the tgid,
+	 * the second u32 of struct bpf_pidns_info */
+	tgid = lower_vreg(L);
+	ir_ldx(L->f, BPF_W, tgid, IR_FP, info + 4, l);
+	ir_jcci(L->f, BPF_JEQ, tgid, 1, L->exit, l);
 	ir_place(L->f, pass, l);
 	L->sp = mark;
 }

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,13 +234,25 @@ const char *provider_tracefs(const struct host *h)
 
 int provider_mount_tracefs(const struct host *h)
 {
+	/* the mount tracefs goes under, made private so that it does not
+	 * propagate: the first of these that is a mount point (/ is not in
+	 * a chroot) */
+	static const char *const parents[] = { "/sys/kernel", "/sys", "/" };
 	static bool mount_tried;
+	unsigned i;
 
 	if (host_or_default(h)->tracefs || tracefs_found() || mount_tried)
 		return 0;
 	/* Only root can; otherwise the tracepoint provider says tracefs is
 	 * missing when it expands a probe. */
 	mount_tried = true;
+	if (unshare(CLONE_NEWNS))
+		return -errno;
+	for (i = 0; i < sizeof(parents) / sizeof(parents[0]); i++)
+		if (!mount(NULL, parents[i], NULL, MS_PRIVATE, NULL))
+			break;
+	if (i == sizeof(parents) / sizeof(parents[0]))
+		return -errno;
 	if (mount("nodev", tracefs_paths[0], "tracefs", 0, NULL))
 		return -errno;
 	return 1;
@@ -759,13 +772,41 @@ void provider_regs_init(struct script *s, const struct arch *arch,
 				      AS_CTX);
 }
 
+/* @file, a path, is no file a uprobe can go in: say why.  (stat only: a
+ * FIFO would block an open.) */
+static void provider_file_error(struct probe *p, const char *file,
+				struct diag *d)
+{
+	struct stat st;
+	const char *what = NULL;
+
+	if (stat(file, &st)) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			diag_error(d, &p->loc, "no such file '%s'", file);
+		else
+			diag_error(d, &p->loc, "cannot use '%s': %s", file,
+				   strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		what = "a directory";
+	else if (S_ISFIFO(st.st_mode))
+		what = "a FIFO";
+	else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		what = "a device";
+	else if (S_ISSOCK(st.st_mode))
+		what = "a socket";
+	diag_error(d, &p->loc, "'%s' is %s, not a program or library", file,
+		   what ? what : "not a regular file");
+}
+
 int provider_resolve_file(struct script *s, struct probe *p, const char *file,
 			  char *buf, size_t n, struct diag *d)
 {
 	if (!usym_resolve_path(s->host, file, buf, n))
 		return 0;
 	if (strchr(file, '/'))
-		diag_error(d, &p->loc, "no such file '%s'", file);
+		provider_file_error(p, file, d);
 	else
 		diag_error(d, &p->loc, "cannot find '%s': not a library the "
 			   "dynamic linker knows nor a program on $PATH", file);

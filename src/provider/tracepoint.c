@@ -27,7 +27,6 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include <linux/perf_event.h>
@@ -432,12 +431,18 @@ static bool tp_tracefs_missing(struct script *s, struct probe *p,
 		return false;
 	}
 	if (errno == EACCES || errno == EPERM)
-		diag_error(d, &p->loc, "cannot read tracefs at %s: %s (spry "
-			   "needs root)", top, strerror(errno));
-	else
+		diag_error(d, &p->loc, "cannot read tracefs at %s: %s "
+			   "(tracepoint formats are readable by root only, or "
+			   "with CAP_DAC_READ_SEARCH; SPRY_TRACEFS may point "
+			   "at a readable copy)", top, strerror(errno));
+	else if (errno == ENOENT || errno == ENOTDIR)
 		diag_error(d, &p->loc, "tracefs is not mounted at %s (%s); "
 			   "mount it with 'mount -t tracefs nodev "
 			   "/sys/kernel/tracing'", top, strerror(errno));
+	else
+		diag_error(d, &p->loc, "cannot read tracefs at %s: %s%s", top,
+			   strerror(errno), errno == EMFILE || errno == ENFILE ?
+			   " (raise the open-file limit: ulimit -n)" : "");
 	return true;
 }
 
@@ -447,7 +452,8 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 {
 	const struct arch *arch = s->arch ? s->arch : arch_host();
 	struct tp_priv *tp = arena_alloc(s->arena, sizeof(*tp));
-	const char *sc;
+	const struct tp_event *known;
+	const char *sc, *key;
 	bool is_exit = false;
 	int nr = -1, err;
 
@@ -464,8 +470,20 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	 * bytes of a tracepoint context (tp_prog_is_valid_access), and a raw
 	 * context has no record at all.  Leaving them out of the type lets
 	 * sema report them as unknown fields. */
-	err = tp_event_load(s->arena, provider_tracefs(s->host), sys, name,
-			    true, &tp->ev);
+	/* one read of the format per event, however many probes name it */
+	key = arena_printf(s->arena, "tracepoint:%s/%s", sys, name);
+	known = names_get(&s->memo, key);
+	if (known) {
+		tp->ev = *known;
+		err = 0;
+	} else {
+		err = tp_event_load(s->arena, provider_tracefs(s->host), sys,
+				    name, true, &tp->ev);
+		if (!err)
+			names_put(s->arena, &s->memo, key,
+				  arena_grow(s->arena, &tp->ev, sizeof(tp->ev),
+					     sizeof(tp->ev)));
+	}
 	if (err && tp_tracefs_missing(s, p, d))
 		return err;
 	if (err == -ENOENT) {
@@ -487,7 +505,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 
 	tp->data.kind = PV_CTX;
 	tp->data.type = type_ptr(s->arena, tp->ev.fmt, AS_CTX);
-	p->target = arena_printf(s->arena, "%s/%s", sys, name);
+	p->target = key + strlen("tracepoint:");
 	p->priv = tp;
 	if (!tp->raw) {
 		p->prog_type = BPF_PROG_TYPE_TRACEPOINT;
@@ -669,16 +687,23 @@ static int tp_self_test(FILE *out)
 	char path[256];
 	int err;
 
+	/* checked, never mounted: -T leaves the system as it found it */
 	snprintf(path, sizeof(path), "%s/events", tracefs);
 	err = access(path, F_OK) ? -errno : 0;
-	if (err && !mount("nodev", tracefs, "tracefs", 0, NULL))
-		err = access(path, F_OK) ? -errno : 0;
 	if (err && !access("/sys/kernel/debug/tracing/events", F_OK)) {
 		tracefs = "/sys/kernel/debug/tracing";
 		err = 0;
 	}
-	provider_check(out, "tracefs", err, "mount -t tracefs nodev "
-		       "/sys/kernel/tracing");
+	if (err == -ENOENT && !geteuid()) {
+		/* provider_mount_tracefs() does it, where tracing needs it */
+		fprintf(out, "  %-32s not mounted: spry mounts its own when it "
+			"traces\n", "tracefs");
+		err = 0;
+	} else {
+		provider_check(out, "tracefs", err, err == -ENOENT ?
+			       "mount -t tracefs nodev /sys/kernel/tracing" :
+			       "tracefs is readable by root only: run as root");
+	}
 	snprintf(path, sizeof(path), "%s/events/syscalls", tracefs);
 	provider_check(out, "syscall tracepoints",
 		       access(path, F_OK) ? -errno : 0, NULL);

@@ -239,12 +239,27 @@ static int up_expand_func(struct script *s, struct probe *p,
 	return 0;
 }
 
+/* The ':' between PATH and FUNC; PATH may be quoted, as in
+ * uprobe:"/opt/my app/bin":main (the lexer kept the quotes).  NULL when
+ * there is none, or the quoted path is empty or not followed by ':'. */
+static const char *up_split(const char *target)
+{
+	const char *end;
+
+	if (*target != '"')
+		return strchr(target, ':');
+	end = strchr(target + 1, '"');
+	if (!end || end == target + 1 || end[1] != ':')
+		return NULL;
+	return end + 1;
+}
+
 static int up_expand(struct script *s, struct probe *p, struct diag *d,
 		     bool ret)
 {
 	const struct arch *arch = s->arch ? s->arch : arch_host();
 	const struct usym_obj *o;
-	const char *colon = strchr(p->target, ':');
+	const char *colon = up_split(p->target);
 	struct up_priv *up;
 	struct type *at;
 	char path[PATH_MAX], *file;
@@ -263,7 +278,12 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 			   p->target, p->prov->name);
 		return -EINVAL;
 	}
-	file = arena_strndup(s->arena, p->target, (size_t)(colon - p->target));
+	if (*p->target == '"')	/* "/a b/c":foo: the path between */
+		file = arena_strndup(s->arena, p->target + 1,
+				     (size_t)(colon - p->target) - 2);
+	else
+		file = arena_strndup(s->arena, p->target,
+				     (size_t)(colon - p->target));
 	what = colon + 1;
 
 	up = arena_alloc(s->arena, sizeof(*up));
@@ -291,6 +311,7 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 		err = errno;
 		diag_error(d, &p->loc, "cannot read the symbols of %s: %s",
 			   path, err == ENOEXEC ? "not an ELF file" :
+			   err == EBADMSG ? "a truncated or corrupt ELF file" :
 			   strerror(err));
 		return -err;
 	}
@@ -514,7 +535,9 @@ static void up_error(const struct probe *p, const struct provider_uprobes *u,
 		diag_error(d, &p->loc, "cannot attach to %s:%s: %s%s",
 			   p->prov->name, p->target, strerror(-err),
 			   err == -EMFILE ? " (more probes than the open-file "
-			   "limit allows: raise it with ulimit -n)" : "");
+			   "limit allows: raise it with ulimit -n)" :
+			   err == -EACCES || err == -EPERM ? " (the kernel's "
+			   "uprobes need CAP_SYS_ADMIN since 6.16)" : "");
 }
 
 /* One perf event of the uprobe PMU per target. */

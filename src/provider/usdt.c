@@ -264,6 +264,7 @@ static int usdt_expand(struct script *s, struct probe *p, struct diag *d)
 		err = errno;
 		diag_error(d, &p->loc, "cannot read %s: %s", path,
 			   err == ENOEXEC ? "not an ELF file" :
+			   err == EBADMSG ? "a truncated or corrupt ELF file" :
 			   err == EINVAL ? "a malformed USDT note" :
 			   strerror(err));
 		return -err;

@@ -24,7 +24,8 @@ t:sched/sched_process_exec {
 assert_rc 0
 assert_match '^begin 1 1 0 1 spry$'
 assert_match '^exec 1 1 sleep [01] 1$'
-assert_match 'sleep, spry\]?: 1$'
+# (the -c command's parent is spry's init in its pid namespace)
+assert_match 'sleep, spry-init\]?: 1$'
 # spry's parent is whatever ran it (timeout, from spry_run)
 ppid=$(sed -n 's/^parent //p' "$OUT")
 [ -n "$ppid" ] && [ "$ppid" -gt 1 ] || { fail "parent pid '$ppid'"; show_output; }

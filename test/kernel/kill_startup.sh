@@ -5,10 +5,10 @@
 # a profile timer, END), then killed after a random 0-300 ms: while it
 # compiles, creates maps, forks the child, loads, attaches, runs BEGIN or
 # traces.  Whatever the moment, lib.sh's check must find no process of the
-# run (the `sleep 30` above all: the child has PR_SET_PDEATHSIG and is pid 1
-# of its own pid namespace), no BPF program, map or link, no kprobe/uprobe
+# run (the `sleep 30` above all: its init has PR_SET_PDEATHSIG and is pid 1
+# of the command's pid namespace), no BPF program, map or link, no kprobe/uprobe
 # event.  SIGTERM at the same moments must also end spry, within 10 s
-# (not SIGINT: a background job of a script starts with SIGINT ignored).
+# (signal_early.sh checks that it ends it as it ends a trace).
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint sched/sched_switch

@@ -104,6 +104,39 @@ bpf_objects() {
 	done | sort
 }
 
+# The BPF objects that belong to some other live BPF user, one "KIND ID" a
+# line: those a live process holds (an fd: its fdinfo names the object,
+# and a link's program), programs attached to perf events it holds, and the
+# maps of all of these; and programs and links of types spry never makes
+# (cgroup, XDP, ...: attached without an fd) with their maps.  Whatever a run
+# leaves that is none of these is spry's: its processes are gone by then.
+bpf_others() {
+	{
+		grep -sh -E '^(prog|map|link)_id:' /proc/[0-9]*/fdinfo/* |
+			sed -E 's/^([a-z]+)_id:[[:space:]]*([0-9]+).*/\1 \2/'
+		bpftool perf show 2>/dev/null |
+			sed -n 's/.*prog_id \([0-9][0-9]*\).*/prog \1/p'
+		bpftool prog show 2>/dev/null | awk '/^[0-9]+: / &&
+			$2 !~ /^(tracepoint|raw_tracepoint|kprobe|perf_event)$/ {
+				sub(":", "", $1); print "prog", $1 }'
+		bpftool link show 2>/dev/null | awk '/^[0-9]+: / &&
+			$2 !~ /^(perf_event|raw_tracepoint|kprobe_multi|uprobe_multi)$/ {
+				sub(":", "", $1); print "link", $1 }'
+	} | sort -u >"$T_TMP/others"
+	bpftool prog show 2>/dev/null | awk '
+		NR == FNR { other[$0] = 1; next }
+		/^[0-9]+: / { id = $1; sub(":", "", id) }
+		("prog " id) in other {
+			for (i = 1; i < NF; i++)
+				if ($i == "map_ids") {
+					n = split($(i + 1), m, ",")
+					for (k = 1; k <= n; k++)
+						print "map", m[k]
+				}
+		}' "$T_TMP/others" - >>"$T_TMP/others"
+	sort -u "$T_TMP/others"
+}
+
 # Processes (other than ourselves) that carry this run's marker in their
 # environment: spry itself and anything its -c command started.
 marked_procs() {
@@ -122,13 +155,8 @@ dyn_events() {
 	cat $TRACEFS/kprobe_events $TRACEFS/uprobe_events 2>/dev/null | sort
 }
 
-other_spry_running() {
-	# one grep rather than a cat per process
-	grep -qsx spry /proc/[0-9]*/comm
-}
-
 check_leftovers() {
-	local mark=$1 before_progs=$2 before_events=$3 left i others
+	local mark=$1 before_progs=$2 before_events=$3 left i
 	# Children are killed and reaped by rt_close(); give the kernel a moment
 	# for exiting processes and RCU-freed programs.
 	for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -144,23 +172,32 @@ check_leftovers() {
 	fi
 
 	if command -v bpftool >/dev/null 2>&1; then
-		# On a shared development machine another spry may be running
-		# (or have just exited, its programs not yet freed); CI runs
-		# alone, so there the check is strict.
-		others=0
-		for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-			other_spry_running && others=1
+		# Objects new since the run began, less those of another BPF
+		# user (another spry included: any user on the machine once
+		# failed this check at random).  An object held by nobody may
+		# still be on its way out: its owner exited (perf events close
+		# one at a time, 75 ms each, machine-wide), or an RCU grace
+		# period has not passed.  It is spry's leftover once it has
+		# stayed held by nobody for T_LEFT_SECS (4) seconds.
+		local -A since=()
+		local now obj stuck
+		for ((i = 0; i < 100; i++)); do
 			left=$(comm -13 "$before_progs" <(bpf_objects))
+			[ -n "$left" ] &&
+				left=$(comm -23 <(echo "$left") <(bpf_others))
 			[ -z "$left" ] && break
+			now=$(date +%s%N)
+			stuck=
+			while read -r obj; do
+				: "${since[$obj]:=$now}"
+				((now - since[$obj] >= ${T_LEFT_SECS:-4} * 1000000000)) &&
+					stuck+=" $obj"
+			done <<<"$left"
+			[ -n "$stuck" ] && break
 			sleep 0.2
 		done
-		if [ -n "$left" ]; then
-			if [ $others = 1 ]; then
-				note "another spry is running: BPF leftover check skipped"
-			else
-				fail "BPF objects left loaded after spry exited: $(echo $left)"
-			fi
-		fi
+		[ -n "$left" ] &&
+			fail "BPF objects left loaded after spry exited: $(echo $left)"
 	fi
 
 	left=$(comm -13 "$before_events" <(dyn_events))
@@ -169,6 +206,31 @@ check_leftovers() {
 
 # ---- running spry ----
 
+# mount_ns_wrap SCRIPT: set T_WRAP to run the sh SCRIPT, then spry, in a
+# mount namespace of the caller's own, where SCRIPT may change mounts.
+# unshare's --propagation private needs / to be a mount point, which it is
+# not in a chroot or some containers; there only the mounts under /sys
+# (what these tests change) are made private.  False, with the reason in
+# T_WRAP_WHY, where no namespace can be made.
+mount_ns_wrap() {
+	T_WRAP_WHY=
+	if unshare -m --propagation private true 2>/dev/null; then
+		T_WRAP=(unshare -m --propagation private sh -c "$1
+\"\$@\"" sh)
+	elif unshare -m --propagation unchanged \
+		sh -c 'mount --make-rprivate /sys' 2>/dev/null; then
+		T_WRAP=(unshare -m --propagation unchanged sh -c \
+			"mount --make-rprivate /sys || exit 98
+$1
+\"\$@\"" sh)
+	else
+		T_WRAP_WHY="no private mount namespace can be made here: $(
+			unshare -m --propagation unchanged \
+				sh -c 'mount --make-rprivate /sys' 2>&1 | head -n 1)"
+		return 1
+	fi
+}
+
 # Commands spry_run puts in front of spry, as an array: another user
 # (setpriv), a seccomp filter, a mount namespace.  Empty: spry itself.
 T_WRAP=()
@@ -176,17 +238,20 @@ T_WRAP=()
 # spry_run TIMEOUT ARGS...: run $SPRY ARGS under a timeout (seconds), with
 # stdin from /dev/null; sets OUT, ERR, RC and checks for leftovers.
 spry_run() {
-	local t=$1 mark
+	local t=$1 mark start
 	shift
 	T_RUNS=$((T_RUNS + 1))
 	mark="$T_NAME.$$.$T_RUNS"
 	T_LAST_ARGS="$*"
 	bpf_objects >"$T_TMP/progs.before"
 	dyn_events >"$T_TMP/events.before"
+	start=$SECONDS
 	SPRY_TEST_MARK=$mark timeout -k 5 "$t" ${T_WRAP[@]+"${T_WRAP[@]}"} \
 		"$SPRY" "$@" </dev/null >"$OUT" 2>"$ERR"
 	RC=$?
-	[ $RC -eq 124 ] && fail "spry did not finish within ${t}s: $*"
+	# (124 is also what spry says of a -c command that timeout(1) ended)
+	[ $RC -eq 124 ] && [ $((SECONDS - start)) -ge "$t" ] &&
+		fail "spry did not finish within ${t}s: $*"
 	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$ERR"; then
 		fail "sanitizer report"
 		show_output
@@ -195,17 +260,28 @@ spry_run() {
 	return 0
 }
 
-# spry_start ARGS...: start $SPRY ARGS in the background (for signal tests);
-# spry_stop SIGNAL TIMEOUT sends SIGNAL, waits up to TIMEOUT seconds for it to
-# end, then sets RC and checks for leftovers like spry_run.
+# spry_start ARGS...: start $SPRY ARGS in the background (for signal tests),
+# its stdout to $T_STDOUT when set (a FIFO, say), else to $OUT; spry_stop
+# SIGNAL TIMEOUT sends SIGNAL, waits up to TIMEOUT seconds for it to end,
+# then sets RC and checks for leftovers like spry_run.  spry_signal SIGNAL
+# only sends it; spry_wait TIMEOUT only waits.
 spry_start() {
 	T_RUNS=$((T_RUNS + 1))
 	T_MARK="$T_NAME.$$.$T_RUNS"
 	T_LAST_ARGS="$*"
 	bpf_objects >"$T_TMP/progs.before"
 	dyn_events >"$T_TMP/events.before"
-	SPRY_TEST_MARK=$T_MARK "$SPRY" "$@" </dev/null >"$OUT" 2>"$ERR" &
+	SPRY_TEST_MARK=$T_MARK "$SPRY" "$@" </dev/null >"${T_STDOUT:-$OUT}" \
+		2>"$ERR" &
 	SPRY_PID=$!
+}
+
+spry_signal() {
+	kill -"$1" "$SPRY_PID" 2>/dev/null
+}
+
+spry_wait() {
+	spry_stop 0 "$1"
 }
 
 spry_stop() {
@@ -218,7 +294,11 @@ spry_stop() {
 			sleep 0.1
 		done
 		if kill -0 "$SPRY_PID"; then
-			fail "spry did not exit within ${t}s of SIG$sig"
+			if [ "$sig" = 0 ]; then
+				fail "spry did not exit within ${t}s"
+			else
+				fail "spry did not exit within ${t}s of SIG$sig"
+			fi
 			kill -9 "$SPRY_PID"
 		fi
 		wait "$SPRY_PID"

@@ -418,6 +418,10 @@ START_TEST(test_spec_mode)
 		{ "BEGIN{", "BEGIN", "{" },
 		{ "END ,", "END", "," },
 		{ "BEGIN/x/", "BEGIN", "/" },
+		/* a quoted part keeps spaces, commas and braces */
+		{ "uprobe:\"/opt/my app, v{2}/bin\":main {",
+		  "uprobe:\"/opt/my app, v{2}/bin\":main", "{" },
+		{ "u:\"/a b\":f,", "u:\"/a b\":f", "," },
 	};
 
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -445,6 +449,28 @@ START_TEST(test_spec_mode)
 		unit_diag_close(&ud);
 		arena_free(a);
 	}
+}
+END_TEST
+
+/* An unterminated quote in a specifier is an error at the quote. */
+START_TEST(test_spec_unterminated_quote)
+{
+	struct arena *a = arena_new();
+	struct source src = unit_source("u:\"/a b:f {\n}");
+	struct unit_diag ud;
+	struct lexer lx;
+	struct token first, t;
+
+	unit_diag_open(&ud);
+	lex_init(&lx, a, &src, &ud.d);
+	lex_next(&lx, &first);
+	lex_spec(&lx, &first, &t);
+	ck_assert_int_eq(t.kind, TK_SPEC);
+	ck_assert_uint_eq(ud.d.errors, 1);
+	ck_assert_ptr_nonnull(strstr(unit_diag_text(&ud),
+				     ":1:3: error: unterminated quoted part"));
+	unit_diag_close(&ud);
+	arena_free(a);
 }
 END_TEST
 
@@ -601,6 +627,7 @@ static Suite *lex_suite(void)
 	tcase_add_test(tc, test_locations);
 	tcase_add_test(tc, test_comments);
 	tcase_add_test(tc, test_spec_mode);
+	tcase_add_test(tc, test_spec_unterminated_quote);
 	tcase_add_test(tc, test_spec_relex_later_line);
 	tcase_add_test(tc, test_bad_bytes);
 	tcase_add_test(tc, test_error_cap);

@@ -1133,6 +1133,18 @@ START_TEST(test_error_cap)
 }
 END_TEST
 
+/* @head, @link @times times, @tail: a generated chain, in @text. */
+static const char *chain(char *text, const char *head, const char *link,
+			 int times, const char *tail)
+{
+	size_t n = (size_t)sprintf(text, "%s", head);
+
+	for (int i = 0; i < times; i++)
+		n += (size_t)sprintf(text + n, link, i);
+	sprintf(text + n, "%s", tail);
+	return text;
+}
+
 START_TEST(test_deep_nesting)
 {
 	static char text[200000];
@@ -1171,11 +1183,15 @@ START_TEST(test_deep_nesting)
 		text[n++] = i % 2 ? '!' : '-';
 	sprintf(text + n, "1; }");
 	ck_assert_uint_eq(ERRORS(text, "nesting too deep"), 1);
-	n = (size_t)sprintf(text, "BEGIN { x = ");
-	for (int i = 0; i < deep / 4; i++)
-		n += (size_t)sprintf(text + n, "a ? b : ");
-	sprintf(text + n, "c; }");
-	ck_assert_uint_eq(ERRORS(text, "nesting too deep"), 1);
+	ck_assert_uint_eq(ERRORS(chain(text, "BEGIN { x = ", "a ? b : ",
+				       deep / 4, "c; }"), "chain too long"), 1);
+
+	/* binary operators and else-ifs: chains, with their own limit */
+	ck_assert_uint_eq(ERRORS(chain(text, "BEGIN { x = ", "1 + ", deep / 4,
+				       "1; }"), "chain too long"), 1);
+	ck_assert_uint_eq(ERRORS(chain(text, "BEGIN { if (1) x = 1; ",
+				       "else if (1) x = 1; ", deep / 8, "}"),
+				 "chain too long"), 1);
 
 	/* unbalanced: the input ends deep inside */
 	n = (size_t)sprintf(text, "BEGIN { x = ");
@@ -1196,6 +1212,37 @@ START_TEST(test_deep_nesting)
 
 		parse_text(&p, text);
 		ck_assert_msg(p.ast != NULL, "%s", unit_diag_text(&p.ud));
+		parse_done(&p);
+	}
+}
+END_TEST
+
+/* Chains written flat are not nesting: a thousand operators, else-ifs or
+ * ternaries parse (once, 257 were "nesting too deep"), also inside the
+ * deepest brackets allowed. */
+START_TEST(test_long_chains)
+{
+	static char text[200000], tail[300];
+	static const char *const links[] = {
+		"pid + ", "pid == %d ? 1 : ", "(1) + ",
+	};
+	struct parsed p;
+
+	tail[0] = '1';
+	memset(tail + 1, ')', 200);
+	strcpy(tail + 201, "; }");
+	for (unsigned k = 0; k < 5; k++) {
+		if (k < 3)
+			chain(text, "BEGIN { x = ", links[k], 1000, "1; }");
+		else if (k == 3)
+			chain(text, "BEGIN { if (pid == 0) x = 1; ",
+			      "else if (pid == %d) x = 1; ", 1000, "}");
+		else	/* 200 brackets each holding a chain: 1000 levels */
+			chain(text, "BEGIN { x = ", "1 + 1 + 1 + (", 200,
+			      tail);
+		parse_text(&p, text);
+		ck_assert_msg(p.ast != NULL, "%.80s: %s", text,
+			      unit_diag_text(&p.ud));
 		parse_done(&p);
 	}
 }
@@ -1273,6 +1320,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_recovery);
 	tcase_add_test(tc, test_error_cap);
 	tcase_add_test(tc, test_deep_nesting);
+	tcase_add_test(tc, test_long_chains);
 	tcase_add_test(tc, test_garbage);
 	tcase_add_test(tc, test_casts);
 	tcase_add_test(tc, test_sizeof_offsetof);

@@ -283,19 +283,28 @@ START_TEST(rt_child_lifecycle)
 	f.m_count.printed = false;
 	diag_init(&d, stderr);
 	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
-	ck_assert_int_gt(rt.child, 0);
+	ck_assert_int_gt(rt.cmd.pid, 0);
 	ck_assert_int_eq(rt_attach(&rt), 0);
+	/* the command's end ended the trace: its status is spry's */
 	status = rt_run(&rt);
-	ck_assert_int_eq(status, 0);
-	ck_assert_int_eq(rt.child, 0);
-	ck_assert(WIFEXITED(rt.child_status));
-	ck_assert_int_eq(WEXITSTATUS(rt.child_status), 5);
+	ck_assert_int_eq(status, 5);
+	ck_assert_int_eq(rt.cmd.pid, 0);
+	ck_assert(rt.cmd.ended);
+	ck_assert(WIFEXITED(rt.cmd.status));
+	ck_assert_int_eq(WEXITSTATUS(rt.cmd.status), 5);
+	rt_close(&rt);
+
+	/* killed by a signal: 128 + it, as a shell says */
+	ro.command = "kill -TERM $$";
+	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
+	ck_assert_int_eq(rt_attach(&rt), 0);
+	ck_assert_int_eq(rt_run(&rt), 128 + SIGTERM);
 	rt_close(&rt);
 
 	/* never released: rt_close kills and reaps it */
 	ro.command = "sleep 100";
 	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
-	pid = rt.child;
+	pid = rt.cmd.pid;
 	ck_assert_int_gt(pid, 0);
 	ck_assert_int_eq(kill(pid, 0), 0);
 	rt_close(&rt);
@@ -376,7 +385,7 @@ START_TEST(rt_lost_events)
 	status = rt_run(&rt);
 	ck_assert_int_eq(status, 2);
 	ck_assert_uint_eq(rt.lost, 5);
-	ck_assert_int_gt(rt.child, 0);	/* stopped before it ended */
+	ck_assert_int_gt(rt.cmd.pid, 0);	/* stopped before it ended */
 	rt_close(&rt);
 
 	ro.keep_going = true;
@@ -386,7 +395,8 @@ START_TEST(rt_lost_events)
 	status = rt_run(&rt);
 	ck_assert_int_eq(status, 0);
 	ck_assert_uint_eq(rt.lost, 5);
-	ck_assert_int_eq(rt.child, 0);	/* ran to its end */
+	ck_assert_int_eq(rt.cmd.pid, 0);	/* ran to its end */
+	ck_assert(rt.cmd.ended);
 	rt_close(&rt);
 }
 END_TEST

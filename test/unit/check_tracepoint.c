@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -498,6 +499,43 @@ START_TEST(test_tp_not_found)
 	ck_assert_int_eq(err, -ENOENT);
 	ck_assert_ptr_nonnull(strstr(unit_diag_text(&f.ud),
 		"error: no tracepoint matches 'sched/nomatch_*'"));
+	fx_fini(&f);
+}
+END_TEST
+
+/* When tracefs cannot be read, the message says why: missing, or out of
+ * file descriptors (which once read as "tracefs is not mounted"). */
+START_TEST(test_tp_tracefs_errors)
+{
+	struct rlimit old, none;
+	struct fx f;
+	int err, fd;
+
+	setenv("SPRY_TRACEFS", "/nonexistent/tracefs", 1);
+	fx_init(&f, &arch_x86_64);
+	fx_expand(&f, "tracepoint", "sched/sched_switch", &err);
+	ck_assert_int_ne(err, 0);
+	ck_assert_ptr_nonnull(strstr(unit_diag_text(&f.ud),
+		"error: tracefs is not mounted at /nonexistent/tracefs"));
+	fx_fini(&f);
+	use_fixtures();
+
+	/* no descriptor left: the lowest free one is the limit */
+	fx_init(&f, &arch_x86_64);
+	fd = dup(0);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+	none = old;
+	none.rlim_cur = (rlim_t)fd;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &none), 0);
+	fx_expand(&f, "tracepoint", "sched/sched_switch", &err);
+	setrlimit(RLIMIT_NOFILE, &old);
+	ck_assert_int_ne(err, 0);
+	ck_assert_msg(strstr(unit_diag_text(&f.ud), "Too many open files "
+			     "(raise the open-file limit: ulimit -n)"),
+		      "%s", unit_diag_text(&f.ud));
+	ck_assert_ptr_null(strstr(unit_diag_text(&f.ud), "not mounted"));
 	fx_fini(&f);
 }
 END_TEST
@@ -1269,6 +1307,7 @@ static Suite *tracepoint_suite(void)
 	tcase_add_test(tc, test_tp_perf);
 	tcase_add_test(tc, test_tp_colon_form);
 	tcase_add_test(tc, test_tp_not_found);
+	tcase_add_test(tc, test_tp_tracefs_errors);
 	tcase_add_test(tc, test_tp_glob_expand);
 	tcase_add_test(tc, test_tp_glob_keeps_list);
 	tcase_add_test(tc, test_tp_raw_enter);
