@@ -7,8 +7,10 @@ run "$SPRY" -e '
 tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { printf("open %s\n", str(data->filename)); printf("dfd %x\n", bswap(data->dfd)); }
 tracepoint:syscalls:sys_exit_openat /comm == "cat"/ { printf("ret %d\n", data->ret); }
 tracepoint:sched:sched_process_exit /comm == "cat"/ { printf("exit %s %d\n", data->comm, data->pid > 0); }' \
-	-c 'cat /etc/hostname /nonexistent >/dev/null 2>&1'
-assert_ok
+	-c 'cat /etc/hostname /nonexistent >/dev/null 2>&1 || exit 3'
+# spry's status is the -c command's (spry(1) EXIT STATUS): 3 says cat
+# failed on /nonexistent and the status came through the command's init
+assert_rc 3
 assert_contains 'open /etc/hostname'
 assert_contains 'open /nonexistent'
 # AT_FDCWD (-100, an int) with its bytes reversed: BPF_END swaps in the
