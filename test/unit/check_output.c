@@ -1009,14 +1009,17 @@ START_TEST(b2_formats)
 {
 	struct cap c;
 	uint8_t b[24] = { 0 };
-	uint64_t v;
+	uint64_t v, af;
 
 	cap_open(&c, OUT_TEXT);
-	/* ntop: by the family in the first 8 bytes, inet_ntop's text */
-	b[0] = 2;
+	/* ntop: by the family in the first 8 bytes (a u64 in the machine's
+	 * order, as the program stores it), inet_ntop's text */
+	af = 2;
+	memcpy(b, &af, 8);
 	memcpy(b + 8, "\x7f\x00\x00\x01", 4);
 	ck_assert_str_eq(val(&c, &t_inet, b), "127.0.0.1");
-	b[0] = 10;
+	af = 10;
+	memcpy(b, &af, 8);
 	memset(b + 8, 0, 16);
 	b[23] = 1;
 	ck_assert_str_eq(val(&c, &t_inet, b), "::1");
@@ -1029,7 +1032,8 @@ START_TEST(b2_formats)
 			 "18:C0:4D:08:2E:BB");
 	/* buf: its own length (3 of 4), printable bytes as they are */
 	memset(b, 0, sizeof(b));
-	b[0] = 3;
+	v = 3;			/* the length: a u64 in the machine's order */
+	memcpy(b, &v, 8);
 	memcpy(b + 8, "a\n\\z", 4);
 	ck_assert_str_eq(val(&c, &t_buf4, b), "a\\x0a\\");
 	ck_assert_str_eq(pf1(&c, "[%r|%rx]", &t_buf4, b, 12), "[a\\x0a\\|%rx]");
@@ -1038,7 +1042,8 @@ START_TEST(b2_formats)
 	/* %r with a width: as printf(3) prints an unknown conversion */
 	ck_assert_str_eq(pf1(&c, "[%5r]", &t_buf4, b, 12), "[%5r]");
 	/* a length past the data is cut at the data */
-	b[0] = 200;
+	v = 200;
+	memcpy(b, &v, 8);
 	ck_assert_str_eq(val(&c, &t_buf4, b), "a\\x0a\\z");
 
 	/* ksym(): the name alone, whatever the offset */
@@ -1087,7 +1092,8 @@ START_TEST(b2_formats)
 				   .size = 32 };
 		uint8_t r[32] = { 0 };
 
-		r[8] = 2;
+		af = 2;
+		memcpy(r + 8, &af, 8);
 		memcpy(r + 16, "\x0a\x00\x00\x01", 4);
 		out_event(&c.o, &e, r, sizeof(r));
 		ck_assert_str_eq(cap_text(&c),
