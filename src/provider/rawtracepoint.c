@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "arena.h"
 #include "provider.h"
@@ -42,16 +43,29 @@ static void rtp_btf_free(void)
 	rtp_vmlinux = NULL;
 }
 
+static int rtp_libbpf_quiet(enum libbpf_print_level level, const char *fmt,
+			    va_list ap)
+{
+	return 0;
+}
+
 /* The kernel's BTF, loaded once (~6 ms); NULL where there is none. */
 static struct btf *rtp_btf(void)
 {
 	static bool tried;
 
 	if (!tried) {
+		/* this runs while compiling, before the runtime quiets
+		 * libbpf: a kernel without BTF (most of the cross suite's)
+		 * would get libbpf's "failed to find valid kernel BTF" on
+		 * stderr, where spry says what it lacks itself */
+		libbpf_print_fn_t print = libbpf_set_print(rtp_libbpf_quiet);
+
 		tried = true;
 		atexit(rtp_btf_free);
 		/* libbpf 1.x: NULL (errno set) on failure */
 		rtp_vmlinux = btf__load_vmlinux_btf();
+		libbpf_set_print(print);
 	}
 	return rtp_vmlinux;
 }
