@@ -6,7 +6,7 @@
 require_root
 require_tracepoint sock/inet_sock_set_state
 
-spry_run 30 -c "bash -c 'exec 3<>/dev/tcp/127.0.0.1/9; exec 3<>/dev/tcp/::1/9' " '
+spry_run 30 -c "bash -c 'exec 3<>/dev/tcp/127.0.0.1/9; exec 3<>/dev/tcp/::1/9; :' " '
 t:sock/inet_sock_set_state /data->dport == 9/ {
 	printf("v4 %s %s\n", ntop(data->daddr), ntop(data->saddr));
 	printf("v6 %s\n", ntop(data->family, data->daddr_v6));
