@@ -1,6 +1,6 @@
 /* measure.c - wall time, CPU time and peak RSS of commands, over several runs.
  *
- * Input: measure [-n RUNS] [-w WARMUP] -- CMD [ARGS...] [;; CMD [ARGS...]]...
+ * Input: measure [-n RUNS] [-w WARMUP] [-p MS] -- CMD [ARGS...] [;; CMD [ARGS...]]...
  * Output: per command, one line of KEY=VALUE pairs on stdout:
  *   runs=N fails=N med_ms=.. min_ms=.. max_ms=.. med_cpu_ms=.. med_rss_kb=.. max_rss_kb=..
  *
@@ -14,7 +14,8 @@
  * periods, mutexes).  The RSS is the kernel's ru_maxrss for the child: its
  * own peak, or a reaped descendant's if larger (a -c child of a tracer is
  * never larger than the tracer was when it forked).  Medians, because a
- * tracer's startup has a long tail.  bench/run compiles this with cc -O2;
+ * tracer's startup has a long tail.  -p MS pauses that long before every
+ * run: runs that find the machine cold, not right after one another.  bench/run compiles this with cc -O2;
  * it needs nothing but libc.
  */
 #define _GNU_SOURCE
@@ -106,14 +107,17 @@ static void measure_report(int runs, int fails, double *ms, double *cpu,
 
 int main(int argc, char **argv)
 {
-	int runs = 10, warmup = 1, ncmd = 0, i, c, opt;
+	int runs = 10, warmup = 1, pause_ms = 0, ncmd = 0, i, c, opt;
 	int fails[MEASURE_MAX_CMDS] = { 0 };
 	char **cmd[MEASURE_MAX_CMDS];
 	double *ms[MEASURE_MAX_CMDS], *cpu[MEASURE_MAX_CMDS], t, u;
 	long *rss[MEASURE_MAX_CMDS], r;
 
-	while ((opt = getopt(argc, argv, "+n:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "+n:w:p:")) != -1) {
 		switch (opt) {
+		case 'p':
+			pause_ms = atoi(optarg);
+			break;
 		case 'n':
 			runs = atoi(optarg);
 			break;
@@ -153,9 +157,12 @@ int main(int argc, char **argv)
 		for (c = 0; c < ncmd; c++)
 			measure_once(cmd[c], &t, &u, &r);
 	for (i = 0; i < runs; i++)
-		for (c = 0; c < ncmd; c++)
+		for (c = 0; c < ncmd; c++) {
+			if (pause_ms)
+				usleep((useconds_t)pause_ms * 1000);
 			fails[c] += measure_once(cmd[c], &ms[c][i], &cpu[c][i],
 						 &rss[c][i]);
+		}
 	for (c = 0; c < ncmd; c++) {
 		measure_report(runs, fails[c], ms[c], cpu[c], rss[c]);
 		free(ms[c]);
@@ -164,6 +171,6 @@ int main(int argc, char **argv)
 	}
 	return 0;
 usage:
-	fprintf(stderr, "usage: measure [-n RUNS] [-w WARMUP] -- CMD [ARGS...] [;; CMD [ARGS...]]...\n");
+	fprintf(stderr, "usage: measure [-n RUNS] [-w WARMUP] [-p MS] -- CMD [ARGS...] [;; CMD [ARGS...]]...\n");
 	return 2;
 }

@@ -86,22 +86,40 @@ int btf_enum_value(struct btf *b, const char *name, int64_t *value,
  * module @module (NULL: vmlinux, then the modules).  NULL if none. */
 const struct type *btf_func(struct btf *b, const char *module,
 			    const char *name);
-/* Where fentry attaches: the BTF type id of function @name and the module
- * whose BTF holds it (*@obj NULL for vmlinux).  0 or -ENOENT. */
+/* The BTF type id of the type named @name in @ns, in module @module
+ * (NULL: vmlinux, then the modules), and the module whose BTF holds it
+ * (*@obj NULL for vmlinux): what a program names when it is loaded.  0 or
+ * -ENOENT (or -errno if BTF is unusable). */
+int btf_type_id(struct btf *b, enum btf_ns ns, const char *module,
+		const char *name, uint32_t *id, const char **obj);
+/* Where fentry attaches: btf_type_id() of function @name. */
 int btf_func_id(struct btf *b, const char *module, const char *name,
 		uint32_t *id, const char **obj);
-/* Call @fn for every function whose name matches the glob @pattern
- * (fnmatch), in @module (NULL: vmlinux and every module), in BTF order;
- * stops at @fn's first non-zero return and returns it.  0 when done, or
- * -errno if BTF is unusable. */
+/* Call @fn for every type of name space @ns (definitions, not
+ * declarations) whose name matches the glob @pattern (fnmatch), in
+ * @module (NULL: vmlinux and every module), in BTF order; stops at @fn's
+ * first non-zero return and returns it.  0 when done, or -errno if BTF is
+ * unusable.  btf_funcs() is its BTF_NS_FUNC. */
+int btf_names(struct btf *b, enum btf_ns ns, const char *module,
+	      const char *pattern,
+	      int (*fn)(void *ctx, const char *module, const char *name),
+	      void *ctx);
 int btf_funcs(struct btf *b, const char *module, const char *pattern,
 	      int (*fn)(void *ctx, const char *module, const char *name),
 	      void *ctx);
-/* The arguments of raw tracepoint @name (tp_btf, rawtracepoint), from the
- * prototype of its BTF stub __bpf_trace_NAME without the stub's leading
- * void *__data: a T_FUNC whose parameters are named.  NULL if the kernel
- * has none (or BTF is unusable). */
-const struct type *btf_raw_tp(struct btf *b, const char *name);
+/* The arguments of raw tracepoint @name (rawtracepoint, tp_btf): the
+ * prototype of its typedef btf_trace_NAME (a pointer to a function of
+ * void *__data and the tracepoint's arguments) without the __data, a
+ * T_FUNC.  BTF keeps no names in that typedef: they come from the stub
+ * the kernel writes per event class, __bpf_trace_CLASS, which has the
+ * same parameter types (an event of its own class: __bpf_trace_NAME;
+ * else the stub whose name shares the longest prefix with @name:
+ * sched_wakeup's is sched_wakeup_template's); without one they are
+ * unnamed.  The typedef's id and module (a tp_btf program names them when
+ * it is loaded) in *@id and *@obj (NULL: vmlinux), either may be NULL.
+ * NULL if the kernel has no such raw tracepoint (or BTF is unusable). */
+const struct type *btf_raw_tp(struct btf *b, const char *name, uint32_t *id,
+			      const char **obj);
 /* A file descriptor of the kernel's loaded BTF object for @module (a
  * program attaching to a module's function names it at load:
  * attach_btf_obj_fd), or -errno (-ENOENT: no such module BTF). */

@@ -12,6 +12,13 @@
 
 #include <stdbool.h>
 
+/* SPRY_SYSCALLS: how syscalls/ tracepoint probes attach (tracepoint.c) */
+enum host_syscalls {
+	HOST_SYSCALLS_AUTO,	/* unset: each specifier as it costs least */
+	HOST_SYSCALLS_PERF,	/* "perf": each syscall's perf tracepoint */
+	HOST_SYSCALLS_RAW,	/* "raw": raw sys_enter/sys_exit */
+};
+
 struct host {
 	const char *tracefs;	/* SPRY_TRACEFS: tracefs to read formats from
 				 * (tests: a fixture); NULL: look for it */
@@ -20,12 +27,13 @@ struct host {
 	const char *btf;	/* SPRY_BTF: the directory of the kernel's BTF
 				 * (vmlinux and modules) instead of
 				 * /sys/kernel/btf (tests: a fixture) */
+	const char *tz;		/* TZ (NULL: unset; "": UTC) and TZDIR: */
+	const char *tzdir;	/* the zone of the clocks spry prints (tz.h) */
 	const char *path;	/* PATH: where uprobe:PROGRAM is looked for;
 				 * NULL: /usr/local/bin:/usr/bin:/bin */
 	bool no_ringbuf;	/* SPRY_NO_RINGBUF: events through a perf
 				 * event array, as before Linux 5.8 */
-	bool no_raw_syscalls;	/* SPRY_NO_RAW_SYSCALLS: syscall tracepoints
-				 * as perf events, not raw sys_enter/exit */
+	enum host_syscalls syscalls;	/* SPRY_SYSCALLS */
 	bool no_kprobe_multi;	/* SPRY_NO_KPROBE_MULTI: one perf event per
 				 * kprobe, not one kprobe_multi link */
 	bool kprobe_by_name;	/* SPRY_KPROBE_BY_NAME: kprobes by name, not

@@ -167,6 +167,9 @@ bool lower_unconditional(struct lower *L);
 /* One event record per call site: @kind, its arguments (after printf's
  * format; none for a whole map) built on the stack and sent. */
 struct event *lower_event(struct lower *L, struct node *call, int kind);
+/* A new event of this probe's (script_event_add(), marked by_probe when an
+ * attached probe sends it). */
+struct event *lower_event_add(struct lower *L, int kind, struct loc loc);
 /* An aggregation's update of @m[key], this CPU's value: in place (at the
  * pointer in register p) when the key exists, else its first value written
  * at r10 + slot and created with BPF_NOEXIST (hash maps; an array's entry

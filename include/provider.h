@@ -22,6 +22,13 @@
  *                 program with a pid test: tracepoints fire for everyone),
  *                 PROV_PID_ATTACH (attach opens per-process events:
  *                 rt_probe.pid), PROV_PID_NONE (-p does not apply)
+ *   filter_skips  the filter hook's value is the one to skip, not the one
+ *                 to keep: `if (*pv == *value) return 0` (iter: the call
+ *                 after the last object, whose object is NULL)
+ *   seq_output    its programs write their records (printf, print, exit)
+ *                 into the seq_file they run for (ctx->meta->seq) with
+ *                 bpf_seq_write(), not into the ring buffer: iterators,
+ *                 whose output the run hook reads
  *
  * Compile time (hooks):
  *   prepare  (optional) ready the host for the provider's probes, before
@@ -43,20 +50,29 @@
  *   filter   (optional) the test a program must begin with when its attach
  *            point fires for more than the probe asked for (raw syscall
  *            tracepoints fire for every syscall): `if (*pv != *value)
- *            return 0`.  0, or -ENOENT for none.
+ *            return 0` (with filter_skips, `==`).  0, or -ENOENT for
+ *            none.
  * Run time (src/runtime.c calls them after the program is loaded):
  *   attach   (required for PROV_ON_EVENT) attach rp->prog_fd; store
  *            fds/links in rp->attach.
  *   detach   (required with attach) undo attach; safe on a partial attach.
- *   stop     (optional) make the program stop firing at once, before END
- *            and the final map print; detach follows later.  For providers
- *            whose teardown is slow (closing a perf tracepoint or kprobe
- *            waits for RCU grace periods: ~50-75 ms each), so that the
- *            user sees the output before that wait.
+ *   stop     (optional) make the program stop firing; detach follows.
+ *            The runtime calls every probe's stop before any detach, so
+ *            that all programs stop first and the slow part (closing a
+ *            perf event waits for RCU grace periods: ~50-75 ms each) comes
+ *            last.  Both run after spry's output is written, in the
+ *            background detach process (runtime.c): until then the trace
+ *            is stopped by dropping what the probes send.
  *   event    (optional) a record that a program the provider wrote itself
  *            sent (an EV_PROVIDER event it registered at expand): the
  *            watchpoint's trigger asks for a breakpoint this way.  Called
  *            from the event loop, even after exit().
+ *   run      (optional) for probes that fire when spry asks, not on an
+ *            event (iter): run the attached program once, after BEGIN,
+ *            and hand what it wrote (seq_output) to @o as it comes.  A
+ *            trace whose probes all have a run hook (and BEGIN/END) ends
+ *            when they are done, unless it follows a -c command.  0 or
+ *            -errno (reported).
  *   self_test (optional) for -T: print its checks with provider_check();
  *            -errno only when spry is of no use without it.
  * For builtins (optional, compile time):
@@ -114,6 +130,10 @@ struct pvar {
 	const struct type *type;
 	int off;
 	bool indirect;
+	bool nullable;		/* PV_CTX: the pointers in the context may be
+				 * NULL (iterators): the verifier allows no
+				 * arithmetic on them, so lowering reads them
+				 * with the helper, as plain integers */
 	int64_t val;		/* PV_CONST, PV_UMEM */
 };
 
@@ -171,6 +191,15 @@ struct provider_list {
 	unsigned n;		/* probe points printed */
 };
 
+/* Where a run hook hands its programs' output: @write gets it piece by
+ * piece, in order (a stream of event records, which the runtime cuts up
+ * and prints); it returns true when the trace is over (exit()), and the
+ * hook then stops. */
+struct provider_output {
+	bool (*write)(void *ctx, const void *buf, size_t len);
+	void *ctx;
+};
+
 struct provider {
 	const char *name;
 	const char *const *aliases;	/* NULL-terminated, may be NULL */
@@ -179,6 +208,8 @@ struct provider {
 	const char *example;		/* a target, for error messages */
 	const char *fallback;		/* where the kernel refuses this one */
 	bool user_space;		/* casts point into the process */
+	bool filter_skips;		/* filter names the value to skip */
+	bool seq_output;		/* records go to the seq_file */
 	enum provider_when when;
 	enum provider_pid pid_filter;
 
@@ -193,6 +224,8 @@ struct provider {
 	void (*stop)(struct rt_probe *rp);
 	void (*event)(struct rt_probe *rp, const void *rec, size_t len,
 		      struct diag *d);
+	int (*run)(struct rt_probe *rp, const struct provider_output *o,
+		   struct diag *d);
 	int (*self_test)(FILE *out);
 	const char *(*probe_name)(struct arena *a, const struct probe *p);
 	const char *(*object)(const struct probe *p);
@@ -224,6 +257,19 @@ int provider_list_files(const struct provider *pv, struct provider_list *l,
 			int (*each)(const struct provider *pv,
 				    struct provider_list *l, const char *path,
 				    const char *rest));
+/* For list hooks on BTF (fentry, rawtracepoint, iter): the kernel's BTF
+ * (l->host->btf, else /sys/kernel/btf), loaded; NULL when there is none,
+ * then with @warn (and the pattern naming the provider) after a warning
+ * that it has nothing to list.  btf_free() it. */
+struct btf;
+struct btf *provider_list_btf(const struct provider *pv,
+			      struct provider_list *l, bool warn);
+/* -lv lines for prototype @proto (a T_FUNC): "TYPE NAME" per parameter
+ * (an unnamed one is argN, as args names it), then @extra if not NULL;
+ * NULL-terminated, in l->a. */
+const char *const *provider_list_params(struct provider_list *l,
+					const struct type *proto,
+					const char *extra);
 /* NULL-terminated list, for --help and -T. */
 extern const struct provider *const providers[];
 
@@ -274,6 +320,10 @@ void provider_detach(struct rt_probe *rp);
 /* Set attr->type from the sysfs PMU @name ("kprobe", "uprobe") and, for a
  * return probe (@ret), attr->config to its retprobe bit.  0 or -errno. */
 int provider_pmu(const char *name, bool ret, struct perf_event_attr *attr);
+/* A small integer from a sysfs file ("6\n"), or N of a "config:N" PMU
+ * format file ("config:32-63": 32) when @prefix is "config:"; -errno.  Not
+ * fscanf(), whose scanf engine is 90 KB of a static spry. */
+int provider_sysfs_int(const char *path, const char *prefix);
 /* Open @attr for @pid/@cpu, run rp->prog_fd on it (a BPF link carrying
  * @cookie where the kernel has perf links, 5.15+; else
  * PERF_EVENT_IOC_SET_BPF), enable it and hold both.  0 or -errno, not
@@ -287,6 +337,10 @@ int provider_perf_attach(struct rt_probe *rp, struct perf_event_attr *attr,
 /* bpf(BPF_RAW_TRACEPOINT_OPEN) of rp->prog_fd on @name. */
 int provider_raw_tp_attach(struct rt_probe *rp, const char *name,
 			   struct diag *d);
+/* The same for another program of @rp's (a dispatcher), held by @rp; with
+ * @d NULL an error is returned but not reported. */
+int provider_raw_tp_attach_fd(struct rt_probe *rp, int prog_fd,
+			      const char *name, struct diag *d);
 /* The online CPUs (/sys/devices/system/cpu/online) into @cpus; returns how
  * many (at most @max), or -errno. */
 int provider_online_cpus(int *cpus, unsigned max);

@@ -21,8 +21,7 @@
 struct script;
 struct output;
 struct rt_probe;
-struct ring_buffer;
-struct perf_buffer;
+struct kbpf_buf;
 
 /* -f: text, json, or a picture (output.h, picture.h) */
 enum out_format { OUT_TEXT, OUT_JSON, OUT_FOLDED, OUT_SVG, OUT_HEATMAP };
@@ -69,11 +68,12 @@ struct runtime {
 	unsigned nprobes;
 	int *map_fd;			/* by map id; -1 until created */
 	unsigned nmap_fd;
-	struct ring_buffer *rb;	/* event consumer: ring buffer... */
-	struct perf_buffer *pb;	/* ...or perf buffer (older kernels) */
+	struct kbpf_buf *buf;	/* reader of the ring (or perf) buffer */
 	unsigned attach_end;	/* probes[0..attach_end) attach was tried on */
 	bool attaching;		/* rt_attach started: detach on close */
 	bool opened;		/* rt_open started: rt_close has work */
+	bool stopped;		/* trace over: only BEGIN/END records count */
+	unsigned long long lost_at_stop;	/* losses counted when it stopped */
 };
 
 /* Create maps, load programs.  With opts->command, fork the child now (it

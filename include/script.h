@@ -132,6 +132,11 @@ struct event {
 	unsigned size;		/* record size in bytes */
 	struct map *map;	/* EV_PRINTMAP, EV_CLEAR, EV_ZERO */
 	struct probe *probe;	/* EV_PROVIDER */
+	/* Sent by an attached probe, not by BEGIN or END, which the runtime
+	 * runs itself.  Once the trace is stopped these records are dropped:
+	 * the attached probes go on firing until they are detached, after
+	 * spry's output (runtime.c). */
+	bool by_probe;
 	uint64_t top, div;	/* EV_PRINTMAP: print(@m, top, div); 0: all,
 				 * undivided */
 };

@@ -126,4 +126,9 @@ const char *usym_out_hook(void *ctx, uint64_t addr, uint32_t pid, char *buf,
  * process @pid (0: as usym_out_hook), NULL if unknown. */
 const char *usym_obj_hook(void *ctx, uint64_t addr, uint32_t pid);
 
+/* The string at @off of the string table in section @ndx of @e, or NULL:
+ * elf_strptr() without the decompression that would link zlib (usym.c). */
+struct Elf;
+const char *usym_elf_str(struct Elf *e, size_t ndx, size_t off);
+
 #endif

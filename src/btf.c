@@ -15,7 +15,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +32,7 @@
 #include "arena.h"
 #include "btf.h"
 #include "diag.h"
+#include "glob.h"
 #include "type.h"
 
 /* Modifier and typedef chains are a few links long; a longer one is a
@@ -1127,8 +1127,8 @@ int btf_enum_value(struct btf *b, const char *name, int64_t *value,
 	return 0;
 }
 
-int btf_func_id(struct btf *b, const char *module, const char *name,
-		uint32_t *id, const char **obj)
+int btf_type_id(struct btf *b, enum btf_ns ns, const char *module,
+		const char *name, uint32_t *id, const char **obj)
 {
 	struct btf_obj *o = NULL, *first = NULL;
 	unsigned i = 0;
@@ -1139,18 +1139,24 @@ int btf_func_id(struct btf *b, const char *module, const char *name,
 		first = module_find(b, module);
 		if (!first)
 			return -ENOENT;
-		*id = find_in(first, BTF_NS_FUNC, name);
+		*id = find_in(first, ns, name);
 		*obj = first->name;
 		return *id ? 0 : -ENOENT;
 	}
 	while ((o = next_obj(b, o, &i))) {
-		*id = find_in(o, BTF_NS_FUNC, name);
+		*id = find_in(o, ns, name);
 		if (*id) {
 			*obj = o == b->vmlinux ? NULL : o->name;
 			return 0;
 		}
 	}
 	return -ENOENT;
+}
+
+int btf_func_id(struct btf *b, const char *module, const char *name,
+		uint32_t *id, const char **obj)
+{
+	return btf_type_id(b, BTF_NS_FUNC, module, name, id, obj);
 }
 
 const struct type *btf_func(struct btf *b, const char *module,
@@ -1168,23 +1174,25 @@ const struct type *btf_func(struct btf *b, const char *module,
 	return conv(o, id, 0);
 }
 
-/* Every FUNC of @o matching @pattern, to @fn. */
-static int funcs_in(struct btf_obj *o, const char *pattern,
+/* Every type of @o in name space @ns whose name matches @pattern, to
+ * @fn; declarations are left out. */
+static int names_in(struct btf_obj *o, enum btf_ns ns, const char *pattern,
 		    int (*fn)(void *ctx, const char *module, const char *name),
 		    void *ctx)
 {
 	const char *module = o == o->b->vmlinux ? NULL : o->name;
 	uint32_t i;
+	bool fwd;
 	int r;
 
 	for (i = 0; i < o->n; i++) {
 		const struct btf_type *t = (const void *)(o->types + o->offs[i]);
 		const char *name;
 
-		if (BTF_INFO_KIND(t->info) != BTF_KIND_FUNC)
+		if (!t->name_off || !ns_kind(ns, t, &fwd) || fwd)
 			continue;
 		name = str(o, t->name_off);
-		if (fnmatch(pattern, name, 0))
+		if (!glob_match(pattern, name, false))
 			continue;
 		r = fn(ctx, module, name);
 		if (r)
@@ -1193,7 +1201,8 @@ static int funcs_in(struct btf_obj *o, const char *pattern,
 	return 0;
 }
 
-int btf_funcs(struct btf *b, const char *module, const char *pattern,
+int btf_names(struct btf *b, enum btf_ns ns, const char *module,
+	      const char *pattern,
 	      int (*fn)(void *ctx, const char *module, const char *name),
 	      void *ctx)
 {
@@ -1205,30 +1214,149 @@ int btf_funcs(struct btf *b, const char *module, const char *pattern,
 		return b->err;
 	if (module) {
 		o = module_find(b, module);
-		return o ? funcs_in(o, pattern, fn, ctx) : -ENOENT;
+		return o ? names_in(o, ns, pattern, fn, ctx) : -ENOENT;
 	}
 	while ((o = next_obj(b, o, &i))) {
-		r = funcs_in(o, pattern, fn, ctx);
+		r = names_in(o, ns, pattern, fn, ctx);
 		if (r)
 			return r;
 	}
 	return 0;
 }
 
-const struct type *btf_raw_tp(struct btf *b, const char *name)
+int btf_funcs(struct btf *b, const char *module, const char *pattern,
+	      int (*fn)(void *ctx, const char *module, const char *name),
+	      void *ctx)
 {
-	const struct type *f;
-	struct type *args;
-	const struct member *m;
-	char *fn = arena_printf(b->a, "__bpf_trace_%s", name);
+	return btf_names(b, BTF_NS_FUNC, module, pattern, fn, ctx);
+}
 
-	f = btf_func(b, NULL, fn);
-	if (!f || f->kind != T_FUNC || !f->members)
+/* ---- raw tracepoints ---- */
+
+/* The parameters of FUNC_PROTO @t. */
+static const struct btf_param *proto_params(const struct btf_type *t,
+					    uint32_t *n)
+{
+	*n = BTF_INFO_VLEN(t->info);
+	return (const void *)(t + 1);
+}
+
+/* The FUNC_PROTO that FUNC or pointer-to-function typedef @id stands for,
+ * or NULL. */
+static const struct btf_type *proto_of(struct btf_obj *o, uint32_t id)
+{
+	const struct btf_type *t;
+	unsigned i;
+
+	for (i = 0; i < BTF_MAX_DEPTH; i++) {
+		t = bt(o, id, NULL);
+		if (!t)
+			return NULL;
+		switch (BTF_INFO_KIND(t->info)) {
+		case BTF_KIND_FUNC_PROTO:
+			return t;
+		case BTF_KIND_FUNC:
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_PTR:
+		case BTF_KIND_CONST:
+		case BTF_KIND_VOLATILE:
+			id = t->type;
+			break;
+		default:
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Whether the stub's prototype @s has @tp's parameters (the same type ids:
+ * BTF is deduplicated), the leading void *__data aside. */
+static bool same_params(const struct btf_type *tp, const struct btf_type *s)
+{
+	uint32_t n, m, i;
+	const struct btf_param *a = proto_params(tp, &n), *b = proto_params(s, &m);
+
+	if (n != m || !n)
+		return false;
+	for (i = 1; i < n; i++)
+		if (a[i].type != b[i].type)
+			return false;
+	return true;
+}
+
+/* The stub that names raw tracepoint @name's parameters: the kernel
+ * writes one, __bpf_trace_CLASS(void *__data, TP_PROTO), per event class,
+ * and an event defined in a class (DEFINE_EVENT: sched_wakeup in
+ * sched_wakeup_template) has none of its own.  So: __bpf_trace_NAME when
+ * its parameters are the event's, else the class stub of @o with the same
+ * parameter types whose name shares the longest prefix with the event's.
+ * Its FUNC_PROTO, or NULL (then the parameters go unnamed). */
+static const struct btf_type *raw_tp_stub(struct btf_obj *o, const char *name,
+					  const struct btf_type *tp)
+{
+	static const char pre[] = "__bpf_trace_";
+	const struct btf_type *best = NULL;
+	long best_len = -1;
+	uint32_t i, id;
+
+	id = find_in(o, BTF_NS_FUNC, arena_printf(o->b->a, "%s%s", pre, name));
+	if (id && (best = proto_of(o, id)) && same_params(tp, best))
+		return best;
+	best = NULL;
+	for (i = 0; i < o->n; i++) {
+		const struct btf_type *t = (const void *)(o->types + o->offs[i]);
+		const struct btf_type *p;
+		const char *fn;
+		size_t k;
+
+		if (BTF_INFO_KIND(t->info) != BTF_KIND_FUNC)
+			continue;
+		fn = str(o, t->name_off);
+		if (strncmp(fn, pre, sizeof(pre) - 1))
+			continue;
+		fn += sizeof(pre) - 1;
+		for (k = 0; fn[k] && fn[k] == name[k]; k++)
+			;
+		if ((long)k <= best_len ||
+		    !(p = proto_of(o, o->first_id + i)) ||
+		    !same_params(tp, p))
+			continue;
+		best = p;
+		best_len = (long)k;
+	}
+	return best;
+}
+
+const struct type *btf_raw_tp(struct btf *b, const char *name, uint32_t *id,
+			      const char **obj)
+{
+	const struct btf_type *tp, *stub;
+	const struct btf_param *p, *sp = NULL;
+	struct btf_obj *o;
+	const char *mod;
+	struct type *args;
+	uint32_t tid, n, i;
+
+	if (btf_type_id(b, BTF_NS_TYPEDEF, NULL,
+			arena_printf(b->a, "btf_trace_%s", name), &tid, &mod))
 		return NULL;
+	o = mod ? module_find(b, mod) : b->vmlinux;
+	tp = o ? proto_of(o, tid) : NULL;
+	if (!tp || !BTF_INFO_VLEN(tp->info))
+		return NULL;
+	stub = raw_tp_stub(o, name, tp);
+	p = proto_params(tp, &n);
+	if (stub)
+		sp = proto_params(stub, &n);
 	/* the raw tracepoint's own arguments follow its void *__data */
-	args = type_func_new(b->a, f->base);
-	for (m = f->members->next; m; m = m->next)
-		type_func_add(b->a, args, m->name, m->type);
+	args = type_func_new(b->a, &type_void);
+	for (i = 1; i < n; i++)
+		type_func_add(b->a, args, sp ? str(o, sp[i].name_off) : "",
+			      conv(o, p[i].type, 0));
+	if (id)
+		*id = tid;
+	if (obj)
+		*obj = mod;
 	return args;
 }
 

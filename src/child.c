@@ -266,6 +266,26 @@ child_init(const char *cmd, const struct child_env *env, int gate, int report)
 	}
 }
 
+/* The parent pid in a /proc/PID/stat line, -1 if none. */
+static int child_stat_ppid(const char *line)
+{
+	const char *p = strrchr(line, ')');
+	char *end;
+	long v;
+
+	/* ") S 1234 ...": past the state, one character between blanks */
+	if (!p)
+		return -1;
+	for (p++; *p == ' '; p++)
+		;
+	if (!*p)
+		return -1;
+	for (p++; *p == ' '; p++)
+		;
+	v = strtol(p, &end, 10);
+	return end == p ? -1 : (int)v;
+}
+
 /* The init's child, under the pids of spry's namespace: the one pid in its
  * children list (CONFIG_PROC_CHILDREN), else the process whose parent it
  * is.  0 if none. */
@@ -279,13 +299,16 @@ static pid_t child_of(pid_t init)
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)init,
 		 (int)init);
+	/* fgets() and strtol(), not the scanf family: its engine (with
+	 * strtod and the wide conversions) is 90 KB of a static spry */
 	f = fopen(path, "re");
 	if (f) {
-		if (fscanf(f, "%d", &pid) != 1)
-			pid = 0;
+		if (fgets(line, sizeof(line), f))
+			pid = (int)strtol(line, NULL, 10);
 		fclose(f);
-		if (pid)
+		if (pid > 0)
 			return pid;
+		pid = 0;
 	}
 	dir = opendir("/proc");
 	while (dir && !pid && (e = readdir(dir))) {
@@ -295,9 +318,8 @@ static pid_t child_of(pid_t init)
 		f = fopen(path, "re");
 		/* "pid (comm) state ppid ...": comm may hold anything but the
 		 * last ')' */
-		if (f && fgets(line, sizeof(line), f) && strrchr(line, ')') &&
-		    sscanf(strrchr(line, ')') + 1, " %*c %d", &ppid) == 1 &&
-		    ppid == init)
+		if (f && fgets(line, sizeof(line), f) &&
+		    (ppid = child_stat_ppid(line)) > 0 && ppid == init)
 			pid = atoi(e->d_name);
 		if (f)
 			fclose(f);

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "graph.h"
+#include "tz.h"
 
 #define G_WIDTH		1200	/* every panel */
 #define G_PAD		10	/* flame graph: left and right margin */
@@ -810,10 +811,7 @@ static double g_heat_height(const struct graph_panel *p)
 
 static const char *g_clock(int64_t t_ns, char *buf, size_t n)
 {
-	time_t sec = (time_t)(t_ns / 1000000000LL);
-	struct tm tm;
-
-	if (!localtime_r(&sec, &tm) || !strftime(buf, n, "%H:%M:%S", &tm))
+	if (!tz_clock(buf, n, t_ns / 1000000000LL, false))
 		snprintf(buf, n, "?");
 	return buf;
 }

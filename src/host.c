@@ -22,6 +22,16 @@ static bool host_flag(const char *name)
 	return v && *v && strcmp(v, "0");
 }
 
+/* "perf", "raw"; anything else: spry's own choice */
+static enum host_syscalls host_syscalls(const char *v)
+{
+	if (v && !strcmp(v, "perf"))
+		return HOST_SYSCALLS_PERF;
+	if (v && !strcmp(v, "raw"))
+		return HOST_SYSCALLS_RAW;
+	return HOST_SYSCALLS_AUTO;
+}
+
 void host_read(struct host *h)
 {
 	memset(h, 0, sizeof(*h));
@@ -30,8 +40,10 @@ void host_read(struct host *h)
 	h->ldcache = host_path("SPRY_LDCACHE");
 	h->btf = host_path("SPRY_BTF");
 	h->path = host_path("PATH");
+	h->tz = getenv("TZ");
+	h->tzdir = host_path("TZDIR");
 	h->no_ringbuf = getenv("SPRY_NO_RINGBUF") != NULL;
-	h->no_raw_syscalls = host_flag("SPRY_NO_RAW_SYSCALLS");
+	h->syscalls = host_syscalls(getenv("SPRY_SYSCALLS"));
 	h->no_kprobe_multi = host_flag("SPRY_NO_KPROBE_MULTI");
 	h->kprobe_by_name = host_flag("SPRY_KPROBE_BY_NAME");
 	h->no_uprobe_multi = host_flag("SPRY_NO_UPROBE_MULTI");

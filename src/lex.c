@@ -11,9 +11,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "arena.h"
+#include "glob.h"
 #include "lex.h"
 
 static const char *const tok_names[] = {
@@ -318,7 +318,7 @@ static void lex_number(struct lexer *lx, struct token *t, size_t start)
 		slen = lx->pos - sstart;
 		for (size_t i = 0; slen && i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
 			if (strlen(suffixes[i]) == slen &&
-			    !strncasecmp(suffixes[i], lx->src->text + sstart, slen))
+			    glob_caseeq(suffixes[i], lx->src->text + sstart, slen))
 				ok = true;
 		if (slen && !ok) {
 			struct loc l = lex_loc_at(lx, sstart, lx->line,

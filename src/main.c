@@ -25,6 +25,7 @@
 #include "provider.h"
 #include "runtime.h"
 #include "script.h"
+#include "tz.h"
 
 /* The longest program read from a file: far beyond any script (the biggest
  * generated ones are a few MB), and a bound on what /dev/zero can cost. */
@@ -413,6 +414,7 @@ int main(int argc, char **argv)
 	s.arena = arena_new();
 	host_read(&host);	/* the environment, read here and only here */
 	s.host = &host;
+	tz_set(host.tz, host.tzdir);
 	s.opts.map_entries = 4096;
 	s.opts.str_size = 64;
 	s.opts.events_size = 256 << 10;

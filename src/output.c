@@ -29,6 +29,7 @@
 #include "picture.h"
 #include "script.h"
 #include "type.h"
+#include "tz.h"
 
 #define OUT_HIST_WIDTH	52	/* bar width, as bpftrace */
 #define OUT_MAX_WIDTH	4096	/* clamp absurd printf widths/precisions */
@@ -333,17 +334,15 @@ static const void *slot_at(const struct type *t, const void *p)
 static void fmt_walltime(struct output *o, uint64_t boot_ns)
 {
 	int64_t ns = (int64_t)boot_ns + o->boot_to_real_ns;
-	time_t sec = (time_t)(ns / 1000000000LL);
+	int64_t sec = ns / 1000000000LL;
 	long usec = (long)((ns % 1000000000LL) / 1000);
-	struct tm tm;
 	char buf[64];
 
 	if (usec < 0) {
 		usec += 1000000;
 		sec--;
 	}
-	if (!localtime_r(&sec, &tm) ||
-	    !strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm)) {
+	if (!tz_clock(buf, sizeof(buf), sec, true)) {
 		ob_printf(o, "%" PRIu64, boot_ns);
 		return;
 	}
@@ -518,46 +517,30 @@ static void fmt_boottime(struct output *o, const struct type *t, uint64_t v,
 }
 
 /* strftime(fmt, ns): boot-time ns as the wall-clock time then, in local
- * time, through strftime(3) with bpftrace's %f (microseconds, 6 digits)
- * replaced first. */
+ * time, through tz_strftime() (strftime(3)'s conversions with bpftrace's
+ * %f, microseconds; not strftime(3) itself, whose tzset() links the scanf
+ * engine into a static spry). */
 static void fmt_strftime(struct output *o, const struct type *t, uint64_t v,
 			 int indent)
 {
 	int64_t ns = (int64_t)v + o->boot_to_real_ns;
-	time_t sec = (time_t)(ns / 1000000000LL);
+	int64_t sec = ns / 1000000000LL;
 	long usec = (long)((ns % 1000000000LL) / 1000);
 	const char *f = t->timefmt ? t->timefmt : "";
-	char *spec, out[1024];
-	size_t k = 0, len = strlen(f), n;
-	struct tm tm;
+	char out[1024];
+	size_t n;
 
 	if (usec < 0) {
 		usec += 1000000;
 		sec--;
 	}
-	spec = malloc(len * 3 + 2);
-	if (!spec)
-		abort();
-	for (size_t i = 0; i < len; i++) {
-		if (f[i] == '%' && f[i + 1] == 'f') {
-			k += (size_t)sprintf(spec + k, "%06ld", usec);
-			i++;
-		} else if (f[i] == '%' && f[i + 1]) {
-			spec[k++] = f[i++];
-			spec[k++] = f[i];
-		} else {
-			spec[k++] = f[i];
-		}
-	}
-	spec[k] = '\0';
-	/* strftime() says 0 for an empty result and for one too long:
+	/* 0 for an empty result and for one too long, as strftime() says:
 	 * the empty format (and no other) prints nothing */
-	n = localtime_r(&sec, &tm) ? strftime(out, sizeof(out), spec, &tm) : 0;
-	if (n || !*spec)
+	n = tz_strftime(out, sizeof(out), f, sec, usec);
+	if (n || !*f)
 		ob_putn(o, out, n);
 	else
 		ob_printf(o, "%" PRIu64, v);
-	free(spec);
 }
 
 /* strerror(e): strerror(3)'s text for e, as bpftrace hands it over (a

@@ -18,6 +18,7 @@
 #include "picture.h"
 #include "script.h"
 #include "type.h"
+#include "tz.h"
 
 /* One key of a histogram: its columns, for the prints it was in. */
 struct pic_group {
@@ -336,12 +337,9 @@ static void pic_flame_print(struct pictures *p, struct pic *pc,
 /* "12:00:01", or "12:00:01.250" with @ms. */
 static const char *clock_label(int64_t t_ns, bool ms, char *buf, size_t n)
 {
-	time_t sec = (time_t)(t_ns / 1000000000LL);
-	struct tm tm;
-	size_t len;
+	size_t len = tz_clock(buf, n, t_ns / 1000000000LL, false);
 
-	if (!localtime_r(&sec, &tm) ||
-	    !(len = strftime(buf, n, "%H:%M:%S", &tm))) {
+	if (!len) {
 		snprintf(buf, n, "?");
 		return buf;
 	}

@@ -5,14 +5,15 @@
  * locations, event descriptors.  Output: the trace (through output.c), the
  * @-maps at exit, and an exit status.
  *
- * Only libbpf's thin syscall wrappers (bpf.h) and its ring/perf buffer
- * consumers are used: the script already is the object file, so there is
- * nothing for libbpf's loader to do.
+ * The kernel calls are kbpf.h's thin bpf(2) wrappers and event buffer
+ * readers: the script already is the object file, so there is nothing for
+ * an object loader to do.
  *
  * Lifetime: rt_open creates maps, forks the -c child (parked on a pipe,
  * child.c) and loads programs; rt_attach attaches through the providers;
- * rt_run runs BEGIN, releases the child, consumes events, detaches, runs END
- * and prints the maps; rt_close undoes whatever part of that happened.
+ * rt_run runs BEGIN, releases the child, consumes events, stops the trace,
+ * runs END and prints the maps; rt_close undoes whatever part of that
+ * happened, leaving the detach of the probes to a background process.
  *
  * Signals (rt_signals(), installed before anything is created): SIGINT,
  * SIGTERM and SIGHUP stop tracing, and END still runs and the maps still
@@ -25,6 +26,7 @@
  */
 #include <assert.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -36,6 +38,7 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -46,12 +49,10 @@
 #include <linux/capability.h>
 #include <linux/perf_event.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
 #include "btf.h"
 #include "child.h"
 #include "host.h"
+#include "kbpf.h"
 #include "ksym.h"
 #include "usym.h"
 #include "output.h"
@@ -139,18 +140,6 @@ void rt_signals(void)
 int rt_stop_signal(void)
 {
 	return rt_sig_stop;
-}
-
-static int rt_libbpf_quiet(enum libbpf_print_level level, const char *fmt,
-			   va_list ap)
-{
-	return 0;
-}
-
-static int rt_libbpf_debug(enum libbpf_print_level level, const char *fmt,
-			   va_list ap)
-{
-	return vfprintf(stderr, fmt, ap);
 }
 
 /* BEGIN and END: run by us with BPF_PROG_TEST_RUN, never attached (the
@@ -247,15 +236,15 @@ static bool rt_map_prealloc(const struct runtime *rt, const struct map *m)
 
 static int rt_map_create(struct runtime *rt, struct map *m)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, mo);
 	enum bpf_map_type type = m->bpf_type;
+	unsigned flags = 0;
 	unsigned key = m->key_size, val = m->val_size, max = m->max_entries;
 	char name[16];
 	int fd;
 
 	if ((type == BPF_MAP_TYPE_HASH || type == BPF_MAP_TYPE_PERCPU_HASH) &&
 	    !rt_map_prealloc(rt, m))
-		mo.map_flags = BPF_F_NO_PREALLOC;
+		flags = BPF_F_NO_PREALLOC;
 
 	if (type == BPF_MAP_TYPE_RINGBUF) {
 		/* a ring buffer has no key or value; its size is the entry
@@ -270,7 +259,7 @@ static int rt_map_create(struct runtime *rt, struct map *m)
 			max = (unsigned)rt->ncpus;
 	}
 	rt_obj_name(name, sizeof(name), m->name, NULL);
-	fd = bpf_map_create(type, name, key, val, max, &mo);
+	fd = kbpf_map_create(type, name, key, val, max, flags);
 	if (fd < 0) {
 		int err = fd;
 
@@ -391,9 +380,9 @@ int rt_map_read(struct runtime *rt, const struct map *m,
 		goto out;
 	}
 
-	err = bpf_map_get_next_key(fd, NULL, next);
+	err = kbpf_map_next_key(fd, NULL, next);
 	while (!err && limit--) {
-		if (!bpf_map_lookup_elem(fd, next, raw)) {
+		if (!kbpf_map_lookup(fd, next, raw)) {
 			if (md->n == cap) {
 				void *k, *v;
 
@@ -419,7 +408,7 @@ int rt_map_read(struct runtime *rt, const struct map *m,
 			md->n++;
 		}
 		memcpy(cur, next, ksz);
-		err = bpf_map_get_next_key(fd, cur, next);
+		err = kbpf_map_next_key(fd, cur, next);
 	}
 	if (err == -ENOENT)
 		err = 0;
@@ -474,10 +463,10 @@ static void rt_map_clear(struct runtime *rt, const struct map *m, bool keep)
 		void *key = (uint8_t *)md.keys + (size_t)i * md.key_size;
 
 		if (keep || rt_map_array(m->bpf_type))
-			bpf_map_update_elem(rt_map_fd(rt, m), key, zero,
+			kbpf_map_update(rt_map_fd(rt, m), key, zero,
 					    BPF_ANY);
 		else
-			bpf_map_delete_elem(rt_map_fd(rt, m), key);
+			kbpf_map_delete(rt_map_fd(rt, m), key);
 	}
 	free(zero);
 	rt_map_data_free(&md);
@@ -496,7 +485,7 @@ static unsigned long long rt_lost_read(struct runtime *rt)
 		return 0;
 	assert(m->bpf_type == BPF_MAP_TYPE_ARRAY && m->val_size == 8 &&
 	       "the lost map is one plain u64");
-	if (bpf_map_lookup_elem(rt_map_fd(rt, m), &key, &v))
+	if (kbpf_map_lookup(rt_map_fd(rt, m), &key, &v))
 		return 0;
 	return v;
 }
@@ -534,7 +523,7 @@ static int rt_stack_read(void *ctx, uint64_t id, bool user, unsigned frames,
 	vals = calloc(1, m->val_size + 8);
 	if (!vals)
 		return -ENOMEM;
-	if (bpf_map_lookup_elem(rt_map_fd(rt, m), &key, vals)) {
+	if (kbpf_map_lookup(rt_map_fd(rt, m), &key, vals)) {
 		free(vals);
 		return -ENOENT;
 	}
@@ -649,10 +638,12 @@ static void rt_verifier_error(struct runtime *rt, const struct probe *p,
 /* A program the kernel refuses for its type rather than for its code or
  * spry's privileges (already checked: rt_check_privilege()): fentry where
  * the kernel cannot attach trampolines says EPERM or ENOTSUPP, with no
- * verifier log.  The provider names what works instead. */
+ * verifier log, and so does an iterator it keeps from BPF programs
+ * (bpf_map_elem on 6.18).  The provider names what works instead, if
+ * anything does. */
 static bool rt_refused(const struct probe *p, int err)
 {
-	return p->prov && p->prov->fallback && p->attach_btf_id &&
+	return p->prov && p->attach_btf_id &&
 	       (err == -EPERM || err == -EOPNOTSUPP || err == -524);
 }
 
@@ -660,21 +651,27 @@ static void rt_refused_error(struct runtime *rt, const struct probe *p,
 			     int err)
 {
 	const char *fn = p->target ? strrchr(p->target, ':') : NULL;
+	const char *why = err == -524 ? "not supported" : strerror(-err);
 
 	fn = fn ? fn + 1 : p->target ? p->target : "";
+	if (!p->prov->fallback) {
+		diag_error(rt->d, &p->loc, "cannot load %s:%s: this kernel "
+			   "refuses a program there (%s)", p->prov->name,
+			   p->target ? p->target : "", why);
+		return;
+	}
 	diag_error(rt->d, &p->loc, "cannot load %s:%s: this kernel refuses "
 		   "%s programs (%s); use %s:%s instead", p->prov->name,
-		   p->target ? p->target : "", p->prov->name,
-		   err == -524 ? "not supported" : strerror(-err),
+		   p->target ? p->target : "", p->prov->name, why,
 		   p->prov->fallback, fn);
 }
 
 /* The compiled code stays as compiled: the map fds go into a copy. */
 static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, lo);
 	const struct probe *p = rp->p;
 	struct script *s = rt->s;
+	struct kbpf_attach at = { 0 };
 	char name[16], *log = NULL;
 	unsigned i, size;
 	int fd;
@@ -702,8 +699,8 @@ static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 
 	rt_obj_name(name, sizeof(name), p->prov ? p->prov->name : NULL,
 		    p->target);
-	lo.expected_attach_type = p->attach_type;
-	lo.attach_btf_id = p->attach_btf_id;
+	at.type = (enum bpf_attach_type)p->attach_type;
+	at.btf_id = p->attach_btf_id;
 	if (p->attach_btf_module) {
 		fd = btf_kernel_fd(p->attach_btf_module);
 		if (fd < 0) {
@@ -712,11 +709,11 @@ static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 				   p->attach_btf_module, strerror(-fd));
 			return fd;
 		}
-		lo.attach_btf_obj_fd = (uint32_t)fd;
+		at.btf_obj_fd = (uint32_t)fd;
 	}
 	/* first without a log: fast, and most programs load */
-	fd = bpf_prog_load(p->prog_type, name, "GPL", rp->insns, p->ninsns,
-			   &lo);
+	fd = kbpf_prog_load_at(p->prog_type, name, rp->insns, p->ninsns, &at,
+			       NULL, 0);
 	for (size = RT_LOG_MIN; fd < 0 && !rt_bpf_hint(fd) && size <= RT_LOG_MAX;
 	     size *= 4) {
 		/* zeroed rather than realloc'd: tools like valgrind cannot
@@ -725,18 +722,15 @@ static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 		log = calloc(1, size);
 		if (!log)
 			break;
-		lo.log_buf = log;
-		lo.log_size = size;
-		lo.log_level = 1;
-		fd = bpf_prog_load(p->prog_type, name, "GPL", rp->insns,
-				   p->ninsns, &lo);
+		fd = kbpf_prog_load_at(p->prog_type, name, rp->insns,
+				       p->ninsns, &at, log, size);
 		/* ENOSPC: the log did not fit; anything else is the
 		 * verdict */
 		if (fd != -ENOSPC)
 			break;
 	}
-	if (lo.attach_btf_obj_fd)
-		close((int)lo.attach_btf_obj_fd);
+	if (at.btf_obj_fd)
+		close((int)at.btf_obj_fd);
 	if (fd < 0) {
 		if (rt_refused(p, fd))
 			rt_refused_error(rt, p, fd);
@@ -752,9 +746,8 @@ static int rt_prog_load(struct runtime *rt, struct rt_probe *rp)
 	rp->prog_fd = fd;
 	if (rt->opts.verbose) {
 		struct bpf_prog_info info = { 0 };
-		__u32 len = sizeof(info);
 
-		bpf_obj_get_info_by_fd(fd, &info, &len);
+		kbpf_obj_info(fd, &info, sizeof(info));
 		diag_info(rt->d, "loaded %s%s%s: program id %u, %u "
 			  "instructions", p->prov->name,
 			  p->target && *p->target ? ":" : "",
@@ -770,13 +763,11 @@ static int rt_prog_run(struct runtime *rt, struct rt_probe *rp)
 	const struct probe *p = rp->p;
 	/* a raw tracepoint context is up to 12 u64 arguments; all zero */
 	uint64_t args[12] = { 0 };
-	LIBBPF_OPTS(bpf_test_run_opts, to, .ctx_in = args,
-		    .ctx_size_in = sizeof(args));
 	int err;
 
 	if (rp->prog_fd < 0)
 		return 0;
-	err = bpf_prog_test_run_opts(rp->prog_fd, &to);
+	err = kbpf_prog_test_run(rp->prog_fd, args, sizeof(args));
 	if (err) {
 		diag_error(rt->d, &p->loc, "cannot run %s: %s", p->prov->name,
 			   strerror(-err));
@@ -843,7 +834,7 @@ static int rt_child_ns(struct runtime *rt)
 			  "its own (spry needs CAP_SYS_ADMIN for one): probes "
 			  "meant for it fire in every process");
 	}
-	err = bpf_map_update_elem(rt_map_fd(rt, m), &key, val, BPF_ANY);
+	err = kbpf_map_update(rt_map_fd(rt, m), &key, val, BPF_ANY);
 	if (err)
 		diag_error(rt->d, NULL, "cannot set up the -c filter: %s",
 			   strerror(-err));
@@ -866,7 +857,7 @@ static int rt_start_time(struct runtime *rt)
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	val[0] = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	val[1] = rt->child > 0 ? (uint64_t)rt->child : 0;
-	err = bpf_map_update_elem(rt_map_fd(rt, m), &key, val, BPF_ANY);
+	err = kbpf_map_update(rt_map_fd(rt, m), &key, val, BPF_ANY);
 	if (err)
 		diag_error(rt->d, NULL, "cannot set up elapsed and cpid: %s",
 			   strerror(-err));
@@ -1032,6 +1023,10 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 		return;
 	if (ev->kind != EV_EXIT && ev->kind != EV_CLEAR && rt_abandoned(rt))
 		return;
+	/* Stopped: the attached probes fire on until they are detached in
+	 * the background (rt_close); only BEGIN's and END's records count. */
+	if (rt->stopped && ev->by_probe)
+		return;
 	switch (ev->kind) {
 	case EV_PRINTF:
 	case EV_PRINT:
@@ -1078,18 +1073,12 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 	}
 }
 
-static int rt_on_ring(void *ctx, void *data, size_t size)
-{
-	rt_record(ctx, data, size);
-	return 0;
-}
-
-static void rt_on_perf(void *ctx, int cpu, void *data, __u32 size)
+static void rt_on_record(void *ctx, const void *data, size_t size)
 {
 	rt_record(ctx, data, size);
 }
 
-static void rt_on_perf_lost(void *ctx, int cpu, __u64 cnt)
+static void rt_on_perf_lost(void *ctx, uint64_t cnt)
 {
 	struct runtime *rt = ctx;
 
@@ -1104,16 +1093,12 @@ static int rt_consumer_open(struct runtime *rt)
 
 	if (!m)
 		return 0;
-	if (m->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
-		rt->pb = perf_buffer__new(rt_map_fd(rt, m), RT_PERF_PAGES,
-					  rt_on_perf,
-					  rt_on_perf_lost, rt, NULL);
-		err = rt->pb ? 0 : -errno;
-	} else {
-		rt->rb = ring_buffer__new(rt_map_fd(rt, m), rt_on_ring, rt,
-					  NULL);
-		err = rt->rb ? 0 : -errno;
-	}
+	if (m->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		rt->buf = kbpf_perf_new(rt_map_fd(rt, m), RT_PERF_PAGES,
+					rt_on_record, rt_on_perf_lost, rt);
+	else
+		rt->buf = kbpf_ring_new(rt_map_fd(rt, m), rt_on_record, rt);
+	err = rt->buf ? 0 : -errno;
 	if (err)
 		diag_error(rt->d, NULL, "cannot read the event buffer: %s",
 			   strerror(-err));
@@ -1122,10 +1107,8 @@ static int rt_consumer_open(struct runtime *rt)
 
 static void rt_drain(struct runtime *rt)
 {
-	if (rt->rb)
-		ring_buffer__consume(rt->rb);
-	else if (rt->pb)
-		perf_buffer__consume(rt->pb);
+	if (rt->buf)
+		kbpf_buf_consume(rt->buf);
 }
 
 /* One epoll set over the event buffer's own epoll fd and the self-pipe, so
@@ -1138,8 +1121,7 @@ struct rt_wait {
 static int rt_wait_open(struct runtime *rt, struct rt_wait *w)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
-	int buf_fd = rt->rb ? ring_buffer__epoll_fd(rt->rb) :
-		     rt->pb ? perf_buffer__epoll_fd(rt->pb) : -1;
+	int buf_fd = rt->buf ? kbpf_buf_fd(rt->buf) : -1;
 
 	w->pipe[0] = w->pipe[1] = -1;
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -1193,6 +1175,10 @@ static bool rt_lost_check(struct runtime *rt)
 {
 	unsigned long long now = rt_lost_read(rt) + rt->lost_perf;
 	struct timespec ts;
+
+	/* what the stopped probes fail to send is no loss of the trace's */
+	if (rt->stopped && now > rt->lost_at_stop)
+		now = rt->lost_at_stop;
 
 	if (now <= rt->lost)
 		return false;
@@ -1269,8 +1255,7 @@ int rt_open(struct runtime *rt, struct script *s, const struct rt_opts *opts,
 		return -E2BIG;
 	}
 
-	libbpf_set_print(opts->verbose_log ? rt_libbpf_debug : rt_libbpf_quiet);
-	rt->ncpus = libbpf_num_possible_cpus();
+	rt->ncpus = kbpf_possible_cpus();
 	if (rt->ncpus <= 0) {
 		diag_error(d, NULL, "cannot count the possible CPUs: %s",
 			   strerror(rt->ncpus ? -rt->ncpus : EINVAL));
@@ -1398,10 +1383,25 @@ static void rt_detach(struct runtime *rt)
 	rt->attaching = false;
 }
 
-/* Make every probe stop firing, as fast as its provider can: providers
- * with a slow teardown stop now and detach in rt_close(), after the user
- * has the output. */
+/* Stop the trace, at once whatever the number of probes: what the probes
+ * sent so far is read, and from here on only BEGIN's and END's records
+ * count.  Detaching is left to rt_close(), which hands it to a background
+ * process: on this kernel closing a perf event's BPF link waits for an RCU
+ * tasks-trace grace period (20-60 ms) and closing the event for another
+ * (~75 ms), per probe, serialized; the probes fire on until then, with
+ * nobody reading what they send. */
 static void rt_stop(struct runtime *rt)
+{
+	rt_drain(rt);
+	rt->lost_at_stop = rt_lost_read(rt) + rt->lost_perf;
+	rt->stopped = true;
+}
+
+/* The kernel side of stopping: every probe's stop hook (links close first,
+ * which stops their programs), then the detach hooks of those without one.
+ * Run by the background detach, or by rt_close() itself when there is
+ * none. */
+static void rt_stop_probes(struct runtime *rt)
 {
 	unsigned i;
 
@@ -1418,6 +1418,106 @@ static void rt_stop(struct runtime *rt)
 		else if (prov->detach)
 			prov->detach(rp);
 	}
+}
+
+/* ---- probes the runtime runs itself (iter) ---- */
+
+/* The records a run hook hands over, cut where each ends: a piece may end
+ * inside a record, whose start waits for the rest. */
+struct rt_stream {
+	struct runtime *rt;
+	const struct probe *p;
+	uint8_t *buf;
+	size_t len, cap;
+};
+
+static bool rt_stream_write(void *ctx, const void *data, size_t n)
+{
+	struct rt_stream *st = ctx;
+	const struct script *s = st->rt->s;
+	size_t off = 0;
+	uint64_t id;
+
+	if (st->len + n > st->cap) {
+		size_t cap = st->cap ? 2 * st->cap : 8192;
+		uint8_t *b;
+
+		while (cap < st->len + n)
+			cap *= 2;
+		b = realloc(st->buf, cap);
+		if (!b) {
+			diag_error(st->rt->d, &st->p->loc, "cannot read the "
+				   "output of %s:%s: %s", st->p->prov->name,
+				   st->p->target, strerror(ENOMEM));
+			return true;
+		}
+		st->buf = b;
+		st->cap = cap;
+	}
+	memcpy(st->buf + st->len, data, n);
+	st->len += n;
+	while (st->len - off >= 8) {
+		memcpy(&id, st->buf + off, 8);
+		if (id >= s->nevents || !s->events[id]) {
+			/* nothing after it can be cut: stop */
+			diag_warn(st->rt->d, &st->p->loc, "unknown event %"
+				  PRIu64 " in the output of %s:%s", id,
+				  st->p->prov->name, st->p->target);
+			st->len = 0;
+			return true;
+		}
+		if (st->len - off < s->events[id]->size)
+			break;
+		rt_record(st->rt, st->buf + off, s->events[id]->size);
+		off += s->events[id]->size;
+	}
+	memmove(st->buf, st->buf + off, st->len - off);
+	st->len -= off;
+	return st->rt->exiting || rt_sig_stop;
+}
+
+/* After BEGIN: the probes whose provider runs them (iterators), in script
+ * order, each to its end.  Whether there was any. */
+static bool rt_run_once(struct runtime *rt, int *status)
+{
+	bool any = false;
+	unsigned i;
+
+	for (i = 0; i < rt->nprobes; i++) {
+		struct rt_probe *rp = &rt->probes[i];
+		struct rt_stream st = { .rt = rt, .p = rp->p };
+		const struct provider_output o = { rt_stream_write, &st };
+
+		if (!rp->p->prov || !rp->p->prov->run)
+			continue;
+		any = true;
+		if (rt->exiting || rt_sig_stop || *status)
+			continue;
+		if (rp->p->prov->run(rp, &o, rt->d))
+			*status = 1;
+		else if (st.len)
+			diag_warn(rt->d, &rp->p->loc, "%s:%s: the output ends "
+				  "inside a record (%zu bytes)",
+				  rp->p->prov->name, rp->p->target, st.len);
+		free(st.buf);
+		out_flush(rt->out);
+	}
+	return any;
+}
+
+/* Whether the trace goes on after BEGIN and the probes run once: a -c
+ * command to follow, or a probe that fires on events. */
+static bool rt_waits(const struct runtime *rt)
+{
+	unsigned i;
+
+	if (rt->child)
+		return true;
+	for (i = 0; i < rt->nprobes; i++)
+		if (!rt_is_begin_end(rt->probes[i].p) &&
+		    !rt->probes[i].p->prov->run)
+			return true;
+	return false;
 }
 
 /* The probes whose provider runs @when (BEGIN, END), in script order. */
@@ -1501,9 +1601,9 @@ static void rt_plain_maps_check(struct runtime *rt)
 		if (!cur)
 			return;
 		next = cur + m->key_size + 8;
-		for (err = bpf_map_get_next_key(fd, NULL, next);
+		for (err = kbpf_map_next_key(fd, NULL, next);
 		     !err && n < m->max_entries;
-		     err = bpf_map_get_next_key(fd, cur, next)) {
+		     err = kbpf_map_next_key(fd, cur, next)) {
 			memcpy(cur, next, m->key_size);
 			n++;
 		}
@@ -1517,6 +1617,7 @@ int rt_run(struct runtime *rt)
 {
 	struct rt_wait w;
 	int status = 0, begin = 0, n, err;
+	bool done;
 
 	rt_signals();
 	n = rt_wait_open(rt, &w);
@@ -1532,13 +1633,16 @@ int rt_run(struct runtime *rt)
 	 * keep no order across CPUs */
 	rt_drain(rt);
 	status = begin;
+	/* iterators: once, before the command starts; a script of them
+	 * alone is done then */
+	done = rt_run_once(rt, &status) && !rt_waits(rt);
 	/* what is printed so far goes out before the command writes to the
 	 * same stdout */
 	out_flush(rt->out);
 	if (!rt->exiting && !status && !rt_sig_stop)
 		child_release(&rt->cmd);
 
-	while (!rt->exiting && !status && !rt_sig_stop) {
+	while (!done && !rt->exiting && !status && !rt_sig_stop) {
 		/* the reader is gone or the disk is full: tracing on would
 		 * only lose everything */
 		if (!rt_written(rt)) {
@@ -1570,7 +1674,7 @@ int rt_run(struct runtime *rt)
 			break;
 	}
 
-	/* stop the probes first: END and the maps then see a quiet state.
+	/* stop the trace first: END and the maps then come last.
 	 * END runs however tracing stopped (a write that failed included:
 	 * what it sends may go elsewhere than the trace), unless BEGIN
 	 * could not run at all. */
@@ -1606,6 +1710,112 @@ int rt_run(struct runtime *rt)
 	return rt_status(rt, status);
 }
 
+/* ---- detaching in the background ----
+ *
+ * Closing what the probes hold costs the kernel RCU grace periods: a perf
+ * event's BPF link 20-60 ms (synchronize_rcu_tasks_trace), the event
+ * itself ~75 ms, per probe and serialized.  The user must not wait for
+ * that: once the output is written, a child of spry holds every fd, spry
+ * exits, and the child does the closing.  It is a process of its own
+ * session, named spry-detach, with no terminal and no stdio (a pipe
+ * reading spry's output sees EOF when spry exits), and it dies with
+ * nothing left: whatever it has not closed when it ends, killed or not,
+ * the kernel closes.
+ *
+ * It first holds everything for RT_BRIDGE_MS.  A tracepoint whose last
+ * probe goes away leaves the kernel a grace period to wait out, which the
+ * next attach to any tracepoint pays (tracepoint.c: the 1 -> 0 -> 1
+ * transition): 4 to 20 ms here.  A spry started right after this one finds
+ * its tracepoints still in use and attaches at once; the one that comes
+ * last pays nothing either, since the wait is over long before anyone
+ * attaches again. */
+#define RT_BRIDGE_MS	50
+
+/* Close every fd but the kernel objects the probes hold (BPF programs,
+ * maps, links, perf events) and 0-2: whatever spry inherited (a pipe its
+ * parent waits to see closed) must close when spry exits. */
+static void rt_close_others(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *e;
+	char path[64], target[64];
+	ssize_t n;
+	int fd;
+
+	if (!dir)
+		return;
+	while ((e = readdir(dir))) {
+		fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd <= 2 || fd == dirfd(dir))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (strncmp(target, "anon_inode:bpf", 14) &&
+		    strcmp(target, "anon_inode:[perf_event]"))
+			close(fd);
+	}
+	closedir(dir);
+}
+
+static void rt_detach_helper(struct runtime *rt)
+{
+	static const int quiet[] = { SIGINT, SIGQUIT, SIGHUP, SIGPIPE, SIGCHLD };
+	struct timespec until;
+	unsigned i;
+	int fd;
+
+	setsid();
+	prctl(PR_SET_NAME, "spry-detach");
+	for (i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
+		signal(quiet[i], SIG_IGN);
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (i = 0; fd >= 0 && i < 3; i++)
+		dup2(fd, (int)i);
+	if (fd > 2)
+		close(fd);
+	rt_close_others();
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += RT_BRIDGE_MS * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) ==
+	       EINTR)
+		;
+	rt_stop_probes(rt);
+	rt_detach(rt);
+	_exit(0);
+}
+
+/* Fork the background detach; false when there is nothing to detach or no
+ * process to do it (then the caller detaches, slowly). */
+static bool rt_detach_later(struct runtime *rt)
+{
+	unsigned i;
+	pid_t pid;
+
+	if (!rt->attaching)
+		return false;
+	/* BEGIN/END alone, or nothing attached yet: nothing to wait for */
+	for (i = 0; i < rt->attach_end; i++)
+		if (!rt_is_begin_end(rt->probes[i].p) && rt->probes[i].attach)
+			break;
+	if (i == rt->attach_end)
+		return false;
+	/* nothing of spry's output may sit in a buffer the child shares */
+	if (rt->out)
+		out_flush(rt->out);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (!pid)
+		rt_detach_helper(rt);
+	return true;
+}
+
 void rt_close(struct runtime *rt)
 {
 	struct script *s = rt->s;
@@ -1613,20 +1823,17 @@ void rt_close(struct runtime *rt)
 
 	if (!rt->opened || !s)
 		return;
-	rt_detach(rt);
 	child_kill(&rt->cmd);
+	/* the background process holds every fd now: closing ours is fast */
+	if (!rt_detach_later(rt))
+		rt_stop_probes(rt);
+	rt_detach(rt);
 	if (rt->child_ns >= 0) {
 		close(rt->child_ns);
 		rt->child_ns = -1;
 	}
-	if (rt->rb) {
-		ring_buffer__free(rt->rb);
-		rt->rb = NULL;
-	}
-	if (rt->pb) {
-		perf_buffer__free(rt->pb);
-		rt->pb = NULL;
-	}
+	kbpf_buf_free(rt->buf);
+	rt->buf = NULL;
 	for (i = 0; rt->probes && i < rt->nprobes; i++) {
 		if (rt->probes[i].prog_fd >= 0)
 			close(rt->probes[i].prog_fd);
@@ -1668,7 +1875,7 @@ static unsigned long long rt_caps(void)
 static int rt_try_map(enum bpf_map_type type, unsigned key, unsigned val,
 		      unsigned max)
 {
-	int fd = bpf_map_create(type, "spry_test", key, val, max, NULL);
+	int fd = kbpf_map_create(type, "spry_test", key, val, max, 0);
 
 	if (fd < 0)
 		return fd;
@@ -1699,7 +1906,6 @@ int rt_selftest(FILE *out, struct diag *d)
 	const struct provider *const *pp;
 	int bpf_err, prog_err, rb_err, pe_err, fd, prov_err = 0, status = 0;
 
-	libbpf_set_print(rt_libbpf_quiet);
 	setrlimit(RLIMIT_MEMLOCK, &unlimited);
 	fprintf(out, "spry self-test:\n");
 
@@ -1718,17 +1924,15 @@ int rt_selftest(FILE *out, struct diag *d)
 	provider_check(out, "stack trace map",
 		 rt_try_map(BPF_MAP_TYPE_STACK_TRACE, 4, 127 * 8, 16), NULL);
 
-	fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "spry_test", "GPL",
-			   prog, 2, NULL);
+	fd = kbpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "spry_test", prog, 2,
+			    0, NULL, 0);
 	prog_err = fd < 0 ? fd : 0;
 	if (fd >= 0) {
 		uint64_t args[12] = { 0 };
-		LIBBPF_OPTS(bpf_test_run_opts, to, .ctx_in = args,
-			    .ctx_size_in = sizeof(args));
 
 		provider_check(out, "program load (raw tracepoint)", 0, NULL);
 		provider_check(out, "test run (BEGIN/END)",
-			 bpf_prog_test_run_opts(fd, &to), NULL);
+			 kbpf_prog_test_run(fd, args, sizeof(args)), NULL);
 		close(fd);
 	} else {
 		provider_check(out, "program load (raw tracepoint)", prog_err, NULL);

@@ -19,6 +19,7 @@
 
 #include "arch.h"
 #include "usdt.h"
+#include "usym.h"
 
 #define NT_STAPSDT	3
 
@@ -74,7 +75,7 @@ static Elf_Scn *section_named(Elf *e, const char *want, GElf_Shdr *sh)
 
 		if (!gelf_getshdr(scn, sh))
 			continue;
-		name = elf_strptr(e, shstrndx, sh->sh_name);
+		name = usym_elf_str(e, shstrndx, sh->sh_name);
 		if (name && !strcmp(name, want))
 			return scn;
 	}
@@ -227,7 +228,7 @@ static int read_syms(Elf *e, struct strbuf *sb, struct tsym **out,
 			    GELF_ST_TYPE(sym.st_info) != STT_OBJECT ||
 			    sym.st_shndx == SHN_UNDEF)
 				continue;
-			name = elf_strptr(e, sh.sh_link, sym.st_name);
+			name = usym_elf_str(e, sh.sh_link, sym.st_name);
 			if (!name || !*name)
 				continue;
 			if (n == cap) {

@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <gelf.h>
 #include <inttypes.h>
 #include <libelf.h>
@@ -108,6 +107,21 @@ static int ld_push(struct loader *L, const GElf_Sym *sym, const char *name,
 	return 0;
 }
 
+/* usym.h: not elf_strptr(), which decompresses compressed sections and
+ * so links libelf's compression and all of zlib into a static spry (86
+ * KB); symbol, version and section name tables are never compressed. */
+const char *usym_elf_str(Elf *e, size_t ndx, size_t off)
+{
+	Elf_Scn *scn = elf_getscn(e, ndx);
+	Elf_Data *data = scn ? elf_getdata(scn, NULL) : NULL;
+	const char *s;
+
+	if (!data || !data->d_buf || off >= data->d_size)
+		return NULL;
+	s = (const char *)data->d_buf + off;
+	return memchr(s, '\0', data->d_size - off) ? s : NULL;
+}
+
 /* The version definitions of a .gnu.version_d section: index -> name. */
 struct verdefs {
 	const char **name;
@@ -131,7 +145,7 @@ static void read_verdefs(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 			return;
 		if (def.vd_cnt &&
 		    gelf_getverdaux(data, (int)(off + def.vd_aux), &aux)) {
-			name = elf_strptr(e, sh->sh_link, aux.vda_name);
+			name = usym_elf_str(e, sh->sh_link, aux.vda_name);
 			if (name && def.vd_ndx < 0x8000) {
 				if (def.vd_ndx >= vd->n) {
 					unsigned n = def.vd_ndx + 1u;
@@ -178,7 +192,7 @@ static int read_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 		if ((type != STT_FUNC && type != STT_GNU_IFUNC) ||
 		    sym.st_shndx == SHN_UNDEF || !sym.st_value)
 			continue;
-		name = elf_strptr(e, sh->sh_link, sym.st_name);
+		name = usym_elf_str(e, sh->sh_link, sym.st_name);
 		if (!name || !*name)
 			continue;
 		if (versym && gelf_getversym(versym, (int)i, &vs)) {
@@ -323,7 +337,7 @@ static int find_in_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 		if (!gelf_getsym(data, (int)i, &sym) ||
 		    sym.st_shndx == SHN_UNDEF || !sym.st_value)
 			continue;
-		name = elf_strptr(e, sh->sh_link, sym.st_name);
+		name = usym_elf_str(e, sh->sh_link, sym.st_name);
 		if (!name || !usym_name_match(name, want))
 			continue;
 		*addr = sym.st_value;
@@ -821,6 +835,43 @@ static void pm_cache_free(void)
 	pm_ncache = 0;
 }
 
+/* One line of /proc/PID/maps, "start-end perms offset dev inode   path":
+ * the fields used, and where the path starts.  Not sscanf(), whose
+ * scanf engine (with strtod and the wide-character conversions) is 90 KB
+ * of a static spry. */
+static bool pmap_line(char *line, unsigned long long *start,
+		      unsigned long long *end, unsigned long long *off,
+		      char **file)
+{
+	char *p = line, *e;
+
+	*start = strtoull(p, &e, 16);
+	if (e == p || *e != '-')
+		return false;
+	p = e + 1;
+	*end = strtoull(p, &e, 16);
+	if (e == p || *e != ' ')
+		return false;
+	p = strchr(e + 1, ' ');		/* past the permissions */
+	if (!p)
+		return false;
+	p++;
+	*off = strtoull(p, &e, 16);
+	if (e == p || *e != ' ')
+		return false;
+	p = strchr(e + 1, ' ');		/* past the device */
+	if (!p)
+		return false;
+	p++;
+	strtoull(p, &e, 10);		/* the inode */
+	if (e == p)
+		return false;
+	while (*e == ' ')
+		e++;
+	*file = e;
+	return true;
+}
+
 /* /proc/PID/maps: "start-end perms offset dev inode path", file-backed
  * mappings only.  Paths are taken through /proc/PID/root, so that a
  * process in another mount namespace (a container) still resolves. */
@@ -838,13 +889,10 @@ static int pm_read(struct pmaps *pm)
 	while (getline(&line, &cap, f) > 0) {
 		unsigned long long start, end, off;
 		struct pmap *m;
-		int pos = 0;
 		char *file;
 
-		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %n", &start, &end,
-			   &off, &pos) < 3 || !pos)
+		if (!pmap_line(line, &start, &end, &off, &file))
 			continue;
-		file = line + pos;
 		file[strcspn(file, "\n")] = '\0';
 		if (file[0] != '/')
 			continue;

@@ -5,7 +5,8 @@
  * Input: `@m[k] = count()` and the like (sema allows aggregations as the
  * value of a map assignment only).  Output: the map's kind (layout.h lays
  * such maps out per CPU) and its value type, and IR that updates this CPU's
- * value in place, or creates it: no atomics.  The histograms' buckets are a
+ * value in place, or creates it.  Adds in place are BPF's atomic adds, the
+ * shortest add to memory BPF has (nothing races: the value is this CPU's).  The histograms' buckets are a
  * trailing u64 of the key; the runtime folds the CPUs' values by the map's
  * kind (sums, or the least/greatest value a CPU has seen) and prints them
  * as bpftrace does.
@@ -175,18 +176,14 @@ const struct builtin builtin_max = {
 
 /* ---- avg(x), stats(x): {u64 count; s64 total} per CPU ---- */
 
-/* count += 1, total += x */
+/* count += 1, total += x (atomic adds: see lower_agg_add()) */
 static void avg_in_place(struct lower *L, int p, struct node *call, void *ctx)
 {
-	int v = *(int *)ctx, t = lower_vreg(L);
+	int v = *(int *)ctx;
 	struct loc l = call->loc;
 
-	ir_ldx(L->f, BPF_DW, t, p, 0, l);
-	ir_alui(L->f, BPF_ADD, t, t, 1, l);
-	ir_stx(L->f, BPF_DW, p, 0, t, l);
-	ir_ldx(L->f, BPF_DW, t, p, 8, l);
-	ir_alu(L->f, BPF_ADD, t, t, v, l);
-	ir_stx(L->f, BPF_DW, p, 8, t, l);
+	ir_xadd(L->f, BPF_DW, p, 0, lower_reg(L, val_imm(1), l), l);
+	ir_xadd(L->f, BPF_DW, p, 8, v, l);
 }
 
 static void avg_first(struct lower *L, int slot, struct node *call,
@@ -428,19 +425,22 @@ static struct val lhist_bucket(struct lower *L, struct node *call)
 		return val_imm(k < top ? k : top);
 	}
 	r = lower_own(L, lower_int(L, x), l);
-	ir_movi(L->f, b, 0, l);
-	jump_k(L, cc_lt, r, min, done, l);
+	/* an unsigned x is never below a min of 0 */
+	if (x->type->is_signed || min) {
+		ir_movi(L->f, b, 0, l);
+		jump_k(L, cc_lt, r, min, done, l);
+	}
 	ir_movi(L->f, b, top, l);
 	jump_k(L, x->type->is_signed ? BPF_JSGE : BPF_JGE, r, max, done, l);
-	/* min <= x < max: x - min is >= 0, an unsigned division */
-	r = lower_arith(L, B_SUB, &type_u64, val_reg(r, true), val_imm(min),
-			l).reg;
+	/* min <= x < max: x - min is >= 0, an unsigned division, and
+	 * 1 + (x - min) / step <= 1 + (max - min) / step = top: no clamp */
+	if (min)
+		r = lower_arith(L, B_SUB, &type_u64, val_reg(r, true),
+				val_imm(min), l).reg;
 	r = lower_arith(L, B_DIV, &type_u64, val_reg(r, true), val_imm(step),
 			l).reg;
 	ir_alui(L->f, BPF_ADD, r, r, 1, l);
 	ir_mov(L->f, b, r, l);
-	jump_k(L, BPF_JLE, r, top, done, l);
-	ir_movi(L->f, b, top, l);
 	ir_place(L->f, done, l);
 	return val_reg(b, true);
 }

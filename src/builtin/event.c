@@ -338,24 +338,28 @@ static const struct type *join_check(struct sema *S, struct node *n)
  * LAYOUT_JOIN_ARGS of up to LAYOUT_JOIN_ARG_SIZE bytes, stopping at the
  * first NULL pointer or failed read, and sent at its length only.  Each
  * string is written at an offset masked to the packing area, which is
- * what lets the verifier see every write stay inside the value. */
+ * what lets the verifier see every write stay inside the value.
+ *
+ * One loop (5.3+) over the arguments, bounded by their count for the
+ * verifier: unrolled, the 16 arguments took 17 instructions each, 272 of
+ * a program (bpftrace's execsnoop.bt is 223 in all). */
 static bool join_lower(struct lower *L, struct node *call)
 {
 	struct map *sm = lower_internal_map(L, script_scratch_map(L->s));
 	struct node *a = call->args;
 	struct loc l = call->loc;
 	enum addr_space space = a->type->space == AS_USER ? AS_USER : AS_KERNEL;
-	struct event *ev = script_event_add(L->s, EV_JOIN, l);
-	unsigned mark = L->sp, i;
+	struct event *ev = lower_event_add(L, EV_JOIN, l);
+	unsigned mark = L->sp;
 	int key = lower_stack(L, 8, call, "join() scratch key");
 	int ptr = lower_stack(L, 8, call, "join() argument pointer");
-	int argv, p, off, dst, r, done = ir_label(L->f), out = ir_label(L->f);
-	int fits = ir_label(L->f);
+	int argv, p, off, n, dst, r, done = ir_label(L->f), out = ir_label(L->f);
+	int fits = ir_label(L->f), head = ir_label(L->f);
 
 	ev->fmt = a->next ? a->next->str : " ";
 	ev->size = 16;
 	ev->args = arena_alloc(L->s->arena, sizeof(*ev->args));
-	argv = lower_reg(L, lower_int(L, a), l);
+	argv = lower_own(L, lower_int(L, a), l);
 	ir_st(L->f, BPF_W, IR_FP, key, 0, l);
 	lower_lookup(L, sm, key, l);
 	p = lower_ret(L, l);
@@ -363,25 +367,29 @@ static bool join_lower(struct lower *L, struct node *call)
 	ir_st(L->f, BPF_DW, p, 0, ev->id, l);
 	off = lower_vreg(L);
 	ir_movi(L->f, off, 0, l);
-	for (i = 0; i < LAYOUT_JOIN_ARGS; i++) {
-		lower_read(L, lower_read_helper(space, false),
-			   (struct dst){ IR_FP, ptr, 8 }, 8, argv, (int)i * 8,
-			   l);
-		ir_jcci(L->f, BPF_JNE, lower_ret(L, l), 0, done, l);
-		r = lower_vreg(L);
-		ir_ldx(L->f, BPF_DW, r, IR_FP, ptr, l);
-		ir_jcci(L->f, BPF_JEQ, r, 0, done, l);
-		dst = lower_vreg(L);
-		ir_mov(L->f, dst, off, l);
-		ir_alui(L->f, BPF_AND, dst, dst, LAYOUT_JOIN_AREA - 1, l);
-		ir_alu(L->f, BPF_ADD, dst, dst, p, l);
-		lower_read(L, lower_read_helper(space, true),
-			   (struct dst){ dst, 16, LAYOUT_JOIN_ARG_SIZE },
-			   LAYOUT_JOIN_ARG_SIZE, r, 0, l);
-		r = lower_ret(L, l);
-		ir_jcci(L->f, BPF_JSLE, r, 0, done, l);
-		ir_alu(L->f, BPF_ADD, off, off, r, l);
-	}
+	n = lower_vreg(L);
+	ir_movi(L->f, n, 0, l);
+	ir_place_loop(L->f, head, l);
+	ir_jcci(L->f, BPF_JGE, n, LAYOUT_JOIN_ARGS, done, l);
+	lower_read(L, lower_read_helper(space, false),
+		   (struct dst){ IR_FP, ptr, 8 }, 8, argv, 0, l);
+	ir_jcci(L->f, BPF_JNE, lower_ret(L, l), 0, done, l);
+	r = lower_vreg(L);
+	ir_ldx(L->f, BPF_DW, r, IR_FP, ptr, l);
+	ir_jcci(L->f, BPF_JEQ, r, 0, done, l);
+	dst = lower_vreg(L);
+	ir_mov(L->f, dst, off, l);
+	ir_alui(L->f, BPF_AND, dst, dst, LAYOUT_JOIN_AREA - 1, l);
+	ir_alu(L->f, BPF_ADD, dst, dst, p, l);
+	lower_read(L, lower_read_helper(space, true),
+		   (struct dst){ dst, 16, LAYOUT_JOIN_ARG_SIZE },
+		   LAYOUT_JOIN_ARG_SIZE, r, 0, l);
+	r = lower_ret(L, l);
+	ir_jcci(L->f, BPF_JSLE, r, 0, done, l);
+	ir_alu(L->f, BPF_ADD, off, off, r, l);
+	ir_alui(L->f, BPF_ADD, argv, argv, 8, l);
+	ir_alui(L->f, BPF_ADD, n, n, 1, l);
+	ir_ja(L->f, head, l);
 	ir_place(L->f, done, l);
 	/* at most every argument at its most: the verifier needs the bound */
 	ir_jcci(L->f, BPF_JLE, off, LAYOUT_JOIN_AREA, fits, l);

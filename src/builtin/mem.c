@@ -7,6 +7,9 @@
  * bpf_probe_read_{kernel,user}{,_str}() straight into the destination the
  * value is wanted in (a record, a map key, a stack buffer): no copy.
  */
+#include <assert.h>
+#include <string.h>
+
 #include <linux/bpf.h>
 
 #include "arena.h"
@@ -546,8 +549,10 @@ const struct builtin builtin_buf = {
 };
 
 /* path(p): the kernel's bpf_d_path(), which it allows in fentry/fexit
- * (tracing) and LSM programs only, on a struct path * it handed them,
- * and in functions on its allowlist (checked when loading). */
+ * (tracing), iterator and LSM programs only, on a struct path * it handed
+ * them, and in functions on its allowlist (checked when loading).  p is a
+ * struct path *, or as bpftrace writes it the struct path itself
+ * (path(args->file->f_path)), which stands for its address. */
 static const struct type *path_check(struct sema *S, struct node *n)
 {
 	struct node *a = n->args;
@@ -558,28 +563,73 @@ static const struct type *path_check(struct sema *S, struct node *n)
 		return sema_bad();
 	if (p->prog_type != BPF_PROG_TYPE_TRACING &&
 	    p->prog_type != BPF_PROG_TYPE_LSM) {
-		sema_error(S, &n->loc, "path() works in fentry and fexit "
+		sema_error(S, &n->loc, "path() works in fentry, fexit and iter "
 			   "probes only: the kernel's bpf_d_path() is refused "
 			   "in %s probes", p->prov ? p->prov->name : "these");
 		return sema_bad();
 	}
-	if (t->kind != T_PTR) {
-		sema_error(S, &a->loc, "path() needs a struct path *, got %s",
-			   sema_type_name(S, t));
+	if (t->kind != T_PTR && !(t->kind == T_STRUCT && t->name &&
+				  !strcmp(t->name, "path") &&
+				  a->kind == N_MEMBER)) {
+		sema_error(S, &a->loc, "path() needs a struct path * or a "
+			   "struct path member, got %s", sema_type_name(S, t));
 		return sema_bad();
 	}
 	return type_string(sema_arena(S), sema_str_size(S));
 }
 
+/* The pointer path() hands bpf_d_path(), as the verifier must see it: a
+ * BTF pointer.  For the struct form, its address.  An iterator's object
+ * pointers may be NULL (PTR_TO_BTF_ID_OR_NULL), and lowering reads them
+ * with the helper, as integers, which the verifier takes for no pointer:
+ * for ctx->file->f_path the object is loaded here directly instead and
+ * checked, NULL jumping to @skip (the string stays empty).  Only one walk
+ * deep: a pointer loaded from the object (ctx->vma->vm_file) is one the
+ * verifier does not trust, and bpf_d_path() wants a trusted one. */
+static int path_ptr(struct lower *L, struct node *a, int skip)
+{
+	struct node *x;
+	struct addr ad;
+	unsigned off, xoff;
+	bool ok;
+	int r;
+
+	/* &x->f_path is the struct form too */
+	if (a->kind == N_UNARY && a->op == U_ADDR &&
+	    a->lhs->kind == N_MEMBER && a->lhs->type->kind == T_STRUCT)
+		a = a->lhs;
+	if (a->type->kind == T_PTR)
+		return lower_reg(L, lower_int(L, a), a->loc);
+	assert(a->kind == N_MEMBER && "path_check took a member");
+	x = a->lhs;
+	r = lower_vreg(L);
+	if (a->arrow && x->kind == N_MEMBER && x->arrow && x->lhs->pvar &&
+	    x->lhs->pvar->kind == PV_CTX && x->lhs->pvar->nullable) {
+		lower_member(x, &xoff);
+		lower_member(a, &off);
+		ir_ldx(L->f, BPF_DW, r, lower_ctx(L), (int)xoff, x->loc);
+		ir_jcci(L->f, BPF_JEQ, r, 0, skip, x->loc);
+		ir_alui(L->f, BPF_ADD, r, r, off, a->loc);
+		return r;
+	}
+	ok = lower_addr(L, a, &ad);
+	assert(ok && "a member has an address");
+	(void)ok;
+	ir_alui(L->f, BPF_ADD, r, ad.base, ad.off, a->loc);
+	return r;
+}
+
 static void path_into(struct lower *L, struct node *n, struct dst d,
 		      unsigned w, bool zero)
 {
-	int p = lower_reg(L, lower_int(L, n->args), n->loc);
+	int skip = ir_label(L->f), p;
 
 	if (zero)
 		lower_zero(L, d.base, d.off, w, n->loc);
+	p = path_ptr(L, n->args, skip);
 	lower_call(L, BPF_FUNC_d_path, n->loc, LA_REG(p),
 		   LA_PTR(d.base, d.off), LA_IMM(w));
+	ir_place(L->f, skip, n->loc);
 }
 
 const struct builtin builtin_path = {
@@ -588,7 +638,8 @@ const struct builtin builtin_path = {
 	.min_args = 1,
 	.max_args = 1,
 	.usage = "path(p)",
-	.help = "the file path of a struct path * (fentry/fexit only)",
+	.help = "the file path of a struct path * or struct path "
+		"(fentry/fexit/iter only)",
 	.check = path_check,
 	.lower_into = path_into,
 };

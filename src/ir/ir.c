@@ -52,6 +52,7 @@ static const char *const ir_helpers[] = {
 	[BPF_FUNC_probe_read_user_str] = "probe_read_user_str",
 	[BPF_FUNC_probe_read_kernel_str] = "probe_read_kernel_str",
 	[BPF_FUNC_get_ns_current_pid_tgid] = "get_ns_current_pid_tgid",
+	[BPF_FUNC_seq_write] = "seq_write",
 	[BPF_FUNC_ringbuf_output] = "ringbuf_output",
 	[BPF_FUNC_ktime_get_boot_ns] = "ktime_get_boot_ns",
 	[BPF_FUNC_get_current_task_btf] = "get_current_task_btf",

@@ -137,6 +137,14 @@ static unsigned count_events(const struct node *n)
 	return k;
 }
 
+struct event *lower_event_add(struct lower *L, int kind, struct loc loc)
+{
+	struct event *ev = script_event_add(L->s, kind, loc);
+
+	ev->by_probe = L->p->prov && L->p->prov->when == PROV_ON_EVENT;
+	return ev;
+}
+
 /* printf/print/exit/clear: one event per call site, its record built on
  * the stack and sent through the ring buffer. */
 struct event *lower_event(struct lower *L, struct node *n, int kind)
@@ -146,7 +154,7 @@ struct event *lower_event(struct lower *L, struct node *n, int kind)
 	unsigned i;
 	int rec;
 
-	ev = script_event_add(L->s, kind, n->loc);
+	ev = lower_event_add(L, kind, n->loc);
 	if (kind == EV_PRINTF || kind == EV_CAT || kind == EV_SYSTEM ||
 	    kind == EV_TIME) {
 		/* time()'s format is optional: bpftrace's default */
@@ -210,18 +218,16 @@ void lower_agg_update(struct lower *L, struct map *m, int key,
 	ir_place(L->f, end, l);
 }
 
-/* count, sum, the histograms: value += x */
+/* count, sum, the histograms: value += x, with one atomic add.  The value
+ * is this CPU's, so nothing races for it: the add is atomic only because
+ * BPF has no plain add to memory, and it takes one or two instructions
+ * (`r = 1` first for a constant) where a load, an add and a store take
+ * three. */
 static void add_in_place(struct lower *L, int p, struct node *call, void *ctx)
 {
 	const struct val *x = ctx;
-	int t = lower_vreg(L);
 
-	ir_ldx(L->f, BPF_DW, t, p, 0, call->loc);
-	if (x->imm)
-		ir_alui(L->f, BPF_ADD, t, t, x->k, call->loc);
-	else
-		ir_alu(L->f, BPF_ADD, t, t, x->reg, call->loc);
-	ir_stx(L->f, BPF_DW, p, 0, t, call->loc);
+	ir_xadd(L->f, BPF_DW, p, 0, lower_reg(L, *x, call->loc), call->loc);
 }
 
 static void add_first(struct lower *L, int slot, struct node *call, void *ctx)
@@ -746,10 +752,12 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 
 	if (p->prov && p->prov->filter &&
 	    !p->prov->filter(p, &filter, &filter_value)) {
-		/* raw syscall tracepoints fire for every syscall */
+		/* raw syscall tracepoints fire for every syscall; an
+		 * iterator's program once more after the last object */
 		struct val v = lower_pvar(&L, &filter, filter.type, l);
 
-		ir_jcci(L.f, BPF_JNE, v.reg, filter_value, L.exit, l);
+		ir_jcci(L.f, p->prov->filter_skips ? BPF_JEQ : BPF_JNE, v.reg,
+			filter_value, L.exit, l);
 		L.sp = 0;
 	}
 	if (s->opts.target_pid > 0 && p->prov &&
@@ -780,9 +788,10 @@ int lower_probe(struct script *s, struct probe *p, struct diag *d)
 	}
 	regs_preread(&L, NULL, p->body, l);
 	vars_setup(&L, p->body, l);
-	if (count_events(p->body) > 1) {
+	if (count_events(p->body) > 1 && !(p->prov && p->prov->seq_output)) {
 		/* one lost-map update for all events: 1 instruction an event
-		 * instead of 4, 5 once */
+		 * instead of 4, 5 once (records written into a seq_file are
+		 * never lost: lower_output()) */
 		L.lost = lower_vreg(&L);
 		ir_movi(L.f, L.lost, 0, l);
 	}

@@ -15,6 +15,7 @@
 #include "ast.h"
 #include "layout.h"
 #include "lower.h"
+#include "provider.h"
 #include "script.h"
 
 void lower_call_args(struct lower *L, int helper, struct loc l, unsigned n,
@@ -107,6 +108,22 @@ void lower_lost_add(struct lower *L, int n, struct loc l)
 	ir_xadd(L->f, BPF_DW, p, 0, n, l);
 }
 
+/* An iterator's program (provider seq_output) writes its record into the
+ * seq_file it runs for, ctx->meta->seq (two pointers the verifier types,
+ * loaded directly), which the provider reads.  Not counted when it fails:
+ * it fails only when the read's buffer is full, and the kernel then drops
+ * what the program wrote for this object and runs it again on the next
+ * read. */
+static void lower_seq_output(struct lower *L, struct larg rec,
+			     struct larg size, struct loc l)
+{
+	int seq = lower_vreg(L);
+
+	ir_ldx(L->f, BPF_DW, seq, lower_ctx(L), 0, l);
+	ir_ldx(L->f, BPF_DW, seq, seq, 0, l);
+	lower_call(L, BPF_FUNC_seq_write, l, LA_REG(seq), rec, size);
+}
+
 /* bpf_ringbuf_output(events, rec, size, 0), or where the kernel lacks the
  * ring buffer bpf_perf_event_output(ctx, events, BPF_F_CURRENT_CPU, rec,
  * size).  On failure count a lost event, on that path only: right here
@@ -121,10 +138,16 @@ void lower_output(struct lower *L, int rec, unsigned size,
 void lower_output_from(struct lower *L, struct larg rec, struct larg size,
 		       const struct node *at)
 {
-	struct map *ev = lower_internal_map(L, script_events_map(L->s));
+	struct map *ev;
 	struct loc l = at->loc;
-	int ok = ir_label(L->f), one;
+	int ok, one;
 
+	if (L->p->prov && L->p->prov->seq_output) {
+		lower_seq_output(L, rec, size, l);
+		return;
+	}
+	ev = lower_internal_map(L, script_events_map(L->s));
+	ok = ir_label(L->f);
 	if (ev->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 		lower_call(L, BPF_FUNC_perf_event_output, l,
 			   LA_REG(lower_ctx(L)), LA_MAP(ev->id),

@@ -217,6 +217,14 @@ bool lower_addr(struct lower *L, struct node *n, struct addr *a)
 			base_addr(L, n->lhs, a);
 		lower_member(n, &off);
 		a->off += (int)off;
+		/* a pointer in a context where it may be NULL (an
+		 * iterator's object): the verifier refuses arithmetic on
+		 * what a direct load gives, the helper gives an integer */
+		if (n->lhs->pvar && n->lhs->pvar->kind == PV_CTX &&
+		    n->lhs->pvar->nullable && n->type->kind == T_PTR) {
+			a->direct = false;
+			a->space = AS_KERNEL;
+		}
 		return true;
 	}
 	case N_INDEX:

@@ -29,7 +29,6 @@
  * function, bpf_get_func_ip), stack/kstack, ustack.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +40,7 @@
 #include "arch.h"
 #include "arena.h"
 #include "btf.h"
+#include "glob.h"
 #include "host.h"
 #include "provider.h"
 #include "script.h"
@@ -256,7 +256,7 @@ static int fe_expand(struct script *s, struct probe *p, struct diag *d,
 		size_t j = 0;
 
 		for (i = 0; i < m.n; i++)
-			if (m.mods[i] && !fnmatch(module, m.mods[i], 0)) {
+			if (m.mods[i] && glob_match(module, m.mods[i], false)) {
 				m.mods[j] = m.mods[i];
 				m.funcs[j++] = m.funcs[i];
 			}
@@ -330,23 +330,16 @@ static const char *const *fe_details(struct fe_list *fl, const char *module,
 				     const char *name)
 {
 	const struct type *f = btf_func(fl->btf, module, name);
-	const struct member *m;
-	const char **v;
-	unsigned n = 2, i = 0;
 	char buf[256];
 
 	if (!f || f->kind != T_FUNC)
 		return NULL;
-	for (m = f->members; m; m = m->next)
-		n++;
-	v = arena_alloc(fl->l->a, n * sizeof(*v));
-	for (m = f->members; m; m = m->next)
-		v[i++] = arena_printf(fl->l->a, "%s %s", type_name(m->type, buf,
-				      sizeof(buf)), *m->name ? m->name : "");
-	if (fl->pv == &fexit_provider && f->base->kind != T_VOID)
-		v[i++] = arena_printf(fl->l->a, "%s retval",
-				      type_name(f->base, buf, sizeof(buf)));
-	return v;
+	return provider_list_params(fl->l, f, fl->pv == &fexit_provider &&
+				    f->base->kind != T_VOID ?
+				    arena_printf(fl->l->a, "%s retval",
+						 type_name(f->base, buf,
+							   sizeof(buf))) :
+				    NULL);
 }
 
 static int fe_list_one(void *ctx, const char *module, const char *name)
@@ -373,15 +366,9 @@ static int fe_list(const struct provider *pv, struct provider_list *l)
 	 * tens of thousands */
 	if (l->all)
 		return 0;
-	fl.btf = btf_new(l->a, l->host->btf ? l->host->btf :
-			 "/sys/kernel/btf");
-	if (btf_load(fl.btf)) {
-		if (!l->all)
-			diag_warn(l->d, NULL, "%s: nothing to list: %s",
-				  pv->name, btf_error(fl.btf));
-		btf_free(fl.btf);
+	fl.btf = provider_list_btf(pv, l, true);
+	if (!fl.btf)
 		return 0;
-	}
 	if (ftrace_read(l->a, l->host, &ft))
 		fl.ft = &ft;
 	err = btf_funcs(fl.btf, NULL, "*", fe_list_one, &fl);

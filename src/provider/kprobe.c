@@ -36,7 +36,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,12 +48,12 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
-#include <bpf/bpf.h>
-
 #include "arch.h"
 #include "arena.h"
 #include "btf.h"
+#include "glob.h"
 #include "host.h"
+#include "kbpf.h"
 #include "ksym.h"
 #include "provider.h"
 #include "script.h"
@@ -134,7 +133,7 @@ static int match_filter_functions(struct arena *a, const char *tracefs,
 		if (!n)
 			continue;
 		line[n] = '\0';
-		if (!fnmatch(glob, line, 0))
+		if (glob_match(glob, line, false))
 			names_push(a, nv, line, n);
 	}
 	free(line);
@@ -153,7 +152,7 @@ static void match_kallsyms(struct arena *a, const struct ksym_table *t,
 
 		if (!strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6))
 			continue;
-		if (!fnmatch(glob, name, 0))
+		if (glob_match(glob, name, false))
 			names_push(a, nv, name, strlen(name));
 	}
 }
@@ -489,7 +488,6 @@ static int kp_perf_open(struct rt_probe *rp, const struct perf_event_attr *pmu,
 static bool kp_multi_supported(const struct host *h)
 {
 	static int cached = -1;
-	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	const char *sym = "spry_no_such_function_";
 	int prog, link;
 
@@ -501,9 +499,7 @@ static bool kp_multi_supported(const struct host *h)
 	prog = provider_probe_prog(BPF_TRACE_KPROBE_MULTI);
 	if (prog < 0)
 		return false;
-	lc.kprobe_multi.syms = &sym;
-	lc.kprobe_multi.cnt = 1;
-	link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &lc);
+	link = kbpf_link_kprobe_multi(prog, &sym, 1, false);
 	if (link >= 0)
 		close(link);
 	else
@@ -518,16 +514,13 @@ static int kp_attach_multi(struct rt_probe *rp)
 {
 	const struct probe *p = rp->p;
 	const struct kp_priv *kp = p->priv;
-	LIBBPF_OPTS(bpf_link_create_opts, lc);
 	int prog, link, err;
 
 	prog = provider_prog_copy(rp, BPF_TRACE_KPROBE_MULTI);
 	if (prog < 0)
 		return prog;
-	lc.kprobe_multi.syms = (const char **)p->targets;
-	lc.kprobe_multi.cnt = p->ntargets;
-	lc.kprobe_multi.flags = kp->ret ? BPF_F_KPROBE_MULTI_RETURN : 0;
-	link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &lc);
+	link = kbpf_link_kprobe_multi(prog, (const char *const *)p->targets,
+				      p->ntargets, kp->ret);
 	if (link < 0) {
 		close(prog);
 		return link;

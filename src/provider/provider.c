@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -26,19 +25,20 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
-#include <bpf/bpf.h>
-
 #include "arch.h"
 #include "arena.h"
+#include "btf.h"
 #include "host.h"
 #include "ast.h"
+#include "glob.h"
+#include "kbpf.h"
 #include "provider.h"
 #include "script.h"
 #include "type.h"
 #include "usym.h"
 
 extern const struct provider tracepoint_provider;
-extern const struct provider rawtracepoint_provider;
+extern const struct provider rawtracepoint_provider, tp_btf_provider;
 extern const struct provider begin_provider, end_provider;
 extern const struct provider interval_provider;
 extern const struct provider profile_provider;
@@ -48,10 +48,11 @@ extern const struct provider uprobe_provider, uretprobe_provider;
 extern const struct provider usdt_provider;
 extern const struct provider software_provider, hardware_provider;
 extern const struct provider watchpoint_provider, asyncwatchpoint_provider;
+extern const struct provider iter_provider;
 
 const struct provider *const providers[] = {
 	&tracepoint_provider,
-	&rawtracepoint_provider,
+	&rawtracepoint_provider, &tp_btf_provider,
 	&begin_provider,
 	&end_provider,
 	&interval_provider,
@@ -62,6 +63,7 @@ const struct provider *const providers[] = {
 	&usdt_provider,
 	&software_provider, &hardware_provider,
 	&watchpoint_provider, &asyncwatchpoint_provider,
+	&iter_provider,
 	NULL,
 };
 
@@ -84,9 +86,9 @@ bool provider_list_match(const struct provider_list *l, const char *point)
 	char full[512];
 
 	if (!l->full)
-		return !fnmatch(l->pattern, point, 0);
+		return glob_match(l->pattern, point, false);
 	snprintf(full, sizeof(full), "%s:%s", l->prov->name, point);
-	return !fnmatch(l->pattern, full, 0);
+	return glob_match(l->pattern, full, false);
 }
 
 void provider_list_emit(const struct provider *pv, struct provider_list *l,
@@ -144,13 +146,48 @@ int provider_list_files(const struct provider *pv, struct provider_list *l,
 	return each(pv, l, arena_strdup(l->a, path), rest);
 }
 
+struct btf *provider_list_btf(const struct provider *pv,
+			      struct provider_list *l, bool warn)
+{
+	struct btf *b = btf_new(l->a, l->host->btf ? l->host->btf :
+				"/sys/kernel/btf");
+
+	if (!btf_load(b))
+		return b;
+	if (warn && !l->all)
+		diag_warn(l->d, NULL, "%s: nothing to list: %s", pv->name,
+			  btf_error(b));
+	btf_free(b);
+	return NULL;
+}
+
+const char *const *provider_list_params(struct provider_list *l,
+					const struct type *proto,
+					const char *extra)
+{
+	const struct member *m;
+	const char **v;
+	unsigned n = 2, i = 0;
+	char buf[256];
+
+	for (m = proto->members; m; m = m->next)
+		n++;
+	v = arena_alloc(l->a, n * sizeof(*v));
+	for (m = proto->members; m; m = m->next, i++)
+		v[i] = arena_printf(l->a, "%s %s", type_name(m->type, buf,
+				    sizeof(buf)), *m->name ? m->name :
+				    arena_printf(l->a, "arg%u", i));
+	v[i] = extra;
+	return v;
+}
+
 /* Whether provider @pv is what @name ("kprobe", "k", "k*") means. */
 static bool list_names(const struct provider *pv, const char *name)
 {
-	if (!fnmatch(name, pv->name, 0))
+	if (glob_match(name, pv->name, false))
 		return true;
 	for (const char *const *al = pv->aliases; al && *al; al++)
-		if (!fnmatch(name, *al, 0))
+		if (glob_match(name, *al, false))
 			return true;
 	return false;
 }
@@ -378,6 +415,8 @@ static void attach_error(struct rt_probe *rp, struct diag *d, int err)
 {
 	const struct probe *p = rp->p;
 
+	if (!d)
+		return;		/* the caller reports */
 	/* every target (and CPU) holds a descriptor: a wide glob can pass
 	 * the hard limit, which spry cannot raise itself */
 	diag_error(d, &p->loc, "cannot attach to %s%s%s: %s%s", p->prov->name,
@@ -387,9 +426,7 @@ static void attach_error(struct rt_probe *rp, struct diag *d, int err)
 		   "allows: raise it with ulimit -n)" : "");
 }
 
-/* A small integer from a sysfs file ("6\n"), or N of a "config:N" PMU
- * format file when @prefix is "config:"; -errno. */
-static int sysfs_int(const char *path, const char *prefix)
+int provider_sysfs_int(const char *path, const char *prefix)
 {
 	size_t plen = prefix ? strlen(prefix) : 0;
 	char buf[64];
@@ -418,7 +455,7 @@ int provider_pmu(const char *name, bool ret, struct perf_event_attr *attr)
 
 	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/type",
 		 name);
-	type = sysfs_int(path, NULL);
+	type = provider_sysfs_int(path, NULL);
 	if (type < 0)
 		return type;
 	attr->type = (unsigned)type;
@@ -427,7 +464,7 @@ int provider_pmu(const char *name, bool ret, struct perf_event_attr *attr)
 		return 0;
 	snprintf(path, sizeof(path),
 		 "/sys/bus/event_source/devices/%s/format/retprobe", name);
-	bit = sysfs_int(path, "config:");
+	bit = provider_sysfs_int(path, "config:");
 	if (bit < 0)
 		return bit;
 	attr->config = 1ULL << bit;
@@ -443,7 +480,6 @@ static int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu,
 int provider_perf_open(struct rt_probe *rp, struct perf_event_attr *attr,
 		       pid_t pid, int cpu, uint64_t cookie)
 {
-	LIBBPF_OPTS(bpf_link_create_opts, lo, .perf_event.bpf_cookie = cookie);
 	int fd, link = -1, err;
 
 	attr->size = sizeof(*attr);
@@ -457,7 +493,7 @@ int provider_perf_open(struct rt_probe *rp, struct perf_event_attr *attr,
 	if (err)
 		return err;
 	if (perf_links) {
-		link = bpf_link_create(rp->prog_fd, fd, BPF_PERF_EVENT, &lo);
+		link = kbpf_link_perf(rp->prog_fd, fd, cookie);
 		if (link == -EINVAL)
 			perf_links = false;
 		else if (link < 0)
@@ -489,18 +525,18 @@ int provider_perf_attach(struct rt_probe *rp, struct perf_event_attr *attr,
 int provider_raw_tp_attach(struct rt_probe *rp, const char *name,
 			   struct diag *d)
 {
-	union bpf_attr attr;
+	return provider_raw_tp_attach_fd(rp, rp->prog_fd, name, d);
+}
+
+int provider_raw_tp_attach_fd(struct rt_probe *rp, int prog_fd,
+			      const char *name, struct diag *d)
+{
 	int fd, err;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.raw_tracepoint.name = (uint64_t)(unsigned long)name;
-	attr.raw_tracepoint.prog_fd = rp->prog_fd;
-	fd = (int)syscall(SYS_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr,
-			  sizeof(attr));
+	fd = kbpf_raw_tp_open(name, prog_fd);
 	if (fd < 0) {
-		err = errno;
-		attach_error(rp, d, err);
-		return -err;
+		attach_error(rp, d, -fd);
+		return fd;
 	}
 	/* a raw tracepoint detaches at once: it counts as a link */
 	err = provider_hold(rp, fd, true);
@@ -511,12 +547,9 @@ int provider_raw_tp_attach(struct rt_probe *rp, const char *name,
 
 int provider_prog_copy(struct rt_probe *rp, unsigned attach_type)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, lo,
-		    .expected_attach_type = (enum bpf_attach_type)attach_type);
-
-	return bpf_prog_load((enum bpf_prog_type)rp->p->prog_type,
-			     "spry_multi", "GPL", rp->insns, rp->p->ninsns,
-			     &lo);
+	return kbpf_prog_load((enum bpf_prog_type)rp->p->prog_type,
+			      "spry_multi", rp->insns, rp->p->ninsns,
+			      (enum bpf_attach_type)attach_type, NULL, 0);
 }
 
 int provider_probe_prog(unsigned attach_type)
@@ -525,11 +558,9 @@ int provider_probe_prog(unsigned attach_type)
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	LIBBPF_OPTS(bpf_prog_load_opts, lo,
-		    .expected_attach_type = (enum bpf_attach_type)attach_type);
 
-	return bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_probe", "GPL", insns,
-			     2, &lo);
+	return kbpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_probe", insns, 2,
+			      (enum bpf_attach_type)attach_type, NULL, 0);
 }
 
 void provider_skip_add(struct provider_skips *sk, const char *name,
@@ -627,41 +658,7 @@ int provider_threads(pid_t pid, int *tids, unsigned max)
 
 int provider_online_cpus(int *cpus, unsigned max)
 {
-	char buf[4096], *s, *end;
-	unsigned n = 0;
-	ssize_t len;
-	int fd;
-
-	fd = open("/sys/devices/system/cpu/online", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return len < 0 ? -errno : -EINVAL;
-	buf[len] = '\0';
-
-	/* "0-3,5,8-11\n" */
-	for (s = buf; *s && *s != '\n'; ) {
-		long lo, hi;
-
-		lo = strtol(s, &end, 10);
-		if (end == s || lo < 0)
-			return -EINVAL;
-		hi = lo;
-		s = end;
-		if (*s == '-') {
-			hi = strtol(s + 1, &end, 10);
-			if (end == s + 1 || hi < lo)
-				return -EINVAL;
-			s = end;
-		}
-		for (long c = lo; c <= hi && n < max; c++)
-			cpus[n++] = (int)c;
-		if (*s == ',')
-			s++;
-	}
-	return (int)n;
+	return kbpf_cpu_list("/sys/devices/system/cpu/online", cpus, max);
 }
 
 /* ---- rates ---- */
@@ -682,7 +679,7 @@ static const struct unit *unit_find(const char *name, size_t len)
 {
 	for (unsigned i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (strlen(units[i].name) == len &&
-		    !strncasecmp(units[i].name, name, len))
+		    glob_caseeq(units[i].name, name, len))
 			return &units[i];
 	return NULL;
 }

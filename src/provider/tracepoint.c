@@ -8,23 +8,41 @@
  *  - Ordinary tracepoints: BPF_PROG_TYPE_TRACEPOINT on a perf event of
  *    PERF_TYPE_TRACEPOINT; the context is the trace record itself, so data->f
  *    is a load at the field's offset from ctx.
- *  - syscalls/sys_{enter,exit}_NAME: BPF_PROG_TYPE_RAW_TRACEPOINT on the
- *    raw tracepoints sys_enter/sys_exit, which every syscall passes through.
- *    Closing a perf tracepoint event costs ~75 ms (an RCU grace period) on
- *    this kernel, a raw tracepoint ~0.15 ms, and a raw program runs cheaper
- *    per event.  The context is u64 args[2]: args[0] the user pt_regs,
- *    args[1] the syscall number (sys_enter) or return value (sys_exit).  The
- *    program must filter on the number (the filter hook: tp_filter()), and the
- *    member hook maps data->field to the syscall argument registers.  The
- *    syscall number comes from the target arch's table; events it does not
- *    know, and every event when SPRY_NO_RAW_SYSCALLS=1, take the perf path.
+ *  - syscalls/sys_{enter,exit}_NAME, when a specifier names many of them:
+ *    BPF_PROG_TYPE_RAW_TRACEPOINT on the raw tracepoints sys_enter/sys_exit,
+ *    which every syscall passes through.  The context is u64 args[2]:
+ *    args[0] the user pt_regs, args[1] the syscall number (sys_enter) or
+ *    return value (sys_exit).  The program filters on the number (the
+ *    filter hook: tp_filter()), and the member hook maps data->field to
+ *    the syscall argument registers.  The syscall number comes from the
+ *    target arch's table; events it does not know take the perf path.
+ *
+ * Which one a syscall probe takes is chosen per specifier, from what each
+ * costs (docs/BENCHMARKS.md, measured here on 6.18):
+ *  - A program on raw sys_enter runs for every syscall of every process:
+ *    ~73 ns added to each, whether it traces that syscall or not.  On the
+ *    syscall's own perf tracepoint an unrelated syscall pays ~41 ns (the
+ *    syscall tracing slow path, the same under bpftrace) and the traced
+ *    one ~145 ns (the kernel builds a perf record before the program
+ *    runs).  A script tracing a few syscalls costs the rest of the system
+ *    least on their perf tracepoints: that is the default for up to
+ *    TP_SYS_PERF_MAX syscalls in one specifier.
+ *  - Beyond that (a glob: sys_enter_* is 350 of them) every perf event
+ *    costs its open at startup and ~75 ms of the kernel's event mutex when
+ *    it closes, and N programs on raw sys_enter would cost every syscall N
+ *    runs.  Such a specifier gets ONE program on the raw tracepoint, the
+ *    dispatcher, which tail-calls the probe of the syscall at hand through
+ *    a program array indexed by syscall number: one run per syscall
+ *    whatever N.
+ *  - SPRY_SYSCALLS=perf or =raw (host.syscalls) forces one way for every
+ *    specifier (raw: a single syscall's program attaches to the raw
+ *    tracepoint directly), for measuring them side by side (bench/run).
  */
 #include <assert.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,7 +51,10 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "bpf_insn.h"
+#include "glob.h"
 #include "host.h"
+#include "kbpf.h"
 #include "provider.h"
 #include "script.h"
 #include "tracepoint.h"
@@ -368,7 +389,7 @@ int tp_glob(struct arena *a, const char *root, const char *pattern,
 	strvec_init(a, &sv);
 	/* FNM_PATHNAME: a '*' stays within the subsystem or the event */
 	for (int i = 0; i < n; i++)
-		if (!fnmatch(pattern, all[i], FNM_PATHNAME))
+		if (glob_match(pattern, all[i], true))
 			strvec_push(a, &sv, all[i]);
 	*names = sv.v;
 	return (int)sv.n;
@@ -388,6 +409,24 @@ const char *tp_suggest(struct arena *a, const char *root, const char *name)
 
 /* ---- the provider ---- */
 
+/* How syscalls/ probes attach; see the top of the file. */
+enum tp_sys {
+	TP_SYS_PERF,		/* the syscall's own perf tracepoint */
+	TP_SYS_RAW,		/* raw sys_enter/sys_exit, directly */
+	TP_SYS_DISPATCH,	/* raw, through a dispatcher */
+};
+#define TP_SYS_PERF_MAX	4	/* syscalls a specifier attaches by perf */
+#define TP_SYS_NR_MAX	1024	/* program array size: above every table */
+
+/* The dispatcher of one specifier's raw syscall probes: made by the first
+ * of them to attach, which holds its fds (link, program, program array).
+ * The one piece of a compiled probe a run writes: the probes of a
+ * specifier share it, and a provider's run-time hooks see one probe at a
+ * time. */
+struct tp_dispatch {
+	int map_fd;		/* BPF_MAP_TYPE_PROG_ARRAY, by syscall nr */
+};
+
 struct tp_priv {
 	struct tp_event ev;
 	struct pvar data;	/* `data`, `args` */
@@ -397,6 +436,7 @@ struct tp_priv {
 	struct pvar filter;	/* where the raw program finds the nr */
 	int64_t nr;		/* ...and which it must be */
 	const char *attach_name;	/* the raw tracepoint: sys_enter/exit */
+	struct tp_dispatch *dispatch;	/* raw through a dispatcher */
 };
 
 /* syscalls/sys_enter_NAME or sys_exit_NAME: the syscall NAME, or NULL. */
@@ -414,6 +454,28 @@ static const char *syscall_of(const char *sys, const char *name,
 		return name + 9;
 	}
 	return NULL;
+}
+
+/* The attach of a specifier naming @nsys syscall events. */
+static enum tp_sys tp_sys_choice(const struct script *s, unsigned nsys)
+{
+	const struct arch *arch = s->arch ? s->arch : arch_host();
+
+	switch (host_or_default(s->host)->syscalls) {
+	case HOST_SYSCALLS_PERF:
+		return TP_SYS_PERF;
+	case HOST_SYSCALLS_RAW:
+		return nsys > 1 ? TP_SYS_DISPATCH : TP_SYS_RAW;
+	case HOST_SYSCALLS_AUTO:
+		break;
+	}
+	/* Where syscall numbers do not start at 0 (mips n64: 5000) the
+	 * kernel's perf syscall tracepoints look the number up in a table
+	 * indexed from 0, and on 6.1 never fire: raw it is (sys_exit_NAME
+	 * still falls back to perf there, see tp_setup) */
+	if (arch && arch->sysnr_base)
+		return nsys > 1 ? TP_SYS_DISPATCH : TP_SYS_RAW;
+	return nsys > TP_SYS_PERF_MAX ? TP_SYS_DISPATCH : TP_SYS_PERF;
 }
 
 /* When tracefs itself cannot be read (not mounted, or not ours to read),
@@ -446,9 +508,11 @@ static bool tp_tracefs_missing(struct script *s, struct probe *p,
 	return true;
 }
 
-/* Make @p the probe of event "sys/name". */
+/* Make @p the probe of event "sys/name", a syscall event attached as
+ * @how says (@disp: the specifier's dispatcher). */
 static int tp_setup(struct script *s, struct probe *p, const char *sys,
-		    const char *name, struct diag *d)
+		    const char *name, enum tp_sys how,
+		    struct tp_dispatch *disp, struct diag *d)
 {
 	const struct arch *arch = s->arch ? s->arch : arch_host();
 	struct tp_priv *tp = arena_alloc(s->arena, sizeof(*tp));
@@ -459,10 +523,12 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 
 	sc = syscall_of(sys, name, &is_exit);
 	/* at sys_exit the number must still be in pt_regs (not on mips) */
-	if (sc && arch && !host_or_default(s->host)->no_raw_syscalls &&
+	if (sc && arch && how != TP_SYS_PERF &&
 	    (!is_exit || arch->sysnr_off >= 0))
 		nr = arch_syscall_nr(arch, sc);
 	tp->raw = nr >= 0;
+	if (tp->raw && how == TP_SYS_DISPATCH)
+		tp->dispatch = disp;
 	tp->exit = is_exit;
 	tp->arch = arch;
 
@@ -534,6 +600,9 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 {
 	const char *sys, *name, **names;
 	struct probe *q, *last = p;
+	struct tp_dispatch *disp[2];
+	unsigned nsys = 0;
+	enum tp_sys how;
 	int n, err;
 
 	if (tp_split(s->arena, p->target, &sys, &name)) {
@@ -542,8 +611,14 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 			   p->target);
 		return -EINVAL;
 	}
-	if (!tp_is_glob(sys) && !tp_is_glob(name))
-		return tp_setup(s, p, sys, name, d);
+	if (!tp_is_glob(sys) && !tp_is_glob(name)) {
+		bool is_exit;
+
+		return tp_setup(s, p, sys, name,
+				tp_sys_choice(s, !!syscall_of(sys, name,
+							      &is_exit)),
+				NULL, d);
+	}
 
 	n = tp_glob(s->arena, provider_tracefs(s->host),
 		    arena_printf(s->arena, "%s/%s", sys, name), &names);
@@ -560,12 +635,27 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 	}
 	for (int i = 0; i < n; i++) {
 		const char *msys, *mname;
+		bool is_exit;
 
 		err = tp_split(s->arena, names[i], &msys, &mname);
 		assert(!err && "tp_list() names are sys/event");
+		nsys += !!syscall_of(msys, mname, &is_exit);
+	}
+	how = tp_sys_choice(s, nsys);
+	/* one dispatcher per raw tracepoint the specifier reaches */
+	disp[0] = arena_alloc(s->arena, sizeof(*disp[0]));
+	disp[1] = arena_alloc(s->arena, sizeof(*disp[1]));
+	disp[0]->map_fd = disp[1]->map_fd = -1;
+	for (int i = 0; i < n; i++) {
+		const char *msys, *mname;
+		bool is_exit = false;
+
+		err = tp_split(s->arena, names[i], &msys, &mname);
+		assert(!err && "tp_list() names are sys/event");
+		syscall_of(msys, mname, &is_exit);
 		q = i ? provider_probe_dup(s, p, last, names[i]) : p;
 		last = q;
-		err = tp_setup(s, q, msys, mname, d);
+		err = tp_setup(s, q, msys, mname, how, disp[is_exit], d);
 		if (err)
 			return err;
 	}
@@ -660,6 +750,92 @@ static int tp_filter(const struct probe *p, struct pvar *pv, int64_t *value)
 	return 0;
 }
 
+/* The dispatcher: tail-call the program at the syscall's number in the
+ * program array, or return.  On sys_exit the number is not an argument:
+ * read it where the entry code saved it (as the probes' own filter does). */
+static int tp_dispatch_load(const struct tp_priv *tp, int map_fd)
+{
+	const struct arch *a = tp->arch;
+	struct bpf_insn enter[] = {
+		BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_1, 8),
+		BPF_LD_MAP_FD(BPF_REG_2, map_fd),
+		BPF_EMIT_CALL(BPF_FUNC_tail_call),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	struct bpf_insn exit[] = {
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, -1),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_1, 0),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, a->sysnr_off),
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -8),
+		BPF_MOV64_IMM(BPF_REG_2, (int)a->sysnr_size),
+		BPF_EMIT_CALL(BPF_FUNC_probe_read_kernel),
+		BPF_LDX_MEM(a->sysnr_size == 8 ? BPF_DW : BPF_W, BPF_REG_3,
+			    BPF_REG_10, -8),
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+		BPF_LD_MAP_FD(BPF_REG_2, map_fd),
+		BPF_EMIT_CALL(BPF_FUNC_tail_call),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	if (tp->exit)
+		return kbpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT,
+				      "sys_exit_disp", exit,
+				      sizeof(exit) / sizeof(exit[0]), 0, NULL, 0);
+	return kbpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "sys_enter_disp",
+			      enter, sizeof(enter) / sizeof(enter[0]), 0, NULL,
+			      0);
+}
+
+/* Make @rp's dispatcher: its program array, its program and its link, all
+ * held by @rp.  0 or -errno, not reported. */
+static int tp_dispatch_make(struct rt_probe *rp, struct tp_dispatch *disp)
+{
+	const struct tp_priv *tp = rp->p->priv;
+	int fd, err;
+
+	fd = kbpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "spry_disp", 4, 4,
+			     TP_SYS_NR_MAX, 0);
+	if (fd < 0)
+		return fd;
+	err = provider_hold(rp, fd, false);
+	if (err)
+		return err;
+	disp->map_fd = fd;
+	fd = tp_dispatch_load(tp, fd);
+	if (fd < 0)
+		return fd;
+	err = provider_hold(rp, fd, false);
+	if (err)
+		return err;
+	return provider_raw_tp_attach_fd(rp, fd, tp->attach_name, NULL);
+}
+
+/* The first probe of a dispatcher to attach makes it; every probe then
+ * takes its syscall's slot.  The slots are distinct: a specifier names
+ * each event once, and each specifier has dispatchers of its own. */
+static int tp_dispatch_attach(struct rt_probe *rp, struct diag *d)
+{
+	const struct probe *p = rp->p;
+	const struct tp_priv *tp = p->priv;
+	uint32_t key = (uint32_t)tp->nr;
+	int err = 0;
+
+	if (tp->dispatch->map_fd < 0)
+		err = tp_dispatch_make(rp, tp->dispatch);
+	/* a program array takes BPF_ANY only */
+	if (!err)
+		err = kbpf_map_update(tp->dispatch->map_fd, &key, &rp->prog_fd,
+				      BPF_ANY);
+	if (err)
+		diag_error(d, &p->loc, "cannot attach to %s:%s: %s",
+			   p->prov->name, p->target, strerror(-err));
+	return err;
+}
+
 static int tp_attach(struct rt_probe *rp, struct diag *d)
 {
 	struct tp_priv *tp = rp->p->priv;
@@ -669,6 +845,8 @@ static int tp_attach(struct rt_probe *rp, struct diag *d)
 	 * perf event, so one event (pid -1, cpu 0) covers the system. */
 	static const int cpu0[] = { 0 };
 
+	if (tp->dispatch)
+		return tp_dispatch_attach(rp, d);
 	if (tp->raw)
 		return provider_raw_tp_attach(rp, tp->attach_name, d);
 	memset(&attr, 0, sizeof(attr));

@@ -29,7 +29,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +37,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/bpf.h>
 #include <linux/perf_event.h>
-
-#include <bpf/bpf.h>
 
 #include "arch.h"
 #include "arena.h"
+#include "glob.h"
 #include "host.h"
 #include "provider.h"
 #include "script.h"
@@ -131,7 +130,8 @@ static int up_expand_glob(struct script *s, struct probe *p,
 
 		snprintf(base, sizeof(base), "%.*s", (int)sym->base_len,
 			 sym->name);
-		if (fnmatch(glob, base, 0) && fnmatch(glob, sym->name, 0))
+		if (!glob_match(glob, base, false) &&
+		    !glob_match(glob, sym->name, false))
 			continue;
 		if (usym_vaddr_to_offset(o, sym->addr + sym->entry, &off))
 			continue;
@@ -547,9 +547,8 @@ static int up_attach_perf(struct rt_probe *rp,
 {
 	const struct probe *p = rp->p;
 	struct perf_event_attr pmu;
-	int err, ok = 0, ref_shift = -1;
+	int err, ok = 0, ref_shift;
 	char path[128];
-	FILE *f;
 
 	memset(&pmu, 0, sizeof(pmu));
 	err = provider_pmu("uprobe", u->ret, &pmu);
@@ -563,12 +562,11 @@ static int up_attach_perf(struct rt_probe *rp,
 	/* the semaphore's offset goes in config's upper bits (4.20+:
 	 * "config:32-63"); -1: the kernel has no ref_ctr_offset */
 	snprintf(path, sizeof(path), "%s/format/ref_ctr_offset", UP_PMU_DIR);
-	f = fopen(path, "re");
-	if (f) {
-		if (fscanf(f, "config:%d", &ref_shift) != 1)
-			ref_shift = 32;
-		fclose(f);
-	}
+	ref_shift = provider_sysfs_int(path, "config:");
+	if (ref_shift == -EINVAL)
+		ref_shift = 32;
+	else if (ref_shift < 0)
+		ref_shift = -1;
 	for (unsigned i = 0; i < u->n; i++) {
 		struct perf_event_attr attr = pmu;
 
@@ -695,7 +693,7 @@ static int up_list_file(const struct provider *pv, struct provider_list *l,
 		const char *name = arena_strndup(l->a, o->syms[i].name,
 						 o->syms[i].base_len);
 
-		if (!fnmatch(glob, name, 0))
+		if (glob_match(glob, name, false))
 			names[n++] = name;
 	}
 	if (n)

@@ -26,7 +26,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +33,7 @@
 
 #include "arch.h"
 #include "arena.h"
+#include "glob.h"
 #include "provider.h"
 #include "script.h"
 #include "type.h"
@@ -216,8 +216,8 @@ static void usdt_not_found(struct script *s, struct probe *p,
 
 	if (!strcmp(prov, "*"))
 		want = name;
-	diag_error(d, &p->loc, "no USDT probe %s'%s' in %s",
-		   is_glob(want) ? "matches " : "", want, f->path);
+	provider_missing(p, d, "no USDT probe %s'%s' in %s",
+			 is_glob(want) ? "matches " : "", want, f->path);
 	suggest_init(&sg, want);
 	for (unsigned i = 0; i < f->n; i++)
 		suggest_try(&sg, !strcmp(prov, "*") ? f->notes[i].name :
@@ -231,36 +231,138 @@ static void usdt_not_found(struct script *s, struct probe *p,
 		diag_note(d, NULL, "spry -l 'usdt:%s:*' lists them", f->path);
 }
 
+/* An expansion in progress: the probes made so far (the first is the
+ * written probe itself, the others follow it). */
+struct usdt_exp {
+	struct script *s;
+	struct probe *p, *last;
+	unsigned nprobes;
+	const struct arch *arch;
+	const char *prov, *name;
+};
+
+/* The probes of file @path's notes that match, one per group of sites
+ * alike: how many, or -errno (reported). */
+static int usdt_expand_file(struct usdt_exp *e, const char *path,
+			    const struct usdt_file *f, struct diag *d)
+{
+	struct script *s = e->s;
+	const struct usym_obj *o = usym_obj_get(path);
+	struct usdt_priv **groups;
+	struct probe **gprobe;
+	unsigned ngroups = 0;
+
+	if (!o) {
+		diag_error(d, &e->p->loc, "cannot read %s: %s", path,
+			   strerror(errno));
+		return -errno;
+	}
+	groups = arena_alloc(s->arena, f->n * sizeof(*groups));
+	gprobe = arena_alloc(s->arena, f->n * sizeof(*gprobe));
+	for (unsigned i = 0; i < f->n; i++) {
+		const struct usdt_note *n = &f->notes[i];
+		struct usdt_site st;
+		struct probe *q;
+		unsigned g;
+
+		if (!glob_match(e->prov, n->provider, false) ||
+		    !glob_match(e->name, n->name, false))
+			continue;
+		if (site_decode(e->arch, f, o, n, &st)) {
+			diag_error(d, &e->p->loc, "usdt:%s:%s:%s at %#llx is in "
+				   "no loaded segment of the file", path,
+				   n->provider, n->name,
+				   (unsigned long long)n->pc);
+			return -ENOENT;
+		}
+		for (g = 0; g < ngroups; g++)
+			if (!strcmp(groups[g]->note->provider, n->provider) &&
+			    !strcmp(groups[g]->note->name, n->name) &&
+			    same_args(&st, groups[g]))
+				break;
+		if (g == ngroups) {
+			q = e->nprobes++ ? provider_probe_dup(s, e->p, e->last,
+							      "") : e->p;
+			e->last = q;
+			gprobe[g] = q;
+			groups[g] = probe_setup(s, q, e->arch, f->path, &st, d);
+			ngroups++;
+		}
+		site_push(s, gprobe[g], groups[g], &st);
+	}
+	return (int)ngroups;
+}
+
+/* usdt:*:...: every object process @pid maps (-p), which bpftrace calls
+ * its whole address space. */
+static int usdt_expand_pid(struct usdt_exp *e, pid_t pid, struct diag *d)
+{
+	char **objs;
+	int n, i, err = 0;
+
+	n = usym_pid_objects(pid, &objs);
+	if (n < 0) {
+		diag_error(d, &e->p->loc, "cannot read the maps of process %d: "
+			   "%s", (int)pid, strerror(-n));
+		return n;
+	}
+	for (i = 0; i < n; i++) {
+		const struct usdt_file *f = err ? NULL : usdt_file_get(objs[i]);
+
+		/* objects without notes (or not ELF) are not this one's */
+		if (f && f->n) {
+			int k = usdt_expand_file(e, objs[i], f, d);
+
+			if (k < 0)
+				err = k;
+		}
+		free(objs[i]);
+	}
+	free(objs);
+	if (!err && !e->nprobes) {
+		const char *want = !strcmp(e->prov, "*") ? e->name :
+			arena_printf(e->s->arena, "%s:%s", e->prov, e->name);
+
+		return provider_missing(e->p, d, "no USDT probe %s'%s' in the "
+					"objects of process %d", is_glob(want) ?
+					"matches " : "", want, (int)pid);
+	}
+	return err;
+}
+
 static int usdt_expand(struct script *s, struct probe *p, struct diag *d)
 {
-	const struct arch *arch = s->arch ? s->arch : arch_host();
-	const char *file, *prov, *name;
+	struct usdt_exp e = { .s = s, .p = p, .last = p };
 	const struct usdt_file *f;
-	const struct usym_obj *o;
-	struct usdt_priv **groups;
-	struct probe **gprobe, *last = p;
-	unsigned ngroups = 0;
+	const char *file;
 	char path[PATH_MAX];
 	int err;
 
-	if (!arch) {
+	e.arch = s->arch ? s->arch : arch_host();
+	if (!e.arch) {
 		diag_error(d, &p->loc, "usdt needs a known architecture for "
 			   "its registers (see --arch)");
 		return -EINVAL;
 	}
-	if (usdt_split(s->arena, p->target, &file, &prov, &name)) {
+	if (usdt_split(s->arena, p->target, &file, &e.prov, &e.name)) {
 		diag_error(d, &p->loc, "invalid usdt target '%s': expected "
 			   "PATH:PROVIDER:NAME or PATH:NAME, as in "
 			   "usdt:/usr/bin/python3:python:function__entry",
 			   p->target);
 		return -EINVAL;
 	}
+	if (!strcmp(file, "*")) {
+		if (s->opts.target_pid > 0)
+			return usdt_expand_pid(&e, s->opts.target_pid, d);
+		diag_error(d, &p->loc, "usdt:%s needs -p PID: '*' stands for "
+			   "every object that process maps", p->target);
+		return -EINVAL;
+	}
 	err = provider_resolve_file(s, p, file, path, sizeof(path), d);
 	if (err)
 		return err;
 	f = usdt_file_get(path);
-	o = f ? usym_obj_get(path) : NULL;
-	if (!f || !o) {
+	if (!f) {
 		err = errno;
 		diag_error(d, &p->loc, "cannot read %s: %s", path,
 			   err == ENOEXEC ? "not an ELF file" :
@@ -274,43 +376,12 @@ static int usdt_expand(struct script *s, struct probe *p, struct diag *d)
 			   ".note.stapsdt notes)", path);
 		return -ENOENT;
 	}
-
-	groups = arena_alloc(s->arena, f->n * sizeof(*groups));
-	gprobe = arena_alloc(s->arena, f->n * sizeof(*gprobe));
-	for (unsigned i = 0; i < f->n; i++) {
-		const struct usdt_note *n = &f->notes[i];
-		struct usdt_site st;
-		struct probe *q;
-		unsigned g;
-
-		if (fnmatch(prov, n->provider, 0) || fnmatch(name, n->name, 0))
-			continue;
-		if (site_decode(arch, f, o, n, &st)) {
-			diag_error(d, &p->loc, "usdt:%s:%s:%s at %#llx is in "
-				   "no loaded segment of the file", path,
-				   n->provider, n->name,
-				   (unsigned long long)n->pc);
-			return -ENOENT;
-		}
-		for (g = 0; g < ngroups; g++)
-			if (!strcmp(groups[g]->note->provider, n->provider) &&
-			    !strcmp(groups[g]->note->name, n->name) &&
-			    same_args(&st, groups[g]))
-				break;
-		if (g == ngroups) {
-			q = ngroups ? provider_probe_dup(s, p, last, "") : p;
-			last = q;
-			gprobe[g] = q;
-			groups[g] = probe_setup(s, q, arch, f->path, &st, d);
-			ngroups++;
-		}
-		site_push(s, gprobe[g], groups[g], &st);
-	}
-	if (!ngroups) {
-		usdt_not_found(s, p, f, prov, name, d);
+	err = usdt_expand_file(&e, f->path, f, d);
+	if (err == 0) {
+		usdt_not_found(s, p, f, e.prov, e.name, d);
 		return -ENOENT;
 	}
-	return 0;
+	return err < 0 ? err : 0;
 }
 
 /* An 8-byte argument is as often an address as not: str() reads it from
@@ -435,8 +506,8 @@ static int usdt_list_file(const struct provider *pv, struct provider_list *l,
 					      n->name);
 		bool dup = false;
 
-		if (fnmatch(glob, pn, 0) && (strchr(glob, ':') ||
-					     fnmatch(glob, n->name, 0)))
+		if (!glob_match(glob, pn, false) && (strchr(glob, ':') ||
+					     !glob_match(glob, n->name, false)))
 			continue;
 		for (unsigned k = 0; k < i && !dup; k++)
 			dup = !strcmp(f->notes[k].provider, n->provider) &&

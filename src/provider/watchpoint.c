@@ -39,11 +39,10 @@
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 
-#include <bpf/bpf.h>
-
 #include "arch.h"
 #include "arena.h"
 #include "bpf_insn.h"
+#include "kbpf.h"
 #include "provider.h"
 #include "script.h"
 #include "type.h"
@@ -383,8 +382,8 @@ static int wp_trigger_load(const struct rt_probe *rp)
 			BPF_EMIT_CALL(BPF_FUNC_send_signal));
 	WP_EMIT(BPF_MOV64_IMM(BPF_REG_0, 0),
 		BPF_EXIT_INSN());
-	return bpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_wp_trigger", "GPL",
-			     insns, n, NULL);
+	return kbpf_prog_load(BPF_PROG_TYPE_KPROBE, "spry_wp_trigger", insns, n,
+			      0, NULL, 0);
 }
 
 static int wp_attach_func(struct rt_probe *rp, struct diag *d)

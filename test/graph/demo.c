@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "graph.h"
+#include "tz.h"
 
 static uint64_t seed = 42;
 
@@ -220,7 +221,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: demo DIR\n");
 		return 2;
 	}
-	setenv("TZ", "UTC", 1);
+	tz_set("UTC", NULL);
 	err = demo_flame(argv[1]);
 	if (!err)
 		err = demo_hist(argv[1]);

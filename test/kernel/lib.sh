@@ -138,7 +138,9 @@ bpf_others() {
 }
 
 # Processes (other than ourselves) that carry this run's marker in their
-# environment: spry itself and anything its -c command started.
+# environment: spry itself, anything its -c command started, and the
+# background detach (comm spry-detach) that closes spry's probes after it
+# has exited.
 marked_procs() {
 	local mark=$1 f pid
 	# One grep over every environ (NUL-separated entries, -z); ours and our
@@ -157,12 +159,15 @@ dyn_events() {
 
 check_leftovers() {
 	local mark=$1 before_progs=$2 before_events=$3 left i
-	# Children are killed and reaped by rt_close(); give the kernel a moment
-	# for exiting processes and RCU-freed programs.
-	for i in 1 2 3 4 5 6 7 8 9 10; do
+	# Children are killed and reaped by rt_close().  The background detach
+	# (spry-detach) outlives spry by design: it holds the probes for 50 ms,
+	# then closes them, each perf event waiting out RCU grace periods (up
+	# to ~0.1 s a probe).  Wait for it, up to 60 s, then check that it
+	# left nothing.
+	for ((i = 0; i < 1200; i++)); do
 		left=$(marked_procs "$mark")
 		[ -z "$left" ] && break
-		sleep 0.2
+		sleep 0.05
 	done
 	if [ -n "$left" ]; then
 		fail "processes left behind after spry exited:"

@@ -1,5 +1,6 @@
 # usdt with -p: the uprobes (and the semaphore count) go into that process
-# only, not into another one running the same program.
+# only, not into another one running the same program; usdt:* is every
+# object the process maps (the program's probes and its library's).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/usdt-common.bash"
 require_root
@@ -19,5 +20,11 @@ for multi in 0 1; do
 	assert_match "^@\\[$a, 1\\]: ([5-9]|[1-9][0-9]+)$"
 	assert_not_contains "[$b,"
 done
+spry_run 30 -p "$a" \
+	"usdt:*:spryt:lib { @l[pid, arg1 == 3 * arg0] = count(); } usdt:*:basic { @b = count(); n[0] = n[0] + 1; if (n[0] == 5) { exit(0); } }"
+assert_rc 0
+assert_match "^@l\\[$a, 1\\]: [1-9][0-9]*\$"
+assert_match '^@b: ([5-9]|[1-9][0-9]+)$'
+assert_not_contains "[$b,"
 kill $a $b
 finish

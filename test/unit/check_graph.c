@@ -15,6 +15,7 @@
 #include "output.h"
 #include "script.h"
 #include "type.h"
+#include "tz.h"
 #include "unit.h"
 
 /* ---- capture ---- */
@@ -251,7 +252,7 @@ START_TEST(svg_heat_and_bars)
 	};
 	char *s;
 
-	setenv("TZ", "UTC", 1);
+	tz_set("UTC", NULL);
 	tzset();
 	cols_init(c, 3);
 	c[0].cnt[10] = 5;
@@ -421,7 +422,7 @@ struct cap {
 
 static void cap_open(struct cap *c, enum out_format fmt)
 {
-	setenv("TZ", "UTC", 1);
+	tz_set("UTC", NULL);
 	tzset();
 	mem_open(&c->out);
 	out_init(&c->o, c->out.f, fmt, false);

@@ -546,7 +546,7 @@ START_TEST(test_raw_tp)
 {
 	struct arena *a = arena_new();
 	struct btf *b = btf_new(a, unit_fixture("btf", "kernel"));
-	const struct type *f = btf_raw_tp(b, "sched_switch");
+	const struct type *f = btf_raw_tp(b, "sched_switch", NULL, NULL);
 	const struct member *m;
 
 	/* __bpf_trace_sched_switch(void *__data, bool preempt,
@@ -557,7 +557,7 @@ START_TEST(test_raw_tp)
 	ck_assert_str_eq(m->name, "preempt");
 	ck_assert_str_eq(m->next->name, "prev");
 	ck_assert_str_eq(tn(m->next->type), "struct task_struct *");
-	ck_assert_ptr_null(btf_raw_tp(b, "no_such_tracepoint"));
+	ck_assert_ptr_null(btf_raw_tp(b, "no_such_tracepoint", NULL, NULL));
 	btf_free(b);
 	arena_free(a);
 }

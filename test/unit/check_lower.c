@@ -634,16 +634,17 @@ START_TEST(lower_count_sum)
 		NULL)), 0);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d,
-		/* count: add 1 in place or create with NOEXIST */
-		"call map_lookup_elem", "== 0 goto", "ldx.dw", "+ 1", "stx.dw",
+		/* count: add 1 in place (one atomic add) or create with
+		 * NOEXIST */
+		"call map_lookup_elem", "== 0 goto", " = 1\n", "xadd.dw [v",
 		"goto", "st.dw [r10 - 16] = 1", "r4 = 1", "call map_update_elem",
 		/* sum: the value first, then the same shape */
-		"call ktime_get_ns", "call map_lookup_elem", "ldx.dw",
-		" + v", "stx.dw", "stx.dw [r10 - 16] = v", "r4 = 1",
+		"call ktime_get_ns", "call map_lookup_elem", "xadd.dw [v",
+		"stx.dw [r10 - 16] = v", "r4 = 1",
 		"call map_update_elem",
 		/* keyless count: an array, no create path */
 		"st.w [r10 - 8] = 0", "r1 = ldmap #2", "call map_lookup_elem",
-		"+ 1", "stx.dw", NULL), "%s", d);
+		" = 1\n", "xadd.dw [v", NULL), "%s", d);
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_update_elem), 2);
 	check_shape(x.s.arena, x.p->ir);
 	free(d);
@@ -1245,7 +1246,7 @@ START_TEST(fe_tracepoint_raw_syscall)
 	char *d;
 
 	fixture_tracefs();
-	setenv("SPRY_NO_RAW_SYSCALLS", "0", 1);
+	setenv("SPRY_SYSCALLS", "raw", 1);
 	fx_init(&x, NULL);
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_openat "
 		  "{ printf(\"%d %s\\n\", data->flags, str(data->filename)); }\n");
@@ -1272,7 +1273,7 @@ START_TEST(fe_tracepoint_perf)
 	char *d;
 
 	fixture_tracefs();
-	setenv("SPRY_NO_RAW_SYSCALLS", "1", 1);
+	setenv("SPRY_SYSCALLS", "perf", 1);
 	fx_init(&x, NULL);
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_openat /data->dfd == -100/ "
 		  "{ @[str(data->filename)] = count(); }\n");
@@ -1281,7 +1282,7 @@ START_TEST(fe_tracepoint_perf)
 	ck_assert_msg(in_order(d, "= r1", "ldx.", "[v16 + ", "!= -100 goto L0",
 			       "call probe_read_user_str",
 			       "call map_lookup_elem", NULL), "%s", d);
-	unsetenv("SPRY_NO_RAW_SYSCALLS");
+	unsetenv("SPRY_SYSCALLS");
 	free(d);
 	fx_free(&x);
 }
@@ -1362,11 +1363,11 @@ START_TEST(fe_pointer_reads)
 	char *d;
 
 	fixture_tracefs();
-	setenv("SPRY_NO_RAW_SYSCALLS", "1", 1);
+	setenv("SPRY_SYSCALLS", "perf", 1);
 	fx_init(&x, NULL);
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_openat { printf(\"%c %c\\n\", "
 		  "*(data->filename + 1), data->filename[cpu % 4]); }\n");
-	unsetenv("SPRY_NO_RAW_SYSCALLS");
+	unsetenv("SPRY_SYSCALLS");
 	d = dump(x.p->ir);
 	/* user pointers: one byte through probe_read_user, sign-extended
 	 * (char); the variable index is added to the pointer */
@@ -1429,7 +1430,7 @@ START_TEST(fe_raw_arg_into_slot)
 	char *d;
 
 	fixture_tracefs();
-	setenv("SPRY_NO_RAW_SYSCALLS", "0", 1);
+	setenv("SPRY_SYSCALLS", "raw", 1);
 	fx_init(&x, NULL);
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_read "
 		  "{ @[data->fd] = count(); }\n");
@@ -1458,7 +1459,7 @@ START_TEST(fe_raw_arg_into_slot)
 	ck_assert_uint_eq(count_op(x.p->ir, IR_LDX), 2);
 	free(d);
 	fx_free(&x);
-	unsetenv("SPRY_NO_RAW_SYSCALLS");
+	unsetenv("SPRY_SYSCALLS");
 }
 END_TEST
 
@@ -1471,7 +1472,7 @@ START_TEST(fe_big_endian)
 	char *d;
 
 	fixture_tracefs();
-	setenv("SPRY_NO_RAW_SYSCALLS", "0", 1);
+	setenv("SPRY_SYSCALLS", "raw", 1);
 	fx_init(&x, NULL);
 	x.s.arch = &arch_s390x;
 	fe_ok(&x, "tracepoint:syscalls/sys_enter_read "
@@ -1485,7 +1486,7 @@ START_TEST(fe_big_endian)
 		"r3 = v", "+ 156", "call probe_read_kernel", NULL), "%s", d);
 	free(d);
 	fx_free(&x);
-	unsetenv("SPRY_NO_RAW_SYSCALLS");
+	unsetenv("SPRY_SYSCALLS");
 
 	fx_init(&x, NULL);
 	x.s.arch = &arch_s390x;

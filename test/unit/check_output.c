@@ -13,15 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
 #include "arena.h"
 #include "output.h"
 #include "provider.h"
 #include "runtime.h"
 #include "script.h"
 #include "type.h"
+#include "tz.h"
 
 /* ---- types, by hand ---- */
 
@@ -296,7 +294,7 @@ START_TEST(default_formats)
 	char ch = 'x';
 	const uint8_t mem[4] = { 0xde, 0xad, 0xbe, 0xef };
 
-	setenv("TZ", "UTC", 1);
+	tz_set("UTC", NULL);
 	tzset();
 	cap_open(&c, OUT_TEXT);
 	pfi(&c, "", 0);	/* allocate the scratch buffer */

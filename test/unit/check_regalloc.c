@@ -499,6 +499,39 @@ START_TEST(test_branches)
 }
 END_TEST
 
+/* Reaching definitions through jumps: a label reached only by jumps (after
+ * an unconditional one) takes the states the jumps recorded, a register
+ * last read by a jump is not carried past it, and a name reused after the
+ * join for an unrelated value is a web of its own. */
+START_TEST(test_webs_across_jumps)
+{
+	struct arena *a = arena_new();
+	struct ir_func *f = ir_new(a);
+	int ctx = ir_vreg(f), w = ir_vreg(f), t = ir_vreg(f), y = ir_vreg(f);
+	int l1 = ir_label(f), l2 = ir_label(f), l3 = ir_label(f);
+
+	ir_mov(f, ctx, IR_CTX, L);
+	ir_movi(f, w, 1, L);
+	ir_alui(f, BPF_AND, t, ctx, 1, L);
+	ir_jcci(f, BPF_JEQ, t, 0, l1, L);	/* t's last appearance */
+	ir_movi(f, w, 2, L);
+	ir_ja(f, l2, L);
+	ir_place(f, l1, L);			/* only the jump reaches it */
+	ir_alui(f, BPF_ADD, w, w, 3, L);	/* reads w = 1 */
+	ir_place(f, l2, L);
+	ir_jcci(f, BPF_JGT, ctx, 100, l3, L);
+	ir_alui(f, BPF_MUL, w, w, 5, L);
+	ir_place(f, l3, L);
+	ir_movi(f, t, 7, L);			/* t again: a new value */
+	ir_alu(f, BPF_ADD, y, w, t, L);
+	ir_alu(f, BPF_ADD, y, y, ctx, L);
+	ir_mov(f, IR_R0, y, L);
+	ir_exit(f, L);
+	alloc_and_compare(f, NULL);
+	arena_free(a);
+}
+END_TEST
+
 /* A map value's address is a definition; XADD reads its address and its
  * addend and defines no register.  The address lives across a call. */
 START_TEST(test_map_value_xadd)
@@ -1003,6 +1036,7 @@ static Suite *regalloc_suite(void)
 	tcase_add_test(tc, test_five_across_call_spill);
 	tcase_add_test(tc, test_many_live_spill);
 	tcase_add_test(tc, test_branches);
+	tcase_add_test(tc, test_webs_across_jumps);
 	tcase_add_test(tc, test_map_read_default);
 	tcase_add_test(tc, test_map_value_xadd);
 	tcase_add_test(tc, test_call_args);

@@ -11,10 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
 #include "arena.h"
+#include "kbpf.h"
 #include "output.h"
 #include "provider.h"
 #include "runtime.h"
@@ -45,7 +43,7 @@ static bool have_bpf(void)
 
 	if (geteuid())
 		return false;
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 8, 1, NULL);
+	fd = kbpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 8, 1, 0);
 	if (fd < 0)
 		return false;
 	close(fd);
@@ -185,14 +183,14 @@ START_TEST(rt_maps_real)
 		vals[cpu] = (uint64_t)cpu + 1;
 		want += (uint64_t)cpu + 1;
 	}
-	ck_assert_int_eq(bpf_map_update_elem(rt.map_fd[f.m_count.id], &key, vals, 0), 0);
+	ck_assert_int_eq(kbpf_map_update(rt.map_fd[f.m_count.id], &key, vals, 0), 0);
 	ck_assert_int_eq(rt_map_read(&rt, &f.m_count, &md), 0);
 	ck_assert_uint_eq(md.n, 1);
 	ck_assert_uint_eq(*(uint64_t *)md.vals, want);
 	rt_map_data_free(&md);
 	free(vals);
 
-	ck_assert_int_eq(bpf_map_update_elem(rt.map_fd[f.m_hash.id], hkey, &hv, 0), 0);
+	ck_assert_int_eq(kbpf_map_update(rt.map_fd[f.m_hash.id], hkey, &hv, 0), 0);
 	ck_assert_int_eq(rt_map_read(&rt, &f.m_hash, &md), 0);
 	ck_assert_uint_eq(md.n, 1);
 	ck_assert_str_eq((char *)md.keys, "k");
@@ -351,7 +349,7 @@ START_TEST(rt_perf_buffer)
 	ro.command = "true";
 	diag_init(&d, stderr);
 	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
-	ck_assert_ptr_nonnull(rt.pb);
+	ck_assert_ptr_nonnull(rt.buf);
 	ck_assert_int_eq(rt_attach(&rt), 0);
 	status = rt_run(&rt);
 	rt_close(&rt);
@@ -380,7 +378,7 @@ START_TEST(rt_lost_events)
 	f.m_count.printed = false;
 	diag_init(&d, stderr);
 	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
-	ck_assert_int_eq(bpf_map_update_elem(rt.map_fd[f.m_lost.id], &key, &lost, 0), 0);
+	ck_assert_int_eq(kbpf_map_update(rt.map_fd[f.m_lost.id], &key, &lost, 0), 0);
 	ck_assert_int_eq(rt_attach(&rt), 0);
 	status = rt_run(&rt);
 	ck_assert_int_eq(status, 2);
@@ -390,7 +388,7 @@ START_TEST(rt_lost_events)
 
 	ro.keep_going = true;
 	ck_assert_int_eq(rt_open(&rt, &f.s, &ro, &d), 0);
-	ck_assert_int_eq(bpf_map_update_elem(rt.map_fd[f.m_lost.id], &key, &lost, 0), 0);
+	ck_assert_int_eq(kbpf_map_update(rt.map_fd[f.m_lost.id], &key, &lost, 0), 0);
 	ck_assert_int_eq(rt_attach(&rt), 0);
 	status = rt_run(&rt);
 	ck_assert_int_eq(status, 0);

@@ -1666,7 +1666,7 @@ START_TEST(test_b2_strings)
 		    "buf()'s length is an integer, got char[16]");
 	reset();
 	expect_fail("fake:x { a = path(arg0); }", "path",
-		    "path() works in fentry and fexit probes only: the "
+		    "path() works in fentry, fexit and iter probes only: the "
 		    "kernel's bpf_d_path() is refused in fake probes");
 }
 END_TEST

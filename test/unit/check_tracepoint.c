@@ -47,7 +47,7 @@ static void use_fixtures(void)
 			       strrchr(__FILE__, '/') - __FILE__ : 1),
 			 strrchr(__FILE__, '/') ? __FILE__ : ".");
 	setenv("SPRY_TRACEFS", fixture_dir, 1);
-	unsetenv("SPRY_NO_RAW_SYSCALLS");
+	unsetenv("SPRY_SYSCALLS");
 }
 
 static char *fixture_text(struct arena *a, const char *rel)
@@ -624,6 +624,7 @@ START_TEST(test_tp_raw_enter)
 	int64_t nr;
 	int err;
 
+	setenv("SPRY_SYSCALLS", "raw", 1);
 	fx_init(&f, &arch_x86_64);
 	p = fx_expand(&f, "tracepoint", "syscalls/sys_enter_openat", &err);
 	ck_assert_int_eq(err, 0);
@@ -651,6 +652,7 @@ START_TEST(test_tp_raw_enter)
 	ck_assert_ptr_null(type_member(data.type->base, "common_pid"));
 	ck_assert_int_eq(p->prov->member(p, &data, "nosuch", &pv), -ENOENT);
 	fx_fini(&f);
+	unsetenv("SPRY_SYSCALLS");
 }
 END_TEST
 
@@ -662,6 +664,7 @@ START_TEST(test_tp_raw_exit)
 	int64_t nr;
 	int err;
 
+	setenv("SPRY_SYSCALLS", "raw", 1);
 	fx_init(&f, &arch_x86_64);
 	p = fx_expand(&f, "t", "syscalls/sys_exit_getppid", &err);
 	ck_assert_int_eq(err, 0);
@@ -675,6 +678,7 @@ START_TEST(test_tp_raw_exit)
 	check_member(p, "ret", PV_CTX_LOAD, false, 8, 8);
 	check_member(p, "__syscall_nr", PV_REG, true, 120, 4);
 	fx_fini(&f);
+	unsetenv("SPRY_SYSCALLS");
 }
 END_TEST
 
@@ -686,6 +690,7 @@ START_TEST(test_tp_raw_aarch64)
 	int64_t nr;
 	int err;
 
+	setenv("SPRY_SYSCALLS", "raw", 1);
 	fx_init(&f, &arch_aarch64);
 	p = fx_expand(&f, "t", "syscalls/sys_enter_openat", &err);
 	ck_assert_int_eq(err, 0);
@@ -705,6 +710,70 @@ START_TEST(test_tp_raw_aarch64)
 	ck_assert_uint_eq(pv.type->size, 4);
 	check_member(p, "ret", PV_CTX_LOAD, false, 8, 8);
 	fx_fini(&f);
+	unsetenv("SPRY_SYSCALLS");
+}
+END_TEST
+
+/* How syscall probes attach: a few syscalls by their own perf tracepoints,
+ * a specifier of more than four through one dispatcher on the raw
+ * tracepoint (the probes keep their number test), SPRY_SYSCALLS forcing
+ * either. */
+static struct probe *expand_nth(struct fx *f, const char *target, unsigned n)
+{
+	struct probe *p;
+	int err;
+
+	p = fx_expand(f, "t", target, &err);
+	ck_assert_int_eq(err, 0);
+	while (n-- && p)
+		p = p->next;
+	ck_assert_ptr_nonnull(p);
+	return p;
+}
+
+START_TEST(test_tp_syscall_choice)
+{
+	struct fx f;
+	struct probe *p;
+	struct pvar pv;
+	int64_t nr;
+
+	unsetenv("SPRY_SYSCALLS");
+	fx_init(&f, &arch_x86_64);
+	p = expand_nth(&f, "syscalls/sys_enter_openat", 0);
+	ck_assert_int_eq(p->prog_type, BPF_PROG_TYPE_TRACEPOINT);
+	ck_assert_int_eq(p->prov->filter(p, &pv, &nr), -ENOENT);
+	fx_fini(&f);
+
+	/* four syscalls: still their perf tracepoints */
+	fx_init(&f, &arch_x86_64);
+	p = expand_nth(&f, "syscalls/sys_enter_[ecg]*", 3);
+	ck_assert_int_eq(p->prog_type, BPF_PROG_TYPE_TRACEPOINT);
+	ck_assert_ptr_null(p->next);
+	fx_fini(&f);
+
+	/* more: every one on the raw tracepoint, number test kept */
+	fx_init(&f, &arch_x86_64);
+	p = expand_nth(&f, "syscalls/sys_exit_*", 4);
+	ck_assert_int_eq(p->prog_type, BPF_PROG_TYPE_RAW_TRACEPOINT);
+	ck_assert_int_eq(p->prov->filter(p, &pv, &nr), 0);
+	ck_assert_int_eq(pv.kind, PV_REG);	/* orig_ax: sys_exit */
+	fx_fini(&f);
+
+	setenv("SPRY_SYSCALLS", "perf", 1);
+	fx_init(&f, &arch_x86_64);
+	p = expand_nth(&f, "syscalls/sys_enter_*", 6);
+	ck_assert_int_eq(p->prog_type, BPF_PROG_TYPE_TRACEPOINT);
+	fx_fini(&f);
+
+	setenv("SPRY_SYSCALLS", "raw", 1);
+	fx_init(&f, &arch_x86_64);
+	p = expand_nth(&f, "syscalls/sys_enter_openat", 0);
+	ck_assert_int_eq(p->prog_type, BPF_PROG_TYPE_RAW_TRACEPOINT);
+	ck_assert_int_eq(p->prov->filter(p, &pv, &nr), 0);
+	ck_assert_int_eq(nr, 257);
+	fx_fini(&f);
+	unsetenv("SPRY_SYSCALLS");
 }
 END_TEST
 
@@ -716,7 +785,7 @@ START_TEST(test_tp_raw_off)
 	int64_t nr;
 	int err;
 
-	setenv("SPRY_NO_RAW_SYSCALLS", "1", 1);
+	setenv("SPRY_SYSCALLS", "perf", 1);
 	fx_init(&f, &arch_x86_64);
 	p = fx_expand(&f, "t", "syscalls/sys_enter_openat", &err);
 	ck_assert_int_eq(err, 0);
@@ -729,7 +798,7 @@ START_TEST(test_tp_raw_off)
 	ck_assert_int_eq(member(data.type->base, "filename")->type->space,
 			 AS_USER);
 	fx_fini(&f);
-	unsetenv("SPRY_NO_RAW_SYSCALLS");
+	unsetenv("SPRY_SYSCALLS");
 }
 END_TEST
 
@@ -1104,8 +1173,10 @@ START_TEST(test_live_raw_enter)
 
 	if (!can_attach())
 		return;
+	setenv("SPRY_SYSCALLS", "raw", 1);
 	live_attach(&l, "tracepoint", "syscalls/sys_enter_openat", "filename",
 		    "dfd");
+	unsetenv("SPRY_SYSCALLS");
 	ck_assert_int_eq(l.p->prog_type, BPF_PROG_TYPE_RAW_TRACEPOINT);
 	fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
 	ck_assert_int_lt(fd, 0);
@@ -1127,8 +1198,10 @@ START_TEST(test_live_raw_exit)
 
 	if (!can_attach())
 		return;
+	setenv("SPRY_SYSCALLS", "raw", 1);
 	live_attach(&l, "tracepoint", "syscalls/sys_exit_getppid", "ret",
 		    "__syscall_nr");
+	unsetenv("SPRY_SYSCALLS");
 	ppid = (pid_t)syscall(SYS_getppid);
 	syscall(SYS_getppid);
 	syscall(SYS_getpid);
@@ -1137,6 +1210,50 @@ START_TEST(test_live_raw_exit)
 	ck_assert_int_eq((int)v[1], ppid);
 	ck_assert_int_eq(l.p->prov->filter(l.p, &pv, &nr), 0);
 	ck_assert_uint_eq(v[2], (uint64_t)nr);
+	live_detach(&l);
+}
+END_TEST
+
+/* A specifier of many syscalls: its probes sit in a dispatcher's program
+ * array, and the dispatcher alone runs for every syscall.  The first
+ * probe (getpeername) makes it; the second (getpgid) takes its slot;
+ * getpid, not attached, reaches neither. */
+START_TEST(test_live_dispatch)
+{
+	struct live l;
+	struct probe *q;
+	struct rt_probe rq;
+	uint64_t v[3];
+	int err, fd2;
+
+	if (!can_attach())
+		return;
+	unsetenv("SPRY_SYSCALLS");
+	live_attach(&l, "tracepoint", "syscalls/sys_enter_getp*", NULL, NULL);
+	ck_assert_int_eq(l.p->prog_type, BPF_PROG_TYPE_RAW_TRACEPOINT);
+	ck_assert_str_eq(l.p->target, "syscalls/sys_enter_getpeername");
+	q = l.p->next;
+	ck_assert_str_eq(q->target, "syscalls/sys_enter_getpgid");
+	fd2 = map_create();
+	ck_assert_int_ge(fd2, 0);
+	memset(&rq, 0, sizeof(rq));
+	rq.p = q;
+	rq.prog_fd = build_prog(q, fd2, NULL, NULL);
+	err = q->prov->attach(&rq, &l.f.ud.d);
+	ck_assert_msg(err == 0, "%s", unit_diag_text(&l.f.ud));
+	/* the dispatcher's fds are the first probe's */
+	ck_assert_ptr_null(rq.attach);
+	syscall(SYS_getpeername, -1, NULL, NULL);
+	syscall(SYS_getpgid, 0);
+	syscall(SYS_getpgid, 0);
+	syscall(SYS_getpid);
+	map_read(l.map_fd, v);
+	ck_assert_uint_eq(v[0], 1);
+	map_read(fd2, v);
+	ck_assert_uint_eq(v[0], 2);
+	q->prov->detach(&rq);
+	close(rq.prog_fd);
+	close(fd2);
 	live_detach(&l);
 }
 END_TEST
@@ -1165,10 +1282,10 @@ START_TEST(test_live_perf_tracepoint)
 	if (!can_attach())
 		return;
 	away_from_cpu0();
-	setenv("SPRY_NO_RAW_SYSCALLS", "1", 1);
+	setenv("SPRY_SYSCALLS", "perf", 1);
 	live_attach(&l, "tracepoint", "syscalls/sys_enter_openat", "filename",
 		    "dfd");
-	unsetenv("SPRY_NO_RAW_SYSCALLS");
+	unsetenv("SPRY_SYSCALLS");
 	ck_assert_int_eq(l.p->prog_type, BPF_PROG_TYPE_TRACEPOINT);
 	for (int i = 0; i < 200; i++) {
 		fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
@@ -1314,6 +1431,7 @@ static Suite *tracepoint_suite(void)
 	tcase_add_test(tc, test_tp_raw_exit);
 	tcase_add_test(tc, test_tp_raw_aarch64);
 	tcase_add_test(tc, test_tp_raw_off);
+	tcase_add_test(tc, test_tp_syscall_choice);
 	tcase_add_test(tc, test_special);
 	tcase_add_test(tc, test_rate);
 	tcase_add_test(tc, test_interval_profile);
@@ -1324,6 +1442,7 @@ static Suite *tracepoint_suite(void)
 	tcase_set_timeout(live, 30);
 	tcase_add_test(live, test_live_raw_enter);
 	tcase_add_test(live, test_live_raw_exit);
+	tcase_add_test(live, test_live_dispatch);
 	tcase_add_test(live, test_live_perf_tracepoint);
 	tcase_add_test(live, test_live_interval);
 	tcase_add_test(live, test_live_profile);

@@ -19,7 +19,7 @@ t:syscalls:sys_exit_read /comm != "spry" && comm != "spry-init"/ { @["read-exit"
 # cat opens and sends files (sendfile, no read or write); dd reads and
 # writes 16 bytes at a time
 cmd='cat /etc/hostname /etc/passwd >/dev/null; dd if=/etc/passwd of=/dev/null bs=16 2>/dev/null'
-run "$SPRY" -e "$prog" -c "$cmd"
+run env SPRY_SYSCALLS=raw "$SPRY" -e "$prog" -c "$cmd"
 assert_ok
 cp "$OUT" raw.out
 assert_matches '^@\[openat\]: [1-9]'
@@ -34,7 +34,7 @@ if [ "$ARCH" = mips64el ]; then
 	assert_matches '^@\[exit_group\]: 2$'
 	exit 0
 fi
-run env SPRY_NO_RAW_SYSCALLS=1 "$SPRY" -e "$prog" -c "$cmd"
+run env SPRY_SYSCALLS=perf "$SPRY" -e "$prog" -c "$cmd"
 assert_ok
 cp "$OUT" perf.out
 # the -c command's output order is the same; the counts must be

@@ -1,16 +1,37 @@
 # hardware: events of the CPU's performance counters.  Where the guest has
-# a PMU, cycles and instructions of a dd are counted; where it has none (x86
-# under TCG: "PMU not available due to virtualization"), spry says so
-# clearly and leaves nothing behind.
+# a PMU (arm64's virt machine under TCG emulates PMUv3), the cycles of a dd
+# are counted, system-wide and with -p; instructions too where the PMU
+# counts them (QEMU's TCG does only with -icount: otherwise the kernel
+# refuses the event and spry says which one).  Where it has none (x86 under
+# TCG: "PMU not available due to virtualization"), spry says so clearly
+# and leaves nothing behind.
 need_provider hardware
-prog='hardware:cycles:100000 { @c = count(); } h:instructions:100000 { @i = count(); }'
-run "$SPRY" -e "$prog" -c 'dd if=/dev/zero of=/dev/null bs=1k count=20000'
+dd='dd if=/dev/zero of=/dev/null bs=1k count=20000'
 if [ -d /sys/bus/event_source/devices/cpu ] ||
+   [ -d /sys/bus/event_source/devices/armv8_pmuv3_0 ] ||
    [ -n "$(ls -d /sys/bus/event_source/devices/armv8* 2>/dev/null)" ]; then
+	run "$SPRY" -e 'hardware:cycles:100000 { @c[comm] = count(); }' -c "$dd"
 	assert_ok
-	assert_matches '^@c: [1-9][0-9]*$'
-	assert_matches '^@i: [1-9][0-9]*$'
+	assert_matches '^@c\[dd\]: [1-9][0-9]*$'
+	# -p: a busy dd alone, by its pid, for a second
+	sh -c 'exec dd if=/dev/zero of=/dev/null bs=1k count=100000000' &
+	pid=$!
+	run "$SPRY" -p "$pid" -e 'h:cpu-cycles:10000 { @[pid] = count(); }
+		interval:s:1 { exit(); }'
+	kill "$pid"
+	wait "$pid"
+	assert_ok
+	assert_matches "^@\\[$pid\\]: [1-9][0-9]*\$"
+	[ "$(count '^@\[')" = 1 ] || fail "only $pid expected"
+	run "$SPRY" -e 'h:instructions:100000 { @i = count(); }' -c "$dd"
+	if [ "$RC" = 0 ]; then
+		assert_matches '^@i: [1-9][0-9]*$'
+	else
+		assert_rc 1
+		assert_contains 'cannot attach to hardware:instructions:100000: this machine has no hardware performance counters for it'
+	fi
 else
+	run "$SPRY" -e 'hardware:cycles:100000 { @c = count(); } h:instructions:100000 { @i = count(); }' -c "$dd"
 	[ "$RC" = 1 ] || fail "exit status $RC, expected 1"
 	assert_contains 'cannot attach to hardware:cycles:100000: this machine has no hardware performance counters'
 fi
