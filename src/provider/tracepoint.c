@@ -205,7 +205,7 @@ static long field_num(const char *line, const char *key)
 
 const struct type *tp_format_parse(struct arena *a, const char *name,
 				   const char *text, bool user_ptrs,
-				   bool skip_common)
+				   bool skip_common, bool big_endian)
 {
 	struct type *st = type_struct_new(a, name);
 	char *copy = arena_strdup(a, text), *line, *save = NULL;
@@ -248,6 +248,10 @@ const struct type *tp_format_parse(struct arena *a, const char *name,
 				t = type_from_c(a, tname, (unsigned)fsize,
 						sgn == 1);
 			t = user_ptr(a, t);
+			/* a narrower value is the slot's low-order end:
+			 * its last bytes on a big-endian kernel */
+			if (big_endian && t->size < (unsigned)fsize)
+				off += fsize - (int)t->size;
 		} else {
 			t = type_from_c(a, tname, (unsigned)fsize, sgn == 1);
 		}
@@ -263,7 +267,8 @@ const struct type *tp_format_parse(struct arena *a, const char *name,
 }
 
 int tp_event_load(struct arena *a, const char *root, const char *sys,
-		  const char *name, bool skip_common, struct tp_event *ev)
+		  const char *name, bool skip_common, bool big_endian,
+		  struct tp_event *ev)
 {
 	const char *dir = arena_printf(a, "%s/events/%s/%s", root, sys, name);
 	char *text;
@@ -285,7 +290,7 @@ int tp_event_load(struct arena *a, const char *root, const char *sys,
 	if (err)
 		return err;
 	ev->fmt = tp_format_parse(a, name, text, !strcmp(sys, "syscalls"),
-				  skip_common);
+				  skip_common, big_endian);
 	return ev->fmt ? 0 : -EINVAL;
 }
 
@@ -544,7 +549,8 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 		err = 0;
 	} else {
 		err = tp_event_load(s->arena, provider_tracefs(s->host), sys,
-				    name, true, &tp->ev);
+				    name, true, arch && arch->big_endian,
+				    &tp->ev);
 		if (!err)
 			names_put(s->arena, &s->memo, key,
 				  arena_grow(s->arena, &tp->ev, sizeof(tp->ev),
