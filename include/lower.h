@@ -212,9 +212,27 @@ void lower_lookup(struct lower *L, struct map *m, int key, struct loc l);
 void lower_update(struct lower *L, struct map *m, int key, int vbase,
 		  int voff, int flags, struct loc l);
 void lower_map_delete(struct lower *L, struct map *m, int key, struct loc l);
-/* helper(dst, size, src): probe_read_* and their _str forms */
+/* helper(dst, size, src): probe_read_* and their _str forms, a failure
+ * reported under -kk.  _quiet: reads that cannot fail (the saved
+ * registers) or whose failure means something else (a missing key's NULL
+ * value, which a lookup check reports). */
 void lower_read(struct lower *L, int helper, struct dst d, unsigned size,
 		int sbase, int soff, struct loc l);
+void lower_read_quiet(struct lower *L, int helper, struct dst d,
+		      unsigned size, int sbase, int soff, struct loc l);
+/* -k, -kk (bpftrace's): is a failure of @helper reported at this level?
+ * lower_check(): report it when register @r (what the helper returned)
+ * is negative; lower_check_ret(): the same for the call just made (r0);
+ * lower_check_miss(): a lookup of @m that found nothing (register @p is
+ * NULL), under -kk; lower_helper_error(): report @ret unconditionally.
+ * Each emits nothing when the level does not ask for it.  lower_update(),
+ * lower_map_delete() and lower_read() check their own calls. */
+bool lower_checks(struct lower *L, int helper);
+void lower_check(struct lower *L, int helper, int r, struct loc l);
+void lower_check_ret(struct lower *L, int helper, struct loc l);
+void lower_check_miss(struct lower *L, struct map *m, int p, struct loc l);
+void lower_helper_error(struct lower *L, int helper, struct val ret,
+			struct loc l);
 int lower_read_helper(enum addr_space space, bool str);
 /* Internal maps are created on first use, possibly after layout_maps(). */
 struct map *lower_internal_map(struct lower *L, struct map *m);
@@ -254,9 +272,13 @@ void lower_ptr_addr(struct lower *L, struct node *n, struct addr *a);
 /* A memory value's location for reading it chunk by chunk: in place when
  * directly loadable, else a stack copy. */
 void lower_mem_addr(struct lower *L, struct node *n, struct addr *a);
-/* An integer of type @t at @a. */
+/* An integer of type @t at @a.  _regs: in the saved registers (raw
+ * tracepoints' pt_regs), a read that cannot fail and is not the script's:
+ * -kk does not report it. */
 struct val lower_load(struct lower *L, struct addr *a, const struct type *t,
 		      struct loc l);
+struct val lower_load_regs(struct lower *L, struct addr *a,
+			   const struct type *t, struct loc l);
 /* The member N_MEMBER @n names (through anonymous members), its offset
  * from the start of the record its base is or points to in *@off (may be
  * NULL). */

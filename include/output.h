@@ -50,6 +50,8 @@
  *   {"type": "stats", "data": {"@name": {"count": 3, "average": 12, "total": 36}}}
  *                                          avg: {"@name": 12}
  *   {"type": "lost_events", "data": {"events": N}}
+ *   {"type": "helper_error", "helper": "map_delete_elem", "retcode": -2,
+ *    "line": 5, "col": 3}                  -k, -kk: a failed helper call
  * where V is a number for integers, a string for strings, symbols, stacks
  * and walltime, [V,V] for tuples; an empty map prints no record.
  *
@@ -170,6 +172,12 @@ void out_exit(struct output *o);
 /* At exit, after the last map: write the pictures (folded lines, the SVG).
  * 0, or -errno when the output stream failed. */
 int out_finish(struct output *o);
+/* -k, -kk in JSON: a failed helper call as bpftrace reports it,
+ *   {"type": "helper_error", "helper": "map_update_elem", "retcode": -7,
+ *    "line": 3, "col": 9}
+ * (in text the runtime warns on stderr). */
+void out_helper_error(struct output *o, const char *helper, int64_t ret,
+		      unsigned line, unsigned col);
 /* In JSON, a lost_events record; in text nothing (stderr is the runtime's). */
 void out_lost(struct output *o, unsigned long long n);
 /* Flush @f: at exit and before blocking; after every record when

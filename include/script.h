@@ -112,6 +112,8 @@ enum event_kind {
 	EV_ZERO,	/* zero(@m): map */
 	EV_PROVIDER,	/* sent by a program a provider wrote itself (the
 			 * watchpoint's trigger): handed to probe->prov->event */
+	EV_HELPER_ERROR,	/* -k, -kk: a helper call failed: args[0] is
+				 * what it returned (s64), `helper` names it */
 };
 
 struct event_arg {
@@ -139,6 +141,7 @@ struct event {
 	bool by_probe;
 	uint64_t top, div;	/* EV_PRINTMAP: print(@m, top, div); 0: all,
 				 * undivided */
+	const char *helper;	/* EV_HELPER_ERROR: "map_update_elem" */
 };
 
 /* ---- scratch variables ----

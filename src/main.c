@@ -57,9 +57,8 @@ static const char usage_text[] =
 "  -p, --pid PID        trace only process PID where the provider can\n"
 "  -q, --quiet          no \"Attaching N probes...\" line\n"
 "  -v, --verbose        say what is loaded and attached, on stderr\n"
-"  -k, -kk              report failing helper calls (-kk: reads too;\n"
-"                       not supported yet)\n"
-"  -f, --format FMT     output as text (default) or json (one object a line)\n"
+"  -k, -kk              warn when a helper call fails: map updates and\n"
+"                       deletes, stacks... (-kk: reads and missing keys too)\n"
 "  -o, --output FILE    write the trace to FILE instead of stdout\n"
 "  -B, --buffering MODE stdout buffering: line (default), full or none\n"
 "      --unsafe         allow system(), signal() and override()\n"
@@ -515,12 +514,6 @@ int main(int argc, char **argv)
 	}
 	if (s.opts.helper_errors > 2) {
 		fprintf(stderr, "spry: error: -k at most twice (-kk)\n");
-		goto fail;
-	}
-	if (s.opts.helper_errors) {
-		/* said plainly rather than accepted and ignored */
-		fprintf(stderr, "spry: error: -k/-kk (reports of failing "
-			"helper calls) is not supported yet\n");
 		goto fail;
 	}
 	ro.unbuffered = buffering == _IONBF;

@@ -986,6 +986,25 @@ static void rt_cat_system(struct runtime *rt, const struct event *ev,
 	free(what);
 }
 
+/* -k, -kk: a helper call failed.  bpftrace's words at the call's place,
+ * or its helper_error record in JSON. */
+static void rt_helper_error(struct runtime *rt, const struct event *ev,
+			    const void *rec)
+{
+	int64_t ret;
+
+	memcpy(&ret, (const uint8_t *)rec + ev->args[0].off, 8);
+	if (rt->out->format == OUT_JSON)
+		out_helper_error(rt->out, ev->helper, ret, ev->loc.line,
+				 ev->loc.col);
+	else if (ret < 0 && ret >= -4095)
+		diag_warn(rt->d, &ev->loc, "Failed to %s: %s (%" PRId64 ")",
+			  ev->helper, strerror((int)-ret), ret);
+	else
+		diag_warn(rt->d, &ev->loc, "Failed to %s: %" PRId64,
+			  ev->helper, ret);
+}
+
 static void rt_record(struct runtime *rt, const void *data, size_t size)
 {
 	const struct script *s = rt->s;
@@ -1067,6 +1086,9 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 				rt->exit_code = (int)code;
 			}
 		}
+		break;
+	case EV_HELPER_ERROR:
+		rt_helper_error(rt, ev, data);
 		break;
 	case EV_PROVIDER:
 		break;

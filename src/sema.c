@@ -363,6 +363,12 @@ static const struct type *expr_unary(struct sema *S, struct node *n)
 			set_const(n, !n->lhs->cval);
 		return n->type;
 	case U_DEREF:
+		/* bpftrace's: an integer is an address, read as an integer
+		 * of its own type (loads.bt: *kaddr("avenrun")) */
+		if (type_is_int(t) && !type_is_string(t))
+			return n->type = sema_loaded(S, n,
+						     type_int(t->size,
+							      t->is_signed));
 		if (t->kind != T_PTR) {
 			serr(S, &n->loc, "cannot dereference %s, it is not a "
 			     "pointer", tname(S, t));

@@ -85,6 +85,17 @@ const struct type *sema_map_norm(struct sema *S, const struct type *t)
 	if ((t->kind == T_INT && (t->frames || t->timefmt)) ||
 	    (t->kind == T_ARRAY && t->fmt))
 		return t;
+	if ((t->kind == T_INT || t->kind == T_PTR) && t->space == AS_USER) {
+		/* still a user address: str(@filename[tid]) of a syscall's
+		 * argument (opensnoop, statsnoop) or of a uprobe's arg0
+		 * (gethostlatency) reads user memory */
+		struct type *u = arena_alloc(S->a, sizeof(*u));
+
+		*u = *(t->kind == T_PTR ? &type_u64 :
+		       type_with_fmt(S->a, type_int(8, t->is_signed), t->fmt));
+		u->space = AS_USER;
+		return u;
+	}
 	if (t->kind == T_INT)
 		return type_with_fmt(S->a, type_int(8, t->is_signed), t->fmt);
 	if (t->kind == T_PTR)

@@ -151,7 +151,10 @@ void sema_var_assign(struct sema *S, struct node *n, const struct type *t,
 		n->type = v->type ? v->type : sema_bad();
 		return;
 	}
-	norm = sema_value_norm(S, t);
+	/* an integer keeps its width, as in bpftrace: bswap() and sizeof
+	 * of `$dport = $sk->__sk_common.skc_dport` (a u16) are a u16's;
+	 * assignments of other widths widen it (sema_value_unify()) */
+	norm = t->kind == T_INT ? t : sema_value_norm(S, t);
 	if (!norm) {
 		sema_error(S, at, "cannot store %s in variable %s",
 			   sema_type_name(S, t), n->name);

@@ -34,7 +34,8 @@ static bool is_digit(char c)
 }
 
 /* Check one conversion against its argument's type: %s takes strings
- * and what prints as text (stacks, symbols, addresses, times), %r and
+ * and what prints as text (stacks, symbols, addresses, times, an enum's
+ * value: its enumerator's name, as newer bpftrace prints it), %r and
  * its forms (%rx, %rh) bytes (buf()), the integer conversions integers
  * (a symbol's address, a time's count too) and pointers (as bpftrace: a
  * pointer is an address), not stacks. */
@@ -50,7 +51,8 @@ static void check_conv(struct sema *S, char c, const char *spec,
 	switch (c) {
 	case 's':
 		if ((t->kind == T_ARRAY && t->base->kind == T_INT &&
-		     t->base->size == 1 && !t->fmt) || type_is_text(t))
+		     t->base->size == 1 && !t->fmt) || type_is_text(t) ||
+		    (t->kind == T_INT && t->is_enum && t->enums))
 			return;
 		sema_error(S, &a->loc, "%s needs a string, got %s%s", spec, tn,
 			   t->kind == T_PTR ? "; read it with str()" : "");
@@ -354,7 +356,7 @@ static bool join_lower(struct lower *L, struct node *call)
 	int key = lower_stack(L, 8, call, "join() scratch key");
 	int ptr = lower_stack(L, 8, call, "join() argument pointer");
 	int argv, p, off, n, dst, r, done = ir_label(L->f), out = ir_label(L->f);
-	int fits = ir_label(L->f), head = ir_label(L->f);
+	int fits = ir_label(L->f), head = ir_label(L->f), helper;
 
 	ev->fmt = a->next ? a->next->str : " ";
 	ev->size = 16;
@@ -371,9 +373,12 @@ static bool join_lower(struct lower *L, struct node *call)
 	ir_movi(L->f, n, 0, l);
 	ir_place_loop(L->f, head, l);
 	ir_jcci(L->f, BPF_JGE, n, LAYOUT_JOIN_ARGS, done, l);
-	lower_read(L, lower_read_helper(space, false),
-		   (struct dst){ IR_FP, ptr, 8 }, 8, argv, 0, l);
-	ir_jcci(L->f, BPF_JNE, lower_ret(L, l), 0, done, l);
+	helper = lower_read_helper(space, false);
+	lower_read_quiet(L, helper, (struct dst){ IR_FP, ptr, 8 }, 8, argv, 0,
+			 l);
+	r = lower_ret(L, l);
+	lower_check(L, helper, r, l);
+	ir_jcci(L->f, BPF_JNE, r, 0, done, l);
 	r = lower_vreg(L);
 	ir_ldx(L->f, BPF_DW, r, IR_FP, ptr, l);
 	ir_jcci(L->f, BPF_JEQ, r, 0, done, l);
@@ -381,10 +386,11 @@ static bool join_lower(struct lower *L, struct node *call)
 	ir_mov(L->f, dst, off, l);
 	ir_alui(L->f, BPF_AND, dst, dst, LAYOUT_JOIN_AREA - 1, l);
 	ir_alu(L->f, BPF_ADD, dst, dst, p, l);
-	lower_read(L, lower_read_helper(space, true),
-		   (struct dst){ dst, 16, LAYOUT_JOIN_ARG_SIZE },
-		   LAYOUT_JOIN_ARG_SIZE, r, 0, l);
+	helper = lower_read_helper(space, true);
+	lower_read_quiet(L, helper, (struct dst){ dst, 16, LAYOUT_JOIN_ARG_SIZE },
+			 LAYOUT_JOIN_ARG_SIZE, r, 0, l);
 	r = lower_ret(L, l);
+	lower_check(L, helper, r, l);
 	ir_jcci(L->f, BPF_JSLE, r, 0, done, l);
 	ir_alu(L->f, BPF_ADD, off, off, r, l);
 	ir_alui(L->f, BPF_ADD, argv, argv, 8, l);

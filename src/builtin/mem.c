@@ -629,6 +629,7 @@ static void path_into(struct lower *L, struct node *n, struct dst d,
 	p = path_ptr(L, n->args, skip);
 	lower_call(L, BPF_FUNC_d_path, n->loc, LA_REG(p),
 		   LA_PTR(d.base, d.off), LA_IMM(w));
+	lower_check_ret(L, BPF_FUNC_d_path, n->loc);
 	ir_place(L->f, skip, n->loc);
 }
 

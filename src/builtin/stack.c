@@ -126,7 +126,7 @@ static struct val stack_lower(struct lower *L, struct node *n)
 							n->type->frames));
 	bool user = n->type->fmt == F_USTACK || n->type->fmt == F_USTACK_PERF;
 	struct loc l = n->loc;
-	int tg = IR_NONE, r;
+	int tg = IR_NONE, r, src = IR_R0;
 
 	if (user) {
 		ir_call(L->f, BPF_FUNC_get_current_pid_tgid, 0, l);
@@ -137,12 +137,16 @@ static struct val stack_lower(struct lower *L, struct node *n)
 	lower_call(L, BPF_FUNC_get_stackid, l, LA_REG(lower_ctx(L)),
 		   LA_MAP(m->id), LA_IMM(user ? BPF_F_USER_STACK :
 					 kernel_skip(L->p)));
+	if (lower_checks(L, BPF_FUNC_get_stackid)) {
+		src = lower_ret(L, l);
+		lower_check(L, BPF_FUNC_get_stackid, src, l);
+	}
 	r = lower_vreg(L);
 	if (!user) {
-		ir_mov(L->f, r, IR_R0, l);
+		ir_mov(L->f, r, src, l);
 		return val_reg(r, true);
 	}
-	ir_mov32(L->f, r, IR_R0, l);
+	ir_mov32(L->f, r, src, l);
 	ir_alu(L->f, BPF_OR, r, r, tg, l);
 	return val_reg(r, true);
 }

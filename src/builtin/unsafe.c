@@ -90,6 +90,7 @@ static bool signal_lower(struct lower *L, struct node *call)
 
 	lower_call(L, BPF_FUNC_send_signal, call->loc,
 		   LA_REG(lower_reg(L, v, call->loc)));
+	lower_check_ret(L, BPF_FUNC_send_signal, call->loc);
 	return true;
 }
 

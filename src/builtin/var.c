@@ -129,6 +129,7 @@ static void comm_into(struct lower *L, struct node *n, struct dst d,
 		lower_zero(L, d.base, d.off, w, l);
 	lower_call(L, BPF_FUNC_get_current_comm, l, LA_PTR(d.base, d.off),
 		   LA_IMM(w));
+	lower_check_ret(L, BPF_FUNC_get_current_comm, l);
 }
 
 const struct builtin builtin_comm = {

@@ -58,6 +58,7 @@ static const char *const ir_helpers[] = {
 	[BPF_FUNC_get_current_task_btf] = "get_current_task_btf",
 	[BPF_FUNC_get_func_ip] = "get_func_ip",
 	[BPF_FUNC_get_attach_cookie] = "get_attach_cookie",
+	[BPF_FUNC_d_path] = "d_path",
 };
 
 const char *ir_helper_name(int helper)

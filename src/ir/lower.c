@@ -202,6 +202,7 @@ void lower_agg_update(struct lower *L, struct map *m, int key,
 
 	lower_lookup(L, m, key, l);
 	p = lower_ret(L, l);
+	lower_check_miss(L, m, p, l);
 	end = ir_label(L->f);
 	/* an array's entry always exists; the check is for the verifier */
 	init = layout_is_array(m) ? end : ir_label(L->f);
@@ -245,6 +246,21 @@ void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
 
 /* ---- statements ---- */
 
+/* An integer variable keeps its width (a u16 stays one, as in bpftrace):
+ * register @r cut to @t's, sign-extended when it is signed. */
+static void var_fit(struct lower *L, int r, const struct type *t,
+		    struct loc l)
+{
+	if (t->kind != T_INT || t->size >= 8)
+		return;
+	if (t->is_signed)
+		lower_extend(L, r, t, l);
+	else if (t->size == 4)
+		ir_mov32(L->f, r, r, l);
+	else
+		ir_alui(L->f, BPF_AND, r, r, t->size == 2 ? 0xffff : 0xff, l);
+}
+
 /* $x = rhs: a register's value, or the slot's bytes (through a copy when
  * rhs reads the variable itself: `$t = ($t.1, $t.0)`). */
 static void lower_var_assign(struct lower *L, struct var *var,
@@ -261,6 +277,8 @@ static void lower_var_assign(struct lower *L, struct var *var,
 			ir_movi(L->f, r, v.k, rhs->loc);
 		else if (v.reg != r)
 			ir_mov(L->f, r, v.reg, rhs->loc);
+		if (!type_equal(rhs->type, var->type))
+			var_fit(L, r, var->type, rhs->loc);
 		return;
 	}
 	if (!lower_mentions_var(rhs, var)) {
@@ -288,11 +306,11 @@ static const struct type *opassign_type(const struct node *n)
 
 /* A map value changed in place: x is added (or op'd) to @lhs's value, 0
  * when missing; the old value (@post) or the new one.  Plain maps only
- * (not per-CPU): lookup, then a store through the pointer, or an update
- * when the key is new. */
+ * (not per-CPU): lookup (at @look, where -kk reports a missing key), then
+ * a store through the pointer, or an update when the key is new. */
 static struct val map_rmw(struct lower *L, struct node *lhs, int op,
 			  const struct type *t, struct val x, bool post,
-			  struct loc l)
+			  struct loc look, struct loc l)
 {
 	struct map *m = lhs->map;
 	int key = lower_key(L, m, lower_map_keys(lhs), NULL, lhs);
@@ -300,8 +318,9 @@ static struct val map_rmw(struct lower *L, struct node *lhs, int op,
 	int end = ir_label(L->f), slot;
 	struct val nv;
 
-	lower_lookup(L, m, key, l);
-	p = lower_ret(L, l);
+	lower_lookup(L, m, key, look);
+	p = lower_ret(L, look);
+	lower_check_miss(L, m, p, look);
 	old = lower_vreg(L);
 	ir_movi(L->f, old, 0, l);
 	ir_jcci(L->f, BPF_JEQ, p, 0, skip, l);
@@ -329,8 +348,12 @@ struct val lower_incdec(struct lower *L, struct node *n, bool want)
 	int r, old;
 
 	if (lhs->kind != N_VAR) {
+		/* the whole expression, as bpftrace's -k reports name it */
+		struct loc at = post ? loc_span(lhs->loc, n->loc) :
+				loc_span(n->loc, lhs->loc);
+
 		v = map_rmw(L, lhs, op, opassign_type(n), val_imm(1),
-			    post && want, n->loc);
+			    post && want, at, at);
 		L->sp = mark;
 		return v;
 	}
@@ -340,9 +363,11 @@ struct val lower_incdec(struct lower *L, struct node *n, bool want)
 		ir_mov(L->f, old, r, n->loc);
 		lower_arith(L, op, lhs->type, val_reg(r, true), val_imm(1),
 			    n->loc);
+		var_fit(L, r, lhs->type, n->loc);
 		return val_reg(old, true);
 	}
 	lower_arith(L, op, lhs->type, val_reg(r, true), val_imm(1), n->loc);
+	var_fit(L, r, lhs->type, n->loc);
 	return val_reg(r, false);
 }
 
@@ -354,7 +379,8 @@ static void lower_opassign(struct lower *L, struct node *n)
 	int r;
 
 	if (lhs->kind != N_VAR) {
-		map_rmw(L, lhs, n->op, opassign_type(n), x, false, n->loc);
+		map_rmw(L, lhs, n->op, opassign_type(n), x, false, lhs->loc,
+			loc_span(lhs->loc, n->rhs->loc));
 		return;
 	}
 	r = L->var_reg[lhs->var->id];
@@ -362,6 +388,7 @@ static void lower_opassign(struct lower *L, struct node *n)
 			n->loc);
 	if (x.reg != r)
 		ir_mov(L->f, r, x.reg, n->loc);
+	var_fit(L, r, lhs->type, n->loc);
 }
 
 static void lower_assign(struct lower *L, struct node *n)
@@ -585,9 +612,10 @@ static void regs_preread(struct lower *L, const struct node *pred,
 	L->base = L->sp;
 	r = lower_vreg(L);
 	ir_ldx(L->f, BPF_DW, r, lower_ctx(L), 0, l);
-	lower_read(L, BPF_FUNC_probe_read_kernel,
-		   (struct dst){ IR_FP, L->regs_slot, (unsigned)(hi - lo) },
-		   (unsigned)(hi - lo), r, lo, l);
+	lower_read_quiet(L, BPF_FUNC_probe_read_kernel,
+			 (struct dst){ IR_FP, L->regs_slot,
+				       (unsigned)(hi - lo) },
+			 (unsigned)(hi - lo), r, lo, l);
 }
 
 /* -c: return unless the task is in the command's pid namespace.  The

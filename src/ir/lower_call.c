@@ -12,6 +12,7 @@
 
 #include <linux/bpf.h>
 
+#include "arena.h"
 #include "ast.h"
 #include "layout.h"
 #include "lower.h"
@@ -67,19 +68,106 @@ void lower_update(struct lower *L, struct map *m, int key, int vbase,
 {
 	lower_call(L, BPF_FUNC_map_update_elem, l, LA_MAP(m->id),
 		   LA_PTR(IR_FP, key), LA_PTR(vbase, voff), LA_IMM(flags));
+	lower_check_ret(L, BPF_FUNC_map_update_elem, l);
 }
 
 void lower_map_delete(struct lower *L, struct map *m, int key, struct loc l)
 {
 	lower_call(L, BPF_FUNC_map_delete_elem, l, LA_MAP(m->id),
 		   LA_PTR(IR_FP, key));
+	lower_check_ret(L, BPF_FUNC_map_delete_elem, l);
+}
+
+void lower_read_quiet(struct lower *L, int helper, struct dst d,
+		      unsigned size, int sbase, int soff, struct loc l)
+{
+	lower_call(L, helper, l, LA_PTR(d.base, d.off), LA_IMM(size),
+		   LA_PTR(sbase, soff));
 }
 
 void lower_read(struct lower *L, int helper, struct dst d, unsigned size,
 		int sbase, int soff, struct loc l)
 {
-	lower_call(L, helper, l, LA_PTR(d.base, d.off), LA_IMM(size),
-		   LA_PTR(sbase, soff));
+	lower_read_quiet(L, helper, d, size, sbase, soff, l);
+	lower_check_ret(L, helper, l);
+}
+
+/* ---- -k, -kk: failing helpers reported, as bpftrace reports them ----
+ * -k: the helpers whose failure a script cannot see (map updates and
+ * deletes, stacks, comm, signal, d_path); -kk also the reads, whose
+ * failure leaves zeroes a script may test for (probe_read_*), and
+ * lookups of missing keys, which read as 0.  A report is a record {id,
+ * s64 returned} sent from the failure path only; the runtime turns it
+ * into a warning at the call's place (a helper_error record in JSON). */
+bool lower_checks(struct lower *L, int helper)
+{
+	unsigned level = L->s->opts.helper_errors;
+
+	switch (helper) {
+	case BPF_FUNC_probe_read:
+	case BPF_FUNC_probe_read_str:
+	case BPF_FUNC_probe_read_kernel:
+	case BPF_FUNC_probe_read_kernel_str:
+	case BPF_FUNC_probe_read_user:
+	case BPF_FUNC_probe_read_user_str:
+	case BPF_FUNC_map_lookup_elem:
+		return level >= 2;
+	default:
+		return level >= 1;
+	}
+}
+
+void lower_helper_error(struct lower *L, int helper, struct val ret,
+			struct loc l)
+{
+	struct event *ev = script_event_add(L->s, EV_HELPER_ERROR, l);
+	struct node at = { .loc = l };
+	unsigned mark = L->sp;
+	int rec;
+
+	ev->helper = ir_helper_name(helper);
+	assert(ev->helper && "a checked helper has a name");
+	ev->nargs = 1;
+	ev->args = arena_alloc(L->s->arena, sizeof(*ev->args));
+	ev->args[0].type = &type_s64;
+	ev->args[0].loc = l;
+	layout_event(ev);
+	rec = lower_stack(L, ev->size, &at, "helper error record");
+	ir_st(L->f, BPF_DW, IR_FP, rec, ev->id, l);
+	lower_store8(L, IR_FP, rec + (int)ev->args[0].off, ret, l);
+	lower_output(L, rec, ev->size, &at);
+	L->sp = mark;
+}
+
+void lower_check(struct lower *L, int helper, int r, struct loc l)
+{
+	int ok;
+
+	if (!lower_checks(L, helper))
+		return;
+	ok = ir_label(L->f);
+	ir_jcci(L->f, BPF_JSGE, r, 0, ok, l);
+	lower_helper_error(L, helper, val_reg(r, false), l);
+	ir_place(L->f, ok, l);
+}
+
+void lower_check_ret(struct lower *L, int helper, struct loc l)
+{
+	if (lower_checks(L, helper))
+		lower_check(L, helper, lower_ret(L, l), l);
+}
+
+void lower_check_miss(struct lower *L, struct map *m, int p, struct loc l)
+{
+	int ok;
+
+	/* an array's entry always exists */
+	if (layout_is_array(m) || !lower_checks(L, BPF_FUNC_map_lookup_elem))
+		return;
+	ok = ir_label(L->f);
+	ir_jcci(L->f, BPF_JNE, p, 0, ok, l);
+	lower_helper_error(L, BPF_FUNC_map_lookup_elem, val_imm(0), l);
+	ir_place(L->f, ok, l);
 }
 
 int lower_read_helper(enum addr_space space, bool str)

@@ -170,7 +170,7 @@ struct val lower_pvar(struct lower *L, const struct pvar *pv,
 		r = lower_vreg(L);
 		ir_ldx(L->f, BPF_DW, r, lower_ctx(L), 0, l);
 		a = (struct addr){ false, AS_KERNEL, r, pv->off };
-		return lower_load(L, &a, t, l);
+		return lower_load_regs(L, &a, t, l);
 	case PV_CONST:
 		return val_imm(pv->val);
 	case PV_UMEM:

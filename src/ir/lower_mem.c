@@ -165,6 +165,8 @@ void lower_ptr_addr(struct lower *L, struct node *n, struct addr *a)
 	*a = (struct addr){ false, AS_KERNEL, lower_reg(L, v, n->loc), 0 };
 	if (n->type->kind == T_PTR)
 		a->space = n->type->space;
+	else if (L->p->prov && L->p->prov->user_space)
+		a->space = AS_USER;	/* an integer address, as casts take it */
 	a->direct = a->space == AS_CTX;
 }
 
@@ -280,8 +282,8 @@ bool lower_addr(struct lower *L, struct node *n, struct addr *a)
 	}
 }
 
-struct val lower_load(struct lower *L, struct addr *a, const struct type *t,
-		      struct loc l)
+static struct val load(struct lower *L, struct addr *a, const struct type *t,
+		       struct loc l, bool quiet)
 {
 	unsigned sz = t->size;
 	int r = lower_vreg(L);
@@ -295,14 +297,26 @@ struct val lower_load(struct lower *L, struct addr *a, const struct type *t,
 		struct node tmp = { .loc = l };
 		int off = lower_stack(L, 8, &tmp, "temporary");
 
-		lower_read(L, lower_read_helper(a->space, false),
-			   (struct dst){ IR_FP, off, 8 }, sz, a->base, a->off,
-			   l);
+		(quiet ? lower_read_quiet : lower_read)(L,
+			lower_read_helper(a->space, false),
+			(struct dst){ IR_FP, off, 8 }, sz, a->base, a->off, l);
 		ir_ldx(L->f, ir_size_code(sz), r, IR_FP, off, l);
 		L->sp = mark;
 	}
 	lower_extend(L, r, t, l);
 	return val_reg(r, true);
+}
+
+struct val lower_load(struct lower *L, struct addr *a, const struct type *t,
+		      struct loc l)
+{
+	return load(L, a, t, l, false);
+}
+
+struct val lower_load_regs(struct lower *L, struct addr *a,
+			   const struct type *t, struct loc l)
+{
+	return load(L, a, t, l, true);
 }
 
 /* A bitfield: the bytes that hold it, shifted and masked (sign-extended
@@ -334,8 +348,10 @@ static void addr_copy(struct lower *L, struct addr *a, struct dst d,
 		lower_copy(L, d, a->base, a->off, len, l);
 		return;
 	}
-	lower_read(L, lower_read_helper(a->direct ? AS_KERNEL : a->space,
-					false), d, len, a->base, a->off, l);
+	/* direct memory (the stack, a map value) cannot fail to read */
+	(a->direct ? lower_read_quiet : lower_read)(L,
+		lower_read_helper(a->direct ? AS_KERNEL : a->space, false), d,
+		len, a->base, a->off, l);
 }
 
 /* A raw syscall argument not among the registers copied at entry is read
@@ -360,9 +376,9 @@ void lower_store_int(struct lower *L, int off, struct node *n)
 		ir_ldx(L->f, BPF_DW, r, lower_ctx(L), 0, n->loc);
 		if (sz < 8)
 			ir_st(L->f, BPF_DW, IR_FP, off, 0, n->loc);
-		lower_read(L, BPF_FUNC_probe_read_kernel,
-			   (struct dst){ IR_FP, off + slot_part(L, sz), sz },
-			   sz, r, pv->off, n->loc);
+		lower_read_quiet(L, BPF_FUNC_probe_read_kernel,
+				 (struct dst){ IR_FP, off + slot_part(L, sz),
+					       sz }, sz, r, pv->off, n->loc);
 		return;
 	}
 	lower_store8(L, IR_FP, off, lower_int(L, n), n->loc);
@@ -431,6 +447,7 @@ struct val lower_map_int(struct lower *L, struct node *n)
 
 	lower_lookup(L, m, key, n->loc);
 	r = lower_ret(L, n->loc);
+	lower_check_miss(L, m, r, n->loc);
 	ir_jcci(L->f, BPF_JEQ, r, 0, skip, n->loc);
 	ir_ldx(L->f, BPF_DW, r, r, 0, n->loc);
 	ir_place(L->f, skip, n->loc);
@@ -449,8 +466,9 @@ static void map_into(struct lower *L, struct node *n, struct dst d,
 
 	lower_lookup(L, m, key, n->loc);
 	r = lower_ret(L, n->loc);
+	lower_check_miss(L, m, r, n->loc);
 	L->sp = mark;
-	lower_read(L, BPF_FUNC_probe_read_kernel, d, w, r, 0, n->loc);
+	lower_read_quiet(L, BPF_FUNC_probe_read_kernel, d, w, r, 0, n->loc);
 }
 
 /* ---- comm's shared buffer ---- */
@@ -466,6 +484,7 @@ bool lower_comm_cached(struct lower *L, const struct node *n)
 	lower_zero(L, IR_FP, L->comm_slot, 16, l);
 	lower_call(L, BPF_FUNC_get_current_comm, l, LA_PTR(IR_FP, L->comm_slot),
 		   LA_IMM(16));
+	lower_check_ret(L, BPF_FUNC_get_current_comm, l);
 	L->comm_full = true;
 	return true;
 }

@@ -52,6 +52,7 @@
 #include "arch.h"
 #include "arena.h"
 #include "bpf_insn.h"
+#include "btf.h"
 #include "glob.h"
 #include "host.h"
 #include "kbpf.h"
@@ -513,6 +514,60 @@ static bool tp_tracefs_missing(struct script *s, struct probe *p,
 	return true;
 }
 
+/* A format file names a record a field points to without its members
+ * (sys_enter_nanosleep's "struct __kernel_timespec * rqtp"): the kernel's
+ * BTF has them.  The record is filled from BTF on first use only, so a
+ * script that never looks inside one never reads BTF; without BTF (or
+ * without that name in it) it stays a record with no known fields. */
+struct tp_record_src {
+	struct type_src src;	/* first: fill() gets this */
+	struct btf *btf;
+};
+
+static void tp_record_fill(const struct type_src *src, struct type *t)
+{
+	const struct tp_record_src *rs = (const struct tp_record_src *)src;
+	const struct type *k;
+
+	k = btf_type(rs->btf, BTF_NS_STRUCT, t->name);
+	if (!k)
+		k = btf_type(rs->btf, BTF_NS_UNION, t->name);
+	if (!k || k->kind != T_STRUCT || k->incomplete)
+		return;
+	/* BTF's records are finished and never change again: share them */
+	t->members = (struct member *)type_members(k);
+	t->size = k->size;
+	t->align = k->align;
+	t->is_union = k->is_union;
+}
+
+static void tp_btf_records(struct script *s, const struct type *fmt)
+{
+	struct tp_record_src *rs = NULL;
+	const struct member *m;
+
+	if (!s->btf)
+		return;
+	for (m = type_members(fmt); m; m = m->next) {
+		const struct type *t = m->type;
+		struct type *rec;
+
+		while (t->kind == T_PTR)
+			t = t->base;
+		/* type_from_c() made it for this field alone: ours to fill */
+		if (t->kind != T_STRUCT || !t->name || !*t->name ||
+		    t->members || t->src || m->type->kind != T_PTR)
+			continue;
+		if (!rs) {
+			rs = arena_alloc(s->arena, sizeof(*rs));
+			rs->src.fill = tp_record_fill;
+			rs->btf = s->btf;
+		}
+		rec = (struct type *)t;
+		rec->src = &rs->src;
+	}
+}
+
 /* Make @p the probe of event "sys/name", a syscall event attached as
  * @how says (@disp: the specifier's dispatcher). */
 static int tp_setup(struct script *s, struct probe *p, const char *sys,
@@ -575,6 +630,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 		return err;
 	}
 
+	tp_btf_records(s, tp->ev.fmt);
 	tp->data.kind = PV_CTX;
 	tp->data.type = type_ptr(s->arena, tp->ev.fmt, AS_CTX);
 	p->target = key + strlen("tracepoint:");

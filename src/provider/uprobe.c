@@ -116,6 +116,29 @@ static void stripped_note(const struct usym_obj *o, struct diag *d)
 			  "for others", o->path, o->n);
 }
 
+/* glibc 2.34 moved libpthread, libdl, librt, libutil and libanl into
+ * libc, leaving stubs that only carry symbol versions: older scripts
+ * (bpftrace's threadsnoop.bt: uprobe:libpthread:pthread_create) name the
+ * stub. */
+static void merged_note(const struct usym_obj *o, const char *name,
+			struct diag *d)
+{
+	static const char *const merged[] = {
+		"libpthread.so", "libdl.so", "librt.so", "libutil.so",
+		"libanl.so",
+	};
+	const char *base = strrchr(o->path, '/');
+	size_t i;
+
+	base = base ? base + 1 : o->path;
+	for (i = 0; i < sizeof(merged) / sizeof(merged[0]); i++)
+		if (!strncmp(base, merged[i], strlen(merged[i]))) {
+			diag_note(d, NULL, "glibc 2.34 moved %s's functions "
+				  "into libc: uprobe:libc:%s", base, name);
+			return;
+		}
+}
+
 static int up_expand_glob(struct script *s, struct probe *p,
 			  struct up_priv *up, const struct usym_obj *o,
 			  const char *glob, struct diag *d)
@@ -217,6 +240,7 @@ static int up_expand_func(struct script *s, struct probe *p,
 				 o->path);
 		if (hint)
 			diag_note(d, NULL, "did you mean '%s'?", hint);
+		merged_note(o, name, d);
 		stripped_note(o, d);
 		return -ENOENT;
 	}
