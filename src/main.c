@@ -59,7 +59,6 @@ static const char usage_text[] =
 "  -v, --verbose        say what is loaded and attached, on stderr\n"
 "  -k, -kk              warn when a helper call fails: map updates and\n"
 "                       deletes, stacks... (-kk: reads and missing keys too)\n"
-"  -f, --format FMT     output as text (default) or json (one object a line)\n"
 "  -o, --output FILE    write the trace to FILE instead of stdout\n"
 "  -B, --buffering MODE stdout buffering: line (default), full or none\n"
 "      --unsafe         allow system(), signal() and override()\n"

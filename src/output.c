@@ -542,6 +542,20 @@ static void fmt_errno(struct output *o, const struct type *t, uint64_t v,
 	fmt_number(o, t, v, indent);
 }
 
+/* An enum's value as its enumerator's name, or as a number when no
+ * enumerator has it (printf's %s). */
+static void fmt_enum(struct output *o, const struct type *t, uint64_t v)
+{
+	for (const struct enumerator *e = t->enums; e; e = e->next)
+		if ((uint64_t)e->value == v ||
+		    (t->size < 8 && ((uint64_t)e->value &
+				     ((1ULL << (t->size * 8)) - 1)) == v)) {
+			ob_puts(o, e->name);
+			return;
+		}
+	fmt_number(o, t, v, 0);
+}
+
 /* ---- bpftrace's memory values ---- */
 
 /* ntop(): {u64 af; u8 addr[16]} as inet_ntop(3) writes it, "::1"
@@ -1027,9 +1041,14 @@ void out_format_printf(struct output *o, const char *fmt,
 		}
 
 		/* %s, %v, and any mismatch sema let through: the value's
-		 * default text, then width/precision/'-' as %s applies them */
+		 * default text, then width/precision/'-' as %s applies them;
+		 * an enum's value under %s is its enumerator's name (the
+		 * number when it has none) */
 		vstart = o->len;
-		out_format_value(o, t, vp);
+		if (conv == 's' && t->kind == T_INT && t->is_enum)
+			fmt_enum(o, t, rd_int(t, vp));
+		else
+			out_format_value(o, t, vp);
 		txt = ob_take(o, vstart);
 		pf_spec(spec, sizeof(spec), flags, "-", width,
 			conv == 's' ? prec : -1, "", 's');

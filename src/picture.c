@@ -279,8 +279,12 @@ static void frames_of(struct output *o, const struct map *m,
 		frames_push(f, frame_name(text, false, "[empty]"), GRAPH_KEY);
 		free(text);
 	}
-	/* user code calls into the kernel: user frames below kernel ones */
-	for (pass = 0; pass < 2; pass++)
+	/* user code calls into the kernel: user frames below kernel ones;
+	 * a second stack of the same kind (offwaketime's waker) follows a
+	 * "--" frame, as bcc's folded stacks part the waker's */
+	for (pass = 0; pass < 2; pass++) {
+		bool had = false;
+
 		for (i = 0; i < m->nkeys; i++) {
 			const struct type *t = m->keys[i];
 			uint64_t v;
@@ -288,9 +292,13 @@ static void frames_of(struct output *o, const struct map *m,
 			if (!is_stack(t) ||
 			    is_ustack(t) != (pass == 0))
 				continue;
+			if (had)
+				frames_push(f, strdup("--"), GRAPH_KEY);
+			had = true;
 			memcpy(&v, key + out_key_off(m, i), 8);
 			frames_stack(o, f, t, v, names, ips);
 		}
+	}
 	if (!f->n)
 		frames_push(f, strdup("[no stack]"), GRAPH_KEY);
 }
@@ -474,9 +482,11 @@ static void pic_hist_rows(struct pictures *p, struct pic *pc, int64_t now)
 	char when[32], *label;
 
 	/* prints less than a second apart (the first less than a second
-	 * after the start): labelled to the millisecond */
-	if (at ? now - pc->times[at - 1] < 1000000000LL :
-		 now - p->o->t0_ns < 1000000000LL)
+	 * after the start): labelled to the millisecond.  A timer of one
+	 * second fires a little early now and then: 0.9 s and more is a
+	 * second apart. */
+	if (at ? now - pc->times[at - 1] < 900000000LL :
+		 now - p->o->t0_ns < 900000000LL)
 		pc->ms = true;
 	clock_label(now, pc->ms, when, sizeof(when));
 	if (!pc->m->nkeys) {

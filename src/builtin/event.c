@@ -34,7 +34,8 @@ static bool is_digit(char c)
 }
 
 /* Check one conversion against its argument's type: %s takes strings
- * and what prints as text (stacks, symbols, addresses, times), %r and
+ * and what prints as text (stacks, symbols, addresses, times, an enum's
+ * value: its enumerator's name, as newer bpftrace prints it), %r and
  * its forms (%rx, %rh) bytes (buf()), the integer conversions integers
  * (a symbol's address, a time's count too) and pointers (as bpftrace: a
  * pointer is an address), not stacks. */
@@ -50,7 +51,8 @@ static void check_conv(struct sema *S, char c, const char *spec,
 	switch (c) {
 	case 's':
 		if ((t->kind == T_ARRAY && t->base->kind == T_INT &&
-		     t->base->size == 1 && !t->fmt) || type_is_text(t))
+		     t->base->size == 1 && !t->fmt) || type_is_text(t) ||
+		    (t->kind == T_INT && t->is_enum && t->enums))
 			return;
 		sema_error(S, &a->loc, "%s needs a string, got %s%s", spec, tn,
 			   t->kind == T_PTR ? "; read it with str()" : "");

@@ -184,6 +184,36 @@ START_TEST(printf_char_string)
 }
 END_TEST
 
+/* %s of an enum: its enumerator's name, the number when none has the
+ * value; %d stays a number (tcpdrop's drop reason) */
+START_TEST(printf_enum_name)
+{
+	static struct enumerator e2 = { NULL, "SKB_DROP_REASON_NO_SOCKET", 2 };
+	static struct enumerator e1 = { &e2, "SKB_DROP_REASON_NOT_SPECIFIED", 1 };
+	static struct enumerator m1 = { NULL, "MINUS", -1 };
+	const struct type t_enum = { .kind = T_INT, .size = 4, .align = 4,
+				     .is_enum = true, .enums = &e1,
+				     .name = "skb_drop_reason" };
+	const struct type t_senum = { .kind = T_INT, .size = 4, .align = 4,
+				      .is_signed = true, .is_enum = true,
+				      .enums = &m1 };
+	uint32_t v = 2;
+	int32_t m = -1;
+	struct cap c;
+
+	cap_open(&c, OUT_TEXT);
+	ck_assert_str_eq(pf1(&c, "%s", &t_enum, &v, 4),
+			 "SKB_DROP_REASON_NO_SOCKET");
+	ck_assert_str_eq(pf1(&c, "[%-28s]", &t_enum, &v, 4),
+			 "[SKB_DROP_REASON_NO_SOCKET   ]");
+	ck_assert_str_eq(pf1(&c, "%d", &t_enum, &v, 4), "2");
+	v = 7;
+	ck_assert_str_eq(pf1(&c, "%s", &t_enum, &v, 4), "7");
+	ck_assert_str_eq(pf1(&c, "%s", &t_senum, &m, 4), "MINUS");
+	cap_close(&c);
+}
+END_TEST
+
 START_TEST(printf_pointer_v_percent)
 {
 	struct cap c;
@@ -1067,6 +1097,7 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, printf_unsigned);
 	tcase_add_test(tc, printf_narrow);
 	tcase_add_test(tc, printf_char_string);
+	tcase_add_test(tc, printf_enum_name);
 	tcase_add_test(tc, printf_pointer_v_percent);
 	tcase_add_test(tc, printf_never_crashes);
 	suite_add_tcase(s, tc);

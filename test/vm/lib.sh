@@ -65,6 +65,18 @@ need_kconfig()
 	[ "$(kconfig "$1")" = y ] || skip "CONFIG_$1 is not set in this kernel"
 }
 
+# need_module NAME: load kernel module NAME (kernel/.../NAME.ko of the
+# guest kernel's package, which test/vm/run copies to /spry-vm/modules) if
+# the kernel has not got it yet; skip when test/vm/run had no modules (a
+# kernel from SPRY_VM_KERNEL).
+need_module()
+{
+	[ -d "/sys/module/$1" ] && return 0
+	[ -f "/spry-vm/modules/$1.ko" ] ||
+		skip "no $1.ko in /spry-vm/modules (SPRY_VM_KERNEL without modules?)"
+	insmod "/spry-vm/modules/$1.ko" || fail "insmod $1.ko failed"
+}
+
 # run CMD ARGS...: run a command, output in $OUT, status in $RC.
 run()
 {
@@ -164,4 +176,32 @@ assert_count_ge()
 assert_eq()
 {
 	[ "$1" = "$2" ] || fail "${3:-value} is '$1', expected '$2'"
+}
+
+# spry's tools (tools/*.bt), as test/vm/run copies them (bpftrace's are in
+# /spry-vm/tools).
+TOOLS=/spry-vm/sprytools
+
+# need_tool NAME: skip when tools/NAME.bt did not come along.
+need_tool()
+{
+	[ -f "$TOOLS/$1.bt" ] || skip "no $TOOLS/$1.bt"
+}
+
+# httpd_up PORT: a busybox httpd on 127.0.0.1 and ::1 port PORT serving
+# $CASE_DIR/www, with a file "big" of 200 KiB in it (pid in $HTTPD; the case's
+# end kills it with everything else).
+httpd_up()
+{
+	mkdir -p "$CASE_DIR/www"
+	dd if=/dev/zero of="$CASE_DIR/www/big" bs=1k count=200 2>/dev/null ||
+		fail "cannot write $CASE_DIR/www/big"
+	httpd -f -p "$1" -h "$CASE_DIR/www" &
+	HTTPD=$!
+	_n=50
+	until wget -q -O /dev/null "http://127.0.0.1:$1/big" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || fail "busybox httpd did not come up on port $1"
+		usleep 100000
+	done
 }
