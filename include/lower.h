@@ -57,6 +57,17 @@ struct lower_loop {
 	struct lower_loop *up;	/* the loop around it */
 };
 
+/* A kernel read kept in a register for reuse (lower_mem.c load()): @sz
+ * bytes at base + off in @space, extended as @sign says, are in @reg. */
+struct lower_memo {
+	enum addr_space space;
+	int base, off;
+	unsigned sz;
+	bool sign;
+	int reg;
+};
+#define LOWER_MEMOS	8
+
 /* The state of lowering one probe. */
 struct lower {
 	struct script *s;
@@ -81,6 +92,10 @@ struct lower {
 	 * read there once (comm_full), where every later use must pass */
 	int comm_slot;
 	bool comm_full;
+	/* kernel reads of this straight-line stretch (no label since),
+	 * neither register redefined; IR up to memo_scanned looked at */
+	struct lower_memo memo[LOWER_MEMOS];
+	unsigned nmemo, memo_scanned;
 	/* scratch variables, by var id: integers and pointers in a virtual
 	 * register (var_reg), memory values in a frame slot held for the
 	 * whole probe (var_slot, when var_reg is IR_NONE) */
@@ -279,6 +294,14 @@ struct val lower_load(struct lower *L, struct addr *a, const struct type *t,
 		      struct loc l);
 struct val lower_load_regs(struct lower *L, struct addr *a,
 			   const struct type *t, struct loc l);
+/* A kernel read through the helper is made once per straight-line
+ * stretch: a later read of the same bytes from the same register, with no
+ * label between and neither register redefined, is the first one's
+ * register, read-only (a snapshot: one event sees one value).  Not reused:
+ * user memory, and reads -kk reports (each failure is a report).  Forget
+ * what register @r takes part in when code already emitted is rewritten
+ * to name another (a renamed temporary). */
+void lower_memo_forget(struct lower *L, int r);
 /* The member N_MEMBER @n names (through anonymous members), its offset
  * from the start of the record its base is or points to in *@off (may be
  * NULL). */

@@ -554,6 +554,9 @@ static void ex_int_to(struct lower *L, struct node *n, int r)
 		if (in->b == v.reg)
 			in->b = r;
 	}
+	/* the memo named v.reg, and r takes the value of a read */
+	lower_memo_forget(L, v.reg);
+	lower_memo_forget(L, r);
 }
 
 static struct val ex_cond(struct lower *L, struct node *n)

@@ -282,14 +282,86 @@ bool lower_addr(struct lower *L, struct node *n, struct addr *a)
 	}
 }
 
+/* ---- kernel reads made once (lower_load()) ---- */
+
+static void memo_drop(struct lower *L, unsigned i)
+{
+	L->memo[i] = L->memo[--L->nmemo];
+}
+
+void lower_memo_forget(struct lower *L, int r)
+{
+	unsigned i = 0;
+
+	while (i < L->nmemo)
+		if (L->memo[i].base == r || L->memo[i].reg == r)
+			memo_drop(L, i);
+		else
+			i++;
+}
+
+/* Bring the memo up to the IR emitted since last time: a label (a jump
+ * may arrive there from where the read was not made) ends them all, a
+ * write to either register the ones it takes part in.  Each instruction is
+ * looked at once. */
+static void memo_scan(struct lower *L)
+{
+	const struct ir_func *f = L->f;
+	unsigned i;
+
+	for (i = L->memo_scanned; i < f->n && L->nmemo; i++) {
+		const struct ir_insn *in = &f->insns[i];
+
+		if (in->op == IR_LABEL)
+			L->nmemo = 0;
+		else if (ir_op_info[in->op].dst)
+			lower_memo_forget(L, in->dst);
+	}
+	L->memo_scanned = f->n;
+}
+
+static struct lower_memo *memo_find(struct lower *L, const struct addr *a,
+				    unsigned sz, bool sign)
+{
+	unsigned i;
+
+	memo_scan(L);
+	for (i = 0; i < L->nmemo; i++) {
+		struct lower_memo *m = &L->memo[i];
+
+		if (m->space == a->space && m->base == a->base &&
+		    m->off == a->off && m->sz == sz && m->sign == sign)
+			return m;
+	}
+	return NULL;
+}
+
+static void memo_add(struct lower *L, const struct addr *a, unsigned sz,
+		     bool sign, int r)
+{
+	memo_scan(L);	/* the read's own code defines r: not a redefinition */
+	if (L->nmemo == LOWER_MEMOS)
+		memo_drop(L, 0);
+	L->memo[L->nmemo++] = (struct lower_memo){ a->space, a->base, a->off,
+						   sz, sign, r };
+}
+
 static struct val load(struct lower *L, struct addr *a, const struct type *t,
 		       struct loc l, bool quiet)
 {
 	unsigned sz = t->size;
-	int r = lower_vreg(L);
+	bool sign = t->kind == T_INT && t->is_signed, memo;
+	struct lower_memo *m;
+	int r;
 
 	if (sz != 1 && sz != 2 && sz != 4)
 		sz = 8;
+	/* a virtual base: physical registers change under calls */
+	memo = !a->direct && a->space == AS_KERNEL && a->base >= IR_VREG0 &&
+	       (quiet || !lower_checks(L, lower_read_helper(a->space, false)));
+	if (memo && (m = memo_find(L, a, sz, sign)))
+		return val_reg(m->reg, false);
+	r = lower_vreg(L);
 	if (a->direct) {
 		ir_ldx(L->f, ir_size_code(sz), r, a->base, a->off, l);
 	} else {
@@ -304,6 +376,8 @@ static struct val load(struct lower *L, struct addr *a, const struct type *t,
 		L->sp = mark;
 	}
 	lower_extend(L, r, t, l);
+	if (memo)
+		memo_add(L, a, sz, sign, r);
 	return val_reg(r, true);
 }
 
