@@ -80,7 +80,8 @@ extern const struct ir_op_info ir_op_info[IR_NOPS_];
 
 struct ir_insn {
 	enum ir_op op;
-	uint8_t code;	/* ALU/ALUI: BPF_ADD..BPF_ARSH; JCC/JCCI: BPF_JEQ..BPF_JSLE */
+	uint8_t code;	/* ALU/ALUI: BPF_ADD..BPF_ARSH; JCC/JCCI: BPF_JEQ..BPF_JSLE;
+			 * BSWAP: BPF_TO_BE or BPF_TO_LE */
 	uint8_t size;	/* LDX/STX/ST: BPF_B, BPF_H, BPF_W, BPF_DW */
 	uint8_t nargs;	/* CALL: helper arguments in r1..r<nargs> */
 	int dst, a, b;	/* registers, IR_NONE where unused */
@@ -119,8 +120,11 @@ void ir_mov(struct ir_func *f, int dst, int a, struct loc l);
 void ir_movi(struct ir_func *f, int dst, int64_t imm, struct loc l);	/* picks LDI64 when needed */
 void ir_mov32(struct ir_func *f, int dst, int a, struct loc l);	/* dst = (u32)a */
 void ir_neg(struct ir_func *f, int dst, int a, struct loc l);	/* dst = -a */
-/* dst = the low @bits (16, 32, 64) of a, bytes reversed, zero-extended */
-void ir_bswap(struct ir_func *f, int dst, int a, int bits, struct loc l);
+/* dst = the low @bits (16, 32, 64) of a, bytes reversed, zero-extended.
+ * BPF_END converts to an order, so which one swaps is the target's:
+ * @big_endian picks BPF_TO_LE (a swap on s390x) over BPF_TO_BE. */
+void ir_bswap(struct ir_func *f, int dst, int a, int bits, bool big_endian,
+	      struct loc l);
 void ir_alu(struct ir_func *f, int code, int dst, int a, int b, struct loc l);
 void ir_alui(struct ir_func *f, int code, int dst, int a, int64_t imm, struct loc l);
 void ir_ldx(struct ir_func *f, int size, int dst, int a, int off, struct loc l);

@@ -215,7 +215,8 @@ int out_stack_frames(struct output *o, const struct type *t, uint64_t v,
 /* Offset of user key @i of @m in its key: the recorded layout, or 8-aligned
  * slots in order when a hand-built map has none. */
 unsigned out_key_off(const struct map *m, unsigned i);
-/* The default text of a value of type @t at @p, malloc'd. */
+/* The default text of a map key or value of type @t in its slot at @p (an
+ * integer narrower than its slot is the slot's low-order end), malloc'd. */
 char *out_value_text(struct output *o, const struct type *t, const void *p);
 /* CLOCK_REALTIME now, in ns (o->clock when set). */
 int64_t out_now(const struct output *o);

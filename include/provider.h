@@ -433,10 +433,12 @@ int provider_uprobe_attach(struct rt_probe *rp,
 /* The context of a program that BTF types (fentry, fexit, tp_btf): the
  * parameters of prototype @proto (a T_FUNC, btf.h), each in its 8-byte
  * slot (two for a 16-byte struct passed by value; unnamed ones as argN),
- * as a struct called @name for `args` to point to (PV_CTX).  The slot
- * after them (fexit's return value) in *@ret_off, if not NULL. */
+ * as a struct called @name for `args` to point to (PV_CTX); an integer
+ * narrower than its slot is the slot's low-order end, its last bytes when
+ * @big_endian.  The slot after them (fexit's return value) in *@ret_off,
+ * if not NULL. */
 const struct type *provider_btf_args(struct arena *a, const char *name,
-				     const struct type *proto,
+				     const struct type *proto, bool big_endian,
 				     unsigned *ret_off);
 /* Insert a probe like @p (same provider, specifier, AST, program type,
  * child_only; its own AST copy, no priv) for @target after @after in

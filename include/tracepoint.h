@@ -25,15 +25,17 @@ struct tp_event {
  * offsets the file gives.  With @user_ptrs (syscalls/ events, whose pointer
  * fields hold user addresses) pointers point into AS_USER, otherwise
  * AS_KERNEL.  With @skip_common, the common_* fields are left out.  NULL if
- * the text has no fields. */
+ * the text has no fields.  @big_endian: the kernel's byte order, which
+ * decides where a syscall argument narrower than its slot lies in it. */
 const struct type *tp_format_parse(struct arena *a, const char *name,
 				   const char *text, bool user_ptrs,
-				   bool skip_common);
+				   bool skip_common, bool big_endian);
 
 /* Read events/@sys/@name/{id,format}.  0, or -ENOENT if there is no such
  * event, or another -errno. */
 int tp_event_load(struct arena *a, const char *root, const char *sys,
-		  const char *name, bool skip_common, struct tp_event *ev);
+		  const char *name, bool skip_common, bool big_endian,
+		  struct tp_event *ev);
 
 /* Every event as "sys/event", sorted, from available_events (or, where that
  * file is missing, from the events/ directory tree).  Returns the count (the

@@ -76,7 +76,10 @@ struct member {
 	unsigned off;		/* bytes from the start of the record holding
 				 * it (for a bitfield: of its first byte) */
 	unsigned bit_off;	/* bitfield: first bit within that byte, 0-7,
-				 * counted from the least significant */
+				 * in allocation order (as BTF counts): from
+				 * the least significant bit on little-endian
+				 * targets, the most significant on big-endian
+				 * ones */
 	unsigned bits;		/* bitfield width; 0: not a bitfield */
 };
 

@@ -26,6 +26,10 @@ struct usym {
 				 * with a version get "name@@VER" (default) or
 				 * "name@VER" (hidden) */
 	unsigned base_len;	/* length of the name before any '@' */
+	unsigned entry;		/* bytes past addr where calls enter: the
+				 * local entry point of a ppc64 ELFv2
+				 * function that sets up its TOC (st_other),
+				 * which direct calls branch to; 0 elsewhere */
 };
 
 struct usym_seg {		/* a PT_LOAD program header */

@@ -49,7 +49,16 @@ static void *arena_xcalloc(size_t size)
 
 static struct chunk *chunk_new(size_t size)
 {
-	struct chunk *c = arena_xcalloc(sizeof(*c) + size);
+	/* malloc aligns to 8 on 32-bit targets (armhf): ask for 16 */
+	size_t n = (sizeof(struct chunk) + size + ARENA_ALIGN - 1) &
+		   ~(size_t)(ARENA_ALIGN - 1);
+	struct chunk *c = aligned_alloc(ARENA_ALIGN, n);
+
+	if (!c) {
+		fprintf(stderr, "spry: out of memory\n");
+		abort();
+	}
+	memset(c, 0, n);
 
 	c->size = size;
 	return c;

@@ -212,7 +212,7 @@ static int obj_index(struct btf_obj *o)
 		while (off < len) {
 			const struct btf_type *t = (const void *)(types + off);
 			unsigned kind;
-			long extra;
+			long extra = 0;	/* a header cut short: "cut short" */
 
 			if (len - off < sizeof(*t) ||
 			    (extra = type_extra(t)) < 0 ||

@@ -368,8 +368,14 @@ int child_start(struct child *c, const char *cmd, const struct child_env *env,
 	}
 	/* stdio buffers would be written twice, by both processes */
 	fflush(NULL);
+#if defined(__s390__)
+	/* s390's clone takes the stack before the flags (CLONE_BACKWARDS2) */
+	pid = (pid_t)syscall(SYS_clone, NULL, CLONE_NEWPID | SIGCHLD, NULL,
+			     NULL, NULL);
+#else
 	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL,
 			     NULL, NULL);
+#endif
 	c->own_ns = pid >= 0;
 	if (pid < 0)
 		pid = fork();

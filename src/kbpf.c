@@ -268,8 +268,10 @@ struct kbpf_buf {
 	size_t page;
 	/* ring buffer map */
 	int map_fd;
-	uint64_t *consumer;	/* the consumer page: consumer_pos */
-	uint64_t *producer;	/* producer_pos, then the data, mapped twice */
+	/* The kernel's positions are unsigned long: 32 bits on a 32-bit
+	 * kernel, where the word after producer_pos is pending_pos. */
+	unsigned long *consumer; /* the consumer page: consumer_pos */
+	unsigned long *producer; /* producer_pos, then the data, mapped twice */
 	uint8_t *data;
 	uint64_t mask;		/* data size - 1 */
 	/* perf event array */
@@ -342,7 +344,7 @@ fail:
 
 static int kbpf_ring_consume(struct kbpf_buf *b)
 {
-	uint64_t cons, prod;
+	unsigned long cons, prod;
 	int n = 0;
 
 	cons = __atomic_load_n(b->consumer, __ATOMIC_ACQUIRE);
@@ -358,7 +360,7 @@ static int kbpf_ring_consume(struct kbpf_buf *b)
 			if (len & BPF_RINGBUF_BUSY_BIT)
 				goto out;
 			cons += ((len & ~BPF_RINGBUF_DISCARD_BIT) +
-				 BPF_RINGBUF_HDR_SZ + 7) & ~7ull;
+				 BPF_RINGBUF_HDR_SZ + 7) & ~7ul;
 			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
 				b->fn(b->ctx, (uint8_t *)hdr + BPF_RINGBUF_HDR_SZ,
 				      len);

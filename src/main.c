@@ -308,7 +308,9 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 		return -EISDIR;
 	}
 
-	if (S_ISREG(st.st_mode) && st.st_size > MAIN_MAX_PROGRAM) {
+	/* (off_t is a 32-bit long on 32-bit targets: compared as unsigned,
+	 * not promoted to the limit's unsigned int with a warning) */
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > MAIN_MAX_PROGRAM) {
 		fprintf(stderr, "spry: error: '%s' is larger than %u MiB, the "
 			"limit for a program\n", arg, MAIN_MAX_PROGRAM >> 20);
 		return -EFBIG;
@@ -323,7 +325,7 @@ static int read_program(struct arena *a, const char *arg, struct source *src)
 	 * and procfs files report 0.  But not for ever: /dev/zero and
 	 * /dev/urandom never end, so each chunk is checked for the NUL that
 	 * no script has, and the whole is capped. */
-	cap = st.st_size > 0 && st.st_size < MAIN_MAX_PROGRAM ?
+	cap = st.st_size > 0 && (uint64_t)st.st_size < MAIN_MAX_PROGRAM ?
 	      (size_t)st.st_size + 1 : 4096;
 	buf = arena_alloc(a, cap);
 	n = 0;
@@ -546,9 +548,13 @@ int main(int argc, char **argv)
 
 	s.arch = arch_name ? arch_find(arch_name) : arch_host();
 	if (!s.arch) {
-		fprintf(stderr, "spry: error: %s architecture '%s'\n",
+		fprintf(stderr, "spry: error: %s architecture '%s' (known:",
 			arch_name ? "unknown" : "unsupported host",
 			arch_name ? arch_name : "");
+		for (const struct arch *const *a = arches; *a; a++)
+			fprintf(stderr, "%s %s", a == arches ? "" : ",",
+				(*a)->name);
+		fprintf(stderr, ")\n");
 		goto fail;
 	}
 	if (arch_name && s.arch != arch_host() && !dry_run) {

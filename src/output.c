@@ -235,9 +235,11 @@ static bool type_is_byte_array(const struct type *t)
 	       t->base->size == 1 && t->base->fmt != F_CHAR;
 }
 
+static bool is_scalar(const struct type *t);
+
 /* An integer or pointer of @t's size at @p, extended to 64 bits by its
- * signedness.  Records and maps keep ints in 8-byte slots, but reading only
- * the type's own size (little endian) is right for narrower slots too. */
+ * signedness.  Records and maps keep ints in 8-byte slots: slot_at() finds
+ * the type's bytes in one. */
 static uint64_t rd_int(const struct type *t, const void *p)
 {
 	unsigned size = t ? t->size : 8;
@@ -272,16 +274,25 @@ static uint64_t rd_int(const struct type *t, const void *p)
 }
 
 /* A bitfield member of the record at @rec, extended by its type's
- * signedness (bits counted from the least significant, little endian). */
+ * signedness.  Its bits are in allocation order (struct member): from each
+ * byte's least significant bit, the field's own first, on a little-endian
+ * machine; from the most significant, the field's own first, on a
+ * big-endian one.  A bit at a time: a field may span 9 bytes, and 32-bit
+ * targets have no 128-bit integer. */
 static uint64_t rd_bits(const struct member *mb, const uint8_t *rec)
 {
-	unsigned nbytes = (mb->bit_off + mb->bits + 7) / 8, i;
-	unsigned __int128 w = 0;
-	uint64_t v;
+	const uint8_t *b = rec + mb->off;
+	uint64_t v = 0;
 
-	for (i = 0; i < nbytes && i < 16; i++)
-		w |= (unsigned __int128)rec[mb->off + i] << (8 * i);
-	v = (uint64_t)(w >> mb->bit_off);
+	for (unsigned k = 0; k < mb->bits; k++) {
+		unsigned pos = mb->bit_off + k;
+
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		v = v << 1 | (uint64_t)(b[pos / 8] >> (7 - pos % 8) & 1);
+#else
+		v |= (uint64_t)(b[pos / 8] >> (pos % 8) & 1) << k;
+#endif
+	}
 	if (mb->bits < 64) {
 		v &= (1ull << mb->bits) - 1;
 		if (mb->type->is_signed && (v >> (mb->bits - 1)))
@@ -302,6 +313,22 @@ static bool is_scalar(const struct type *t)
 {
 	return t && (t->kind == T_INT || t->kind == T_PTR) &&
 	       (t->size == 1 || t->size == 2 || t->size == 4 || t->size == 8);
+}
+
+/* Record arguments, map keys and map values hold every integer as a u64
+ * slot, whatever its type's size.  The type's bytes are the slot's
+ * low-order end: its start on a little-endian machine, its last @size
+ * bytes on a big-endian one (s390x).  Memory values (strings, structs)
+ * are not slots and stay where they are. */
+static const void *slot_at(const struct type *t, const void *p)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	if (is_scalar(t) && t->size < 8)
+		return (const uint8_t *)p + 8 - t->size;
+#else
+	(void)t;
+#endif
+	return p;
 }
 
 static void fmt_walltime(struct output *o, uint64_t boot_ns)
@@ -803,7 +830,7 @@ char *out_value_text(struct output *o, const struct type *t, const void *p)
 	size_t start = o->len;
 
 	ob_reserve(o, 0);
-	out_format_value(o, t, p);
+	out_format_value(o, t, slot_at(t, p));
 	return ob_take(o, start);
 }
 
@@ -980,7 +1007,7 @@ void out_format_printf(struct output *o, const char *fmt,
 			ob_putn(o, start, (size_t)(p - start));
 			continue;
 		}
-		vp = base + a->off;
+		vp = slot_at(t, base + a->off);
 
 		if (conv == 'r') {
 			/* bytes: buf()'s own length, or an array's */
@@ -1136,7 +1163,8 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 				ob_puts(o, o->format == OUT_JSON ? "," : ", ");
 			if (!a->type || a->off > len || a->type->size > len - a->off)
 				continue;
-			fmt_value(o, a->type, (const uint8_t *)rec + a->off,
+			fmt_value(o, a->type,
+				  slot_at(a->type, (const uint8_t *)rec + a->off),
 				  o->format == OUT_JSON, OUT_VAL_INDENT);
 		}
 		if (o->format == OUT_JSON)
@@ -1296,7 +1324,8 @@ static void fmt_map_key(struct output *o, const struct map *m,
 	for (i = 0; i < m->nkeys; i++) {
 		if (i)
 			ob_puts(o, json ? "," : ", ");
-		fmt_value(o, m->keys[i], (const uint8_t *)key + out_key_off(m, i),
+		fmt_value(o, m->keys[i], slot_at(m->keys[i], (const uint8_t *)key +
+						 out_key_off(m, i)),
 			  false, OUT_KEY_INDENT);
 	}
 	if (!json) {
@@ -1335,7 +1364,8 @@ static int cmp_by_key(const struct map *m, const uint8_t *a, const uint8_t *b)
 		unsigned off = out_key_off(m, i);
 
 		if (t->kind == T_INT && !t->fmt && is_scalar(t)) {
-			uint64_t x = rd_int(t, a + off), y = rd_int(t, b + off);
+			uint64_t x = rd_int(t, slot_at(t, a + off));
+			uint64_t y = rd_int(t, slot_at(t, b + off));
 
 			if (x != y)
 				return x < y ? -1 : 1;
@@ -1595,8 +1625,6 @@ static void hist_json(struct output *o, const struct map *m,
 	ob_putc(o, ']');
 }
 
-/* The value of a row: integers divided by @div, as bpftrace's print(@m,
- * top, div) does. */
 static bool is_plain_int(const struct type *t)
 {
 	return t->kind == T_INT && !t->fmt && is_scalar(t);
@@ -1652,10 +1680,12 @@ static int64_t tuple_sum(const struct type *t, const uint8_t *p,
 	return (int64_t)sum;
 }
 
+/* The value of a row: integers divided by @div, as bpftrace's print(@m,
+ * top, div) does (an int in its 8-byte slot). */
 static void row_value(struct output *o, const struct type *vt,
 		      const struct entry *e, uint64_t div, bool json)
 {
-	div_value(o, vt, e->val, div, json);
+	div_value(o, vt, slot_at(vt, e->val), div, json);
 }
 
 static void stats_value(struct output *o, const struct map *m,
@@ -1715,7 +1745,8 @@ static void map_text(struct output *o, const struct out_map_data *md,
 				c.by = BY_VALUE_S;
 			} else if (vt->kind == T_INT && !vt->fmt &&
 				   is_scalar(vt)) {
-				e[i].sortval = (int64_t)rd_int(vt, e[i].val);
+				e[i].sortval = (int64_t)rd_int(vt,
+						slot_at(vt, e[i].val));
 				c.by = vt->is_signed ? BY_VALUE_S : BY_VALUE_U;
 			} else if (rank_tuples && vt->kind == T_STRUCT &&
 				   vt->fmt == F_TUPLE) {

@@ -573,6 +573,15 @@ const struct type *type_from_c(struct arena *a, const char *decl,
 		t = c_base(a, start, stars, 0, is_signed, false);
 		for (i = 0; i < nstars; i++)
 			t = type_ptr(a, t, AS_KERNEL);
+		/* a 32-bit kernel's pointer field is 4 bytes: load it as
+		 * that (the value still travels as a u64) */
+		if (size == 4 && !ndims) {
+			struct type *p32 = arena_alloc(a, sizeof(*p32));
+
+			*p32 = *t;
+			p32->size = p32->align = 4;
+			t = p32;
+		}
 	} else if (ndims) {
 		unsigned esz = elems && size ? size / elems : 0;
 

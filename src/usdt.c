@@ -564,8 +564,13 @@ static bool value_at(struct cursor *c, struct usdt_arg *a)
 		return paren_mem(c, a);
 	}
 	/* a register before a constant: a table may name registers by bare
-	 * numbers (ppc64), which are then no constants */
+	 * numbers (ppc64), which are then no constants, unless a parenthesis
+	 * follows: ppc64's 0(9) is a displacement */
 	off = reg_at(c);
+	if (off >= 0 && !u->brackets && *c->s == '(') {
+		c->s = s;
+		off = -1;
+	}
 	if (off >= 0) {
 		a->kind = USDT_REG;
 		a->reg_off = off;
@@ -680,6 +685,11 @@ int usdt_args_parse(const struct arch *arch, const char *text,
 				 c.why ? c.why : "unexpected text after it");
 			return -EINVAL;
 		}
+		/* a narrower operand is the register's low-order end: its
+		 * last bytes on a big-endian machine (s390x "-4@%r2") */
+		if (args[n].kind == USDT_REG && arch->big_endian &&
+		    args[n].size < arch->word_size)
+			args[n].reg_off += (int)(arch->word_size - args[n].size);
 		*ngood = ++n;
 	}
 	return (int)n;

@@ -32,6 +32,7 @@ struct tsym {
 	uint64_t addr, size;
 	size_t name;
 	unsigned base_len;
+	unsigned entry;		/* struct usym's */
 	int rank;		/* lower is preferred among aliases */
 };
 
@@ -40,6 +41,7 @@ struct loader {
 	unsigned n, cap;
 	char *names;
 	size_t len, cap_names;
+	bool ppc64;		/* EM_PPC64: st_other has the local entry */
 };
 
 static int ld_name(struct loader *L, const char *name, const char *ver,
@@ -92,6 +94,11 @@ static int ld_push(struct loader *L, const GElf_Sym *sym, const char *name,
 	t->base_len = (unsigned)(at ? (size_t)(at - name) : strlen(name));
 	t->addr = sym->st_value;
 	t->size = sym->st_size;
+	/* ELFv2 (ELFv1 leaves these bits 0): 0 or 1 means one entry point,
+	 * else the local one is 4, 8, 16... bytes on */
+	t->entry = L->ppc64 ? PPC64_LOCAL_ENTRY_OFFSET(sym->st_other) : 0;
+	if (t->size && t->entry >= t->size)
+		t->entry = 0;
 	t->rank = GELF_ST_BIND(sym->st_info) == STB_GLOBAL ? 0 :
 		  GELF_ST_BIND(sym->st_info) == STB_WEAK ? 2 : 4;
 	if (name[0] == '_')
@@ -240,6 +247,7 @@ static int load_elf(Elf *e, struct usym_obj *o, uint64_t fsize)
 	    !in_file(eh.e_shoff, (uint64_t)eh.e_shnum * eh.e_shentsize, fsize))
 		return -EBADMSG;
 	o->is_exec = eh.e_type == ET_EXEC;
+	L.ppc64 = eh.e_machine == EM_PPC64;
 
 	o->segs = calloc(phnum ? phnum : 1, sizeof(*o->segs));
 	if (!o->segs)
@@ -305,7 +313,7 @@ static int load_elf(Elf *e, struct usym_obj *o, uint64_t fsize)
 	for (unsigned i = 0; i < L.n; i++)
 		o->syms[i] = (struct usym){ L.v[i].addr, L.v[i].size,
 					    L.names + L.v[i].name,
-					    L.v[i].base_len };
+					    L.v[i].base_len, L.v[i].entry };
 	o->n = L.n;
 	o->names = L.names;
 	free(L.v);

@@ -348,6 +348,7 @@ static const char *const aarch64_bad_watch_modes[] = {
 const struct arch arch_aarch64 = {
 	.name = "aarch64",
 	.aliases = aarch64_aliases,
+	.word_size = 8,
 	.regs_size = 336,
 	.nargs = 8,
 	.arg_off = { 0, 8, 16, 24, 32, 40, 48, 56 },	/* x0-x7 */

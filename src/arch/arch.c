@@ -12,6 +12,11 @@
 const struct arch *const arches[] = {
 	&arch_x86_64,
 	&arch_aarch64,
+	&arch_arm,
+	&arch_ppc64le,
+	&arch_ppc64,
+	&arch_s390x,
+	&arch_mips64el,
 	NULL,
 };
 
@@ -29,8 +34,14 @@ const struct arch *arch_find(const char *name)
 
 const struct arch *arch_from_machine(const char *machine)
 {
-	/* uname -m says "x86_64" and "aarch64", which are our names; "arm64"
-	 * is what some BSD-derived tools print. */
+	/* uname -m says "x86_64", "aarch64", "ppc64le", "ppc64" and "s390x",
+	 * which are our names; 32-bit arm says its core ("armv7l"), which
+	 * the arm table lists as aliases.  "mips64" is either byte order:
+	 * only the little-endian one has a table, so a big-endian machine
+	 * gets none rather than a wrong one. */
+	if (!strcmp(machine, "mips64"))
+		return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
+		       &arch_mips64el : NULL;
 	return arch_find(machine);
 }
 
@@ -57,7 +68,7 @@ const struct type *arch_regs_type(struct arena *a, const struct arch *arch)
 
 	for (unsigned i = 0; i < arch->nregs; i++) {
 		const struct arch_reg *r = &arch->regs[i];
-		const struct type *t = &type_u64;
+		const struct type *t = arch_reg_type(arch, false);
 
 		/* The syscall number may be narrower than a register
 		 * (aarch64: s32 syscallno followed by padding). */
@@ -127,9 +138,15 @@ int arch_syscall_nr(const struct arch *arch, const char *name)
 {
 	for (unsigned i = 0; i < arch->nsyscalls; i++)
 		if (!strcmp(arch->syscalls[i].name, name))
-			return arch->syscalls[i].nr;
+			return arch->sysnr_base + arch->syscalls[i].nr;
 	for (unsigned i = 0; i < arch_nsyscalls_unified; i++)
 		if (!strcmp(arch_syscalls_unified[i].name, name))
-			return arch_syscalls_unified[i].nr;
+			return arch->sysnr_base + arch_syscalls_unified[i].nr;
 	return -1;
 }
+
+const struct type *arch_reg_type(const struct arch *arch, bool is_signed)
+{
+	return type_int(arch->word_size, is_signed);
+}
+

@@ -388,6 +388,7 @@ static const char *const x86_64_bad_watch_modes[] = {
 const struct arch arch_x86_64 = {
 	.name = "x86_64",
 	.aliases = x86_64_aliases,
+	.word_size = 8,
 	.regs_size = 168,
 	.nargs = 6,
 	.arg_off = { 112, 104, 96, 88, 72, 64 },	/* di si dx cx r8 r9 */

@@ -5,9 +5,11 @@
  */
 #include <linux/bpf.h>
 
+#include "arch.h"
 #include "ast.h"
 #include "builtin.h"
 #include "lower.h"
+#include "script.h"
 #include "sema.h"
 #include "type.h"
 
@@ -47,8 +49,8 @@ static const struct type *bswap_check(struct sema *S, struct node *n)
 	return type_int(t->size, false);
 }
 
-/* BPF_END to big-endian swaps on the little-endian targets spry has
- * (x86_64, aarch64), zero-extending from its width. */
+/* BPF_END zero-extends from its width and swaps when converting to the
+ * order the target does not have (ir_bswap() picks it). */
 static struct val bswap_lower(struct lower *L, struct node *n)
 {
 	unsigned size = n->type->size;
@@ -57,7 +59,8 @@ static struct val bswap_lower(struct lower *L, struct node *n)
 	if (size == 1)
 		ir_alui(L->f, BPF_AND, r, r, 0xff, n->loc);
 	else
-		ir_bswap(L->f, r, r, 8 * size, n->loc);
+		ir_bswap(L->f, r, r, 8 * size,
+			 L->s->arch && L->s->arch->big_endian, n->loc);
 	return val_reg(r, true);
 }
 

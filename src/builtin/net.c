@@ -79,9 +79,19 @@ static void ntop_into(struct lower *L, struct node *n, struct dst d,
 		af = val_imm(type_is_int(t) || t->len == 4 ? AF_INET : AF_INET6);
 	lower_store8(L, d.base, d.off, af, l);
 	if (type_is_int(t)) {
-		/* the integer's bytes as they are in memory */
-		lower_store8(L, d.base, d.off + 8, lower_int(L, addr), l);
-		lower_zero(L, d.base, d.off + 16, 8, l);
+		/* the integer's bytes as they are in memory: a 4-byte store
+		 * of its low half, which is where an IPv4 address (a __be32)
+		 * is; an 8-byte one would put them 4 bytes on on big-endian
+		 * targets */
+		struct val v = lower_int(L, addr);
+
+		if (v.imm)
+			ir_st(L->f, BPF_W, d.base, d.off + 8,
+			      (int32_t)(uint32_t)v.k, l);
+		else
+			ir_stx(L->f, BPF_W, d.base, d.off + 8,
+			       lower_reg(L, v, l), l);
+		lower_zero(L, d.base, d.off + 12, 12, l);
 		return;
 	}
 	lower_into(L, addr, (struct dst){ d.base, d.off + 8, 16 }, false);

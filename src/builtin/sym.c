@@ -224,7 +224,8 @@ static const struct type *reg_check(struct sema *S, struct node *n)
 			   arch ? arch->name : "this architecture");
 		return sema_bad();
 	}
-	return &type_u64;
+	/* a whole register: 4 bytes on 32-bit arm */
+	return arch_reg_type(arch, false);
 }
 
 static struct val reg_lower(struct lower *L, struct node *n)
@@ -232,11 +233,11 @@ static struct val reg_lower(struct lower *L, struct node *n)
 	const struct arch *arch = L->s->arch ? L->s->arch : arch_host();
 	struct pvar pv = {
 		.kind = PV_REG,
-		.type = &type_u64,
+		.type = arch_reg_type(arch, false),
 		.off = arch_reg_off(arch, n->args->str),
 	};
 
-	return lower_pvar(L, &pv, &type_u64, n->loc);
+	return lower_pvar(L, &pv, pv.type, n->loc);
 }
 
 const struct builtin builtin_reg = {

@@ -100,7 +100,7 @@ static unsigned emit_one(const struct ir_insn *in, const unsigned *label_pc,
 	case IR_BSWAP:
 		if (dst != a)
 			buf[n++] = BPF_MOV64_REG(dst, a);
-		buf[n++] = BPF_ENDIAN(BPF_TO_BE, dst, (int32_t)in->imm);
+		buf[n++] = BPF_ENDIAN(in->code, dst, (int32_t)in->imm);
 		break;
 	case IR_LDX:
 		buf[n++] = BPF_LDX_MEM(in->size, dst, a, in->off);

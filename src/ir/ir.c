@@ -155,7 +155,8 @@ void ir_neg(struct ir_func *f, int dst, int a, struct loc l)
 	in->a = a;
 }
 
-void ir_bswap(struct ir_func *f, int dst, int a, int bits, struct loc l)
+void ir_bswap(struct ir_func *f, int dst, int a, int bits, bool big_endian,
+	      struct loc l)
 {
 	struct ir_insn *in = ir_emit(f, IR_BSWAP, l);
 
@@ -163,6 +164,7 @@ void ir_bswap(struct ir_func *f, int dst, int a, int bits, struct loc l)
 	in->dst = dst;
 	in->a = a;
 	in->imm = bits;
+	in->code = big_endian ? BPF_TO_LE : BPF_TO_BE;
 }
 
 void ir_movi(struct ir_func *f, int dst, int64_t imm, struct loc l)

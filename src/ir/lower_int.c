@@ -14,6 +14,7 @@
 
 #include <linux/bpf.h>
 
+#include "arch.h"
 #include "arena.h"
 #include "ast.h"
 #include "builtin.h"
@@ -173,11 +174,12 @@ struct val lower_pvar(struct lower *L, const struct pvar *pv,
 	case PV_CONST:
 		return val_imm(pv->val);
 	case PV_UMEM:
-		/* regs is ctx itself (uprobes): the base register, then
-		 * the value through bpf_probe_read_user; the provider keeps
-		 * val within an int */
+		/* regs is ctx itself (uprobes): the base register (a word:
+		 * 4 bytes on 32-bit arm), then the value through
+		 * bpf_probe_read_user; the provider keeps val within an int */
 		r = lower_vreg(L);
-		ir_ldx(L->f, BPF_DW, r, lower_ctx(L), pv->off, l);
+		ir_ldx(L->f, L->s->arch && L->s->arch->word_size == 4 ? BPF_W :
+		       BPF_DW, r, lower_ctx(L), pv->off, l);
 		a = (struct addr){ false, AS_USER, r, (int)pv->val };
 		return lower_load(L, &a, t, l);
 	case PV_COOKIE:

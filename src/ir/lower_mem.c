@@ -18,6 +18,7 @@
 
 #include <linux/bpf.h>
 
+#include "arch.h"
 #include "arena.h"
 #include "ast.h"
 #include "builtin.h"
@@ -60,19 +61,45 @@ void lower_zero(struct lower *L, int base, int off, unsigned len,
 	}
 }
 
+/* ---- byte order: the target's, never the host's ---- */
+
+static bool big_endian(const struct lower *L)
+{
+	return L->s->arch && L->s->arch->big_endian;
+}
+
+/* @n bytes of memory as the integer a load of that size gives on the
+ * target: b[0] is the low byte on little-endian machines, the high one on
+ * big-endian ones. */
+static uint64_t bytes_value(const struct lower *L, const unsigned char *b,
+			    unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)b[i] << (8 * (big_endian(L) ? n - 1 - i : i));
+	return v;
+}
+
+/* Where a value of @size bytes lies in an 8-byte slot that holds it as a
+ * u64: at its start on little-endian machines, at its end on big-endian
+ * ones. */
+static int slot_part(const struct lower *L, unsigned size)
+{
+	return big_endian(L) && size < 8 ? (int)(8 - size) : 0;
+}
+
 /* Literal bytes with ST: 8 bytes at once when the value is a sign-extended
  * 32-bit immediate, else 4 at a time. */
 void lower_store_bytes(struct lower *L, int base, int off,
 		       const unsigned char *b, unsigned len, struct loc l)
 {
 	while (len) {
-		unsigned c = lower_chunk(off, len), i;
-		uint64_t v = 0;
+		unsigned c = lower_chunk(off, len);
+		uint64_t v = bytes_value(L, b, c);
 
-		for (i = 0; i < c; i++)
-			v |= (uint64_t)b[i] << (8 * i);
 		if (c == 8 && !lower_fits_s32((int64_t)v))
-			c = 4, v &= 0xffffffffu;
+			c = 4, v = bytes_value(L, b, 4);
 		ir_st(L->f, ir_size_code(c), base, off,
 		      c == 8 ? (int64_t)v : (int64_t)(int32_t)(uint32_t)v, l);
 		off += c;
@@ -329,9 +356,9 @@ static void addr_copy(struct lower *L, struct addr *a, struct dst d,
 
 /* A raw syscall argument not among the registers copied at entry is read
  * by the helper straight into the slot (8 bytes, or an unsigned narrower
- * one over a zeroed slot: both targets are little-endian), which saves the
- * load and the store of going through a temporary; a signed narrow one
- * needs its sign extended in a register. */
+ * one over a zeroed slot, into the slot's low-order end: slot_part()),
+ * which saves the load and the store of going through a temporary; a
+ * signed narrow one needs its sign extended in a register. */
 void lower_store_int(struct lower *L, int off, struct node *n)
 {
 	const struct pvar *pv = n->pvar;
@@ -350,8 +377,8 @@ void lower_store_int(struct lower *L, int off, struct node *n)
 		if (sz < 8)
 			ir_st(L->f, BPF_DW, IR_FP, off, 0, n->loc);
 		lower_read_quiet(L, BPF_FUNC_probe_read_kernel,
-				 (struct dst){ IR_FP, off, sz }, sz, r,
-				 pv->off, n->loc);
+				 (struct dst){ IR_FP, off + slot_part(L, sz),
+					       sz }, sz, r, pv->off, n->loc);
 		return;
 	}
 	lower_store8(L, IR_FP, off, lower_int(L, n), n->loc);
@@ -526,12 +553,14 @@ void lower_str_equal(struct lower *L, struct node *a, struct node *b,
 			len = slen;
 		for (i = 0; i < len;) {
 			unsigned c = lower_chunk(x.off + (int)i, len - i), j;
-			uint64_t v = 0;
+			unsigned char w[4] = { 0 };
+			uint64_t v;
 
 			if (c == 8)
 				c = 4;	/* JCC immediates are 32-bit */
 			for (j = 0; j < c; j++)
-				v |= (uint64_t)(i + j < slen ? s[i + j] : 0) << (8 * j);
+				w[j] = i + j < slen ? s[i + j] : 0;
+			v = bytes_value(L, w, c);
 			ra = lower_vreg(L);
 			ir_ldx(L->f, ir_size_code(c), ra, x.base, x.off + (int)i, l);
 			ir_jcci(L->f, BPF_JNE, ra, (int64_t)v, ne, l);

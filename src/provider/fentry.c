@@ -37,6 +37,7 @@
 
 #include <linux/bpf.h>
 
+#include "arch.h"
 #include "arena.h"
 #include "btf.h"
 #include "glob.h"
@@ -139,7 +140,12 @@ static int fe_setup(struct script *s, struct probe *p, bool ret,
 	fe->args.kind = PV_CTX;
 	fe->args.type = type_ptr(s->arena, provider_btf_args(s->arena,
 				 arena_printf(s->arena, "%s_args", func),
-				 fe->proto, &fe->ret_off), AS_CTX);
+				 fe->proto, s->arch && s->arch->big_endian,
+				 &fe->ret_off), AS_CTX);
+	/* a narrower return value is its slot's low-order end */
+	if (s->arch && s->arch->big_endian && fe->proto->base->size < 8 &&
+	    (fe->proto->base->kind == T_INT || fe->proto->base->kind == T_PTR))
+		fe->ret_off += 8 - fe->proto->base->size;
 	p->priv = fe;
 	p->prog_type = BPF_PROG_TYPE_TRACING;
 	p->attach_type = ret ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY;

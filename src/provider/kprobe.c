@@ -18,7 +18,9 @@
  *    loads a second copy of the (already relocated) instructions for it.
  *  - Otherwise one perf_event_open() per function on the kprobe PMU
  *    (config1 = 0 and config2 = the address kallsyms gives, or config1 =
- *    the name and config2 = the offset when the name is not unique), the
+ *    the name and config2 = the offset when the name is not unique, or
+ *    always on ppc64le, whose kallsyms gives global entry points that
+ *    direct calls skip: arch->global_entry), the
  *    program attached through a BPF link (5.15+; PERF_EVENT_IOC_SET_BPF
  *    before), then ENABLE.  A kprobe perf event runs its program on every
  *    CPU whichever CPU it was opened on.
@@ -64,6 +66,7 @@ struct kp_priv {
 	unsigned long long offset;	/* kprobe:FUNC+OFF */
 	const struct arch *arch;
 	struct pvar regs;
+	const struct type *pc_type;	/* a register's width, printed as ksym */
 	/* `args`, typed from the function's BTF prototype on first use */
 	struct btf *btf;
 	struct arena *a;
@@ -320,6 +323,8 @@ static int kp_expand(struct script *s, struct probe *p, struct diag *d,
 	kp->btf = s->btf;
 	kp->a = s->arena;
 	provider_regs_init(s, arch, &kp->regs);
+	kp->pc_type = type_with_fmt(s->arena, arch_reg_type(arch, false),
+				    F_KSYM);
 	p->priv = kp;
 	p->prog_type = BPF_PROG_TYPE_KPROBE;
 
@@ -378,9 +383,14 @@ static const struct pvar *kp_args(struct probe *p, struct kp_priv *kp)
 	for (m = proto->members; m && i < kp->arch->nargs; m = m->next) {
 		if (m->type->size > 8)
 			break;
+		/* a narrower argument is its register's low-order end */
 		if (*m->name)
 			type_struct_add(kp->a, st, m->name, m->type,
-					(unsigned)kp->arch->arg_off[i]);
+					(unsigned)kp->arch->arg_off[i] +
+					(kp->arch->big_endian &&
+					 m->type->size < kp->arch->word_size ?
+					 kp->arch->word_size - m->type->size :
+					 0));
 		i++;
 	}
 	type_struct_finish(st, 0);
@@ -409,7 +419,7 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 			return -ENOENT;
 		pv->kind = PV_REG;
 		pv->off = arch->arg_off[i];
-		pv->type = &type_u64;
+		pv->type = arch_reg_type(arch, false);
 		return 0;
 	}
 	if (!strcmp(name, "args")) {
@@ -423,7 +433,7 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 	if (kp->ret && !strcmp(name, "retval")) {
 		pv->kind = PV_REG;
 		pv->off = arch->ret_off;
-		pv->type = &type_s64;
+		pv->type = arch_reg_type(arch, true);
 		return 0;
 	}
 	/* The probed function.  At a kprobe the saved pc is one past the
@@ -435,7 +445,7 @@ static int kp_resolve(struct probe *p, const char *name, struct pvar *pv)
 		pv->kind = kp->ret || kp->offset || kp->is_addr ? PV_REG :
 			   PV_FUNC_IP;
 		pv->off = arch->pc_off;
-		pv->type = &type_ksym;
+		pv->type = kp->pc_type;
 		return 0;
 	}
 	/* bpftrace's func: the probed function's name, at its return too
@@ -607,7 +617,10 @@ static int kp_attach(struct rt_probe *rp, struct diag *d)
 			   pname, p->target, strerror(-err));
 		return err;
 	}
-	if (!kp->is_addr && !host_or_default(rp->host)->kprobe_by_name) {
+	/* by name where kallsyms's address is not where calls enter: the
+	 * kernel resolves FUNC+0 to the local entry (or the ftrace site) */
+	if (!kp->is_addr && !host_or_default(rp->host)->kprobe_by_name &&
+	    !kp->arch->global_entry) {
 		/* targets are sorted (glob matches) or single */
 		addrs = calloc(p->ntargets, sizeof(*addrs));
 		if (addrs)

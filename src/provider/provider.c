@@ -827,7 +827,7 @@ struct probe *provider_probe_dup(struct script *s, const struct probe *p,
 }
 
 const struct type *provider_btf_args(struct arena *a, const char *name,
-				     const struct type *proto,
+				     const struct type *proto, bool big_endian,
 				     unsigned *ret_off)
 {
 	struct type *st = type_struct_new(a, name);
@@ -835,8 +835,13 @@ const struct type *provider_btf_args(struct arena *a, const char *name,
 	unsigned slot = 0, i = 0;
 
 	for (m = proto->members; m; m = m->next, i++) {
+		const struct type *t = m->type;
+		unsigned end = big_endian && t->size < 8 &&
+			       (t->kind == T_INT || t->kind == T_PTR) ?
+			       8 - t->size : 0;
+
 		type_struct_add(a, st, *m->name ? m->name :
-				arena_printf(a, "arg%u", i), m->type, slot * 8);
+				arena_printf(a, "arg%u", i), t, slot * 8 + end);
 		/* a 16-byte struct passed by value takes two slots */
 		slot += m->type->size > 8 ? 2 : 1;
 	}

@@ -37,6 +37,7 @@
 
 #include <linux/bpf.h>
 
+#include "arch.h"
 #include "arena.h"
 #include "btf.h"
 #include "glob.h"
@@ -138,7 +139,8 @@ static int rtp_setup(struct script *s, struct probe *p, const char *name,
 		r->args.kind = PV_CTX;
 		r->args.type = type_ptr(s->arena, provider_btf_args(s->arena,
 					arena_printf(s->arena, "%s_args", name),
-					proto, NULL), AS_CTX);
+					proto, s->arch && s->arch->big_endian,
+					NULL), AS_CTX);
 	}
 	p->priv = r;
 	p->target = arena_strdup(s->arena, name);

@@ -128,12 +128,19 @@ int tp_split(struct arena *a, const char *target, const char **sys,
 }
 
 /* A pointer in a syscalls/ record holds a user address, and so does
- * whatever it points to (char **argv). */
+ * whatever it points to (char **argv).  It keeps its size: 4 bytes on a
+ * 32-bit kernel (type_from_c()), where an 8-byte load of a saved register
+ * would take its neighbour too. */
 static const struct type *user_ptr(struct arena *a, const struct type *t)
 {
+	struct type *u;
+
 	if (!t || t->kind != T_PTR)
 		return t;
-	return type_ptr(a, user_ptr(a, t->base), AS_USER);
+	u = arena_alloc(a, sizeof(*u));
+	*u = *type_ptr(a, user_ptr(a, t->base), AS_USER);
+	u->size = u->align = t->size;
+	return u;
 }
 
 static char *trim(char *s)
@@ -199,7 +206,7 @@ static long field_num(const char *line, const char *key)
 
 const struct type *tp_format_parse(struct arena *a, const char *name,
 				   const char *text, bool user_ptrs,
-				   bool skip_common)
+				   bool skip_common, bool big_endian)
 {
 	struct type *st = type_struct_new(a, name);
 	char *copy = arena_strdup(a, text), *line, *save = NULL;
@@ -242,6 +249,10 @@ const struct type *tp_format_parse(struct arena *a, const char *name,
 				t = type_from_c(a, tname, (unsigned)fsize,
 						sgn == 1);
 			t = user_ptr(a, t);
+			/* a narrower value is the slot's low-order end:
+			 * its last bytes on a big-endian kernel */
+			if (big_endian && t->size < (unsigned)fsize)
+				off += fsize - (int)t->size;
 		} else {
 			t = type_from_c(a, tname, (unsigned)fsize, sgn == 1);
 		}
@@ -257,7 +268,8 @@ const struct type *tp_format_parse(struct arena *a, const char *name,
 }
 
 int tp_event_load(struct arena *a, const char *root, const char *sys,
-		  const char *name, bool skip_common, struct tp_event *ev)
+		  const char *name, bool skip_common, bool big_endian,
+		  struct tp_event *ev)
 {
 	const char *dir = arena_printf(a, "%s/events/%s/%s", root, sys, name);
 	char *text;
@@ -279,7 +291,7 @@ int tp_event_load(struct arena *a, const char *root, const char *sys,
 	if (err)
 		return err;
 	ev->fmt = tp_format_parse(a, name, text, !strcmp(sys, "syscalls"),
-				  skip_common);
+				  skip_common, big_endian);
 	return ev->fmt ? 0 : -EINVAL;
 }
 
@@ -451,9 +463,11 @@ static const char *syscall_of(const char *sys, const char *name,
 }
 
 /* The attach of a specifier naming @nsys syscall events. */
-static enum tp_sys tp_sys_choice(const struct host *h, unsigned nsys)
+static enum tp_sys tp_sys_choice(const struct script *s, unsigned nsys)
 {
-	switch (host_or_default(h)->syscalls) {
+	const struct arch *arch = s->arch ? s->arch : arch_host();
+
+	switch (host_or_default(s->host)->syscalls) {
 	case HOST_SYSCALLS_PERF:
 		return TP_SYS_PERF;
 	case HOST_SYSCALLS_RAW:
@@ -461,6 +475,12 @@ static enum tp_sys tp_sys_choice(const struct host *h, unsigned nsys)
 	case HOST_SYSCALLS_AUTO:
 		break;
 	}
+	/* Where syscall numbers do not start at 0 (mips n64: 5000) the
+	 * kernel's perf syscall tracepoints look the number up in a table
+	 * indexed from 0, and on 6.1 never fire: raw it is (sys_exit_NAME
+	 * still falls back to perf there, see tp_setup) */
+	if (arch && arch->sysnr_base)
+		return nsys > 1 ? TP_SYS_DISPATCH : TP_SYS_RAW;
 	return nsys > TP_SYS_PERF_MAX ? TP_SYS_DISPATCH : TP_SYS_PERF;
 }
 
@@ -562,7 +582,9 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	int nr = -1, err;
 
 	sc = syscall_of(sys, name, &is_exit);
-	if (sc && arch && how != TP_SYS_PERF)
+	/* at sys_exit the number must still be in pt_regs (not on mips) */
+	if (sc && arch && how != TP_SYS_PERF &&
+	    (!is_exit || arch->sysnr_off >= 0))
 		nr = arch_syscall_nr(arch, sc);
 	tp->raw = nr >= 0;
 	if (tp->raw && how == TP_SYS_DISPATCH)
@@ -582,7 +604,8 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 		err = 0;
 	} else {
 		err = tp_event_load(s->arena, provider_tracefs(s->host), sys,
-				    name, true, &tp->ev);
+				    name, true, arch && arch->big_endian,
+				    &tp->ev);
 		if (!err)
 			names_put(s->arena, &s->memo, key,
 				  arena_grow(s->arena, &tp->ev, sizeof(tp->ev),
@@ -654,8 +677,8 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 		bool is_exit;
 
 		return tp_setup(s, p, sys, name,
-				tp_sys_choice(s->host,
-					      !!syscall_of(sys, name, &is_exit)),
+				tp_sys_choice(s, !!syscall_of(sys, name,
+							      &is_exit)),
 				NULL, d);
 	}
 
@@ -680,7 +703,7 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 		assert(!err && "tp_list() names are sys/event");
 		nsys += !!syscall_of(msys, mname, &is_exit);
 	}
-	how = tp_sys_choice(s->host, nsys);
+	how = tp_sys_choice(s, nsys);
 	/* one dispatcher per raw tracepoint the specifier reaches */
 	disp[0] = arena_alloc(s->arena, sizeof(*disp[0]));
 	disp[1] = arena_alloc(s->arena, sizeof(*disp[1]));
@@ -761,6 +784,9 @@ static int tp_member(struct probe *p, const struct pvar *base,
 	pv->kind = PV_REG;
 	pv->indirect = true;
 	pv->off = tp->arch->sysarg_off[argi];
+	/* a field narrower than the register is its low-order end */
+	if (tp->arch->big_endian && m->type->size < tp->arch->word_size)
+		pv->off += (int)(tp->arch->word_size - m->type->size);
 	return 0;
 }
 

@@ -53,7 +53,7 @@ struct up_priv {
 	bool ret;			/* uretprobe */
 	const struct arch *arch;
 	struct pvar regs;
-	const struct type *arg_type;	/* u64 in user space */
+	const struct type *arg_type;	/* a register, in user space */
 	const char *path;		/* resolved file */
 	uint64_t *offs;			/* file offset per p->targets[i] */
 	uint64_t *tokens;		/* `caller` per target: usym_token() */
@@ -156,7 +156,7 @@ static int up_expand_glob(struct script *s, struct probe *p,
 		if (!glob_match(glob, base, false) &&
 		    !glob_match(glob, sym->name, false))
 			continue;
-		if (usym_vaddr_to_offset(o, sym->addr, &off))
+		if (usym_vaddr_to_offset(o, sym->addr + sym->entry, &off))
 			continue;
 		/* aliases (malloc, __libc_malloc) share one probe: syms are
 		 * sorted by address, so they are neighbours */
@@ -250,7 +250,10 @@ static int up_expand_func(struct script *s, struct probe *p,
 			   (unsigned long long)sym->size);
 		return -EINVAL;
 	}
-	if (usym_vaddr_to_offset(o, sym->addr + add, &off)) {
+	/* FUNC: where calls enter (ppc64's local entry point); FUNC+OFF
+	 * counts from the symbol, as a disassembly does */
+	if (usym_vaddr_to_offset(o, sym->addr + (plus ? add : sym->entry),
+				 &off)) {
 		diag_error(d, &p->loc, "%s in %s is not in any loaded segment",
 			   name, o->path);
 		return -ENOENT;
@@ -314,7 +317,7 @@ static int up_expand(struct script *s, struct probe *p, struct diag *d,
 	/* Arguments are user addresses as often as not: the space makes
 	 * str()/mem() read them with bpf_probe_read_user. */
 	at = arena_alloc(s->arena, sizeof(*at));
-	*at = type_u64;
+	*at = *arch_reg_type(arch, false);
 	at->space = AS_USER;
 	up->arg_type = at;
 	p->priv = up;
@@ -388,7 +391,7 @@ static int up_resolve(struct probe *p, const char *name, struct pvar *pv)
 	if (up->ret && !strcmp(name, "retval")) {
 		pv->kind = PV_REG;
 		pv->off = arch->ret_off;
-		pv->type = &type_s64;
+		pv->type = arch_reg_type(arch, true);
 		return 0;
 	}
 	/* The probed function.  Its address (the pc) would need the process's

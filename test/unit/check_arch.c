@@ -29,6 +29,19 @@ START_TEST(test_find)
 	ck_assert_ptr_null(arch_find(""));
 	ck_assert_ptr_eq(arch_from_machine("aarch64"), &arch_aarch64);
 	ck_assert_ptr_null(arch_from_machine("riscv64"));
+	/* Debian's names and uname -m's */
+	ck_assert_ptr_eq(arch_find("armhf"), &arch_arm);
+	ck_assert_ptr_eq(arch_find("armel"), &arch_arm);
+	ck_assert_ptr_eq(arch_from_machine("armv7l"), &arch_arm);
+	ck_assert_ptr_eq(arch_find("ppc64el"), &arch_ppc64le);
+	ck_assert_ptr_eq(arch_from_machine("ppc64le"), &arch_ppc64le);
+	ck_assert_ptr_eq(arch_from_machine("ppc64"), &arch_ppc64);
+	ck_assert_ptr_eq(arch_from_machine("s390x"), &arch_s390x);
+	ck_assert_ptr_eq(arch_find("mips64el"), &arch_mips64el);
+	/* uname says mips64 for both byte orders: only ours has a table */
+	ck_assert_ptr_eq(arch_from_machine("mips64"),
+			 __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
+			 &arch_mips64el : NULL);
 }
 END_TEST
 
@@ -38,9 +51,14 @@ START_TEST(test_list)
 
 	for (const struct arch *const *a = arches; *a; a++)
 		n++;
-	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(n, 7);
 	ck_assert_ptr_eq(arches[0], &arch_x86_64);
 	ck_assert_ptr_eq(arches[1], &arch_aarch64);
+	ck_assert_ptr_eq(arches[2], &arch_arm);
+	ck_assert_ptr_eq(arches[3], &arch_ppc64le);
+	ck_assert_ptr_eq(arches[4], &arch_ppc64);
+	ck_assert_ptr_eq(arches[5], &arch_s390x);
+	ck_assert_ptr_eq(arches[6], &arch_mips64el);
 }
 END_TEST
 
@@ -54,7 +72,17 @@ START_TEST(test_host)
 	ck_assert_ptr_eq(arch_host(), &arch_x86_64);
 #elif defined(__aarch64__)
 	ck_assert_ptr_eq(arch_host(), &arch_aarch64);
+#elif defined(__arm__)
+	ck_assert_ptr_eq(arch_host(), &arch_arm);
+#elif defined(__s390x__)
+	ck_assert_ptr_eq(arch_host(), &arch_s390x);
 #endif
+	/* the table's facts are this very build's where it runs */
+	if (arch_host()) {
+		ck_assert_uint_eq(arch_host()->word_size, sizeof(long));
+		ck_assert_int_eq(arch_host()->big_endian,
+				 __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	}
 }
 END_TEST
 
@@ -80,20 +108,24 @@ static bool is_reg_off(const struct arch *a, int off)
 	return false;
 }
 
-/* Invariants every table keeps: registers 8-aligned, distinct, inside
- * pt_regs; every convention names a register. */
+/* Invariants every table keeps: registers word-aligned, distinct, inside
+ * pt_regs; every convention names a register; the syscall number lies
+ * inside one. */
 START_TEST(test_tables_consistent)
 {
 	for (const struct arch *const *ap = arches; *ap; ap++) {
 		const struct arch *a = *ap;
+		int w = (int)a->word_size;
 
+		ck_assert(w == 4 || w == 8);
 		ck_assert_uint_le(a->nargs, ARCH_MAX_ARGS);
+		ck_assert_uint_ge(a->nargs, 4);
 		ck_assert_uint_eq(a->nsysargs, 6);
 		ck_assert_uint_gt(a->nregs, 0);
-		ck_assert_uint_eq(a->regs_size % 8, 0);
+		ck_assert_uint_eq(a->regs_size % a->word_size, 0);
 		for (unsigned i = 0; i < a->nregs; i++) {
-			ck_assert_int_eq(a->regs[i].off % 8, 0);
-			ck_assert_uint_lt(a->regs[i].off + 8, a->regs_size + 1);
+			ck_assert_int_eq(a->regs[i].off % w, 0);
+			ck_assert_uint_lt(a->regs[i].off + w, a->regs_size + 1);
 			for (unsigned j = 0; j < i; j++) {
 				ck_assert_int_ne(a->regs[i].off,
 						 a->regs[j].off);
@@ -111,8 +143,33 @@ START_TEST(test_tables_consistent)
 		ck_assert(is_reg_off(a, a->pc_off));
 		ck_assert(is_reg_off(a, a->sp_off));
 		ck_assert(is_reg_off(a, a->fp_off));
-		ck_assert(is_reg_off(a, a->sysnr_off));
-		ck_assert(a->sysnr_size == 4 || a->sysnr_size == 8);
+		ck_assert(a->sysnr_size == 2 || a->sysnr_size == 4 ||
+			  a->sysnr_size == 8);
+		if (a->sysnr_off >= 0) {
+			/* a register or its low-order part (s390x: the low
+			 * half of the u32 int_code, at its end) */
+			int reg = a->sysnr_off & ~(w - 1);
+
+			ck_assert_msg(is_reg_off(a, reg), "%s sysnr", a->name);
+			if (a->big_endian)
+				ck_assert_int_eq((a->sysnr_off +
+						  (int)a->sysnr_size) % 4, 0);
+			else
+				ck_assert_int_eq(a->sysnr_off, reg);
+		}
+		/* every ISA reads USDT operands; their register names
+		 * lie in registers (x86_64's "ah" one byte in), and one that
+		 * is also a pt_regs member's name has that member's offset
+		 * (check_usdt parses every table) */
+		ck_assert_msg(a->usdt != NULL, "%s has no USDT table", a->name);
+		for (unsigned i = 0; i < a->usdt->nregs; i++) {
+			const struct arch_reg *r = &a->usdt->regs[i];
+
+			ck_assert_msg(is_reg_off(a, r->off & ~(w - 1)),
+				      "%s USDT %s", a->name, r->name);
+			if (arch_reg_off(a, r->name) >= 0)
+				ck_assert_int_eq(arch_reg_off(a, r->name), r->off);
+		}
 	}
 }
 END_TEST
@@ -190,6 +247,123 @@ START_TEST(test_aarch64_layout)
 }
 END_TEST
 
+START_TEST(test_arm_layout)
+{
+	const struct arch *a = &arch_arm;
+	char name[8];
+
+	ck_assert_uint_eq(a->word_size, 4);
+	ck_assert(!a->big_endian);
+	for (int i = 0; i <= 10; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		ck_assert_int_eq(arch_reg_off(a, name), 4 * i);
+	}
+	ck_assert_int_eq(arch_reg_off(a, "fp"), 44);
+	ck_assert_int_eq(arch_reg_off(a, "sp"), 52);
+	ck_assert_int_eq(arch_reg_off(a, "lr"), 56);
+	ck_assert_int_eq(arch_reg_off(a, "pc"), 60);
+	ck_assert_int_eq(arch_reg_off(a, "cpsr"), 64);
+	ck_assert_int_eq(arch_reg_off(a, "orig_r0"), 68);
+	ck_assert_uint_eq(a->regs_size, 18 * 4);
+	ck_assert_uint_eq(a->nargs, 4);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(a->arg_off[i], 4 * i);
+	ck_assert_int_eq(a->sysarg_off[0], 68);
+	ck_assert_int_eq(a->sysarg_off[5], 20);
+	ck_assert_int_eq(a->sysnr_off, arch_reg_off(a, "r7"));
+	ck_assert_int_eq(a->pc_off, 60);
+}
+END_TEST
+
+START_TEST(test_ppc64_layout)
+{
+	char name[8];
+
+	/* two tables, one layout: only the byte order differs */
+	ck_assert(!arch_ppc64le.big_endian);
+	ck_assert(arch_ppc64.big_endian);
+	/* ELFv2 kallsyms addresses are global entry points; ELFv1's (and
+	 * every other arch's) are where calls enter */
+	ck_assert(arch_ppc64le.global_entry);
+	for (const struct arch *const *a = arches; *a; a++)
+		ck_assert((*a)->global_entry == (*a == &arch_ppc64le));
+	ck_assert_ptr_eq(arch_ppc64le.regs, arch_ppc64.regs);
+	ck_assert_ptr_eq(arch_ppc64le.syscalls, arch_ppc64.syscalls);
+	for (const struct arch *a = &arch_ppc64le; a;
+	     a = a == &arch_ppc64le ? &arch_ppc64 : NULL) {
+		for (int i = 0; i < 32; i++) {
+			snprintf(name, sizeof(name), "r%d", i);
+			ck_assert_int_eq(arch_reg_off(a, name), 8 * i);
+		}
+		ck_assert_int_eq(a->pc_off, arch_reg_off(a, "nip"));
+		ck_assert_int_eq(arch_reg_off(a, "nip"), 256);
+		ck_assert_int_eq(arch_reg_off(a, "orig_gpr3"), 272);
+		ck_assert_int_eq(arch_reg_off(a, "link"), 288);
+		ck_assert_int_eq(arch_reg_off(a, "result"), 344);
+		ck_assert_uint_eq(a->regs_size, 384);
+		ck_assert_uint_eq(a->nargs, 8);
+		for (int i = 0; i < 8; i++)
+			ck_assert_int_eq(a->arg_off[i], 8 * (i + 3));
+		ck_assert_int_eq(a->ret_off, arch_reg_off(a, "r3"));
+		ck_assert_int_eq(a->sysarg_off[0], arch_reg_off(a, "orig_gpr3"));
+		ck_assert_int_eq(a->sysarg_off[1], arch_reg_off(a, "r4"));
+		ck_assert_int_eq(a->sp_off, arch_reg_off(a, "r1"));
+		ck_assert_int_eq(a->sysnr_off, arch_reg_off(a, "r0"));
+	}
+}
+END_TEST
+
+START_TEST(test_s390x_layout)
+{
+	const struct arch *a = &arch_s390x;
+	char name[8];
+
+	ck_assert(a->big_endian);
+	ck_assert_uint_eq(a->word_size, 8);
+	ck_assert_int_eq(arch_reg_off(a, "psw_addr"), 16);
+	for (int i = 0; i < 16; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		ck_assert_int_eq(arch_reg_off(a, name), 24 + 8 * i);
+	}
+	ck_assert_int_eq(arch_reg_off(a, "orig_gpr2"), 152);
+	ck_assert_int_eq(arch_reg_off(a, "int_code"), 160);
+	ck_assert_uint_eq(a->nargs, 5);
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(a->arg_off[i], arch_reg_off(a, "r2") + 8 * i);
+	ck_assert_int_eq(a->ret_off, arch_reg_off(a, "r2"));
+	ck_assert_int_eq(a->sysarg_off[0], 152);
+	ck_assert_int_eq(a->sysarg_off[5], arch_reg_off(a, "r7"));
+	ck_assert_int_eq(a->pc_off, 16);
+	ck_assert_int_eq(a->sp_off, arch_reg_off(a, "r15"));
+	/* the low 16 bits of the big-endian u32 int_code */
+	ck_assert_int_eq(a->sysnr_off, 162);
+	ck_assert_uint_eq(a->sysnr_size, 2);
+}
+END_TEST
+
+START_TEST(test_mips64el_layout)
+{
+	const struct arch *a = &arch_mips64el;
+	char name[8];
+
+	ck_assert(!a->big_endian);
+	for (int i = 0; i < 32; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		ck_assert_int_eq(arch_reg_off(a, name), 8 * i);
+	}
+	ck_assert_int_eq(arch_reg_off(a, "cp0_epc"), 296);
+	ck_assert_uint_eq(a->regs_size, 304);
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(a->arg_off[i], 8 * (4 + i));	/* a0-a7 */
+	ck_assert_int_eq(a->ret_off, 16);			/* v0 */
+	ck_assert_int_eq(a->pc_off, 296);
+	/* the number is not in pt_regs at exit; user space adds 5000 */
+	ck_assert_int_eq(a->sysnr_off, -1);
+	ck_assert_int_eq(a->sysnr_base, 5000);
+}
+END_TEST
+
+/* Register names as USDT operands write them, for every table. */
 START_TEST(test_regs_type)
 {
 	struct arena *ar = arena_new();
@@ -204,6 +378,9 @@ START_TEST(test_regs_type)
 		for (const struct member *m = t->members; m; m = m->next) {
 			ck_assert_int_eq((int)m->off, arch_reg_off(a, m->name));
 			ck_assert(type_is_int(m->type));
+			/* a register is a word; the number may be narrower */
+			if ((int)m->off != a->sysnr_off)
+				ck_assert_uint_eq(m->type->size, a->word_size);
 			n++;
 		}
 		ck_assert_uint_eq(n, a->nregs);
@@ -219,6 +396,13 @@ START_TEST(test_regs_type)
 		ck_assert_ptr_nonnull(m);
 		ck_assert_uint_eq(m->off, 112);
 		ck_assert_uint_eq(m->type->size, 8);
+		/* 32-bit arm: u32 registers */
+		m = type_member(arch_regs_type(ar, &arch_arm), "r1");
+		ck_assert_ptr_nonnull(m);
+		ck_assert_uint_eq(m->type->size, 4);
+		ck_assert(!m->type->is_signed);
+		ck_assert_ptr_eq(arch_reg_type(&arch_arm, true), &type_s32);
+		ck_assert_ptr_eq(arch_reg_type(&arch_s390x, false), &type_u64);
 	}
 	arena_free(ar);
 }
@@ -230,6 +414,7 @@ START_TEST(test_syscalls_unique)
 		const struct arch *a = *ap;
 
 		ck_assert_uint_gt(a->nsyscalls, 250);
+		ck_assert_int_ge(a->sysnr_base, 0);
 		for (unsigned i = 0; i < a->nsyscalls; i++) {
 			ck_assert_int_ge(a->syscalls[i].nr, 0);
 			ck_assert_int_lt(a->syscalls[i].nr, 424);
@@ -287,6 +472,38 @@ START_TEST(test_syscall_nr)
 	/* no legacy calls on the generic table */
 	ck_assert_int_eq(arch_syscall_nr(a, "open"), -1);
 	ck_assert_int_eq(arch_syscall_nr(a, "uprobe"), -1);
+
+	/* the other tables, by the numbers their libcs use (asm/unistd*.h);
+	 * tracepoint names are entry points there too */
+	a = &arch_arm;
+	ck_assert_int_eq(arch_syscall_nr(a, "read"), 3);
+	ck_assert_int_eq(arch_syscall_nr(a, "openat"), 322);
+	ck_assert_int_eq(arch_syscall_nr(a, "newstat"), 106);
+	ck_assert_int_eq(arch_syscall_nr(a, "getpid"), 20);
+	/* 32-bit time: the plain name is the 64-bit-time call */
+	ck_assert_int_eq(arch_syscall_nr(a, "clock_gettime"), 403);
+	ck_assert_int_eq(arch_syscall_nr(a, "clock_gettime32"), 263);
+	ck_assert_int_eq(arch_syscall_nr(a, "getuid"), 199);
+	ck_assert_int_eq(arch_syscall_nr(a, "getuid16"), 24);
+	ck_assert_int_eq(arch_syscall_nr(a, "clone3"), 435);
+	a = &arch_ppc64le;
+	ck_assert_int_eq(arch_syscall_nr(a, "read"), 3);
+	ck_assert_int_eq(arch_syscall_nr(a, "openat"), 286);
+	ck_assert_int_eq(arch_syscall_nr(a, "newfstatat"), 291);
+	ck_assert_int_eq(arch_syscall_nr(a, "select"), 142);
+	ck_assert_int_eq(arch_syscall_nr(&arch_ppc64, "openat"), 286);
+	a = &arch_s390x;
+	ck_assert_int_eq(arch_syscall_nr(a, "read"), 3);
+	ck_assert_int_eq(arch_syscall_nr(a, "openat"), 288);
+	ck_assert_int_eq(arch_syscall_nr(a, "old_mmap"), 90);
+	ck_assert_int_eq(arch_syscall_nr(a, "newfstatat"), 293);
+	ck_assert_int_eq(arch_syscall_nr(a, "getrlimit"), 191);
+	a = &arch_mips64el;
+	ck_assert_int_eq(arch_syscall_nr(a, "read"), 5000);
+	ck_assert_int_eq(arch_syscall_nr(a, "openat"), 5247);
+	ck_assert_int_eq(arch_syscall_nr(a, "mips_mmap"), 5009);
+	ck_assert_int_eq(arch_syscall_nr(a, "clone3"), 5435);
+	ck_assert_int_eq(arch_syscall_nr(a, "nosuchcall"), -1);
 }
 END_TEST
 
@@ -322,6 +539,21 @@ START_TEST(test_syscall_table_covers_host)
 
 	if (!a)
 		return;
+	{
+		/* under qemu-user (scripts/cross --check) uname names the
+		 * emulated machine; the kernel whose tracepoints these are
+		 * is the real one, which /proc/sys/kernel/arch names */
+		char karch[32] = "";
+		FILE *f = fopen("/proc/sys/kernel/arch", "r");
+
+		if (f) {
+			if (fscanf(f, "%31s", karch) != 1)
+				karch[0] = '\0';
+			fclose(f);
+		}
+		if (*karch && arch_from_machine(karch) != a)
+			return;
+	}
 	dir = opendir("/sys/kernel/tracing/events/syscalls");
 	if (!dir)
 		return;	/* no tracefs here: nothing to compare with */
@@ -349,6 +581,10 @@ static Suite *arch_suite(void)
 	tcase_add_test(tc, test_tables_consistent);
 	tcase_add_test(tc, test_x86_64_layout);
 	tcase_add_test(tc, test_aarch64_layout);
+	tcase_add_test(tc, test_arm_layout);
+	tcase_add_test(tc, test_ppc64_layout);
+	tcase_add_test(tc, test_s390x_layout);
+	tcase_add_test(tc, test_mips64el_layout);
 	tcase_add_test(tc, test_regs_type);
 	tcase_add_test(tc, test_reg_off);
 	tcase_add_test(tc, test_syscalls_unique);

@@ -179,6 +179,17 @@ START_TEST(test_btf_lazy)
 		x.s.src = unit_source(cases[i].text);
 		x.s.host = &x.host;
 		unit_diag_open(&x.ud);
+		if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ && cases[i].reads) {
+			/* the fixture was cut from a little-endian kernel
+			 * (scripts/cross s390x --check runs this suite on a
+			 * big-endian CPU): reading it fails, saying why */
+			ck_assert_int_ne(compile_script(&x.s, &x.ud.d), 0);
+			ck_assert_ptr_nonnull(btf_error(x.s.btf));
+			ck_assert_ptr_nonnull(strstr(btf_error(x.s.btf),
+						     "the other byte order"));
+			fx_free(&x);
+			continue;
+		}
 		ck_assert_msg(compile_script(&x.s, &x.ud.d) == 0, "%s: %s",
 			      cases[i].text, unit_diag_text(&x.ud));
 		ck_assert_msg(btf_loaded(x.s.btf) == cases[i].reads,

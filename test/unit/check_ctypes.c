@@ -149,14 +149,19 @@ LAYOUT_C
 #define STR_(...) #__VA_ARGS__
 #define STR(...) STR_(__VA_ARGS__)
 
-/* The bit where bitfield @field of struct lay begins: set it alone. */
-#define BIT_OF(field, out) do {						\
+/* The bit where bitfield @field (@width bits) of struct lay begins, in
+ * allocation order as BTF counts it: set its lowest bit alone and find it;
+ * on a big-endian machine fields fill each byte from its most significant
+ * bit, so that bit is the field's last. */
+#define BIT_OF(field, width, out) do {					\
 		struct lay l_;						\
 		unsigned char *b_ = (unsigned char *)&l_;		\
 		memset(&l_, 0, sizeof(l_));				\
 		l_.field = 1;						\
 		for (out = 0; !(b_[out / 8] >> (out % 8) & 1); out++)	\
 			;						\
+		if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)		\
+			out = out / 8 * 8 + 7 - out % 8 - ((width) - 1);	\
 	} while (0)
 
 START_TEST(test_layout)
@@ -188,7 +193,7 @@ START_TEST(test_layout)
 	ck_assert_uint_eq(off_of(t, "flex"), offsetof(struct lay, flex));
 	/* bitfields: the byte and bit each starts at */
 #define CHECK_BITS(name, width) do {					\
-		BIT_OF(name, bit);					\
+		BIT_OF(name, width, bit);				\
 		m = type_field(t, #name, &off);				\
 		ck_assert_uint_eq(off * 8 + m->bit_off, bit);		\
 		ck_assert_uint_eq(m->bits, width);			\

@@ -498,7 +498,7 @@ START_TEST(folded_frames)
 	struct stackmap s;
 	struct map other = { .name = "@n", .kind = MAP_COUNT, .val = &t_u64,
 			     .key_size = 4, .val_size = 8 };
-	uint64_t one = 5;
+	uint64_t one = 5, id;
 	uint32_t zero = 0;
 	struct out_map_data omd = { .m = &other, .n = 1, .key_size = 4,
 				    .val_size = 8, .keys = &zero, .vals = &one };
@@ -532,8 +532,8 @@ START_TEST(folded_frames)
 	s.m.nkeys = 1;
 	s.m.key_off = NULL;
 	s.md.key_size = s.m.key_size = 8;
-	s.key[0].comm[0] = (char)0xf2;	/* -14 as a kstack id, little endian */
-	memset(s.key[0].comm + 1, 0xff, 7);
+	id = (uint64_t)-14;		/* a kstack id: the kernel's error */
+	memcpy(s.key[0].comm, &id, 8);
 	s.val[0] = 4;
 	s.md.n = 1;
 	s.md.keys = s.key[0].comm;
@@ -545,8 +545,8 @@ START_TEST(folded_frames)
 	/* a run of unnamed frames is one frame */
 	cap_open(&c, OUT_FOLDED);
 	s.key[0].k = 0;
-	memset(s.key[0].comm, 0, 8);
-	s.key[0].comm[0] = 3;
+	id = 3;				/* in the machine's byte order */
+	memcpy(s.key[0].comm, &id, 8);
 	out_map(&c.o, &s.md, 0, 0);
 	ck_assert_int_eq(out_finish(&c.o), 0);
 	ck_assert_str_eq(mem_text(&c.out),

@@ -527,12 +527,17 @@ START_TEST(test_btf_args_layout)
 	type_func_add(a, f, "a", &type_u8);
 	type_func_add(a, f, "p", big);		/* two slots */
 	type_func_add(a, f, "", &type_u64);	/* unnamed */
-	st = provider_btf_args(a, "f_args", f, &ret);
+	st = provider_btf_args(a, "f_args", f, false, &ret);
 	ck_assert_str_eq(tn(st), "struct f_args");
 	ck_assert_uint_eq(type_member(st, "a")->off, 0);
 	ck_assert_uint_eq(type_member(st, "p")->off, 8);
 	ck_assert_uint_eq(type_member(st, "arg2")->off, 24);
 	ck_assert_uint_eq(ret, 32);
+	/* big-endian (s390x): the u8 is its slot's last byte */
+	st = provider_btf_args(a, "f_args", f, true, &ret);
+	ck_assert_uint_eq(type_member(st, "a")->off, 7);
+	ck_assert_uint_eq(type_member(st, "p")->off, 8);
+	ck_assert_uint_eq(type_member(st, "arg2")->off, 24);
 	arena_free(a);
 }
 END_TEST

@@ -97,6 +97,15 @@ static const char *pfu(struct cap *c, const char *fmt, uint64_t v)
 	return pf1(c, fmt, &t_u64, &v, 8);
 }
 
+/* A scalar of type @t as programs send it: an 8-byte slot holding @v as a
+ * u64 (a BPF_DW store), so its bytes are in the machine's order and a
+ * narrow type's value is the slot's low-order end. */
+static const char *pfslot(struct cap *c, const char *fmt,
+			  const struct type *t, uint64_t v)
+{
+	return pf1(c, fmt, t, &v, 8);
+}
+
 /* ---- printf ---- */
 
 START_TEST(printf_signed)
@@ -149,17 +158,16 @@ END_TEST
 START_TEST(printf_narrow)
 {
 	struct cap c;
-	uint32_t u = 0xffffffffu;
-	int32_t s = -1;
 
 	cap_open(&c, OUT_TEXT);
 	/* narrow slots extend by their own signedness, then printf(3)'s
 	 * int width applies (l: all 64 bits) */
-	ck_assert_str_eq(pf1(&c, "%ld", &t_u32, &u, 4), "4294967295");
-	ck_assert_str_eq(pf1(&c, "%d", &t_u32, &u, 4), "-1");
-	ck_assert_str_eq(pf1(&c, "%d", &t_s32, &s, 4), "-1");
-	ck_assert_str_eq(pf1(&c, "%lx", &t_s32, &s, 4), "ffffffffffffffff");
-	ck_assert_str_eq(pf1(&c, "%x", &t_s32, &s, 4), "ffffffff");
+	ck_assert_str_eq(pfslot(&c, "%ld", &t_u32, 0xffffffffu), "4294967295");
+	ck_assert_str_eq(pfslot(&c, "%d", &t_u32, 0xffffffffu), "-1");
+	ck_assert_str_eq(pfslot(&c, "%d", &t_s32, (uint64_t)-1), "-1");
+	ck_assert_str_eq(pfslot(&c, "%lx", &t_s32, (uint64_t)-1),
+			 "ffffffffffffffff");
+	ck_assert_str_eq(pfslot(&c, "%x", &t_s32, (uint64_t)-1), "ffffffff");
 	cap_close(&c);
 }
 END_TEST
@@ -170,9 +178,9 @@ START_TEST(printf_char_string)
 	char ch = 'A';
 
 	cap_open(&c, OUT_TEXT);
-	ck_assert_str_eq(pf1(&c, "%c", &t_char, &ch, 1), "A");
-	ck_assert_str_eq(pf1(&c, "[%-3c]", &t_char, &ch, 1), "[A  ]");
-	ck_assert_str_eq(pf1(&c, "[%3c]", &t_char, &ch, 1), "[  A]");
+	ck_assert_str_eq(pfslot(&c, "%c", &t_char, (uint64_t)ch), "A");
+	ck_assert_str_eq(pfslot(&c, "[%-3c]", &t_char, (uint64_t)ch), "[A  ]");
+	ck_assert_str_eq(pfslot(&c, "[%3c]", &t_char, (uint64_t)ch), "[  A]");
 	ck_assert_str_eq(pfi(&c, "%c", 'z'), "z");
 	ck_assert_str_eq(pf1(&c, "%s", &t_str8, "hi", 3), "hi");
 	ck_assert_str_eq(pf1(&c, "[%5s]", &t_str8, "hi", 3), "[   hi]");
@@ -345,8 +353,11 @@ START_TEST(default_formats)
 		static const struct type t_bf = { .kind = T_STRUCT, .size = 4,
 						  .align = 4,
 						  .members = (struct member *)&bf1 };
-		/* s = 0b110 (-2), u = 0b1011 (11): bits 2-4 and 5-8 */
-		uint32_t w = (6u << 2) | (11u << 5);
+		/* s = 0b110 (-2), u = 0b1011 (11): bits 2-4 and 5-8 in
+		 * allocation order, as this machine's compiler lays them out
+		 * (scripts/cross s390x --check runs this on a big-endian
+		 * CPU, which fills each byte from its most significant bit) */
+		struct { int pad : 2, s : 3; unsigned u : 4; } w = { 0, -2, 11 };
 
 		ck_assert_str_eq(val(&c, &t_bf, &w), "{ .s = -2, .u = 11 }");
 	}
@@ -577,6 +588,83 @@ START_TEST(map_keyless_and_empty)
 	/* ... and no record at all in JSON */
 	ck_assert_str_eq(cap_text(&c),
 		"{\"type\": \"map\", \"data\": {\"@total\": 77}}\n");
+	cap_close(&c);
+}
+END_TEST
+
+/* Byte order: a narrow type in an 8-byte slot is the slot's low-order
+ * end, which is its first bytes on x86_64 and arm but its last on s390x.
+ * Each slot below carries a different value in its other half, so reading
+ * the wrong end prints that value instead.  The suite runs natively and,
+ * through scripts/cross --check, on emulated big-endian and 32-bit CPUs. */
+START_TEST(slot_low_order_end)
+{
+	static const struct type t_s16 = { .kind = T_INT, .size = 2, .align = 2, .is_signed = true };
+	struct cap c;
+
+	cap_open(&c, OUT_TEXT);
+	ck_assert_str_eq(pfslot(&c, "%u", &t_u32, 0x0000000700000005ull), "5");
+	ck_assert_str_eq(pfslot(&c, "%d", &t_s32, 0x00000007fffffffbull), "-5");
+	ck_assert_str_eq(pfslot(&c, "%d", &t_s16, 0x1234567800000009ull), "9");
+	ck_assert_str_eq(pfslot(&c, "%u", &t_u8, 0x0102030405060742ull), "66");
+	ck_assert_str_eq(pfslot(&c, "%c", &t_char, 0x5a5a5a5a5a5a5a41ull), "A");
+	ck_assert_str_eq(pfslot(&c, "%s", &t_u32, 0x0000000700000005ull), "5");
+	cap_close(&c);
+}
+END_TEST
+
+/* print() of narrow values: each argument is a slot of its own. */
+START_TEST(slot_print_args)
+{
+	struct event_arg args[2] = { { .type = &t_u32, .off = 8 },
+				     { .type = &t_s32, .off = 16 } };
+	struct event ev = { .kind = EV_PRINT, .nargs = 2, .args = args,
+			    .size = 24 };
+	uint64_t rec[3] = { 0, 0x0000000900000003ull, 0x00000009fffffffeull };
+	struct cap c;
+
+	cap_open(&c, OUT_TEXT);
+	ck_assert_int_eq(out_event(&c.o, &ev, rec, sizeof(rec)), 0);
+	ck_assert_str_eq(cap_text(&c), "3, -2\n");
+	cap_close(&c);
+	cap_open(&c, OUT_JSON);
+	ck_assert_int_eq(out_event(&c.o, &ev, rec, sizeof(rec)), 0);
+	ck_assert_str_eq(cap_text(&c), "{\"type\": \"value\", \"data\": [3,-2]}\n");
+	cap_close(&c);
+}
+END_TEST
+
+/* Map keys and values of narrow types are slots too; the rows sort by the
+ * value's low-order end. */
+START_TEST(slot_map_narrow)
+{
+	static const struct type *k_u32[] = { &t_u32 };
+	struct map m = { .name = "@by", .kind = MAP_PLAIN, .nkeys = 1,
+			 .keys = k_u32, .val = &t_s32, .key_size = 8,
+			 .val_size = 8 };
+	uint64_t keys[3] = { 0x1111111100000002ull, 0x2222222200000001ull,
+			     0x3333333300000003ull };
+	uint64_t vals[3] = { 0x00000001fffffffdull, 0x0000000000000004ull,
+			     0x7777777700000000ull };
+	struct out_map_data md = { .m = &m, .n = 3, .key_size = 8,
+				   .val_size = 8, .keys = keys, .vals = vals };
+	struct map one = { .name = "@n", .kind = MAP_PLAIN, .val = &t_u32,
+			   .key_size = 4, .val_size = 8 };
+	uint32_t zero = 0;
+	uint64_t v = 0x0000000100000006ull;
+	struct out_map_data mo = { .m = &one, .n = 1, .key_size = 4,
+				   .val_size = 8, .keys = &zero, .vals = &v };
+	struct cap c;
+
+	cap_open(&c, OUT_TEXT);
+	out_map(&c.o, &md, 0, 0);
+	out_map(&c.o, &mo, 0, 0);
+	ck_assert_str_eq(cap_text(&c), "@by[2]: -3\n@by[3]: 0\n@by[1]: 4\n@n: 6\n");
+	cap_close(&c);
+	cap_open(&c, OUT_JSON);
+	out_map(&c.o, &md, 0, 0);
+	ck_assert_str_eq(cap_text(&c), "{\"type\": \"map\", \"data\": "
+			 "{\"@by\": {\"2\": -3, \"3\": 0, \"1\": 4}}}\n");
 	cap_close(&c);
 }
 END_TEST
@@ -988,14 +1076,17 @@ START_TEST(b2_formats)
 {
 	struct cap c;
 	uint8_t b[24] = { 0 };
-	uint64_t v;
+	uint64_t v, af;
 
 	cap_open(&c, OUT_TEXT);
-	/* ntop: by the family in the first 8 bytes, inet_ntop's text */
-	b[0] = 2;
+	/* ntop: by the family in the first 8 bytes (a u64 in the machine's
+	 * order, as the program stores it), inet_ntop's text */
+	af = 2;
+	memcpy(b, &af, 8);
 	memcpy(b + 8, "\x7f\x00\x00\x01", 4);
 	ck_assert_str_eq(val(&c, &t_inet, b), "127.0.0.1");
-	b[0] = 10;
+	af = 10;
+	memcpy(b, &af, 8);
 	memset(b + 8, 0, 16);
 	b[23] = 1;
 	ck_assert_str_eq(val(&c, &t_inet, b), "::1");
@@ -1008,7 +1099,8 @@ START_TEST(b2_formats)
 			 "18:C0:4D:08:2E:BB");
 	/* buf: its own length (3 of 4), printable bytes as they are */
 	memset(b, 0, sizeof(b));
-	b[0] = 3;
+	v = 3;			/* the length: a u64 in the machine's order */
+	memcpy(b, &v, 8);
 	memcpy(b + 8, "a\n\\z", 4);
 	ck_assert_str_eq(val(&c, &t_buf4, b), "a\\x0a\\");
 	ck_assert_str_eq(pf1(&c, "[%r|%rx]", &t_buf4, b, 12), "[a\\x0a\\|%rx]");
@@ -1017,7 +1109,8 @@ START_TEST(b2_formats)
 	/* %r with a width: as printf(3) prints an unknown conversion */
 	ck_assert_str_eq(pf1(&c, "[%5r]", &t_buf4, b, 12), "[%5r]");
 	/* a length past the data is cut at the data */
-	b[0] = 200;
+	v = 200;
+	memcpy(b, &v, 8);
 	ck_assert_str_eq(val(&c, &t_buf4, b), "a\\x0a\\z");
 
 	/* ksym(): the name alone, whatever the offset */
@@ -1066,7 +1159,8 @@ START_TEST(b2_formats)
 				   .size = 32 };
 		uint8_t r[32] = { 0 };
 
-		r[8] = 2;
+		af = 2;
+		memcpy(r + 8, &af, 8);
 		memcpy(r + 16, "\x0a\x00\x00\x01", 4);
 		out_event(&c.o, &e, r, sizeof(r));
 		ck_assert_str_eq(cap_text(&c),
@@ -1155,6 +1249,9 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, map_tuple_values);
 	tcase_add_test(tc, map_tuple_top_div);
 	tcase_add_test(tc, attached_and_maps_start);
+	tcase_add_test(tc, slot_low_order_end);
+	tcase_add_test(tc, slot_print_args);
+	tcase_add_test(tc, slot_map_narrow);
 	tcase_add_test(tc, hist_labels);
 	tcase_add_test(tc, hist_keyless);
 	tcase_add_test(tc, hist_keyed);

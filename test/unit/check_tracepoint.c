@@ -93,7 +93,7 @@ START_TEST(test_format_sched_switch)
 	const char *text = fixture_text(a,
 					"events/sched/sched_switch/format");
 	const struct type *t = tp_format_parse(a, "sched_switch", text, false,
-					       false);
+					       false, false);
 	const struct member *m;
 
 	ck_assert_ptr_nonnull(t);
@@ -138,7 +138,7 @@ START_TEST(test_format_syscall)
 	const char *text = fixture_text(a,
 		"events/syscalls/sys_enter_openat/format");
 	const struct type *t = tp_format_parse(a, "sys_enter_openat", text,
-					       true, false);
+					       true, false, false);
 	const struct member *m;
 	unsigned n = 0;
 
@@ -164,13 +164,29 @@ START_TEST(test_format_syscall)
 	member(t, "common_pid");
 
 	/* the raw syscall view leaves the common_* fields out */
-	t = tp_format_parse(a, "sys_enter_openat", text, true, true);
+	t = tp_format_parse(a, "sys_enter_openat", text, true, true, false);
 	ck_assert_ptr_null(type_member(t, "common_pid"));
 	ck_assert_ptr_null(type_member(t, "common_type"));
 	for (const struct member *mm = t->members; mm; mm = mm->next)
 		n++;
 	ck_assert_uint_eq(n, 5);
 	ck_assert_str_eq(t->members->name, "__syscall_nr");
+
+	/* a 32-bit kernel's (armhf): 4-byte slots, and a pointer that is 4
+	 * bytes in user space too, so a copy of the saved registers loads
+	 * it without its neighbour */
+	t = tp_format_parse(a, "sys_enter_openat",
+		"name: sys_enter_openat\nID: 5\nformat:\n"
+		"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+		"\tfield:int dfd;\toffset:12;\tsize:4;\tsigned:0;\n"
+		"\tfield:const char * filename;\toffset:16;\tsize:4;\tsigned:0;\n",
+		true, true, false);
+	m = member(t, "filename");
+	ck_assert_uint_eq(m->off, 16);
+	ck_assert_int_eq(m->type->kind, T_PTR);
+	ck_assert_int_eq(m->type->space, AS_USER);
+	ck_assert_uint_eq(m->type->size, 4);
+	ck_assert(type_equal(member(t, "dfd")->type, &type_s32));
 	arena_free(a);
 }
 END_TEST
@@ -181,7 +197,7 @@ START_TEST(test_format_dataloc)
 	const char *text = fixture_text(a,
 		"events/sched/sched_process_exec/format");
 	const struct type *t = tp_format_parse(a, "sched_process_exec", text,
-					       false, false);
+					       false, false, false);
 	const struct member *m = member(t, "filename");
 
 	ck_assert_uint_eq(m->off, 8);
@@ -205,7 +221,7 @@ START_TEST(test_format_synthetic)
 		"\tfield:garbage\n"
 		"\tfield:int;\toffset:80;\tsize:4;\tsigned:1;\n"
 		"\nprint fmt: \"%d\", REC->x\n";
-	const struct type *t = tp_format_parse(a, "x", text, true, false);
+	const struct type *t = tp_format_parse(a, "x", text, true, false, false);
 	const struct member *m;
 
 	m = member(t, "args");
@@ -222,7 +238,7 @@ START_TEST(test_format_synthetic)
 	ck_assert_uint_eq(t->size, 78);
 
 	ck_assert_ptr_null(tp_format_parse(a, "y", "name: y\nformat:\n", false,
-					   false));
+					   false, false));
 	arena_free(a);
 }
 END_TEST
@@ -232,7 +248,7 @@ START_TEST(test_event_load)
 	struct arena *a = arena_new();
 	struct tp_event ev;
 
-	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "syscalls", "sys_exit_read", false,
+	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "syscalls", "sys_exit_read", false, false,
 				       &ev), 0);
 	ck_assert_int_eq(ev.id, atoi(fixture_text(a,
 		"events/syscalls/sys_exit_read/id")));
@@ -241,11 +257,11 @@ START_TEST(test_event_load)
 	ck_assert_str_eq(ev.name, "sys_exit_read");
 	ck_assert_ptr_nonnull(type_member(ev.fmt, "ret"));
 
-	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "syscalls", "sys_enter_nope", false,
+	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "syscalls", "sys_enter_nope", false, false,
 				       &ev), -ENOENT);
-	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "nosys", "x", false, &ev), -ENOENT);
+	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "nosys", "x", false, false, &ev), -ENOENT);
 	/* script text never walks out of events/ */
-	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "..", "tracefs", false, &ev),
+	ck_assert_int_eq(tp_event_load(a, provider_tracefs(test_host()), "..", "tracefs", false, false, &ev),
 			 -ENOENT);
 	arena_free(a);
 }

@@ -84,6 +84,67 @@ START_TEST(test_aarch64)
 }
 END_TEST
 
+/* The other ISAs, on the operands GCC 12 wrote for the same probes
+ * (-O0 and -O2: stack slots, registers, globals through a register,
+ * constants; readelf -n of cross-compiled sys/sdt.h programs). */
+START_TEST(test_cross)
+{
+	struct usdt_arg a[USDT_MAX_ARGS];
+	char err[160];
+
+	/* arm: [fp, #-16], #5; registers are 4 bytes */
+	ck_assert_int_eq(parse(&arch_arm, "-4@[fp, #-16] -4@r3 4@[r3, #4] "
+			       "-4@#-1 1@r0 -1@[fp, #-5]", a, err,
+			       sizeof(err)), 6);
+	ARG_IS(a[0], USDT_MEM, 4, true, 44, -16);
+	ARG_IS(a[1], USDT_REG, 4, true, 12, 0);
+	ARG_IS(a[2], USDT_MEM, 4, false, 12, 4);
+	ARG_IS(a[3], USDT_CONST, 4, true, 0, -1);
+	ARG_IS(a[4], USDT_REG, 1, false, 0, 0);
+	ARG_IS(a[5], USDT_MEM, 1, true, 44, -5);
+
+	/* ppc64le: registers are bare numbers, so 0(10) is memory and i5 a
+	 * constant */
+	ck_assert_int_eq(parse(&arch_ppc64le, "-4@0(10) -8@9 8@4 -4@i5 "
+			       "-4@i-1 -2@16(31)", a, err, sizeof(err)), 6);
+	ARG_IS(a[0], USDT_MEM, 4, true, 80, 0);
+	ARG_IS(a[1], USDT_REG, 8, true, 72, 0);
+	ARG_IS(a[2], USDT_REG, 8, false, 32, 0);
+	ARG_IS(a[3], USDT_CONST, 4, true, 0, 5);
+	ARG_IS(a[4], USDT_CONST, 4, true, 0, -1);
+	ARG_IS(a[5], USDT_MEM, 2, true, 248, 16);
+	/* big-endian ppc64: a narrow register operand is its last bytes */
+	ck_assert_int_eq(parse(&arch_ppc64, "-4@3 1@9", a, err, sizeof(err)), 2);
+	ARG_IS(a[0], USDT_REG, 4, true, 24 + 4, 0);
+	ARG_IS(a[1], USDT_REG, 1, false, 72 + 7, 0);
+
+	/* s390x, big-endian: %r2's low half is gprs[2] + 4 */
+	ck_assert_int_eq(parse(&arch_s390x, "-4@172(%r11) -8@%r1 -4@%r2 "
+			       "-2@%r4 1@%r1 -4@5 -4@-1 -8@8(%r1)", a, err,
+			       sizeof(err)), 8);
+	ARG_IS(a[0], USDT_MEM, 4, true, 112, 172);
+	ARG_IS(a[1], USDT_REG, 8, true, 32, 0);
+	ARG_IS(a[2], USDT_REG, 4, true, 40 + 4, 0);
+	ARG_IS(a[3], USDT_REG, 2, true, 56 + 6, 0);
+	ARG_IS(a[4], USDT_REG, 1, false, 32 + 7, 0);
+	ARG_IS(a[5], USDT_CONST, 4, true, 0, 5);
+	ARG_IS(a[6], USDT_CONST, 4, true, 0, -1);
+	ARG_IS(a[7], USDT_MEM, 8, true, 32, 8);
+
+	/* mips64el: $4, 16($fp), and the ABI's names */
+	ck_assert_int_eq(parse(&arch_mips64el, "-4@16($fp) -8@$2 8@24($fp) "
+			       "-4@$a0 -4@5 -2@0($5) 8@$sp", a, err,
+			       sizeof(err)), 7);
+	ARG_IS(a[0], USDT_MEM, 4, true, 240, 16);
+	ARG_IS(a[1], USDT_REG, 8, true, 16, 0);
+	ARG_IS(a[2], USDT_MEM, 8, false, 240, 24);
+	ARG_IS(a[3], USDT_REG, 4, true, 32, 0);
+	ARG_IS(a[4], USDT_CONST, 4, true, 0, 5);
+	ARG_IS(a[5], USDT_MEM, 2, true, 40, 0);
+	ARG_IS(a[6], USDT_REG, 8, false, 232, 0);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	struct usdt_arg a[USDT_MAX_ARGS];
@@ -135,7 +196,11 @@ START_TEST(test_every_table)
 					    sizeof(err)) == 1,
 				      "%s: %s: %s", a->name, text, err);
 			ck_assert_int_eq(arg[0].kind, USDT_REG);
-			ck_assert_int_eq(arg[0].reg_off, r->off);
+			/* 4 bytes of a wider register: its last on a
+			 * big-endian machine */
+			ck_assert_int_eq(arg[0].reg_off, r->off +
+				(a->big_endian && a->word_size > 4 ?
+				 (int)a->word_size - 4 : 0));
 		}
 	}
 }
@@ -208,6 +273,7 @@ int main(void)
 
 	tcase_add_test(tc, test_x86_64);
 	tcase_add_test(tc, test_aarch64);
+	tcase_add_test(tc, test_cross);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_every_table);
 	tcase_add_test(tc, test_own_notes);

@@ -5,11 +5,13 @@
  * hand-built objects for the address arithmetic; the host's libc where
  * there is one.
  */
+#include <elf.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -258,10 +260,10 @@ START_TEST(test_segments)
 		{ 0x403e10, 0x200, 0x400, 0x2e10, false },
 	};
 	struct usym syms[] = {
-		{ 0x401000, 0x20, "_start", 6 },
-		{ 0x401100, 0x40, "main", 4 },
-		{ 0x401100, 0x40, "main_alias", 10 },
-		{ 0x401200, 0, "nosize", 6 },
+		{ 0x401000, 0x20, "_start", 6, 0 },
+		{ 0x401100, 0x40, "main", 4, 0 },
+		{ 0x401100, 0x40, "main_alias", 10, 0 },
+		{ 0x401200, 0, "nosize", 6, 0 },
 	};
 	struct usym_obj o = {
 		.path = "fixture", .is_exec = true, .syms = syms, .n = 4,
@@ -315,11 +317,11 @@ END_TEST
 START_TEST(test_suggest_versions)
 {
 	struct usym syms[] = {
-		{ 0x1000, 0x10, "malloc@@GLIBC_2.2.5", 6 },
-		{ 0x1100, 0x10, "getaddrinfo@@GLIBC_2.2.5", 11 },
-		{ 0x1200, 0x10, "memcpy@GLIBC_2.2.5", 6 },
-		{ 0x1300, 0x10, "memcpy@@GLIBC_2.14", 6 },
-		{ 0x1400, 0x10, "free", 4 },
+		{ 0x1000, 0x10, "malloc@@GLIBC_2.2.5", 6, 0 },
+		{ 0x1100, 0x10, "getaddrinfo@@GLIBC_2.2.5", 11, 0 },
+		{ 0x1200, 0x10, "memcpy@GLIBC_2.2.5", 6, 0 },
+		{ 0x1300, 0x10, "memcpy@@GLIBC_2.14", 6, 0 },
+		{ 0x1400, 0x10, "free", 4, 0 },
 	};
 	struct usym_obj o = { .path = "fixture", .syms = syms, .n = 5 };
 	char buf[64];
@@ -372,6 +374,100 @@ START_TEST(test_tokens)
 }
 END_TEST
 
+/* A minimal executable for @machine: one PT_LOAD and a .symtab of three
+ * functions whose st_other is 3 << 5 (f: ELFv2's "local entry 8 bytes on"),
+ * 0 (g) and 1 << 5 (h: one entry point, r2 not preserved).  Its path is
+ * written to @path. */
+static void write_elf(char *path, uint16_t machine)
+{
+	static const char strtab[] = "\0f\0g\0h";
+	static const char shstrtab[] = "\0.symtab\0.strtab\0.shstrtab";
+	struct {
+		Elf64_Ehdr eh;
+		Elf64_Phdr ph;
+		Elf64_Sym sym[4];
+		char str[sizeof(strtab)];
+		char shstr[sizeof(shstrtab)];
+		Elf64_Shdr sh[4] __attribute__((aligned(8)));
+	} f;
+	int fd;
+
+	memset(&f, 0, sizeof(f));
+	memcpy(f.eh.e_ident, ELFMAG, SELFMAG);
+	f.eh.e_ident[EI_CLASS] = ELFCLASS64;
+	f.eh.e_ident[EI_DATA] = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ?
+				ELFDATA2MSB : ELFDATA2LSB;
+	f.eh.e_ident[EI_VERSION] = EV_CURRENT;
+	f.eh.e_type = ET_EXEC;
+	f.eh.e_machine = machine;
+	f.eh.e_version = EV_CURRENT;
+	f.eh.e_flags = machine == EM_PPC64 ? 2 : 0;	/* ELFv2 */
+	f.eh.e_phoff = offsetof(__typeof__(f), ph);
+	f.eh.e_shoff = offsetof(__typeof__(f), sh);
+	f.eh.e_ehsize = sizeof(Elf64_Ehdr);
+	f.eh.e_phentsize = sizeof(Elf64_Phdr);
+	f.eh.e_phnum = 1;
+	f.eh.e_shentsize = sizeof(Elf64_Shdr);
+	f.eh.e_shnum = 4;
+	f.eh.e_shstrndx = 3;
+	f.ph = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_X,
+			     .p_vaddr = 0x10000000, .p_filesz = 0x1000,
+			     .p_memsz = 0x1000, .p_align = 0x1000 };
+	for (int i = 1; i < 4; i++)
+		f.sym[i] = (Elf64_Sym){
+			.st_name = (Elf64_Word)(2 * i - 1),
+			.st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC),
+			.st_other = (unsigned char)(i == 1 ? 3 << 5 :
+						    i == 3 ? 1 << 5 : 0),
+			.st_shndx = SHN_ABS,
+			.st_value = 0x10000000 + 0x100 * (Elf64_Addr)i,
+			.st_size = 0x40,
+		};
+	memcpy(f.str, strtab, sizeof(strtab));
+	memcpy(f.shstr, shstrtab, sizeof(shstrtab));
+	f.sh[1] = (Elf64_Shdr){ .sh_name = 1, .sh_type = SHT_SYMTAB,
+		.sh_offset = offsetof(__typeof__(f), sym),
+		.sh_size = sizeof(f.sym), .sh_link = 2, .sh_info = 1,
+		.sh_addralign = 8, .sh_entsize = sizeof(Elf64_Sym) };
+	f.sh[2] = (Elf64_Shdr){ .sh_name = 9, .sh_type = SHT_STRTAB,
+		.sh_offset = offsetof(__typeof__(f), str),
+		.sh_size = sizeof(strtab), .sh_addralign = 1 };
+	f.sh[3] = (Elf64_Shdr){ .sh_name = 17, .sh_type = SHT_STRTAB,
+		.sh_offset = offsetof(__typeof__(f), shstr),
+		.sh_size = sizeof(shstrtab), .sh_addralign = 1 };
+	strcpy(path, "/tmp/check_usym_elf.XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, &f, sizeof(f)), (ssize_t)sizeof(f));
+	ck_assert_int_eq(close(fd), 0);
+}
+
+/* ppc64 ELFv2: a function that sets up its TOC pointer is entered by
+ * direct calls at its local entry point, st_other's bits 5-7 (3: 8 bytes
+ * on); a uprobe at the symbol itself would miss them.  Other machines
+ * keep those bits 0 whatever st_other says. */
+START_TEST(test_ppc64_local_entry)
+{
+	static const uint16_t machines[] = { EM_PPC64, EM_X86_64 };
+	char path[64];
+
+	for (unsigned m = 0; m < 2; m++) {
+		struct usym_obj *o = NULL;
+
+		write_elf(path, machines[m]);
+		ck_assert_int_eq(usym_obj_load(path, &o), 0);
+		unlink(path);
+		ck_assert_uint_eq(o->n, 3);
+		ck_assert_uint_eq(usym_find(o, "f")->addr, 0x10000100);
+		ck_assert_uint_eq(usym_find(o, "f")->entry,
+				  machines[m] == EM_PPC64 ? 8 : 0);
+		ck_assert_uint_eq(usym_find(o, "g")->entry, 0);
+		ck_assert_uint_eq(usym_find(o, "h")->entry, 0);
+		usym_obj_free(o);
+	}
+}
+END_TEST
+
 static Suite *usym_suite(void)
 {
 	Suite *s = suite_create("usym");
@@ -385,6 +481,7 @@ static Suite *usym_suite(void)
 	tcase_add_test(tc, test_data_find);
 	tcase_add_test(tc, test_not_elf);
 	tcase_add_test(tc, test_segments);
+	tcase_add_test(tc, test_ppc64_local_entry);
 	tcase_add_test(tc, test_libc_versions);
 	tcase_add_test(tc, test_suggest_versions);
 	tcase_add_test(tc, test_tokens);
