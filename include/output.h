@@ -157,8 +157,9 @@ char *out_event_text(struct output *o, const struct event *ev,
 void out_raw(struct output *o, const char *type, const char *s, size_t n);
 /* Print a map: print(@m, top, div) and at exit (@top, @div 0: all, as
  * they are).  @top keeps the last @top entries in sort order (the largest);
- * @div divides integer values and histogram counts.  Pictures as their
- * format says. */
+ * @div divides integer values (a tuple's each) and histogram counts.  With
+ * a @top or @div not 0, tuples sort by the sum of their integers, else by
+ * key as bpftrace's do.  Pictures as their format says. */
 void out_map(struct output *o, const struct out_map_data *md, uint64_t top,
 	     uint64_t div);
 /* The "Attaching N probes..." line (the runtime skips it under -q). */

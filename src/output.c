@@ -1625,23 +1625,67 @@ static void hist_json(struct output *o, const struct map *m,
 	ob_putc(o, ']');
 }
 
-/* The value of a row: integers divided by @div, as bpftrace's print(@m,
- * top, div) does. */
-static void row_value(struct output *o, const struct map *m,
-		      const struct type *vt, const struct entry *e,
-		      uint64_t div, bool json)
+static bool is_plain_int(const struct type *t)
 {
-	if (is_scalar(vt) && vt->kind == T_INT && !vt->fmt) {
-		uint64_t v = rd_int(vt, slot_at(vt, e->val));
+	return t->kind == T_INT && !t->fmt && is_scalar(t);
+}
 
-		if (vt->is_signed)
+/* A value (or a tuple's element) at @p: a plain integer divided by @div,
+ * as bpftrace's print(@m, top, div) does, a tuple element by element
+ * (bpftrace divides each of its integers too), anything else as is. */
+static void div_value(struct output *o, const struct type *t,
+		      const uint8_t *p, uint64_t div, bool json)
+{
+	const struct member *mb;
+
+	if (is_plain_int(t)) {
+		uint64_t v = rd_int(t, p);
+
+		if (t->is_signed)
 			ob_printf(o, "%" PRId64, (int64_t)v / (int64_t)div);
 		else
 			ob_printf(o, "%" PRIu64, v / div);
 		return;
 	}
-	(void)m;
-	fmt_value(o, vt, slot_at(vt, e->val), json, OUT_VAL_INDENT);
+	if (t->kind == T_STRUCT && t->fmt == F_TUPLE && div > 1) {
+		ob_putc(o, json ? '[' : '(');
+		for (mb = type_members(t); mb; mb = mb->next) {
+			if (mb != type_members(t))
+				ob_puts(o, json ? "," : ", ");
+			div_value(o, mb->type, p + mb->off, div, json);
+		}
+		ob_putc(o, json ? ']' : ')');
+		return;
+	}
+	fmt_value(o, t, p, json, OUT_VAL_INDENT);
+}
+
+/* The sum of a tuple's integer elements (0 without any), by which
+ * print(@m, top, div) with a top or div not 0 ranks rows of tuples (the
+ * busiest last, tcptop's RX + TX): spry's; bpftrace keeps its key order,
+ * as print(@m) and the exit's print do here.  *@is_signed: whether any of
+ * them is signed. */
+static int64_t tuple_sum(const struct type *t, const uint8_t *p,
+			 bool *is_signed)
+{
+	const struct member *mb;
+	uint64_t sum = 0;
+
+	for (mb = type_members(t); mb; mb = mb->next) {
+		if (!is_plain_int(mb->type) || mb->bits)
+			continue;
+		sum += rd_int(mb->type, p + mb->off);
+		*is_signed |= mb->type->is_signed;
+	}
+	return (int64_t)sum;
+}
+
+/* The value of a row: integers divided by @div, as bpftrace's print(@m,
+ * top, div) does (an int in its 8-byte slot). */
+static void row_value(struct output *o, const struct type *vt,
+		      const struct entry *e, uint64_t div, bool json)
+{
+	div_value(o, vt, slot_at(vt, e->val), div, json);
 }
 
 static void stats_value(struct output *o, const struct map *m,
@@ -1672,6 +1716,8 @@ static void map_text(struct output *o, const struct out_map_data *md,
 	struct sort_ctx c = { .md = md, .ukey = user_key_size(md),
 			      .by = BY_KEY };
 	const char *delim = "\n";
+	/* print(@m, top, div) ranks tuples: spry's (see tuple_sum()) */
+	bool rank_tuples = top || div;
 
 	if (!e)
 		abort();
@@ -1702,6 +1748,12 @@ static void map_text(struct output *o, const struct out_map_data *md,
 				e[i].sortval = (int64_t)rd_int(vt,
 						slot_at(vt, e[i].val));
 				c.by = vt->is_signed ? BY_VALUE_S : BY_VALUE_U;
+			} else if (rank_tuples && vt->kind == T_STRUCT &&
+				   vt->fmt == F_TUPLE) {
+				bool sgn = false;
+
+				e[i].sortval = tuple_sum(vt, e[i].val, &sgn);
+				c.by = sgn ? BY_VALUE_S : BY_VALUE_U;
 			}
 		}
 		ne = md->n;
@@ -1741,7 +1793,7 @@ static void map_text(struct output *o, const struct out_map_data *md,
 			else if (stats)
 				stats_value(o, m, &e[i], div, true);
 			else
-				row_value(o, m, vt, &e[i], div, true);
+				row_value(o, vt, &e[i], div, true);
 		}
 		if (m->nkeys)
 			ob_putc(o, '}');
@@ -1759,7 +1811,7 @@ static void map_text(struct output *o, const struct out_map_data *md,
 		} else if (stats) {
 			stats_value(o, m, &e[i], div, false);
 		} else {
-			row_value(o, m, vt, &e[i], div, false);
+			row_value(o, vt, &e[i], div, false);
 		}
 	}
 	/* bpftrace ends every map with a newline, empty ones too, and a

@@ -784,6 +784,42 @@ START_TEST(map_tuple_values)
 
 	check_map(&md, 0, 0, false, "@t: (5, x)\n",
 		"{\"type\": \"map\", \"data\": {\"@t\": [5,\"x\"]}}\n");
+	/* div divides the integers, a string stays */
+	check_map(&md, 0, 2, false, "@t: (2, x)\n", NULL);
+}
+END_TEST
+
+/* print(@m, top, div) on tuples: each integer divided (as bpftrace
+ * does), and with a top or div the rows ranked by the sum of their
+ * integers, busiest last (spry's: bpftrace keeps key order); print(@m)
+ * keeps bpftrace's key order.  tcptop's @conn[...]: (RX, TX). */
+START_TEST(map_tuple_top_div)
+{
+	static const struct type *k_u64[] = { &t_u64 };
+	static const struct member m1 = { .name = "1", .type = &t_u64, .off = 8 };
+	static const struct member m0 = { .next = (struct member *)&m1,
+					  .name = "0", .type = &t_u64 };
+	static const struct type t_tup = { .kind = T_STRUCT, .size = 16,
+					   .align = 8, .fmt = F_TUPLE,
+					   .members = (struct member *)&m0 };
+	struct map m = { .name = "@c", .kind = MAP_PLAIN, .nkeys = 1,
+			 .keys = k_u64, .val = &t_tup, .key_size = 8,
+			 .val_size = 16 };
+	uint64_t keys[3] = { 2, 3, 1 };
+	uint64_t vals[3][2] = { { 100, 9000 }, { 7000, 1 }, { 5000, 3000 } };
+	struct out_map_data md = { .m = &m, .n = 3, .key_size = 8,
+				   .val_size = 16, .keys = keys, .vals = vals };
+
+	check_map(&md, 0, 0, false,
+		"@c[1]: (5000, 3000)\n@c[2]: (100, 9000)\n@c[3]: (7000, 1)\n",
+		NULL);
+	check_map(&md, 0, 1000, false,
+		"@c[3]: (7, 0)\n@c[1]: (5, 3)\n@c[2]: (0, 9)\n",
+		"{\"type\": \"map\", \"data\": {\"@c\": {\"3\": [7,0], "
+		"\"1\": [5,3], \"2\": [0,9]}}}\n");
+	check_map(&md, 2, 1000, false, "@c[1]: (5, 3)\n@c[2]: (0, 9)\n", NULL);
+	/* top alone ranks too, undivided */
+	check_map(&md, 1, 0, false, "@c[2]: (100, 9000)\n", NULL);
 }
 END_TEST
 
@@ -1211,6 +1247,7 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, map_stack_and_ksym_values);
 	tcase_add_test(tc, map_stats_avg);
 	tcase_add_test(tc, map_tuple_values);
+	tcase_add_test(tc, map_tuple_top_div);
 	tcase_add_test(tc, attached_and_maps_start);
 	tcase_add_test(tc, slot_low_order_end);
 	tcase_add_test(tc, slot_print_args);
