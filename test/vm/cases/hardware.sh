@@ -4,10 +4,18 @@
 # counts them (QEMU's TCG does only with -icount: otherwise the kernel
 # refuses the event and spry says which one).  Where it has none (x86 under
 # TCG: "PMU not available due to virtualization"), spry says so clearly
-# and leaves nothing behind.
+# and leaves nothing behind.  The cross suite runs this same file on every
+# ISA (test/cross/cases/hardware.sh is a link to it).
 need_provider hardware
 dd='dd if=/dev/zero of=/dev/null bs=1k count=20000'
-if [ -d /sys/bus/event_source/devices/cpu ] ||
+if [ "$(uname -m)" = ppc64le ]; then
+	# ppc64el's cross guest (pseries under TCG): the kernel finds a PMU
+	# and the event attaches, but QEMU never advances its cycle counter,
+	# so nothing can be counted: the attach is what is checked.
+	run "$SPRY" -e 'hardware:cycles:100000 { @c[comm] = count(); }' -c "$dd"
+	assert_ok
+	assert_not_contains 'cannot attach'
+elif [ -d /sys/bus/event_source/devices/cpu ] ||
    [ -d /sys/bus/event_source/devices/armv8_pmuv3_0 ] ||
    [ -n "$(ls -d /sys/bus/event_source/devices/armv8* 2>/dev/null)" ]; then
 	run "$SPRY" -e 'hardware:cycles:100000 { @c[comm] = count(); }' -c "$dd"

@@ -1,0 +1,1 @@
+../../vm/cases/hardware.sh
