@@ -205,19 +205,16 @@ START_TEST(printf_enum_name)
 	const struct type t_senum = { .kind = T_INT, .size = 4, .align = 4,
 				      .is_signed = true, .is_enum = true,
 				      .enums = &m1 };
-	uint32_t v = 2;
-	int32_t m = -1;
 	struct cap c;
 
 	cap_open(&c, OUT_TEXT);
-	ck_assert_str_eq(pf1(&c, "%s", &t_enum, &v, 4),
+	ck_assert_str_eq(pfslot(&c, "%s", &t_enum, 2),
 			 "SKB_DROP_REASON_NO_SOCKET");
-	ck_assert_str_eq(pf1(&c, "[%-28s]", &t_enum, &v, 4),
+	ck_assert_str_eq(pfslot(&c, "[%-28s]", &t_enum, 2),
 			 "[SKB_DROP_REASON_NO_SOCKET   ]");
-	ck_assert_str_eq(pf1(&c, "%d", &t_enum, &v, 4), "2");
-	v = 7;
-	ck_assert_str_eq(pf1(&c, "%s", &t_enum, &v, 4), "7");
-	ck_assert_str_eq(pf1(&c, "%s", &t_senum, &m, 4), "MINUS");
+	ck_assert_str_eq(pfslot(&c, "%d", &t_enum, 2), "2");
+	ck_assert_str_eq(pfslot(&c, "%s", &t_enum, 7), "7");
+	ck_assert_str_eq(pfslot(&c, "%s", &t_senum, (uint64_t)-1), "MINUS");
 	cap_close(&c);
 }
 END_TEST
