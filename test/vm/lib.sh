@@ -77,6 +77,20 @@ need_module()
 	insmod "/spry-vm/modules/$1.ko" || fail "insmod $1.ko failed"
 }
 
+# loop_disk: /dev/loop0 on a 4 MiB file of the case's (loop.ko), detached
+# when the case ends; loop_ios prints the requests it has completed (reads
+# and writes, as /sys/block/loop0/stat counts them).
+loop_disk()
+{
+	need_module loop
+	dd if=/dev/urandom of="$CASE_DIR/disk" bs=1M count=4 2>/dev/null ||
+		fail "cannot write the disk file"
+	losetup /dev/loop0 "$CASE_DIR/disk" || fail "losetup /dev/loop0 failed"
+	trap 'losetup -d /dev/loop0' EXIT
+}
+
+loop_ios() { awk '{ print $1 + $5 }' /sys/block/loop0/stat; }
+
 # run CMD ARGS...: run a command, output in $OUT, status in $RC.
 run()
 {

@@ -3,17 +3,12 @@
 # device completed, as /sys/block/loop0/stat counts them.
 need_spry
 need_tool biolatency
-need_module loop
-dd if=/dev/urandom of="$CASE_DIR/disk" bs=1M count=4 2>/dev/null ||
-	fail "cannot write the disk file"
-losetup /dev/loop0 "$CASE_DIR/disk" || fail "losetup /dev/loop0 failed"
-trap 'losetup -d /dev/loop0' EXIT
-ios() { awk '{ print $1 + $5 }' /sys/block/loop0/stat; }
-before=$(ios)
+loop_disk
+before=$(loop_ios)
 # 32 direct reads of 64 KiB; and a pause so that one interval prints
 run "$SPRY" -c 'sh -c "dd if=/dev/loop0 of=/dev/null bs=64k count=32 iflag=direct 2>/dev/null; sleep 1.2"' \
 	"$TOOLS/biolatency.bt" 1
-after=$(ios)
+after=$(loop_ios)
 assert_ok
 assert_contains 'Tracing block device I/O'
 assert_matches '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$'

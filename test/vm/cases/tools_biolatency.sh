@@ -9,13 +9,8 @@
 # there), whose histogram must count exactly the requests the loop device
 # completed.
 need_provider kprobe
-need_module loop
 [ -f /spry-vm/tools/biolatency.bt ] || skip "no bpftrace tools (Debian's bpftrace package)"
-dd if=/dev/urandom of="$CASE_DIR/disk" bs=1M count=4 2>/dev/null ||
-	fail "cannot write the disk file"
-losetup /dev/loop0 "$CASE_DIR/disk" || fail "losetup /dev/loop0 failed"
-trap 'losetup -d /dev/loop0' EXIT
-ios() { awk '{ print $1 + $5 }' /sys/block/loop0/stat; }
+loop_disk
 work='dd if=/dev/loop0 of=/dev/null bs=64k count=32 iflag=direct 2>/dev/null'
 
 if ! grep -qw blk_account_io_start /proc/kallsyms; then
@@ -29,9 +24,9 @@ sed -e 's/^kprobe:blk_account_io_start,$/kprobe:blk_mq_start_request,/' \
 	/spry-vm/tools/biolatency.bt >"$CASE_DIR/biolatency.bt"
 grep -q blk_mq_start_request "$CASE_DIR/biolatency.bt" ||
 	fail "biolatency.bt's probe lines are not as expected"
-before=$(ios)
+before=$(loop_ios)
 run "$SPRY" -c "$work" "$CASE_DIR/biolatency.bt"
-after=$(ios)
+after=$(loop_ios)
 assert_ok
 assert_contains 'Tracing block device I/O... Hit Ctrl-C to end.'
 assert_matches '^@usecs: ?$'
