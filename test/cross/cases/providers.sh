@@ -28,12 +28,10 @@ cut -d' ' -f1 tp.txt >tp.nr
 cmp -s raw.nr tp.nr || { diff raw.txt tp.txt; fail "rt:sys_enter and raw_syscalls:sys_enter saw different syscalls"; }
 paste -d' ' raw.txt tp.txt | awk '{ d = $2 - $4; if (d > 1 || d < -1) exit 1 }' ||
 	{ diff raw.txt tp.txt; fail "rt:sys_enter and raw_syscalls:sys_enter counts differ by more than one"; }
-# dd reads and writes 50 times; but on mips64el both probes alike saw
-# 25, 20 or none of them (under load and once alone; cause not found, see
-# docs/PORTABILITY.md): there, the point is that the two agree
-if [ "$ARCH" != mips64el ]; then
-	[ "$(awk '$2 >= 20' raw.txt | wc -l)" -ge 2 ] || fail "no two syscalls counted 20 times"
-fi
+# dd reads and writes 50 times.  (Every one counts: with hash maps
+# allocated at run time, the kernel's per-CPU cache of free entries ran dry
+# on mips64el and ppc64el and 30 to 50 of them were lost, silently.)
+[ "$(awk '$2 >= 50' raw.txt | wc -l)" -ge 2 ] || fail "no two syscalls counted 50 times"
 # (busybox's sh runs dd without an exec, as an applet: the exec seen is
 # sh's, for -c's 'sh -c')
 assert_matches '^exec [0-9]+ [0-9]+$'
