@@ -42,7 +42,7 @@
  *                  bounds): sema checks that they agree and calls it once
  *                  with the first such call to record them in the map
  * How a value prints is its type's: the `fmt` of the type `check` returns
- * names a row of output.c's format table (type.h's TYPE_FMTS).
+ * (an enum type_fmt, type.h) names a row of output.c's out_fmts[].
  */
 #ifndef SPRY_BUILTIN_H
 #define SPRY_BUILTIN_H

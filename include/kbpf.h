@@ -1,5 +1,6 @@
-/* kbpf.h - the bpf(2) calls spry makes, and the readers of its event
- * buffers.
+/* kbpf.h - wrappers of the bpf(2) calls spry makes (fentry's attach, the
+ * uprobe_multi link and the BTF module lookups still make their own), and
+ * the readers of its event buffers.
  *
  * Thin wrappers in the kernel's own terms, as libbpf's bpf.c writes them:
  * zero the attr, fill it, one syscall, return a fd or 0, or -errno.  spry
