@@ -19,5 +19,6 @@ sync)	run /bin/sync ;;
 setuid)	run /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups /bin/true ;;
 bio)	run /bin/dd if=/dev/zero of="$d/file" bs=4096 count=8 oflag=direct status=none ;;
 pace)	run /bin/sleep 1.5 ;;
+spin)	timeout 1.5 /bin/sh -c 'while :; do :; done' || : ;;
 *)	echo "tools.sh: unknown workload '$1'" >&2; exit 1 ;;
 esac
