@@ -378,7 +378,9 @@ static struct val load(struct lower *L, struct addr *a, const struct type *t,
 	lower_extend(L, r, t, l);
 	if (memo)
 		memo_add(L, a, sz, sign, r);
-	return val_reg(r, true);
+	/* a memoized read is shared from the first: a later read of the same
+	 * place gets r too, so no user may change it in place */
+	return val_reg(r, !memo);
 }
 
 struct val lower_load(struct lower *L, struct addr *a, const struct type *t,

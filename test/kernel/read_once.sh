@@ -20,4 +20,22 @@ for opt in "" -kk; do
 	[ -n "$ppid" ] && [ "$ppid" -gt 1 ] || { fail "${opt:-plain}: ppid '$ppid'"; show_output; }
 	assert_match "^@\[$ppid, spry-init\]: 1$"
 done
+
+# A shared read is never changed in place: in mm + mm (an integer plus a
+# pointer) the first is scaled by the pointee's size, and the second,
+# the same read, must not be (it once came out as 2 * mm * size).
+prog='
+t:sched/sched_process_exec {
+	$t = curtask;
+	printf("mm %lx %lx %d\n", (uint64)$t->mm + $t->mm, (uint64)$t->mm,
+	       sizeof(struct mm_struct));
+}'
+spry_run 30 -c 'sleep 0' "$prog"
+assert_rc 0
+read -r _ sum mm size <<EOF
+$(grep '^mm ' "$OUT" | head -n 1)
+EOF
+[ -n "$size" ] || { fail "no mm line"; show_output; }
+want=$(printf '%x' $(( 0x$mm + 0x$mm * size )))
+[ "$sum" = "$want" ] || { fail "mm + mm: $sum, want $want (mm $mm, size $size)"; show_output; }
 finish
