@@ -23,6 +23,8 @@ struct host {
 	const char *tracefs;	/* SPRY_TRACEFS: tracefs to read formats from
 				 * (tests: a fixture); NULL: look for it */
 	const char *kallsyms;	/* SPRY_KALLSYMS: instead of /proc/kallsyms */
+	const char *machine;	/* SPRY_MACHINE: instead of uname -m (tests:
+				 * another architecture's kernel) */
 	const char *ldcache;	/* SPRY_LDCACHE: instead of /etc/ld.so.cache */
 	const char *btf;	/* SPRY_BTF: the directory of the kernel's BTF
 				 * (vmlinux and modules) instead of

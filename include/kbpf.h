@@ -89,6 +89,12 @@ struct kbpf_buf;
  * @map_fd with @pages pages per CPU (@lost counts what the kernel
  * dropped).  NULL with errno set on failure. */
 struct kbpf_buf *kbpf_ring_new(int map_fd, kbpf_record_fn fn, void *ctx);
+/* A ring buffer reader over pages mapped as kbpf_ring_new() maps a map's:
+ * @consumer one page (consumer_pos first), @producer a page (producer_pos
+ * first) followed by the @size data bytes (a power of two) twice; the
+ * reader unmaps them when freed.  kbpf_ring_new()'s, and the tests'. */
+struct kbpf_buf *kbpf_ring_map(void *consumer, void *producer, size_t size,
+			       kbpf_record_fn fn, void *ctx);
 struct kbpf_buf *kbpf_perf_new(int map_fd, unsigned pages, kbpf_record_fn fn,
 			       kbpf_lost_fn lost, void *ctx);
 /* An fd that polls readable when records wait. */

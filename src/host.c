@@ -37,6 +37,7 @@ void host_read(struct host *h)
 	memset(h, 0, sizeof(*h));
 	h->tracefs = host_path("SPRY_TRACEFS");
 	h->kallsyms = host_path("SPRY_KALLSYMS");
+	h->machine = host_path("SPRY_MACHINE");
 	h->ldcache = host_path("SPRY_LDCACHE");
 	h->btf = host_path("SPRY_BTF");
 	h->path = host_path("PATH");

@@ -306,11 +306,26 @@ static struct kbpf_buf *kbpf_buf_fail(struct kbpf_buf *b)
 	return NULL;
 }
 
+struct kbpf_buf *kbpf_ring_map(void *consumer, void *producer, size_t size,
+			       kbpf_record_fn fn, void *ctx)
+{
+	struct kbpf_buf *b = kbpf_buf_alloc(fn, ctx);
+
+	if (!b)
+		return NULL;
+	b->consumer = consumer;
+	b->producer = producer;
+	b->data = (uint8_t *)producer + b->page;
+	b->mask = size - 1;
+	return b;
+}
+
 struct kbpf_buf *kbpf_ring_new(int map_fd, kbpf_record_fn fn, void *ctx)
 {
 	struct bpf_map_info info;
 	struct kbpf_buf *b;
-	void *p;
+	void *cons, *prod;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), len;
 	int err;
 
 	memset(&info, 0, sizeof(info));
@@ -319,27 +334,30 @@ struct kbpf_buf *kbpf_ring_new(int map_fd, kbpf_record_fn fn, void *ctx)
 		errno = -err;
 		return NULL;
 	}
-	b = kbpf_buf_alloc(fn, ctx);
-	if (!b)
-		return NULL;
-	b->map_fd = map_fd;
 	/* the consumer page is ours to write; the producer page and the
 	 * data (mapped twice in a row, so that a record that wraps reads
 	 * as one) are the kernel's */
-	p = mmap(NULL, b->page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
-	if (p == MAP_FAILED)
-		goto fail;
-	b->consumer = p;
-	p = mmap(NULL, b->page + 2 * (size_t)info.max_entries, PROT_READ,
-		 MAP_SHARED, map_fd, (off_t)b->page);
-	if (p == MAP_FAILED)
-		goto fail;
-	b->producer = p;
-	b->data = (uint8_t *)p + b->page;
-	b->mask = info.max_entries - 1;
+	cons = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (cons == MAP_FAILED)
+		return NULL;
+	len = page + 2 * (size_t)info.max_entries;
+	prod = mmap(NULL, len, PROT_READ, MAP_SHARED, map_fd, (off_t)page);
+	if (prod == MAP_FAILED) {
+		err = errno;
+		munmap(cons, page);
+		errno = err;
+		return NULL;
+	}
+	b = kbpf_ring_map(cons, prod, info.max_entries, fn, ctx);
+	if (!b) {
+		err = errno;
+		munmap(cons, page);
+		munmap(prod, len);
+		errno = err;
+		return NULL;
+	}
+	b->map_fd = map_fd;
 	return b;
-fail:
-	return kbpf_buf_fail(b);
 }
 
 static int kbpf_ring_consume(struct kbpf_buf *b)
@@ -347,12 +365,14 @@ static int kbpf_ring_consume(struct kbpf_buf *b)
 	unsigned long cons, prod;
 	int n = 0;
 
+	/* positions only grow, and wrap where unsigned long does (after 4 GiB
+	 * on a 32-bit kernel): compare their distance, never the two */
 	cons = __atomic_load_n(b->consumer, __ATOMIC_ACQUIRE);
 	for (;;) {
 		prod = __atomic_load_n(b->producer, __ATOMIC_ACQUIRE);
-		if (cons >= prod)
+		if (cons == prod)
 			break;
-		while (cons < prod) {
+		while ((long)(prod - cons) > 0) {
 			uint32_t *hdr = (uint32_t *)(b->data + (cons & b->mask));
 			uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
 

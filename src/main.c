@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "arch.h"
@@ -401,6 +402,9 @@ int main(int argc, char **argv)
 	struct script s = { 0 };
 	struct runtime rt = { 0 };
 	struct host host;
+	struct utsname uts;
+	char machine[sizeof(uts.machine)];
+	const struct arch *host_arch;
 	struct diag d;
 	const char *text = NULL, *arch_name = NULL, *out_path = NULL;
 	const char *prog_arg = NULL;
@@ -549,20 +553,37 @@ int main(int argc, char **argv)
 	s.opts.params = (const char *const *)argv + optind;
 	s.opts.nparams = (unsigned)(argc - optind);
 
-	s.arch = arch_name ? arch_find(arch_name) : arch_host();
+	if (host.machine)
+		snprintf(machine, sizeof(machine), "%s", host.machine);
+	else if (uname(&uts))
+		strcpy(machine, "?");
+	else
+		snprintf(machine, sizeof(machine), "%s", uts.machine);
+	host_arch = arch_from_machine(machine);
+	s.arch = arch_name ? arch_find(arch_name) : host_arch;
 	if (!s.arch) {
 		fprintf(stderr, "spry: error: %s architecture '%s' (known:",
 			arch_name ? "unknown" : "unsupported host",
-			arch_name ? arch_name : "");
+			arch_name ? arch_name : machine);
 		for (const struct arch *const *a = arches; *a; a++)
 			fprintf(stderr, "%s %s", a == arches ? "" : ",",
 				(*a)->name);
 		fprintf(stderr, ")\n");
 		goto fail;
 	}
-	if (arch_name && s.arch != arch_host() && !dry_run) {
+	if (arch_name && s.arch != host_arch && !dry_run) {
 		fprintf(stderr, "spry: error: --arch %s needs --dry-run\n",
 			arch_name);
+		goto fail;
+	}
+	/* A 32-bit spry on a 64-bit kernel (armhf on arm64) would read the
+	 * kernel's records and ring buffer positions with the wrong word
+	 * size.  (Under linux32 that kernel says armv8l: no table has it.) */
+	if (!dry_run && s.arch->word_size != sizeof(long)) {
+		fprintf(stderr, "spry: error: this spry is a %u-bit build and "
+			"the kernel is %u-bit %s: run a spry built for %s\n",
+			(unsigned)sizeof(long) * 8, s.arch->word_size * 8,
+			s.arch->name, s.arch->name);
 		goto fail;
 	}
 
