@@ -260,8 +260,6 @@ void ast_dump(FILE *out, const struct node *n, int indent);
 const char *binop_str(enum binop op);	/* "+", "&&", ... */
 const char *unop_str(enum unop op);
 const char *incdec_str(enum incdec op);	/* "++", "--" */
-/* What a node kind is called in messages: "a scratch variable", "while". */
-const char *ast_kind_what(enum node_kind k);
 /* A C type as C writes it, with the declared @name (NULL: abstract):
  * "struct sock *", "char *argv[4]", "int (*fn)(int, ...)"; into @buf.
  * Constant expressions (array lengths) print as C. */

@@ -94,8 +94,6 @@ void rt_close(struct runtime *rt);
  * ignored at start, as under nohup) stop tracing, a second one abandons the
  * output; SIGPIPE is ignored. */
 void rt_signals(void);
-/* The stop signal received so far, 0 if none. */
-int rt_stop_signal(void);
 
 /* Whether this process may trace: root, or CAP_BPF and CAP_PERFMON (or
  * CAP_SYS_ADMIN).  0, or -EPERM with one message saying what is missing. */

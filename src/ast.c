@@ -46,25 +46,6 @@ const char *incdec_str(enum incdec op)
 	return op == ID_PREINC || op == ID_POSTINC ? "++" : "--";
 }
 
-const char *ast_kind_what(enum node_kind k)
-{
-	switch (k) {
-	case N_VAR:		return "a scratch variable";
-	case N_POSITIONAL:	return "a positional parameter";
-	case N_PARAMCOUNT:	return "$#";
-	case N_INCDEC:		return "++ and --";
-	case N_TUPLE:		return "a tuple";
-	case N_TUPLE_INDEX:	return "a tuple's element";
-	case N_OPASSIGN:	return "a compound assignment";
-	case N_WHILE:		return "while";
-	case N_UNROLL:		return "unroll";
-	case N_BREAK:		return "break";
-	case N_CONTINUE:	return "continue";
-	case N_RETURN:		return "return";
-	default:		return "this";
-	}
-}
-
 const char *binop_str(enum binop op)
 {
 	if ((unsigned)op >= sizeof(binop_names) / sizeof(binop_names[0]))

@@ -24,7 +24,6 @@
 #define G_WIDTH		1200	/* every panel */
 #define G_PAD		10	/* flame graph: left and right margin */
 #define G_FRAME_H	17	/* flame graph: one frame's height */
-#define G_FONT		12	/* px */
 #define G_CHAR_W	6.2	/* average glyph width of frame labels (11px) */
 #define G_MIN_W		0.1	/* frames narrower than this are not drawn */
 #define G_HEAD		66	/* title and subtitle */

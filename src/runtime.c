@@ -137,11 +137,6 @@ void rt_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-int rt_stop_signal(void)
-{
-	return rt_sig_stop;
-}
-
 /* BEGIN and END: run by us with BPF_PROG_TEST_RUN, never attached (the
  * provider's `when`). */
 static bool rt_is_begin_end(const struct probe *p)
