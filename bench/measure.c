@@ -91,14 +91,24 @@ static int measure_once(char **argv, double *ms, double *cpu_ms, long *rss_kb)
 }
 
 /* The median of an even count is the mean of the middle two. */
+/* The figures of the @runs - @fails runs that succeeded (a run that fails
+ * fast would pull the medians down); all zero if none did. */
 static void measure_report(int runs, int fails, double *ms, double *cpu,
 			   long *rss)
 {
+	int n = runs - fails;
+
+	if (n <= 0) {
+		printf("runs=%d fails=%d med_ms=0.00 min_ms=0.00 max_ms=0.00 med_cpu_ms=0.00 med_rss_kb=0 max_rss_kb=0\n",
+		       runs, fails);
+		return;
+	}
+	runs = n;
 	qsort(ms, runs, sizeof(*ms), measure_cmp_double);
 	qsort(cpu, runs, sizeof(*cpu), measure_cmp_double);
 	qsort(rss, runs, sizeof(*rss), measure_cmp_long);
 	printf("runs=%d fails=%d med_ms=%.2f min_ms=%.2f max_ms=%.2f med_cpu_ms=%.2f med_rss_kb=%ld max_rss_kb=%ld\n",
-	       runs, fails, (ms[(runs - 1) / 2] + ms[runs / 2]) / 2, ms[0],
+	       runs + fails, fails, (ms[(runs - 1) / 2] + ms[runs / 2]) / 2, ms[0],
 	       ms[runs - 1], (cpu[(runs - 1) / 2] + cpu[runs / 2]) / 2,
 	       (rss[(runs - 1) / 2] + rss[runs / 2]) / 2, rss[runs - 1]);
 }
@@ -158,10 +168,12 @@ int main(int argc, char **argv)
 			measure_once(cmd[c], &t, &u, &r);
 	for (i = 0; i < runs; i++)
 		for (c = 0; c < ncmd; c++) {
+			int ok = i - fails[c];	/* successes so far */
+
 			if (pause_ms)
 				usleep((useconds_t)pause_ms * 1000);
-			fails[c] += measure_once(cmd[c], &ms[c][i], &cpu[c][i],
-						 &rss[c][i]);
+			fails[c] += measure_once(cmd[c], &ms[c][ok],
+						 &cpu[c][ok], &rss[c][ok]);
 		}
 	for (c = 0; c < ncmd; c++) {
 		measure_report(runs, fails[c], ms[c], cpu[c], rss[c]);
