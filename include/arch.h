@@ -21,6 +21,7 @@
 #define SPRY_ARCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct arena;
 struct type;
@@ -29,11 +30,15 @@ struct type;
 
 /* A system call: its number and the name of its syscalls/sys_enter_NAME
  * tracepoint, which is the name of the kernel's entry point (SYSCALL_DEFINE),
- * not always the name libc uses (x86_64: "newstat" is stat, nr 4). */
+ * not always the name libc uses (x86_64: "newstat" is stat, nr 4).  The
+ * name is an offset into one pool all tables share (src/arch/sysnames.h):
+ * arch_syscall_name() reads it. */
 struct arch_syscall {
-	const char *name;
-	int nr;
+	uint16_t name;
+	uint16_t nr;
 };
+
+const char *arch_syscall_name(const struct arch_syscall *sc);
 
 /* A register: its pt_regs member (or, in a USDT table, a name an
  * assembler gives it) and its offset in pt_regs. */

@@ -7,6 +7,7 @@
 #include <sys/utsname.h>
 
 #include "arch.h"
+#include "sysnames.h"
 #include "type.h"
 
 const struct arch *const arches[] = {
@@ -83,64 +84,75 @@ const struct type *arch_regs_type(struct arena *a, const struct arch *arch)
 /* Since Linux 5.1 (pidfd_send_signal, 424) every architecture gives a new
  * system call the same number, so one table serves them all. */
 const struct arch_syscall arch_syscalls_unified[] = {
-	{ "pidfd_send_signal", 424 },
-	{ "io_uring_setup", 425 },
-	{ "io_uring_enter", 426 },
-	{ "io_uring_register", 427 },
-	{ "open_tree", 428 },
-	{ "move_mount", 429 },
-	{ "fsopen", 430 },
-	{ "fsconfig", 431 },
-	{ "fsmount", 432 },
-	{ "fspick", 433 },
-	{ "pidfd_open", 434 },
-	{ "clone3", 435 },
-	{ "close_range", 436 },
-	{ "openat2", 437 },
-	{ "pidfd_getfd", 438 },
-	{ "faccessat2", 439 },
-	{ "process_madvise", 440 },
-	{ "epoll_pwait2", 441 },
-	{ "mount_setattr", 442 },
-	{ "quotactl_fd", 443 },
-	{ "landlock_create_ruleset", 444 },
-	{ "landlock_add_rule", 445 },
-	{ "landlock_restrict_self", 446 },
-	{ "memfd_secret", 447 },
-	{ "process_mrelease", 448 },
-	{ "futex_waitv", 449 },
-	{ "set_mempolicy_home_node", 450 },
-	{ "cachestat", 451 },
-	{ "fchmodat2", 452 },
-	{ "map_shadow_stack", 453 },
-	{ "futex_wake", 454 },
-	{ "futex_wait", 455 },
-	{ "futex_requeue", 456 },
-	{ "statmount", 457 },
-	{ "listmount", 458 },
-	{ "lsm_get_self_attr", 459 },
-	{ "lsm_set_self_attr", 460 },
-	{ "lsm_list_modules", 461 },
-	{ "mseal", 462 },
-	{ "setxattrat", 463 },
-	{ "getxattrat", 464 },
-	{ "listxattrat", 465 },
-	{ "removexattrat", 466 },
-	{ "open_tree_attr", 467 },
-	{ "file_getattr", 468 },
-	{ "file_setattr", 469 },
-	{ "listns", 470 },
+	ARCH_SC(pidfd_send_signal, 424),
+	ARCH_SC(io_uring_setup, 425),
+	ARCH_SC(io_uring_enter, 426),
+	ARCH_SC(io_uring_register, 427),
+	ARCH_SC(open_tree, 428),
+	ARCH_SC(move_mount, 429),
+	ARCH_SC(fsopen, 430),
+	ARCH_SC(fsconfig, 431),
+	ARCH_SC(fsmount, 432),
+	ARCH_SC(fspick, 433),
+	ARCH_SC(pidfd_open, 434),
+	ARCH_SC(clone3, 435),
+	ARCH_SC(close_range, 436),
+	ARCH_SC(openat2, 437),
+	ARCH_SC(pidfd_getfd, 438),
+	ARCH_SC(faccessat2, 439),
+	ARCH_SC(process_madvise, 440),
+	ARCH_SC(epoll_pwait2, 441),
+	ARCH_SC(mount_setattr, 442),
+	ARCH_SC(quotactl_fd, 443),
+	ARCH_SC(landlock_create_ruleset, 444),
+	ARCH_SC(landlock_add_rule, 445),
+	ARCH_SC(landlock_restrict_self, 446),
+	ARCH_SC(memfd_secret, 447),
+	ARCH_SC(process_mrelease, 448),
+	ARCH_SC(futex_waitv, 449),
+	ARCH_SC(set_mempolicy_home_node, 450),
+	ARCH_SC(cachestat, 451),
+	ARCH_SC(fchmodat2, 452),
+	ARCH_SC(map_shadow_stack, 453),
+	ARCH_SC(futex_wake, 454),
+	ARCH_SC(futex_wait, 455),
+	ARCH_SC(futex_requeue, 456),
+	ARCH_SC(statmount, 457),
+	ARCH_SC(listmount, 458),
+	ARCH_SC(lsm_get_self_attr, 459),
+	ARCH_SC(lsm_set_self_attr, 460),
+	ARCH_SC(lsm_list_modules, 461),
+	ARCH_SC(mseal, 462),
+	ARCH_SC(setxattrat, 463),
+	ARCH_SC(getxattrat, 464),
+	ARCH_SC(listxattrat, 465),
+	ARCH_SC(removexattrat, 466),
+	ARCH_SC(open_tree_attr, 467),
+	ARCH_SC(file_getattr, 468),
+	ARCH_SC(file_setattr, 469),
+	ARCH_SC(listns, 470),
 };
 const unsigned arch_nsyscalls_unified =
 	sizeof(arch_syscalls_unified) / sizeof(arch_syscalls_unified[0]);
 
+const struct arch_sysnames arch_sysnames = {
+#define ARCH_SYSNAME_INIT(name) #name,
+	ARCH_SYSNAMES(ARCH_SYSNAME_INIT)
+#undef ARCH_SYSNAME_INIT
+};
+
+const char *arch_syscall_name(const struct arch_syscall *sc)
+{
+	return (const char *)&arch_sysnames + sc->name;
+}
+
 int arch_syscall_nr(const struct arch *arch, const char *name)
 {
 	for (unsigned i = 0; i < arch->nsyscalls; i++)
-		if (!strcmp(arch->syscalls[i].name, name))
+		if (!strcmp(arch_syscall_name(&arch->syscalls[i]), name))
 			return arch->sysnr_base + arch->syscalls[i].nr;
 	for (unsigned i = 0; i < arch_nsyscalls_unified; i++)
-		if (!strcmp(arch_syscalls_unified[i].name, name))
+		if (!strcmp(arch_syscall_name(&arch_syscalls_unified[i]), name))
 			return arch->sysnr_base + arch_syscalls_unified[i].nr;
 	return -1;
 }

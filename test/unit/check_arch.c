@@ -421,8 +421,8 @@ START_TEST(test_syscalls_unique)
 			for (unsigned j = 0; j < i; j++) {
 				ck_assert_int_ne(a->syscalls[i].nr,
 						 a->syscalls[j].nr);
-				ck_assert_str_ne(a->syscalls[i].name,
-						 a->syscalls[j].name);
+				ck_assert_str_ne(arch_syscall_name(&a->syscalls[i]),
+						 arch_syscall_name(&a->syscalls[j]));
 			}
 		}
 	}
@@ -436,9 +436,31 @@ START_TEST(test_syscalls_unified)
 		ck_assert_int_eq(arch_syscalls_unified[i].nr, 424 + (int)i);
 		for (const struct arch *const *ap = arches; *ap; ap++)
 			for (unsigned j = 0; j < (*ap)->nsyscalls; j++)
-				ck_assert_str_ne((*ap)->syscalls[j].name,
-						 arch_syscalls_unified[i].name);
+				ck_assert_str_ne(
+					arch_syscall_name(&(*ap)->syscalls[j]),
+					arch_syscall_name(&arch_syscalls_unified[i]));
 	}
+}
+END_TEST
+
+/* Every row's name is read back whole from the shared pool: the names
+ * of x86_64's first rows, and a keyword's (ppc64's break). */
+START_TEST(test_syscall_names)
+{
+	const struct arch_syscall *sc = arch_x86_64.syscalls;
+
+	ck_assert_str_eq(arch_syscall_name(&sc[0]), "read");
+	ck_assert_str_eq(arch_syscall_name(&sc[1]), "write");
+	ck_assert_int_eq(arch_syscall_nr(&arch_ppc64le, "break"), 17);
+	for (const struct arch *const *ap = arches; *ap; ap++)
+		for (unsigned i = 0; i < (*ap)->nsyscalls; i++) {
+			const char *n = arch_syscall_name(&(*ap)->syscalls[i]);
+
+			ck_assert_uint_gt(strlen(n), 1);
+			ck_assert_int_eq(arch_syscall_nr(*ap, n),
+					 (*ap)->sysnr_base +
+					 (*ap)->syscalls[i].nr);
+		}
 }
 END_TEST
 
@@ -589,6 +611,7 @@ static Suite *arch_suite(void)
 	tcase_add_test(tc, test_reg_off);
 	tcase_add_test(tc, test_syscalls_unique);
 	tcase_add_test(tc, test_syscalls_unified);
+	tcase_add_test(tc, test_syscall_names);
 	tcase_add_test(tc, test_syscall_nr);
 #if defined(__x86_64__)
 	tcase_add_test(tc, test_syscall_nr_host);
