@@ -278,6 +278,10 @@ static int obj_read(struct btf_obj *o, const char *path)
 	 * of sysfs costs ~9 ms for its 5 MB here. */
 	m = mmap(NULL, o->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	if (m != MAP_FAILED) {
+		/* spry's children (the -c command's init, the detach
+		 * process) never read types: a fork need not copy, nor their
+		 * exit unmap, 1300 pages of them */
+		madvise(m, o->size, MADV_DONTFORK);
 		o->data = m;
 		o->mem = MEM_MAPPED;
 		close(fd);
