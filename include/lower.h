@@ -183,8 +183,16 @@ bool lower_unconditional(struct lower *L);
  * format; none for a whole map) built on the stack and sent. */
 struct event *lower_event(struct lower *L, struct node *call, int kind);
 /* A new event of this probe's (script_event_add(), marked by_probe when an
- * attached probe sends it). */
+ * attached probe sends it, by_cpu when it is text and the script prints
+ * partial lines). */
 struct event *lower_event_add(struct lower *L, int kind, struct loc loc);
+/* Store event @ev's id word at @base + @off: the id, and when @ev is
+ * by_cpu the sending CPU above it. */
+void lower_event_id(struct lower *L, int base, int off,
+		    const struct event *ev, struct loc l);
+/* Whether a printf() or time() of @s has a format that does not end its
+ * line (compile.c sets s->partial_lines from it before lowering). */
+bool lower_partial_lines(const struct script *s);
 /* An aggregation's update of @m[key], this CPU's value: in place (at the
  * pointer in register p) when the key exists, else its first value written
  * at r10 + slot and created with BPF_NOEXIST (hash maps; an array's entry

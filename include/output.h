@@ -113,6 +113,10 @@ struct output {
 
 	char *buf;			/* scratch for one record */
 	size_t len, cap;
+	/* text of by_cpu events not yet ended by a newline, by CPU: a line
+	 * is written once the CPU that began it ends it (script.h) */
+	struct out_line *lines;
+	unsigned nlines;
 
 	/* pictures */
 	struct diag *d;			/* their warnings (the runtime's diag);
@@ -137,6 +141,12 @@ struct out_map_data {
 	void *vals;
 };
 
+struct out_line {
+	unsigned cpu;
+	char *text;
+	size_t len, cap;
+};
+
 /* Set up @o writing to @f.  Computes the boot->realtime offset once. */
 void out_init(struct output *o, FILE *f, enum out_format format,
 	      bool unbuffered);
@@ -148,6 +158,12 @@ void out_free(struct output *o);
  * 0, or -EINVAL for a record shorter than the event. */
 int out_event(struct output *o, const struct event *ev, const void *rec,
 	      size_t len);
+/* Write the lines by_cpu events began and no newline ended yet, CPU by
+ * CPU (the trace stopped; out_exit() and out_free() call it too). */
+void out_lines_flush(struct output *o);
+/* Write the line the by_cpu record @rec's CPU left open: what prints next
+ * (a map, a file) follows it. */
+void out_line_end(struct output *o, const void *rec);
 /* cat() and system(): the text their format gives for @ev's record (the
  * path, the command), malloc'd. */
 char *out_event_text(struct output *o, const struct event *ev,

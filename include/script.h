@@ -139,6 +139,14 @@ struct event {
 	 * the attached probes go on firing until they are detached, after
 	 * spry's output (runtime.c). */
 	bool by_probe;
+	/* An event that prints (printf, print, time, join; print(@m), cat,
+	 * system) of a script that prints partial lines: its record's id word
+	 * carries the CPU that sent it in its high 32 bits, and the printer
+	 * puts each CPU's text together into lines (records of two CPUs
+	 * interleave in the one ring buffer; bpftrace's per-CPU buffers keep
+	 * each CPU's together); a map, a file or a command's output follows
+	 * the line its CPU left open. */
+	bool by_cpu;
 	uint64_t top, div;	/* EV_PRINTMAP: print(@m, top, div); 0: all,
 				 * undivided */
 	const char *helper;	/* EV_HELPER_ERROR: "map_update_elem" */
@@ -269,6 +277,9 @@ struct script {
 	struct cpp *cpp;
 	struct btf *btf;
 	struct ctypes *ctypes;
+	/* some printf() or time() format ends without a newline: every text
+	 * event is by_cpu (lower_partial_lines()) */
+	bool partial_lines;
 };
 
 /* script.c: the probe constructor and the registries, used by the passes */

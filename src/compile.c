@@ -336,6 +336,7 @@ int compile_script(struct script *s, struct diag *d)
 	if (layout_maps(s, d))
 		return -EINVAL;
 
+	s->partial_lines = lower_partial_lines(s);
 	/* Keep going after a failing probe so that one run reports the
 	 * problems of every probe. */
 	for (p = s->probes; p; p = p->next)

@@ -128,6 +128,90 @@ static void ob_failed(struct output *o)
 		o->err = errno ? errno : EIO;
 }
 
+static void ob_write(struct output *o);
+
+/* The pending line of @cpu, made on first use. */
+static struct out_line *line_of(struct output *o, unsigned cpu)
+{
+	struct out_line *ln;
+	unsigned i;
+
+	for (i = 0; i < o->nlines; i++)
+		if (o->lines[i].cpu == cpu)
+			return &o->lines[i];
+	ln = realloc(o->lines, (o->nlines + 1) * sizeof(*ln));
+	if (!ln)
+		abort();
+	o->lines = ln;
+	ln = &o->lines[o->nlines++];
+	memset(ln, 0, sizeof(*ln));
+	ln->cpu = cpu;
+	return ln;
+}
+
+/* The record in the scratch buffer, sent by @cpu: onto that CPU's pending
+ * text, of which what a newline ends is written. */
+static void ob_write_line(struct output *o, unsigned cpu)
+{
+	struct out_line *ln = line_of(o, cpu);
+	size_t n, old = ln->len;
+
+	if (ln->len + o->len + 1 > ln->cap) {
+		ln->cap = 2 * (ln->len + o->len + 1);
+		ln->text = realloc(ln->text, ln->cap);
+		if (!ln->text)
+			abort();
+	}
+	memcpy(ln->text + ln->len, o->buf, o->len);
+	ln->len += o->len;
+	/* the text held had no newline: look in what came */
+	for (n = ln->len; n > old && ln->text[n - 1] != '\n'; n--)
+		;
+	if (n == old)
+		n = 0;
+	o->len = 0;
+	if (n) {
+		ob_putn(o, ln->text, n);
+		memmove(ln->text, ln->text + n, ln->len - n);
+		ln->len -= n;
+	}
+	ob_write(o);
+}
+
+/* Write what @ln holds, ended or not. */
+static void line_write(struct output *o, struct out_line *ln)
+{
+	if (!ln->len)
+		return;
+	o->len = 0;
+	ob_putn(o, ln->text, ln->len);
+	ln->len = 0;
+	ob_write(o);
+}
+
+void out_line_end(struct output *o, const void *rec)
+{
+	uint64_t word;
+	unsigned i;
+
+	if (o->text)
+		out_line_end(o->text, rec);
+	memcpy(&word, rec, 8);
+	for (i = 0; i < o->nlines; i++)
+		if (o->lines[i].cpu == (unsigned)(word >> 32))
+			line_write(o, &o->lines[i]);
+}
+
+void out_lines_flush(struct output *o)
+{
+	unsigned i;
+
+	if (o->text)
+		out_lines_flush(o->text);
+	for (i = 0; i < o->nlines; i++)
+		line_write(o, &o->lines[i]);
+}
+
 static void ob_write(struct output *o)
 {
 	errno = 0;
@@ -173,6 +257,14 @@ void out_init(struct output *o, FILE *f, enum out_format format,
 
 void out_free(struct output *o)
 {
+	unsigned i;
+
+	out_lines_flush(o);
+	for (i = 0; i < o->nlines; i++)
+		free(o->lines[i].text);
+	free(o->lines);
+	o->lines = NULL;
+	o->nlines = 0;
 	pic_free(o->pics);
 	o->pics = NULL;
 	if (o->text) {
@@ -1181,7 +1273,14 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 	default:
 		return 0;
 	}
-	ob_write(o);
+	if (ev->by_cpu && o->format != OUT_JSON) {
+		uint64_t word;
+
+		memcpy(&word, rec, 8);
+		ob_write_line(o, (unsigned)(word >> 32));
+	} else {
+		ob_write(o);
+	}
 	return 0;
 }
 
@@ -1849,6 +1948,7 @@ void out_clear(struct output *o, const struct map *m)
 
 void out_exit(struct output *o)
 {
+	out_lines_flush(o);
 	o->at_exit = true;
 }
 

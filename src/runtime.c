@@ -992,6 +992,7 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 	if (size < 8)
 		return;
 	memcpy(&id, data, 8);
+	id &= 0xffffffff;	/* above it, a by_cpu event's CPU (script.h) */
 	if (id >= s->nevents || !s->events[id]) {
 		diag_warn(rt->d, NULL, "unknown event %" PRIu64 " (record of "
 			  "%zu bytes)", id, size);
@@ -1024,6 +1025,9 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 	 * the background (rt_close); only BEGIN's and END's records count. */
 	if (rt->stopped && ev->by_probe)
 		return;
+	if (ev->by_cpu && (ev->kind == EV_PRINTMAP || ev->kind == EV_CAT ||
+			   ev->kind == EV_SYSTEM))
+		out_line_end(rt->out, data);
 	switch (ev->kind) {
 	case EV_PRINTF:
 	case EV_PRINT:
@@ -1393,6 +1397,8 @@ static void rt_detach(struct runtime *rt)
 static void rt_stop(struct runtime *rt)
 {
 	rt_drain(rt);
+	/* lines the probes began and did not end come before END's output */
+	out_lines_flush(rt->out);
 	rt->lost_at_stop = rt_lost_read(rt) + rt->lost_perf;
 	rt->stopped = true;
 }
@@ -1458,6 +1464,7 @@ static bool rt_stream_write(void *ctx, const void *data, size_t n)
 	st->len += n;
 	while (st->len - off >= 8) {
 		memcpy(&id, st->buf + off, 8);
+		id &= 0xffffffff;	/* above it, a by_cpu event's CPU */
 		if (id >= s->nevents || !s->events[id]) {
 			/* nothing after it can be cut: stop */
 			diag_warn(st->rt->d, &st->p->loc, "unknown event %"

@@ -366,7 +366,7 @@ static bool join_lower(struct lower *L, struct node *call)
 	lower_lookup(L, sm, key, l);
 	p = lower_ret(L, l);
 	ir_jcci(L->f, BPF_JEQ, p, 0, out, l);
-	ir_st(L->f, BPF_DW, p, 0, ev->id, l);
+	lower_event_id(L, p, 0, ev, l);
 	off = lower_vreg(L);
 	ir_movi(L->f, off, 0, l);
 	n = lower_vreg(L);

@@ -142,7 +142,53 @@ struct event *lower_event_add(struct lower *L, int kind, struct loc loc)
 	struct event *ev = script_event_add(L->s, kind, loc);
 
 	ev->by_probe = L->p->prov && L->p->prov->when == PROV_ON_EVENT;
+	ev->by_cpu = L->s->partial_lines &&
+		     (kind == EV_PRINTF || kind == EV_PRINT ||
+		      kind == EV_TIME || kind == EV_JOIN ||
+		      kind == EV_PRINTMAP || kind == EV_CAT ||
+		      kind == EV_SYSTEM);
 	return ev;
+}
+
+void lower_event_id(struct lower *L, int base, int off,
+		    const struct event *ev, struct loc l)
+{
+	int r;
+
+	if (!ev->by_cpu) {
+		ir_st(L->f, BPF_DW, base, off, ev->id, l);
+		return;
+	}
+	ir_call(L->f, BPF_FUNC_get_smp_processor_id, 0, l);
+	r = lower_ret(L, l);
+	ir_alui(L->f, BPF_LSH, r, r, 32, l);
+	ir_alui(L->f, BPF_OR, r, r, (int32_t)ev->id, l);
+	ir_stx(L->f, BPF_DW, base, off, r, l);
+}
+
+static int partial_visit(const struct node *n, void *ctx)
+{
+	const struct node *fmt = n->args;
+
+	(void)ctx;
+	if (n->kind != N_CALL || !n->builtin || n->builtin->kind != BK_EVENT ||
+	    (strcmp(n->builtin->name, "printf") &&
+	     strcmp(n->builtin->name, "time")))
+		return 0;
+	/* time() without a format prints bpftrace's "%H:%M:%S\n" */
+	if (!fmt || fmt->kind != N_STR || !fmt->str)
+		return 0;
+	return !*fmt->str || fmt->str[strlen(fmt->str) - 1] != '\n';
+}
+
+bool lower_partial_lines(const struct script *s)
+{
+	const struct probe *p;
+
+	for (p = s->probes; p; p = p->next)
+		if (ast_visit(p->body, partial_visit, NULL))
+			return true;
+	return false;
 }
 
 /* printf/print/exit/clear: one event per call site, its record built on
@@ -176,7 +222,7 @@ struct event *lower_event(struct lower *L, struct node *n, int kind)
 
 	rec = lower_stack(L, ev->size, n, kind == EV_PRINTF ? "printf() record"
 					  : "event record");
-	ir_st(L->f, BPF_DW, IR_FP, rec, ev->id, n->loc);
+	lower_event_id(L, IR_FP, rec, ev, n->loc);
 	for (a = args, i = 0; a; a = a->next, i++) {
 		int at = rec + (int)ev->args[i].off;
 

@@ -393,6 +393,52 @@ END_TEST
 
 /* ---- events ---- */
 
+/* A record of @ev, which takes one s64 at offset 8, sent by @cpu. */
+static void send_by(struct cap *c, const struct event *ev, unsigned cpu,
+		    int64_t v)
+{
+	uint64_t r[2] = { (uint64_t)cpu << 32 | 7, (uint64_t)v };
+
+	ck_assert_int_eq(out_event(&c->o, ev, r, sizeof(r)), 0);
+}
+
+/* Text events of a script that prints partial lines (by_cpu): each CPU's
+ * text is put together into lines, whatever another CPU sent between its
+ * pieces; what no newline ended is written when the trace stops. */
+START_TEST(event_lines_by_cpu)
+{
+	struct cap c;
+	struct event_arg a = { .type = &t_s64, .off = 8 };
+	struct event head = { .kind = EV_PRINTF, .fmt = "%d ", .nargs = 1,
+			      .args = &a, .size = 16, .by_cpu = true };
+	struct event tail = { .kind = EV_PRINTF, .fmt = "end %d\n", .nargs = 1,
+			      .args = &a, .size = 16, .by_cpu = true };
+	struct event bare = { .kind = EV_PRINTF, .fmt = "%d", .nargs = 1,
+			      .args = &a, .size = 16, .by_cpu = true };
+
+	cap_open(&c, OUT_TEXT);
+	send_by(&c, &head, 0, 1);
+	send_by(&c, &head, 1, 2);
+	ck_assert_str_eq(cap_text(&c), "");
+	send_by(&c, &tail, 0, 10);
+	send_by(&c, &tail, 1, 20);
+	send_by(&c, &head, 3, 3);
+	send_by(&c, &bare, 1, 4);
+	ck_assert_str_eq(cap_text(&c), "1 end 10\n2 end 20\n");
+	/* CPU by CPU, in the order they first sent text */
+	out_lines_flush(&c.o);
+	ck_assert_str_eq(cap_text(&c), "1 end 10\n2 end 20\n43 ");
+	cap_close(&c);
+
+	/* JSON: a record is an object of its own, as bpftrace's */
+	cap_open(&c, OUT_JSON);
+	send_by(&c, &head, 0, 1);
+	ck_assert_str_eq(cap_text(&c),
+			 "{\"type\": \"printf\", \"data\": \"1 \"}\n");
+	cap_close(&c);
+}
+END_TEST
+
 START_TEST(event_printf_print)
 {
 	struct cap c;
@@ -1231,6 +1277,7 @@ static Suite *output_suite(void)
 
 	tc = tcase_create("values");
 	tcase_add_test(tc, default_formats);
+	tcase_add_test(tc, event_lines_by_cpu);
 	tcase_add_test(tc, event_printf_print);
 	tcase_add_test(tc, json_escaping);
 	suite_add_tcase(s, tc);
