@@ -21,6 +21,7 @@
 #define SPRY_ARCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct arena;
@@ -133,6 +134,8 @@ extern const struct arch *const arches[];	/* NULL-terminated */
 extern const struct arch arch_x86_64, arch_aarch64, arch_arm, arch_ppc64le,
 	arch_ppc64, arch_s390x, arch_mips64el;
 const struct arch *arch_host(void);
+/* uname -m into @buf ("?" if uname(2) fails); @buf. */
+const char *arch_uname(char *buf, size_t n);
 /* By name or alias; NULL if unknown. */
 const struct arch *arch_find(const char *name);
 /* uname -m to arch; NULL if unknown.  arch_host() is this for the running

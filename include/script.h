@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <linux/bpf.h>
 
@@ -115,6 +116,21 @@ enum event_kind {
 	EV_HELPER_ERROR,	/* -k, -kk: a helper call failed: args[0] is
 				 * what it returned (s64), `helper` names it */
 };
+
+/* A record's first word: the event id in its low 32 bits, and a by_cpu
+ * event's sending CPU above them (lower_event_id() writes it). */
+#define EVENT_CPU_SHIFT 32
+static inline uint64_t event_word_id(uint64_t word)
+{
+	return word & 0xffffffffu;
+}
+static inline unsigned event_word_cpu(const void *rec)
+{
+	uint64_t word;
+
+	memcpy(&word, rec, sizeof(word));
+	return (unsigned)(word >> EVENT_CPU_SHIFT);
+}
 
 struct event_arg {
 	const struct type *type;

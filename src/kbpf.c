@@ -337,22 +337,18 @@ struct kbpf_buf *kbpf_ring_new(int map_fd, kbpf_record_fn fn, void *ctx)
 	/* the consumer page is ours to write; the producer page and the
 	 * data (mapped twice in a row, so that a record that wraps reads
 	 * as one) are the kernel's */
-	cons = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
-	if (cons == MAP_FAILED)
-		return NULL;
 	len = page + 2 * (size_t)info.max_entries;
-	prod = mmap(NULL, len, PROT_READ, MAP_SHARED, map_fd, (off_t)page);
-	if (prod == MAP_FAILED) {
-		err = errno;
-		munmap(cons, page);
-		errno = err;
-		return NULL;
-	}
-	b = kbpf_ring_map(cons, prod, info.max_entries, fn, ctx);
+	cons = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	prod = cons == MAP_FAILED ? MAP_FAILED :
+	       mmap(NULL, len, PROT_READ, MAP_SHARED, map_fd, (off_t)page);
+	b = prod == MAP_FAILED ? NULL :
+	    kbpf_ring_map(cons, prod, info.max_entries, fn, ctx);
 	if (!b) {
 		err = errno;
-		munmap(cons, page);
-		munmap(prod, len);
+		if (cons != MAP_FAILED)
+			munmap(cons, page);
+		if (prod != MAP_FAILED)
+			munmap(prod, len);
 		errno = err;
 		return NULL;
 	}

@@ -402,8 +402,8 @@ int main(int argc, char **argv)
 	struct script s = { 0 };
 	struct runtime rt = { 0 };
 	struct host host;
-	struct utsname uts;
-	char machine[sizeof(uts.machine)];
+	char uts[sizeof(((struct utsname *)0)->machine)];
+	const char *machine;
 	const struct arch *host_arch;
 	struct diag d;
 	const char *text = NULL, *arch_name = NULL, *out_path = NULL;
@@ -553,12 +553,7 @@ int main(int argc, char **argv)
 	s.opts.params = (const char *const *)argv + optind;
 	s.opts.nparams = (unsigned)(argc - optind);
 
-	if (host.machine)
-		snprintf(machine, sizeof(machine), "%s", host.machine);
-	else if (uname(&uts))
-		strcpy(machine, "?");
-	else
-		snprintf(machine, sizeof(machine), "%s", uts.machine);
+	machine = host.machine ? host.machine : arch_uname(uts, sizeof(uts));
 	host_arch = arch_from_machine(machine);
 	s.arch = arch_name ? arch_find(arch_name) : host_arch;
 	if (!s.arch) {

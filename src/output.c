@@ -191,14 +191,12 @@ static void line_write(struct output *o, struct out_line *ln)
 
 void out_line_end(struct output *o, const void *rec)
 {
-	uint64_t word;
 	unsigned i;
 
 	if (o->text)
 		out_line_end(o->text, rec);
-	memcpy(&word, rec, 8);
 	for (i = 0; i < o->nlines; i++)
-		if (o->lines[i].cpu == (unsigned)(word >> 32))
+		if (o->lines[i].cpu == event_word_cpu(rec))
 			line_write(o, &o->lines[i]);
 }
 
@@ -1273,14 +1271,10 @@ int out_event(struct output *o, const struct event *ev, const void *rec,
 	default:
 		return 0;
 	}
-	if (ev->by_cpu && o->format != OUT_JSON) {
-		uint64_t word;
-
-		memcpy(&word, rec, 8);
-		ob_write_line(o, (unsigned)(word >> 32));
-	} else {
+	if (ev->by_cpu && o->format != OUT_JSON)
+		ob_write_line(o, event_word_cpu(rec));
+	else
 		ob_write(o);
-	}
 	return 0;
 }
 

@@ -992,7 +992,7 @@ static void rt_record(struct runtime *rt, const void *data, size_t size)
 	if (size < 8)
 		return;
 	memcpy(&id, data, 8);
-	id &= 0xffffffff;	/* above it, a by_cpu event's CPU (script.h) */
+	id = event_word_id(id);
 	if (id >= s->nevents || !s->events[id]) {
 		diag_warn(rt->d, NULL, "unknown event %" PRIu64 " (record of "
 			  "%zu bytes)", id, size);
@@ -1464,7 +1464,7 @@ static bool rt_stream_write(void *ctx, const void *data, size_t n)
 	st->len += n;
 	while (st->len - off >= 8) {
 		memcpy(&id, st->buf + off, 8);
-		id &= 0xffffffff;	/* above it, a by_cpu event's CPU */
+		id = event_word_id(id);
 		if (id >= s->nevents || !s->events[id]) {
 			/* nothing after it can be cut: stop */
 			diag_warn(st->rt->d, &st->p->loc, "unknown event %"

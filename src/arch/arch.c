@@ -3,6 +3,7 @@
  * Input: a name (--arch, uname -m).  Output: the struct arch describing it,
  * and types built from it (struct pt_regs for `regs`).
  */
+#include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -46,13 +47,19 @@ const struct arch *arch_from_machine(const char *machine)
 	return arch_find(machine);
 }
 
-const struct arch *arch_host(void)
+const char *arch_uname(char *buf, size_t n)
 {
 	struct utsname u;
 
-	if (uname(&u))
-		return NULL;
-	return arch_from_machine(u.machine);
+	snprintf(buf, n, "%s", uname(&u) ? "?" : u.machine);
+	return buf;
+}
+
+const struct arch *arch_host(void)
+{
+	char m[sizeof(((struct utsname *)0)->machine)];
+
+	return arch_from_machine(arch_uname(m, sizeof(m)));
 }
 
 int arch_reg_off(const struct arch *arch, const char *name)

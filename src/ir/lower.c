@@ -161,7 +161,7 @@ void lower_event_id(struct lower *L, int base, int off,
 	}
 	ir_call(L->f, BPF_FUNC_get_smp_processor_id, 0, l);
 	r = lower_ret(L, l);
-	ir_alui(L->f, BPF_LSH, r, r, 32, l);
+	ir_alui(L->f, BPF_LSH, r, r, EVENT_CPU_SHIFT, l);
 	ir_alui(L->f, BPF_OR, r, r, (int32_t)ev->id, l);
 	ir_stx(L->f, BPF_DW, base, off, r, l);
 }
