@@ -265,6 +265,9 @@ static void agg_update_shared(struct lower *L, struct map *m, int key,
 	ir_ja(L->f, head, l);
 	ir_place_loop(L->f, insert, l);
 	ir_jcci(L->f, BPF_JNE, again, 0, end, l);
+	/* -kk: the first miss, as the lookup's; not the second */
+	if (lower_checks(L, BPF_FUNC_map_lookup_elem))
+		lower_helper_error(L, BPF_FUNC_map_lookup_elem, val_imm(0), l);
 	z = lower_vreg(L);
 	ir_ldmapv(L->f, z, zero->id, 0, l);
 	lower_call(L, BPF_FUNC_map_update_elem, l, LA_MAP(m->id),
@@ -281,7 +284,6 @@ static void agg_update_shared(struct lower *L, struct map *m, int key,
 	ir_place(L->f, head, l);
 	lower_lookup(L, m, key, l);
 	p = lower_ret(L, l);
-	lower_check_miss(L, m, p, l);
 	ir_jcci(L->f, BPF_JEQ, p, 0, insert, l);
 	ops->in_place(L, p, call, ctx);
 	ir_place(L->f, end, l);
