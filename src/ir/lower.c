@@ -249,7 +249,9 @@ struct event *lower_event(struct lower *L, struct node *n, int kind)
  * means the map is full (the runtime says so at exit).  The insert sits
  * before the lookup, reached by its miss jumping back, so the value's
  * register is live only from the lookup to the update in place, across
- * no call.  The verifier walks the loop twice (5.3+), told apart by
+ * no call; it ends in a `goto +0` to the lookup (ir_ja_loop(): 6.1's
+ * verifier wants a loop closed by a jump), which the kernel drops after
+ * verifying.  The verifier walks the loop twice (5.3+), told apart by
  * @again.  A per-CPU hash has no such race: BPF_ANY on a key another CPU
  * has just created sets only this CPU's value, which was zero. */
 static void agg_update_shared(struct lower *L, struct map *m, int key,
@@ -281,6 +283,7 @@ static void agg_update_shared(struct lower *L, struct map *m, int key,
 		ir_place(L->f, ok, l);
 	}
 	ir_movi(L->f, again, 1, l);
+	ir_ja_loop(L->f, head, l);
 	ir_place(L->f, head, l);
 	lower_lookup(L, m, key, l);
 	p = lower_ret(L, l);
