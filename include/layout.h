@@ -12,9 +12,11 @@
  *               histogram maps (quantize, hist, lhist) add a trailing u64
  *               bucket at key_size - 8.  Keyless maps (not those) are
  *               arrays keyed by u32 0.
- *   map value:  8-byte integer (count/sum/histograms: per CPU), min/max's
- *               {s64 value; u64 seen} and avg/stats' {u64 count; s64
- *               total} per CPU, or the memory value rounded up to 8.
+ *   map value:  8-byte integer (count/sum/histograms), min/max's {s64
+ *               value; u64 seen} per CPU, avg/stats' {u64 count; s64
+ *               total}, or the memory value rounded up to 8.  Keyed
+ *               aggregations but min/max are one value every CPU adds to
+ *               atomically; keyless ones and min/max are per CPU.
  *   record:     u64 event id at 0, then each argument at an 8-aligned
  *               offset: scalars as 8-byte values, memory values at their
  *               type's size; the size is rounded up to 8.

@@ -193,7 +193,7 @@ void lower_event_id(struct lower *L, int base, int off,
 /* Whether a printf() or time() of @s has a format that does not end its
  * line (compile.c sets s->partial_lines from it before lowering). */
 bool lower_partial_lines(const struct script *s);
-/* An aggregation's update of @m[key], this CPU's value: in place (at the
+/* An aggregation's update of @m[key] (this CPU's value in a per-CPU map): in place (at the
  * pointer in register p) when the key exists, else its first value written
  * at r10 + slot and created with BPF_NOEXIST (hash maps; an array's entry
  * always exists).  @key is a stack slot lower_key() built. */

@@ -51,7 +51,7 @@ enum map_kind {
 			 * the key */
 	MAP_MAX,
 	MAP_AVG,	/* @m[k] = avg(x) / stats(x): value {u64 count; s64
-			 * total}, per CPU, summed */
+			 * total} (per CPU and summed when keyless) */
 	MAP_STATS,
 	/* internal maps, created for the script, never named by it */
 	MAP_EVENTS,	/* BPF_MAP_TYPE_RINGBUF (perf event array fallback) */

@@ -127,8 +127,13 @@ int layout_map(struct script *s, struct map *m, struct diag *d)
 		m->key_size = 4;
 		m->max_entries = 1;
 	} else {
-		m->bpf_type = m->kind == MAP_PLAIN ? BPF_MAP_TYPE_HASH
-						   : BPF_MAP_TYPE_PERCPU_HASH;
+		/* keyed aggregations that only add share one value per key,
+		 * added to atomically: a per-CPU hash's preallocation (one
+		 * per-CPU allocation per entry) would cost every startup
+		 * about 3 ms; min/max compare before they store, which needs
+		 * the value to themselves */
+		m->bpf_type = m->kind == MAP_MIN || m->kind == MAP_MAX ?
+			      BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
 		m->key_size = off;
 		m->max_entries = entries;
 	}

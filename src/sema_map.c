@@ -286,8 +286,8 @@ void sema_map_use(struct sema *S, struct node *n, const char *name,
 		return;
 	}
 	if (use == USE_READ && sema_kind_is_agg(k->kind)) {
-		sema_error(S, &n->loc, "cannot read %s map %s: its value is "
-			   "per-CPU; print it instead",
+		sema_error(S, &n->loc, "cannot read %s map %s: aggregations "
+			   "are printed, not read; print it instead",
 			   sema_kind_str(S, k->kind), m->name);
 		n->type = sema_bad();
 		return;

@@ -3,13 +3,14 @@
  * zero(@m), which empties their values.
  *
  * Input: `@m[k] = count()` and the like (sema allows aggregations as the
- * value of a map assignment only).  Output: the map's kind (layout.h lays
- * such maps out per CPU) and its value type, and IR that updates this CPU's
- * value in place, or creates it.  Adds in place are BPF's atomic adds, the
- * shortest add to memory BPF has (nothing races: the value is this CPU's).  The histograms' buckets are a
- * trailing u64 of the key; the runtime folds the CPUs' values by the map's
- * kind (sums, or the least/greatest value a CPU has seen) and prints them
- * as bpftrace does.
+ * value of a map assignment only).  Output: the map's kind (layout.c picks
+ * the BPF map: one shared value per key, or one per CPU for min/max and
+ * keyless maps) and its value type, and IR that updates the value in
+ * place, or creates it.  Adds in place are BPF's atomic adds, the shortest
+ * add to memory BPF has, and correct when CPUs share the value.  The
+ * histograms' buckets are a trailing u64 of the key; the runtime folds
+ * per-CPU values by the map's kind (sums, or the least/greatest value a
+ * CPU has seen) and prints them as bpftrace does.
  */
 #include <inttypes.h>
 
@@ -174,7 +175,7 @@ const struct builtin builtin_max = {
 	.lower_agg = minmax_lower,
 };
 
-/* ---- avg(x), stats(x): {u64 count; s64 total} per CPU ---- */
+/* ---- avg(x), stats(x): {u64 count; s64 total} ---- */
 
 /* count += 1, total += x (atomic adds: see lower_agg_add()) */
 static void avg_in_place(struct lower *L, int p, struct node *call, void *ctx)

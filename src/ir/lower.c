@@ -265,11 +265,11 @@ void lower_agg_update(struct lower *L, struct map *m, int key,
 	ir_place(L->f, end, l);
 }
 
-/* count, sum, the histograms: value += x, with one atomic add.  The value
- * is this CPU's, so nothing races for it: the add is atomic only because
- * BPF has no plain add to memory, and it takes one or two instructions
- * (`r = 1` first for a constant) where a load, an add and a store take
- * three. */
+/* count, sum, the histograms: value += x, with one atomic add.  A keyed
+ * map's value is every CPU's (layout.c), which the add must be atomic for;
+ * a keyless one's is this CPU's.  BPF has no plain add to memory anyway,
+ * and the atomic add takes one or two instructions (`r = 1` first for a
+ * constant) where a load, an add and a store take three. */
 static void add_in_place(struct lower *L, int p, struct node *call, void *ctx)
 {
 	const struct val *x = ctx;

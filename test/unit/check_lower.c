@@ -403,7 +403,8 @@ START_TEST(layout_user_maps)
 	ck_assert_uint_eq(h->val_size, 8);
 	ck_assert_uint_eq(h->max_entries, 4096);
 
-	ck_assert_int_eq(q->bpf_type, BPF_MAP_TYPE_PERCPU_HASH);
+	/* keyed aggregations share one value per key; min/max are per CPU */
+	ck_assert_int_eq(q->bpf_type, BPF_MAP_TYPE_HASH);
 	ck_assert_uint_eq(q->key_size, 16);	/* key + bucket */
 	ck_assert_uint_eq(q->val_size, 8);
 
@@ -415,7 +416,7 @@ START_TEST(layout_user_maps)
 	ck_assert_uint_eq(v->val_size, 16);
 	ck_assert_uint_eq(v->max_entries, 1);
 
-	ck_assert_int_eq(s->bpf_type, BPF_MAP_TYPE_PERCPU_HASH);
+	ck_assert_int_eq(s->bpf_type, BPF_MAP_TYPE_HASH);
 	ck_assert_uint_eq(s->key_size, 16);
 	fx_free(&x);
 }
@@ -1116,8 +1117,9 @@ START_TEST(fe_aggregations)
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_update_elem), 3);
 	ck_assert_int_eq(script_map_find(&x.s, "@")->bpf_type,
 			 BPF_MAP_TYPE_PERCPU_ARRAY);
+	/* keyless but bucketed: a hash, shared by the CPUs */
 	ck_assert_int_eq(script_map_find(&x.s, "@q")->bpf_type,
-			 BPF_MAP_TYPE_PERCPU_HASH);
+			 BPF_MAP_TYPE_HASH);
 	ck_assert_uint_eq(script_map_find(&x.s, "@c")->key_size, 16);
 	fx_free(&x);
 }

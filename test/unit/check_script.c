@@ -103,18 +103,24 @@ START_TEST(test_layout)
 	struct script s;
 	struct loc l = { .line = 1 };
 	struct unit_diag u;
-	struct map *m, *k, *q, *big;
+	struct map *m, *k, *q, *lo, *big;
 
 	init(&s);
 	unit_diag_open(&u);
 	/* keyless plain: an array of one, value in place */
 	m = script_map_add(&s, "@v", l, MAP_PLAIN);
 	m->val = type_string(s.arena, 13);
-	/* keyed count: per-CPU hash, 8-byte key slot, u64 value */
+	/* keyed count: a hash (every CPU adds to its value), 8-byte key
+	 * slot, u64 value */
 	k = script_map_add(&s, "@c", l, MAP_COUNT);
 	k->nkeys = 1;
 	k->keys = keys;
 	k->val = &type_u64;
+	/* keyed min: per CPU (it compares before it stores) */
+	lo = script_map_add(&s, "@lo", l, MAP_MIN);
+	lo->nkeys = 1;
+	lo->keys = keys;
+	lo->val = &type_s64;
 	/* quantize: the bucket after the keys */
 	q = script_map_add(&s, "@q", l, MAP_QUANTIZE);
 	q->nkeys = 1;
@@ -124,10 +130,12 @@ START_TEST(test_layout)
 	ck_assert_uint_eq(m->key_size, 4);
 	ck_assert_uint_eq(m->val_size, 16);
 	ck_assert(layout_is_array(m));
-	ck_assert_int_eq(k->bpf_type, BPF_MAP_TYPE_PERCPU_HASH);
+	ck_assert_int_eq(k->bpf_type, BPF_MAP_TYPE_HASH);
 	ck_assert_uint_eq(k->key_size, 8);
 	ck_assert_uint_eq(k->val_size, 8);
 	ck_assert(!layout_is_array(k));
+	ck_assert_int_eq(lo->bpf_type, BPF_MAP_TYPE_PERCPU_HASH);
+	ck_assert_uint_eq(lo->val_size, 16);
 	ck_assert_uint_eq(q->key_size, 24 + 8);
 	ck_assert_uint_eq(q->key_off[0], 0);
 	ck_assert_uint_eq(layout_slot(&type_u8), 8);

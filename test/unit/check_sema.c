@@ -1122,14 +1122,14 @@ END_TEST
 START_TEST(test_agg_read)
 {
 	expect_fail("plain:x { @c = count(); a = @c + 1; }", "@c +",
-		    "cannot read count() map @c: its value is per-CPU; print "
-		    "it instead");
+		    "cannot read count() map @c: aggregations are printed, "
+		    "not read; print it instead");
 	reset();
 	/* reading before the assignment that fixes the kind, too */
 	expect_fail("plain:x { print(@q[1]); }\nplain:y { @q[2] = "
 		    "quantize(1); }", "@q",
-		    "cannot read quantize() map @q: its value is per-CPU; "
-		    "print it instead");
+		    "cannot read quantize() map @q: aggregations are "
+		    "printed, not read; print it instead");
 }
 END_TEST
 
