@@ -588,13 +588,14 @@ static void tp_btf_records(struct script *s, const struct type *fmt)
 	}
 }
 
-/* Whether this kernel loads fentry programs, asked once per script:
+/* Whether this kernel runs fentry programs, asked once per script:
  * never in a dry run (which must not depend on the kernel) or for another
  * architecture's kernel; forced by SPRY_SYSCALLS=fentry.  The first trial
  * names no function: a kernel that refuses tracing programs outright
  * (this project's host: EPERM) says so at once, before anything reads
  * BTF; one that gets as far as wanting a function says EINVAL.  The
- * second, in tp_fentry_func(), loads an empty program on a real one. */
+ * second, in tp_fentry_func(), checks that the kernel can attach them and
+ * loads an empty program on a real function. */
 static const char tp_fentry_yes[] = "yes", tp_fentry_no[] = "no",
 	tp_fentry_maybe[] = "maybe";
 #define TP_FENTRY_MEMO	"tracepoint:#fentry"
@@ -656,7 +657,7 @@ static uint32_t tp_fentry_func(struct script *s, const struct arch *arch,
 {
 	const char *state = tp_fentry_state(s, arch), *name, *obj;
 	const struct type *f, *pt;
-	uint32_t id;
+	uint32_t id, fid;
 	bool ok;
 
 	if (state == tp_fentry_no || !s->btf)
@@ -676,8 +677,16 @@ static uint32_t tp_fentry_func(struct script *s, const struct arch *arch,
 			f->base->size != arch->word_size))
 		return 0;
 	if (state == tp_fentry_maybe) {
-		/* the kernel knows the function, and takes a program there */
-		ok = !tp_fentry_try(id, is_exit);
+		/* The kernel knows the function and takes a program there;
+		 * whether it can attach one is another matter (arm64 6.1
+		 * loads it, then says ENOTSUPP: its trampolines need ftrace's
+		 * direct calls, which came in 6.5), and trying costs a
+		 * trampoline and RCU tasks grace periods (100+ ms under
+		 * TCG).  Direct calls are what the trampolines ride on where
+		 * ftrace manages the call site: register_ftrace_direct() is
+		 * in the kernel exactly when it has them. */
+		ok = !btf_func_id(s->btf, "vmlinux", "register_ftrace_direct",
+				  &fid, &obj) && !tp_fentry_try(id, is_exit);
 		names_put(s->arena, &s->memo, TP_FENTRY_MEMO,
 			  (void *)(ok ? tp_fentry_yes : tp_fentry_no));
 		if (!ok)
