@@ -774,6 +774,7 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 		p->attach_btf_id = fn;
 		tp->filter.kind = PV_REG;
 		tp->filter.indirect = true;
+		tp->filter.typed_regs = true;
 		tp->filter.off = arch->sysnr_off;
 		tp->filter.type = type_int(arch->sysnr_size, true);
 		return 0;
@@ -943,6 +944,7 @@ static int tp_member(struct probe *p, const struct pvar *base,
 		return -ENOENT;
 	pv->kind = PV_REG;
 	pv->indirect = true;
+	pv->typed_regs = tp->fentry;
 	pv->off = tp->arch->sysarg_off[argi];
 	/* a field narrower than the register is its low-order end */
 	if (tp->arch->big_endian && m->type->size < tp->arch->word_size)

@@ -11,11 +11,12 @@ need_file /sys/kernel/btf/vmlinux
 links='for p in $(pidof spry); do for f in /proc/$p/fdinfo/*; do grep -h -e link_type -e attach_type -e tp_name "$f"; done; done 2>/dev/null | sed "s/^/fd /"'
 
 # sys_enter_openat: the file name as a user string, the syscall number
-# (257 on x86_64), exactly one event per cat; attached by fentry
-run "$SPRY" -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat"/ { printf("open %s nr %d\n", str(args->filename), args->__syscall_nr); @n[str(args.filename)] = count(); }' \
+# (257 on x86_64), a signed argument (AT_FDCWD), exactly one event per
+# cat; attached by fentry, the registers read by plain loads
+run "$SPRY" -e 'tracepoint:syscalls:sys_enter_openat /comm == "cat" && args->dfd < 0/ { printf("open %s nr %d dfd %d\n", str(args->filename), args->__syscall_nr, args->dfd); @n[str(args.filename)] = count(); }' \
 	-c "$links; for i in 1 2 3 4 5; do cat /etc/hostname >/dev/null; done"
 assert_ok
-assert_count 5 '^open /etc/hostname nr 257$'
+assert_count 5 '^open /etc/hostname nr 257 dfd -100$'
 assert_matches '^@n\[/etc/hostname\]: 5$'
 assert_matches '^fd link_type:.tracing$'
 assert_matches '^fd attach_type:.24$'
