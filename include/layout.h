@@ -46,6 +46,8 @@ struct type;
 #define LAYOUT_JOIN_ARG_SIZE	1024
 #define LAYOUT_JOIN_AREA	(LAYOUT_JOIN_ARGS * LAYOUT_JOIN_ARG_SIZE)
 #define LAYOUT_SCRATCH		(16 + LAYOUT_JOIN_AREA + LAYOUT_JOIN_ARG_SIZE)
+/* the zero map's value: the largest aggregation value (avg's, stats') */
+#define LAYOUT_ZERO		16
 
 /* Fill bpf_type, key_size, val_size, key_off, max_entries of every map from
  * its unified types.  Call once after sema, before lowering any probe.  0,

@@ -193,10 +193,12 @@ void lower_event_id(struct lower *L, int base, int off,
 /* Whether a printf() or time() of @s has a format that does not end its
  * line (compile.c sets s->partial_lines from it before lowering). */
 bool lower_partial_lines(const struct script *s);
-/* An aggregation's update of @m[key] (this CPU's value in a per-CPU map): in place (at the
- * pointer in register p) when the key exists, else its first value written
- * at r10 + slot and created with BPF_NOEXIST (hash maps; an array's entry
- * always exists).  @key is a stack slot lower_key() built. */
+/* An aggregation's update of @m[key] (this CPU's value in a per-CPU map):
+ * @in_place changes the value at the pointer in register p.  A missing key
+ * of a per-CPU hash gets @first's value, written at r10 + slot; one of a
+ * shared hash is created all zero, which @in_place must then update as a
+ * first value (lower.c says why).  An array's entry always exists.  @key
+ * is a stack slot lower_key() built. */
 struct lower_agg_ops {
 	void (*in_place)(struct lower *L, int p, struct node *call, void *ctx);
 	void (*first)(struct lower *L, int slot, struct node *call, void *ctx);

@@ -68,6 +68,9 @@ enum map_kind {
 			 * loading */
 	MAP_SCRATCH,	/* per-CPU array[1] of LAYOUT_SCRATCH bytes: records
 			 * too large for the stack (join) are built here */
+	MAP_ZERO,	/* array[1] of LAYOUT_ZERO bytes never written: the
+			 * all-zero first value of a hash aggregation's new
+			 * key, addressed directly (BPF_PSEUDO_MAP_VALUE) */
 };
 
 struct map {
@@ -285,6 +288,7 @@ struct script {
 	struct map *events_map, *lost_map;		/* NULL if unused */
 	struct map *child_map;				/* likewise */
 	struct map *start_map, *scratch_map;		/* likewise */
+	struct map *zero_map;				/* likewise */
 	const struct arch *arch;	/* the target (host unless --arch) */
 	const struct host *host;	/* the environment's settings (host.h);
 					 * NULL: the defaults */
@@ -322,6 +326,7 @@ struct map *script_stacks_map(struct script *s, unsigned frames);
 struct map *script_child_map(struct script *s);
 struct map *script_start_map(struct script *s);
 struct map *script_scratch_map(struct script *s);
+struct map *script_zero_map(struct script *s);
 
 /* compile.c: the pipeline.  0 or -errno; problems reported to @d. */
 int compile_script(struct script *s, struct diag *d);

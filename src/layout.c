@@ -97,6 +97,12 @@ int layout_map(struct script *s, struct map *m, struct diag *d)
 		m->val_size = LAYOUT_SCRATCH;
 		m->max_entries = 1;
 		return 0;
+	case MAP_ZERO:
+		m->bpf_type = BPF_MAP_TYPE_ARRAY;
+		m->key_size = 4;
+		m->val_size = LAYOUT_ZERO;
+		m->max_entries = 1;
+		return 0;
 	case MAP_PLAIN:
 	case MAP_COUNT:
 	case MAP_SUM:

@@ -120,3 +120,8 @@ struct map *script_scratch_map(struct script *s)
 	return script_internal_map(s, &s->scratch_map, "<scratch>",
 				   MAP_SCRATCH);
 }
+
+struct map *script_zero_map(struct script *s)
+{
+	return script_internal_map(s, &s->zero_map, "<zero>", MAP_ZERO);
+}

@@ -6,7 +6,7 @@
  * value of a map assignment only).  Output: the map's kind (layout.c picks
  * the BPF map: one shared value per key, or one per CPU for min/max and
  * keyless maps) and its value type, and IR that updates the value in
- * place, or creates it.  Adds in place are BPF's atomic adds, the shortest
+ * place (lower_agg_update() creates a missing key).  Adds in place are BPF's atomic adds, the shortest
  * add to memory BPF has, and correct when CPUs share the value.  The
  * histograms' buckets are a trailing u64 of the key; the runtime folds
  * per-CPU values by the map's kind (sums, or the least/greatest value a
@@ -187,16 +187,10 @@ static void avg_in_place(struct lower *L, int p, struct node *call, void *ctx)
 	ir_xadd(L->f, BPF_DW, p, 8, v, l);
 }
 
-static void avg_first(struct lower *L, int slot, struct node *call,
-		      void *ctx)
-{
-	ir_st(L->f, BPF_DW, IR_FP, slot, 1, call->loc);
-	ir_stx(L->f, BPF_DW, IR_FP, slot + 8, *(int *)ctx, call->loc);
-}
-
 static void avg_lower(struct lower *L, struct node *assign, struct node *call)
 {
-	static const struct lower_agg_ops ops = { avg_in_place, avg_first };
+	/* never a per-CPU hash (layout.c): no first value */
+	static const struct lower_agg_ops ops = { avg_in_place, NULL };
 	int key = agg_key(L, assign);
 	int v = lower_reg(L, lower_int(L, call->args), call->loc);
 

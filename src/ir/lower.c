@@ -239,6 +239,54 @@ struct event *lower_event(struct lower *L, struct node *n, int kind)
 
 /* ---- aggregations ---- */
 
+/* A new key of a hash map that every CPU updates (layout.c) cannot take
+ * its first value from the CPU that inserts it: two CPUs inserting the
+ * same key at once is common (two processes' first events), and the
+ * loser's BPF_NOEXIST fails, its add lost; BPF_ANY would overwrite the
+ * winner's.  So a missing key is inserted all zero, from the zero map's
+ * value (no store on the stack), by whichever CPU gets there, and the
+ * lookup runs again: every CPU adds to what it finds.  A second miss
+ * means the map is full (the runtime says so at exit).  The insert sits
+ * before the lookup, reached by its miss jumping back, so the value's
+ * register is live only from the lookup to the update in place, across
+ * no call.  The verifier walks the loop twice (5.3+), told apart by
+ * @again.  A per-CPU hash has no such race: BPF_ANY on a key another CPU
+ * has just created sets only this CPU's value, which was zero. */
+static void agg_update_shared(struct lower *L, struct map *m, int key,
+			      struct node *call,
+			      const struct lower_agg_ops *ops, void *ctx)
+{
+	struct map *zero = lower_internal_map(L, script_zero_map(L->s));
+	struct loc l = call->loc;
+	int again = lower_vreg(L), insert = ir_label(L->f);
+	int head = ir_label(L->f), end = ir_label(L->f), z, p;
+
+	ir_movi(L->f, again, 0, l);
+	ir_ja(L->f, head, l);
+	ir_place_loop(L->f, insert, l);
+	ir_jcci(L->f, BPF_JNE, again, 0, end, l);
+	z = lower_vreg(L);
+	ir_ldmapv(L->f, z, zero->id, 0, l);
+	lower_call(L, BPF_FUNC_map_update_elem, l, LA_MAP(m->id),
+		   LA_PTR(IR_FP, key), LA_REG(z), LA_IMM(BPF_NOEXIST));
+	if (lower_checks(L, BPF_FUNC_map_update_elem)) {
+		/* -EEXIST: another CPU inserted it first */
+		int r = lower_ret(L, l), ok = ir_label(L->f);
+
+		ir_jcci(L->f, BPF_JEQ, r, -EEXIST, ok, l);
+		lower_check(L, BPF_FUNC_map_update_elem, r, l);
+		ir_place(L->f, ok, l);
+	}
+	ir_movi(L->f, again, 1, l);
+	ir_place(L->f, head, l);
+	lower_lookup(L, m, key, l);
+	p = lower_ret(L, l);
+	lower_check_miss(L, m, p, l);
+	ir_jcci(L->f, BPF_JEQ, p, 0, insert, l);
+	ops->in_place(L, p, call, ctx);
+	ir_place(L->f, end, l);
+}
+
 void lower_agg_update(struct lower *L, struct map *m, int key,
 		      struct node *call, const struct lower_agg_ops *ops,
 		      void *ctx)
@@ -246,6 +294,10 @@ void lower_agg_update(struct lower *L, struct map *m, int key,
 	struct loc l = call->loc;
 	int p, init, end;
 
+	if (m->bpf_type == BPF_MAP_TYPE_HASH) {
+		agg_update_shared(L, m, key, call, ops, ctx);
+		return;
+	}
 	lower_lookup(L, m, key, l);
 	p = lower_ret(L, l);
 	lower_check_miss(L, m, p, l);
@@ -257,10 +309,11 @@ void lower_agg_update(struct lower *L, struct map *m, int key,
 	if (!layout_is_array(m)) {
 		int val = lower_stack(L, m->val_size, call, "map value");
 
+		assert(ops->first && "layout.c: only min/max are per-CPU hashes");
 		ir_ja(L->f, end, l);
 		ir_place(L->f, init, l);
 		ops->first(L, val, call, ctx);
-		lower_update(L, m, key, IR_FP, val, BPF_NOEXIST, l);
+		lower_update(L, m, key, IR_FP, val, BPF_ANY, l);
 	}
 	ir_place(L->f, end, l);
 }
@@ -277,15 +330,12 @@ static void add_in_place(struct lower *L, int p, struct node *call, void *ctx)
 	ir_xadd(L->f, BPF_DW, p, 0, lower_reg(L, *x, call->loc), call->loc);
 }
 
-static void add_first(struct lower *L, int slot, struct node *call, void *ctx)
-{
-	lower_store8(L, IR_FP, slot, *(const struct val *)ctx, call->loc);
-}
 
 void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
 		   struct node *call)
 {
-	static const struct lower_agg_ops add = { add_in_place, add_first };
+	/* never a per-CPU hash (layout.c): no first value */
+	static const struct lower_agg_ops add = { add_in_place, NULL };
 
 	lower_agg_update(L, m, key, call, &add, &x);
 }

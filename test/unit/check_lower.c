@@ -636,18 +636,48 @@ START_TEST(lower_count_sum)
 		NULL)), 0);
 	d = dump(x.p->ir);
 	ck_assert_msg(in_order(d,
-		/* count: add 1 in place (one atomic add) or create with
-		 * NOEXIST */
-		"call map_lookup_elem", "== 0 goto", " = 1\n", "xadd.dw [v",
-		"goto", "st.dw [r10 - 16] = 1", "r4 = 1", "call map_update_elem",
+		/* count: a shared hash; a missing key is created all zero
+		 * with NOEXIST (the zero map's value), looked up again (a
+		 * loop of two at most), then 1 is added in place (one atomic
+		 * add) */
+		" = 0\n", "goto L", "; loop", "!= 0 goto L", "= ldmapv #3 + 0",
+		"r4 = 1", "call map_update_elem", " = 1\n",
+		"call map_lookup_elem", "== 0 goto L2", " = 1\n", "xadd.dw [v",
 		/* sum: the value first, then the same shape */
-		"call ktime_get_ns", "call map_lookup_elem", "xadd.dw [v",
-		"stx.dw [r10 - 16] = v", "r4 = 1",
-		"call map_update_elem",
+		"call ktime_get_ns", "; loop", "= ldmapv #3 + 0",
+		"call map_update_elem", "call map_lookup_elem", "xadd.dw [v",
 		/* keyless count: an array, no create path */
 		"st.w [r10 - 8] = 0", "r1 = ldmap #2", "call map_lookup_elem",
 		" = 1\n", "xadd.dw [v", NULL), "%s", d);
 	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_map_update_elem), 2);
+	check_shape(x.s.arena, x.p->ir);
+	free(d);
+	fx_free(&x);
+}
+END_TEST
+
+/* min() keeps a value per CPU: a missing key gets this CPU's first value
+ * with BPF_ANY, which sets only this CPU's when another CPU has just
+ * created the key (no zero map, no loop) */
+START_TEST(lower_min_percpu)
+{
+	struct fx x;
+	struct map *m;
+	char *d;
+
+	fx_init(&x, NULL);
+	m = umap(&x, "@lo", MAP_MIN, &type_s64, 1, &type_u64);
+	ck_assert_int_eq(fx_lower(&x, NULL, block(&x,
+		assign(&x, mapref(&x, m, var(&x, BI("cpu"))),
+		       call(&x, BI("min"), &type_s64, var(&x, BI("time")), NULL)),
+		NULL)), 0);
+	ck_assert_int_eq(m->bpf_type, BPF_MAP_TYPE_PERCPU_HASH);
+	d = dump(x.p->ir);
+	ck_assert_msg(in_order(d, "call map_lookup_elem", "== 0 goto",
+		"st.dw [v", "goto", "stx.dw [r10 - 24] = v",
+		"st.dw [r10 - 16] = 1", "r4 = 0", "call map_update_elem", NULL),
+		"%s", d);
+	ck_assert_msg(!strstr(d, "ldmapv") && !strstr(d, "; loop"), "%s", d);
 	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
@@ -674,8 +704,8 @@ START_TEST(lower_quantize)
 		"stx.dw [r10 - 16] = v", "call ktime_get_ns", "= 1", ">> 32",
 		"+ 32", "< 65536 goto", ">> 16", "+ 16", "< 256 goto",
 		"< 16 goto", "< 4 goto", "< 2 goto", ">> 1", "+ 1", " + v",
-		"stx.dw [r10 - 8] = v", "call map_lookup_elem",
-		"call map_update_elem", NULL), "%s", d);
+		"stx.dw [r10 - 8] = v", "call map_update_elem",
+		"call map_lookup_elem", "xadd.dw [v", NULL), "%s", d);
 	check_shape(x.s.arena, x.p->ir);
 	free(d);
 	fx_free(&x);
@@ -1796,6 +1826,7 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, lower_printf_record);
 	tcase_add_test(tc, lower_map_read);
 	tcase_add_test(tc, lower_count_sum);
+	tcase_add_test(tc, lower_min_percpu);
 	tcase_add_test(tc, lower_quantize);
 	tcase_add_test(tc, lower_quantize_const);
 	tcase_add_test(tc, lower_short_circuit);
