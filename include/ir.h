@@ -146,6 +146,12 @@ void ir_place(struct ir_func *f, int label, struct loc l);		/* LABEL */
  * IR_LOOP_HEAD; the verifier accepts bounded loops from Linux 5.3). */
 #define IR_LOOP_HEAD	1
 void ir_place_loop(struct ir_func *f, int label, struct loc l);
+/* A jump that closes a loop (imm IR_LOOP_EDGE), kept even when its label
+ * follows: verifiers before Linux 6.3 or so reject a loop closed by
+ * falling through ("back-edge from insn N to N+1") where a jump is fine;
+ * a privileged load drops the `goto +0` after verification. */
+#define IR_LOOP_EDGE	1
+void ir_ja_loop(struct ir_func *f, int label, struct loc l);
 void ir_exit(struct ir_func *f, struct loc l);
 
 /* BPF's ALU operations, the `code` of ALU/ALUI: X(code, sym, commutes)

@@ -4,7 +4,7 @@
  * Guarantees: the function computes what it did, with every pointer type
  * the verifier tracks kept; no instruction is unreachable (the verifier
  * rejects those), every label is some jump's target, no jump goes to the
- * next instruction; none of its sweeps would change anything more.  -S
+ * next instruction (but a loop's closing one, ir_ja_loop()); none of its sweeps would change anything more.  -S
  * prints the result as ";; peephole: PROBE".
  *
  * The rewrites: self moves and identity ALU immediates (x + 0, x * 1,

@@ -177,7 +177,7 @@ static void ck_allocated(struct ck *c)
 }
 
 /* peephole.h: nothing unreachable, no label without a jump, no jump to
- * the next instruction. */
+ * the next instruction (but a loop's closing one, ir_ja_loop()). */
 static void ck_peepholed(struct ck *c)
 {
 	const struct ir_func *f = c->f;
@@ -205,7 +205,8 @@ static void ck_peepholed(struct ck *c)
 		}
 		if (!reachable)
 			ck_fail(c, i, "it is unreachable");
-		if (flags & IR_F_JUMP)
+		if ((flags & IR_F_JUMP) &&
+		    !(in->op == IR_JA && in->imm == IR_LOOP_EDGE))
 			for (j = i + 1; j < f->n && f->insns[j].op == IR_LABEL;
 			     j++)
 				if (f->insns[j].label == in->label)

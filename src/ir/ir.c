@@ -312,6 +312,14 @@ void ir_ja(struct ir_func *f, int label, struct loc l)
 	in->label = label;
 }
 
+void ir_ja_loop(struct ir_func *f, int label, struct loc l)
+{
+	struct ir_insn *in = ir_emit(f, IR_JA, l);
+
+	in->label = label;
+	in->imm = IR_LOOP_EDGE;
+}
+
 void ir_jcc(struct ir_func *f, int code, int a, int b, int label, struct loc l)
 {
 	struct ir_insn *in = ir_emit(f, IR_JCC, l);
@@ -507,7 +515,8 @@ void ir_insn_dump(FILE *out, const struct ir_insn *in)
 		fprintf(out, " (%u arg%s)", in->nargs, in->nargs == 1 ? "" : "s");
 		break;
 	case IR_JA:
-		fprintf(out, "goto L%d", in->label);
+		fprintf(out, "goto L%d%s", in->label,
+			in->imm == IR_LOOP_EDGE ? "\t; loop edge" : "");
 		break;
 	case IR_JCC:
 		fputs("if ", out);

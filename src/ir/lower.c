@@ -249,7 +249,9 @@ struct event *lower_event(struct lower *L, struct node *n, int kind)
  * means the map is full (the runtime says so at exit).  The insert sits
  * before the lookup, reached by its miss jumping back, so the value's
  * register is live only from the lookup to the update in place, across
- * no call.  The verifier walks the loop twice (5.3+), told apart by
+ * no call; it ends in a `goto +0` to the lookup (ir_ja_loop(): 6.1's
+ * verifier wants a loop closed by a jump), which the kernel drops after
+ * verifying.  The verifier walks the loop twice (5.3+), told apart by
  * @again.  A per-CPU hash has no such race: BPF_ANY on a key another CPU
  * has just created sets only this CPU's value, which was zero. */
 static void agg_update_shared(struct lower *L, struct map *m, int key,
@@ -265,6 +267,9 @@ static void agg_update_shared(struct lower *L, struct map *m, int key,
 	ir_ja(L->f, head, l);
 	ir_place_loop(L->f, insert, l);
 	ir_jcci(L->f, BPF_JNE, again, 0, end, l);
+	/* -kk: the first miss, as the lookup's; not the second */
+	if (lower_checks(L, BPF_FUNC_map_lookup_elem))
+		lower_helper_error(L, BPF_FUNC_map_lookup_elem, val_imm(0), l);
 	z = lower_vreg(L);
 	ir_ldmapv(L->f, z, zero->id, 0, l);
 	lower_call(L, BPF_FUNC_map_update_elem, l, LA_MAP(m->id),
@@ -278,10 +283,10 @@ static void agg_update_shared(struct lower *L, struct map *m, int key,
 		ir_place(L->f, ok, l);
 	}
 	ir_movi(L->f, again, 1, l);
+	ir_ja_loop(L->f, head, l);
 	ir_place(L->f, head, l);
 	lower_lookup(L, m, key, l);
 	p = lower_ret(L, l);
-	lower_check_miss(L, m, p, l);
 	ir_jcci(L->f, BPF_JEQ, p, 0, insert, l);
 	ops->in_place(L, p, call, ctx);
 	ir_place(L->f, end, l);

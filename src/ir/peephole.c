@@ -142,7 +142,8 @@ static bool peep_once(struct ir_func *f)
 			f->insns[i + 1].label = IR_NONE;
 			changed = true;
 		}
-		if ((flags & IR_F_JUMP) && peep_label_follows(f, i, in->label)) {
+		if ((flags & IR_F_JUMP) && peep_label_follows(f, i, in->label) &&
+		    !(in->op == IR_JA && in->imm == IR_LOOP_EDGE)) {
 			/* a jump to the next instruction, taken or not */
 			in->op = IR_LABEL;
 			in->label = IR_NONE;
