@@ -1,7 +1,10 @@
 /* getppid.c - the cost of one getppid() system call, for the per-event
  * overhead benchmark.
  *
- * Input: getppid [CALLS [ROUNDS]]   (defaults 200000 and 20)
+ * Input: getppid [CALLS [ROUNDS [getppid|getpgid]]]   (200000, 20, getppid)
+ *   With getpgid, the calls are getpgid(0) instead: as cheap, and a syscall
+ *   whose function BTF describes (SYSCALL_DEFINE0 ones like getppid have
+ *   none there), which fentry can attach to (bench/vm-syscalls).
  * Output: one line per round, then
  *   getppid: CALLS calls x ROUNDS rounds, cpu median N.N min N.N ns/call, wall median N.N ns/call
  *
@@ -20,6 +23,7 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,22 +49,26 @@ int main(int argc, char **argv)
 {
 	long calls = argc > 1 ? atol(argv[1]) : 200000;
 	int rounds = argc > 2 ? atoi(argv[2]) : 20, r;
+	long nr = argc > 3 && !strcmp(argv[3], "getpgid") ? SYS_getpgid :
+		  SYS_getppid;
 	double cpu[GETPPID_MAX_ROUNDS], wall[GETPPID_MAX_ROUNDS], w0, c0;
 	long i;
 
-	if (calls < 1 || rounds < 1 || rounds > GETPPID_MAX_ROUNDS) {
-		fprintf(stderr, "usage: getppid [CALLS [ROUNDS<=%d]]\n",
+	if (calls < 1 || rounds < 1 || rounds > GETPPID_MAX_ROUNDS ||
+	    (argc > 3 && nr != SYS_getpgid && strcmp(argv[3], "getppid"))) {
+		fprintf(stderr, "usage: getppid [CALLS [ROUNDS<=%d "
+			"[getppid|getpgid]]]\n",
 			GETPPID_MAX_ROUNDS);
 		return 2;
 	}
 	/* Warm up: fault in the code, settle the CPU's frequency. */
 	for (i = 0; i < calls; i++)
-		syscall(SYS_getppid);
+		syscall(nr, 0);
 	for (r = 0; r < rounds; r++) {
 		w0 = getppid_now_ns(CLOCK_MONOTONIC);
 		c0 = getppid_now_ns(CLOCK_THREAD_CPUTIME_ID);
 		for (i = 0; i < calls; i++)
-			syscall(SYS_getppid);
+			syscall(nr, 0);
 		cpu[r] = (getppid_now_ns(CLOCK_THREAD_CPUTIME_ID) - c0) / calls;
 		wall[r] = (getppid_now_ns(CLOCK_MONOTONIC) - w0) / calls;
 		printf("getppid: round %d: cpu %.1f wall %.1f ns/call\n", r,

@@ -112,6 +112,12 @@ struct arch {
 					 * cannot be told apart on the raw
 					 * tracepoint ... */
 	unsigned sysnr_size;		/* ... a signed integer of this size */
+	const char *sys_func_prefix;	/* the kernel's native syscall
+					 * functions, prefix + NAME, each taking
+					 * the user's `const struct pt_regs *`
+					 * (x86_64 "__x64_sys_": fentry attaches
+					 * there); NULL where syscalls take
+					 * their arguments directly (arm, mips) */
 	int sysnr_base;			/* added to every syscall number (mips
 					 * n64: 5000) */
 	unsigned nregs;			/* named registers, for the pt_regs type */

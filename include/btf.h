@@ -83,11 +83,13 @@ const struct type *btf_type(struct btf *b, enum btf_ns ns, const char *name);
 int btf_enum_value(struct btf *b, const char *name, int64_t *value,
 		   const struct type **type);
 /* The prototype of kernel function @name (T_FUNC; parameters named), in
- * module @module (NULL: vmlinux, then the modules).  NULL if none. */
+ * module @module (NULL: vmlinux, then the modules; "vmlinux": vmlinux
+ * alone).  NULL if none. */
 const struct type *btf_func(struct btf *b, const char *module,
 			    const char *name);
 /* The BTF type id of the type named @name in @ns, in module @module
- * (NULL: vmlinux, then the modules), and the module whose BTF holds it
+ * (NULL: vmlinux, then the modules; "vmlinux": vmlinux alone), and the
+ * module whose BTF holds it
  * (*@obj NULL for vmlinux): what a program names when it is loaded.  0 or
  * -ENOENT (or -errno if BTF is unusable). */
 int btf_type_id(struct btf *b, enum btf_ns ns, const char *module,

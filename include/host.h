@@ -17,6 +17,9 @@ enum host_syscalls {
 	HOST_SYSCALLS_AUTO,	/* unset: each specifier as it costs least */
 	HOST_SYSCALLS_PERF,	/* "perf": each syscall's perf tracepoint */
 	HOST_SYSCALLS_RAW,	/* "raw": raw sys_enter/sys_exit */
+	HOST_SYSCALLS_FENTRY,	/* "fentry": fentry/fexit on the syscall's
+				 * function wherever BTF has it, without
+				 * asking the kernel first */
 };
 
 struct host {

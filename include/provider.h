@@ -130,6 +130,12 @@ struct pvar {
 	const struct type *type;
 	int off;
 	bool indirect;
+	bool typed_regs;	/* PV_REG, indirect: the pointer at ctx + 0 is
+				 * one the verifier types (fentry on a syscall's
+				 * function: struct pt_regs *, PTR_TO_BTF_ID),
+				 * so a plain load reads through it (the JIT
+				 * guards it) where a raw tracepoint's needs
+				 * bpf_probe_read_kernel */
 	bool nullable;		/* PV_CTX: the pointers in the context may be
 				 * NULL (iterators): the verifier allows no
 				 * arithmetic on them, so lowering reads them

@@ -502,6 +502,9 @@ static struct btf_obj *module_find(struct btf *b, const char *name)
 {
 	unsigned i;
 
+	/* vmlinux alone, not the modules after it */
+	if (!strcmp(name, "vmlinux"))
+		return b->vmlinux;
 	list_modules(b);
 	for (i = 0; i < b->nmods; i++)
 		if (!strcmp(b->mods[i]->name, name))
@@ -1144,7 +1147,7 @@ int btf_type_id(struct btf *b, enum btf_ns ns, const char *module,
 		if (!first)
 			return -ENOENT;
 		*id = find_in(first, ns, name);
-		*obj = first->name;
+		*obj = first == b->vmlinux ? NULL : first->name;
 		return *id ? 0 : -ENOENT;
 	}
 	while ((o = next_obj(b, o, &i))) {

@@ -22,13 +22,15 @@ static bool host_flag(const char *name)
 	return v && *v && strcmp(v, "0");
 }
 
-/* "perf", "raw"; anything else: spry's own choice */
+/* "perf", "raw", "fentry"; anything else: spry's own choice */
 static enum host_syscalls host_syscalls(const char *v)
 {
 	if (v && !strcmp(v, "perf"))
 		return HOST_SYSCALLS_PERF;
 	if (v && !strcmp(v, "raw"))
 		return HOST_SYSCALLS_RAW;
+	if (v && !strcmp(v, "fentry"))
+		return HOST_SYSCALLS_FENTRY;
 	return HOST_SYSCALLS_AUTO;
 }
 

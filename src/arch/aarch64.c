@@ -365,6 +365,8 @@ const struct arch arch_aarch64 = {
 	.fp_off = 232,					/* x29 */
 	.sysnr_off = 280,				/* syscallno */
 	.sysnr_size = 4,
+	/* arch/arm64/include/asm/syscall_wrapper.h (4.19+) */
+	.sys_func_prefix = "__arm64_sys_",
 	.nregs = sizeof(aarch64_regs) / sizeof(aarch64_regs[0]),
 	.regs = aarch64_regs,
 	.nsyscalls = sizeof(aarch64_syscalls) / sizeof(aarch64_syscalls[0]),

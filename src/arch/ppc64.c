@@ -430,6 +430,8 @@ static const struct arch_syscall ppc64_syscalls[] = {
 	/* the number comes in r0, which the kernel saves and keeps */	\
 	.sysnr_off = 0,							\
 	.sysnr_size = 8,						\
+	/* arch/powerpc/include/asm/syscall_wrapper.h (6.1+) */		\
+	.sys_func_prefix = "__powerpc_sys_",				\
 	.nregs = sizeof(ppc64_regs) / sizeof(ppc64_regs[0]),		\
 	.regs = ppc64_regs,						\
 	.usdt = &ppc64_usdt,					\

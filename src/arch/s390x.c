@@ -407,6 +407,8 @@ const struct arch arch_s390x = {
 	 * for svc 0), a big-endian u32: its low 16 bits are at +2. */
 	.sysnr_off = 162,
 	.sysnr_size = 2,
+	/* arch/s390/include/asm/syscall_wrapper.h (5.18+ passes pt_regs) */
+	.sys_func_prefix = "__s390x_sys_",
 	.nregs = sizeof(s390x_regs) / sizeof(s390x_regs[0]),
 	.regs = s390x_regs,
 	.usdt = &s390x_usdt,

@@ -405,6 +405,8 @@ const struct arch arch_x86_64 = {
 	 * exit; the entry code keeps the number in orig_ax. */
 	.sysnr_off = 120,
 	.sysnr_size = 8,
+	/* the syscall wrapper (arch/x86/include/asm/syscall_wrapper.h, 4.17+) */
+	.sys_func_prefix = "__x64_sys_",
 	.nregs = sizeof(x86_64_regs) / sizeof(x86_64_regs[0]),
 	.regs = x86_64_regs,
 	.nsyscalls = sizeof(x86_64_syscalls) / sizeof(x86_64_syscalls[0]),

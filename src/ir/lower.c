@@ -665,7 +665,8 @@ static bool lower_stmt(struct lower *L, struct node *n)
 /* ---- the prologue ---- */
 
 /* Indirect register variables (raw syscall arguments) in a tree: how many
- * mentions and the byte range of pt_regs they cover. */
+ * mentions and the byte range of pt_regs they cover.  Not those read by a
+ * plain load (typed_regs): one load each is cheaper than the copy. */
 struct regs_use {
 	unsigned count;
 	int lo, hi;
@@ -676,7 +677,7 @@ static int regs_visit(const struct node *n, void *ctx)
 	struct regs_use *u = ctx;
 	const struct pvar *pv = n->pvar;
 
-	if (pv && pv->kind == PV_REG && pv->indirect) {
+	if (pv && pv->kind == PV_REG && pv->indirect && !pv->typed_regs) {
 		int end = pv->off + (int)(n->type ? n->type->size : 8);
 
 		if (!u->count || pv->off < u->lo)

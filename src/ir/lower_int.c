@@ -159,6 +159,12 @@ struct val lower_pvar(struct lower *L, const struct pvar *pv,
 			a = (struct addr){ true, AS_CTX, lower_ctx(L), pv->off };
 			return lower_load(L, &a, t, l);
 		}
+		if (pv->typed_regs) {
+			r = lower_vreg(L);
+			ir_ldx(L->f, BPF_DW, r, lower_ctx(L), 0, l);
+			a = (struct addr){ true, AS_KERNEL, r, pv->off };
+			return lower_load(L, &a, t, l);
+		}
 		if (L->regs_slot && pv->off >= L->regs_lo &&
 		    pv->off + (int)t->size <= L->regs_hi) {
 			/* read at entry with its neighbours */

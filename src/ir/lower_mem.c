@@ -443,6 +443,7 @@ void lower_store_int(struct lower *L, int off, struct node *n)
 	int r;
 
 	if (!n->is_const && pv && pv->kind == PV_REG && pv->indirect &&
+	    !pv->typed_regs &&
 	    (t->kind == T_INT || t->kind == T_PTR) &&
 	    (sz == 8 || (t->kind == T_INT && !t->is_signed &&
 			 (sz == 1 || sz == 2 || sz == 4))) &&

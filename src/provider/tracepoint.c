@@ -34,9 +34,26 @@
  *    dispatcher, which tail-calls the probe of the syscall at hand through
  *    a program array indexed by syscall number: one run per syscall
  *    whatever N.
- *  - SPRY_SYSCALLS=perf or =raw (host.syscalls) forces one way for every
- *    specifier (raw: a single syscall's program attaches to the raw
- *    tracepoint directly), for measuring them side by side (bench/run).
+ *  - Both are beaten where the kernel runs fentry programs: fentry on the
+ *    syscall's own function (x86_64 __x64_sys_openat, arch.h's
+ *    sys_func_prefix), fexit for sys_exit_NAME, runs only for that
+ *    syscall, builds no record, and leaves the other syscalls alone (no
+ *    syscall tracing slow path at all).  The function takes the user's
+ *    pt_regs, so the context is u64 args[1] = { regs } (fexit: args[1]
+ *    is the return value): the raw tracepoint's layout, and the member
+ *    hook maps data->field the same way.  Taken for a specifier of up to
+ *    TP_SYS_FENTRY_MAX syscalls (each is a trampoline to attach), for
+ *    each syscall whose function BTF has with that prototype, when a
+ *    trial load says the kernel allows it (tp_fentry_kernel(), once per
+ *    script); otherwise the choice above, silently.  32-bit compat
+ *    syscalls (__ia32_sys_*) are not attached: the perf tracepoints
+ *    ignore them too (ARCH_TRACE_IGNORE_COMPAT_SYSCALLS), so the probe
+ *    sees what it saw before.
+ *  - SPRY_SYSCALLS=perf, =raw or =fentry (host.syscalls) forces one way
+ *    for every specifier (raw: a single syscall's program attaches to the
+ *    raw tracepoint directly; fentry: without the trial load, for every
+ *    syscall BTF has a function for), for measuring them side by side
+ *    (bench/run, bench/vm-syscalls).
  */
 #include <assert.h>
 #include <ctype.h>
@@ -422,6 +439,7 @@ enum tp_sys {
 	TP_SYS_DISPATCH,	/* raw, through a dispatcher */
 };
 #define TP_SYS_PERF_MAX	4	/* syscalls a specifier attaches by perf */
+#define TP_SYS_FENTRY_MAX 32	/* ...and by fentry */
 #define TP_SYS_NR_MAX	1024	/* program array size: above every table */
 
 /* The dispatcher of one specifier's raw syscall probes: made by the first
@@ -437,6 +455,7 @@ struct tp_priv {
 	struct tp_event ev;
 	struct pvar data;	/* `data`, `args` */
 	bool raw;		/* on the raw sys_enter/sys_exit */
+	bool fentry;		/* fentry/fexit on the syscall's function */
 	bool exit;		/* sys_exit */
 	const struct arch *arch;
 	struct pvar filter;	/* where the raw program finds the nr */
@@ -472,6 +491,7 @@ static enum tp_sys tp_sys_choice(const struct script *s, unsigned nsys)
 		return TP_SYS_PERF;
 	case HOST_SYSCALLS_RAW:
 		return nsys > 1 ? TP_SYS_DISPATCH : TP_SYS_RAW;
+	case HOST_SYSCALLS_FENTRY:	/* for what fentry cannot take */
 	case HOST_SYSCALLS_AUTO:
 		break;
 	}
@@ -568,10 +588,118 @@ static void tp_btf_records(struct script *s, const struct type *fmt)
 	}
 }
 
+/* Whether this kernel runs fentry programs, asked once per script:
+ * never in a dry run (which must not depend on the kernel) or for another
+ * architecture's kernel; forced by SPRY_SYSCALLS=fentry.  The first trial
+ * names no function: a kernel that refuses tracing programs outright
+ * (this project's host: EPERM) says so at once, before anything reads
+ * BTF; one that gets as far as wanting a function says EINVAL.  The
+ * second, in tp_fentry_func(), checks that the kernel can attach them and
+ * loads an empty program on a real function. */
+static const char tp_fentry_yes[] = "yes", tp_fentry_no[] = "no",
+	tp_fentry_maybe[] = "maybe";
+#define TP_FENTRY_MEMO	"tracepoint:#fentry"
+
+/* Load an empty fentry (@is_exit: fexit) program on BTF function @id:
+ * 0, or the kernel's -errno. */
+static int tp_fentry_try(uint32_t id, bool is_exit)
+{
+	static const struct bpf_insn ret0[] = {
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	struct kbpf_attach at = {
+		.type = is_exit ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY,
+		.btf_id = id,
+	};
+	int fd = kbpf_prog_load_at(BPF_PROG_TYPE_TRACING, "spry_fentry", ret0,
+				   2, &at, NULL, 0);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+static const char *tp_fentry_state(struct script *s, const struct arch *arch)
+{
+	const char *state = names_get(&s->memo, TP_FENTRY_MEMO);
+
+	if (state)
+		return state;
+	switch (host_or_default(s->host)->syscalls) {
+	case HOST_SYSCALLS_FENTRY:
+		state = arch->sys_func_prefix ? tp_fentry_yes : tp_fentry_no;
+		break;
+	case HOST_SYSCALLS_AUTO:
+		if (!s->opts.prepare || arch != arch_host() ||
+		    !arch->sys_func_prefix) {
+			state = tp_fentry_no;
+			break;
+		}
+		state = tp_fentry_try(0, false) == -EINVAL ? tp_fentry_maybe :
+			tp_fentry_no;
+		break;
+	case HOST_SYSCALLS_PERF:
+	case HOST_SYSCALLS_RAW:
+		state = tp_fentry_no;
+		break;
+	}
+	names_put(s->arena, &s->memo, TP_FENTRY_MEMO, (void *)state);
+	return state;
+}
+
+/* The BTF id of syscall @sc's function, if fentry can stand in for its
+ * tracepoint: in vmlinux's BTF (the modules have no syscalls), taking a
+ * struct pt_regs pointer and (for fexit) returning a long.  0 if not. */
+static uint32_t tp_fentry_func(struct script *s, const struct arch *arch,
+			       const char *sc, bool is_exit)
+{
+	const char *state = tp_fentry_state(s, arch), *name, *obj;
+	const struct type *f, *pt;
+	uint32_t id, fid;
+	bool ok;
+
+	if (state == tp_fentry_no || !s->btf)
+		return 0;
+	name = arena_printf(s->arena, "%s%s", arch->sys_func_prefix, sc);
+	if (btf_func_id(s->btf, "vmlinux", name, &id, &obj))
+		return 0;
+	f = btf_func(s->btf, "vmlinux", name);
+	if (!f || f->kind != T_FUNC || !f->members || f->members->next ||
+	    f->variadic)
+		return 0;
+	pt = f->members->type;
+	if (pt->kind != T_PTR || !pt->base || pt->base->kind != T_STRUCT ||
+	    !pt->base->name || strcmp(pt->base->name, "pt_regs"))
+		return 0;
+	if (is_exit && (!f->base || f->base->kind != T_INT ||
+			f->base->size != arch->word_size))
+		return 0;
+	if (state == tp_fentry_maybe) {
+		/* The kernel knows the function and takes a program there;
+		 * whether it can attach one is another matter (arm64 6.1
+		 * loads it, then says ENOTSUPP: its trampolines need ftrace's
+		 * direct calls, which came in 6.5), and trying costs a
+		 * trampoline and RCU tasks grace periods (100+ ms under
+		 * TCG).  Direct calls are what the trampolines ride on where
+		 * ftrace manages the call site: register_ftrace_direct() is
+		 * in the kernel exactly when it has them. */
+		ok = !btf_func_id(s->btf, "vmlinux", "register_ftrace_direct",
+				  &fid, &obj) && !tp_fentry_try(id, is_exit);
+		names_put(s->arena, &s->memo, TP_FENTRY_MEMO,
+			  (void *)(ok ? tp_fentry_yes : tp_fentry_no));
+		if (!ok)
+			return 0;
+	}
+	return id;
+}
+
 /* Make @p the probe of event "sys/name", a syscall event attached as
- * @how says (@disp: the specifier's dispatcher). */
+ * @how says (@disp: the specifier's dispatcher), or by fentry when
+ * @fentry and the kernel allows it. */
 static int tp_setup(struct script *s, struct probe *p, const char *sys,
-		    const char *name, enum tp_sys how,
+		    const char *name, enum tp_sys how, bool fentry,
 		    struct tp_dispatch *disp, struct diag *d)
 {
 	const struct arch *arch = s->arch ? s->arch : arch_host();
@@ -579,14 +707,18 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	const struct tp_event *known;
 	const char *sc, *key;
 	bool is_exit = false;
+	uint32_t fn = 0;
 	int nr = -1, err;
 
 	sc = syscall_of(sys, name, &is_exit);
+	if (sc && arch && fentry)
+		fn = tp_fentry_func(s, arch, sc, is_exit);
 	/* at sys_exit the number must still be in pt_regs (not on mips) */
-	if (sc && arch && how != TP_SYS_PERF &&
+	if (sc && arch && !fn && how != TP_SYS_PERF &&
 	    (!is_exit || arch->sysnr_off >= 0))
 		nr = arch_syscall_nr(arch, sc);
 	tp->raw = nr >= 0;
+	tp->fentry = fn != 0;
 	if (tp->raw && how == TP_SYS_DISPATCH)
 		tp->dispatch = disp;
 	tp->exit = is_exit;
@@ -635,6 +767,18 @@ static int tp_setup(struct script *s, struct probe *p, const char *sys,
 	tp->data.type = type_ptr(s->arena, tp->ev.fmt, AS_CTX);
 	p->target = key + strlen("tracepoint:");
 	p->priv = tp;
+	if (tp->fentry) {
+		/* the number where the entry code saved it (orig_ax) */
+		p->prog_type = BPF_PROG_TYPE_TRACING;
+		p->attach_type = is_exit ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY;
+		p->attach_btf_id = fn;
+		tp->filter.kind = PV_REG;
+		tp->filter.indirect = true;
+		tp->filter.typed_regs = true;
+		tp->filter.off = arch->sysnr_off;
+		tp->filter.type = type_int(arch->sysnr_size, true);
+		return 0;
+	}
 	if (!tp->raw) {
 		p->prog_type = BPF_PROG_TYPE_TRACEPOINT;
 		return 0;
@@ -662,8 +806,10 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 {
 	const char *sys, *name, **names;
 	struct probe *q, *last = p;
+	const struct arch *arch = s->arch ? s->arch : arch_host();
 	struct tp_dispatch *disp[2];
 	unsigned nsys = 0;
+	bool fentry = false;
 	enum tp_sys how;
 	int n, err;
 
@@ -679,7 +825,7 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 		return tp_setup(s, p, sys, name,
 				tp_sys_choice(s, !!syscall_of(sys, name,
 							      &is_exit)),
-				NULL, d);
+				true, NULL, d);
 	}
 
 	n = tp_glob(s->arena, provider_tracefs(s->host),
@@ -695,13 +841,26 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 		return provider_missing(p, d, "no tracepoint matches '%s/%s'",
 					sys, name);
 	}
-	for (int i = 0; i < n; i++) {
-		const char *msys, *mname;
-		bool is_exit;
+	/* the syscalls, and of those the ones fentry cannot take: the
+	 * others' attach is chosen by how many they are */
+	for (int pass = 0; pass < 2; pass++) {
+		unsigned count = 0;
 
-		err = tp_split(s->arena, names[i], &msys, &mname);
-		assert(!err && "tp_list() names are sys/event");
-		nsys += !!syscall_of(msys, mname, &is_exit);
+		for (int i = 0; i < n; i++) {
+			const char *msys, *mname, *sc;
+			bool is_exit;
+
+			err = tp_split(s->arena, names[i], &msys, &mname);
+			assert(!err && "tp_list() names are sys/event");
+			sc = syscall_of(msys, mname, &is_exit);
+			count += sc && (!pass || !tp_fentry_func(s, arch, sc,
+								 is_exit));
+		}
+		if (!pass)
+			fentry = count <= TP_SYS_FENTRY_MAX && arch;
+		nsys = count;
+		if (!fentry)
+			break;
 	}
 	how = tp_sys_choice(s, nsys);
 	/* one dispatcher per raw tracepoint the specifier reaches */
@@ -717,7 +876,8 @@ static int tp_expand(struct script *s, struct probe *p, struct diag *d)
 		syscall_of(msys, mname, &is_exit);
 		q = i ? provider_probe_dup(s, p, last, names[i]) : p;
 		last = q;
-		err = tp_setup(s, q, msys, mname, how, disp[is_exit], d);
+		err = tp_setup(s, q, msys, mname, how, fentry, disp[is_exit],
+			       d);
 		if (err)
 			return err;
 	}
@@ -754,7 +914,7 @@ static int tp_member(struct probe *p, const struct pvar *base,
 	unsigned argi = 0;
 	bool args = false;
 
-	if (!tp || !tp->raw || base->kind != PV_CTX)
+	if (!tp || !(tp->raw || tp->fentry) || base->kind != PV_CTX)
 		return -ENOENT;
 	memset(pv, 0, sizeof(*pv));
 	for (m = tp->ev.fmt->members; m; m = m->next) {
@@ -774,7 +934,8 @@ static int tp_member(struct probe *p, const struct pvar *base,
 		return 0;
 	}
 	if (tp->exit) {
-		/* sys_exit's only field: the value in args[1] */
+		/* sys_exit's only field: the value in args[1] (fexit: the
+		 * slot after the one argument) */
 		pv->kind = PV_CTX_LOAD;
 		pv->off = 8;
 		return 0;
@@ -783,6 +944,7 @@ static int tp_member(struct probe *p, const struct pvar *base,
 		return -ENOENT;
 	pv->kind = PV_REG;
 	pv->indirect = true;
+	pv->typed_regs = tp->fentry;
 	pv->off = tp->arch->sysarg_off[argi];
 	/* a field narrower than the register is its low-order end */
 	if (tp->arch->big_endian && m->type->size < tp->arch->word_size)
@@ -911,6 +1073,8 @@ static int tp_attach(struct rt_probe *rp, struct diag *d)
 		return tp_dispatch_attach(rp, d);
 	if (tp->raw)
 		return provider_raw_tp_attach(rp, tp->attach_name, d);
+	if (tp->fentry)
+		return provider_raw_tp_attach(rp, NULL, d);
 	memset(&attr, 0, sizeof(attr));
 	attr.type = PERF_TYPE_TRACEPOINT;
 	attr.config = (unsigned)tp->ev.id;

@@ -94,6 +94,11 @@ START_TEST(test_reg_off)
 			ck_assert_int_eq(arch_reg_off(*ap, (*ap)->regs[i].name),
 					 (*ap)->regs[i].off);
 	ck_assert_int_eq(arch_reg_off(&arch_x86_64, "ip"), 128);
+	/* where fentry attaches syscalls/ probes, and where it cannot */
+	ck_assert_str_eq(arch_x86_64.sys_func_prefix, "__x64_sys_");
+	ck_assert_str_eq(arch_aarch64.sys_func_prefix, "__arm64_sys_");
+	ck_assert_ptr_null(arch_arm.sys_func_prefix);
+	ck_assert_ptr_null(arch_mips64el.sys_func_prefix);
 	ck_assert_int_eq(arch_reg_off(&arch_x86_64, "pc"), -1);
 	ck_assert_int_eq(arch_reg_off(&arch_aarch64, "pc"), 256);
 	ck_assert_int_eq(arch_reg_off(&arch_aarch64, ""), -1);
@@ -145,6 +150,16 @@ START_TEST(test_tables_consistent)
 		ck_assert(is_reg_off(a, a->fp_off));
 		ck_assert(a->sysnr_size == 2 || a->sysnr_size == 4 ||
 			  a->sysnr_size == 8);
+		/* syscall functions on pt_regs: 64-bit kernels only, and
+		 * their number must be readable in those pt_regs */
+		if (a->sys_func_prefix) {
+			size_t n = strlen(a->sys_func_prefix);
+
+			ck_assert_uint_eq(a->word_size, 8);
+			ck_assert_int_ge(a->sysnr_off, 0);
+			ck_assert(n > 5 && !strcmp(a->sys_func_prefix + n - 5,
+						   "_sys_"));
+		}
 		if (a->sysnr_off >= 0) {
 			/* a register or its low-order part (s390x: the low
 			 * half of the u32 int_code, at its end) */

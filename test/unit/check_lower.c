@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "btf.h"
 #include "builtin.h"
 #include "host.h"
 #include "ir.h"
@@ -1320,6 +1321,53 @@ START_TEST(fe_tracepoint_perf)
 }
 END_TEST
 
+/* fentry on a syscall's function (SPRY_SYSCALLS=fentry, the kernel's own
+ * BTF for __x64_sys_read): the arguments are plain loads through the
+ * pt_regs pointer the verifier types, no helper and no number filter; at
+ * fexit the return value is the slot after that pointer. */
+START_TEST(fe_tracepoint_fentry)
+{
+	struct fx x;
+	char *d;
+
+	fixture_tracefs();
+	setenv("SPRY_SYSCALLS", "fentry", 1);
+	fx_init(&x, NULL);
+	x.s.btf = btf_new(x.s.arena, "/sys/kernel/btf");
+	fe_ok(&x, "tracepoint:syscalls/sys_enter_read "
+		  "{ printf(\"%d %d %d\\n\", data->fd, data->count, "
+		  "data->__syscall_nr); }\n"
+		  "tracepoint:syscalls/sys_exit_read { printf(\"%d\\n\", "
+		  "data->ret); }\n");
+	unsetenv("SPRY_SYSCALLS");
+	if (x.p->prog_type != BPF_PROG_TYPE_TRACING) {
+		/* no kernel BTF here, or no __x64_sys_read in it */
+		btf_free(x.s.btf);
+		fx_free(&x);
+		return;
+	}
+	ck_assert_uint_eq(x.p->attach_type, BPF_TRACE_FENTRY);
+	ck_assert_uint_ne(x.p->attach_btf_id, 0);
+	ck_assert(!has_filter(x.p));
+	ck_assert_uint_eq(count_call(x.p->ir, BPF_FUNC_probe_read_kernel), 0);
+	d = dump(x.p->ir);
+	/* fd (di, 112), count (dx, 96), the number (orig_ax, 120): each a
+	 * load of the pointer at ctx + 0, then one through it */
+	ck_assert_msg(in_order(d, "= r1", "ldx.dw [v16]", "ldx.w [v",
+			       "+ 112]", "ldx.dw [v", "+ 96]", "+ 120]",
+			       "call ringbuf_output", NULL), "%s", d);
+	free(d);
+	ck_assert_uint_eq(x.p->next->prog_type, BPF_PROG_TYPE_TRACING);
+	ck_assert_uint_eq(x.p->next->attach_type, BPF_TRACE_FEXIT);
+	d = dump(x.p->next->ir);
+	ck_assert_msg(in_order(d, "= r1", "ldx.dw [v16 + 8]",
+			       "call ringbuf_output", NULL), "%s", d);
+	free(d);
+	btf_free(x.s.btf);
+	fx_free(&x);
+}
+END_TEST
+
 /* Two events share one lost-map update on the way out: each failure adds
  * 1 to a register, and the end adds that to the lost map's value through
  * its address with an atomic add: no lookup anywhere. */
@@ -1808,6 +1856,7 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, fe_stack_error_location);
 	tcase_add_test(tc, fe_tracepoint_raw_syscall);
 	tcase_add_test(tc, fe_tracepoint_perf);
+	tcase_add_test(tc, fe_tracepoint_fentry);
 	tcase_add_test(tc, fe_dyn_and_ctx_strings);
 	tcase_add_test(tc, fe_pointer_reads);
 	tcase_add_test(tc, fe_stacks);
