@@ -293,30 +293,74 @@ static void ra_touch(struct ra_ival *v, int pos)
 
 /* Loops: the values live at a loop's head are live all around it, so
  * their intervals cover [head, last back edge].  Which they are: backward
- * liveness of the virtual registers, bit sets kept at labels only, passes
- * until nothing changes (back edges read the pass before). */
-static void ra_loop_intervals(struct ra *ra)
+ * liveness of the virtual registers over the loop's own instructions,
+ * passes until nothing changes (back edges read the pass before), with bit
+ * sets of the registers that appear in it, kept at its labels.  Where a
+ * jump leaves the loop, or its end falls out of it, the registers live are
+ * those whose interval holds that place: outside loops intervals are
+ * exact enough for that, and an outer loop's own pass stretches what it
+ * carries round over the whole inner loop anyway.  Per loop, so many small
+ * loops (an aggregation's insert is one) cost what they hold, not labels
+ * times registers of the whole function: 100,000 of them took 20 GB. */
+/* Into @out: which of the @nl registers @vregs have an interval holding
+ * instruction @x, a place outside the loop. */
+static void ra_live_at(const struct ra *ra, const int *vregs, int nl, int x,
+		       uint64_t *out)
+{
+	int v;
+
+	memset(out, 0, ((size_t)nl + 63) / 64 * sizeof(*out));
+	for (v = 0; v < nl; v++) {
+		const struct ra_ival *iv = &ra->iv[vregs[v]];
+
+		if (iv->start < 2 * x && iv->end >= 2 * x)
+			out[v / 64] |= 1ull << (v % 64);
+	}
+}
+
+static void ra_loop_live(struct ra *ra, const struct ra_loop *lp, int *local,
+			 int *vregs, int *lab)
 {
 	struct ir_func *f = ra->f;
-	int nv = ra->nv - IR_VREG0;
-	size_t w = ((size_t)nv + 63) / 64;
-	uint64_t *at = ra_zalloc((size_t)f->next_label * w + 1, sizeof(*at));
-	uint64_t *cur = ra_zalloc(w + 1, sizeof(*cur));
+	int lo = lp->head, hi = lp->back, nl = 0, v, u[7];
+	unsigned i, k, nu, j, nlab = 0;
+	size_t w;
+	uint64_t *at, *cur, *out;
 	bool changed = true;
-	unsigned i, k, nu;
-	size_t j;
-	int v, u[7];
 
+	/* the registers that appear in the loop, numbered from 0 */
+	for (i = (unsigned)lo; i <= (unsigned)hi; i++) {
+		const struct ir_insn *in = &f->insns[i];
+		int d = ra_def(in);
+
+		nu = ra_uses(in, u);
+		if (ra_is_vreg(d))
+			u[nu++] = d;
+		for (k = 0; k < nu; k++)
+			if (ra_is_vreg(u[k]) && local[u[k] - IR_VREG0] < 0) {
+				local[u[k] - IR_VREG0] = nl;
+				vregs[nl++] = u[k] - IR_VREG0;
+			}
+		nlab += in->op == IR_LABEL;
+	}
+	w = ((size_t)nl + 63) / 64;
+	at = ra_zalloc((size_t)nlab * w + 1, sizeof(*at));
+	cur = ra_zalloc(w + 1, sizeof(*cur));
+	out = ra_zalloc(w + 1, sizeof(*out));
+	for (i = (unsigned)lo, j = 0; i <= (unsigned)hi; i++)
+		if (f->insns[i].op == IR_LABEL)
+			lab[f->insns[i].label] = (int)++j;	/* 0: outside */
 	while (changed) {
 		changed = false;
-		memset(cur, 0, w * sizeof(*cur));
-		for (i = f->n; i-- > 0;) {
+		ra_live_at(ra, vregs, nl, hi + 1, out);
+		memcpy(cur, out, w * sizeof(*cur));
+		for (i = (unsigned)hi + 1; i-- > (unsigned)lo;) {
 			const struct ir_insn *in = &f->insns[i];
 			unsigned flags = ir_op_info[in->op].flags;
 			int d = ra_def(in);
 
 			if (in->op == IR_LABEL) {
-				uint64_t *l = &at[(size_t)in->label * w];
+				uint64_t *l = &at[(size_t)(lab[in->label] - 1) * w];
 
 				if (memcmp(l, cur, w * sizeof(*cur))) {
 					memcpy(l, cur, w * sizeof(*cur));
@@ -326,38 +370,64 @@ static void ra_loop_intervals(struct ra *ra)
 			}
 			if (flags & IR_F_END)
 				memset(cur, 0, w * sizeof(*cur));
-			if (flags & IR_F_JUMP)
+			if (flags & IR_F_JUMP) {
+				const uint64_t *t = out;
+
+				if (lab[in->label])
+					t = &at[(size_t)(lab[in->label] - 1) * w];
+				else
+					ra_live_at(ra, vregs, nl,
+						   ra->label_at[in->label], out);
 				for (j = 0; j < w; j++)
-					cur[j] |= at[(size_t)in->label * w + j];
+					cur[j] |= t[j];
+			}
 			if (ra_is_vreg(d)) {
-				v = d - IR_VREG0;
+				v = local[d - IR_VREG0];
 				cur[v / 64] &= ~(1ull << (v % 64));
 			}
 			nu = ra_uses(in, u);
 			for (k = 0; k < nu; k++)
 				if (ra_is_vreg(u[k])) {
-					v = u[k] - IR_VREG0;
+					v = local[u[k] - IR_VREG0];
 					cur[v / 64] |= 1ull << (v % 64);
 				}
 		}
 	}
-	for (k = 0; k < ra->nloops; k++) {
-		const struct ra_loop *lp = &ra->loops[k];
-		const uint64_t *l = &at[(size_t)f->insns[lp->head].label * w];
+	/* the head is the loop's first instruction, its label */
+	for (v = 0; v < nl; v++) {
+		struct ra_ival *iv = &ra->iv[vregs[v]];
 
-		for (v = 0; v < nv; v++) {
-			struct ra_ival *iv = &ra->iv[v];
-
-			if (!(l[v / 64] & (1ull << (v % 64))) || iv->start < 0)
-				continue;
-			if (2 * lp->head < iv->start)
-				iv->start = 2 * lp->head;
-			if (2 * lp->back + 1 > iv->end)
-				iv->end = 2 * lp->back + 1;
+		if ((at[v / 64] & (1ull << (v % 64))) && iv->start >= 0) {
+			if (2 * lo < iv->start)
+				iv->start = 2 * lo;
+			if (2 * hi + 1 > iv->end)
+				iv->end = 2 * hi + 1;
 		}
+		local[vregs[v]] = -1;
 	}
+	for (i = (unsigned)lo; i <= (unsigned)hi; i++)
+		if (f->insns[i].op == IR_LABEL)
+			lab[f->insns[i].label] = 0;
 	free(at);
 	free(cur);
+	free(out);
+}
+
+static void ra_loop_intervals(struct ra *ra)
+{
+	int nv = ra->nv - IR_VREG0, v;
+	int *local = ra_zalloc((size_t)nv + 1, sizeof(*local));
+	int *vregs = ra_zalloc((size_t)nv + 1, sizeof(*vregs));
+	int *lab = ra_zalloc((size_t)ra->f->next_label + 1, sizeof(*lab));
+	unsigned k;
+
+	for (v = 0; v < nv; v++)
+		local[v] = -1;
+	for (k = 0; k < ra->nloops; k++)
+		ra_loop_live(ra, &ra->loops[k], local, vregs, lab);
+	free(local);
+	free(vregs);
+	free(lab);
 }
 
 static void ra_intervals(struct ra *ra)
@@ -1152,7 +1222,7 @@ static void ra_rewrite(struct ra *ra)
 static void ra_build_labels(struct ra *ra)
 {
 	struct ir_func *f = ra->f;
-	unsigned i;
+	unsigned i, *loop_of;
 	int l;
 
 	ra->label_at = ra_zalloc(f->next_label, sizeof(*ra->label_at));
@@ -1165,7 +1235,9 @@ static void ra_build_labels(struct ra *ra)
 			       "label made by ir_label");
 			ra->label_at[f->insns[i].label] = (int)i;
 		}
-	/* back edges: a loop per head, up to its last back edge */
+	/* back edges: a loop per head (loop_of: its index + 1, by label),
+	 * up to its last back edge */
+	loop_of = ra_zalloc((size_t)f->next_label + 1, sizeof(*loop_of));
 	for (i = 0; i < f->n; i++) {
 		const struct ir_insn *in = &f->insns[i];
 		int h;
@@ -1174,19 +1246,23 @@ static void ra_build_labels(struct ra *ra)
 		if (!(ir_op_info[in->op].flags & IR_F_JUMP) ||
 		    (h = ra_label_index(ra, in->label)) > (int)i)
 			continue;
-		for (k = 0; k < ra->nloops && ra->loops[k].head != h; k++)
-			;
-		if (k == ra->nloops) {
-			ra->loops = realloc(ra->loops, (k + 1) *
-					    sizeof(*ra->loops));
-			if (!ra->loops) {
-				fprintf(stderr, "spry: out of memory\n");
-				abort();
+		if (!loop_of[in->label]) {
+			if (!(ra->nloops & (ra->nloops - 1))) {
+				ra->loops = realloc(ra->loops,
+					(ra->nloops ? 2 * ra->nloops : 1) *
+					sizeof(*ra->loops));
+				if (!ra->loops) {
+					fprintf(stderr, "spry: out of memory\n");
+					abort();
+				}
 			}
 			ra->loops[ra->nloops++] = (struct ra_loop){ h, (int)i };
+			loop_of[in->label] = ra->nloops;
 		}
+		k = loop_of[in->label] - 1;
 		ra->loops[k].back = (int)i;
 	}
+	free(loop_of);
 }
 
 int ra_alloc_stats(struct ir_func *f, const struct loc *where,
