@@ -42,10 +42,13 @@ struct arch_syscall {
 const char *arch_syscall_name(const struct arch_syscall *sc);
 
 /* A register: its pt_regs member (or, in a USDT table, a name an
- * assembler gives it) and its offset in pt_regs. */
+ * assembler gives it) and its offset in pt_regs.  The name is held in the
+ * row, not pointed to: the tables need no relocations and their strings no
+ * space of their own (check_arch holds every name to the size). */
+#define ARCH_REG_NAME	14
 struct arch_reg {
-	const char *name;
-	int off;
+	char name[ARCH_REG_NAME];
+	int16_t off;
 };
 
 /* Rows for general registers 0-15 or 0-31 of a register table, each

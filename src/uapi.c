@@ -11,17 +11,23 @@
  * Input: a name and the target architecture.  Output: its value.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "cpp.h"
 
+/* A row: 16 bytes (every value fits 32 bits; the architecture is an
+ * index into uapi_arches), which the static binary's size counts. */
+enum { UAPI_ANY, UAPI_X86_64, UAPI_AARCH64 };
+static const char *const uapi_arches[] = { NULL, "x86_64", "aarch64" };
+
 struct uapi_const {
 	const char *name;
-	int64_t value;
-	const char *arch;	/* NULL: every architecture */
+	int32_t value;
+	uint8_t arch;		/* UAPI_ANY: every architecture */
 };
 
-#define C(name, value) { name, value, NULL }
+#define C(name, value) { name, value, UAPI_ANY }
 
 /* include/linux/socket.h: address and protocol families */
 static const struct uapi_const families[] = {
@@ -74,16 +80,16 @@ static const struct uapi_const open_flags[] = {
 	C("FASYNC", 020000), C("O_ASYNC", 020000),
 	C("O_NOATIME", 01000000), C("O_CLOEXEC", 02000000),
 	C("O_SYNC", 04010000), C("O_PATH", 010000000),
-	{ "O_DIRECT", 040000, "x86_64" },
-	{ "O_LARGEFILE", 0100000, "x86_64" },
-	{ "O_DIRECTORY", 0200000, "x86_64" },
-	{ "O_NOFOLLOW", 0400000, "x86_64" },
-	{ "O_TMPFILE", 020200000, "x86_64" },
-	{ "O_DIRECTORY", 040000, "aarch64" },
-	{ "O_NOFOLLOW", 0100000, "aarch64" },
-	{ "O_DIRECT", 0200000, "aarch64" },
-	{ "O_LARGEFILE", 0400000, "aarch64" },
-	{ "O_TMPFILE", 020040000, "aarch64" },
+	{ "O_DIRECT", 040000, UAPI_X86_64 },
+	{ "O_LARGEFILE", 0100000, UAPI_X86_64 },
+	{ "O_DIRECTORY", 0200000, UAPI_X86_64 },
+	{ "O_NOFOLLOW", 0400000, UAPI_X86_64 },
+	{ "O_TMPFILE", 020200000, UAPI_X86_64 },
+	{ "O_DIRECTORY", 040000, UAPI_AARCH64 },
+	{ "O_NOFOLLOW", 0100000, UAPI_AARCH64 },
+	{ "O_DIRECT", 0200000, UAPI_AARCH64 },
+	{ "O_LARGEFILE", 0400000, UAPI_AARCH64 },
+	{ "O_TMPFILE", 020040000, UAPI_AARCH64 },
 };
 
 /* include/uapi/linux/fcntl.h */
@@ -216,12 +222,13 @@ int uapi_lookup(const char *name, const char *arch, int64_t *value,
 			const struct uapi_const *c = &groups[g].c[i];
 
 			if (strcmp(c->name, name) ||
-			    (c->arch && (!arch || strcmp(c->arch, arch))))
+			    (c->arch != UAPI_ANY &&
+			     (!arch || strcmp(uapi_arches[c->arch], arch))))
 				continue;
 			*value = c->value;
 			if (source)
-				*source = c->arch && groups[g].arm64_source &&
-					  !strcmp(c->arch, "aarch64") ?
+				*source = c->arch == UAPI_AARCH64 &&
+					  groups[g].arm64_source ?
 					  groups[g].arm64_source :
 					  groups[g].source;
 			return 0;

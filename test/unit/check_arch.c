@@ -89,10 +89,20 @@ END_TEST
 /* reg("name") looks registers up by the names of the table */
 START_TEST(test_reg_off)
 {
-	for (const struct arch *const *ap = arches; *ap; ap++)
-		for (unsigned i = 0; i < (*ap)->nregs; i++)
+	for (const struct arch *const *ap = arches; *ap; ap++) {
+		const struct arch_usdt *u = (*ap)->usdt;
+
+		for (unsigned i = 0; i < (*ap)->nregs; i++) {
+			/* the name fits its row with its NUL */
+			ck_assert_uint_lt(strnlen((*ap)->regs[i].name,
+						  ARCH_REG_NAME), ARCH_REG_NAME);
 			ck_assert_int_eq(arch_reg_off(*ap, (*ap)->regs[i].name),
 					 (*ap)->regs[i].off);
+		}
+		for (unsigned i = 0; u && i < u->nregs; i++)
+			ck_assert_uint_lt(strnlen(u->regs[i].name,
+						  ARCH_REG_NAME), ARCH_REG_NAME);
+	}
 	ck_assert_int_eq(arch_reg_off(&arch_x86_64, "ip"), 128);
 	/* where fentry attaches syscalls/ probes, and where it cannot */
 	ck_assert_str_eq(arch_x86_64.sys_func_prefix, "__x64_sys_");
