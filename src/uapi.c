@@ -11,13 +11,16 @@
  * Input: a name and the target architecture.  Output: its value.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "cpp.h"
 
-/* A row: 16 bytes (every value fits 32 bits; the architecture is an
- * index into uapi_arches), which the static binary's size counts. */
+/* A row: 16 bytes (values in 32 bits, signed or, for flags above
+ * INT32_MAX, unsigned; the architecture an index into uapi_arches), which
+ * the static binary's size counts.  C() refuses, at compile time, a value
+ * that does not fit a signed 32 bits; U() takes the unsigned ones. */
 enum { UAPI_ANY, UAPI_X86_64, UAPI_AARCH64 };
 static const char *const uapi_arches[] = { NULL, "x86_64", "aarch64" };
 
@@ -25,9 +28,17 @@ struct uapi_const {
 	const char *name;
 	int32_t value;
 	uint8_t arch;		/* UAPI_ANY: every architecture */
+	bool is_unsigned;	/* value is (uint32_t)value */
 };
 
-#define C(name, value) { name, value, UAPI_ANY }
+#define UAPI_CHECK(ok)	(0 * (int)sizeof(char[(ok) ? 1 : -1]))
+#define A(name, value, arch) \
+	{ name, (int32_t)(value) + \
+	  UAPI_CHECK((value) >= INT32_MIN && (value) <= INT32_MAX), arch, false }
+#define C(name, value) A(name, value, UAPI_ANY)
+#define U(name, value) \
+	{ name, (int32_t)((value) + UAPI_CHECK((value) <= UINT32_MAX)), \
+	  UAPI_ANY, true }
 
 /* include/linux/socket.h: address and protocol families */
 static const struct uapi_const families[] = {
@@ -80,16 +91,16 @@ static const struct uapi_const open_flags[] = {
 	C("FASYNC", 020000), C("O_ASYNC", 020000),
 	C("O_NOATIME", 01000000), C("O_CLOEXEC", 02000000),
 	C("O_SYNC", 04010000), C("O_PATH", 010000000),
-	{ "O_DIRECT", 040000, UAPI_X86_64 },
-	{ "O_LARGEFILE", 0100000, UAPI_X86_64 },
-	{ "O_DIRECTORY", 0200000, UAPI_X86_64 },
-	{ "O_NOFOLLOW", 0400000, UAPI_X86_64 },
-	{ "O_TMPFILE", 020200000, UAPI_X86_64 },
-	{ "O_DIRECTORY", 040000, UAPI_AARCH64 },
-	{ "O_NOFOLLOW", 0100000, UAPI_AARCH64 },
-	{ "O_DIRECT", 0200000, UAPI_AARCH64 },
-	{ "O_LARGEFILE", 0400000, UAPI_AARCH64 },
-	{ "O_TMPFILE", 020040000, UAPI_AARCH64 },
+	A("O_DIRECT", 040000, UAPI_X86_64),
+	A("O_LARGEFILE", 0100000, UAPI_X86_64),
+	A("O_DIRECTORY", 0200000, UAPI_X86_64),
+	A("O_NOFOLLOW", 0400000, UAPI_X86_64),
+	A("O_TMPFILE", 020200000, UAPI_X86_64),
+	A("O_DIRECTORY", 040000, UAPI_AARCH64),
+	A("O_NOFOLLOW", 0100000, UAPI_AARCH64),
+	A("O_DIRECT", 0200000, UAPI_AARCH64),
+	A("O_LARGEFILE", 0400000, UAPI_AARCH64),
+	A("O_TMPFILE", 020040000, UAPI_AARCH64),
 };
 
 /* include/uapi/linux/fcntl.h */
@@ -166,7 +177,7 @@ static const struct uapi_const sched[] = {
 	C("CLONE_NEWCGROUP", 0x02000000), C("CLONE_NEWUTS", 0x04000000),
 	C("CLONE_NEWIPC", 0x08000000), C("CLONE_NEWUSER", 0x10000000),
 	C("CLONE_NEWPID", 0x20000000), C("CLONE_NEWNET", 0x40000000),
-	C("CLONE_IO", 0x80000000),
+	U("CLONE_IO", 0x80000000),
 	C("SCHED_NORMAL", 0), C("SCHED_OTHER", 0), C("SCHED_FIFO", 1),
 	C("SCHED_RR", 2), C("SCHED_BATCH", 3), C("SCHED_IDLE", 5),
 	C("SCHED_DEADLINE", 6),
@@ -225,7 +236,8 @@ int uapi_lookup(const char *name, const char *arch, int64_t *value,
 			    (c->arch != UAPI_ANY &&
 			     (!arch || strcmp(uapi_arches[c->arch], arch))))
 				continue;
-			*value = c->value;
+			*value = c->is_unsigned ? (int64_t)(uint32_t)c->value
+						: c->value;
 			if (source)
 				*source = c->arch == UAPI_AARCH64 &&
 					  groups[g].arm64_source ?

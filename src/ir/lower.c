@@ -263,6 +263,7 @@ static void agg_update_shared(struct lower *L, struct map *m, int key,
 	int again = lower_vreg(L), insert = ir_label(L->f);
 	int head = ir_label(L->f), end = ir_label(L->f), z, p;
 
+	assert(m->val_size <= LAYOUT_ZERO && "the zero map's value covers it");
 	ir_movi(L->f, again, 0, l);
 	ir_ja(L->f, head, l);
 	ir_place_loop(L->f, insert, l);
