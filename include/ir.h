@@ -152,6 +152,7 @@ void ir_place_loop(struct ir_func *f, int label, struct loc l);
  * a privileged load drops the `goto +0` after verification. */
 #define IR_LOOP_EDGE	1
 void ir_ja_loop(struct ir_func *f, int label, struct loc l);
+bool ir_is_loop_edge(const struct ir_insn *in);
 void ir_exit(struct ir_func *f, struct loc l);
 
 /* BPF's ALU operations, the `code` of ALU/ALUI: X(code, sym, commutes)

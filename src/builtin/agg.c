@@ -6,8 +6,9 @@
  * value of a map assignment only).  Output: the map's kind (layout.c picks
  * the BPF map: one shared value per key, or one per CPU for min/max and
  * keyless maps) and its value type, and IR that updates the value in
- * place (lower_agg_update() creates a missing key).  Adds in place are BPF's atomic adds, the shortest
- * add to memory BPF has, and correct when CPUs share the value.  The
+ * place (lower_agg_update() creates a missing key).  Adds in place are
+ * BPF's atomic adds, the shortest add to memory BPF has, and correct when
+ * CPUs share the value.  The
  * histograms' buckets are a trailing u64 of the key; the runtime folds
  * per-CPU values by the map's kind (sums, or the least/greatest value a
  * CPU has seen) and prints them as bpftrace does.

@@ -205,8 +205,7 @@ static void ck_peepholed(struct ck *c)
 		}
 		if (!reachable)
 			ck_fail(c, i, "it is unreachable");
-		if ((flags & IR_F_JUMP) &&
-		    !(in->op == IR_JA && in->imm == IR_LOOP_EDGE))
+		if ((flags & IR_F_JUMP) && !ir_is_loop_edge(in))
 			for (j = i + 1; j < f->n && f->insns[j].op == IR_LABEL;
 			     j++)
 				if (f->insns[j].label == in->label)

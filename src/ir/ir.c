@@ -320,6 +320,11 @@ void ir_ja_loop(struct ir_func *f, int label, struct loc l)
 	in->imm = IR_LOOP_EDGE;
 }
 
+bool ir_is_loop_edge(const struct ir_insn *in)
+{
+	return in->op == IR_JA && in->imm == IR_LOOP_EDGE;
+}
+
 void ir_jcc(struct ir_func *f, int code, int a, int b, int label, struct loc l)
 {
 	struct ir_insn *in = ir_emit(f, IR_JCC, l);
@@ -516,7 +521,7 @@ void ir_insn_dump(FILE *out, const struct ir_insn *in)
 		break;
 	case IR_JA:
 		fprintf(out, "goto L%d%s", in->label,
-			in->imm == IR_LOOP_EDGE ? "\t; loop edge" : "");
+			ir_is_loop_edge(in) ? "\t; loop edge" : "");
 		break;
 	case IR_JCC:
 		fputs("if ", out);

@@ -336,7 +336,6 @@ static void add_in_place(struct lower *L, int p, struct node *call, void *ctx)
 	ir_xadd(L->f, BPF_DW, p, 0, lower_reg(L, *x, call->loc), call->loc);
 }
 
-
 void lower_agg_add(struct lower *L, struct map *m, int key, struct val x,
 		   struct node *call)
 {

@@ -133,7 +133,7 @@ static bool peep_once(struct ir_func *f)
 		}
 		if ((in->op == IR_JCC || in->op == IR_JCCI) && i + 1 < f->n &&
 		    f->insns[i + 1].op == IR_JA &&
-		    f->insns[i + 1].imm != IR_LOOP_EDGE &&
+		    !ir_is_loop_edge(&f->insns[i + 1]) &&
 		    peep_label_follows(f, i + 1, in->label) &&
 		    ir_cc_invert(in->code) >= 0) {
 			/* `if c goto L1; goto L2; L1:` is `if !c goto L2` */
@@ -144,7 +144,7 @@ static bool peep_once(struct ir_func *f)
 			changed = true;
 		}
 		if ((flags & IR_F_JUMP) && peep_label_follows(f, i, in->label) &&
-		    !(in->op == IR_JA && in->imm == IR_LOOP_EDGE)) {
+		    !ir_is_loop_edge(in)) {
 			/* a jump to the next instruction, taken or not */
 			in->op = IR_LABEL;
 			in->label = IR_NONE;

@@ -291,17 +291,6 @@ static void ra_touch(struct ra_ival *v, int pos)
 		v->end = pos;
 }
 
-/* Loops: the values live at a loop's head are live all around it, so
- * their intervals cover [head, last back edge].  Which they are: backward
- * liveness of the virtual registers over the loop's own instructions,
- * passes until nothing changes (back edges read the pass before), with bit
- * sets of the registers that appear in it, kept at its labels.  Where a
- * jump leaves the loop, or its end falls out of it, the registers live are
- * those whose interval holds that place: outside loops intervals are
- * exact enough for that, and an outer loop's own pass stretches what it
- * carries round over the whole inner loop anyway.  Per loop, so many small
- * loops (an aggregation's insert is one) cost what they hold, not labels
- * times registers of the whole function: 100,000 of them took 20 GB. */
 /* Into @out: which of the @nl registers @vregs have an interval holding
  * instruction @x, a place outside the loop. */
 static void ra_live_at(const struct ra *ra, const int *vregs, int nl, int x,
@@ -318,6 +307,17 @@ static void ra_live_at(const struct ra *ra, const int *vregs, int nl, int x,
 	}
 }
 
+/* Loops: the values live at a loop's head are live all around it, so
+ * their intervals cover [head, last back edge].  Which they are: backward
+ * liveness of the virtual registers over the loop's own instructions,
+ * passes until nothing changes (back edges read the pass before), with bit
+ * sets of the registers that appear in it, kept at its labels.  Where a
+ * jump leaves the loop, or its end falls out of it, the registers live are
+ * those whose interval holds that place: outside loops intervals are
+ * exact enough for that, and an outer loop's own pass stretches what it
+ * carries round over the whole inner loop anyway.  Per loop, so many small
+ * loops (an aggregation's insert is one) cost what they hold, not labels
+ * times registers of the whole function: 100,000 of them took 20 GB. */
 static void ra_loop_live(struct ra *ra, const struct ra_loop *lp, int *local,
 			 int *vregs, int *lab)
 {

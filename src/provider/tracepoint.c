@@ -904,8 +904,9 @@ static int tp_resolve(struct probe *p, const char *name, struct pvar *pv)
 	return 0;
 }
 
-/* Raw syscall tracepoints only: data->field from the registers.  The
- * fields after __syscall_nr are the syscall's arguments in order. */
+/* Syscall probes on the raw tracepoint or by fentry: data->field from the
+ * registers.  The fields after __syscall_nr are the syscall's arguments
+ * in order. */
 static int tp_member(struct probe *p, const struct pvar *base,
 		     const char *name, struct pvar *pv)
 {
